@@ -1,0 +1,225 @@
+// Package storage keeps claimtrail's data in SQLite. It is the only package
+// that speaks SQL. Every public method takes a context, runs in one
+// transaction, and writes its audit event inside that same transaction.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"claimtrail/domain"
+	"claimtrail/migrations"
+)
+
+// DB is a claimtrail database: one writer connection, so that writes queue in
+// Go rather than fail with "database is locked", and a pool of readers that
+// WAL lets run beside it.
+type DB struct {
+	Path  string
+	write *sql.DB
+	read  *sql.DB
+
+	// Now returns the current time; tests replace it to fix timestamps.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the database at path and applies any
+// migrations it lacks.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("storage: no database path")
+	}
+	pragmas := url.Values{}
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "cache_size(-20000)", "temp_store(MEMORY)"} {
+		pragmas.Add("_pragma", p)
+	}
+	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
+	readDSN := "file:" + path + "?" + pragmas.Encode()
+
+	db := &DB{Path: path, Now: time.Now}
+	var err error
+	if db.write, err = sql.Open("sqlite", writeDSN); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetConnMaxIdleTime(0)
+	if db.read, err = sql.Open("sqlite", readDSN); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	db.read.SetMaxOpenConns(n)
+	db.read.SetMaxIdleConns(n)
+
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// migrate applies, in order, each embedded migration not yet recorded in
+// schema_migrations, each in its own transaction.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", name)
+		}
+		if err := db.applyMigration(ctx, version, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) applyMigration(ctx context.Context, version int, name string) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var done int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&done); err != nil {
+		return err
+	}
+	if done > 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(migrations.FS, name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("migration %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		version, name, formatTime(db.Now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Tx is a transaction that knows when it started and who is acting, so that
+// every row and audit event it writes carries the same time and actor.
+type Tx struct {
+	*sql.Tx
+	db    *DB
+	now   time.Time
+	actor domain.Actor
+}
+
+// begin starts a write transaction (BEGIN IMMEDIATE on the single writer).
+func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx)}, nil
+}
+
+// beginRead starts a read-only transaction on the reader pool: a consistent
+// snapshot that never waits for the writer.
+func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("begin read: %w", err)
+	}
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx)}, nil
+}
+
+// Backup writes a consistent copy of the database to path while the
+// database stays in use (VACUUM INTO reads one snapshot).
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if _, err := db.read.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// timeLayout is fixed-width so that stored times sort as text.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return formatTime(t)
+}
+
+func parseTime(s string) time.Time {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	return t
+}
+
+func parseNullTime(s sql.NullString) time.Time {
+	if !s.Valid {
+		return time.Time{}
+	}
+	return parseTime(s.String)
+}
+
+func nullInt(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+// mapError turns SQLite constraint failures into domain errors by their
+// extended result code, never by message text. msg, when given, is the
+// user-facing message for a constraint failure.
+func mapError(err error, msg string) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	if msg == "" {
+		msg = "That change clashes with the data already saved. Reload the page and try again."
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY,
+		sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY, sqlite3.SQLITE_CONSTRAINT_TRIGGER:
+		return &domain.Error{Code: domain.ECONFLICT, Message: msg}
+	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+		return &domain.Error{Code: domain.EINVALID, Message: msg}
+	}
+	return err
+}
+
+func isConstraint(err error, code int) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == code
+}

@@ -1,0 +1,303 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"maps"
+	"slices"
+
+	"claimtrail/domain"
+)
+
+// userState is what the audit log records of a user: never the password hash.
+type userState struct {
+	Email  string      `json:"email"`
+	Name   string      `json:"name"`
+	Role   domain.Role `json:"role"`
+	Active bool        `json:"active"`
+}
+
+func stateOfUser(u *domain.User) userState {
+	return userState{Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active}
+}
+
+const userColumns = `id, email, name, role, active, session_version, created_at, updated_at`
+
+func scanUser(row interface{ Scan(...any) error }) (*domain.User, error) {
+	var u domain.User
+	var created, updated string
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.SessionVersion, &created, &updated); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, domain.Errorf(domain.ENOTFOUND, "No such user.")
+		}
+		return nil, err
+	}
+	u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
+	return &u, nil
+}
+
+func findUserByID(ctx context.Context, tx *Tx, id int64) (*domain.User, error) {
+	return scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+}
+
+// CreateUser adds an account with an already hashed password and sets u.ID.
+func (db *DB) CreateUser(ctx context.Context, u *domain.User, passwordHash string) error {
+	email, err := domain.NormalizeEmail(u.Email)
+	if err != nil {
+		return err
+	}
+	if !u.Role.Valid() {
+		return domain.FieldError("role", "Choose a role: reviewer, editor or admin.")
+	}
+	if u.Name == "" {
+		return domain.FieldError("name", "Enter the person's name.")
+	}
+	u.Email, u.Active, u.SessionVersion = email, true, 1
+
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, password_hash, active, session_version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, 1, 1, ?, ?)`, u.Email, u.Name, u.Role, passwordHash, formatTime(tx.now), formatTime(tx.now))
+	if err != nil {
+		if e := mapError(err, "An account with that email address already exists."); domain.ErrorCode(e) == domain.ECONFLICT {
+			e.(*domain.Error).Fields = map[string]string{"email": "An account with that email address already exists."}
+			return e
+		}
+		return err
+	}
+	u.ID, _ = res.LastInsertId()
+	u.CreatedAt, u.UpdatedAt = tx.now, tx.now
+	if err := tx.audit(ctx, "user.created", "user", u.ID, nil, stateOfUser(u)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// UserByID returns one user.
+func (db *DB) UserByID(ctx context.Context, id int64) (*domain.User, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return findUserByID(ctx, tx, id)
+}
+
+// UserByEmail returns one user by email address.
+func (db *DB) UserByEmail(ctx context.Context, email string) (*domain.User, error) {
+	u, _, err := db.UserCredentials(ctx, email)
+	return u, err
+}
+
+// UserCredentials returns a user and their password hash, for signing in.
+func (db *DB) UserCredentials(ctx context.Context, email string) (*domain.User, string, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback()
+	var u domain.User
+	var created, updated, hash string
+	err = tx.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, email).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.SessionVersion, &created, &updated, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", domain.Errorf(domain.ENOTFOUND, "No such user.")
+	} else if err != nil {
+		return nil, "", err
+	}
+	u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
+	return &u, hash, nil
+}
+
+// ListUsers returns every account, active first, then by name.
+func (db *DB) ListUsers(ctx context.Context) ([]*domain.User, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY active DESC, name COLLATE NOCASE, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*domain.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// changeUser applies fn to a user inside one transaction and records the
+// change as action. endSessions bumps the session version so that every
+// existing session of that user stops working at once.
+func (db *DB) changeUser(ctx context.Context, id int64, action string, endSessions bool, fn func(tx *Tx, u *domain.User) error) (*domain.User, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	u, err := findUserByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	before := stateOfUser(u)
+	if err := fn(tx, u); err != nil {
+		return nil, err
+	}
+	if endSessions {
+		u.SessionVersion++
+	}
+	u.UpdatedAt = tx.now
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, role = ?, active = ?, session_version = ?, updated_at = ? WHERE id = ?`,
+		u.Name, u.Role, u.Active, u.SessionVersion, formatTime(tx.now), u.ID); err != nil {
+		return nil, err
+	}
+	if err := tx.audit(ctx, action, "user", u.ID, before, stateOfUser(u)); err != nil {
+		return nil, err
+	}
+	return u, tx.Commit()
+}
+
+// SetUserRole changes a user's role and ends their sessions.
+func (db *DB) SetUserRole(ctx context.Context, id int64, role domain.Role) (*domain.User, error) {
+	if !role.Valid() {
+		return nil, domain.FieldError("role", "Choose a role: reviewer, editor or admin.")
+	}
+	return db.changeUser(ctx, id, "user.role_changed", true, func(tx *Tx, u *domain.User) error {
+		if u.Role == role {
+			return domain.Errorf(domain.ECONFLICT, "%s is already %s.", u.Name, role.Label())
+		}
+		if u.Role == domain.RoleAdmin {
+			if err := ensureAnotherAdmin(ctx, tx, u.ID); err != nil {
+				return err
+			}
+		}
+		u.Role = role
+		return nil
+	})
+}
+
+// SetUserActive deactivates or reactivates an account; deactivation ends its sessions.
+func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) (*domain.User, error) {
+	action := "user.deactivated"
+	if active {
+		action = "user.reactivated"
+	}
+	return db.changeUser(ctx, id, action, !active, func(tx *Tx, u *domain.User) error {
+		if u.Active == active {
+			return domain.Errorf(domain.ECONFLICT, "That account is already %s.", map[bool]string{true: "active", false: "deactivated"}[active])
+		}
+		if !active && u.Role == domain.RoleAdmin {
+			if err := ensureAnotherAdmin(ctx, tx, u.ID); err != nil {
+				return err
+			}
+		}
+		u.Active = active
+		return nil
+	})
+}
+
+// SetUserPassword stores a new password hash and ends the user's sessions.
+func (db *DB) SetUserPassword(ctx context.Context, id int64, passwordHash string) (*domain.User, error) {
+	return db.changeUser(ctx, id, "user.password_reset", true, func(tx *Tx, u *domain.User) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, passwordHash, u.ID)
+		return err
+	})
+}
+
+// ensureAnotherAdmin keeps the newsroom from locking itself out.
+func ensureAnotherAdmin(ctx context.Context, tx *Tx, except int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id <> ?`, except).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return domain.Errorf(domain.ECONFLICT, "This is the last active admin account; make someone else an admin first.")
+	}
+	return nil
+}
+
+// RecordSignIn writes a sign-in or sign-out to the audit log.
+func (db *DB) RecordSignIn(ctx context.Context, userID int64, action string) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.audit(ctx, action, "user", userID, nil, nil); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// SessionKeys returns the keys that sign and encrypt session cookies, made
+// once per database by the first migration.
+func (db *DB) SessionKeys(ctx context.Context) (hashKey, blockKey []byte, err error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM secrets WHERE name = 'session_hash_key'`).Scan(&hashKey); err != nil {
+		return nil, nil, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM secrets WHERE name = 'session_block_key'`).Scan(&blockKey); err != nil {
+		return nil, nil, err
+	}
+	return hashKey, blockKey, nil
+}
+
+// Setting returns a newsroom setting, or def when it was never set.
+func (db *DB) Setting(ctx context.Context, key, def string) (string, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback()
+	var v string
+	err = tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return def, nil
+	}
+	return v, err
+}
+
+// SetSettings stores several newsroom settings at once, each audited.
+func (db *DB) SetSettings(ctx context.Context, values map[string]string) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, key := range slices.Sorted(maps.Keys(values)) {
+		v := values[key]
+		var old sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if old.Valid && old.String == v {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, v, formatTime(tx.now)); err != nil {
+			return err
+		}
+		var before any
+		if old.Valid {
+			before = map[string]string{key: old.String}
+		}
+		if err := tx.audit(ctx, "setting.changed", "setting", 0, before, map[string]string{key: v}); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
