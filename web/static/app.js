@@ -1,0 +1,202 @@
+// claimtrail: progressive enhancement only. Every page works without this
+// file; it is loaded with `defer` and attaches no inline handlers. Listeners
+// are delegated from document so content swapped in by htmx keeps working.
+//
+//   data-confirm="text"          ask before submitting a form or following a button/link
+//   [data-article-text]          selecting text in it fills #add-claim-form [name=quote]
+//   #add-claim-form[data-reveal-on-select]
+//                                hidden by this script until the user selects text
+//                                (stays visible without JS, or when it shows errors)
+//   [data-row] + data-action     j/k move, a accept, d dismiss, n take next, ? help
+//   [data-select-all]            checkbox toggling the checkboxes named by its value
+(function () {
+  "use strict";
+
+  // ---- (a) confirmations --------------------------------------------------
+
+  // Capture phase, so a "no" stops the event before htmx or the browser act.
+  document.addEventListener("click", function (ev) {
+    var el = ev.target.closest &&
+      ev.target.closest("button[data-confirm], a[data-confirm], input[data-confirm]");
+    if (!el) return;
+    if (!window.confirm(el.getAttribute("data-confirm"))) {
+      ev.preventDefault();
+      ev.stopPropagation();
+    } else {
+      el.setAttribute("data-confirmed", "");
+    }
+  }, true);
+
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    var submitter = ev.submitter;
+    if (submitter && submitter.hasAttribute("data-confirmed")) {
+      // Already asked on the button's click.
+      submitter.removeAttribute("data-confirmed");
+      return;
+    }
+    if (!form.hasAttribute || !form.hasAttribute("data-confirm")) return;
+    if (!window.confirm(form.getAttribute("data-confirm"))) {
+      ev.preventDefault();
+      ev.stopPropagation();
+    }
+  }, true);
+
+  // ---- (b) select text to add a claim -------------------------------------
+
+  function claimForm() { return document.getElementById("add-claim-form"); }
+
+  function hideClaimFormUntilSelection(root) {
+    var form = claimForm();
+    if (!form || !root.contains(form)) return;
+    // A form that came back with validation errors must stay in view.
+    if (form.hasAttribute("data-reveal-on-select") && !form.querySelector(".field-error")) {
+      form.hidden = true;
+    }
+  }
+
+  function selectionInside(container) {
+    var sel = window.getSelection();
+    if (!sel || sel.isCollapsed || sel.rangeCount === 0) return "";
+    if (!container.contains(sel.anchorNode) || !container.contains(sel.focusNode)) return "";
+    return sel.toString().replace(/\s+/g, " ").trim();
+  }
+
+  function onSelectionEnd(ev) {
+    var article = ev.target.closest && ev.target.closest("[data-article-text]");
+    if (!article) return;
+    var text = selectionInside(article);
+    var form = claimForm();
+    if (!text || !form) return;
+    var quote = form.querySelector("[name=quote]");
+    if (!quote) return;
+    quote.value = text;
+    form.hidden = false;
+    var details = form.closest("details");
+    if (details) details.open = true;
+    form.scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("mouseup", onSelectionEnd);
+  document.addEventListener("keyup", function (ev) {
+    if (ev.shiftKey || ev.key === "Shift") onSelectionEnd(ev); // keyboard selection
+  });
+
+  // ---- (c) keyboard shortcuts ---------------------------------------------
+
+  var lastRow = 0;
+
+  function typing(el) {
+    if (!el) return false;
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-row]")); }
+
+  function currentRow() {
+    var a = document.activeElement;
+    return a && a.closest ? a.closest("[data-row]") : null;
+  }
+
+  function focusRow(list, i) {
+    if (list.length === 0) return;
+    i = Math.max(0, Math.min(i, list.length - 1));
+    var row = list[i];
+    if (!row.hasAttribute("tabindex")) row.setAttribute("tabindex", "-1");
+    row.focus();
+    row.scrollIntoView({ block: "nearest" });
+    lastRow = i;
+  }
+
+  function clickIn(row, selector) {
+    var target = row && row.querySelector(selector);
+    if (target && !target.disabled) target.click();
+  }
+
+  function toggleHelp(force) {
+    var help = document.getElementById("shortcuts-help");
+    if (help) help.hidden = force === undefined ? !help.hidden : !force;
+    return !!help;
+  }
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (typing(ev.target)) return;
+    var list, i, handled = true;
+    switch (ev.key) {
+      case "j":
+      case "k":
+        list = rows();
+        if (list.length === 0) { handled = false; break; }
+        i = list.indexOf(currentRow());
+        if (i < 0) i = ev.key === "j" ? -1 : list.length;
+        focusRow(list, ev.key === "j" ? i + 1 : i - 1);
+        break;
+      case "a":
+        clickIn(currentRow(), "[data-action=accept]");
+        break;
+      case "d":
+        clickIn(currentRow(), "[data-action=dismiss]");
+        break;
+      case "n":
+        var next = document.querySelector("[data-shortcut=take-next]");
+        if (next) next.click(); else handled = false;
+        break;
+      case "?":
+        handled = toggleHelp();
+        break;
+      case "Escape":
+        handled = toggleHelp(false);
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) ev.preventDefault();
+  });
+
+  // After htmx replaces the row that had focus, keep the reviewer's place.
+  document.addEventListener("htmx:afterSettle", function () {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    var list = rows();
+    if (list.length > 0 && lastRow > 0) focusRow(list, lastRow);
+  });
+
+  // ---- (d) select all -----------------------------------------------------
+
+  function groupName(master) {
+    return master.getAttribute("data-select-all") || master.getAttribute("value") || "";
+  }
+
+  function groupBoxes(master) {
+    var scope = master.form || document;
+    var name = groupName(master);
+    if (!name) return [];
+    return Array.prototype.filter.call(
+      scope.querySelectorAll("input[type=checkbox]"),
+      function (b) { return b.name === name && b !== master; });
+  }
+
+  document.addEventListener("change", function (ev) {
+    var el = ev.target;
+    if (!el.matches || !el.matches("input[type=checkbox]")) return;
+    if (el.hasAttribute("data-select-all")) {
+      groupBoxes(el).forEach(function (b) { b.checked = el.checked; });
+      el.indeterminate = false;
+      return;
+    }
+    // Keep the master box honest when single boxes change.
+    var masters = (el.form || document).querySelectorAll("input[type=checkbox][data-select-all]");
+    Array.prototype.forEach.call(masters, function (m) {
+      if (groupName(m) !== el.name) return;
+      var boxes = groupBoxes(m);
+      var on = boxes.filter(function (b) { return b.checked; }).length;
+      m.checked = on === boxes.length && on > 0;
+      m.indeterminate = on > 0 && on < boxes.length;
+    });
+  });
+
+  // ---- start --------------------------------------------------------------
+
+  hideClaimFormUntilSelection(document);
+  document.addEventListener("htmx:load", function (ev) { hideClaimFormUntilSelection(ev.target); });
+})();
