@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+
+	"claimtrail/domain"
+	"claimtrail/storage"
+)
+
+// newFlags makes a flag set for a subcommand with the shared -db flag. Parse
+// errors print usage and become exit status 2.
+func newFlags(env *environment, name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("claimtrail "+name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	db := fs.String("db", env.envOr("CLAIMTRAIL_DB", "./claimtrail.db"), "SQLite database `file`")
+	return fs, db
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return &usageError{}
+		}
+		return &usageError{msg: err.Error()}
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+// openDB opens the database with the CLI as the actor of any change.
+func openDB(ctx context.Context, path string) (*storage.DB, context.Context, error) {
+	db, err := storage.Open(ctx, path)
+	if err != nil {
+		return nil, ctx, err
+	}
+	return db, domain.WithActor(ctx, domain.Actor{Label: "cli"}), nil
+}

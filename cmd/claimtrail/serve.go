@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"claimtrail/web"
+)
+
+func cmdServe(ctx context.Context, env *environment, args []string) error {
+	fs, dbPath := newFlags(env, "serve")
+	addr := fs.String("addr", env.envOr("CLAIMTRAIL_ADDR", "127.0.0.1:8080"), "listen on `host:port`")
+	demo := fs.Bool("demo", false, "add demo accounts (printing one-time passwords) and a demo article")
+	baseURL := fs.String("base-url", env.getenv("CLAIMTRAIL_BASE_URL"), "public `URL` of the site, used in exports and ClaimReview")
+	secure := fs.Bool("secure-cookies", env.getenv("CLAIMTRAIL_SECURE_COOKIES") == "1", "mark session cookies Secure (behind a TLS proxy)")
+	maxUpload := fs.Int64("max-upload-mb", envInt(env, "CLAIMTRAIL_MAX_UPLOAD_MB", 5), "largest article accepted, in `MB`")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	db, dbCtx, err := openDB(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *demo {
+		if err := seedDemo(dbCtx, db, env.stdout); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	app, err := web.New(ctx, web.Config{
+		DB: db, Logger: logger, BaseURL: *baseURL, SecureCookies: *secure, MaxUploadBytes: *maxUpload << 20,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           app.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second, // long exports extend their own deadline
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(env.stdout, "claimtrail is running at http://%s (database %s); press Ctrl-C to stop\n", ln.Addr(), *dbPath)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Finish in-flight requests, then stop.
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func envInt(env *environment, key string, def int64) int64 {
+	if n, err := strconv.ParseInt(env.getenv(key), 10, 64); err == nil && n > 0 {
+		return n
+	}
+	return def
+}

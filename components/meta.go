@@ -1,0 +1,90 @@
+// Package components holds claimtrail's pages and fragments as templ
+// components with typed props. Key nodes carry data-testid for tests.
+package components
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"claimtrail/domain"
+)
+
+// Flash is a one-time message shown at the top of the next page.
+type Flash struct {
+	Kind    string // "success", "error" or "info"
+	Message string
+}
+
+// PageMeta is what every full page's layout needs.
+type PageMeta struct {
+	Title string
+	User  *domain.User // nil when signed out
+	Flash []Flash
+	Path  string // the request path, to mark the current navigation link
+}
+
+type navItem struct {
+	Href, Label string
+}
+
+// navFor lists the navigation a user's role allows.
+func navFor(u *domain.User) []navItem {
+	if u == nil {
+		return nil
+	}
+	items := []navItem{{"/", "Home"}, {"/articles", "Articles"}, {"/queue", "Queue"}}
+	if domain.CanEdit(u) {
+		items = append(items, navItem{"/review", "Review"}, navItem{"/ratings", "Ratings"})
+	}
+	items = append(items, navItem{"/export", "Export"})
+	if domain.CanManageUsers(u) {
+		items = append(items, navItem{"/admin/users", "Users"}, navItem{"/admin/audit", "Audit log"}, navItem{"/admin/settings", "Settings"})
+	}
+	return items
+}
+
+func isCurrent(path, href string) bool {
+	if href == "/" {
+		return path == "/"
+	}
+	return path == href || strings.HasPrefix(path, href+"/")
+}
+
+func ariaCurrent(path, href string) string {
+	if isCurrent(path, href) {
+		return "page"
+	}
+	return "false"
+}
+
+// FormatTime shows a time in the newsroom's usual short form, in UTC.
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2 Jan 2006 15:04 UTC")
+}
+
+// FormatDate shows a date without a time.
+func FormatDate(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2 Jan 2006")
+}
+
+// ISOTime is the machine-readable form for <time datetime>.
+func ISOTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func itoa(n int64) string { return fmt.Sprint(n) }
+
+// FieldErrors maps form field names to messages shown beside them.
+type FieldErrors map[string]string
+
+func inputClass(errs FieldErrors, field string) string {
+	if errs[field] != "" {
+		return "input-error"
+	}
+	return ""
+}

@@ -1,0 +1,142 @@
+// Package web serves claimtrail's pages and API over HTTP: routes,
+// middleware, sessions, forms and the error helper.
+package web
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/gorilla/sessions"
+
+	"claimtrail/components"
+	"claimtrail/domain"
+	"claimtrail/storage"
+	"claimtrail/web/auth"
+)
+
+// Config is what the web application needs from its caller.
+type Config struct {
+	DB     *storage.DB
+	Logger *slog.Logger
+
+	// SecureCookies marks the session cookie Secure even on plain HTTP, for
+	// deployments behind a TLS-terminating proxy. Requests over TLS always get it.
+	SecureCookies bool
+
+	// BaseURL is the public address of the site, used in exports and
+	// ClaimReview; empty means "work it out from the request".
+	BaseURL string
+
+	// MaxUploadBytes caps articles pasted, uploaded or fetched (default 5 MB).
+	MaxUploadBytes int64
+
+	// SessionLifetime is how long a sign-in lasts (default 8 hours).
+	SessionLifetime time.Duration
+}
+
+// App holds the dependencies of every handler.
+type App struct {
+	cfg      Config
+	db       *storage.DB
+	log      *slog.Logger
+	sessions *sessions.CookieStore
+	validate *formValidator
+
+	loginByIP      *auth.Limiter
+	loginByAccount *auth.Limiter
+}
+
+// New builds the application.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = 5 << 20
+	}
+	if cfg.SessionLifetime <= 0 {
+		cfg.SessionLifetime = 8 * time.Hour
+	}
+	hashKey, blockKey, err := cfg.DB.SessionKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	store := sessions.NewCookieStore(hashKey, blockKey)
+	store.Options = &sessions.Options{
+		Path:     "/",
+		MaxAge:   int(cfg.SessionLifetime.Seconds()),
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+	}
+	store.MaxAge(store.Options.MaxAge)
+	return &App{
+		cfg:            cfg,
+		db:             cfg.DB,
+		log:            cfg.Logger,
+		sessions:       store,
+		validate:       newFormValidator(),
+		loginByIP:      auth.NewLimiter(20, 15*time.Minute),
+		loginByAccount: auth.NewLimiter(5, 15*time.Minute),
+	}, nil
+}
+
+// meta builds the layout's props for the current request.
+func (app *App) meta(w http.ResponseWriter, r *http.Request, title string) components.PageMeta {
+	return components.PageMeta{
+		Title: title,
+		User:  currentUser(r),
+		Flash: app.popFlashes(w, r),
+		Path:  r.URL.Path,
+	}
+}
+
+// render writes a component with status, rendering into a buffer first so
+// that a failed render becomes a clean 500 rather than half a page.
+func (app *App) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// isHTMX reports whether the request came from htmx and wants a fragment.
+func isHTMX(r *http.Request) bool {
+	return r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true"
+}
+
+// redirect answers a successful form post: 303 for plain requests, an
+// HX-Redirect for htmx ones.
+func redirect(w http.ResponseWriter, r *http.Request, url string) {
+	if isHTMX(r) {
+		w.Header().Set("HX-Redirect", url)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	http.Redirect(w, r, url, http.StatusSeeOther)
+}
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	requestIDKey
+)
+
+// currentUser is the signed-in user, or nil.
+func currentUser(r *http.Request) *domain.User {
+	u, _ := r.Context().Value(userKey).(*domain.User)
+	return u
+}
+
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey).(string)
+	return id
+}

@@ -1,0 +1,93 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"claimtrail/components"
+	"claimtrail/domain"
+)
+
+// statusOf maps a domain error code to an HTTP status.
+func statusOf(code string) int {
+	switch code {
+	case domain.ENOTFOUND:
+		return http.StatusNotFound
+	case domain.EFORBIDDEN:
+		return http.StatusForbidden
+	case domain.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case domain.EINVALID:
+		return http.StatusUnprocessableEntity
+	case domain.ECONFLICT:
+		return http.StatusConflict
+	case domain.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case domain.ERATELIMIT:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+var headings = map[int]string{
+	http.StatusNotFound:              "We can't find that page",
+	http.StatusForbidden:             "You don't have access to that",
+	http.StatusUnauthorized:          "Please sign in",
+	http.StatusUnprocessableEntity:   "Something in the form needs fixing",
+	http.StatusConflict:              "That change could not be made",
+	http.StatusRequestEntityTooLarge: "That is too large",
+	http.StatusTooManyRequests:       "Too many attempts",
+	http.StatusInternalServerError:   "Something went wrong",
+	http.StatusMethodNotAllowed:      "That action isn't available here",
+	http.StatusBadRequest:            "That request didn't make sense",
+}
+
+// error answers a request that failed with err: a friendly page (or an htmx
+// fragment) whose status follows the error's code. Only internal errors are
+// logged, and their text never reaches the user.
+func (app *App) error(w http.ResponseWriter, r *http.Request, err error) {
+	code := domain.ErrorCode(err)
+	status := statusOf(code)
+	if status == http.StatusInternalServerError {
+		app.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", requestID(r)),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		status = http.StatusRequestEntityTooLarge
+		err = domain.Errorf(domain.ETOOLARGE, "That is more than we accept in one go (%d MB). Try a smaller file or text.", tooBig.Limit>>20)
+	}
+	if status == http.StatusUnauthorized && !isHTMX(r) && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+r.URL.RequestURI(), http.StatusSeeOther)
+		return
+	}
+	app.errorStatus(w, r, status, domain.ErrorMessage(err))
+}
+
+// errorStatus renders the friendly error page with a given status and message.
+func (app *App) errorStatus(w http.ResponseWriter, r *http.Request, status int, message string) {
+	if isHTMX(r) {
+		w.Header().Set("HX-Retarget", "#flash")
+		w.Header().Set("HX-Reswap", "innerHTML")
+		app.render(w, r, status, components.ErrorFragment(message))
+		return
+	}
+	heading := headings[status]
+	if heading == "" {
+		heading = http.StatusText(status)
+	}
+	app.render(w, r, status, components.ErrorPage(app.meta(w, r, heading), status, heading, message))
+}
+
+func (app *App) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	app.error(w, r, err)
+}
+
+func (app *App) notFound(w http.ResponseWriter, r *http.Request) {
+	app.errorStatus(w, r, http.StatusNotFound, "The page may have moved, or the link may be mistyped. Check the address, or start again from the home page.")
+}
+
+func (app *App) forbidden(w http.ResponseWriter, r *http.Request) {
+	app.errorStatus(w, r, http.StatusForbidden, "Your role does not allow this. Ask an admin if you think you need access.")
+}

@@ -1,0 +1,183 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-playground/validator/v10"
+
+	"claimtrail/components"
+	"claimtrail/domain"
+)
+
+// formValidator checks form structs by their `validate` tags and turns the
+// failures into one message per field, in words a journalist understands.
+type formValidator struct{ v *validator.Validate }
+
+func newFormValidator() *formValidator {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		return strings.Split(f.Tag.Get("form"), ",")[0]
+	})
+	return &formValidator{v: v}
+}
+
+// Check validates s and returns per-field messages, or nil when all is well.
+func (fv *formValidator) Check(s any) components.FieldErrors {
+	err := fv.v.Struct(s)
+	if err == nil {
+		return nil
+	}
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return components.FieldErrors{"": "The form could not be checked."}
+	}
+	labels := map[string]string{}
+	t := reflect.Indirect(reflect.ValueOf(s)).Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := strings.Split(f.Tag.Get("form"), ",")[0]
+		labels[name] = f.Tag.Get("label")
+		if labels[name] == "" {
+			labels[name] = strings.ReplaceAll(name, "_", " ")
+		}
+	}
+	out := components.FieldErrors{}
+	for _, fe := range verrs {
+		name := fe.Field()
+		if _, dup := out[name]; !dup {
+			out[name] = fieldMessage(labels[name], fe)
+		}
+	}
+	return out
+}
+
+func fieldMessage(label string, fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required":
+		return fmt.Sprintf("Enter the %s.", label)
+	case "email":
+		return "Enter an email address like name@newsroom.org."
+	case "max":
+		return fmt.Sprintf("Keep the %s to %s characters or fewer.", label, fe.Param())
+	case "min":
+		return fmt.Sprintf("The %s needs at least %s characters.", label, fe.Param())
+	case "oneof":
+		return fmt.Sprintf("Choose one of the options for the %s.", label)
+	case "url", "http_url":
+		return fmt.Sprintf("Enter the %s as a full web address starting with https://.", label)
+	case "datetime":
+		return fmt.Sprintf("Enter the %s as a date like 2025-02-23.", label)
+	case "gte", "lte", "gt", "lt":
+		return fmt.Sprintf("The %s is out of range.", label)
+	}
+	return fmt.Sprintf("Check the %s.", label)
+}
+
+// errFormUnreadable is returned for forms that are malformed or not UTF-8.
+var errFormUnreadable = domain.Errorf(domain.EINVALID, "We could not read that form. Reload the page and try again.")
+
+// decodeForm parses the request's form and fills dst's fields by their
+// `form` tags. Strings are trimmed; text that is not valid UTF-8 is refused.
+func decodeForm(r *http.Request, dst any) error {
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
+		}
+		return errFormUnreadable
+	}
+	return fillForm(r.Form, dst)
+}
+
+func fillForm(values map[string][]string, dst any) error {
+	v := reflect.ValueOf(dst).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		tag := t.Field(i).Tag.Get("form")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		raw, present := values[name]
+		for _, s := range raw {
+			if !utf8.ValidString(s) {
+				return domain.FieldError(name, "This contains characters we could not read. Paste it again as plain text.")
+			}
+		}
+		if !present || len(raw) == 0 {
+			continue
+		}
+		f := v.Field(i)
+		first := raw[0]
+		if opts != "raw" {
+			first = strings.TrimSpace(first)
+		}
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(first)
+		case reflect.Bool:
+			f.SetBool(first == "on" || first == "true" || first == "1" || first == "yes")
+		case reflect.Int, reflect.Int64:
+			if first == "" {
+				continue
+			}
+			n, err := strconv.ParseInt(first, 10, 64)
+			if err != nil {
+				return domain.FieldError(name, "Enter a whole number.")
+			}
+			f.SetInt(n)
+		case reflect.Float64:
+			if first == "" {
+				continue
+			}
+			n, err := strconv.ParseFloat(first, 64)
+			if err != nil {
+				return domain.FieldError(name, "Enter a number.")
+			}
+			f.SetFloat(n)
+		case reflect.Slice:
+			if f.Type().Elem().Kind() == reflect.String {
+				f.Set(reflect.ValueOf(append([]string(nil), raw...)))
+			} else if f.Type().Elem().Kind() == reflect.Int64 {
+				ids := make([]int64, 0, len(raw))
+				for _, s := range raw {
+					n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+					if err != nil {
+						return domain.FieldError(name, "The selection could not be read.")
+					}
+					ids = append(ids, n)
+				}
+				f.Set(reflect.ValueOf(ids))
+			}
+		}
+	}
+	return nil
+}
+
+// parseDate reads a YYYY-MM-DD form date as midnight UTC; "" is the zero time.
+func parseDate(field, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, domain.FieldError(field, "Enter a date like 2025-02-23.")
+	}
+	return t, nil
+}
+
+// pathID reads a numeric path parameter; anything else is "not found".
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.Errorf(domain.ENOTFOUND, "There is nothing at this address.")
+	}
+	return id, nil
+}

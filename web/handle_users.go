@@ -1,0 +1,153 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"claimtrail/components"
+	"claimtrail/domain"
+	"claimtrail/web/auth"
+)
+
+func (app *App) usersPage(w http.ResponseWriter, r *http.Request) {
+	users, err := app.db.ListUsers(r.Context())
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	app.render(w, r, http.StatusOK, components.UsersPage(app.meta(w, r, "Users"), users))
+}
+
+func (app *App) newUserPage(w http.ResponseWriter, r *http.Request) {
+	app.render(w, r, http.StatusOK, components.NewUserPage(app.meta(w, r, "Add a user"), components.UserForm{Role: string(domain.RoleReviewer)}))
+}
+
+type newUserForm struct {
+	Name  string `form:"name" label:"name" validate:"required,max=120"`
+	Email string `form:"email" label:"email address" validate:"required,email,max=254"`
+	Role  string `form:"role" label:"role" validate:"required,oneof=reviewer editor admin"`
+}
+
+func (app *App) createUser(w http.ResponseWriter, r *http.Request) {
+	var form newUserForm
+	if err := decodeForm(r, &form); err != nil {
+		app.error(w, r, err)
+		return
+	}
+	view := components.UserForm{Name: form.Name, Email: form.Email, Role: form.Role, Errors: app.validate.Check(&form)}
+	if view.Errors != nil {
+		app.render(w, r, http.StatusUnprocessableEntity, components.NewUserPage(app.meta(w, r, "Add a user"), view))
+		return
+	}
+	password := auth.GeneratePassword()
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	u := &domain.User{Name: form.Name, Email: form.Email, Role: domain.Role(form.Role)}
+	if err := app.db.CreateUser(r.Context(), u, hash); err != nil {
+		if fe := fieldErrors(err); fe != nil {
+			view.Errors = fe
+			app.render(w, r, http.StatusUnprocessableEntity, components.NewUserPage(app.meta(w, r, "Add a user"), view))
+			return
+		}
+		app.error(w, r, err)
+		return
+	}
+	// The one-time password is shown on this response only, never stored or redirected with.
+	app.render(w, r, http.StatusCreated, components.UserPage(app.meta(w, r, u.Name), u, password, nil))
+}
+
+func (app *App) userPage(w http.ResponseWriter, r *http.Request) {
+	u, err := app.userFromPath(r)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.render(w, r, http.StatusOK, components.UserPage(app.meta(w, r, u.Name), u, "", nil))
+}
+
+func (app *App) userFromPath(r *http.Request) (*domain.User, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return app.db.UserByID(r.Context(), id)
+}
+
+func (app *App) setUserRole(w http.ResponseWriter, r *http.Request) {
+	var form struct {
+		Role string `form:"role"`
+	}
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = decodeForm(r, &form)
+	}
+	var role domain.Role
+	if err == nil {
+		role, err = domain.ParseRole(form.Role)
+	}
+	var u *domain.User
+	if err == nil {
+		u, err = app.db.SetUserRole(r.Context(), id, role)
+	}
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.flash(w, r, "success", u.Name+" is now "+u.Role.Label()+". They have been signed out everywhere.")
+	redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10))
+}
+
+func (app *App) setUserActive(w http.ResponseWriter, r *http.Request) {
+	var form struct {
+		Active bool `form:"active"`
+	}
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = decodeForm(r, &form)
+	}
+	var u *domain.User
+	if err == nil {
+		u, err = app.db.SetUserActive(r.Context(), id, form.Active)
+	}
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	msg := u.Name + "'s account is deactivated and signed out."
+	if u.Active {
+		msg = u.Name + "'s account is active again."
+	}
+	app.flash(w, r, "success", msg)
+	redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10))
+}
+
+func (app *App) resetUserPassword(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	password := auth.GeneratePassword()
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	u, err := app.db.SetUserPassword(r.Context(), id, hash)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.render(w, r, http.StatusOK, components.UserPage(app.meta(w, r, u.Name), u, password, nil))
+}
+
+// fieldErrors returns the per-field messages of a domain error, if it has any.
+func fieldErrors(err error) components.FieldErrors {
+	if e, ok := err.(*domain.Error); ok && len(e.Fields) > 0 {
+		return components.FieldErrors(e.Fields)
+	}
+	return nil
+}

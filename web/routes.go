@@ -1,0 +1,62 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+
+	"claimtrail/components"
+	"claimtrail/web/static"
+)
+
+// Handler returns claimtrail's HTTP handler: every route, and the
+// middleware around them, outermost first.
+func (app *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+
+	// Public.
+	mux.Handle("GET /static/", staticFiles())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /login", app.loginPage)
+	mux.HandleFunc("POST /login", app.login)
+	mux.HandleFunc("POST /logout", app.logout)
+
+	// Everyone signed in.
+	mux.HandleFunc("GET /{$}", app.reviewer(app.home))
+
+	// Admins.
+	mux.HandleFunc("GET /admin/users", app.admin(app.usersPage))
+	mux.HandleFunc("GET /admin/users/new", app.admin(app.newUserPage))
+	mux.HandleFunc("POST /admin/users", app.admin(app.createUser))
+	mux.HandleFunc("GET /admin/users/{id}", app.admin(app.userPage))
+	mux.HandleFunc("POST /admin/users/{id}/role", app.admin(app.setUserRole))
+	mux.HandleFunc("POST /admin/users/{id}/active", app.admin(app.setUserActive))
+	mux.HandleFunc("POST /admin/users/{id}/password", app.admin(app.resetUserPassword))
+	mux.HandleFunc("GET /admin/audit", app.admin(app.auditPage))
+
+	// Everything else is a friendly 404.
+	mux.HandleFunc("/", app.notFound)
+
+	var h http.Handler = mux
+	h = app.loadSession(h)
+	h = app.crossOrigin(h)
+	h = limitBody(app.cfg.MaxUploadBytes+(1<<20), h)
+	h = securityHeaders(h)
+	h = app.recoverPanic(h)
+	h = app.logRequests(h)
+	return h
+}
+
+func (app *App) home(w http.ResponseWriter, r *http.Request) {
+	app.render(w, r, http.StatusOK, components.HomePage(app.meta(w, r, "Home")))
+}
+
+// staticFiles serves the embedded stylesheet, script and vendored libraries,
+// cacheable for a day.
+func staticFiles() http.Handler {
+	sub, _ := fs.Sub(static.FS, ".")
+	files := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		files.ServeHTTP(w, r)
+	})
+}

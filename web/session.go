@@ -1,0 +1,118 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"time"
+
+	"claimtrail/components"
+	"claimtrail/domain"
+)
+
+const sessionName = "claimtrail_session"
+
+// loadSession finds the signed-in user. A session only counts while the
+// account is active, its session version matches, and it is younger than
+// the configured lifetime; otherwise it is dropped.
+func (app *App) loadSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sess, _ := app.sessions.Get(r, sessionName)
+		uid, _ := sess.Values["uid"].(int64)
+		if uid == 0 {
+			next.ServeHTTP(w, withActor(r, nil, ""))
+			return
+		}
+		ver, _ := sess.Values["ver"].(int64)
+		issued, _ := sess.Values["iat"].(int64)
+		u, err := app.db.UserByID(r.Context(), uid)
+		expired := time.Since(time.Unix(issued, 0)) > app.cfg.SessionLifetime
+		if err != nil || !u.Active || u.SessionVersion != ver || expired {
+			if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+				app.serverError(w, r, err)
+				return
+			}
+			app.dropSession(w, r)
+			next.ServeHTTP(w, withActor(r, nil, ""))
+			return
+		}
+		next.ServeHTTP(w, withActor(r, u, ""))
+	})
+}
+
+// startSession replaces any session with a fresh one for u, so that a
+// session identifier planted before sign-in is never carried over.
+func (app *App) startSession(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	sess, _ := app.sessions.New(r, sessionName)
+	sess.Values = map[any]any{}
+	nonce := make([]byte, 16)
+	rand.Read(nonce)
+	sess.Values["sid"] = hex.EncodeToString(nonce)
+	sess.Values["uid"] = u.ID
+	sess.Values["ver"] = u.SessionVersion
+	sess.Values["iat"] = time.Now().Unix()
+	sess.Options.Secure = app.cfg.SecureCookies || r.TLS != nil
+	return sess.Save(r, w)
+}
+
+// dropSession deletes the session cookie.
+func (app *App) dropSession(w http.ResponseWriter, r *http.Request) {
+	sess, _ := app.sessions.Get(r, sessionName)
+	sess.Values = map[any]any{}
+	sess.Options.MaxAge = -1
+	sess.Save(r, w)
+}
+
+// flash queues a message for the next page this browser loads.
+func (app *App) flash(w http.ResponseWriter, r *http.Request, kind, message string) {
+	sess, _ := app.sessions.Get(r, sessionName)
+	if _, signedIn := sess.Values["uid"]; !signedIn {
+		return
+	}
+	sess.AddFlash(kind + "\x00" + message)
+	sess.Options.Secure = app.cfg.SecureCookies || r.TLS != nil
+	sess.Save(r, w)
+}
+
+// popFlashes takes the queued messages, if any.
+func (app *App) popFlashes(w http.ResponseWriter, r *http.Request) []components.Flash {
+	sess, _ := app.sessions.Get(r, sessionName)
+	raw := sess.Flashes()
+	if len(raw) == 0 {
+		return nil
+	}
+	sess.Options.Secure = app.cfg.SecureCookies || r.TLS != nil
+	sess.Save(r, w)
+	out := make([]components.Flash, 0, len(raw))
+	for _, f := range raw {
+		s, _ := f.(string)
+		for i := 0; i < len(s); i++ {
+			if s[i] == 0 {
+				out = append(out, components.Flash{Kind: s[:i], Message: s[i+1:]})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// requireRole wraps a handler so that only signed-in users whose role passes
+// allowed reach it; others are sent to sign in (401) or refused (403).
+func (app *App) requireRole(allowed func(*domain.User) bool, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u := currentUser(r)
+		if u == nil {
+			app.error(w, r, domain.Errorf(domain.EUNAUTHORIZED, "Please sign in to continue."))
+			return
+		}
+		if !allowed(u) {
+			app.forbidden(w, r)
+			return
+		}
+		next(w, r)
+	}
+}
+
+func (app *App) reviewer(h http.HandlerFunc) http.HandlerFunc { return app.requireRole(domain.CanReview, h) }
+func (app *App) editor(h http.HandlerFunc) http.HandlerFunc   { return app.requireRole(domain.CanEdit, h) }
+func (app *App) admin(h http.HandlerFunc) http.HandlerFunc    { return app.requireRole(domain.CanManageUsers, h) }
