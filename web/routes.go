@@ -33,6 +33,14 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /admin/users/{id}/password", app.admin(app.resetUserPassword))
 	mux.HandleFunc("GET /admin/audit", app.admin(app.auditPage))
 
+	// Articles in, and triage of their candidate claims.
+
+	// Queue, claims, verdicts, editors' review and ratings.
+
+	// Export and public ClaimReview pages.
+
+	// JSON API.
+
 	// Everything else is a friendly 404.
 	mux.HandleFunc("/", app.notFound)
 

@@ -113,6 +113,12 @@ func (app *App) requireRole(allowed func(*domain.User) bool, next http.HandlerFu
 	}
 }
 
-func (app *App) reviewer(h http.HandlerFunc) http.HandlerFunc { return app.requireRole(domain.CanReview, h) }
-func (app *App) editor(h http.HandlerFunc) http.HandlerFunc   { return app.requireRole(domain.CanEdit, h) }
-func (app *App) admin(h http.HandlerFunc) http.HandlerFunc    { return app.requireRole(domain.CanManageUsers, h) }
+func (app *App) reviewer(h http.HandlerFunc) http.HandlerFunc {
+	return app.requireRole(domain.CanReview, h)
+}
+func (app *App) editor(h http.HandlerFunc) http.HandlerFunc {
+	return app.requireRole(domain.CanEdit, h)
+}
+func (app *App) admin(h http.HandlerFunc) http.HandlerFunc {
+	return app.requireRole(domain.CanManageUsers, h)
+}
