@@ -1,0 +1,258 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"claimtrail/domain"
+)
+
+func TestLoginSuccessFailureAndNoEnumeration(t *testing.T) {
+	env := newTestEnv(t)
+	env.createUser("rita@newsroom.example", domain.RoleReviewer)
+
+	c := env.newClient()
+	wrongPassword := c.postForm("/login", url.Values{"email": {"rita@newsroom.example"}, "password": {"not the password"}})
+	wantStatus(t, wrongPassword, http.StatusUnauthorized)
+	unknownEmail := c.postForm("/login", url.Values{"email": {"nobody@newsroom.example"}, "password": {"not the password"}})
+	wantStatus(t, unknownEmail, http.StatusUnauthorized)
+	if a, b := wrongPassword.TestID(t, "login-error"), unknownEmail.TestID(t, "login-error"); a != b || a == "" {
+		t.Errorf("messages differ (account enumeration): %q vs %q", a, b)
+	}
+
+	res := c.postForm("/login", url.Values{"email": {"Rita@Newsroom.example"}, "password": {testPassword}, "next": {"/admin/users"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != "/admin/users" {
+		t.Errorf("redirect to %q", loc)
+	}
+	home := c.get("/")
+	wantStatus(t, home, http.StatusOK)
+	if got := home.TestID(t, "current-user"); got != "rita" {
+		t.Errorf("current user %q", got)
+	}
+
+	// An off-site next is ignored.
+	c2 := env.newClient()
+	res = c2.postForm("/login", url.Values{"email": {"rita@newsroom.example"}, "password": {testPassword}, "next": {"//evil.example/"}})
+	if loc := res.Header.Get("Location"); loc != "/" {
+		t.Errorf("off-site next followed: %q", loc)
+	}
+
+	// Sign out drops the session.
+	wantStatus(t, c.postForm("/logout", nil), http.StatusSeeOther)
+	if res := c.get("/"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+		t.Errorf("after sign-out: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+}
+
+func TestLoginRateLimitedPerAccountAndIP(t *testing.T) {
+	env := newTestEnv(t)
+	env.createUser("ed@newsroom.example", domain.RoleEditor)
+	c := env.newClient()
+	for i := 0; i < 5; i++ {
+		wantStatus(t, c.postForm("/login", url.Values{"email": {"ed@newsroom.example"}, "password": {"wrong wrong wrong"}}), http.StatusUnauthorized)
+	}
+	// Even the right password is refused while the account is limited.
+	res := c.postForm("/login", url.Values{"email": {"ed@newsroom.example"}, "password": {testPassword}})
+	wantStatus(t, res, http.StatusTooManyRequests)
+	if msg := res.TestID(t, "login-error"); !strings.Contains(msg, "Too many") {
+		t.Errorf("message %q", msg)
+	}
+	// Per IP: many accounts from one address.
+	for i := 0; i < 15; i++ {
+		c.postForm("/login", url.Values{"email": {"x" + string(rune('a'+i)) + "@newsroom.example"}, "password": {"wrong"}})
+	}
+	wantStatus(t, c.postForm("/login", url.Values{"email": {"fresh@newsroom.example"}, "password": {"wrong"}}), http.StatusTooManyRequests)
+}
+
+func TestSessionRenewedAtLogin(t *testing.T) {
+	env := newTestEnv(t)
+	env.createUser("rita@newsroom.example", domain.RoleReviewer)
+	c := env.newClient()
+	c.get("/login")
+	// A cookie planted before sign-in must not survive it.
+	u, _ := url.Parse(env.srv.URL)
+	c.http.Jar.SetCookies(u, []*http.Cookie{{Name: sessionName, Value: "planted-by-attacker", Path: "/"}})
+	res := c.postForm("/login", url.Values{"email": {"rita@newsroom.example"}, "password": {testPassword}})
+	var cookie *http.Cookie
+	for _, ck := range res.Cookies() {
+		if ck.Name == sessionName {
+			cookie = ck
+		}
+	}
+	if cookie == nil || cookie.Value == "planted-by-attacker" {
+		t.Fatalf("no new session cookie at sign-in: %+v", res.Cookies())
+	}
+	if !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.MaxAge <= 0 || cookie.MaxAge > 12*3600 {
+		t.Errorf("cookie attributes: %+v", cookie)
+	}
+	// Signing in again issues a different session.
+	c2 := env.newClient()
+	res2 := c2.postForm("/login", url.Values{"email": {"rita@newsroom.example"}, "password": {testPassword}})
+	for _, ck := range res2.Cookies() {
+		if ck.Name == sessionName && ck.Value == cookie.Value {
+			t.Error("two sign-ins got the same session cookie")
+		}
+	}
+}
+
+func TestDeactivatedAndDemotedUsersLoseSessionsAtOnce(t *testing.T) {
+	env := newTestEnv(t)
+	admin, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	rita, ritaUser := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	wantStatus(t, rita.get("/"), http.StatusOK)
+
+	res := admin.postForm("/admin/users/"+itoa(ritaUser.ID)+"/active", url.Values{"active": {"false"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	if res := rita.get("/"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("deactivated user still served: %d", res.StatusCode)
+	}
+	// And cannot sign in again.
+	wantStatus(t, rita.postForm("/login", url.Values{"email": {"rita@newsroom.example"}, "password": {testPassword}}), http.StatusUnauthorized)
+
+	ed, edUser := env.signedIn("ed@newsroom.example", domain.RoleEditor)
+	wantStatus(t, ed.get("/"), http.StatusOK)
+	wantStatus(t, admin.postForm("/admin/users/"+itoa(edUser.ID)+"/role", url.Values{"role": {"reviewer"}}), http.StatusSeeOther)
+	if res := ed.get("/"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("session survived a role change: %d", res.StatusCode)
+	}
+}
+
+func TestAdminCreatesUserAndResetsPassword(t *testing.T) {
+	env := newTestEnv(t)
+	admin, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+
+	bad := admin.postForm("/admin/users", url.Values{"name": {""}, "email": {"not-an-email"}, "role": {"overlord"}})
+	wantStatus(t, bad, http.StatusUnprocessableEntity)
+	for _, field := range []string{"name", "email", "role"} {
+		if bad.TestID(t, "error-"+field) == "" {
+			t.Errorf("no message beside %s", field)
+		}
+	}
+	if v, _ := bad.Doc(t).Find(`input[name="email"]`).Attr("value"); v != "not-an-email" {
+		t.Errorf("form lost what was typed: %q", v)
+	}
+
+	res := admin.postForm("/admin/users", url.Values{"name": {"Nia Reviewer"}, "email": {"nia@newsroom.example"}, "role": {"reviewer"}})
+	wantStatus(t, res, http.StatusCreated)
+	password := res.TestID(t, "one-time-password")
+	if len(password) < 12 {
+		t.Fatalf("one-time password %q", password)
+	}
+	dup := admin.postForm("/admin/users", url.Values{"name": {"Nia Again"}, "email": {"NIA@newsroom.example"}, "role": {"editor"}})
+	wantStatus(t, dup, http.StatusUnprocessableEntity)
+	if dup.TestID(t, "error-email") == "" {
+		t.Error("duplicate email: no message beside the field")
+	}
+
+	nia := env.newClient()
+	wantStatus(t, nia.postForm("/login", url.Values{"email": {"nia@newsroom.example"}, "password": {password}}), http.StatusSeeOther)
+	wantStatus(t, nia.get("/"), http.StatusOK)
+
+	u, _ := env.db.UserByEmail(context.Background(), "nia@newsroom.example")
+	reset := admin.postForm("/admin/users/"+itoa(u.ID)+"/password", nil)
+	wantStatus(t, reset, http.StatusOK)
+	newPassword := reset.TestID(t, "one-time-password")
+	if newPassword == "" || newPassword == password {
+		t.Fatalf("reset gave %q", newPassword)
+	}
+	if res := nia.get("/"); res.StatusCode != http.StatusSeeOther {
+		t.Error("session survived a password reset")
+	}
+	wantStatus(t, nia.postForm("/login", url.Values{"email": {"nia@newsroom.example"}, "password": {password}}), http.StatusUnauthorized)
+	wantStatus(t, nia.postForm("/login", url.Values{"email": {"nia@newsroom.example"}, "password": {newPassword}}), http.StatusSeeOther)
+
+	// Every change is in the audit log, with the admin as actor.
+	audit := admin.get("/admin/audit?entity=user&entity_id=" + itoa(u.ID))
+	wantStatus(t, audit, http.StatusOK)
+	for _, action := range []string{"user.created", "user.password_reset", "user.signed_in"} {
+		if !strings.Contains(audit.Body, action) {
+			t.Errorf("audit page lacks %s", action)
+		}
+	}
+	if !strings.Contains(admin.get("/admin/audit?actor=ada@&action=user.created").Body, "nia@newsroom.example") {
+		t.Error("audit filter by actor and action found nothing")
+	}
+}
+
+func TestRoleChecks(t *testing.T) {
+	env := newTestEnv(t)
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	ed, _ := env.signedIn("ed@newsroom.example", domain.RoleEditor)
+	anon := env.newClient()
+	for _, path := range []string{"/admin/users", "/admin/users/new", "/admin/audit", "/admin/users/1"} {
+		wantStatus(t, rita.get(path), http.StatusForbidden)
+		wantStatus(t, ed.get(path), http.StatusForbidden)
+		if res := anon.get(path); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+			t.Errorf("anonymous %s: %d", path, res.StatusCode)
+		}
+	}
+	res := rita.postForm("/admin/users", url.Values{"name": {"X"}, "email": {"x@newsroom.example"}, "role": {"admin"}})
+	wantStatus(t, res, http.StatusForbidden)
+	if _, err := env.db.UserByEmail(context.Background(), "x@newsroom.example"); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Error("a reviewer created an account")
+	}
+	// The reviewer's navigation has no admin links.
+	nav := rita.get("/").Doc(t).Find(`[data-testid="nav"] a`).Text()
+	if strings.Contains(nav, "Users") || strings.Contains(nav, "Audit") || strings.Contains(nav, "Review") {
+		t.Errorf("reviewer nav = %q", nav)
+	}
+}
+
+func TestCrossOriginPostRefused(t *testing.T) {
+	env := newTestEnv(t)
+	admin, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	req, _ := http.NewRequest(http.MethodPost, env.srv.URL+"/admin/users", strings.NewReader("name=X&email=x@newsroom.example&role=admin"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	res := admin.do(req)
+	wantStatus(t, res, http.StatusForbidden)
+	if _, err := env.db.UserByEmail(context.Background(), "x@newsroom.example"); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Error("cross-origin post created an account")
+	}
+}
+
+func TestSecurityHeadersAndFriendlyNotFound(t *testing.T) {
+	env := newTestEnv(t)
+	res := env.newClient().get("/no/such/page")
+	wantStatus(t, res, http.StatusNotFound)
+	if res.TestID(t, "error-page") == "" {
+		t.Error("404 is not the friendly page")
+	}
+	csp := res.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") {
+		t.Error("CSP allows inline script or style")
+	}
+	if res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Header.Get("Referrer-Policy") == "" || res.Header.Get("X-Request-Id") == "" {
+		t.Errorf("headers: %v", res.Header)
+	}
+	// Unknown ids are the same friendly 404, not a raw error.
+	admin, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	for _, path := range []string{"/admin/users/999", "/admin/users/abc"} {
+		r := admin.get(path)
+		wantStatus(t, r, http.StatusNotFound)
+		if strings.Contains(strings.ToLower(r.Body), "sql") {
+			t.Errorf("%s leaks internals", path)
+		}
+	}
+}
+
+func TestMalformedFormsGetClearErrors(t *testing.T) {
+	env := newTestEnv(t)
+	admin, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	res := admin.postForm("/admin/users", url.Values{"name": {"Bad \xff\xfe bytes"}, "email": {"b@newsroom.example"}, "role": {"reviewer"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	// Oversized bodies are refused with 413, not a crash.
+	big := strings.Repeat("x", 7<<20)
+	res = admin.postForm("/admin/users", url.Values{"name": {big}})
+	wantStatus(t, res, http.StatusRequestEntityTooLarge)
+}
