@@ -83,7 +83,7 @@
   }
   document.addEventListener("mouseup", onSelectionEnd);
   document.addEventListener("keyup", function (ev) {
-    if (ev.shiftKey || ev.key === "Shift") onSelectionEnd(ev); // keyboard selection
+    if (ev.shiftKey || ev.key === "Shift") onSelectionEnd(); // keyboard selection
   });
 
   // ---- (c) keyboard shortcuts ---------------------------------------------
