@@ -62,8 +62,13 @@
     return sel.toString().replace(/\s+/g, " ").trim();
   }
 
-  function onSelectionEnd(ev) {
-    var article = ev.target.closest && ev.target.closest("[data-article-text]");
+  // Find the article from the selection, not the event target: a keyboard
+  // selection's keyup fires on whatever element has focus.
+  function onSelectionEnd() {
+    var sel = window.getSelection();
+    var node = sel && sel.anchorNode;
+    var el = node && (node.nodeType === 1 ? node : node.parentElement);
+    var article = el && el.closest("[data-article-text]");
     if (!article) return;
     var text = selectionInside(article);
     var form = claimForm();
@@ -78,12 +83,12 @@
   }
   document.addEventListener("mouseup", onSelectionEnd);
   document.addEventListener("keyup", function (ev) {
-    if (ev.shiftKey || ev.key === "Shift") onSelectionEnd(ev); // keyboard selection
+    if (ev.shiftKey || ev.key === "Shift") onSelectionEnd(); // keyboard selection
   });
 
   // ---- (c) keyboard shortcuts ---------------------------------------------
 
-  var lastRow = 0;
+  var lastRow = -1; // index of the row last focused by j/k; -1 before any
 
   function typing(el) {
     if (!el) return false;
@@ -158,7 +163,7 @@
   document.addEventListener("htmx:afterSettle", function () {
     if (document.activeElement && document.activeElement !== document.body) return;
     var list = rows();
-    if (list.length > 0 && lastRow > 0) focusRow(list, lastRow);
+    if (list.length > 0 && lastRow >= 0) focusRow(list, lastRow);
   });
 
   // ---- (d) select all -----------------------------------------------------

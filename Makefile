@@ -1,0 +1,102 @@
+# claimtrail: `make help` lists the targets. Needs Go; npm and Chromium are
+# optional locally (pages work without htmx; browser tests skip without
+# Chromium, except under CI=true where they must run).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO     ?= go
+NPM    ?= npm
+VENDOR := web/static/vendor
+# Extra flags for `make run`, e.g. make run ARGS='-addr 127.0.0.1:9000'
+ARGS   ?=
+
+.PHONY: help run build generate check-generated lint test bench train eval assets clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+run: assets ## start the demo server (serve -demo; extra flags via ARGS=...)
+	$(GO) run ./cmd/claimtrail serve -demo $(ARGS)
+
+build: assets ## build bin/claimtrail
+	$(GO) build -o bin/claimtrail ./cmd/claimtrail
+
+generate: ## regenerate *_templ.go from the .templ files
+	$(GO) tool templ generate -log-level error
+
+check-generated: ## fail if committed *_templ.go files are stale or missing
+	@echo "==> check-generated: go tool templ generate"
+	@$(GO) tool templ generate -log-level error
+	@if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		echo "check-generated: not a git checkout; comparing with templ generate -check"; \
+		$(GO) tool templ generate -check -log-level error; \
+		exit 0; \
+	fi; \
+	stale=$$(git status --porcelain --untracked-files=all -- '*_templ.go'); \
+	if [ -n "$$stale" ]; then \
+		echo "check-generated: FAIL - these generated files differ from git or are untracked:"; \
+		echo "$$stale" | sed 's/^/    /'; \
+		echo "Run 'make generate' and commit the *_templ.go files with their .templ sources."; \
+		exit 1; \
+	fi
+	@echo "    generated code matches git"
+
+lint: ## gofmt must list nothing; go vet must pass
+	@echo "==> lint: gofmt -l, go vet"
+	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './node_modules/*' -not -path './.git/*')); \
+	if [ -n "$$unformatted" ]; then \
+		echo "lint: FAIL - gofmt would change these files (run gofmt -w on them):"; \
+		echo "$$unformatted" | sed 's/^/    /'; \
+		exit 1; \
+	fi
+	@$(GO) vet ./...
+	@echo "    gofmt and go vet clean"
+
+# Fuzz targets' seed corpora (testdata/fuzz and f.Add) run as ordinary tests.
+test: assets check-generated lint ## check-generated, lint, then go test -count=1 ./...
+	@echo "==> go test -count=1 ./..."
+	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
+	status=0; $(GO) test -count=1 ./... 2>&1 | tee "$$log" || status=$$?; \
+	ok=$$(grep -c '^ok ' "$$log" || true); \
+	notests=$$(grep -c '^? ' "$$log" || true); \
+	failed=$$(grep -E '^FAIL[[:space:]]+[^[:space:]]+' "$$log" | awk '{print $$2}' | paste -sd ' ' || true); \
+	echo; \
+	if [ "$$status" -eq 0 ]; then \
+		echo "make test: PASS - generated code current, gofmt/vet clean, $$ok packages ok, $$notests without tests"; \
+	else \
+		echo "make test: FAIL - go test exited $$status; failed: $${failed:-see output above}"; \
+		exit "$$status"; \
+	fi
+
+bench: ## go benchmarks, then bench/*.sh if any
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@for script in bench/*.sh; do \
+		[ -e "$$script" ] || continue; \
+		echo "==> $$script"; \
+		bash "$$script"; \
+	done
+
+train: ## PLACEHOLDER: the lead fills this in
+	@echo "see domain/extract"
+
+eval: ## PLACEHOLDER: the lead fills this in
+	@echo "see domain/extract"
+
+# The library files are not committed. Without npm (or offline) the pages
+# still work: htmx only enhances them.
+assets: ## copy htmx and modern-normalize into web/static/vendor (optional)
+	@if ! command -v $(NPM) >/dev/null 2>&1; then \
+		echo "assets: npm not found; skipping htmx and modern-normalize (pages work without them)"; \
+	elif ! { [ node_modules/.package-lock.json -nt package-lock.json ] || $(NPM) ci --no-audit --no-fund --loglevel=error >/dev/null; }; then \
+		echo "assets: npm ci failed; skipping htmx and modern-normalize (pages work without them)"; \
+	elif cp node_modules/htmx.org/dist/htmx.min.js node_modules/modern-normalize/modern-normalize.css $(VENDOR)/; then \
+		echo "assets: htmx.min.js and modern-normalize.css are in $(VENDOR)"; \
+	else \
+		echo "assets: could not copy the library files; skipping (pages work without them)"; \
+	fi
+
+clean: ## remove bin/, vendored copies and test artifacts (keeps node_modules)
+	rm -rf bin artifacts
+	find $(VENDOR) -mindepth 1 -not -name .gitkeep -delete
