@@ -161,7 +161,9 @@ func startServer(t *testing.T, args ...string) *server {
 	var out syncBuffer
 	s := &server{stop: cancel, done: make(chan error, 1), Passwords: map[string]string{}}
 	args = append([]string{"serve", "-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "serve.db")}, args...)
-	go func() { s.done <- run(ctx, args, strings.NewReader(""), &out, io.Discard, func(string) string { return "" }) }()
+	go func() {
+		s.done <- run(ctx, args, strings.NewReader(""), &out, io.Discard, func(string) string { return "" })
+	}()
 	addr := regexp.MustCompile(`running at (http://\S+)`)
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
