@@ -30,7 +30,8 @@ const (
 )
 
 // Fetcher fetches a web page and extracts its article. Its zero value is
-// ready to use. Every address it connects to — including after redirects
+// ready to use; it is safe for concurrent use, and its fields must not
+// change (nor the Fetcher be copied) after the first Fetch. Every address it connects to — including after redirects
 // and whatever DNS answers at connect time — is checked, and addresses in
 // private, loopback, link-local and similar ranges are refused before any
 // packet is sent to them.
@@ -133,10 +134,12 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Article, error) {
 	if mediaType == "text/plain" {
 		body = htmlToUTF8(body, contentType) // the charset logic is the same
 		if err := checkText(body, fieldURL); err != nil {
-			return Article{}, onField(err.(*domain.Error), fieldURL)
+			return Article{}, err
 		}
 		return Article{URL: finalURL, Text: cleanText(string(body))}, nil
 	}
+	// A server that calls an image or a PDF "text/html" is refused here;
+	// other odd bytes may be a legacy encoding, which the decoder handles.
 	if kind := binaryKind(body); kind != "" && !strings.HasPrefix(kind, "a binary") {
 		return Article{}, fieldErr(domain.EINVALID, fieldURL,
 			"The address returned %s, not a web page. Open it yourself and paste the article text.", kind)

@@ -108,6 +108,16 @@ func TestFetchRefusals(t *testing.T) {
 		w.Header().Set("Content-Type", "application/pdf")
 		w.Write(pdfHeader)
 	})
+	mux.HandleFunc("/disguised", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write(pngHeader)
+	})
+	mux.HandleFunc("/empty", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+	})
+	mux.HandleFunc("/menu-only", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "<html><body><nav><a href=/>Home</a></nav></body></html>")
+	})
 	mux.HandleFunc("/huge", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		w.Write([]byte("<html><body><p>" + strings.Repeat("word ", 1000) + "</p></body></html>"))
@@ -148,6 +158,9 @@ func TestFetchRefusals(t *testing.T) {
 		{name: "500", url: srv.URL + "/broken", code: domain.EINVALID},
 		{name: "png content type", url: srv.URL + "/photo", code: domain.EINVALID},
 		{name: "pdf content type", url: srv.URL + "/report", code: domain.EINVALID},
+		{name: "png served as html", url: srv.URL + "/disguised", code: domain.EINVALID},
+		{name: "empty plain text", url: srv.URL + "/empty", code: domain.EINVALID},
+		{name: "page with no article", url: srv.URL + "/menu-only", code: domain.EINVALID},
 		{name: "body over MaxBytes", url: srv.URL + "/huge", code: domain.ETOOLARGE},
 		{name: "unknown charset", url: srv.URL + "/oddcharset", code: domain.EINVALID},
 		{name: "redirect to private address", url: srv.URL + "/to-private", code: domain.EINVALID, want: internalAddress()},

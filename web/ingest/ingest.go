@@ -77,16 +77,16 @@ func tooLarge(field string, limit int64) *domain.Error {
 // checkText refuses content that is empty, binary or not UTF-8. It does not
 // check size: callers do that before reading everything.
 func checkText(b []byte, field string) error {
+	what := map[string]string{fieldFile: "That file", fieldURL: "That page"}[field]
 	if len(bytes.TrimSpace(b)) == 0 {
-		if field == fieldFile {
-			return fieldErr(domain.EINVALID, field, "That file is empty.")
+		if what == "" {
+			return fieldErr(domain.EINVALID, field, "Paste the article text: the box is empty.")
 		}
-		return fieldErr(domain.EINVALID, field, "Paste the article text: the box is empty.")
+		return fieldErr(domain.EINVALID, field, "%s is empty.", what)
 	}
 	if kind := binaryKind(b); kind != "" {
-		what := "That text"
-		if field == fieldFile {
-			what = "That file"
+		if what == "" {
+			what = "That text"
 		}
 		return fieldErr(domain.EINVALID, field,
 			"%s is not text: it looks like %s. Paste the article text or upload a .txt, .md or .html file.", what, kind)

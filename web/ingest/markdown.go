@@ -86,8 +86,9 @@ func markdownArticle(src string) Article {
 			// Link definitions and table rules carry no words.
 		case mdHeading.MatchString(line):
 			flush()
-			h := inlineMarkdown(mdHeading.FindStringSubmatch(line)[2])
-			if title == "" && mdHeading.FindStringSubmatch(line)[1] == "#" {
+			m := mdHeading.FindStringSubmatch(line)
+			h := inlineMarkdown(m[2])
+			if title == "" && m[1] == "#" {
 				title = h
 			}
 			blocks = append(blocks, h)

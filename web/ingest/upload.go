@@ -2,10 +2,12 @@ package ingest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
 
@@ -46,7 +48,7 @@ func FromUpload(filename string, r io.Reader, limit int64) (Article, error) {
 		return Article{}, tooLarge(fieldFile, limit)
 	}
 	b = fromUTF16(b)
-	if kind == "html" {
+	if kind == "html" && !utf8.Valid(b) && binaryKind(b) == "" {
 		// A saved web page may declare another character set; decode it
 		// before deciding the text is unreadable.
 		b = htmlToUTF8(b, "")
@@ -61,10 +63,10 @@ func FromUpload(filename string, r io.Reader, limit int64) (Article, error) {
 		a = markdownArticle(string(b))
 	case "html":
 		a, err = HTML(b, "")
-		if err != nil {
-			if e, ok := err.(*domain.Error); ok {
-				return Article{}, onField(e, fieldFile)
-			}
+		var de *domain.Error
+		if errors.As(err, &de) {
+			return Article{}, onField(de, fieldFile)
+		} else if err != nil {
 			return Article{}, err
 		}
 	default:
