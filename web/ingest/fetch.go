@@ -68,7 +68,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Article, error) {
 	}
 	// Refuse literal internal addresses straight away; names are checked
 	// when the connection is made.
-	if addr, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil && !f.allowed(addr) {
+	if addr, err := netip.ParseAddr(u.Hostname()); err == nil && !f.allowed(addr) {
 		return Article{}, internalAddress()
 	}
 
@@ -101,6 +101,17 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Article, error) {
 		return Article{}, fieldErr(domain.EINVALID, fieldURL, "The site answered %s.", strings.TrimSpace(status))
 	}
 
+	// Judge the declared type before downloading anything large; a page
+	// without one is sniffed once its body is in.
+	contentType := resp.Header.Get("Content-Type")
+	if contentType != "" {
+		if err := checkContentType(contentType); err != nil {
+			return Article{}, err
+		}
+	}
+	if resp.ContentLength > limit {
+		return Article{}, tooLarge(fieldURL, limit)
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return Article{}, f.fetchError(ctx, tctx, timeout, err)
@@ -108,27 +119,13 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Article, error) {
 	if int64(len(body)) > limit {
 		return Article{}, tooLarge(fieldURL, limit)
 	}
-
-	contentType := resp.Header.Get("Content-Type")
 	if contentType == "" {
 		contentType = http.DetectContentType(body)
-	}
-	mediaType, params, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		mediaType = strings.ToLower(strings.TrimSpace(strings.Split(contentType, ";")[0]))
-	}
-	switch mediaType {
-	case "text/html", "application/xhtml+xml", "text/plain":
-	default:
-		return Article{}, fieldErr(domain.EINVALID, fieldURL,
-			"The address returned %s, not a web page. Open it yourself and paste the article text.", describeMediaType(mediaType))
-	}
-	if label := params["charset"]; label != "" {
-		if enc, _ := charset.Lookup(label); enc == nil {
-			return Article{}, fieldErr(domain.EINVALID, fieldURL,
-				"The page uses a character set claimtrail cannot read (%q). Paste the article text instead.", label)
+		if err := checkContentType(contentType); err != nil {
+			return Article{}, err
 		}
 	}
+	mediaType := mediaTypeOf(contentType)
 
 	finalURL := resp.Request.URL.String()
 	if mediaType == "text/plain" {
@@ -153,6 +150,33 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Article, error) {
 		return Article{}, err
 	}
 	return a, nil
+}
+
+// checkContentType refuses anything but a web page or plain text, and
+// character sets we have no decoder for.
+func checkContentType(contentType string) error {
+	mediaType := mediaTypeOf(contentType)
+	switch mediaType {
+	case "text/html", "application/xhtml+xml", "text/plain":
+	default:
+		return fieldErr(domain.EINVALID, fieldURL,
+			"The address returned %s, not a web page. Open it yourself and paste the article text.", describeMediaType(mediaType))
+	}
+	_, params, _ := mime.ParseMediaType(contentType)
+	if label := params["charset"]; label != "" {
+		if enc, _ := charset.Lookup(label); enc == nil {
+			return fieldErr(domain.EINVALID, fieldURL,
+				"The page uses a character set claimtrail cannot read (%q). Paste the article text instead.", label)
+		}
+	}
+	return nil
+}
+
+// mediaTypeOf returns the lower-case media type of a Content-Type value,
+// even when its parameters are malformed.
+func mediaTypeOf(contentType string) string {
+	mt, _, _ := strings.Cut(contentType, ";")
+	return strings.ToLower(strings.TrimSpace(mt))
 }
 
 // checkURL parses what the user typed and refuses anything but a plain

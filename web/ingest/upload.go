@@ -97,10 +97,12 @@ func uploadKind(filename string) (string, error) {
 	case "":
 		return "", fieldErr(domain.EINVALID, fieldFile,
 			"That file has no type in its name. Upload a .txt, .md or .html file.")
-	default:
-		return "", fieldErr(domain.EINVALID, fieldFile,
-			"claimtrail cannot read %s files. Upload a .txt, .md or .html file, or paste the article text.", ext)
 	}
+	if len(ext) > 10 || !utf8.ValidString(ext) {
+		ext = "that kind of"
+	}
+	return "", fieldErr(domain.EINVALID, fieldFile,
+		"claimtrail cannot read %s files. Upload a .txt, .md or .html file, or paste the article text.", ext)
 }
 
 // fromUTF16 decodes text that starts with a UTF-16 byte-order mark, as some
