@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -255,4 +257,25 @@ func TestMalformedFormsGetClearErrors(t *testing.T) {
 	big := strings.Repeat("x", 7<<20)
 	res = admin.postForm("/admin/users", url.Values{"name": {big}})
 	wantStatus(t, res, http.StatusRequestEntityTooLarge)
+}
+
+func TestInternalErrorsNeverLeak(t *testing.T) {
+	env := newTestEnv(t)
+	req := httptest.NewRequest(http.MethodGet, "/anything", nil)
+	rec := httptest.NewRecorder()
+	env.app.error(rec, req, errors.New("SQL logic error: no such table: users (1)"))
+	if rec.Code != http.StatusInternalServerError {
+		t.Fatalf("status %d", rec.Code)
+	}
+	body := rec.Body.String()
+	if strings.Contains(body, "SQL") || strings.Contains(body, "no such table") || !strings.Contains(body, "error-page") {
+		t.Errorf("500 page leaks or is not the friendly page:\n%s", body)
+	}
+	// A panicking handler is caught by the middleware the same way.
+	h := env.app.recoverPanic(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("secret internals") }))
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "secret internals") {
+		t.Errorf("panic: status %d body leaks: %v", rec.Code, strings.Contains(rec.Body.String(), "secret"))
+	}
 }
