@@ -98,9 +98,10 @@ func init() {
 
 // scratch holds per-call buffers so featurising does not allocate.
 type scratch struct {
-	norm  []byte    // lower-cased, digit-shaped text, one space between tokens
-	toks  []uint32  // token hashes
-	feats []Feature // features for scoring
+	norm    []byte    // lower-cased, digit-shaped text, one space between tokens
+	toks    []uint32  // token hashes
+	feats   []Feature // features for scoring
+	figToks []token   // tokens for claimant search
 }
 
 var scratchPool = sync.Pool{New: func() any {
