@@ -26,16 +26,21 @@ var notNames = map[string]bool{
 // findClaimant returns who the sentence attributes its claim to: a name with
 // any title ("Education Secretary Bridget Phillipson"), or pronoun true when
 // the sentence says only "he said" and the speaker must be carried over.
-func findClaimant(s string, toks []token) (name string, pronoun bool) {
+func findClaimant(s, lower string, toks []token) (name string, pronoun bool) {
 	word := func(k int) string {
 		if k < 0 || k >= len(toks) || toks[k].kind != 'w' {
 			return ""
 		}
 		return s[toks[k].start:toks[k].end]
 	}
+	lowerWord := func(k int) string {
+		if k < 0 || k >= len(toks) || toks[k].kind != 'w' {
+			return ""
+		}
+		return lower[toks[k].start:toks[k].end]
+	}
 	for k := 0; k < len(toks); k++ {
-		w := word(k)
-		lw := strings.ToLower(w)
+		lw := lowerWord(k)
 		if lw == "according" && strings.EqualFold(word(k+1), "to") {
 			if n := nameAfter(s, toks, k+2, word); n != "" {
 				return n, false
@@ -46,10 +51,10 @@ func findClaimant(s string, toks []token) (name string, pronoun bool) {
 			continue
 		}
 		b := k - 1
-		if aux := strings.ToLower(word(b)); aux == "has" || aux == "have" || aux == "had" || aux == "also" || aux == "later" {
+		if aux := lowerWord(b); aux == "has" || aux == "have" || aux == "had" || aux == "also" || aux == "later" {
 			b--
 		}
-		if p := strings.ToLower(word(b)); pronouns[p] {
+		if p := lowerWord(b); pronouns[p] {
 			return "", true
 		}
 		if n := nameBefore(s, toks, b, word); n != "" {

@@ -22,6 +22,7 @@ func Extract(text string) []Sentence {
 		quoteOpen   bool     // a quotation is still open at the end of the last sentence
 		paraSpeaker string   // a speaker named in the previous paragraph
 		paraStart   int      // index of the first sentence of the current paragraph
+		paraHits    int      // boilerplate phrases in the current paragraph
 	)
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
@@ -30,15 +31,17 @@ func Extract(text string) []Sentence {
 		newPara := i == 0 || strings.Count(text[spans[i-1].End:sp.Start], "\n") >= 2
 		if newPara {
 			if i > 0 {
-				markBoilerplateParagraph(out[paraStart:i])
+				markBoilerplateParagraph(out[paraStart:i], paraHits)
 			}
+			paraHits = 0
 			paraSpeaker = speaker
 			paraStart = i
 		}
-		s := analyse(m, raw, sc)
+		s, c := analyse(m, raw, sc)
 		s.Start, s.End = sp.Start, sp.End
+		paraHits += c.boiler
 
-		name, pronoun := findClaimant(s.Text, sc.figToks)
+		name, pronoun := findClaimant(s.Text, c.lower, sc.figToks)
 		switch {
 		case name != "":
 			name = fullName(name, known)
@@ -51,11 +54,11 @@ func Extract(text string) []Sentence {
 		}
 		s.Claimant = name
 		quoteOpen = quoteStillOpen(s.Text, quoteOpen)
-		finish(m, &s, sc.feats)
+		finish(m, &s, sc.feats, c)
 		out[i] = s
 	}
 	if len(spans) > 0 {
-		markBoilerplateParagraph(out[paraStart:])
+		markBoilerplateParagraph(out[paraStart:], paraHits)
 	}
 	return out
 }
@@ -69,56 +72,47 @@ func ExtractLines(lines []string) []Sentence {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	for i, line := range lines {
-		s := analyse(m, line, sc)
+		s, c := analyse(m, line, sc)
 		s.Start, s.End = 0, len(line)
-		s.Claimant, _ = findClaimant(s.Text, sc.figToks)
-		finish(m, &s, sc.feats)
+		s.Claimant, _ = findClaimant(s.Text, c.lower, sc.figToks)
+		finish(m, &s, sc.feats, c)
 		out[i] = s
 	}
 	return out
 }
 
-// analyse scores one sentence and finds its figures and type. The claimant
-// and reasons are filled in by the caller, which knows the context.
-func analyse(m *Model, raw string, sc *scratch) Sentence {
+// cueInfo is what analyse learnt about a sentence's wording.
+type cueInfo struct {
+	lower  string // ASCII-lowered text, same offsets
+	mask   uint16 // cue classes present
+	boiler int    // boilerplate phrases
+	words  int
+	logit  float64
+}
+
+// analyse scores one sentence and finds its figures and cues; claimant,
+// type and reasons are filled in by the caller, which knows the context.
+// It leaves the features in sc.feats and tokens in sc.figToks.
+func analyse(m *Model, raw string, sc *scratch) (Sentence, cueInfo) {
 	text := raw
 	if !utf8.ValidString(raw) {
 		text = strings.ToValidUTF8(raw, "\uFFFD")
 	}
 	s := Sentence{Text: text}
 	sc.feats = featurize(sc.feats[:0], text, sc)
-	s.Score = Probability(m.Logit(sc.feats))
-	s.Figures = Figures(text)
+	var c cueInfo
+	c.logit = m.Logit(sc.feats)
+	s.Score = Probability(c.logit)
+	c.lower = lowerASCII(text)
 	sc.figToks = tokenize(text, sc.figToks[:0])
-	return s
-}
-
-// boilerplateMarkers are the phrases of donation appeals, share prompts and
-// sign-up boxes that scrapers leave in article text.
-var boilerplateMarkers = []string{
-	"your support", "support now", "read more", "your donation", "donate", "subscribe",
-	"sign up", "newsletter", "share this", "share on", "click here", "follow us",
-	"advertisement", "cookie", "all rights reserved", "paywall", "support us",
-	"log in", "sign in", "most read", "related articles", "independent journalism",
-	"quality journalism", "we rely on", "help us", "contribute",
-}
-
-func boilerplateHits(text string) int {
-	lower := strings.ToLower(text)
-	n := 0
-	for _, mk := range boilerplateMarkers {
-		n += strings.Count(lower, mk)
-	}
-	return n
+	s.Figures = figures(text, c.lower, sc.figToks)
+	c.mask, c.boiler, c.words = scanCues(c.lower, sc.figToks)
+	return s, c
 }
 
 // markBoilerplateParagraph drops the score of every sentence of a paragraph
 // that reads like site furniture (two or more boilerplate phrases).
-func markBoilerplateParagraph(para []Sentence) {
-	hits := 0
-	for _, s := range para {
-		hits += boilerplateHits(s.Text)
-	}
+func markBoilerplateParagraph(para []Sentence, hits int) {
 	if hits < 2 {
 		return
 	}
@@ -144,14 +138,14 @@ func setBoilerplate(s *Sentence) {
 }
 
 // finish decides type, check-worthiness and reasons once the claimant is known.
-func finish(m *Model, s *Sentence, fs []Feature) {
-	if boilerplateHits(s.Text) > 0 && len(s.Text) < 400 {
+func finish(m *Model, s *Sentence, fs []Feature, c cueInfo) {
+	if c.boiler > 0 && len(s.Text) < 400 {
 		setBoilerplate(s)
 		return
 	}
-	s.Type = classify(s.Text, s.Figures, s.Claimant)
+	s.Type = classify(s.Text, c.lower, s.Figures, s.Claimant, c.mask, c.words)
 	s.CheckWorthy = s.Score >= m.Threshold && s.Type != NotClaim
-	s.Reasons = reasons(m, s, fs)
+	s.Reasons = reasons(m, s, fs, c)
 	if s.Figures == nil {
 		s.Figures = []Figure{}
 	}
@@ -180,12 +174,10 @@ func quoteStillOpen(s string, open bool) bool {
 
 // reasons explains the score in a journalist's words: figures first, then
 // the cues that pushed the score up, then those that pulled it down.
-func reasons(m *Model, s *Sentence, fs []Feature) []string {
-	var rs []string
-	seen := map[string]bool{}
+func reasons(m *Model, s *Sentence, fs []Feature, c cueInfo) []string {
+	rs := make([]string, 0, 8)
 	add := func(r string) {
-		if !seen[r] {
-			seen[r] = true
+		if !slices.Contains(rs, r) {
 			rs = append(rs, r)
 		}
 	}
@@ -212,13 +204,14 @@ func reasons(m *Model, s *Sentence, fs []Feature) []string {
 		text string
 	}
 	var ups, downs []cue
-	var ngram float32
+	// Hand cues come first in fs; the n-grams' share is what is left of the logit.
+	ngram := float32(c.logit) - m.Bias
 	for _, f := range fs {
-		w := m.Weights[f.Slot] * f.Value
 		if f.Slot >= numHand {
-			ngram += w
-			continue
+			break
 		}
+		w := m.Weights[f.Slot] * f.Value
+		ngram -= w
 		txt := cueText[f.Slot]
 		if txt == "" {
 			continue
@@ -251,9 +244,6 @@ func reasons(m *Model, s *Sentence, fs []Feature) []string {
 	}
 	if s.Type == NotClaim {
 		add("not a claim about the world")
-	}
-	if rs == nil {
-		rs = []string{}
 	}
 	return rs
 }

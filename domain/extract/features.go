@@ -139,7 +139,11 @@ func mix(h uint32) uint32 {
 }
 
 func hashedSlot(h uint32) uint32 {
-	return numHand + mix(h)%(NumSlots-numHand)
+	slot := mix(h) & (NumSlots - 1)
+	if slot < numHand {
+		slot += numHand // keep the hand-written cues' slots to themselves
+	}
+	return slot
 }
 
 // Namespaces keep unigrams, bigrams and character n-grams apart.
@@ -319,10 +323,15 @@ func featurize(dst []Feature, s string, sc *scratch) []Feature {
 			dst = append(dst, Feature{hashedSlot(toks[j-1]*31 ^ t ^ nsBi), wWord})
 		}
 	}
-	if Exp&1 == 0 {
-		for j := 0; j+4 <= len(norm); j++ {
-			h := hashBytes(nsChar, norm[j:j+4])
-			dst = append(dst, Feature{hashedSlot(h), wChar})
+	if Exp&1 == 0 && len(norm) >= 4 {
+		// Four bytes pack exactly into a uint32, so no hashing loop is needed.
+		g := uint32(norm[0]) | uint32(norm[1])<<8 | uint32(norm[2])<<16
+		for j := 3; j < len(norm); j++ {
+			g = g>>8 | uint32(norm[j])<<24
+			if j == 3 {
+				g = uint32(norm[0]) | uint32(norm[1])<<8 | uint32(norm[2])<<16 | uint32(norm[3])<<24
+			}
+			dst = append(dst, Feature{hashedSlot(g ^ nsChar), wChar})
 		}
 	}
 	if Exp&2 != 0 {

@@ -45,6 +45,8 @@ func tokenize(s string, toks []token) []token {
 					i++
 				} else if (c == '-' || c == '\'') && i+1 < len(s) && isLetter(s[i+1]) {
 					i++
+				} else if c == 0xE2 && i+3 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x99 && isLetter(s[i+3]) {
+					i += 3 // curly apostrophe: I’ve
 				} else {
 					break
 				}
@@ -124,13 +126,33 @@ var skipAdjectives = map[string]bool{"new": true, "more": true, "extra": true, "
 // (40p is 0.4 GBP); percentages keep a stated base in Unit ("% of GDP").
 func Figures(sentence string) []Figure {
 	var buf [96]token
-	toks := tokenize(sentence, buf[:0])
+	return figures(sentence, lowerASCII(sentence), tokenize(sentence, buf[:0]))
+}
+
+// lowerASCII folds ASCII letters only, so byte offsets stay the same.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 32
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// figures reads figures from tokens of sentence, given its ASCII-lowered copy.
+func figures(sentence, lower string, toks []token) []Figure {
 	var figs []Figure
 	word := func(k int) string {
 		if k < 0 || k >= len(toks) || toks[k].kind != 'w' {
 			return ""
 		}
-		return strings.ToLower(sentence[toks[k].start:toks[k].end])
+		return lower[toks[k].start:toks[k].end]
 	}
 	sym := func(k int) string {
 		if k < 0 || k >= len(toks) || toks[k].kind != 's' {
@@ -139,6 +161,9 @@ func Figures(sentence string) []Figure {
 		return sentence[toks[k].start:toks[k].end]
 	}
 	for k := 0; k < len(toks); k++ {
+		if toks[k].kind == 'w' && !figureWord(word(k)) {
+			continue
+		}
 		f, next, ok := figureAt(sentence, toks, k, word, sym)
 		if !ok {
 			continue
@@ -151,6 +176,31 @@ func Figures(sentence string) []Figure {
 		k = next - 1
 	}
 	return figs
+}
+
+// figureStarts are the words a figure can begin with; checked first, so
+// ordinary words cost one lookup.
+var figureStarts = map[string]bool{"a": true, "one": true, "us": true}
+
+func init() {
+	for _, m := range []map[string]float64{numberWords, ordinals} {
+		for w := range m {
+			figureStarts[w] = true
+		}
+	}
+	for w := range months {
+		figureStarts[w] = true
+	}
+}
+
+func figureWord(w string) bool {
+	if figureStarts[w] {
+		return true
+	}
+	if i := strings.IndexByte(w, '-'); i > 0 {
+		return ordinals[w[:i]] > 0
+	}
+	return false
 }
 
 // figureAt reads a figure starting at token k and returns it with the index

@@ -165,7 +165,11 @@ func periodEnds(text string, sentStart, end int) bool {
 	}
 	word := text[a:dot]
 	if word == "" {
-		return true
+		d := dot
+		for d > sentStart && text[d-1] >= '0' && text[d-1] <= '9' {
+			d--
+		}
+		return !(d == sentStart && d < dot) // "1. First item": a list number
 	}
 	lower := make([]byte, 0, 8)
 	hasDot := false
