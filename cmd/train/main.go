@@ -40,6 +40,7 @@ type config struct {
 	posWeight   float64
 	threshSlack float64
 	seed        uint64
+	average     bool // average the weights after each epoch (Polyak averaging)
 }
 
 func run(args []string, out io.Writer) error {
@@ -56,7 +57,7 @@ func run(args []string, out io.Writer) error {
 	fs.Float64Var(&c.posWeight, "posweight", 1, "weight of a check-worthy example relative to a non-check-worthy one")
 	fs.Float64Var(&c.threshSlack, "slack", 0.01, "pick the lowest threshold whose dev F1 is within this of the best")
 	fs.Uint64Var(&c.seed, "seed", 2024, "shuffle seed")
-	fs.IntVar(&extract.Exp, "exp", 0, "experimental features")
+	fs.BoolVar(&c.average, "average", false, "average the weights over epochs, which steadies the model on unseen text")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -218,7 +219,15 @@ func fit(c config, rows []example) *extract.Model {
 		order[i] = i
 	}
 	rng := rand.New(rand.NewPCG(c.seed, 1))
+	avg := make([]float64, extract.NumSlots)
+	var avgBias float64
 	for epoch := 0; epoch < c.epochs; epoch++ {
+		if c.average && epoch > 0 {
+			for i, x := range w {
+				avg[i] += x
+			}
+			avgBias += bias
+		}
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, idx := range order {
 			e := rows[idx]
@@ -240,6 +249,12 @@ func fit(c config, rows []example) *extract.Model {
 				w[f.Slot] -= c.rate * gi / (math.Sqrt(g2[f.Slot]) + 1e-8)
 			}
 		}
+	}
+	if c.average {
+		for i, x := range w {
+			w[i] = (avg[i] + x) / float64(c.epochs)
+		}
+		bias = (avgBias + bias) / float64(c.epochs)
 	}
 	m := &extract.Model{Weights: make([]float32, extract.NumSlots), Bias: float32(bias), Threshold: 0.5}
 	for i, x := range w {

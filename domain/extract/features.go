@@ -164,9 +164,6 @@ func init() {
 	hashGoing = hashBytes(nsUni, []byte("going"))
 }
 
-// Exp switches experimental feature sets (temporary).
-var Exp = 0
-
 // Featurize appends the features of sentence to dst and returns it. Training
 // and scoring share it, so the model always sees what it was trained on.
 func Featurize(dst []Feature, sentence string) []Feature {
@@ -323,7 +320,7 @@ func featurize(dst []Feature, s string, sc *scratch) []Feature {
 			dst = append(dst, Feature{hashedSlot(toks[j-1]*31 ^ t ^ nsBi), wWord})
 		}
 	}
-	if Exp&1 == 0 && len(norm) >= 4 {
+	if len(norm) >= 4 {
 		// Four bytes pack exactly into a uint32, so no hashing loop is needed.
 		g := uint32(norm[0]) | uint32(norm[1])<<8 | uint32(norm[2])<<16
 		for j := 3; j < len(norm); j++ {
@@ -332,30 +329,6 @@ func featurize(dst []Feature, s string, sc *scratch) []Feature {
 				g = uint32(norm[0]) | uint32(norm[1])<<8 | uint32(norm[2])<<16 | uint32(norm[3])<<24
 			}
 			dst = append(dst, Feature{hashedSlot(g ^ nsChar), wChar})
-		}
-	}
-	if Exp&2 != 0 {
-		for j := 0; j+3 <= len(norm); j++ {
-			h := hashBytes(nsChar+3, norm[j:j+3])
-			dst = append(dst, Feature{hashedSlot(h), wChar})
-		}
-	}
-	if Exp&4 != 0 {
-		for j := 0; j+5 <= len(norm); j++ {
-			h := hashBytes(nsChar+5, norm[j:j+5])
-			dst = append(dst, Feature{hashedSlot(h), wChar})
-		}
-	}
-	if Exp&8 != 0 {
-		for j := 2; j < len(toks); j++ {
-			dst = append(dst, Feature{hashedSlot((toks[j-2]*31^toks[j-1])*31 ^ toks[j] ^ nsBi + 7), wWord})
-		}
-	}
-	if Exp&16 != 0 {
-		for k := range dst {
-			if dst[k].Slot < numHand {
-				dst[k].Value = 0
-			}
 		}
 	}
 	sc.norm, sc.toks = norm, toks

@@ -36,6 +36,7 @@ func FuzzSplitAndFigures(f *testing.F) {
 
 func checkFigures(t *testing.T, text string, figs []Figure) {
 	t.Helper()
+	grid := decodeGrid(text)
 	for _, f := range figs {
 		if f.Start < 0 || f.End > len(text) || f.Start >= f.End {
 			t.Fatalf("figure %+v out of range of %q", f, text)
@@ -43,7 +44,7 @@ func checkFigures(t *testing.T, text string, figs []Figure) {
 		if text[f.Start:f.End] != f.Text {
 			t.Fatalf("figure text %q != text[%d:%d] %q", f.Text, f.Start, f.End, text[f.Start:f.End])
 		}
-		if !utf8.RuneStart(text[f.Start]) || f.End < len(text) && !utf8.RuneStart(text[f.End]) {
+		if !grid[f.Start] || !grid[f.End] {
 			t.Fatalf("figure %+v splits a UTF-8 sequence", f)
 		}
 	}

@@ -84,13 +84,7 @@ func TestSplitInvalidUTF8(t *testing.T) {
 // boundaries utf8.DecodeRuneInString walks over.
 func checkSpans(t testing.TB, text string, spans []Span) {
 	t.Helper()
-	grid := make([]bool, len(text)+1)
-	for i := 0; i < len(text); {
-		grid[i] = true
-		_, n := utf8.DecodeRuneInString(text[i:])
-		i += n
-	}
-	grid[len(text)] = true
+	grid := decodeGrid(text)
 	prev := 0
 	for _, sp := range spans {
 		if sp.Start < prev || sp.End <= sp.Start || sp.End > len(text) {
@@ -101,4 +95,17 @@ func checkSpans(t testing.TB, text string, spans []Span) {
 		}
 		prev = sp.End
 	}
+}
+
+// decodeGrid marks the offsets utf8.DecodeRuneInString stops at: rune
+// starts, each invalid byte, and the end.
+func decodeGrid(text string) []bool {
+	grid := make([]bool, len(text)+1)
+	for i := 0; i < len(text); {
+		grid[i] = true
+		_, n := utf8.DecodeRuneInString(text[i:])
+		i += n
+	}
+	grid[len(text)] = true
+	return grid
 }
