@@ -5,6 +5,8 @@
 //	go run ./cmd/train -data ../shared/claimdata/checkthat2024 -eval
 //
 // Training is deterministic: fixed seeds, no map iteration, one goroutine.
+// Setting TRAIN_CURVE=1 also prints F1 on dev and dev-test over thresholds,
+// for inspection only; the threshold is chosen on dev.
 package main
 
 import (

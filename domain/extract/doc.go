@@ -30,7 +30,7 @@ const (
 	KindRank             = "rank"              // Value the position: third-largest → 3, Unit the ranked quality ("largest")
 	KindDate             = "date"              // Value yyyymmdd (day 0 when absent), Unit "date"
 	KindYear             = "year"              // Value the year, Unit "year"
-	KindRange            = "range"             // Value the low end, Unit names the high end and unit: "to 3 %"
+	KindRange            = "range"             // Value the low end, Unit that of the bounds; Text spans both ends
 )
 
 // ClaimType is the kind of claim in Full Fact's published schema.
