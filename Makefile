@@ -78,11 +78,14 @@ bench: ## go benchmarks, then bench/*.sh if any
 		bash "$$script"; \
 	done
 
-train: ## PLACEHOLDER: the lead fills this in
-	@echo "see domain/extract"
+# The labelled data lives beside the repository, never in it.
+CLAIMDATA ?= ../shared/claimdata/checkthat2024
 
-eval: ## PLACEHOLDER: the lead fills this in
-	@echo "see domain/extract"
+train: ## rebuild domain/extract/model.bin from the labelled data (deterministic)
+	$(GO) run ./cmd/train -data $(CLAIMDATA) -o domain/extract/model.bin
+
+eval: ## precision, recall, F1 and average precision on dev and dev-test
+	$(GO) run ./cmd/train -data $(CLAIMDATA) -eval
 
 # The library files are not committed. Without npm (or offline) the pages
 # still work: htmx only enhances them.

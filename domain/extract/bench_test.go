@@ -1,0 +1,80 @@
+package extract
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// benchArticle is the sample article, or text in our own words when
+// ../shared is absent.
+func benchArticle(b *testing.B) string {
+	p := sharedPath(b, "samples/starmer-macron-ukraine.txt")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return string(data)
+}
+
+// BenchmarkExtract measures the whole pipeline (split, figures, type,
+// claimant, score, reasons) in MB of article text per second.
+func BenchmarkExtract(b *testing.B) {
+	text := benchArticle(b)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		Extract(text)
+	}
+	b.ReportMetric(float64(len(text))*float64(b.N)/b.Elapsed().Seconds()/1e6, "MB/s")
+}
+
+// BenchmarkScore measures scoring alone, sentences per second, on the dev
+// sentences of the labelled data.
+func BenchmarkScore(b *testing.B) {
+	f, err := os.Open(sharedPath(b, "claimdata/checkthat2024/dev.tsv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var sentences []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if cols := strings.Split(sc.Text(), "\t"); len(cols) == 3 {
+			sentences = append(sentences, cols[1])
+		}
+	}
+	m := DefaultModel()
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		m.Score(sentences[n%len(sentences)])
+		n++
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "sentences/s")
+}
+
+// BenchmarkModelMemory reports the heap a decoded model occupies.
+func BenchmarkModelMemory(b *testing.B) {
+	var m *Model
+	var before, after runtime.MemStats
+	for b.Loop() {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var err error
+		m, err = ReadModel(bytes.NewReader(embeddedModel))
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+	}
+	runtime.KeepAlive(m)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "model-MB")
+	b.ReportMetric(float64(len(embeddedModel))/1024, "file-KB")
+}

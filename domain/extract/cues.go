@@ -1,0 +1,98 @@
+package extract
+
+// Cue phrases, matched on whole words of the lower-cased sentence through a
+// hash table of 1- to 3-word phrases: one pass, no regular expressions. Lists
+// rather than a model, because the types must be explainable and the
+// training data has no type labels.
+const (
+	cueFuture uint16 = 1 << iota
+	cueCause
+	cueRule
+	cuePersonal
+	cueSaid
+	cueBoiler // scraped site furniture: donation appeals, share prompts
+)
+
+var cuePhrases = map[uint16][]string{
+	cueFuture: {"will", "won't", "going to", "expected to", "set to", "plans to", "plan to", "forecast",
+		"predicted", "is due to", "by 2030", "by 2035", "by 2040", "by 2050", "next year", "in future", "projected"},
+	cueCause: {"because", "caused", "causes", "led to", "leads to", "lead to", "due to", "as a result",
+		"result of", "results in", "resulted in", "thanks to", "blamed", "linked to", "responsible for",
+		"driven by", "contributed to"},
+	cueRule: {"law", "laws", "legal", "illegal", "unlawful", "legislation", "requires", "required by",
+		"regulation", "regulations", "rules", "banned", "ban on", "constitution", "treaty", "act of",
+		"statutory", "entitled to", "is allowed", "are allowed", "not allowed", "unanimous approval"},
+	cuePersonal: {"i've seen", "i have seen", "i saw", "when i was", "i grew up", "my family", "my father",
+		"my mother", "i met", "i visited", "i was", "i've been", "i have been", "my own", "i remember"},
+	cueSaid: {"said", "says", "claimed", "suggested", "accused", "called", "told", "according to"},
+	cueBoiler: {"your support", "support now", "read more", "your donation", "donate", "donation",
+		"subscribe", "sign up", "newsletter", "share this", "share on", "click here", "follow us",
+		"advertisement", "cookies", "rights reserved", "paywall", "paywalls", "support us", "log in",
+		"sign in", "most read", "related articles", "independent journalism", "quality journalism",
+		"help us", "contribute"},
+}
+
+var (
+	cueTable = map[uint32]uint16{}
+	// cueBits has a bit set for the hash of every phrase and every word
+	// prefix of one, so most words are rejected without a map lookup.
+	cueBits [1 << 16 / 64]uint64
+)
+
+func init() {
+	for class, phrases := range cuePhrases {
+		for _, p := range phrases {
+			cueTable[hashWord(fnvOffset, p)] |= class
+			for i := 0; i <= len(p); i++ {
+				if i == len(p) || p[i] == ' ' {
+					h := hashWord(fnvOffset, p[:i]) & 0xffff
+					cueBits[h/64] |= 1 << (h % 64)
+				}
+			}
+		}
+	}
+}
+
+// hashWord continues FNV-1a over a lower-cased word, reading a curly
+// apostrophe as a straight one so "I’ve" matches "i've".
+func hashWord(h uint32, w string) uint32 {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c == 0xE2 && i+2 < len(w) && w[i+1] == 0x80 && w[i+2] == 0x99 {
+			c = '\''
+			i += 2
+		}
+		h = (h ^ uint32(c)) * fnvPrime
+	}
+	return h
+}
+
+// scanCues returns the cue classes present in a sentence and how many
+// boilerplate phrases it holds.
+func scanCues(lower string, toks []token) (mask uint16, boiler, words int) {
+	for k, t := range toks {
+		if t.kind == 's' {
+			continue
+		}
+		if t.kind == 'w' {
+			words++
+		}
+		h := uint32(fnvOffset)
+		for n := 0; n < 3 && k+n < len(toks) && toks[k+n].kind != 's'; n++ {
+			if n > 0 {
+				h = (h ^ ' ') * fnvPrime
+			}
+			h = hashWord(h, lower[toks[k+n].start:toks[k+n].end])
+			if cueBits[(h&0xffff)/64]&(1<<(h%64)) == 0 {
+				break // no phrase starts this way
+			}
+			if c := cueTable[h]; c != 0 {
+				mask |= c
+				if c&cueBoiler != 0 {
+					boiler++
+				}
+			}
+		}
+	}
+	return mask, boiler, words
+}
