@@ -34,10 +34,6 @@ const (
 	hFuture              // will, going to, expected to
 	hNormative           // should, must, ought
 	hCapitalised         // names and places: capitalised words after the first
-	hShort               // under 6 words
-	hMedium              // 6 to 14 words
-	hLong                // 15 to 29 words
-	hVeryLong            // 30 words or more
 	hCourtesy            // thank you, good evening, applause
 	hAttribution         // said, says, told, according to
 	hSecondPerson        // you, your
@@ -52,8 +48,7 @@ const (
 var handNames = [numHand]string{
 	"number", "percent", "money", "big number", "year", "comparative", "past value",
 	"opinion", "first person", "question", "future", "normative", "capitalised",
-	"short", "medium", "long", "very long", "courtesy", "attribution", "second person",
-	"law", "cause", "superlative", "statistic",
+	"courtesy", "attribution", "second person", "law", "cause", "superlative", "statistic",
 }
 
 // HandFeatureName returns the name of a hand-written cue slot, or "" for a hashed slot.
@@ -285,17 +280,9 @@ func featurize(dst []Feature, s string, sc *scratch) []Feature {
 		i += size
 	}
 
+	// No cue for sentence length: debate transcripts reward long sentences,
+	// but newer debates and news state their claims in fewer words.
 	n := len(toks)
-	switch {
-	case n < 6:
-		hand[hShort] = 1
-	case n < 15:
-		hand[hMedium] = 1
-	case n < 30:
-		hand[hLong] = 1
-	default:
-		hand[hVeryLong] = 1
-	}
 	if capitals > 0 {
 		hand[hCapitalised] = float32(min(capitals, 4)) / 4
 	}
