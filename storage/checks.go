@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"claimtrail/domain"
+	"claimtrail/domain/claimreview"
 )
 
 // PublishedCheck is an approved claim with its verdict, as the public sees
@@ -159,4 +161,45 @@ func (db *DB) RatingValues(ctx context.Context) ([]float64, error) {
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// Publishing settings, set by an admin on /admin/settings.
+const (
+	SettingPublisherName    = "publisher.name"
+	SettingPublisherURL     = "publisher.url"
+	SettingPublisherLogoURL = "publisher.logo_url"
+	SettingSiteBaseURL      = "site.base_url"
+)
+
+// Publishing is who publishes the checks and where the site lives.
+type Publishing struct {
+	Publisher claimreview.Publisher
+	BaseURL   string // public address of the site, without a trailing slash; "" when not set
+}
+
+// PublishingSettings reads the publishing settings.
+func (db *DB) PublishingSettings(ctx context.Context) (Publishing, error) {
+	var p Publishing
+	for key, dst := range map[string]*string{
+		SettingPublisherName: &p.Publisher.Name, SettingPublisherURL: &p.Publisher.URL,
+		SettingPublisherLogoURL: &p.Publisher.LogoURL, SettingSiteBaseURL: &p.BaseURL,
+	} {
+		v, err := db.Setting(ctx, key, "")
+		if err != nil {
+			return p, err
+		}
+		*dst = v
+	}
+	p.BaseURL = strings.TrimRight(p.BaseURL, "/")
+	return p, nil
+}
+
+// ClaimReviewCheck is what the ClaimReview builder needs of p, whose public
+// page is at pageURL.
+func (p *PublishedCheck) ClaimReviewCheck(pageURL string) claimreview.Check {
+	return claimreview.Check{
+		URL: pageURL, Claim: p.Claim, Claimant: p.Claimant, Outlet: p.Outlet,
+		ArticleTitle: p.ArticleTitle, ArticleURL: p.ArticleURL, ArticlePublishedAt: p.ArticlePublishedAt,
+		RatingName: p.Rating.Name, RatingValue: p.Rating.Value, Conclusion: p.Conclusion, ApprovedAt: p.ApprovedAt,
+	}
 }
