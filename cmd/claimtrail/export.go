@@ -120,9 +120,9 @@ func exportClaimReview(ctx context.Context, db *storage.DB, w io.Writer, pub sto
 	}
 	scale := claimreview.ScaleOf(values)
 	fw := claimreview.NewFeedWriter(w)
-	n, err := db.AllPublishedChecks(ctx, func(p *storage.PublishedCheck) error {
+	n, err := db.AllPublishedChecks(ctx, func(p *domain.PublishedCheck) error {
 		page := pub.BaseURL + "/checks/" + strconv.FormatInt(p.ClaimID, 10)
-		return fw.Write(claimreview.Build(p.ClaimReviewCheck(page), pub.Publisher, scale))
+		return fw.Write(claimreview.Build(claimreview.CheckOf(p, page), pub.Publisher, scale))
 	})
 	if err == nil {
 		err = fw.Close()

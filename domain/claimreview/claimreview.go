@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"claimtrail/domain"
 )
 
 // Organization is a schema.org Organization: the publisher of the check, an
@@ -122,6 +124,16 @@ type Check struct {
 	RatingValue        float64
 	Conclusion         string
 	ApprovedAt         time.Time
+}
+
+// CheckOf is what the builder needs of a published check whose public page
+// is at pageURL.
+func CheckOf(p *domain.PublishedCheck, pageURL string) Check {
+	return Check{
+		URL: pageURL, Claim: p.Claim, Claimant: p.Claimant, Outlet: p.Outlet,
+		ArticleTitle: p.ArticleTitle, ArticleURL: p.ArticleURL, ArticlePublishedAt: p.ArticlePublishedAt,
+		RatingName: p.Rating.Name, RatingValue: p.Rating.Value, Conclusion: p.Conclusion, ApprovedAt: p.ApprovedAt,
+	}
 }
 
 // Build returns the ClaimReview for a check.
