@@ -32,7 +32,7 @@ func nastyClaim(t *testing.T, s *storagetest.Seeder) int64 {
 		RatingID: rating, Conclusion: "\rStarts with a carriage return", Explanation: "Plain, with a comma; a \"quote\"\nand – dashes — everywhere\r mid-line CR",
 		AuthorID: reviewer, EditorID: editor,
 		SubmittedAt: time.Date(2025, 2, 9, 10, 0, 0, 0, time.UTC), ApprovedAt: time.Date(2025, 2, 10, 12, 0, 0, 0, time.UTC),
-		Sources:     []storagetest.Source{{Title: "=ONS table", URL: "https://ons.example/t"}, {Title: "Budget, \"red book\"", URL: "https://gov.example/rb"}}})
+		Sources: []storagetest.Source{{Title: "=ONS table", URL: "https://ons.example/t"}, {Title: "Budget, \"red book\"", URL: "https://gov.example/rb"}}})
 }
 
 func readCSV(t *testing.T, body string) [][]string {
