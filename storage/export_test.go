@@ -114,3 +114,32 @@ func SeedQueueForBenchmark(tb testing.TB, db *DB, n int, reviewerID int64) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// QueueKeyAtForTest returns the queue key of the queued claim at fraction f
+// of the queue, for reaching a deep page in a benchmark.
+func QueueKeyAtForTest(db *DB, f float64) (string, error) {
+	var n int
+	if err := db.read.QueryRow(`SELECT count(*) FROM claims WHERE state = 'queued'`).Scan(&n); err != nil {
+		return "", err
+	}
+	var key string
+	err := db.read.QueryRow(`SELECT queue_key FROM claims WHERE state = 'queued' ORDER BY queue_key LIMIT 1 OFFSET ?`, int(float64(n)*f)).Scan(&key)
+	return key, err
+}
+
+// QueuePlanForTest explains the queue query, for checking index use.
+func QueuePlanForTest(db *DB, q string, args ...any) []string {
+	rows, err := db.read.Query(`EXPLAIN QUERY PLAN `+q, args...)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a, b, c int
+		var d string
+		rows.Scan(&a, &b, &c, &d)
+		out = append(out, d)
+	}
+	return out
+}

@@ -42,7 +42,10 @@ type QueueItem struct {
 
 const queueItemColumns = claimColumns + `, a.title, a.outlet, coalesce(u.name, ''), c.queued_at, c.queue_key`
 
-const queueItemFrom = ` FROM claims c JOIN articles a ON a.id = c.article_id LEFT JOIN users u ON u.id = c.assignee_id`
+// CROSS JOIN keeps claims as the outer loop (SQLite never reorders it), so a
+// filtered page still walks the queue index in order and stops at the limit
+// rather than collecting every claim of an outlet and sorting them.
+const queueItemFrom = ` FROM claims c CROSS JOIN articles a ON a.id = c.article_id LEFT JOIN users u ON u.id = c.assignee_id`
 
 func scanQueueItem(row interface{ Scan(...any) error }) (*QueueItem, error) {
 	var it QueueItem
