@@ -38,9 +38,9 @@ type VerdictForm struct {
 
 // SourceForm is a source form's values as typed; ID is 0 for a new source.
 type SourceForm struct {
-	ID                                                        int64
+	ID                                                          int64
 	URL, Title, Publisher, PublishedAt, AccessedAt, Type, Quote string
-	Errors                                                    FieldErrors
+	Errors                                                      FieldErrors
 }
 
 // SourceFormFrom fills a form from a stored source.

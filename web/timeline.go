@@ -163,8 +163,10 @@ func showValue(k string, v any, present bool, person func(any) string) string {
 		return domain.ClaimState(fmt.Sprint(v)).Label()
 	case "type":
 		return domain.SourceType(fmt.Sprint(v)).Label()
-	case "position":
-		return fmt.Sprint(v)
+	case "priority":
+		if p, err := domain.ParsePriority(fmt.Sprint(v)); err == nil {
+			return p.Label()
+		}
 	}
 	return fmt.Sprint(v)
 }
