@@ -98,7 +98,7 @@ func SeedQueueForBenchmark(tb testing.TB, db *DB, n int, reviewerID int64) {
 		}
 	}
 	// queued_at spreads over about eleven days so that age matters in the order.
-	if _, err := tx.ExecContext(ctx, `UPDATE claims SET state = 'queued', priority = (id * 31) % 4,
+	if _, err := tx.ExecContext(ctx, `UPDATE claims SET state = 'queued', priority = (id / 3) % 4,
 		queued_at = strftime('%Y-%m-%dT%H:%M:%f000Z', '2026-01-01', '+' || (id % 1000000) || ' seconds')`); err != nil {
 		tb.Fatal(err)
 	}

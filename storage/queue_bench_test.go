@@ -82,6 +82,8 @@ func BenchmarkListQueue(b *testing.B) {
 		{"deep", storage.QueueFilter{Limit: 50, Cursor: deep}},
 		{"first-type-filter", storage.QueueFilter{Limit: 50, Type: domain.TypeCausation}},
 		{"first-outlet-filter", storage.QueueFilter{Limit: 50, Outlet: "City Wire"}},
+		{"first-all-open", storage.QueueFilter{Limit: 50, States: []domain.ClaimState{domain.StateQueued, domain.StateInReview, domain.StateSubmitted}}},
+		{"deep-all-open", storage.QueueFilter{Limit: 50, Cursor: deep, States: []domain.ClaimState{domain.StateQueued, domain.StateInReview, domain.StateSubmitted}}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			start := time.Now()
