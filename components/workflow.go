@@ -1,7 +1,12 @@
 package components
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"strings"
+
+	"github.com/a-h/templ"
 	"sort"
 	"strconv"
 	"time"
@@ -168,6 +173,33 @@ func sentenceParts(sentence string, figures []domain.Figure) []textPart {
 		out = append(out, textPart{Text: sentence[at:]})
 	}
 	return out
+}
+
+// ClaimInContext writes the claim's sentence, its figures marked, between
+// the article text around it. It is written by hand, every piece escaped,
+// because templ would put spaces between the pieces and .article-text keeps
+// whitespace as typed.
+func ClaimInContext(before, sentence string, figures []domain.Figure, after string) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		var b strings.Builder
+		if before != "" {
+			b.WriteString("…" + templ.EscapeString(before))
+		}
+		b.WriteString(`<mark class="claim claim-checkworthy" data-testid="claim-sentence">`)
+		for _, p := range sentenceParts(sentence, figures) {
+			if p.Figure {
+				b.WriteString(`<mark class="figure" data-testid="figure">` + templ.EscapeString(p.Text) + `</mark>`)
+			} else {
+				b.WriteString(templ.EscapeString(p.Text))
+			}
+		}
+		b.WriteString(`</mark>`)
+		if after != "" {
+			b.WriteString(templ.EscapeString(after) + "…")
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	})
 }
 
 func dueText(c *domain.Claim) string {

@@ -518,3 +518,20 @@ func TestBulkAndSingleEditorActions(t *testing.T) {
 		t.Errorf("comment %q", got)
 	}
 }
+
+func TestClaimPageEscapesWhatPeopleTyped(t *testing.T) {
+	env := newTestEnv(t)
+	ids := env.queuedClaims(1, `<script>alert("3%")</script>`)
+	c, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	wantStatus(t, c.postForm("/queue/next", nil), http.StatusSeeOther)
+	path := "/claims/" + itoa(ids[0])
+	wantStatus(t, c.postForm(path+"/comments", url.Values{"body": {`<img src=x onerror=alert(1)>`}}), http.StatusSeeOther)
+	res := c.get(path)
+	wantStatus(t, res, http.StatusOK)
+	if strings.Contains(res.Body, "<script>alert") || strings.Contains(res.Body, "<img src=x") {
+		t.Error("typed markup reached the page unescaped")
+	}
+	if got := res.TestID(t, "claim-sentence"); got != `<script>alert("3%")</script>` {
+		t.Errorf("sentence shown as %q", got)
+	}
+}
