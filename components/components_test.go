@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"claimtrail/domain"
+	"claimtrail/storage"
 )
 
 func render(t *testing.T, c templ.Component) *goquery.Document {
@@ -38,7 +39,7 @@ func TestNavigationFollowsRole(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(tt.role), func(t *testing.T) {
 			u := &domain.User{ID: 1, Name: "N", Role: tt.role, Active: true}
-			doc := render(t, HomePage(PageMeta{User: u, Path: "/queue"}))
+			doc := render(t, HomePage(PageMeta{User: u, Path: "/queue"}, HomeView{Home: &storage.Home{}}))
 			nav := doc.Find(`[data-testid="nav"]`).Text()
 			for _, w := range tt.want {
 				if !strings.Contains(nav, w) {

@@ -88,3 +88,16 @@ func inputClass(errs FieldErrors, field string) string {
 	}
 	return ""
 }
+
+// ratingClass picks the colour of a rating badge from the rating's name:
+// green for true ends of the scale, red for false ones, amber otherwise.
+func ratingClass(name string) string {
+	n := strings.ToLower(name)
+	switch {
+	case n == "true" || n == "mostly true" || n == "correct":
+		return "rating rating-true"
+	case n == "false" || n == "mostly false" || n == "incorrect" || strings.Contains(n, "pants"):
+		return "rating rating-false"
+	}
+	return "rating rating-mixed"
+}

@@ -181,21 +181,6 @@ func TestAddArticleThreeWays(t *testing.T) {
 	}
 }
 
-func mustID(t *testing.T, s string) int64 {
-	t.Helper()
-	id, err := pathIDString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
-func pathIDString(s string) (int64, error) {
-	r := httptest.NewRequest(http.MethodGet, "/", nil)
-	r.SetPathValue("id", s)
-	return pathID(r, "id")
-}
-
 func TestBadArticleInputChangesNothing(t *testing.T) {
 	srv, _ := pageServer(t)
 	big := bytes.Repeat([]byte("The figure was 3% last year. "), 4000) // ~116 KB, over the 64 KB test limit

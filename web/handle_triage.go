@@ -17,8 +17,8 @@ import (
 
 func idPath(id int64) string { return strconv.FormatInt(id, 10) }
 
-// claimDone answers a successful accept or dismiss.
-func (app *App) claimDone(w http.ResponseWriter, r *http.Request, c *domain.Claim, message string) {
+// triageDone answers a successful accept or dismiss.
+func (app *App) triageDone(w http.ResponseWriter, r *http.Request, c *domain.Claim, message string) {
 	if isHTMX(r) {
 		app.render(w, r, http.StatusOK, components.ClaimRow(components.ClaimRowView{Claim: c}))
 		return
@@ -27,10 +27,10 @@ func (app *App) claimDone(w http.ResponseWriter, r *http.Request, c *domain.Clai
 	redirect(w, r, "/articles/"+idPath(c.ArticleID)+"#claim-row-"+idPath(c.ID))
 }
 
-// claimFailed answers a failed accept or dismiss: field errors re-render the
+// triageFailed answers a failed accept or dismiss: field errors re-render the
 // row (htmx) or the article page with the row's input kept, 422; the rest go
 // to the error helper (404, 409, ...).
-func (app *App) claimFailed(w http.ResponseWriter, r *http.Request, claimID int64, input components.ClaimInput, err error) {
+func (app *App) triageFailed(w http.ResponseWriter, r *http.Request, claimID int64, input components.ClaimInput, err error) {
 	fe := fieldErrors(err)
 	if fe == nil {
 		app.error(w, r, err)
@@ -65,15 +65,15 @@ func (app *App) acceptClaim(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := decodeForm(r, &form); err != nil {
-		app.claimFailed(w, r, id, components.ClaimInput{}, err)
+		app.triageFailed(w, r, id, components.ClaimInput{}, err)
 		return
 	}
 	c, err := app.db.AcceptClaim(r.Context(), id, form.Text, form.Version)
 	if err != nil {
-		app.claimFailed(w, r, id, components.ClaimInput{Text: form.Text}, err)
+		app.triageFailed(w, r, id, components.ClaimInput{Text: form.Text}, err)
 		return
 	}
-	app.claimDone(w, r, c, "Claim accepted into the queue.")
+	app.triageDone(w, r, c, "Claim accepted into the queue.")
 }
 
 func (app *App) dismissClaim(w http.ResponseWriter, r *http.Request) {
@@ -89,15 +89,15 @@ func (app *App) dismissClaim(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := decodeForm(r, &form); err != nil {
-		app.claimFailed(w, r, id, components.ClaimInput{}, err)
+		app.triageFailed(w, r, id, components.ClaimInput{}, err)
 		return
 	}
 	c, err := app.db.DismissClaim(r.Context(), id, form.Reason)
 	if err != nil {
-		app.claimFailed(w, r, id, components.ClaimInput{Reason: form.Reason}, err)
+		app.triageFailed(w, r, id, components.ClaimInput{Reason: form.Reason}, err)
 		return
 	}
-	app.claimDone(w, r, c, "Claim dismissed.")
+	app.triageDone(w, r, c, "Claim dismissed.")
 }
 
 func (app *App) addManualClaim(w http.ResponseWriter, r *http.Request) {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"claimtrail/components"
 	"claimtrail/web/static"
 )
 
@@ -48,6 +47,30 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /claims/{id}/dismiss", app.reviewer(app.dismissClaim))
 
 	// Queue, claims, verdicts, editors' review and ratings.
+	mux.HandleFunc("GET /queue", app.reviewer(app.queuePage))
+	mux.HandleFunc("POST /queue/next", app.reviewer(app.takeNext))
+	mux.HandleFunc("POST /queue/bulk", app.editor(app.bulkQueue))
+	mux.HandleFunc("GET /claims/{id}", app.reviewer(app.claimPage))
+	mux.HandleFunc("POST /claims/{id}/assign", app.editor(app.assignClaim))
+	mux.HandleFunc("POST /claims/{id}/priority", app.editor(app.setClaimPriority))
+	mux.HandleFunc("POST /claims/{id}/due", app.editor(app.setClaimDue))
+	mux.HandleFunc("POST /claims/{id}/release", app.reviewer(app.releaseClaim))
+	mux.HandleFunc("POST /claims/{id}/verdict", app.reviewer(app.saveVerdict))
+	mux.HandleFunc("POST /claims/{id}/sources", app.reviewer(app.addSource))
+	mux.HandleFunc("POST /claims/{id}/sources/{sid}", app.reviewer(app.updateSource))
+	mux.HandleFunc("POST /claims/{id}/sources/{sid}/delete", app.reviewer(app.removeSource))
+	mux.HandleFunc("POST /claims/{id}/sources/{sid}/move", app.reviewer(app.moveSource))
+	mux.HandleFunc("POST /claims/{id}/submit", app.reviewer(app.submitVerdict))
+	mux.HandleFunc("POST /claims/{id}/approve", app.editor(app.approveVerdict))
+	mux.HandleFunc("POST /claims/{id}/return", app.editor(app.returnVerdict))
+	mux.HandleFunc("POST /claims/{id}/reopen", app.editor(app.reopenClaim))
+	mux.HandleFunc("POST /claims/{id}/comments", app.reviewer(app.addComment))
+	mux.HandleFunc("GET /review", app.editor(app.reviewPage))
+	mux.HandleFunc("GET /ratings", app.editor(app.ratingsPage))
+	mux.HandleFunc("POST /ratings", app.editor(app.createRating))
+	mux.HandleFunc("POST /ratings/{id}", app.editor(app.updateRating))
+	mux.HandleFunc("POST /ratings/{id}/move", app.editor(app.moveRating))
+	mux.HandleFunc("POST /ratings/{id}/delete", app.editor(app.deleteRating))
 
 	// Export and public ClaimReview pages.
 	mux.HandleFunc("GET /export", app.reviewer(app.exportPage))
@@ -71,10 +94,6 @@ func (app *App) Handler() http.Handler {
 	h = app.recoverPanic(h)
 	h = app.logRequests(h)
 	return h
-}
-
-func (app *App) home(w http.ResponseWriter, r *http.Request) {
-	app.render(w, r, http.StatusOK, components.HomePage(app.meta(w, r, "Home")))
 }
 
 // staticFiles serves the embedded stylesheet, script and vendored libraries,

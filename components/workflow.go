@@ -1,0 +1,217 @@
+package components
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/a-h/templ"
+	"sort"
+	"strconv"
+	"time"
+
+	"claimtrail/domain"
+	"claimtrail/storage"
+)
+
+// QueueFilterForm holds the queue page's filters as typed.
+type QueueFilterForm struct {
+	State, Type, Assignee, Outlet, Since, Until string
+}
+
+// QueueView is the queue page's props.
+type QueueView struct {
+	Filter    QueueFilterForm
+	Items     []*storage.QueueItem
+	NextURL   string
+	CanEdit   bool
+	Assignees []*domain.User
+	Outlets   []string
+	Now       time.Time
+	Errors    FieldErrors // from a bulk action
+}
+
+// VerdictForm is the verdict form's values as typed.
+type VerdictForm struct {
+	RatingID    string
+	Conclusion  string
+	Explanation string
+	Version     int64
+	Errors      FieldErrors
+}
+
+// SourceForm is a source form's values as typed; ID is 0 for a new source.
+type SourceForm struct {
+	ID                                                          int64
+	URL, Title, Publisher, PublishedAt, AccessedAt, Type, Quote string
+	Errors                                                      FieldErrors
+}
+
+// SourceFormFrom fills a form from a stored source.
+func SourceFormFrom(s domain.Source) SourceForm {
+	f := SourceForm{ID: s.ID, URL: s.URL, Title: s.Title, Publisher: s.Publisher, Type: string(s.Type), Quote: s.Quote}
+	if !s.PublishedAt.IsZero() {
+		f.PublishedAt = s.PublishedAt.Format("2006-01-02")
+	}
+	if !s.AccessedAt.IsZero() {
+		f.AccessedAt = s.AccessedAt.Format("2006-01-02")
+	}
+	return f
+}
+
+// TextForm is a one-field form (comment, return reason, reopen reason).
+type TextForm struct {
+	Text   string
+	Errors FieldErrors
+}
+
+// Change is one field's before → after in a history entry.
+type Change struct {
+	Field, Before, After string
+}
+
+// TimelineEntry is one audit event told in words.
+type TimelineEntry struct {
+	At      time.Time
+	Text    string
+	Quote   string
+	Changes []Change
+}
+
+// ClaimView is the claim page's props.
+type ClaimView struct {
+	D         *storage.ClaimDetail
+	User      *domain.User
+	Ratings   []*domain.Rating
+	Assignees []*domain.User
+	Now       time.Time
+	Timeline  []TimelineEntry
+
+	Verdict    VerdictForm
+	Stale      *storage.StaleVerdictError // someone else's newer verdict, after a refused save
+	NewSource  SourceForm
+	EditSource SourceForm // a source edit that failed validation
+	Comment    TextForm
+	Return     TextForm
+	Reopen     TextForm
+	Due        TextForm
+	Assign     TextForm
+
+	MayWork   bool   // may edit the verdict and its sources
+	MayDecide bool   // may approve or return it
+	DecideWhy string // why not, when the claim awaits approval
+}
+
+// IsEditor reports whether the viewer does editors' work.
+func (v ClaimView) IsEditor() bool { return domain.CanEdit(v.User) }
+
+// ReviewView is the editors' review page's props.
+type ReviewView struct {
+	Items   []*storage.ReviewItem
+	NextURL string
+	Now     time.Time
+}
+
+// RatingsView is the ratings page's props.
+type RatingsView struct {
+	Ratings []*domain.Rating
+	Use     map[int64]int
+	New     RatingForm
+	Edit    RatingForm // a rating edit that failed validation
+}
+
+// RatingForm is a rating form's values as typed.
+type RatingForm struct {
+	ID      int64
+	Name    string
+	Value   string
+	OnScale bool
+	Errors  FieldErrors
+}
+
+// HomeView is the home page's props.
+type HomeView struct {
+	Home *storage.Home
+	Now  time.Time
+}
+
+func scoreText(s float64) string { return fmt.Sprintf("%.0f%%", min(max(s, 0), 1)*100) }
+
+func claimURL(id int64) string { return "/claims/" + itoa(id) }
+
+func ratingSelected(f VerdictForm, r *domain.Rating) bool { return f.RatingID == itoa(r.ID) }
+
+func versionString(v int64) string { return strconv.FormatInt(v, 10) }
+
+// textPart is a run of a sentence, marked when it is a figure.
+type textPart struct {
+	Text   string
+	Figure bool
+}
+
+// sentenceParts splits a sentence at its figures' offsets (relative to the
+// sentence), ignoring any figure whose offsets do not fit.
+func sentenceParts(sentence string, figures []domain.Figure) []textPart {
+	figs := append([]domain.Figure(nil), figures...)
+	sort.Slice(figs, func(i, j int) bool { return figs[i].Start < figs[j].Start })
+	var out []textPart
+	at := 0
+	for _, f := range figs {
+		if f.Start < at || f.End > len(sentence) || f.Start >= f.End {
+			continue
+		}
+		if f.Start > at {
+			out = append(out, textPart{Text: sentence[at:f.Start]})
+		}
+		out = append(out, textPart{Text: sentence[f.Start:f.End], Figure: true})
+		at = f.End
+	}
+	if at < len(sentence) {
+		out = append(out, textPart{Text: sentence[at:]})
+	}
+	return out
+}
+
+// ClaimInContext writes the claim's sentence, its figures marked, between
+// the article text around it. It is written by hand, every piece escaped,
+// because templ would put spaces between the pieces and .article-text keeps
+// whitespace as typed.
+func ClaimInContext(before, sentence string, figures []domain.Figure, after string) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		var b strings.Builder
+		if before != "" {
+			b.WriteString("…" + templ.EscapeString(before))
+		}
+		b.WriteString(`<mark class="claim claim-checkworthy" data-testid="claim-sentence">`)
+		for _, p := range sentenceParts(sentence, figures) {
+			if p.Figure {
+				b.WriteString(`<mark class="figure" data-testid="figure">` + templ.EscapeString(p.Text) + `</mark>`)
+			} else {
+				b.WriteString(templ.EscapeString(p.Text))
+			}
+		}
+		b.WriteString(`</mark>`)
+		if after != "" {
+			b.WriteString(templ.EscapeString(after) + "…")
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	})
+}
+
+func dueText(c *domain.Claim) string {
+	if c.DueAt.IsZero() {
+		return ""
+	}
+	return "Due " + FormatDate(c.DueAt)
+}
+
+func dateValue(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02")
+}
+
+func ratingValue(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -1,0 +1,126 @@
+package storage_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"claimtrail/domain"
+	"claimtrail/storage"
+)
+
+// benchClaims is how many claims the queue benchmarks run over;
+// CLAIMTRAIL_BENCH_CLAIMS overrides it for a quicker run.
+func benchClaims() int {
+	if n, err := strconv.Atoi(os.Getenv("CLAIMTRAIL_BENCH_CLAIMS")); err == nil && n > 0 {
+		return n
+	}
+	return 1_000_000
+}
+
+var (
+	benchOnce sync.Once
+	benchDB   *storage.DB
+	benchDir  string
+)
+
+// TestMain removes the benchmarks' shared database once every test and
+// benchmark of the run is done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDB != nil {
+		benchDB.Close()
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
+// queueBenchDB seeds one database for every queue benchmark in the run;
+// seeding a million claims takes far longer than the pages measured.
+func queueBenchDB(b *testing.B) *storage.DB {
+	benchOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "claimtrail-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchDir = dir
+		db, err := storage.Open(context.Background(), filepath.Join(dir, "queue.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		u := &domain.User{Email: "bench@newsroom.example", Name: "Bench", Role: domain.RoleReviewer}
+		if err := db.CreateUser(context.Background(), u, "h"); err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		storage.SeedQueueForBenchmark(b, db, benchClaims(), u.ID)
+		b.Logf("seeded %d claims in %s", benchClaims(), time.Since(start).Round(time.Millisecond))
+		benchDB = db
+	})
+	if benchDB == nil {
+		b.Fatal("benchmark database failed to seed")
+	}
+	return benchDB
+}
+
+// BenchmarkListQueue measures one 50-claim queue page over a million claims:
+// the first page, and a page deep in the queue reached by cursor.
+func BenchmarkListQueue(b *testing.B) {
+	db := queueBenchDB(b)
+	ctx := context.Background()
+	// A cursor 80% of the way down the queued claims.
+	deep := deepCursor(b, db, 0.8)
+	for _, bc := range []struct {
+		name string
+		f    storage.QueueFilter
+	}{
+		{"first", storage.QueueFilter{Limit: 50}},
+		{"deep", storage.QueueFilter{Limit: 50, Cursor: deep}},
+		{"first-type-filter", storage.QueueFilter{Limit: 50, Type: domain.TypeCausation}},
+		{"first-outlet-filter", storage.QueueFilter{Limit: 50, Outlet: "City Wire"}},
+		{"first-all-open", storage.QueueFilter{Limit: 50, States: []domain.ClaimState{domain.StateQueued, domain.StateInReview, domain.StateSubmitted}}},
+		{"deep-all-open", storage.QueueFilter{Limit: 50, Cursor: deep, States: []domain.ClaimState{domain.StateQueued, domain.StateInReview, domain.StateSubmitted}}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			start := time.Now()
+			for b.Loop() {
+				items, _, err := db.ListQueue(ctx, bc.f)
+				if err != nil || len(items) != 50 {
+					b.Fatalf("%d items, %v", len(items), err)
+				}
+			}
+			b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/page")
+		})
+	}
+}
+
+// deepCursor returns the queue key found at fraction f of the queued claims.
+func deepCursor(b *testing.B, db *storage.DB, f float64) string {
+	b.Helper()
+	key, err := storage.QueueKeyAtForTest(db, f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return key
+}
+
+// BenchmarkTakeNext measures taking the top claim with a million in the queue.
+func BenchmarkTakeNext(b *testing.B) {
+	db := queueBenchDB(b)
+	u, err := db.UserByEmail(context.Background(), "bench@newsroom.example")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := as(u)
+	start := time.Now()
+	for b.Loop() {
+		if _, err := db.TakeNext(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/take")
+}

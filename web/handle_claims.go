@@ -1,0 +1,477 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"claimtrail/components"
+	"claimtrail/domain"
+	"claimtrail/storage"
+)
+
+// claimView loads everything the claim page shows, with its forms filled
+// from what is stored; handlers then overlay what the person typed.
+func (app *App) claimView(r *http.Request, id int64) (components.ClaimView, error) {
+	ctx := r.Context()
+	u := currentUser(r)
+	d, err := app.db.ClaimDetail(ctx, id)
+	if err != nil {
+		return components.ClaimView{}, err
+	}
+	v := components.ClaimView{D: d, User: u, Now: time.Now(), Timeline: timeline(d.History, d.Names)}
+	if v.Ratings, err = app.db.ListRatings(ctx); err != nil {
+		return v, err
+	}
+	if domain.CanAssign(u) {
+		if v.Assignees, err = app.db.Assignees(ctx); err != nil {
+			return v, err
+		}
+	}
+	v.NewSource.Type = string(domain.SourceOfficialStatistics)
+	if d.Verdict != nil {
+		v.Verdict = components.VerdictForm{Conclusion: d.Verdict.Conclusion, Explanation: d.Verdict.Explanation, Version: d.Verdict.Version}
+		if d.Verdict.RatingID != 0 {
+			v.Verdict.RatingID = idText(d.Verdict.RatingID)
+		}
+		v.MayWork = domain.CanWorkOn(u, d.Claim) == nil
+		if d.Claim.State == domain.StateSubmitted {
+			if err := domain.CanApprove(u, d.Claim, d.Workers); err == nil {
+				v.MayDecide = true
+			} else if domain.CanEdit(u) {
+				v.DecideWhy = domain.ErrorMessage(err)
+			} else {
+				v.DecideWhy = "This verdict is waiting for an editor's approval."
+			}
+		}
+	}
+	return v, nil
+}
+
+func (app *App) claimPage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	v, err := app.claimView(r, id)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.renderClaim(w, r, http.StatusOK, v)
+}
+
+func (app *App) renderClaim(w http.ResponseWriter, r *http.Request, status int, v components.ClaimView) {
+	app.render(w, r, status, components.ClaimPage(app.meta(w, r, "Claim "+idText(v.D.Claim.ID)), v))
+}
+
+// claimFailed answers a failed claim form: field errors re-render the page
+// with 422 and what was typed (set puts it back); anything else goes to the
+// error page.
+func (app *App) claimFailed(w http.ResponseWriter, r *http.Request, id int64, err error, set func(v *components.ClaimView, fe components.FieldErrors)) {
+	fe := fieldErrors(err)
+	var stale *storage.StaleVerdictError
+	if fe == nil && !errors.As(err, &stale) {
+		app.error(w, r, err)
+		return
+	}
+	v, verr := app.claimView(r, id)
+	if verr != nil {
+		app.error(w, r, verr)
+		return
+	}
+	status := http.StatusUnprocessableEntity
+	if stale != nil {
+		status, v.Stale = http.StatusConflict, stale
+	}
+	set(&v, fe)
+	if stale != nil {
+		// Saving again now is a deliberate overwrite of the version shown.
+		v.Verdict.Version = stale.Current.Version
+	}
+	app.renderClaim(w, r, status, v)
+}
+
+// claimDone answers a successful claim form with a flash and the claim page.
+func (app *App) claimDone(w http.ResponseWriter, r *http.Request, id int64, msg, anchor string) {
+	app.flash(w, r, "success", msg)
+	redirect(w, r, "/claims/"+idText(id)+anchor)
+}
+
+// claimForm reads the claim id from the path and the form into dst.
+func claimForm(r *http.Request, dst any) (int64, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, err
+	}
+	return id, decodeForm(r, dst)
+}
+
+func (app *App) assignClaim(w http.ResponseWriter, r *http.Request) {
+	var form struct {
+		Assignee int64 `form:"assignee"`
+	}
+	id, err := claimForm(r, &form)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	c, err := app.db.AssignClaim(r.Context(), id, form.Assignee)
+	if err != nil {
+		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) { v.Assign.Errors = fe })
+		return
+	}
+	u, _ := app.db.UserByID(r.Context(), c.AssigneeID)
+	name := "them"
+	if u != nil {
+		name = u.Name
+	}
+	app.claimDone(w, r, id, "Claim "+idText(id)+" is assigned to "+name+".", "")
+}
+
+func (app *App) setClaimPriority(w http.ResponseWriter, r *http.Request) {
+	var form struct {
+		Priority string `form:"priority"`
+	}
+	id, err := claimForm(r, &form)
+	var p domain.Priority
+	if err == nil {
+		p, err = domain.ParsePriority(form.Priority)
+	}
+	if err == nil {
+		err = app.db.SetClaimPriority(r.Context(), []int64{id}, p)
+	}
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.claimDone(w, r, id, "Priority set to "+p.Label()+".", "")
+}
+
+func (app *App) setClaimDue(w http.ResponseWriter, r *http.Request) {
+	var form struct {
+		Due string `form:"due"`
+	}
+	id, err := claimForm(r, &form)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	due, err := parseDate("due", form.Due)
+	if err == nil {
+		_, err = app.db.SetClaimDue(r.Context(), id, due)
+	}
+	if err != nil {
+		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) {
+			v.Due = components.TextForm{Text: form.Due, Errors: fe}
+		})
+		return
+	}
+	msg := "Due date cleared."
+	if !due.IsZero() {
+		msg = "Due " + components.FormatDate(due) + "."
+	}
+	app.claimDone(w, r, id, msg, "")
+}
+
+func (app *App) releaseClaim(w http.ResponseWriter, r *http.Request) {
+	var form struct {
+		Comment string `form:"comment"`
+	}
+	id, err := claimForm(r, &form)
+	if err == nil {
+		_, err = app.db.ReleaseClaim(r.Context(), id, form.Comment)
+	}
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.claimDone(w, r, id, "Claim "+idText(id)+" is back in the queue.", "")
+}
+
+type verdictForm struct {
+	Version     int64  `form:"version"`
+	Rating      string `form:"rating"`
+	Conclusion  string `form:"conclusion" label:"conclusion" validate:"max=300"`
+	Explanation string `form:"explanation,raw" label:"explanation" validate:"max=20000"`
+}
+
+func (f verdictForm) view(errs components.FieldErrors) components.VerdictForm {
+	return components.VerdictForm{RatingID: f.Rating, Conclusion: f.Conclusion, Explanation: f.Explanation, Version: f.Version, Errors: errs}
+}
+
+func (f verdictForm) input() (storage.VerdictInput, error) {
+	in := storage.VerdictInput{Conclusion: f.Conclusion, Explanation: f.Explanation}
+	if f.Rating != "" {
+		id, err := strconv.ParseInt(f.Rating, 10, 64)
+		if err != nil {
+			return in, domain.FieldError("rating", "Choose a rating from the list.")
+		}
+		in.RatingID = id
+	}
+	return in, nil
+}
+
+func (app *App) saveVerdict(w http.ResponseWriter, r *http.Request) {
+	var form verdictForm
+	id, err := claimForm(r, &form)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	in, err := form.input()
+	if err == nil {
+		if fe := app.validate.Check(&form); fe != nil {
+			err = &domain.Error{Code: domain.EINVALID, Message: "Some parts of the verdict need fixing.", Fields: fe}
+		}
+	}
+	if err == nil {
+		_, err = app.db.SaveVerdict(r.Context(), id, in, form.Version)
+	}
+	if err != nil {
+		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) { v.Verdict = form.view(fe) })
+		return
+	}
+	app.claimDone(w, r, id, "Draft saved.", "#verdict")
+}
+
+// submitVerdict saves what is in the verdict form, then submits it, so that
+// nothing typed is lost on the way to the editors.
+func (app *App) submitVerdict(w http.ResponseWriter, r *http.Request) {
+	var form verdictForm
+	id, err := claimForm(r, &form)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	version := form.Version
+	if _, typed := r.PostForm["conclusion"]; typed {
+		var in storage.VerdictInput
+		if in, err = form.input(); err == nil {
+			var saved *domain.Verdict
+			if saved, err = app.db.SaveVerdict(r.Context(), id, in, form.Version); err == nil {
+				version = saved.Version
+			}
+		}
+	}
+	if err == nil {
+		_, err = app.db.SubmitVerdict(r.Context(), id, version)
+	}
+	if err != nil {
+		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) {
+			vf := form.view(fe)
+			vf.Version = v.Verdict.Version
+			if _, typed := r.PostForm["conclusion"]; !typed {
+				vf = v.Verdict
+				vf.Errors = fe
+			}
+			v.Verdict = vf
+		})
+		return
+	}
+	app.claimDone(w, r, id, "Verdict submitted for approval.", "")
+}
+
+type sourceForm struct {
+	Version     int64  `form:"version"`
+	URL         string `form:"url"`
+	Title       string `form:"title"`
+	Publisher   string `form:"publisher"`
+	PublishedAt string `form:"published_at"`
+	AccessedAt  string `form:"accessed_at"`
+	Type        string `form:"type"`
+	Quote       string `form:"quote,raw"`
+}
+
+func (f sourceForm) view(id int64, errs components.FieldErrors) components.SourceForm {
+	return components.SourceForm{ID: id, URL: f.URL, Title: f.Title, Publisher: f.Publisher, PublishedAt: f.PublishedAt,
+		AccessedAt: f.AccessedAt, Type: f.Type, Quote: f.Quote, Errors: errs}
+}
+
+// source turns the form into a domain source; bad dates are field errors
+// gathered with the source's own checks.
+func (f sourceForm) source() (domain.Source, error) {
+	s := domain.Source{URL: f.URL, Title: f.Title, Publisher: f.Publisher, Type: domain.SourceType(f.Type), Quote: f.Quote}
+	fields := map[string]string{}
+	var err error
+	if s.PublishedAt, err = parseDate("published_at", f.PublishedAt); err != nil {
+		fields["published_at"] = domain.ErrorMessage(err)
+	}
+	if s.AccessedAt, err = parseDate("accessed_at", f.AccessedAt); err != nil {
+		fields["accessed_at"] = domain.ErrorMessage(err)
+	}
+	if e, ok := s.Check().(*domain.Error); ok {
+		for k, m := range e.Fields {
+			if fields[k] == "" {
+				fields[k] = m
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return s, &domain.Error{Code: domain.EINVALID, Message: "Some details of this source need fixing.", Fields: fields}
+	}
+	return s, nil
+}
+
+// sourceChange runs one change to a verdict's sources and answers it: htmx
+// gets the sources panel back (with the form's errors and 422 when it
+// failed), a plain request the claim page.
+func (app *App) sourceChange(w http.ResponseWriter, r *http.Request, editing bool,
+	change func(id, sid int64, form sourceForm) (*domain.Verdict, error)) {
+	var form sourceForm
+	id, err := claimForm(r, &form)
+	var sid int64
+	if err == nil && r.PathValue("sid") != "" {
+		sid, err = pathID(r, "sid")
+	}
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	_, err = change(id, sid, form)
+	fe := fieldErrors(err)
+	if err != nil && fe == nil {
+		app.error(w, r, err)
+		return
+	}
+	if !isHTMX(r) {
+		if err != nil {
+			app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) {
+				if editing {
+					v.EditSource = form.view(sid, fe)
+				} else {
+					v.NewSource = form.view(0, fe)
+				}
+			})
+			return
+		}
+		redirect(w, r, "/claims/"+idText(id)+"#sources")
+		return
+	}
+	v, verr := app.claimView(r, id)
+	if verr != nil {
+		app.error(w, r, verr)
+		return
+	}
+	status := http.StatusOK
+	if err != nil {
+		status = http.StatusUnprocessableEntity
+		if editing {
+			v.EditSource = form.view(sid, fe)
+		} else {
+			v.NewSource = form.view(0, fe)
+		}
+	}
+	app.render(w, r, status, components.SourcesPanel(v, true))
+}
+
+func (app *App) addSource(w http.ResponseWriter, r *http.Request) {
+	app.sourceChange(w, r, false, func(id, _ int64, form sourceForm) (*domain.Verdict, error) {
+		s, err := form.source()
+		if err != nil {
+			return nil, err
+		}
+		return app.db.AddSource(r.Context(), id, s, form.Version)
+	})
+}
+
+func (app *App) updateSource(w http.ResponseWriter, r *http.Request) {
+	app.sourceChange(w, r, true, func(id, sid int64, form sourceForm) (*domain.Verdict, error) {
+		s, err := form.source()
+		if err != nil {
+			return nil, err
+		}
+		return app.db.UpdateSource(r.Context(), id, sid, s, form.Version)
+	})
+}
+
+func (app *App) removeSource(w http.ResponseWriter, r *http.Request) {
+	app.sourceChange(w, r, true, func(id, sid int64, form sourceForm) (*domain.Verdict, error) {
+		return app.db.RemoveSource(r.Context(), id, sid, form.Version)
+	})
+}
+
+func (app *App) moveSource(w http.ResponseWriter, r *http.Request) {
+	app.sourceChange(w, r, true, func(id, sid int64, form sourceForm) (*domain.Verdict, error) {
+		return app.db.MoveSource(r.Context(), id, sid, r.PostForm.Get("direction") == "up", form.Version)
+	})
+}
+
+func (app *App) approveVerdict(w http.ResponseWriter, r *http.Request) {
+	var form struct {
+		Version int64  `form:"version"`
+		From    string `form:"from"`
+	}
+	id, err := claimForm(r, &form)
+	if err == nil {
+		_, err = app.db.ApproveVerdict(r.Context(), id, form.Version)
+	}
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	if isHTMX(r) && form.From == "review" {
+		c, err := app.db.ClaimByID(r.Context(), id)
+		if err != nil {
+			app.error(w, r, err)
+			return
+		}
+		app.render(w, r, http.StatusOK, components.ApprovedRow(id, c.Text))
+		return
+	}
+	app.claimDone(w, r, id, "Verdict approved.", "")
+}
+
+func (app *App) returnVerdict(w http.ResponseWriter, r *http.Request) {
+	var form struct {
+		Version int64  `form:"version"`
+		Comment string `form:"comment,raw"`
+	}
+	id, err := claimForm(r, &form)
+	if err == nil {
+		_, err = app.db.ReturnVerdict(r.Context(), id, form.Comment, form.Version)
+	}
+	if err != nil {
+		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) {
+			v.Return = components.TextForm{Text: form.Comment, Errors: fe}
+		})
+		return
+	}
+	app.claimDone(w, r, id, "Verdict returned to the reviewer.", "")
+}
+
+func (app *App) reopenClaim(w http.ResponseWriter, r *http.Request) {
+	var form struct {
+		Reason string `form:"reason,raw"`
+	}
+	id, err := claimForm(r, &form)
+	if err == nil {
+		_, err = app.db.ReopenClaim(r.Context(), id, form.Reason)
+	}
+	if err != nil {
+		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) {
+			v.Reopen = components.TextForm{Text: form.Reason, Errors: fe}
+		})
+		return
+	}
+	app.claimDone(w, r, id, "Claim reopened; it is back in review.", "")
+}
+
+func (app *App) addComment(w http.ResponseWriter, r *http.Request) {
+	var form struct {
+		Body string `form:"body,raw"`
+	}
+	id, err := claimForm(r, &form)
+	if err == nil {
+		_, err = app.db.AddComment(r.Context(), id, form.Body)
+	}
+	if err != nil {
+		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) {
+			v.Comment = components.TextForm{Text: form.Body, Errors: fe}
+		})
+		return
+	}
+	app.claimDone(w, r, id, "Comment added.", "#comments")
+}

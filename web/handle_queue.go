@@ -1,0 +1,152 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"claimtrail/components"
+	"claimtrail/domain"
+	"claimtrail/storage"
+)
+
+// queueFilter turns the queue page's query string into a storage filter.
+func queueFilter(form components.QueueFilterForm) (storage.QueueFilter, error) {
+	f := storage.QueueFilter{Type: domain.ClaimType(form.Type), Outlet: form.Outlet, Limit: 50}
+	switch form.State {
+	case "", "queued":
+		f.States = []domain.ClaimState{domain.StateQueued}
+	case "open":
+		f.States = []domain.ClaimState{domain.StateQueued, domain.StateInReview, domain.StateSubmitted}
+	default:
+		f.States = []domain.ClaimState{domain.ClaimState(form.State)}
+	}
+	switch form.Assignee {
+	case "":
+	case "none":
+		f.Unassigned = true
+	default:
+		id, err := strconv.ParseInt(form.Assignee, 10, 64)
+		if err != nil {
+			return f, domain.FieldError("assignee", "Choose someone from the list.")
+		}
+		f.AssigneeID = id
+	}
+	var err error
+	if f.Since, err = parseDate("since", form.Since); err != nil {
+		return f, err
+	}
+	if f.Until, err = parseDate("until", form.Until); err != nil {
+		return f, err
+	}
+	if !f.Until.IsZero() {
+		f.Until = f.Until.AddDate(0, 0, 1) // "to" includes that whole day
+	}
+	return f, nil
+}
+
+func (app *App) queuePage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	form := components.QueueFilterForm{State: q.Get("state"), Type: q.Get("type"), Assignee: q.Get("assignee"),
+		Outlet: q.Get("outlet"), Since: q.Get("since"), Until: q.Get("until")}
+	app.renderQueue(w, r, http.StatusOK, form, q.Get("after"), nil)
+}
+
+func (app *App) renderQueue(w http.ResponseWriter, r *http.Request, status int, form components.QueueFilterForm, cursor string, errs components.FieldErrors) {
+	f, err := queueFilter(form)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	f.Cursor = cursor
+	items, next, err := app.db.ListQueue(r.Context(), f)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	view := components.QueueView{Filter: form, Items: items, CanEdit: domain.CanAssign(currentUser(r)), Now: time.Now(), Errors: errs}
+	if view.Assignees, err = app.db.Assignees(r.Context()); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	if view.Outlets, err = app.db.Outlets(r.Context()); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	if next != "" {
+		nq := url.Values{}
+		for k, v := range map[string]string{"state": form.State, "type": form.Type, "assignee": form.Assignee,
+			"outlet": form.Outlet, "since": form.Since, "until": form.Until} {
+			if v != "" {
+				nq.Set(k, v)
+			}
+		}
+		nq.Set("after", next)
+		view.NextURL = "/queue?" + nq.Encode()
+	}
+	app.render(w, r, status, components.QueuePage(app.meta(w, r, "Queue"), view))
+}
+
+// takeNext gives the reviewer the top claim and opens it; an empty queue is
+// news, not an error.
+func (app *App) takeNext(w http.ResponseWriter, r *http.Request) {
+	c, err := app.db.TakeNext(r.Context())
+	if errors.Is(err, storage.ErrQueueEmpty) {
+		app.flash(w, r, "info", "Nothing waiting: the queue is empty right now.")
+		redirect(w, r, "/queue")
+		return
+	} else if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.flash(w, r, "success", "Claim "+idText(c.ID)+" is yours.")
+	redirect(w, r, "/claims/"+idText(c.ID))
+}
+
+type bulkForm struct {
+	IDs      []int64 `form:"ids"`
+	Action   string  `form:"action"`
+	Assignee int64   `form:"assignee"`
+	Priority string  `form:"priority"`
+}
+
+// bulkQueue assigns or reprioritises the ticked claims; each change is still
+// its own audit event.
+func (app *App) bulkQueue(w http.ResponseWriter, r *http.Request) {
+	var form bulkForm
+	if err := decodeForm(r, &form); err != nil {
+		app.error(w, r, err)
+		return
+	}
+	var err error
+	switch {
+	case len(form.IDs) == 0:
+		err = domain.FieldError("ids", "Tick at least one claim.")
+	case form.Action == "assign" && form.Assignee == 0:
+		err = domain.FieldError("assignee", "Choose who to assign the claims to.")
+	case form.Action == "assign":
+		err = app.db.BulkAssign(r.Context(), form.IDs, form.Assignee)
+	case form.Action == "priority":
+		var p domain.Priority
+		if p, err = domain.ParsePriority(form.Priority); err == nil {
+			err = app.db.SetClaimPriority(r.Context(), form.IDs, p)
+		}
+	default:
+		err = domain.Errorf(domain.EINVALID, "Choose Assign or Set priority.")
+	}
+	if fe := fieldErrors(err); fe != nil {
+		app.renderQueue(w, r, http.StatusUnprocessableEntity, components.QueueFilterForm{}, "", fe)
+		return
+	} else if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	noun := "claims"
+	if len(form.IDs) == 1 {
+		noun = "claim"
+	}
+	app.flash(w, r, "success", "Updated "+idText(int64(len(form.IDs)))+" "+noun+".")
+	redirect(w, r, "/queue")
+}
