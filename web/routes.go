@@ -40,6 +40,14 @@ func (app *App) Handler() http.Handler {
 	// Export and public ClaimReview pages.
 
 	// JSON API.
+	// Tokens are made and revoked on the user's own settings page.
+	mux.HandleFunc("GET /settings", app.reviewer(app.settingsPage))
+	mux.HandleFunc("POST /settings/tokens", app.reviewer(app.createToken))
+	mux.HandleFunc("POST /settings/tokens/{id}/revoke", app.reviewer(app.revokeToken))
+	mux.HandleFunc("POST /settings/password", app.reviewer(app.changePassword))
+	// The API itself: bearer token only, JSON in and out (web/api*.go).
+	mux.HandleFunc("GET /api/v1/claims/{id}/history", app.apiReviewer(app.apiClaimHistory))
+	mux.HandleFunc("/api/", app.apiNoRoute(mux))
 
 	// Everything else is a friendly 404.
 	mux.HandleFunc("/", app.notFound)

@@ -68,6 +68,9 @@ Usage:
   claimtrail backup -o FILE [-db FILE]                     copy the database while it is in use
   claimtrail audit verify [-db FILE]                       check the audit log's hash chain
   claimtrail extract [-lines] [-threshold X] [FILE]        find check-worthy claims (JSON Lines)
+  claimtrail token create -user EMAIL [-name NAME]         make an API token (printed once)
+  claimtrail token list -user EMAIL
+  claimtrail token revoke -user EMAIL -id N
 
 Every command takes -db FILE (default ./claimtrail.db, or $CLAIMTRAIL_DB).
 `
@@ -90,6 +93,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdBackup(ctx, env, args[1:])
 	case "audit":
 		return cmdAudit(ctx, env, args[1:])
+	case "token":
+		return cmdToken(ctx, env, args[1:])
 	case "extract":
 		if code := cmdExtract(args[1:], stdin, stdout, stderr); code != 0 {
 			return &exitError{code: code}
