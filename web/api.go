@@ -280,8 +280,10 @@ func (app *App) apiAuth(allowed func(*domain.User) bool, next http.HandlerFunc) 
 	}
 }
 
-func (app *App) apiReviewer(h http.HandlerFunc) http.HandlerFunc { return app.apiAuth(domain.CanReview, h) }
-func (app *App) apiEditor(h http.HandlerFunc) http.HandlerFunc   { return app.apiAuth(domain.CanEdit, h) }
+func (app *App) apiReviewer(h http.HandlerFunc) http.HandlerFunc {
+	return app.apiAuth(domain.CanReview, h)
+}
+func (app *App) apiEditor(h http.HandlerFunc) http.HandlerFunc { return app.apiAuth(domain.CanEdit, h) }
 
 // markTokenUsed updates a token's last_used_at at most once a minute, so
 // that a busy script does not turn every read into a write.

@@ -74,7 +74,10 @@ func (c *apiClient) call(method, path string, body any) *response {
 	return &response{Response: res, Body: string(b)}
 }
 
-func (c *apiClient) get(path string) *response { c.t.Helper(); return c.call(http.MethodGet, path, nil) }
+func (c *apiClient) get(path string) *response {
+	c.t.Helper()
+	return c.call(http.MethodGet, path, nil)
+}
 func (c *apiClient) post(path string, body any) *response {
 	c.t.Helper()
 	return c.call(http.MethodPost, path, body)
