@@ -1,0 +1,330 @@
+// Command train rebuilds the claim extractor's check-worthiness model from the
+// CheckThat! 2024 task 1 data, or evaluates a model against it with -eval.
+//
+//	go run ./cmd/train -data ../shared/claimdata/checkthat2024 -o domain/extract/model.bin
+//	go run ./cmd/train -data ../shared/claimdata/checkthat2024 -eval
+//
+// Training is deterministic: fixed seeds, no map iteration, one goroutine.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"claimtrail/domain/extract"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "train:", err)
+		os.Exit(1)
+	}
+}
+
+// config holds the training knobs; the defaults are the ones the committed model used.
+type config struct {
+	epochs      int
+	rate        float64
+	l2          float64
+	folds       int
+	pruneConf   float64 // drop a train row when out-of-fold models give its label less than this probability
+	posWeight   float64
+	threshSlack float64
+	seed        uint64
+}
+
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	data := fs.String("data", "../shared/claimdata/checkthat2024", "folder holding train.tsv, dev.tsv and dev-test.tsv")
+	outPath := fs.String("o", "domain/extract/model.bin", "where to write the trained model")
+	evalOnly := fs.Bool("eval", false, "evaluate the embedded model instead of training")
+	var c config
+	fs.IntVar(&c.epochs, "epochs", 12, "passes over the training data")
+	fs.Float64Var(&c.rate, "rate", 0.05, "AdaGrad learning rate")
+	fs.Float64Var(&c.l2, "l2", 1e-5, "L2 penalty per example")
+	fs.IntVar(&c.folds, "folds", 5, "cross-validation folds used to find noisy rows")
+	fs.Float64Var(&c.pruneConf, "prune", 0.1, "drop rows whose label gets less than this out-of-fold probability (0 disables)")
+	fs.Float64Var(&c.posWeight, "posweight", 1, "weight of a check-worthy example relative to a non-check-worthy one")
+	fs.Float64Var(&c.threshSlack, "slack", 0.01, "pick the lowest threshold whose dev F1 is within this of the best")
+	fs.Uint64Var(&c.seed, "seed", 2024, "shuffle seed")
+	fs.IntVar(&extract.Exp, "exp", 0, "experimental features")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	train, err := readTSV(filepath.Join(*data, "train.tsv"))
+	if err != nil {
+		return err
+	}
+	dev, err := readTSV(filepath.Join(*data, "dev.tsv"))
+	if err != nil {
+		return err
+	}
+	devTest, err := readTSV(filepath.Join(*data, "dev-test.tsv"))
+	if err != nil {
+		return err
+	}
+	if *evalOnly {
+		m := extract.DefaultModel()
+		report(out, "dev", m, dev, m.Threshold)
+		report(out, "dev-test", m, devTest, m.Threshold)
+		return nil
+	}
+	m, err := trainModel(out, c, train, dev, devTest)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := extract.WriteModel(&buf, m); err != nil {
+		return err
+	}
+	if err := os.WriteFile(*outPath, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "wrote %s (%d bytes)\n", *outPath, buf.Len())
+	return nil
+}
+
+// example is one labelled sentence with its features computed once.
+type example struct {
+	text  string
+	yes   bool
+	feats []extract.Feature
+}
+
+// readTSV reads a CheckThat! file: header, then id, text, Yes/No. Texts may
+// be wrapped in double quotes with doubled inner quotes; lines may end in CRLF.
+func readTSV(path string) ([]example, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var rows []example
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for line := 0; sc.Scan(); line++ {
+		if line == 0 {
+			continue
+		}
+		cols := strings.Split(strings.TrimRight(sc.Text(), "\r"), "\t")
+		if len(cols) < 3 {
+			continue
+		}
+		text := cols[1]
+		if len(text) >= 2 && text[0] == '"' && text[len(text)-1] == '"' {
+			text = strings.ReplaceAll(text[1:len(text)-1], `""`, `"`)
+		}
+		label := strings.TrimSpace(cols[len(cols)-1])
+		if label != "Yes" && label != "No" {
+			return nil, fmt.Errorf("%s:%d: label %q is not Yes or No", path, line+1, label)
+		}
+		rows = append(rows, example{text: text, yes: label == "Yes", feats: extract.Featurize(nil, text)})
+	}
+	return rows, sc.Err()
+}
+
+func trainModel(out io.Writer, c config, train, dev, devTest []example) (*extract.Model, error) {
+	// The evaluation sentences must not be learnt from: a few of them also
+	// occur in train.tsv.
+	held := map[string]bool{}
+	for _, e := range dev {
+		held[e.text] = true
+	}
+	for _, e := range devTest {
+		held[e.text] = true
+	}
+	var pool []example
+	for _, e := range train {
+		if !held[e.text] {
+			pool = append(pool, e)
+		}
+	}
+	fmt.Fprintf(out, "train rows %d (dropped %d that are also in dev or dev-test)\n", len(pool), len(train)-len(pool))
+
+	if c.pruneConf > 0 {
+		oof := outOfFold(c, pool)
+		kept := pool[:0:0]
+		droppedYes, droppedNo := 0, 0
+		for i, e := range pool {
+			pLabel := oof[i]
+			if !e.yes {
+				pLabel = 1 - oof[i]
+			}
+			if pLabel < c.pruneConf {
+				if e.yes {
+					droppedYes++
+				} else {
+					droppedNo++
+				}
+				continue
+			}
+			kept = append(kept, e)
+		}
+		fmt.Fprintf(out, "pruned %d Yes and %d No rows that %d-fold models confidently disagree with\n", droppedYes, droppedNo, c.folds)
+		pool = kept
+	}
+	m := fit(c, pool)
+	m.Threshold = chooseThreshold(m, dev, c.threshSlack)
+	report(out, "dev", m, dev, m.Threshold)
+	report(out, "dev-test", m, devTest, m.Threshold)
+	if os.Getenv("TRAIN_CURVE") != "" {
+		for t := 0.05; t < 0.7; t += 0.05 {
+			_, _, a := prf(m, dev, t)
+			_, _, b := prf(m, devTest, t)
+			fmt.Fprintf(out, "curve t=%.2f dev %.3f dev-test %.3f\n", t, a, b)
+		}
+	}
+	return m, nil
+}
+
+// outOfFold returns, for each row, the probability of Yes given by a model
+// that did not see it.
+func outOfFold(c config, rows []example) []float64 {
+	p := make([]float64, len(rows))
+	for k := 0; k < c.folds; k++ {
+		var tr []example
+		for i, e := range rows {
+			if i%c.folds != k {
+				tr = append(tr, e)
+			}
+		}
+		m := fit(c, tr)
+		for i, e := range rows {
+			if i%c.folds == k {
+				p[i] = extract.Probability(m.Logit(e.feats))
+			}
+		}
+	}
+	return p
+}
+
+// fit trains logistic regression with per-weight AdaGrad steps and L2
+// shrinkage, visiting rows in a seeded shuffle so every run is identical.
+func fit(c config, rows []example) *extract.Model {
+	w := make([]float64, extract.NumSlots)
+	g2 := make([]float64, extract.NumSlots)
+	var bias, gb2 float64
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(c.seed, 1))
+	for epoch := 0; epoch < c.epochs; epoch++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, idx := range order {
+			e := rows[idx]
+			z := bias
+			for _, f := range e.feats {
+				z += w[f.Slot] * float64(f.Value)
+			}
+			p := 1 / (1 + math.Exp(-z))
+			y, wt := 0.0, 1.0
+			if e.yes {
+				y, wt = 1, c.posWeight
+			}
+			g := (p - y) * wt
+			gb2 += g * g
+			bias -= c.rate * g / (math.Sqrt(gb2) + 1e-8)
+			for _, f := range e.feats {
+				gi := g*float64(f.Value) + c.l2*w[f.Slot]
+				g2[f.Slot] += gi * gi
+				w[f.Slot] -= c.rate * gi / (math.Sqrt(g2[f.Slot]) + 1e-8)
+			}
+		}
+	}
+	m := &extract.Model{Weights: make([]float32, extract.NumSlots), Bias: float32(bias), Threshold: 0.5}
+	for i, x := range w {
+		m.Weights[i] = float32(x)
+	}
+	return m
+}
+
+// chooseThreshold picks the lowest threshold whose F1 on dev is within slack
+// of the best. Lower thresholds keep recall on newer text, whose claims the
+// older debates under-represent; the slack bounds what that costs on dev.
+func chooseThreshold(m *extract.Model, dev []example, slack float64) float64 {
+	best, bestT := -1.0, 0.5
+	type point struct{ t, f1 float64 }
+	var pts []point
+	for t := 0.05; t < 0.951; t += 0.005 {
+		_, _, f1 := prf(m, dev, t)
+		pts = append(pts, point{t, f1})
+		if f1 > best {
+			best, bestT = f1, t
+		}
+	}
+	for _, p := range pts {
+		if p.f1 >= best-slack {
+			return math.Round(p.t*1000) / 1000
+		}
+	}
+	return bestT
+}
+
+func prf(m *extract.Model, rows []example, t float64) (p, r, f1 float64) {
+	var tp, fp, fn float64
+	for _, e := range rows {
+		pred := extract.Probability(m.Logit(e.feats)) >= t
+		switch {
+		case pred && e.yes:
+			tp++
+		case pred && !e.yes:
+			fp++
+		case !pred && e.yes:
+			fn++
+		}
+	}
+	if tp > 0 {
+		p, r = tp/(tp+fp), tp/(tp+fn)
+		f1 = 2 * p * r / (p + r)
+	}
+	return p, r, f1
+}
+
+// averagePrecision ranks rows by score and averages precision at each Yes.
+func averagePrecision(m *extract.Model, rows []example) float64 {
+	type scored struct {
+		s   float64
+		yes bool
+		i   int
+	}
+	ss := make([]scored, len(rows))
+	for i, e := range rows {
+		ss[i] = scored{m.Logit(e.feats), e.yes, i}
+	}
+	slices.SortFunc(ss, func(a, b scored) int {
+		if a.s != b.s {
+			if a.s > b.s {
+				return -1
+			}
+			return 1
+		}
+		return a.i - b.i
+	})
+	var hits, sum float64
+	for k, x := range ss {
+		if x.yes {
+			hits++
+			sum += hits / float64(k+1)
+		}
+	}
+	if hits == 0 {
+		return 0
+	}
+	return sum / hits
+}
+
+func report(out io.Writer, name string, m *extract.Model, rows []example, t float64) {
+	p, r, f1 := prf(m, rows, t)
+	fmt.Fprintf(out, "%-8s threshold %.3f  precision %.3f  recall %.3f  F1 %.3f  AP %.3f  (%d rows)\n",
+		name, t, p, r, f1, averagePrecision(m, rows), len(rows))
+}

@@ -1,0 +1,102 @@
+package domain
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Article origins: how an article came into claimtrail.
+const (
+	OriginPaste  = "paste"
+	OriginUpload = "upload"
+	OriginURL    = "url"
+	OriginAPI    = "api"
+	OriginDemo   = "demo"
+)
+
+// Origins lists every article origin.
+var Origins = []string{OriginPaste, OriginUpload, OriginURL, OriginAPI, OriginDemo}
+
+// Article is a piece of journalism whose claims the newsroom triages.
+type Article struct {
+	ID          int64
+	Title       string
+	Outlet      string
+	Author      string
+	URL         string
+	PublishedAt time.Time // zero when unknown
+	Body        string    // the article's main text; claim offsets point into it
+	Origin      string
+	AddedBy     int64  // 0 for the system (demo content)
+	AddedByName string // filled in when read, for display
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+
+	// URLKey and Fingerprint recognise the same article added twice: the
+	// normalised URL ("" without one) and a hash of the normalised text.
+	// The caller computes them; storage only compares them.
+	URLKey      string
+	Fingerprint string
+}
+
+// ArticleSummary is one row of the articles list: the article without its
+// body, with counts of its claims by what triage made of them.
+type ArticleSummary struct {
+	Article     *Article
+	Candidates  int // still waiting for triage
+	CheckWorthy int // of those, ones the extractor rates check-worthy
+	Accepted    int // accepted into the queue (or further on)
+	Dismissed   int
+}
+
+// Limits on article metadata, shared by the forms and storage.
+const (
+	MaxTitleLength  = 300
+	MaxOutletLength = 120
+	MaxAuthorLength = 200
+	MaxURLLength    = 2000
+)
+
+// Check says what is wrong with an article's metadata and origin, if
+// anything, with one message per field.
+func (a *Article) Check() error {
+	e := &Error{Code: EINVALID, Message: "Some details of this article need fixing.", Fields: map[string]string{}}
+	a.Title, a.Outlet, a.Author, a.URL = strings.TrimSpace(a.Title), strings.TrimSpace(a.Outlet), strings.TrimSpace(a.Author), strings.TrimSpace(a.URL)
+	switch {
+	case a.Title == "":
+		e.Fields["title"] = "Enter the article's headline."
+	case utf8.RuneCountInString(a.Title) > MaxTitleLength:
+		e.Fields["title"] = "Keep the headline to 300 characters or fewer."
+	}
+	if utf8.RuneCountInString(a.Outlet) > MaxOutletLength {
+		e.Fields["outlet"] = "Keep the outlet to 120 characters or fewer."
+	}
+	if utf8.RuneCountInString(a.Author) > MaxAuthorLength {
+		e.Fields["author"] = "Keep the author to 200 characters or fewer."
+	}
+	if a.URL != "" && !IsWebAddress(a.URL) {
+		e.Fields["url"] = "Enter the web address in full, starting with https:// or http://."
+	} else if len(a.URL) > MaxURLLength {
+		e.Fields["url"] = "That web address is too long."
+	}
+	if strings.TrimSpace(a.Body) == "" {
+		e.Fields["body"] = "The article has no text."
+	}
+	if !slices.Contains(Origins, a.Origin) {
+		e.Fields["origin"] = "Unknown way of adding an article."
+	}
+	if len(e.Fields) > 0 {
+		return e
+	}
+	return nil
+}
+
+// IsWebAddress reports whether s is an absolute http or https URL with a host,
+// the only kind of link claimtrail shows as clickable.
+func IsWebAddress(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}

@@ -1,0 +1,153 @@
+package extract
+
+import "strings"
+
+// attributionVerbs introduce or follow the person who made a claim.
+var attributionVerbs = map[string]bool{
+	"said": true, "says": true, "told": true, "added": true, "warned": true, "claimed": true,
+	"announced": true, "insisted": true, "argued": true, "stated": true, "explained": true,
+	"wrote": true, "tweeted": true, "admitted": true, "confirmed": true, "declared": true,
+	"testified": true, "maintained": true, "acknowledged": true, "estimated": true,
+}
+
+// pronouns stand for the last named speaker.
+var pronouns = map[string]bool{"he": true, "she": true, "they": true}
+
+// nameGlue may sit inside a title or name: "Secretary of State for Health".
+var nameGlue = map[string]bool{"of": true, "for": true, "the": true, "and": false, "de": true, "von": true, "van": true, "al": true, "bin": true}
+
+// notNames are capitalised words that start sentences rather than name anyone.
+var notNames = map[string]bool{
+	"The": true, "But": true, "And": true, "In": true, "On": true, "At": true, "As": true, "It": true,
+	"This": true, "That": true, "Asked": true, "Speaking": true, "Meanwhile": true, "However": true,
+	"Reports": true, "A": true, "An": true, "When": true, "Following": true, "If": true, "He": true, "She": true, "They": true,
+}
+
+// findClaimant returns who the sentence attributes its claim to: a name with
+// any title ("Education Secretary Bridget Phillipson"), or pronoun true when
+// the sentence says only "he said" and the speaker must be carried over.
+func findClaimant(s string, toks []token) (name string, pronoun bool) {
+	word := func(k int) string {
+		if k < 0 || k >= len(toks) || toks[k].kind != 'w' {
+			return ""
+		}
+		return s[toks[k].start:toks[k].end]
+	}
+	for k := 0; k < len(toks); k++ {
+		w := word(k)
+		lw := strings.ToLower(w)
+		if lw == "according" && strings.EqualFold(word(k+1), "to") {
+			if n := nameAfter(s, toks, k+2, word); n != "" {
+				return n, false
+			}
+			continue
+		}
+		if !attributionVerbs[lw] {
+			continue
+		}
+		b := k - 1
+		if aux := strings.ToLower(word(b)); aux == "has" || aux == "have" || aux == "had" || aux == "also" || aux == "later" {
+			b--
+		}
+		if p := strings.ToLower(word(b)); pronouns[p] {
+			return "", true
+		}
+		if n := nameBefore(s, toks, b, word); n != "" {
+			return n, false
+		}
+		// Inverted: `..., said Mr Smith.`
+		if n := nameAfter(s, toks, k+1, word); n != "" && lw != "told" {
+			return n, false
+		}
+	}
+	return "", false
+}
+
+// nameBefore reads the capitalised run of words ending at token b.
+func nameBefore(s string, toks []token, b int, word func(int) string) string {
+	end := b
+	a := b + 1
+	for k := b; k >= 0; k-- {
+		w := word(k)
+		if k < b && breaksName(s, toks, k) {
+			break
+		}
+		if isCapital(w) || toks[k].kind == 'n' && (word(k-1) == "Number" || word(k-1) == "No") {
+			a = k // a capitalised word, or the 10 of "Number 10"
+			continue
+		}
+		if nameGlue[w] && a == k+1 && isCapital(word(k-1)) {
+			continue // "Secretary of State"
+		}
+		break
+	}
+	for a <= end && (notNames[word(a)] || nameGlue[word(a)]) {
+		a++
+	}
+	if a > end || end < 0 {
+		return ""
+	}
+	return s[toks[a].start:toks[end].end]
+}
+
+// nameAfter reads the capitalised run of words starting at token k,
+// skipping a leading "the".
+func nameAfter(s string, toks []token, k int, word func(int) string) string {
+	if strings.EqualFold(word(k), "the") {
+		k++
+	}
+	a, e := k, k-1
+	for j := k; j < len(toks); j++ {
+		w := word(j)
+		if j > a && breaksName(s, toks, j-1) {
+			break
+		}
+		if w != "" && isCapital(w) || nameGlue[w] && isCapital(word(j+1)) && j > a {
+			e = j
+			continue
+		}
+		break
+	}
+	if e < a || notNames[word(a)] {
+		return ""
+	}
+	return s[toks[a].start:toks[e].end]
+}
+
+// breaksName reports whether punctuation separates token k from the next,
+// so that "On Sunday, the Prime Minister said" names only the Prime Minister.
+func breaksName(s string, toks []token, k int) bool {
+	if k+1 >= len(toks) {
+		return true
+	}
+	return strings.ContainsAny(s[toks[k].end:toks[k+1].start], ",;:()[]“”\"—–.!?")
+}
+
+func isCapital(w string) bool { return w != "" && w[0] >= 'A' && w[0] <= 'Z' }
+
+// officialTitles mark a claimant who speaks for government or an institution.
+var officialTitles = []string{"Minister", "Secretary", "Chancellor", "President", "Prime", "Senator", "Sen", "Rep",
+	"Governor", "Gov", "Mayor", "MP", "Downing Street", "Number 10", "No 10", "White House", "Spokes", "Ambassador", "Commissioner", "Chief"}
+
+func isOfficial(name string) bool {
+	for _, t := range officialTitles {
+		if strings.Contains(name, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// fullName expands a short mention ("Ms Phillipson") to the fullest earlier
+// mention with the same surname ("Education Secretary Bridget Phillipson").
+func fullName(name string, known []string) string {
+	i := strings.LastIndexByte(name, ' ')
+	surname := name[i+1:]
+	best := name
+	for _, k := range known {
+		if len(k) > len(best) && (strings.HasSuffix(k, " "+surname) || k == surname) {
+			best = k
+		}
+	}
+	return best
+}

@@ -1,0 +1,293 @@
+package extract
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Extract splits an article into sentences and analyses each one. Offsets
+// are byte offsets into text. Text should be valid UTF-8; if it is not, each
+// invalid byte is kept in place for the offsets but shown as U+FFFD in
+// Sentence.Text and Figure.Text, so only for such input can Text differ from
+// text[Start:End].
+func Extract(text string) []Sentence {
+	spans := Split(text)
+	out := make([]Sentence, len(spans))
+	m := DefaultModel()
+	var (
+		speaker     string   // the last named speaker, for "he added" and running quotes
+		known       []string // every full claimant seen, to expand "Ms Phillipson"
+		quoteOpen   bool     // a quotation is still open at the end of the last sentence
+		paraSpeaker string   // a speaker named in the previous paragraph
+		paraStart   int      // index of the first sentence of the current paragraph
+	)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	for i, sp := range spans {
+		raw := text[sp.Start:sp.End]
+		newPara := i == 0 || strings.Count(text[spans[i-1].End:sp.Start], "\n") >= 2
+		if newPara {
+			if i > 0 {
+				markBoilerplateParagraph(out[paraStart:i])
+			}
+			paraSpeaker = speaker
+			paraStart = i
+		}
+		s := analyse(m, raw, sc)
+		s.Start, s.End = sp.Start, sp.End
+
+		name, pronoun := findClaimant(s.Text, sc.figToks)
+		switch {
+		case name != "":
+			name = fullName(name, known)
+			known = append(known, name)
+			speaker = name
+		case pronoun:
+			name = speaker
+		case quoteOpen || startsWithQuote(s.Text) && paraSpeaker != "":
+			name = speaker // the speaker's quotation runs on
+		}
+		s.Claimant = name
+		quoteOpen = quoteStillOpen(s.Text, quoteOpen)
+		finish(m, &s, sc.feats)
+		out[i] = s
+	}
+	if len(spans) > 0 {
+		markBoilerplateParagraph(out[paraStart:])
+	}
+	return out
+}
+
+// ExtractLines analyses each line as one sentence, without splitting. Start
+// and End are byte offsets into the line. A quotation is not carried from one
+// line to the next: lines are treated as unrelated.
+func ExtractLines(lines []string) []Sentence {
+	out := make([]Sentence, len(lines))
+	m := DefaultModel()
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	for i, line := range lines {
+		s := analyse(m, line, sc)
+		s.Start, s.End = 0, len(line)
+		s.Claimant, _ = findClaimant(s.Text, sc.figToks)
+		finish(m, &s, sc.feats)
+		out[i] = s
+	}
+	return out
+}
+
+// analyse scores one sentence and finds its figures and type. The claimant
+// and reasons are filled in by the caller, which knows the context.
+func analyse(m *Model, raw string, sc *scratch) Sentence {
+	text := raw
+	if !utf8.ValidString(raw) {
+		text = strings.ToValidUTF8(raw, "\uFFFD")
+	}
+	s := Sentence{Text: text}
+	sc.feats = featurize(sc.feats[:0], text, sc)
+	s.Score = Probability(m.Logit(sc.feats))
+	s.Figures = Figures(text)
+	sc.figToks = tokenize(text, sc.figToks[:0])
+	return s
+}
+
+// boilerplateMarkers are the phrases of donation appeals, share prompts and
+// sign-up boxes that scrapers leave in article text.
+var boilerplateMarkers = []string{
+	"your support", "support now", "read more", "your donation", "donate", "subscribe",
+	"sign up", "newsletter", "share this", "share on", "click here", "follow us",
+	"advertisement", "cookie", "all rights reserved", "paywall", "support us",
+	"log in", "sign in", "most read", "related articles", "independent journalism",
+	"quality journalism", "we rely on", "help us", "contribute",
+}
+
+func boilerplateHits(text string) int {
+	lower := strings.ToLower(text)
+	n := 0
+	for _, mk := range boilerplateMarkers {
+		n += strings.Count(lower, mk)
+	}
+	return n
+}
+
+// markBoilerplateParagraph drops the score of every sentence of a paragraph
+// that reads like site furniture (two or more boilerplate phrases).
+func markBoilerplateParagraph(para []Sentence) {
+	hits := 0
+	for _, s := range para {
+		hits += boilerplateHits(s.Text)
+	}
+	if hits < 2 {
+		return
+	}
+	for i := range para {
+		if !isBoilerplate(&para[i]) {
+			setBoilerplate(&para[i])
+		}
+	}
+}
+
+const boilerplateReason = "site boilerplate (donation appeal, sign-up or share prompt), not a claim"
+
+func isBoilerplate(s *Sentence) bool {
+	return len(s.Reasons) > 0 && s.Reasons[0] == boilerplateReason
+}
+
+func setBoilerplate(s *Sentence) {
+	s.Score = math.Min(s.Score, 0.01)
+	s.CheckWorthy = false
+	s.Type = NotClaim
+	s.Claimant = ""
+	s.Reasons = []string{boilerplateReason}
+}
+
+// finish decides type, check-worthiness and reasons once the claimant is known.
+func finish(m *Model, s *Sentence, fs []Feature) {
+	if boilerplateHits(s.Text) > 0 && len(s.Text) < 400 {
+		setBoilerplate(s)
+		return
+	}
+	s.Type = classify(s.Text, s.Figures, s.Claimant)
+	s.CheckWorthy = s.Score >= m.Threshold && s.Type != NotClaim
+	s.Reasons = reasons(m, s, fs)
+	if s.Figures == nil {
+		s.Figures = []Figure{}
+	}
+}
+
+func startsWithQuote(s string) bool {
+	return strings.HasPrefix(s, "“") || strings.HasPrefix(s, "\"") || strings.HasPrefix(s, "‘")
+}
+
+// quoteStillOpen tracks whether a quotation is open after sentence s, given
+// whether one was open before it. Curly quotes say which way they face;
+// straight ones toggle.
+func quoteStillOpen(s string, open bool) bool {
+	for _, r := range s {
+		switch r {
+		case '“':
+			open = true
+		case '”':
+			open = false
+		case '"':
+			open = !open
+		}
+	}
+	return open
+}
+
+// reasons explains the score in a journalist's words: figures first, then
+// the cues that pushed the score up, then those that pulled it down.
+func reasons(m *Model, s *Sentence, fs []Feature) []string {
+	var rs []string
+	seen := map[string]bool{}
+	add := func(r string) {
+		if !seen[r] {
+			seen[r] = true
+			rs = append(rs, r)
+		}
+	}
+	for _, f := range s.Figures {
+		switch f.Kind {
+		case KindMoney:
+			add("states a money figure")
+		case KindPercent:
+			add("states a percentage")
+		case KindPercentagePoints:
+			add("states a change in percentage points")
+		case KindCount:
+			add("states a number of something")
+		case KindRatio:
+			add("states a proportion")
+		case KindRank:
+			add("ranks something against others")
+		case KindRange:
+			add("states a range of values")
+		}
+	}
+	type cue struct {
+		w    float32
+		text string
+	}
+	var ups, downs []cue
+	var ngram float32
+	for _, f := range fs {
+		w := m.Weights[f.Slot] * f.Value
+		if f.Slot >= numHand {
+			ngram += w
+			continue
+		}
+		txt := cueText[f.Slot]
+		if txt == "" {
+			continue
+		}
+		if w > 0.05 {
+			ups = append(ups, cue{w, txt})
+		} else if w < -0.05 {
+			downs = append(downs, cue{w, txt})
+		}
+	}
+	slices.SortStableFunc(ups, func(a, b cue) int { return cmpFloat(b.w, a.w) })
+	slices.SortStableFunc(downs, func(a, b cue) int { return cmpFloat(a.w, b.w) })
+	for _, c := range ups {
+		add(c.text)
+	}
+	if s.Claimant != "" {
+		if isOfficial(s.Claimant) {
+			add("attributed to a minister or official")
+		} else {
+			add("attributed to a named source")
+		}
+	}
+	if ngram > 0.5 {
+		add("worded like claims fact-checkers have checked before")
+	} else if ngram < -0.5 {
+		add("worded like talk that is rarely checked")
+	}
+	for _, c := range downs {
+		add(c.text + " (lowers the score)")
+	}
+	if s.Type == NotClaim {
+		add("not a claim about the world")
+	}
+	if rs == nil {
+		rs = []string{}
+	}
+	return rs
+}
+
+func cmpFloat(a, b float32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// cueText says what each hand-written cue means to a reader.
+var cueText = [numHand]string{
+	hNumber:       "gives a number",
+	hPercent:      "talks in percentages",
+	hMoney:        "is about money or public spending",
+	hBigNumber:    "cites millions or billions",
+	hYear:         "refers to a specific year",
+	hComparative:  "compares to another or a past value",
+	hPast:         "reports what happened",
+	hOpinion:      "states an opinion",
+	hFirstPerson:  "speaks about the speaker",
+	hQuestion:     "asks a question",
+	hFuture:       "makes a prediction or promise",
+	hNormative:    "says what should happen",
+	hCapitalised:  "names people, places or bodies",
+	hCourtesy:     "is a courtesy or aside",
+	hAttribution:  "reports what someone said",
+	hSecondPerson: "addresses the listener",
+	hLaw:          "cites a law, vote or rule",
+	hCause:        "claims a cause or effect",
+	hSuperlative:  "makes a superlative claim (most, first, never)",
+	hStatistic:    "refers to a statistic",
+}

@@ -1,0 +1,81 @@
+// Package triage turns what the claim extractor found in an article into the
+// candidate claims a reviewer triages. It is pure: text in, claims out.
+package triage
+
+import (
+	"strings"
+
+	"claimtrail/domain"
+	"claimtrail/domain/extract"
+)
+
+// Floor is the lowest score at which a sentence without figures is kept as a
+// candidate. Below it the extractor is nearly sure the sentence is colour,
+// and a list of such sentences only buries the ones worth checking; the
+// reviewer still sees them in the article text and can add one by hand.
+const Floor = 0.05
+
+// Keep decides whether an extractor sentence becomes a stored candidate:
+// every sentence the extractor typed as a claim (so not boilerplate or
+// not_claim), unless it scores below Floor and states no figure. Ranking is
+// left to the score, so low-scored candidates sink rather than vanish.
+func Keep(s extract.Sentence) bool {
+	if s.Type == extract.NotClaim || strings.TrimSpace(s.Text) == "" {
+		return false
+	}
+	return s.Score >= Floor || len(s.Figures) > 0
+}
+
+// Candidates runs the extractor over an article's text and returns the
+// candidate claims to store with it, in document order.
+func Candidates(text string) []*domain.Claim {
+	var out []*domain.Claim
+	for _, s := range extract.Extract(text) {
+		if Keep(s) {
+			out = append(out, claimFrom(s, text[s.Start:s.End], s.Start, s.End))
+		}
+	}
+	return out
+}
+
+// Manual analyses a passage a reviewer picked out by hand (body[start:end])
+// so that it carries figures, a type and a score like the extractor's own.
+func Manual(body string, start, end int, text string) *domain.Claim {
+	sentence := body[start:end]
+	s := extract.ExtractLines([]string{sentence})[0]
+	c := claimFrom(s, sentence, start, end)
+	c.Manual = true
+	if text != "" {
+		c.Text = text
+	}
+	return c
+}
+
+func claimFrom(s extract.Sentence, sentence string, start, end int) *domain.Claim {
+	c := &domain.Claim{
+		Sentence:    sentence,
+		Start:       start,
+		End:         end,
+		Text:        strings.TrimSpace(strings.Join(strings.Fields(sentence), " ")),
+		Score:       s.Score,
+		CheckWorthy: s.CheckWorthy,
+		Type:        domain.ClaimType(s.Type),
+		Claimant:    s.Claimant,
+		Reasons:     append([]string{}, s.Reasons...),
+		Figures:     make([]domain.Figure, 0, len(s.Figures)),
+		State:       domain.StateCandidate,
+		Priority:    domain.PriorityNormal,
+	}
+	if !c.Type.Valid() {
+		c.Type = domain.TypeOther
+	}
+	for _, f := range s.Figures {
+		// Figure offsets are relative to the sentence; keep only those that
+		// point at the sentence as stored, so highlighting can trust them.
+		if f.Start < 0 || f.End > len(sentence) || f.Start >= f.End {
+			continue
+		}
+		c.Figures = append(c.Figures, domain.Figure{Text: f.Text, Start: f.Start, End: f.End, Kind: f.Kind, Value: f.Value, Unit: f.Unit})
+	}
+	return c
+}

@@ -1,0 +1,51 @@
+package triage
+
+import (
+	"strings"
+	"testing"
+
+	"claimtrail/domain"
+)
+
+const sample = `Support our journalism. Your donation helps us keep reporting; sign up to our newsletter and donate today.
+
+The Chancellor said the previous government left a £22 billion black hole in the public finances. It was a sunny day.`
+
+func TestCandidatesSkipBoilerplateAndKeepOffsets(t *testing.T) {
+	cands := Candidates(sample)
+	var found bool
+	for _, c := range cands {
+		if strings.Contains(c.Sentence, "donat") {
+			t.Errorf("boilerplate kept as a candidate: %q", c.Sentence)
+		}
+		if sample[c.Start:c.End] != c.Sentence {
+			t.Errorf("offsets %d:%d do not point at %q", c.Start, c.End, c.Sentence)
+		}
+		for _, f := range c.Figures {
+			if c.Sentence[f.Start:f.End] != f.Text {
+				t.Errorf("figure %q at %d:%d does not match the sentence", f.Text, f.Start, f.End)
+			}
+		}
+		if strings.Contains(c.Sentence, "£22 billion") {
+			found = true
+			if c.State != domain.StateCandidate || c.Manual || len(c.Figures) == 0 || c.Type == domain.TypeNotClaim {
+				t.Errorf("£22 billion candidate = %+v", c)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("the £22 billion sentence is not a candidate: %+v", cands)
+	}
+}
+
+func TestManualMarksAndAnalyses(t *testing.T) {
+	start := strings.Index(sample, "The Chancellor")
+	end := strings.Index(sample, " It was")
+	c := Manual(sample, start, end, "Labour says the Tories left a £22bn hole")
+	if !c.Manual || c.Start != start || c.End != end || c.Sentence != sample[start:end] {
+		t.Errorf("manual claim = %+v", c)
+	}
+	if c.Text != "Labour says the Tories left a £22bn hole" || len(c.Figures) == 0 {
+		t.Errorf("manual claim text/figures = %q %+v", c.Text, c.Figures)
+	}
+}
