@@ -1,0 +1,162 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"claimtrail/domain"
+)
+
+// PublishedCheck is an approved claim with its verdict, as the public sees
+// it on /checks and in ClaimReview. Only approved claims ever become one.
+type PublishedCheck struct {
+	ClaimID            int64
+	Claim              string
+	Claimant           string
+	ClaimType          domain.ClaimType
+	ArticleTitle       string
+	ArticleURL         string
+	Outlet             string
+	ArticleAuthor      string
+	ArticlePublishedAt time.Time
+	Rating             domain.Rating // ID 0 when the verdict has none
+	Conclusion         string
+	Explanation        string
+	Sources            []domain.Source
+	ApprovedAt         time.Time
+	UpdatedAt          time.Time
+}
+
+// publishedQuery reads approved claims; sources come back as one JSON array
+// per claim so that a page of checks is one query.
+const publishedQuery = `SELECT c.id, c.text, c.claimant, c.type, a.title, a.url, a.outlet, a.author, coalesce(a.published_at, ''),
+	coalesce(r.id, 0), coalesce(r.name, ''), coalesce(r.value, 0), coalesce(r.position, 0),
+	v.conclusion, v.explanation,
+	(SELECT json_group_array(json_object('url', s.url, 'title', s.title, 'publisher', s.publisher, 'type', s.type))
+		FROM (SELECT url, title, publisher, type FROM sources WHERE claim_id = c.id ORDER BY position, id) s),
+	v.approved_at, v.updated_at
+FROM verdicts v
+JOIN claims c ON c.id = v.claim_id
+JOIN articles a ON a.id = c.article_id
+LEFT JOIN ratings r ON r.id = v.rating_id
+WHERE c.state = 'approved' AND v.approved_at IS NOT NULL`
+
+func scanPublishedCheck(row interface{ Scan(...any) error }) (*PublishedCheck, error) {
+	var p PublishedCheck
+	var published, sources, approved, updated string
+	err := row.Scan(&p.ClaimID, &p.Claim, &p.Claimant, &p.ClaimType, &p.ArticleTitle, &p.ArticleURL, &p.Outlet, &p.ArticleAuthor, &published,
+		&p.Rating.ID, &p.Rating.Name, &p.Rating.Value, &p.Rating.Position, &p.Conclusion, &p.Explanation, &sources, &approved, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, domain.Errorf(domain.ENOTFOUND, "There is no published check at this address.")
+	} else if err != nil {
+		return nil, err
+	}
+	var srcs []struct {
+		URL, Title, Publisher string
+		Type                  domain.SourceType
+	}
+	if err := json.Unmarshal([]byte(sources), &srcs); err != nil {
+		return nil, fmt.Errorf("claim %d sources: %w", p.ClaimID, err)
+	}
+	for i, s := range srcs {
+		p.Sources = append(p.Sources, domain.Source{ClaimID: p.ClaimID, Position: i, URL: s.URL, Title: s.Title, Publisher: s.Publisher, Type: s.Type})
+	}
+	p.ArticlePublishedAt = parseOptionalTime(published)
+	p.ApprovedAt, p.UpdatedAt = parseTime(approved), parseTime(updated)
+	return &p, nil
+}
+
+// PublishedCheck returns one approved claim. Any other claim, and any
+// unknown id, is ENOTFOUND: unpublished work must not be told apart from
+// nothing at all.
+func (db *DB) PublishedCheck(ctx context.Context, claimID int64) (*PublishedCheck, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return scanPublishedCheck(tx.QueryRowContext(ctx, publishedQuery+` AND v.claim_id = ?`, claimID))
+}
+
+// PublishedChecks returns up to limit approved claims, most recently
+// approved first. before, when not 0, is the claim id of the last check of
+// the previous page (keyset pagination on approval time, then id).
+func (db *DB) PublishedChecks(ctx context.Context, before int64, limit int) ([]*PublishedCheck, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	q, args := publishedQuery, []any{}
+	if before > 0 {
+		q += ` AND (v.approved_at, v.claim_id) < (SELECT approved_at, claim_id FROM verdicts WHERE claim_id = ?)`
+		args = append(args, before)
+	}
+	q += ` ORDER BY v.approved_at DESC, v.claim_id DESC LIMIT ?`
+	args = append(args, limit)
+	var out []*PublishedCheck
+	_, err := db.eachPublishedCheck(ctx, q, args, func(p *PublishedCheck) error {
+		out = append(out, p)
+		return nil
+	})
+	return out, err
+}
+
+// AllPublishedChecks streams every approved claim, most recently approved
+// first, to fn; it returns how many it gave.
+func (db *DB) AllPublishedChecks(ctx context.Context, fn func(*PublishedCheck) error) (int, error) {
+	return db.eachPublishedCheck(ctx, publishedQuery+` ORDER BY v.approved_at DESC, v.claim_id DESC`, nil, fn)
+}
+
+// eachPublishedCheck runs a query built on publishedQuery in one read
+// snapshot and gives each check to fn.
+func (db *DB) eachPublishedCheck(ctx context.Context, q string, args []any, fn func(*PublishedCheck) error) (int, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		p, err := scanPublishedCheck(rows)
+		if err != nil {
+			return n, err
+		}
+		if err := fn(p); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, rows.Err()
+}
+
+// RatingValues returns the value of every rating on the newsroom's scale,
+// for working out ClaimReview's best and worst rating.
+func (db *DB) RatingValues(ctx context.Context) ([]float64, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT value FROM ratings ORDER BY position, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []float64
+	for rows.Next() {
+		var v float64
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
