@@ -190,6 +190,15 @@ func (app *App) decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, 
 	return nil
 }
 
+// decodeOptionalJSON is decodeJSON for actions whose body may be left out
+// (an empty body leaves dst as it is, and still passes validation).
+func (app *App) decodeOptionalJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return app.decodeJSON(w, r, limit, dst)
+}
+
 // jsonDecodeError explains why a body could not be read, naming the field
 // when encoding/json knows it.
 func jsonDecodeError(err error) error {

@@ -46,7 +46,12 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /settings/tokens/{id}/revoke", app.reviewer(app.revokeToken))
 	mux.HandleFunc("POST /settings/password", app.reviewer(app.changePassword))
 	// The API itself: bearer token only, JSON in and out (web/api*.go).
+	mux.HandleFunc("POST /api/v1/articles", app.apiReviewer(app.apiCreateArticle))
+	mux.HandleFunc("GET /api/v1/articles/{id}", app.apiReviewer(app.apiArticle))
+	mux.HandleFunc("POST /api/v1/claims/{id}/accept", app.apiReviewer(app.apiAcceptClaim))
+	mux.HandleFunc("POST /api/v1/claims/{id}/dismiss", app.apiReviewer(app.apiDismissClaim))
 	mux.HandleFunc("GET /api/v1/claims/{id}/history", app.apiReviewer(app.apiClaimHistory))
+	mux.HandleFunc("GET /api/v1/export.csv", app.apiReviewer(app.apiExportCSV))
 	mux.HandleFunc("/api/", app.apiNoRoute(mux))
 
 	// Everything else is a friendly 404.
