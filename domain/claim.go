@@ -222,6 +222,9 @@ type Rating struct {
 	Name     string
 	Value    float64 // numeric value for export; higher is more true
 	Position int
+	// OnScale is false for ratings outside the true–false scale, such as
+	// Unverifiable: exports leave them out of the best and worst values.
+	OnScale bool
 }
 
 // SourceType says what kind of evidence a source is.

@@ -1,0 +1,153 @@
+package domain
+
+import (
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// CanAssign reports whether u may assign claims, set their priority and due
+// date: editors' work.
+func CanAssign(u *User) bool { return CanEdit(u) && u.Active }
+
+// CanManageRatings reports whether u may rename, reorder, add and delete
+// ratings. The issue lists it among editors' work; admins include editors.
+func CanManageRatings(u *User) bool { return CanEdit(u) && u.Active }
+
+// CanBeAssigned reports whether u may be given claims to check.
+func CanBeAssigned(u *User) error {
+	if u == nil || !u.Active {
+		return FieldError("assignee", "That person's account is deactivated; choose someone else.")
+	}
+	return nil
+}
+
+// CanRelease reports whether u may put a claim in review back in the queue:
+// its assignee, or an editor.
+func CanRelease(u *User, c *Claim) error {
+	if c.State != StateInReview {
+		return Errorf(ECONFLICT, "This claim is %s, so it cannot be released.", lower(c.State.Label()))
+	}
+	if c.AssigneeID != u.ID && !CanEdit(u) {
+		return Errorf(EFORBIDDEN, "Only the reviewer of this claim or an editor can release it.")
+	}
+	return nil
+}
+
+// CheckDue refuses due dates before today; the zero time clears the date.
+func CheckDue(due, now time.Time) error {
+	if due.IsZero() {
+		return nil
+	}
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if due.Before(today) {
+		return FieldError("due", "Choose a due date from today onwards.")
+	}
+	return nil
+}
+
+// CommentKind says why a comment was written.
+type CommentKind string
+
+const (
+	CommentNote     CommentKind = "comment"  // an ordinary comment in the thread
+	CommentReturned CommentKind = "returned" // an editor returned the verdict
+	CommentReopened CommentKind = "reopened" // an editor reopened an approved verdict
+	CommentReleased CommentKind = "released" // the reviewer put the claim back in the queue
+)
+
+// Comment is one message in a claim's thread.
+type Comment struct {
+	ID         int64
+	ClaimID    int64
+	AuthorID   int64
+	AuthorName string
+	Kind       CommentKind
+	Body       string
+	CreatedAt  time.Time
+}
+
+// MaxCommentLength caps comments and editors' reasons.
+const MaxCommentLength = 5000
+
+// CheckComment refuses an empty or overlong comment; field names the form field.
+func CheckComment(field, body string) error {
+	if strings.TrimSpace(body) == "" {
+		return FieldError(field, "Write a comment.")
+	}
+	if utf8.RuneCountInString(body) > MaxCommentLength {
+		return FieldError(field, "Keep the comment to 5000 characters or fewer.")
+	}
+	return nil
+}
+
+// Check says what is wrong with a source, field by field.
+func (s *Source) Check() error {
+	e := &Error{Code: EINVALID, Message: "Some details of this source need fixing.", Fields: map[string]string{}}
+	if err := CheckSourceURL(s.URL); err != nil {
+		e.Fields["url"] = ErrorMessage(err)
+	}
+	if strings.TrimSpace(s.Title) == "" {
+		e.Fields["title"] = "Enter the source's title."
+	} else if utf8.RuneCountInString(s.Title) > 300 {
+		e.Fields["title"] = "Keep the title to 300 characters or fewer."
+	}
+	if utf8.RuneCountInString(s.Publisher) > 200 {
+		e.Fields["publisher"] = "Keep the publisher to 200 characters or fewer."
+	}
+	if !s.Type.Valid() {
+		e.Fields["type"] = "Choose what kind of source this is."
+	}
+	if utf8.RuneCountInString(s.Quote) > 5000 {
+		e.Fields["quote"] = "Keep the quote to 5000 characters or fewer."
+	}
+	if !s.PublishedAt.IsZero() && !s.AccessedAt.IsZero() && s.AccessedAt.Before(s.PublishedAt) {
+		e.Fields["accessed_at"] = "The date accessed cannot be before the date published."
+	}
+	if len(e.Fields) > 0 {
+		return e
+	}
+	return nil
+}
+
+// CheckSourceURL accepts only absolute http and https addresses, so that a
+// source link can never run script or point at a local file.
+func CheckSourceURL(raw string) error {
+	u, err := url.Parse(raw)
+	if raw == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(raw) > 2000 {
+		return FieldError("url", "Enter the source's web address, starting with https:// or http://.")
+	}
+	return nil
+}
+
+// Check says what is wrong with a rating's name.
+func (r *Rating) Check() error {
+	name := strings.TrimSpace(r.Name)
+	if name == "" {
+		return FieldError("name", "Enter the rating's name.")
+	}
+	if utf8.RuneCountInString(name) > 60 {
+		return FieldError("name", "Keep the rating's name to 60 characters or fewer.")
+	}
+	return nil
+}
+
+// CheckText refuses an overlong conclusion or explanation; a draft may
+// leave them empty.
+func (v *Verdict) CheckText() error {
+	e := &Error{Code: EINVALID, Message: "Some parts of the verdict need fixing.", Fields: map[string]string{}}
+	if utf8.RuneCountInString(v.Conclusion) > 300 {
+		e.Fields["conclusion"] = "Keep the conclusion to one line of 300 characters or fewer."
+	}
+	if strings.ContainsAny(v.Conclusion, "\r\n") {
+		e.Fields["conclusion"] = "Keep the conclusion to one line."
+	}
+	if utf8.RuneCountInString(v.Explanation) > 20000 {
+		e.Fields["explanation"] = "Keep the explanation to 20,000 characters or fewer."
+	}
+	if len(e.Fields) > 0 {
+		return e
+	}
+	return nil
+}

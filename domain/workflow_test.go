@@ -1,0 +1,100 @@
+package domain
+
+import (
+	"testing"
+	"time"
+)
+
+func TestWorkflowPermissions(t *testing.T) {
+	reviewer := &User{ID: 1, Role: RoleReviewer, Active: true}
+	other := &User{ID: 5, Role: RoleReviewer, Active: true}
+	editor := &User{ID: 2, Role: RoleEditor, Active: true}
+	gone := &User{ID: 3, Role: RoleEditor, Active: false}
+	inReview := &Claim{State: StateInReview, AssigneeID: 1}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"assignee works on own claim", CanWorkOn(reviewer, inReview), ""},
+		{"editor works on any claim", CanWorkOn(editor, inReview), ""},
+		{"other reviewer may not", CanWorkOn(other, inReview), EFORBIDDEN},
+		{"no edits once submitted", CanWorkOn(reviewer, &Claim{State: StateSubmitted, AssigneeID: 1}), ECONFLICT},
+		{"assignee releases", CanRelease(reviewer, inReview), ""},
+		{"editor releases", CanRelease(editor, inReview), ""},
+		{"other reviewer may not release", CanRelease(other, inReview), EFORBIDDEN},
+		{"only claims in review are released", CanRelease(editor, &Claim{State: StateQueued}), ECONFLICT},
+		{"deactivated people get no claims", CanBeAssigned(gone), EINVALID},
+		{"active people do", CanBeAssigned(reviewer), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ErrorCode(tt.err); got != tt.want {
+				t.Errorf("code = %q, want %q (%v)", got, tt.want, tt.err)
+			}
+		})
+	}
+	if CanAssign(reviewer) || !CanAssign(editor) || CanAssign(gone) {
+		t.Error("CanAssign: only active editors")
+	}
+	if CanManageRatings(reviewer) || !CanManageRatings(&User{Role: RoleAdmin, Active: true}) {
+		t.Error("CanManageRatings: editors and admins")
+	}
+}
+
+func TestCheckDue(t *testing.T) {
+	now := time.Date(2026, 5, 10, 15, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		due  time.Time
+		want string
+	}{
+		{time.Time{}, ""},
+		{time.Date(2026, 5, 10, 0, 0, 0, 0, time.UTC), ""},
+		{time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC), ""},
+		{time.Date(2026, 5, 9, 0, 0, 0, 0, time.UTC), EINVALID},
+	} {
+		if got := ErrorCode(CheckDue(tt.due, now)); got != tt.want {
+			t.Errorf("CheckDue(%v) = %q, want %q", tt.due, got, tt.want)
+		}
+	}
+}
+
+func TestSourceCheck(t *testing.T) {
+	ok := Source{URL: "https://www.ons.gov.uk/x", Title: "Labour market", Type: SourceOfficialStatistics}
+	if err := ok.Check(); err != nil {
+		t.Fatalf("good source refused: %v", err)
+	}
+	tests := []struct {
+		name  string
+		edit  func(s *Source)
+		field string
+	}{
+		{"script URL", func(s *Source) { s.URL = "javascript:alert(1)" }, "url"},
+		{"data URL", func(s *Source) { s.URL = "data:text/html,hi" }, "url"},
+		{"no host", func(s *Source) { s.URL = "https:///path" }, "url"},
+		{"no title", func(s *Source) { s.Title = " " }, "title"},
+		{"unknown type", func(s *Source) { s.Type = "rumour" }, "type"},
+		{"accessed before published", func(s *Source) {
+			s.PublishedAt, s.AccessedAt = time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		}, "accessed_at"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := ok
+			tt.edit(&s)
+			e, isErr := s.Check().(*Error)
+			if !isErr || e.Fields[tt.field] == "" {
+				t.Errorf("want a %s field error, got %v", tt.field, s.Check())
+			}
+		})
+	}
+}
+
+func TestVerdictCheckText(t *testing.T) {
+	if err := (&Verdict{Conclusion: "Two\nlines"}).CheckText(); ErrorCode(err) != EINVALID {
+		t.Errorf("multi-line conclusion: %v", err)
+	}
+	if err := (&Verdict{Conclusion: "One line"}).CheckText(); err != nil {
+		t.Errorf("good conclusion: %v", err)
+	}
+}

@@ -1,0 +1,135 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"time"
+	"unicode/utf8"
+
+	"claimtrail/domain"
+)
+
+// ArticleContext is what the claim page shows of the claim's article.
+type ArticleContext struct {
+	ID          int64
+	Title       string
+	Outlet      string
+	Author      string
+	URL         string
+	PublishedAt time.Time
+	// Before and After are the article text just around the claim's sentence.
+	Before, After string
+}
+
+// ClaimDetail is everything the claim page shows.
+type ClaimDetail struct {
+	Claim    *domain.Claim
+	Article  ArticleContext
+	Verdict  *domain.Verdict // nil until the claim is first taken
+	Rating   *domain.Rating  // the verdict's rating, if chosen
+	Assignee *domain.User    // nil when unassigned
+	Workers  []int64
+	Comments []domain.Comment
+	History  []*domain.AuditEvent // oldest first
+	// Names maps user ids to names, for the history and the workers.
+	Names map[int64]string
+}
+
+// contextChars is how much article text either side of the sentence the
+// claim page shows.
+const contextChars = 280
+
+// ClaimDetail reads a claim with its article, verdict, sources, thread and
+// history from one snapshot.
+func (db *DB) ClaimDetail(ctx context.Context, id int64) (*ClaimDetail, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	d := &ClaimDetail{Names: map[int64]string{}}
+	if d.Claim, err = findClaimByID(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	c := d.Claim
+	var body string
+	var url sql.NullString
+	var published sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT id, title, outlet, author, url, published_at, body FROM articles WHERE id = ?`, c.ArticleID).
+		Scan(&d.Article.ID, &d.Article.Title, &d.Article.Outlet, &d.Article.Author, &url, &published, &body); err != nil {
+		return nil, err
+	}
+	d.Article.URL, d.Article.PublishedAt = url.String, parseNullTime(published)
+	d.Article.Before, d.Article.After = around(body, c.Start, c.End)
+
+	if v, err := findVerdict(ctx, tx, id); err == nil {
+		d.Verdict = v
+		if v.RatingID != 0 {
+			if d.Rating, err = findRating(ctx, tx, v.RatingID); err != nil {
+				return nil, err
+			}
+		}
+	} else if domain.ErrorCode(err) != domain.ENOTFOUND {
+		return nil, err
+	}
+	if c.AssigneeID != 0 {
+		if d.Assignee, err = findUserByID(ctx, tx, c.AssigneeID); err != nil {
+			return nil, err
+		}
+	}
+	if d.Workers, err = claimWorkers(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if d.Comments, err = claimComments(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if d.History, err = queryAuditEvents(ctx, tx, `SELECT `+auditColumns+` FROM audit_events WHERE entity = 'claim' AND entity_id = ? ORDER BY id`, id); err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, name FROM users`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var uid int64
+		var name string
+		if err := rows.Scan(&uid, &name); err != nil {
+			return nil, err
+		}
+		d.Names[uid] = name
+	}
+	return d, rows.Err()
+}
+
+// around returns up to contextChars of text before start and after end,
+// cut at rune boundaries; offsets outside the text give empty context.
+func around(body string, start, end int) (string, string) {
+	if start < 0 || end > len(body) || start > end {
+		return "", ""
+	}
+	from := max(0, start-contextChars)
+	for from > 0 && !utf8.RuneStart(body[from]) {
+		from--
+	}
+	to := min(len(body), end+contextChars)
+	for to < len(body) && !utf8.RuneStart(body[to]) {
+		to++
+	}
+	return body[from:start], body[end:to]
+}
+
+// Assignees lists the active people claims can be given to.
+func (db *DB) Assignees(ctx context.Context) ([]*domain.User, error) {
+	users, err := db.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := users[:0]
+	for _, u := range users {
+		if domain.CanBeAssigned(u) == nil {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,148 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+
+	"claimtrail/domain"
+)
+
+// Home is what a person's home page lists.
+type Home struct {
+	InReview         []*QueueItem // claims assigned to them, in review
+	Returned         []*QueueItem // of those, sent back by an editor or reopened since last submitted
+	Waiting          []*QueueItem // editors: submitted verdicts they may approve (four-eyes)
+	Overdue          []*QueueItem // reviewers: their own; editors: everyone's
+	RecentlyApproved []*QueueItem // reviewers: their own; editors: everyone's
+}
+
+// homeListLimit caps each list on the home page; each links to the full list.
+const homeListLimit = 20
+
+// returnedSince is true for claims an editor returned or reopened after the
+// verdict was last submitted.
+const returnedSince = `EXISTS (SELECT 1 FROM comments m WHERE m.claim_id = c.id AND m.kind IN ('returned', 'reopened')
+	AND m.created_at > coalesce((SELECT v.submitted_at FROM verdicts v WHERE v.claim_id = c.id), ''))`
+
+// HomeFor gathers the acting user's home page lists.
+func (db *DB) HomeFor(ctx context.Context) (*Home, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	u, err := actingUser(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	h := &Home{}
+	sel := `SELECT ` + queueItemColumns + queueItemFrom
+	if h.InReview, err = queryQueueItems(ctx, tx, sel+` WHERE c.assignee_id = ? AND c.state = 'in_review' AND NOT `+returnedSince+
+		` ORDER BY c.queue_key LIMIT ?`, u.ID, homeListLimit); err != nil {
+		return nil, err
+	}
+	if h.Returned, err = queryQueueItems(ctx, tx, sel+` WHERE c.assignee_id = ? AND c.state = 'in_review' AND `+returnedSince+
+		` ORDER BY c.queue_key LIMIT ?`, u.ID, homeListLimit); err != nil {
+		return nil, err
+	}
+	mine, args := ` AND c.assignee_id = ?`, []any{u.ID}
+	if domain.CanEdit(u) {
+		mine, args = "", nil
+		if h.Waiting, err = queryQueueItems(ctx, tx, sel+` JOIN verdicts v ON v.claim_id = c.id WHERE c.state = 'submitted'
+			AND coalesce(c.assignee_id, 0) <> ? AND NOT EXISTS (SELECT 1 FROM claim_workers w WHERE w.claim_id = c.id AND w.user_id = ?)
+			ORDER BY v.submitted_at, c.id LIMIT ?`, u.ID, u.ID, homeListLimit); err != nil {
+			return nil, err
+		}
+	}
+	if h.Overdue, err = queryQueueItems(ctx, tx, sel+` WHERE c.due_at IS NOT NULL AND c.due_at < ?
+		AND c.state IN ('queued', 'in_review', 'submitted')`+mine+` ORDER BY c.due_at, c.id LIMIT ?`,
+		append(append([]any{formatTime(tx.now)}, args...), homeListLimit)...); err != nil {
+		return nil, err
+	}
+	if h.RecentlyApproved, err = queryQueueItems(ctx, tx, sel+` JOIN verdicts v ON v.claim_id = c.id
+		WHERE c.state = 'approved'`+mine+` ORDER BY v.approved_at DESC, c.id DESC LIMIT 10`, args...); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// ReviewItem is a submitted verdict on the editors' review page.
+type ReviewItem struct {
+	*QueueItem
+	SubmittedAt    time.Time
+	SubmittedBy    string
+	Rating         string
+	Conclusion     string
+	VerdictVersion int64
+	// WorkedOn is true when the acting editor worked on the claim, so the
+	// four-eyes rule keeps them from approving it.
+	WorkedOn bool
+}
+
+// ListReview returns submitted verdicts, oldest first, one page at a time.
+// The cursor is the last item's submission time and id.
+func (db *DB) ListReview(ctx context.Context, cursor string, limit int) ([]*ReviewItem, string, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	where, args := ``, []any{}
+	if cursor != "" {
+		at, idText, ok := strings.Cut(cursor, "~")
+		id, err := strconv.ParseInt(idText, 10, 64)
+		if !ok || err != nil {
+			return nil, "", domain.Errorf(domain.EINVALID, "That page link is broken; start again from the first page.")
+		}
+		where, args = ` AND (v.submitted_at, c.id) > (?, ?)`, []any{at, id}
+	}
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback()
+	u, err := actingUser(ctx, tx)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+queueItemColumns+`, v.submitted_at, coalesce(s.name, ''), coalesce(r.name, ''),
+		v.conclusion, v.version, EXISTS (SELECT 1 FROM claim_workers w WHERE w.claim_id = c.id AND w.user_id = ?)`+queueItemFrom+`
+		JOIN verdicts v ON v.claim_id = c.id LEFT JOIN users s ON s.id = v.submitted_by LEFT JOIN ratings r ON r.id = v.rating_id
+		WHERE c.state = 'submitted'`+where+` ORDER BY v.submitted_at, c.id LIMIT ?`, append(append([]any{u.ID}, args...), limit+1)...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []*ReviewItem
+	for rows.Next() {
+		var it ReviewItem
+		var submitted sql.NullString
+		qi, err := scanQueueItem(scanTail{rows, []any{&submitted, &it.SubmittedBy, &it.Rating, &it.Conclusion, &it.VerdictVersion, &it.WorkedOn}})
+		if err != nil {
+			return nil, "", err
+		}
+		it.QueueItem, it.SubmittedAt = qi, parseNullTime(submitted)
+		it.WorkedOn = it.WorkedOn || qi.AssigneeID == u.ID
+		out = append(out, &it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[len(out)-1]
+		next = formatTime(last.SubmittedAt) + "~" + strconv.FormatInt(last.ID, 10)
+	}
+	return out, next, nil
+}
+
+// scanTail lets scanQueueItem read a row that carries extra columns after
+// the queue item's own.
+type scanTail struct {
+	row  interface{ Scan(...any) error }
+	tail []any
+}
+
+func (s scanTail) Scan(dest ...any) error { return s.row.Scan(append(dest, s.tail...)...) }

@@ -1,0 +1,436 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"claimtrail/domain"
+)
+
+// The queue: accepted claims waiting for a reviewer, and the editors' tools
+// for ordering and handing them out.
+
+// ErrQueueEmpty is what TakeNext returns when nothing is waiting.
+var ErrQueueEmpty = &domain.Error{Code: domain.ENOTFOUND, Message: "Nothing is waiting in the queue."}
+
+// QueueFilter selects and pages claims for the queue page.
+type QueueFilter struct {
+	States     []domain.ClaimState // default: queued
+	Type       domain.ClaimType
+	AssigneeID int64
+	Unassigned bool
+	Outlet     string
+	Since      time.Time // queued at or after
+	Until      time.Time // queued before
+	Cursor     string    // the Key of the last item of the previous page
+	Limit      int
+}
+
+// QueueItem is one claim in a list, with what the list shows beside it.
+type QueueItem struct {
+	*domain.Claim
+	ArticleTitle string
+	Outlet       string
+	AssigneeName string
+	QueuedAt     time.Time
+	Key          string // the claim's place in queue order, used as a cursor
+}
+
+const queueItemColumns = claimColumns + `, a.title, a.outlet, coalesce(u.name, ''), c.queued_at, c.queue_key`
+
+const queueItemFrom = ` FROM claims c JOIN articles a ON a.id = c.article_id LEFT JOIN users u ON u.id = c.assignee_id`
+
+func scanQueueItem(row interface{ Scan(...any) error }) (*QueueItem, error) {
+	var it QueueItem
+	var c domain.Claim
+	var figures, reasons, created, updated string
+	var due, queued sql.NullString
+	err := row.Scan(&c.ID, &c.ArticleID, &c.Sentence, &c.Start, &c.End, &c.Text, &c.Score, &c.CheckWorthy, &c.Type,
+		&figures, &c.Claimant, &reasons, &c.Manual, &c.State, &c.Priority, &c.AssigneeID, &due,
+		&c.DismissReason, &c.Version, &created, &updated,
+		&it.ArticleTitle, &it.Outlet, &it.AssigneeName, &queued, &it.Key)
+	if err != nil {
+		return nil, err
+	}
+	// Lists never show figures or reasons, so they are not decoded here.
+	c.DueAt, c.CreatedAt, c.UpdatedAt = parseNullTime(due), parseTime(created), parseTime(updated)
+	it.Claim, it.QueuedAt = &c, parseNullTime(queued)
+	return &it, nil
+}
+
+func queryQueueItems(ctx context.Context, tx *Tx, q string, args ...any) ([]*QueueItem, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*QueueItem
+	for rows.Next() {
+		it, err := scanQueueItem(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// ListQueue returns one page of claims in queue order (priority, score, age)
+// and the cursor of the next page ("" on the last page). The order is one
+// indexed key, so a deep page costs the same as the first.
+func (db *DB) ListQueue(ctx context.Context, f QueueFilter) ([]*QueueItem, string, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	if len(f.States) == 0 {
+		f.States = []domain.ClaimState{domain.StateQueued}
+	}
+	var where []string
+	var args []any
+	marks := make([]string, len(f.States))
+	for i, s := range f.States {
+		if !s.Valid() {
+			return nil, "", domain.FieldError("state", "Choose a state from the list.")
+		}
+		marks[i], args = "?", append(args, s)
+	}
+	where = append(where, `c.state IN (`+strings.Join(marks, ", ")+`)`)
+	if f.Type != "" {
+		if !f.Type.Valid() {
+			return nil, "", domain.FieldError("type", "Choose a claim type from the list.")
+		}
+		where, args = append(where, `c.type = ?`), append(args, f.Type)
+	}
+	if f.Unassigned {
+		where = append(where, `c.assignee_id IS NULL`)
+	} else if f.AssigneeID != 0 {
+		where, args = append(where, `c.assignee_id = ?`), append(args, f.AssigneeID)
+	}
+	if f.Outlet != "" {
+		where, args = append(where, `a.outlet = ?`), append(args, f.Outlet)
+	}
+	if !f.Since.IsZero() {
+		where, args = append(where, `c.queued_at >= ?`), append(args, formatTime(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where, args = append(where, `c.queued_at < ?`), append(args, formatTime(f.Until))
+	}
+	if f.Cursor != "" {
+		where, args = append(where, `c.queue_key > ?`), append(args, f.Cursor)
+	}
+	q := `SELECT ` + queueItemColumns + queueItemFrom + ` WHERE ` + strings.Join(where, ` AND `) +
+		` ORDER BY c.queue_key LIMIT ?`
+	args = append(args, f.Limit+1)
+
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback()
+	items, err := queryQueueItems(ctx, tx, q, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(items) > f.Limit {
+		items = items[:f.Limit]
+		next = items[len(items)-1].Key
+	}
+	return items, next, nil
+}
+
+// Outlets lists the outlets of articles with claims, for the queue filter.
+func (db *DB) Outlets(ctx context.Context) ([]string, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT outlet FROM articles WHERE outlet <> '' ORDER BY outlet COLLATE NOCASE LIMIT 500`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// actingUser loads the user behind the context's actor inside tx, so that
+// permission decisions see their current role and whether they are active.
+func actingUser(ctx context.Context, tx *Tx) (*domain.User, error) {
+	if tx.actor.UserID == 0 {
+		return nil, domain.Errorf(domain.EUNAUTHORIZED, "Please sign in to continue.")
+	}
+	u, err := findUserByID(ctx, tx, tx.actor.UserID)
+	if domain.ErrorCode(err) == domain.ENOTFOUND || (err == nil && !u.Active) {
+		return nil, domain.Errorf(domain.EUNAUTHORIZED, "Your account is not active. Please sign in again.")
+	}
+	return u, err
+}
+
+// moveClaim is transitionClaim with the audit action named by the caller,
+// for moves that the state machine's own action word would misdescribe
+// (an editor assigning a claim rather than a reviewer taking it).
+func moveClaim(ctx context.Context, tx *Tx, c *domain.Claim, to domain.ClaimState, action string, mutate func(*domain.Claim)) error {
+	if err := domain.CheckTransition(c.State, to); err != nil {
+		return err
+	}
+	before := stateOfClaim(c)
+	c.State = to
+	mutate(c)
+	return saveClaim(ctx, tx, before, c, action)
+}
+
+// ensureVerdict makes the claim's draft verdict if it has none yet.
+func ensureVerdict(ctx context.Context, tx *Tx, claimID int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO verdicts (claim_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+		claimID, formatTime(tx.now), formatTime(tx.now))
+	return err
+}
+
+// startReview puts a queued claim in review with its reviewer.
+func startReview(ctx context.Context, tx *Tx, c *domain.Claim, assigneeID int64, action string) error {
+	err := moveClaim(ctx, tx, c, domain.StateInReview, action, func(c *domain.Claim) { c.AssigneeID = assigneeID })
+	if err == nil {
+		err = addClaimWorker(ctx, tx, c.ID, assigneeID)
+	}
+	if err == nil {
+		err = ensureVerdict(ctx, tx, c.ID)
+	}
+	return err
+}
+
+// TakeNext gives the caller the top unassigned queued claim. Write
+// transactions run one at a time on the single writer, and the claim's
+// version is checked on update, so two reviewers never get the same claim.
+func (db *DB) TakeNext(ctx context.Context) (*domain.Claim, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	u, err := actingUser(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if !domain.CanReview(u) {
+		return nil, domain.Errorf(domain.EFORBIDDEN, "Your role does not allow checking claims.")
+	}
+	c, err := scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimColumns+` FROM claims c
+		WHERE c.state = 'queued' AND c.assignee_id IS NULL ORDER BY c.queue_key LIMIT 1`))
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, ErrQueueEmpty
+	} else if err != nil {
+		return nil, err
+	}
+	if err := startReview(ctx, tx, c, u.ID, "taken"); err != nil {
+		return nil, err
+	}
+	return c, tx.Commit()
+}
+
+// editorClaim loads a claim for an editor's change, refusing anyone else.
+func editorClaim(ctx context.Context, tx *Tx, id int64) (*domain.User, *domain.Claim, error) {
+	u, err := actingUser(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !domain.CanAssign(u) {
+		return nil, nil, domain.Errorf(domain.EFORBIDDEN, "Only editors can assign claims and set their priority or due date.")
+	}
+	c, err := findClaimByID(ctx, tx, id)
+	return u, c, err
+}
+
+// AssignClaim gives a claim to a reviewer: a queued claim goes into review
+// ("claim.assigned"); a claim already in review changes hands
+// ("claim.reassigned"). Editors only.
+func (db *DB) AssignClaim(ctx context.Context, claimID, assigneeID int64) (*domain.Claim, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if _, err := db.assign(ctx, tx, claimID, assigneeID); err != nil {
+		return nil, err
+	}
+	c, err := findClaimByID(ctx, tx, claimID)
+	if err != nil {
+		return nil, err
+	}
+	return c, tx.Commit()
+}
+
+func (db *DB) assign(ctx context.Context, tx *Tx, claimID, assigneeID int64) (*domain.Claim, error) {
+	_, c, err := editorClaim(ctx, tx, claimID)
+	if err != nil {
+		return nil, err
+	}
+	assignee, err := findUserByID(ctx, tx, assigneeID)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, domain.FieldError("assignee", "Choose someone from the list.")
+	} else if err != nil {
+		return nil, err
+	}
+	if err := domain.CanBeAssigned(assignee); err != nil {
+		return nil, err
+	}
+	switch c.State {
+	case domain.StateQueued:
+		return c, startReview(ctx, tx, c, assignee.ID, "assigned")
+	case domain.StateInReview:
+		if c.AssigneeID == assignee.ID {
+			return nil, domain.Errorf(domain.ECONFLICT, "Claim %d is already assigned to %s.", c.ID, assignee.Name)
+		}
+		before := stateOfClaim(c)
+		c.AssigneeID = assignee.ID
+		if err := saveClaim(ctx, tx, before, c, "reassigned"); err != nil {
+			return nil, err
+		}
+		return c, addClaimWorker(ctx, tx, c.ID, assignee.ID)
+	}
+	return nil, domain.Errorf(domain.ECONFLICT, "Claim %d is %s; only queued claims and claims in review can be assigned.", c.ID, strings.ToLower(c.State.Label()))
+}
+
+// BulkAssign assigns several claims to one reviewer in one transaction, each
+// change its own audit event. If any claim cannot be assigned, none is.
+func (db *DB) BulkAssign(ctx context.Context, claimIDs []int64, assigneeID int64) error {
+	if len(claimIDs) == 0 {
+		return domain.FieldError("ids", "Tick at least one claim.")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, id := range claimIDs {
+		if _, err := db.assign(ctx, tx, id, assigneeID); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// SetClaimPriority sets the priority of one or more claims, each change its
+// own "claim.prioritised" audit event. Claims already at that priority are
+// left alone. Editors only.
+func (db *DB) SetClaimPriority(ctx context.Context, claimIDs []int64, p domain.Priority) error {
+	if !p.Valid() {
+		return domain.FieldError("priority", "Choose a priority: urgent, high, normal or low.")
+	}
+	if len(claimIDs) == 0 {
+		return domain.FieldError("ids", "Tick at least one claim.")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, id := range claimIDs {
+		_, c, err := editorClaim(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if c.State == domain.StateDismissed || c.State == domain.StateApproved {
+			return domain.Errorf(domain.ECONFLICT, "Claim %d is %s, so its priority no longer matters.", c.ID, strings.ToLower(c.State.Label()))
+		}
+		if c.Priority == p {
+			continue
+		}
+		before := stateOfClaim(c)
+		c.Priority = p
+		if err := saveClaim(ctx, tx, before, c, "prioritised"); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// SetClaimDue sets or (with the zero time) clears a claim's due date.
+func (db *DB) SetClaimDue(ctx context.Context, claimID int64, due time.Time) (*domain.Claim, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	_, c, err := editorClaim(ctx, tx, claimID)
+	if err != nil {
+		return nil, err
+	}
+	if err := domain.CheckDue(due, tx.now); err != nil {
+		return nil, err
+	}
+	if c.State == domain.StateDismissed || c.State == domain.StateApproved {
+		return nil, domain.Errorf(domain.ECONFLICT, "This claim is %s, so it no longer needs a due date.", strings.ToLower(c.State.Label()))
+	}
+	before := stateOfClaim(c)
+	c.DueAt = due
+	if err := saveClaim(ctx, tx, before, c, "due_set"); err != nil {
+		return nil, err
+	}
+	return c, tx.Commit()
+}
+
+// ReleaseClaim puts a claim in review back in the queue, unassigned, with an
+// optional comment saying why. Its draft verdict stays.
+func (db *DB) ReleaseClaim(ctx context.Context, claimID int64, comment string) (*domain.Claim, error) {
+	if comment != "" {
+		if err := domain.CheckComment("comment", comment); err != nil {
+			return nil, err
+		}
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	u, err := actingUser(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := findClaimByID(ctx, tx, claimID)
+	if err != nil {
+		return nil, err
+	}
+	if err := domain.CanRelease(u, c); err != nil {
+		return nil, err
+	}
+	if err := transitionClaim(ctx, tx, c, domain.StateQueued, func(c *domain.Claim) { c.AssigneeID = 0 }); err != nil {
+		return nil, err
+	}
+	if comment != "" {
+		if err := addComment(ctx, tx, c.ID, u.ID, domain.CommentReleased, comment); err != nil {
+			return nil, err
+		}
+	}
+	return c, tx.Commit()
+}
+
+// lastDecision describes the latest approval or return of a claim, for
+// telling an editor who got there first.
+func lastDecision(ctx context.Context, tx *Tx, claimID int64) string {
+	var action, at string
+	var name sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT e.action, e.at, u.name FROM audit_events e LEFT JOIN users u ON u.id = e.actor_id
+		WHERE e.entity = 'claim' AND e.entity_id = ? AND e.action IN ('claim.approved', 'claim.returned', 'claim.reopened', 'claim.submitted')
+		ORDER BY e.id DESC LIMIT 1`, claimID).Scan(&action, &at, &name)
+	if errors.Is(err, sql.ErrNoRows) || err != nil {
+		return ""
+	}
+	who := "Someone"
+	if name.Valid {
+		who = name.String
+	}
+	return fmt.Sprintf("%s %s this claim at %s UTC.", who, strings.TrimPrefix(action, "claim."), parseTime(at).Format("15:04"))
+}

@@ -1,0 +1,525 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"claimtrail/domain"
+)
+
+// Verdicts and their sources. Every change bumps the verdict's version and is
+// refused when the caller's version is stale, so no edit is silently lost.
+
+// StaleVerdictError is returned when someone else changed a verdict since the
+// caller read it. It is an ECONFLICT domain error that also carries the
+// verdict as it now stands, so the page can show the other person's change.
+type StaleVerdictError struct {
+	Current *domain.Verdict
+	By      string    // who made the latest change
+	At      time.Time // when
+	err     *domain.Error
+}
+
+func (e *StaleVerdictError) Error() string { return e.err.Error() }
+func (e *StaleVerdictError) Unwrap() error { return e.err }
+
+// VerdictInput is what a reviewer types into the verdict form.
+type VerdictInput struct {
+	RatingID    int64
+	Conclusion  string
+	Explanation string
+}
+
+// verdictState is what the audit log records of a verdict's text.
+type verdictState struct {
+	Rating      string `json:"rating,omitempty"`
+	Conclusion  string `json:"conclusion"`
+	Explanation string `json:"explanation"`
+	Version     int64  `json:"version"`
+}
+
+// sourceState is what the audit log records of a source.
+type sourceState struct {
+	Position    int    `json:"position"`
+	URL         string `json:"url"`
+	Title       string `json:"title"`
+	Publisher   string `json:"publisher,omitempty"`
+	PublishedAt string `json:"published_at,omitempty"`
+	AccessedAt  string `json:"accessed_at,omitempty"`
+	Type        string `json:"type"`
+	Quote       string `json:"quote,omitempty"`
+}
+
+func stateOfSource(s *domain.Source) sourceState {
+	st := sourceState{Position: s.Position, URL: s.URL, Title: s.Title, Publisher: s.Publisher, Type: string(s.Type), Quote: s.Quote}
+	if !s.PublishedAt.IsZero() {
+		st.PublishedAt = s.PublishedAt.Format("2006-01-02")
+	}
+	if !s.AccessedAt.IsZero() {
+		st.AccessedAt = s.AccessedAt.Format("2006-01-02")
+	}
+	return st
+}
+
+// verdictSnapshot is the whole verdict as it stood, kept in the audit log
+// when an approved verdict is reopened.
+type verdictSnapshot struct {
+	verdictState
+	Sources    []sourceState `json:"sources"`
+	ApprovedBy int64         `json:"approved_by,omitempty"`
+	ApprovedAt string        `json:"approved_at,omitempty"`
+}
+
+func ratingName(ctx context.Context, tx *Tx, id int64) (string, error) {
+	if id == 0 {
+		return "", nil
+	}
+	var name string
+	err := tx.QueryRowContext(ctx, `SELECT name FROM ratings WHERE id = ?`, id).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", domain.FieldError("rating", "Choose a rating from the list.")
+	}
+	return name, err
+}
+
+func stateOfVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) (verdictState, error) {
+	name, err := ratingName(ctx, tx, v.RatingID)
+	return verdictState{Rating: name, Conclusion: v.Conclusion, Explanation: v.Explanation, Version: v.Version}, err
+}
+
+// findVerdict reads a claim's verdict and its sources in order; ENOTFOUND
+// when the claim never went into review.
+func findVerdict(ctx context.Context, tx *Tx, claimID int64) (*domain.Verdict, error) {
+	var v domain.Verdict
+	var submitted, approved sql.NullString
+	var updated string
+	err := tx.QueryRowContext(ctx, `SELECT claim_id, coalesce(rating_id, 0), conclusion, explanation, coalesce(author_id, 0), version,
+		submitted_at, coalesce(submitted_by, 0), approved_at, coalesce(approved_by, 0), updated_at FROM verdicts WHERE claim_id = ?`, claimID).
+		Scan(&v.ClaimID, &v.RatingID, &v.Conclusion, &v.Explanation, &v.AuthorID, &v.Version,
+			&submitted, &v.SubmittedBy, &approved, &v.ApprovedBy, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, domain.Errorf(domain.ENOTFOUND, "This claim has no verdict yet; it has not been taken for review.")
+	} else if err != nil {
+		return nil, err
+	}
+	v.SubmittedAt, v.ApprovedAt, v.UpdatedAt = parseNullTime(submitted), parseNullTime(approved), parseTime(updated)
+	rows, err := tx.QueryContext(ctx, `SELECT id, claim_id, position, url, title, publisher, published_at, accessed_at, type, quote
+		FROM sources WHERE claim_id = ? ORDER BY position, id`, claimID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s domain.Source
+		var pub, acc sql.NullString
+		if err := rows.Scan(&s.ID, &s.ClaimID, &s.Position, &s.URL, &s.Title, &s.Publisher, &pub, &acc, &s.Type, &s.Quote); err != nil {
+			return nil, err
+		}
+		s.PublishedAt, s.AccessedAt = parseNullTime(pub), parseNullTime(acc)
+		v.Sources = append(v.Sources, s)
+	}
+	return &v, rows.Err()
+}
+
+// staleVerdict builds the error for a save against an old version, naming
+// who changed the verdict last and when.
+func staleVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) error {
+	e := &StaleVerdictError{Current: v, At: v.UpdatedAt, By: "Someone"}
+	var name sql.NullString
+	var label string
+	err := tx.QueryRowContext(ctx, `SELECT u.name, e.actor_label FROM audit_events e LEFT JOIN users u ON u.id = e.actor_id
+		WHERE e.entity = 'claim' AND e.entity_id = ? ORDER BY e.id DESC LIMIT 1`, v.ClaimID).Scan(&name, &label)
+	if err == nil {
+		e.By = label
+		if name.Valid {
+			e.By = name.String
+		}
+	}
+	e.err = domain.Errorf(domain.ECONFLICT, "%s changed this verdict at %s UTC, after you opened it. Their version is shown; copy anything of yours you want to keep and save again.",
+		e.By, e.At.UTC().Format("15:04"))
+	return e
+}
+
+// bumpVerdict writes v's text and the next version, refusing if the stored
+// version moved meanwhile.
+func bumpVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) error {
+	res, err := tx.ExecContext(ctx, `UPDATE verdicts SET rating_id = ?, conclusion = ?, explanation = ?, author_id = ?,
+		submitted_at = ?, submitted_by = ?, approved_at = ?, approved_by = ?, version = version + 1, updated_at = ?
+		WHERE claim_id = ? AND version = ?`,
+		nullInt(v.RatingID), v.Conclusion, v.Explanation, nullInt(v.AuthorID), nullTime(v.SubmittedAt), nullInt(v.SubmittedBy),
+		nullTime(v.ApprovedAt), nullInt(v.ApprovedBy), formatTime(tx.now), v.ClaimID, v.Version)
+	if err != nil {
+		return mapError(err, "")
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return domain.Errorf(domain.ECONFLICT, "Someone else changed this verdict a moment ago. Reload to see their change.")
+	}
+	v.Version++
+	v.UpdatedAt = tx.now
+	return nil
+}
+
+// draft opens a claim's verdict for editing by the acting user: the claim
+// must be in review, the user its assignee or an editor, and expectVersion
+// the verdict's current version. The user becomes one of the claim's workers.
+func draft(ctx context.Context, tx *Tx, claimID, expectVersion int64) (*domain.User, *domain.Verdict, error) {
+	u, err := actingUser(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := findClaimByID(ctx, tx, claimID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := domain.CanWorkOn(u, c); err != nil {
+		return nil, nil, err
+	}
+	v, err := findVerdict(ctx, tx, claimID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if v.Version != expectVersion {
+		return nil, nil, staleVerdict(ctx, tx, v)
+	}
+	return u, v, addClaimWorker(ctx, tx, claimID, u.ID)
+}
+
+// VerdictByClaim returns a claim's verdict with its sources.
+func (db *DB) VerdictByClaim(ctx context.Context, claimID int64) (*domain.Verdict, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return findVerdict(ctx, tx, claimID)
+}
+
+// SaveVerdict saves the draft verdict's rating, conclusion and explanation.
+func (db *DB) SaveVerdict(ctx context.Context, claimID int64, in VerdictInput, expectVersion int64) (*domain.Verdict, error) {
+	in.Conclusion, in.Explanation = strings.TrimSpace(in.Conclusion), strings.TrimSpace(in.Explanation)
+	check := domain.Verdict{Conclusion: in.Conclusion, Explanation: in.Explanation}
+	if err := check.CheckText(); err != nil {
+		return nil, err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	u, v, err := draft(ctx, tx, claimID, expectVersion)
+	if err != nil {
+		return nil, err
+	}
+	before, err := stateOfVerdict(ctx, tx, v)
+	if err != nil {
+		return nil, err
+	}
+	v.RatingID, v.Conclusion, v.Explanation, v.AuthorID = in.RatingID, in.Conclusion, in.Explanation, u.ID
+	if err := bumpVerdict(ctx, tx, v); err != nil {
+		return nil, err
+	}
+	after, err := stateOfVerdict(ctx, tx, v)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.audit(ctx, "verdict.saved", "claim", claimID, before, after); err != nil {
+		return nil, err
+	}
+	return v, tx.Commit()
+}
+
+// changeSources runs fn on a draft verdict's sources, then bumps the
+// verdict's version and records action with before and after.
+func (db *DB) changeSources(ctx context.Context, claimID, expectVersion int64, action string,
+	fn func(tx *Tx, v *domain.Verdict) (before, after any, err error)) (*domain.Verdict, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	_, v, err := draft(ctx, tx, claimID, expectVersion)
+	if err != nil {
+		return nil, err
+	}
+	before, after, err := fn(tx, v)
+	if err != nil {
+		return nil, err
+	}
+	if err := bumpVerdict(ctx, tx, v); err != nil {
+		return nil, err
+	}
+	if err := tx.audit(ctx, action, "claim", claimID, before, after); err != nil {
+		return nil, err
+	}
+	if v, err = findVerdict(ctx, tx, claimID); err != nil {
+		return nil, err
+	}
+	return v, tx.Commit()
+}
+
+func findSource(v *domain.Verdict, sourceID int64) (int, error) {
+	for i := range v.Sources {
+		if v.Sources[i].ID == sourceID {
+			return i, nil
+		}
+	}
+	return -1, domain.Errorf(domain.ENOTFOUND, "That source is not part of this verdict.")
+}
+
+func writeSourcePosition(ctx context.Context, tx *Tx, s *domain.Source) error {
+	_, err := tx.ExecContext(ctx, `UPDATE sources SET position = ?, updated_at = ? WHERE id = ?`, s.Position, formatTime(tx.now), s.ID)
+	return err
+}
+
+// AddSource appends a source to a draft verdict.
+func (db *DB) AddSource(ctx context.Context, claimID int64, s domain.Source, expectVersion int64) (*domain.Verdict, error) {
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	return db.changeSources(ctx, claimID, expectVersion, "source.added", func(tx *Tx, v *domain.Verdict) (any, any, error) {
+		s.ClaimID, s.Position = claimID, 1
+		if n := len(v.Sources); n > 0 {
+			s.Position = v.Sources[n-1].Position + 1
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO sources (claim_id, position, url, title, publisher, published_at, accessed_at, type, quote, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, claimID, s.Position, s.URL, s.Title, s.Publisher,
+			nullTime(s.PublishedAt), nullTime(s.AccessedAt), s.Type, s.Quote, formatTime(tx.now), formatTime(tx.now))
+		if err != nil {
+			return nil, nil, mapError(err, "")
+		}
+		s.ID, _ = res.LastInsertId()
+		return nil, stateOfSource(&s), nil
+	})
+}
+
+// UpdateSource changes a source of a draft verdict.
+func (db *DB) UpdateSource(ctx context.Context, claimID, sourceID int64, s domain.Source, expectVersion int64) (*domain.Verdict, error) {
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	return db.changeSources(ctx, claimID, expectVersion, "source.updated", func(tx *Tx, v *domain.Verdict) (any, any, error) {
+		i, err := findSource(v, sourceID)
+		if err != nil {
+			return nil, nil, err
+		}
+		old := v.Sources[i]
+		s.ID, s.ClaimID, s.Position = old.ID, claimID, old.Position
+		if _, err := tx.ExecContext(ctx, `UPDATE sources SET url = ?, title = ?, publisher = ?, published_at = ?, accessed_at = ?,
+			type = ?, quote = ?, updated_at = ? WHERE id = ?`, s.URL, s.Title, s.Publisher, nullTime(s.PublishedAt),
+			nullTime(s.AccessedAt), s.Type, s.Quote, formatTime(tx.now), s.ID); err != nil {
+			return nil, nil, mapError(err, "")
+		}
+		return stateOfSource(&old), stateOfSource(&s), nil
+	})
+}
+
+// RemoveSource deletes a source from a draft verdict.
+func (db *DB) RemoveSource(ctx context.Context, claimID, sourceID, expectVersion int64) (*domain.Verdict, error) {
+	return db.changeSources(ctx, claimID, expectVersion, "source.removed", func(tx *Tx, v *domain.Verdict) (any, any, error) {
+		i, err := findSource(v, sourceID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE id = ?`, sourceID); err != nil {
+			return nil, nil, err
+		}
+		return stateOfSource(&v.Sources[i]), nil, nil
+	})
+}
+
+// MoveSource moves a source one place up or down in a draft verdict's list.
+func (db *DB) MoveSource(ctx context.Context, claimID, sourceID int64, up bool, expectVersion int64) (*domain.Verdict, error) {
+	return db.changeSources(ctx, claimID, expectVersion, "source.moved", func(tx *Tx, v *domain.Verdict) (any, any, error) {
+		i, err := findSource(v, sourceID)
+		if err != nil {
+			return nil, nil, err
+		}
+		j := i + 1
+		if up {
+			j = i - 1
+		}
+		if j < 0 || j >= len(v.Sources) {
+			return nil, nil, domain.Errorf(domain.ECONFLICT, "That source is already at the %s of the list.", map[bool]string{true: "top", false: "bottom"}[up])
+		}
+		a, b := &v.Sources[i], &v.Sources[j]
+		before := map[string]int{"position": i + 1}
+		// Renumber so that the two swap even if positions were ever equal.
+		a.Position, b.Position = j+1, i+1
+		for k := range v.Sources {
+			if k != i && k != j {
+				v.Sources[k].Position = k + 1
+			}
+			if err := writeSourcePosition(ctx, tx, &v.Sources[k]); err != nil {
+				return nil, nil, err
+			}
+		}
+		return map[string]any{"title": a.Title, "position": before["position"]}, map[string]any{"title": a.Title, "position": j + 1}, nil
+	})
+}
+
+// SubmitVerdict sends a complete draft to the editors.
+func (db *DB) SubmitVerdict(ctx context.Context, claimID, expectVersion int64) (*domain.Verdict, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	u, v, err := draft(ctx, tx, claimID, expectVersion)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.CheckSubmittable(); err != nil {
+		return nil, err
+	}
+	c, err := findClaimByID(ctx, tx, claimID)
+	if err != nil {
+		return nil, err
+	}
+	if err := transitionClaim(ctx, tx, c, domain.StateSubmitted, nil); err != nil {
+		return nil, err
+	}
+	v.SubmittedAt, v.SubmittedBy = tx.now, u.ID
+	if err := bumpVerdict(ctx, tx, v); err != nil {
+		return nil, err
+	}
+	return v, tx.Commit()
+}
+
+// decide loads a submitted verdict for an editor's decision, applying the
+// four-eyes rule inside the transaction. A decision that lost a race with
+// another editor's is refused with what that editor did and when.
+func decide(ctx context.Context, tx *Tx, claimID, expectVersion int64) (*domain.User, *domain.Claim, *domain.Verdict, error) {
+	u, err := actingUser(ctx, tx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !domain.CanEdit(u) {
+		return nil, nil, nil, domain.Errorf(domain.EFORBIDDEN, "Only editors can approve or return verdicts.")
+	}
+	c, err := findClaimByID(ctx, tx, claimID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	v, err := findVerdict(ctx, tx, claimID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if c.State != domain.StateSubmitted || v.Version != expectVersion {
+		msg := lastDecision(ctx, tx, claimID)
+		if msg == "" {
+			msg = "This verdict changed since you opened it."
+		}
+		return nil, nil, nil, domain.Errorf(domain.ECONFLICT, "%s Reload to see where it stands.", msg)
+	}
+	workers, err := claimWorkers(ctx, tx, claimID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := domain.CanApprove(u, c, workers); err != nil {
+		return nil, nil, nil, err
+	}
+	return u, c, v, nil
+}
+
+// ApproveVerdict approves a submitted verdict.
+func (db *DB) ApproveVerdict(ctx context.Context, claimID, expectVersion int64) (*domain.Verdict, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	u, c, v, err := decide(ctx, tx, claimID, expectVersion)
+	if err != nil {
+		return nil, err
+	}
+	if err := transitionClaim(ctx, tx, c, domain.StateApproved, nil); err != nil {
+		return nil, err
+	}
+	v.ApprovedAt, v.ApprovedBy = tx.now, u.ID
+	if err := bumpVerdict(ctx, tx, v); err != nil {
+		return nil, err
+	}
+	return v, tx.Commit()
+}
+
+// ReturnVerdict sends a submitted verdict back to its reviewer with a comment.
+func (db *DB) ReturnVerdict(ctx context.Context, claimID int64, comment string, expectVersion int64) (*domain.Verdict, error) {
+	if err := domain.CheckComment("comment", comment); err != nil {
+		return nil, domain.FieldError("comment", "Say what needs changing before you return it.")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	u, c, v, err := decide(ctx, tx, claimID, expectVersion)
+	if err != nil {
+		return nil, err
+	}
+	if err := transitionClaim(ctx, tx, c, domain.StateInReview, nil); err != nil {
+		return nil, err
+	}
+	if err := bumpVerdict(ctx, tx, v); err != nil {
+		return nil, err
+	}
+	if err := addComment(ctx, tx, claimID, u.ID, domain.CommentReturned, comment); err != nil {
+		return nil, err
+	}
+	return v, tx.Commit()
+}
+
+// ReopenClaim puts an approved claim back in review with a reason. The
+// approved verdict is kept whole in the audit log ("verdict.reopened"
+// before), so the history still shows what was approved.
+func (db *DB) ReopenClaim(ctx context.Context, claimID int64, reason string) (*domain.Claim, error) {
+	if err := domain.CheckComment("reason", reason); err != nil {
+		return nil, domain.FieldError("reason", "Say why this verdict is being reopened.")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	u, err := actingUser(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if !domain.CanEdit(u) {
+		return nil, domain.Errorf(domain.EFORBIDDEN, "Only editors can reopen approved verdicts.")
+	}
+	c, err := findClaimByID(ctx, tx, claimID)
+	if err != nil {
+		return nil, err
+	}
+	if c.State != domain.StateApproved {
+		return nil, domain.Errorf(domain.ECONFLICT, "This claim is %s; only approved claims can be reopened.", strings.ToLower(c.State.Label()))
+	}
+	v, err := findVerdict(ctx, tx, claimID)
+	if err != nil {
+		return nil, err
+	}
+	snap := verdictSnapshot{ApprovedBy: v.ApprovedBy, ApprovedAt: formatTime(v.ApprovedAt)}
+	if snap.verdictState, err = stateOfVerdict(ctx, tx, v); err != nil {
+		return nil, err
+	}
+	for i := range v.Sources {
+		snap.Sources = append(snap.Sources, stateOfSource(&v.Sources[i]))
+	}
+	if err := transitionClaim(ctx, tx, c, domain.StateInReview, nil); err != nil {
+		return nil, err
+	}
+	v.ApprovedAt, v.ApprovedBy = time.Time{}, 0
+	if err := bumpVerdict(ctx, tx, v); err != nil {
+		return nil, err
+	}
+	if err := tx.audit(ctx, "verdict.reopened", "claim", claimID, snap, map[string]string{"status": "draft"}); err != nil {
+		return nil, err
+	}
+	if err := addComment(ctx, tx, claimID, u.ID, domain.CommentReopened, reason); err != nil {
+		return nil, err
+	}
+	return c, tx.Commit()
+}

@@ -1,0 +1,116 @@
+package storage
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"claimtrail/domain"
+)
+
+// Test-only doors into the package for storage_test: articles and triage
+// belong to another part of the code, so workflow tests make their articles
+// and candidate claims directly and accept them with the shared helper.
+
+// InsertArticleForTest stores a bare article and returns its id.
+func InsertArticleForTest(t testing.TB, db *DB, title, outlet, body string) int64 {
+	t.Helper()
+	res, err := db.write.Exec(`INSERT INTO articles (title, outlet, body, fingerprint, origin, created_at, updated_at)
+		VALUES (?, ?, ?, lower(hex(randomblob(16))), 'paste', ?, ?)`, title, outlet, body, formatTime(db.Now()), formatTime(db.Now()))
+	if err != nil {
+		t.Fatalf("insert article: %v", err)
+	}
+	id, _ := res.LastInsertId()
+	return id
+}
+
+// InsertCandidateForTest stores a candidate claim covering body[start:end]
+// of its article.
+func InsertCandidateForTest(t testing.TB, db *DB, articleID int64, sentence string, start int, score float64, typ domain.ClaimType) int64 {
+	t.Helper()
+	res, err := db.write.Exec(`INSERT INTO claims (article_id, sentence, start_offset, end_offset, text, score, type, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, articleID, sentence, start, start+len(sentence), sentence, score, typ,
+		formatTime(db.Now()), formatTime(db.Now()))
+	if err != nil {
+		t.Fatalf("insert claim: %v", err)
+	}
+	id, _ := res.LastInsertId()
+	return id
+}
+
+// AcceptClaimForTest moves a candidate into the queue, as triage will.
+func AcceptClaimForTest(t testing.TB, db *DB, ctx context.Context, id int64, p domain.Priority) {
+	t.Helper()
+	tx, err := db.begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	c, err := findClaimByID(ctx, tx, id)
+	if err == nil {
+		err = transitionClaim(ctx, tx, c, domain.StateQueued, func(c *domain.Claim) { c.Priority = p })
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		t.Fatalf("accept claim %d: %v", id, err)
+	}
+}
+
+// SeedQueueForBenchmark fills an empty database with n claims from n/100
+// articles in one transaction: inserted as candidates (the trigger allows
+// nothing else), then accepted in bulk with an UPDATE the state machine
+// allows, with mixed priorities, scores and ages. A fifth go on into review.
+func SeedQueueForBenchmark(tb testing.TB, db *DB, n int, reviewerID int64) {
+	tb.Helper()
+	ctx := context.Background()
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tx.Rollback()
+	now := formatTime(db.Now())
+	articles := max(1, n/100)
+	art, err := tx.PrepareContext(ctx, `INSERT INTO articles (id, title, outlet, body, fingerprint, origin, created_at, updated_at)
+		VALUES (?, ?, ?, 'Body.', ?, 'demo', ?, ?)`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	outlets := []string{"The Daily Ledger", "Morning Post", "City Wire", "North Star"}
+	for i := 1; i <= articles; i++ {
+		if _, err := art.ExecContext(ctx, i, "Article "+itoa(int64(i)), outlets[i%len(outlets)], "fp"+itoa(int64(i)), now, now); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	cl, err := tx.PrepareContext(ctx, `INSERT INTO claims (article_id, sentence, start_offset, end_offset, text, score, type, created_at, updated_at)
+		VALUES (?, ?, 0, 5, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	types := []domain.ClaimType{domain.TypeQuantity, domain.TypePrediction, domain.TypeCausation, domain.TypeRulesLaws, domain.TypeOther}
+	for i := 0; i < n; i++ {
+		text := "Claim number " + itoa(int64(i)) + " says unemployment fell by 3%."
+		// A cheap deterministic spread of scores in [0, 1).
+		score := float64((i*7919)%1000) / 1000
+		if _, err := cl.ExecContext(ctx, 1+i%articles, text, text, score, types[i%len(types)], now, now); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	// queued_at spreads over about eleven days so that age matters in the order.
+	if _, err := tx.ExecContext(ctx, `UPDATE claims SET state = 'queued', priority = (id * 31) % 4,
+		queued_at = strftime('%Y-%m-%dT%H:%M:%f000Z', '2026-01-01', '+' || (id % 1000000) || ' seconds')`); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE claims SET state = 'in_review', assignee_id = ? WHERE id % 5 = 0`, reviewerID); err != nil {
+		tb.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.write.ExecContext(ctx, `ANALYZE`); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
