@@ -16,6 +16,7 @@ import (
 	"claimtrail/domain"
 	"claimtrail/storage"
 	"claimtrail/web/auth"
+	"claimtrail/web/ingest"
 )
 
 // Config is what the web application needs from its caller.
@@ -36,6 +37,11 @@ type Config struct {
 
 	// SessionLifetime is how long a sign-in lasts (default 8 hours).
 	SessionLifetime time.Duration
+
+	// Fetcher fetches articles from the web (default: 15 s timeout, bodies up
+	// to MaxUploadBytes, internal addresses refused). Tests set AllowAddr on
+	// it to reach their own server on 127.0.0.1.
+	Fetcher *ingest.Fetcher
 }
 
 // App holds the dependencies of every handler.
@@ -61,6 +67,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = 5 << 20
+	}
+	if cfg.Fetcher == nil {
+		cfg.Fetcher = &ingest.Fetcher{MaxBytes: cfg.MaxUploadBytes}
 	}
 	if cfg.SessionLifetime <= 0 {
 		cfg.SessionLifetime = 8 * time.Hour

@@ -34,6 +34,17 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/audit", app.admin(app.auditPage))
 
 	// Articles in, and triage of their candidate claims.
+	mux.HandleFunc("GET /articles", app.reviewer(app.articlesPage))
+	mux.HandleFunc("GET /articles/new", app.reviewer(app.newArticlePage))
+	mux.HandleFunc("POST /articles", app.reviewer(app.pasteArticle))
+	mux.HandleFunc("POST /articles/upload", app.reviewer(app.uploadArticle))
+	mux.HandleFunc("POST /articles/fetch", app.reviewer(app.fetchArticle))
+	mux.HandleFunc("GET /articles/{id}", app.reviewer(app.articlePage))
+	mux.HandleFunc("POST /articles/{id}/edit", app.reviewer(app.editArticle))
+	mux.HandleFunc("POST /articles/{id}/claims", app.reviewer(app.addManualClaim))
+	mux.HandleFunc("POST /articles/{id}/bulk", app.reviewer(app.bulkTriage))
+	mux.HandleFunc("POST /claims/{id}/accept", app.reviewer(app.acceptClaim))
+	mux.HandleFunc("POST /claims/{id}/dismiss", app.reviewer(app.dismissClaim))
 
 	// Queue, claims, verdicts, editors' review and ratings.
 

@@ -1,0 +1,233 @@
+package components
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"claimtrail/domain"
+)
+
+// ArticleForm is what was typed into one of the three ways of adding an
+// article, kept for re-rendering with errors. Mode says which form it was:
+// "paste", "upload" or "fetch".
+type ArticleForm struct {
+	Mode                                        string
+	Body, Title, Outlet, Author, URL, Published string
+	Errors                                      FieldErrors
+}
+
+func (f ArticleForm) errsFor(mode string) FieldErrors {
+	if f.Mode == mode {
+		return f.Errors
+	}
+	return nil
+}
+
+func (f ArticleForm) valueFor(mode, v string) string {
+	if f.Mode == mode {
+		return v
+	}
+	return ""
+}
+
+// ArticleList is the articles page: one keyset page and its filters.
+type ArticleList struct {
+	Items    []*domain.ArticleSummary
+	Outlet   string
+	Query    string
+	Mine     bool
+	OlderURL string // "" on the last page
+	Newest   bool   // true on the first page
+}
+
+// ArticleView is everything the article page shows.
+type ArticleView struct {
+	Article *domain.Article
+	Claims  []*domain.Claim // document order
+
+	Edit       ArticleForm          // the metadata form, with errors when it failed
+	Rows       map[int64]ClaimInput // what was typed into a claim's row, when it failed
+	Quote      string               // the add-a-claim form
+	QuoteErrs  FieldErrors
+	BulkErrs   FieldErrors
+	BulkReason string
+}
+
+// ClaimInput is what a reviewer typed into one claim's accept or dismiss form.
+type ClaimInput struct {
+	Text, Reason string
+	Errors       FieldErrors
+}
+
+// ClaimRowView is one row of the "By score" list.
+type ClaimRowView struct {
+	Claim *domain.Claim
+	Input ClaimInput
+}
+
+// ByScore lists the claims most check-worthy first, document order breaking ties.
+func (v ArticleView) ByScore() []ClaimRowView {
+	rows := make([]ClaimRowView, 0, len(v.Claims))
+	for _, c := range v.Claims {
+		rows = append(rows, ClaimRowView{Claim: c, Input: v.Rows[c.ID]})
+	}
+	slices.SortStableFunc(rows, func(a, b ClaimRowView) int {
+		if c := cmp.Compare(b.Claim.Score, a.Claim.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Claim.Start, b.Claim.Start)
+	})
+	return rows
+}
+
+// EditForm is the metadata form's values: as typed after a failure,
+// otherwise the article's own.
+func (v ArticleView) EditForm() ArticleForm {
+	if v.Edit.Mode != "" {
+		return v.Edit
+	}
+	a := v.Article
+	f := ArticleForm{Mode: "edit", Title: a.Title, Outlet: a.Outlet, Author: a.Author, URL: a.URL}
+	if !a.PublishedAt.IsZero() {
+		f.Published = a.PublishedAt.UTC().Format("2006-01-02")
+	}
+	return f
+}
+
+// TextPiece is a run of article text: plain, or one claim's highlight.
+type TextPiece struct {
+	Text  string
+	Claim *domain.Claim // nil for plain text
+	Parts []TextPart    // the claim's text, figures marked
+}
+
+// TextPart is part of a claim's highlight; Figure marks a number it states.
+type TextPart struct {
+	Text   string
+	Figure bool
+}
+
+// ArticlePieces cuts body into plain runs and claim highlights in document
+// order, from the claims' offsets. Where claims overlap (a hand-added claim
+// over the extractor's sentence) the later one is highlighted only from
+// where the earlier ends, so the text is shown exactly once. Offsets that
+// fall outside the body are ignored rather than trusted.
+func ArticlePieces(body string, claims []*domain.Claim) []TextPiece {
+	sorted := slices.Clone(claims)
+	slices.SortStableFunc(sorted, func(a, b *domain.Claim) int { return cmp.Compare(a.Start, b.Start) })
+	var out []TextPiece
+	at := 0
+	for _, c := range sorted {
+		start, end := max(c.Start, at), c.End
+		if start >= end || end > len(body) {
+			continue
+		}
+		if start > at {
+			out = append(out, TextPiece{Text: body[at:start]})
+		}
+		out = append(out, TextPiece{Text: body[start:end], Claim: c, Parts: figureParts(body, c, start, end)})
+		at = end
+	}
+	if at < len(body) {
+		out = append(out, TextPiece{Text: body[at:]})
+	}
+	return out
+}
+
+// figureParts splits body[start:end] around the claim's figures, whose
+// offsets are relative to the claim's sentence at c.Start.
+func figureParts(body string, c *domain.Claim, start, end int) []TextPart {
+	var parts []TextPart
+	at := start
+	for _, f := range c.Figures {
+		fs, fe := c.Start+f.Start, c.Start+f.End
+		if fs < at || fe > end || fs >= fe {
+			continue
+		}
+		if fs > at {
+			parts = append(parts, TextPart{Text: body[at:fs]})
+		}
+		parts = append(parts, TextPart{Text: body[fs:fe], Figure: true})
+		at = fe
+	}
+	if at < end {
+		parts = append(parts, TextPart{Text: body[at:end]})
+	}
+	return parts
+}
+
+// markClass is the highlight's classes by what triage made of the claim.
+func markClass(c *domain.Claim) string {
+	switch {
+	case c.State == domain.StateDismissed:
+		return "claim claim-dismissed"
+	case c.State != domain.StateCandidate:
+		return "claim claim-accepted"
+	case c.CheckWorthy:
+		return "claim claim-checkworthy"
+	}
+	return "claim"
+}
+
+// scoreAttr is the score in the 0.0–1.0 steps app.css draws bars for.
+func scoreAttr(s float64) string { return strconv.FormatFloat(min(max(s, 0), 1), 'f', 2, 64) }
+
+func percent(s float64) string { return fmt.Sprintf("%d%%", int(s*100+0.5)) }
+
+func claimID(c *domain.Claim) string { return strconv.FormatInt(c.ID, 10) }
+
+func figureList(c *domain.Claim) string {
+	var out []string
+	for _, f := range c.Figures {
+		out = append(out, f.Text)
+	}
+	return strings.Join(out, ", ")
+}
+
+// reworded reports whether a reviewer gave the claim its own wording.
+func reworded(c *domain.Claim) bool {
+	return c.Text != strings.Join(strings.Fields(c.Sentence), " ")
+}
+
+func originLabel(o string) string {
+	switch o {
+	case domain.OriginPaste:
+		return "pasted"
+	case domain.OriginUpload:
+		return "uploaded"
+	case domain.OriginURL:
+		return "fetched from the web"
+	case domain.OriginAPI:
+		return "added through the API"
+	case domain.OriginDemo:
+		return "demo content"
+	}
+	return o
+}
+
+func addedBy(a *domain.Article) string {
+	if a.AddedByName == "" {
+		return "claimtrail"
+	}
+	return a.AddedByName
+}
+
+// pick returns the form's values when they belong to mode, else an empty form.
+func pick(f ArticleForm, mode string) ArticleForm {
+	if f.Mode == mode {
+		return f
+	}
+	return ArticleForm{}
+}
+
+// prefixed renames field errors for a form whose inputs carry a prefix, so
+// that "title" shows beside "upload-title".
+func prefixed(errs FieldErrors, prefix, name string) FieldErrors {
+	if prefix == "" || errs[name] == "" {
+		return errs
+	}
+	return FieldErrors{prefix + name: errs[name]}
+}

@@ -1,0 +1,469 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"claimtrail/components"
+	"claimtrail/domain"
+	"claimtrail/domain/triage"
+	"claimtrail/storage"
+	"claimtrail/web/ingest"
+)
+
+// Articles in: the list, the three ways of adding one, its page and its
+// metadata. Every handler checks domain.CanReview itself as well as through
+// the route's wrapper.
+
+// mayTriage refuses users whose role does not allow adding articles and triage.
+func (app *App) mayTriage(w http.ResponseWriter, r *http.Request) bool {
+	if !domain.CanReview(currentUser(r)) {
+		app.forbidden(w, r)
+		return false
+	}
+	return true
+}
+
+func (app *App) articlesPage(w http.ResponseWriter, r *http.Request) {
+	if !app.mayTriage(w, r) {
+		return
+	}
+	q := r.URL.Query()
+	list := components.ArticleList{Outlet: strings.TrimSpace(q.Get("outlet")), Query: strings.TrimSpace(q.Get("q")), Mine: q.Get("mine") == "1"}
+	f := storage.ArticleFilter{Outlet: list.Outlet, Query: list.Query, Limit: 50}
+	if list.Mine {
+		f.AddedBy = currentUser(r).ID
+	}
+	f.BeforeCreated, f.BeforeID = parseCursor(q.Get("before"))
+	list.Newest = f.BeforeCreated.IsZero()
+	items, err := app.db.ListArticles(r.Context(), f)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	list.Items = items
+	if len(items) == f.Limit {
+		last := items[len(items)-1].Article
+		next := url.Values{}
+		for k, v := range map[string]string{"outlet": list.Outlet, "q": list.Query} {
+			if v != "" {
+				next.Set(k, v)
+			}
+		}
+		if list.Mine {
+			next.Set("mine", "1")
+		}
+		next.Set("before", formatCursor(last.CreatedAt, last.ID))
+		list.OlderURL = "/articles?" + next.Encode()
+	}
+	app.render(w, r, http.StatusOK, components.ArticlesPage(app.meta(w, r, "Articles"), list))
+}
+
+// The keyset cursor is "<microseconds since 1970>.<id>" of the last article shown.
+func formatCursor(t time.Time, id int64) string {
+	return strconv.FormatInt(t.UnixMicro(), 10) + "." + strconv.FormatInt(id, 10)
+}
+
+func parseCursor(s string) (time.Time, int64) {
+	us, id, ok := strings.Cut(s, ".")
+	u, err1 := strconv.ParseInt(us, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return time.Time{}, 0
+	}
+	return time.UnixMicro(u).UTC(), n
+}
+
+func (app *App) newArticlePage(w http.ResponseWriter, r *http.Request) {
+	if !app.mayTriage(w, r) {
+		return
+	}
+	app.render(w, r, http.StatusOK, components.NewArticlePage(app.meta(w, r, "Add an article"), components.ArticleForm{}))
+}
+
+// articleMeta is the metadata a person may type beside any way in; empty
+// fields fall back to what was detected in the article.
+type articleMeta struct {
+	Title     string `label:"headline" validate:"max=300"`
+	Outlet    string `label:"outlet" validate:"max=120"`
+	Author    string `label:"author" validate:"max=200"`
+	URL       string `label:"web address" validate:"max=2000"`
+	Published string `label:"publication date" validate:"omitempty,datetime=2006-01-02"`
+}
+
+// readMeta reads the metadata fields, named with prefix, from values.
+func readMeta(values url.Values, prefix string) (articleMeta, error) {
+	m := articleMeta{}
+	for name, dst := range map[string]*string{"title": &m.Title, "outlet": &m.Outlet, "author": &m.Author, "url": &m.URL, "published": &m.Published} {
+		v := values.Get(prefix + name)
+		if !utf8.ValidString(v) {
+			return m, domain.FieldError(name, "This contains characters we could not read. Type it again.")
+		}
+		*dst = strings.TrimSpace(v)
+	}
+	return m, nil
+}
+
+func (m articleMeta) form(mode string) components.ArticleForm {
+	return components.ArticleForm{Mode: mode, Title: m.Title, Outlet: m.Outlet, Author: m.Author, URL: m.URL, Published: m.Published}
+}
+
+// checkMeta validates the metadata with the form validator's messages.
+func (app *App) checkMeta(m articleMeta) components.FieldErrors {
+	var tagged struct {
+		Title     string `form:"title" label:"headline" validate:"max=300"`
+		Outlet    string `form:"outlet" label:"outlet" validate:"max=120"`
+		Author    string `form:"author" label:"author" validate:"max=200"`
+		URL       string `form:"url" label:"web address" validate:"max=2000"`
+		Published string `form:"published" label:"publication date" validate:"omitempty,datetime=2006-01-02"`
+	}
+	tagged.Title, tagged.Outlet, tagged.Author, tagged.URL, tagged.Published = m.Title, m.Outlet, m.Author, m.URL, m.Published
+	return app.validate.Check(&tagged)
+}
+
+// PrepareArticle turns an ingested article into one ready to store: the
+// keys that recognise it if added again, and the extractor's candidate
+// claims. The browser, the API and the demo seeding all add articles this way.
+func PrepareArticle(in ingest.Article, origin string) (*domain.Article, []*domain.Claim, error) {
+	a := &domain.Article{
+		Title: strings.TrimSpace(in.Title), Outlet: strings.TrimSpace(in.Outlet), Author: strings.TrimSpace(in.Author),
+		URL: strings.TrimSpace(in.URL), PublishedAt: in.PublishedAt, Body: in.Text, Origin: origin,
+	}
+	if a.Title == "" {
+		a.Title = headlineFrom(in.Text)
+	}
+	if a.URL != "" {
+		key, err := ingest.NormalizeURL(a.URL)
+		if err != nil {
+			return nil, nil, err
+		}
+		a.URLKey = key
+	}
+	a.Fingerprint = ingest.TextFingerprint(a.Body)
+	return a, triage.Candidates(a.Body), nil
+}
+
+// headlineFrom stands in for a missing headline: the text's first line, cut
+// at a word near 120 characters.
+func headlineFrom(text string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	line = strings.TrimSpace(line)
+	if utf8.RuneCountInString(line) <= 120 {
+		return line
+	}
+	r := []rune(line)[:120]
+	if i := strings.LastIndexByte(string(r), ' '); i > 60 {
+		return string(r)[:i] + "…"
+	}
+	return string(r) + "…"
+}
+
+// saveArticle stores an ingested article with the person's metadata on top
+// and sends them to it; a duplicate sends them to the one already stored.
+// On bad input it re-renders the form (mode) with what was typed.
+func (app *App) saveArticle(w http.ResponseWriter, r *http.Request, in ingest.Article, m articleMeta, origin, mode string) {
+	view := m.form(mode)
+	if m.Title != "" {
+		in.Title = m.Title
+	}
+	if m.Outlet != "" {
+		in.Outlet = m.Outlet
+	}
+	if m.Author != "" {
+		in.Author = m.Author
+	}
+	if m.URL != "" {
+		in.URL = m.URL
+	}
+	if m.Published != "" {
+		t, err := parseDate("published", m.Published)
+		if err != nil {
+			app.articleFormError(w, r, view, err)
+			return
+		}
+		in.PublishedAt = t
+	}
+	a, candidates, err := PrepareArticle(in, origin)
+	if err == nil {
+		err = app.db.CreateArticle(r.Context(), a, candidates)
+	}
+	var dup *storage.DuplicateArticleError
+	switch {
+	case errors.As(err, &dup):
+		app.duplicateArticle(w, r, dup)
+	case err != nil:
+		app.articleFormError(w, r, view, err)
+	default:
+		app.flash(w, r, "success", addedMessage(candidates))
+		redirect(w, r, "/articles/"+idPath(a.ID))
+	}
+}
+
+func addedMessage(cands []*domain.Claim) string {
+	worthy := 0
+	for _, c := range cands {
+		if c.CheckWorthy {
+			worthy++
+		}
+	}
+	return "Article added. The extractor found " + plural(len(cands), "candidate claim") + ", " + strconv.Itoa(worthy) + " of them check-worthy."
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+func (app *App) duplicateArticle(w http.ResponseWriter, r *http.Request, dup *storage.DuplicateArticleError) {
+	how := "the same text"
+	if dup.SameURL {
+		how = "the same web address"
+	}
+	app.flash(w, r, "info", "This article is already in claimtrail (it has "+how+"), so you have been taken to it.")
+	redirect(w, r, "/articles/"+idPath(dup.ID))
+}
+
+// articleFormError re-renders the add-article page with err beside its
+// field: 413 for oversized input, 422 for the rest; anything without a
+// field goes to the error page.
+func (app *App) articleFormError(w http.ResponseWriter, r *http.Request, view components.ArticleForm, err error) {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		err = domain.FieldError(map[string]string{"paste": "body", "upload": "file", "fetch": "url"}[view.Mode],
+			"That is more than claimtrail accepts in one go ("+strconv.FormatInt(app.cfg.MaxUploadBytes>>20, 10)+" MB). Paste only the article itself.")
+		err.(*domain.Error).Code = domain.ETOOLARGE
+	}
+	fe := fieldErrors(err)
+	if fe == nil {
+		app.error(w, r, err)
+		return
+	}
+	view.Errors = fe
+	status := statusOf(domain.ErrorCode(err))
+	if status != http.StatusRequestEntityTooLarge {
+		status = http.StatusUnprocessableEntity
+	}
+	app.render(w, r, status, components.NewArticlePage(app.meta(w, r, "Add an article"), view))
+}
+
+func (app *App) pasteArticle(w http.ResponseWriter, r *http.Request) {
+	if !app.mayTriage(w, r) {
+		return
+	}
+	var form struct {
+		Body string `form:"body,raw"`
+	}
+	if err := r.ParseForm(); err != nil {
+		app.articleFormError(w, r, components.ArticleForm{Mode: "paste"}, err)
+		return
+	}
+	m, err := readMeta(r.PostForm, "")
+	view := m.form("paste")
+	if err == nil {
+		err = fillForm(r.PostForm, &form)
+	}
+	view.Body = strings.ToValidUTF8(form.Body, "")
+	if err != nil {
+		app.articleFormError(w, r, view, err)
+		return
+	}
+	if errs := app.checkMeta(m); errs != nil {
+		view.Errors = errs
+		app.render(w, r, http.StatusUnprocessableEntity, components.NewArticlePage(app.meta(w, r, "Add an article"), view))
+		return
+	}
+	in, err := ingest.FromText(form.Body, app.cfg.MaxUploadBytes)
+	if err != nil {
+		app.articleFormError(w, r, view, err)
+		return
+	}
+	app.saveArticle(w, r, in, m, domain.OriginPaste, "paste")
+}
+
+func (app *App) uploadArticle(w http.ResponseWriter, r *http.Request) {
+	if !app.mayTriage(w, r) {
+		return
+	}
+	view := components.ArticleForm{Mode: "upload"}
+	// The whole body is already capped at MaxUploadBytes+1 MB; files beyond
+	// 1 MB spill to a temporary file rather than memory.
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if !errors.As(err, &tooBig) {
+			err = domain.FieldError("file", "Choose a file to upload: a .txt, .md or .html file.")
+		}
+		app.articleFormError(w, r, view, err)
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	m, err := readMeta(r.PostForm, "upload-")
+	view = m.form("upload")
+	if err != nil {
+		app.articleFormError(w, r, view, err)
+		return
+	}
+	if errs := app.checkMeta(m); errs != nil {
+		view.Errors = errs
+		app.render(w, r, http.StatusUnprocessableEntity, components.NewArticlePage(app.meta(w, r, "Add an article"), view))
+		return
+	}
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		app.articleFormError(w, r, view, domain.FieldError("file", "Choose a file to upload: a .txt, .md or .html file."))
+		return
+	}
+	defer file.Close()
+	in, err := ingest.FromUpload(header.Filename, file, app.cfg.MaxUploadBytes)
+	if err != nil {
+		app.articleFormError(w, r, view, err)
+		return
+	}
+	app.saveArticle(w, r, in, m, domain.OriginUpload, "upload")
+}
+
+func (app *App) fetchArticle(w http.ResponseWriter, r *http.Request) {
+	if !app.mayTriage(w, r) {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		app.articleFormError(w, r, components.ArticleForm{Mode: "fetch"}, err)
+		return
+	}
+	m, err := readMeta(r.PostForm, "fetch-")
+	address := strings.TrimSpace(r.PostForm.Get("url"))
+	view := m.form("fetch")
+	view.URL = strings.ToValidUTF8(address, "")
+	if err == nil && !utf8.ValidString(address) {
+		err = domain.FieldError("url", "This contains characters we could not read. Type it again.")
+	}
+	if err == nil && address == "" {
+		err = domain.FieldError("url", "Enter the article's web address, starting with https://.")
+	}
+	if err != nil {
+		app.articleFormError(w, r, view, err)
+		return
+	}
+	m.URL = "" // the address is the page's final one, after redirects
+	if errs := app.checkMeta(m); errs != nil {
+		view.Errors = errs
+		app.render(w, r, http.StatusUnprocessableEntity, components.NewArticlePage(app.meta(w, r, "Add an article"), view))
+		return
+	}
+	key, err := ingest.NormalizeURL(address)
+	if err != nil {
+		app.articleFormError(w, r, view, err)
+		return
+	}
+	// An address already added is not fetched again.
+	if id, err := app.db.ArticleIDByURLKey(r.Context(), key); err != nil {
+		app.error(w, r, err)
+		return
+	} else if id != 0 {
+		app.duplicateArticle(w, r, &storage.DuplicateArticleError{ID: id, SameURL: true})
+		return
+	}
+	in, err := app.cfg.Fetcher.Fetch(r.Context(), address)
+	if err != nil {
+		app.articleFormError(w, r, view, err)
+		return
+	}
+	app.saveArticle(w, r, in, m, domain.OriginURL, "fetch")
+}
+
+// articleView loads an article and its claims for the article page.
+func (app *App) articleView(r *http.Request, id int64) (components.ArticleView, error) {
+	a, err := app.db.ArticleByID(r.Context(), id)
+	if err != nil {
+		return components.ArticleView{}, err
+	}
+	claims, err := app.db.ArticleClaims(r.Context(), id)
+	if err != nil {
+		return components.ArticleView{}, err
+	}
+	return components.ArticleView{Article: a, Claims: claims}, nil
+}
+
+func (app *App) articlePage(w http.ResponseWriter, r *http.Request) {
+	if !app.mayTriage(w, r) {
+		return
+	}
+	id, err := pathID(r, "id")
+	var v components.ArticleView
+	if err == nil {
+		v, err = app.articleView(r, id)
+	}
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.render(w, r, http.StatusOK, components.ArticlePage(app.meta(w, r, v.Article.Title), v))
+}
+
+// renderArticle re-renders the article page after a failed form on it.
+func (app *App) renderArticle(w http.ResponseWriter, r *http.Request, status int, id int64, fill func(*components.ArticleView)) {
+	v, err := app.articleView(r, id)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	fill(&v)
+	app.render(w, r, status, components.ArticlePage(app.meta(w, r, v.Article.Title), v))
+}
+
+func (app *App) editArticle(w http.ResponseWriter, r *http.Request) {
+	if !app.mayTriage(w, r) {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	m, err := readMeta(r.PostForm, "")
+	view := m.form("edit")
+	fail := func(errs components.FieldErrors) {
+		view.Errors = errs
+		app.renderArticle(w, r, http.StatusUnprocessableEntity, id, func(v *components.ArticleView) { v.Edit = view })
+	}
+	if err != nil {
+		fail(fieldErrors(err))
+		return
+	}
+	if errs := app.checkMeta(m); errs != nil {
+		fail(errs)
+		return
+	}
+	published, _ := parseDate("published", m.Published)
+	a := &domain.Article{ID: id, Title: m.Title, Outlet: m.Outlet, Author: m.Author, URL: m.URL, PublishedAt: published}
+	if a.URL != "" {
+		if a.URLKey, err = ingest.NormalizeURL(a.URL); err != nil {
+			fail(fieldErrors(err))
+			return
+		}
+	}
+	_, err = app.db.UpdateArticle(r.Context(), a)
+	var dup *storage.DuplicateArticleError
+	switch {
+	case errors.As(err, &dup):
+		fail(components.FieldErrors{"url": "Another article in claimtrail (number " + idPath(dup.ID) + ") already has this web address."})
+		return
+	case fieldErrors(err) != nil:
+		fail(fieldErrors(err))
+		return
+	case err != nil:
+		app.error(w, r, err)
+		return
+	}
+	app.flash(w, r, "success", "The article's details are saved.")
+	redirect(w, r, "/articles/"+idPath(id))
+}

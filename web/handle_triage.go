@@ -1,0 +1,183 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"claimtrail/components"
+	"claimtrail/domain"
+	"claimtrail/storage"
+)
+
+// Triage of an article's candidate claims: accept (optionally reworded),
+// dismiss with a reason, add one by hand, and do either to several at once.
+// htmx requests get the claim's row back; plain ones a 303 to the article.
+
+func idPath(id int64) string { return strconv.FormatInt(id, 10) }
+
+// claimDone answers a successful accept or dismiss.
+func (app *App) claimDone(w http.ResponseWriter, r *http.Request, c *domain.Claim, message string) {
+	if isHTMX(r) {
+		app.render(w, r, http.StatusOK, components.ClaimRow(components.ClaimRowView{Claim: c}))
+		return
+	}
+	app.flash(w, r, "success", message)
+	redirect(w, r, "/articles/"+idPath(c.ArticleID)+"#claim-row-"+idPath(c.ID))
+}
+
+// claimFailed answers a failed accept or dismiss: field errors re-render the
+// row (htmx) or the article page with the row's input kept, 422; the rest go
+// to the error helper (404, 409, ...).
+func (app *App) claimFailed(w http.ResponseWriter, r *http.Request, claimID int64, input components.ClaimInput, err error) {
+	fe := fieldErrors(err)
+	if fe == nil {
+		app.error(w, r, err)
+		return
+	}
+	c, cerr := app.db.ClaimByID(r.Context(), claimID)
+	if cerr != nil {
+		app.error(w, r, cerr)
+		return
+	}
+	input.Errors = fe
+	if isHTMX(r) {
+		app.render(w, r, http.StatusUnprocessableEntity, components.ClaimRow(components.ClaimRowView{Claim: c, Input: input}))
+		return
+	}
+	app.renderArticle(w, r, http.StatusUnprocessableEntity, c.ArticleID, func(v *components.ArticleView) {
+		v.Rows = map[int64]components.ClaimInput{c.ID: input}
+	})
+}
+
+func (app *App) acceptClaim(w http.ResponseWriter, r *http.Request) {
+	if !app.mayTriage(w, r) {
+		return
+	}
+	var form struct {
+		Text    string `form:"text"`
+		Version int64  `form:"version"`
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	if err := decodeForm(r, &form); err != nil {
+		app.claimFailed(w, r, id, components.ClaimInput{}, err)
+		return
+	}
+	c, err := app.db.AcceptClaim(r.Context(), id, form.Text, form.Version)
+	if err != nil {
+		app.claimFailed(w, r, id, components.ClaimInput{Text: form.Text}, err)
+		return
+	}
+	app.claimDone(w, r, c, "Claim accepted into the queue.")
+}
+
+func (app *App) dismissClaim(w http.ResponseWriter, r *http.Request) {
+	if !app.mayTriage(w, r) {
+		return
+	}
+	var form struct {
+		Reason string `form:"reason"`
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	if err := decodeForm(r, &form); err != nil {
+		app.claimFailed(w, r, id, components.ClaimInput{}, err)
+		return
+	}
+	c, err := app.db.DismissClaim(r.Context(), id, form.Reason)
+	if err != nil {
+		app.claimFailed(w, r, id, components.ClaimInput{Reason: form.Reason}, err)
+		return
+	}
+	app.claimDone(w, r, c, "Claim dismissed.")
+}
+
+func (app *App) addManualClaim(w http.ResponseWriter, r *http.Request) {
+	if !app.mayTriage(w, r) {
+		return
+	}
+	var form struct {
+		Quote string `form:"quote"`
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	err = decodeForm(r, &form)
+	var c *domain.Claim
+	if err == nil {
+		c, err = app.db.AddManualClaim(r.Context(), id, form.Quote, 0, 0)
+	}
+	if err != nil {
+		if fe := fieldErrors(err); fe != nil {
+			app.renderArticle(w, r, http.StatusUnprocessableEntity, id, func(v *components.ArticleView) {
+				v.Quote, v.QuoteErrs = strings.ToValidUTF8(form.Quote, ""), fe
+			})
+			return
+		}
+		app.error(w, r, err)
+		return
+	}
+	app.flash(w, r, "success", "Claim added. Accept it into the queue when it is ready.")
+	redirect(w, r, "/articles/"+idPath(id)+"#claim-row-"+idPath(c.ID))
+}
+
+func (app *App) bulkTriage(w http.ResponseWriter, r *http.Request) {
+	if !app.mayTriage(w, r) {
+		return
+	}
+	var form struct {
+		IDs    []int64 `form:"ids"`
+		Action string  `form:"action"`
+		Reason string  `form:"reason"`
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	err = decodeForm(r, &form)
+	var res *storage.BulkResult
+	if err == nil {
+		switch form.Action {
+		case "accept":
+			res, err = app.db.AcceptClaims(r.Context(), id, form.IDs)
+		case "dismiss":
+			res, err = app.db.DismissClaims(r.Context(), id, form.IDs, form.Reason)
+		default:
+			err = domain.FieldError("ids", "Choose Accept selected or Dismiss selected.")
+		}
+	}
+	if err != nil {
+		if fe := fieldErrors(err); fe != nil {
+			app.renderArticle(w, r, http.StatusUnprocessableEntity, id, func(v *components.ArticleView) {
+				v.BulkErrs, v.BulkReason = fe, strings.ToValidUTF8(form.Reason, "")
+			})
+			return
+		}
+		app.error(w, r, err)
+		return
+	}
+	verb := map[string]string{"accept": "accepted into the queue", "dismiss": "dismissed"}[form.Action]
+	if len(res.Changed) > 0 {
+		app.flash(w, r, "success", plural(len(res.Changed), "claim")+" "+verb+".")
+	}
+	if len(res.Failed) > 0 {
+		var why []string
+		for _, f := range res.Failed {
+			why = append(why, fmt.Sprintf("claim %d: %s", f.ClaimID, strings.TrimSuffix(domain.ErrorMessage(f.Err), ".")))
+		}
+		app.flash(w, r, "error", plural(len(res.Failed), "claim")+" left unchanged — "+strings.Join(why, "; ")+".")
+	}
+	redirect(w, r, "/articles/"+idPath(id))
+}
+
