@@ -14,7 +14,7 @@ import (
 // POST /api/v1/articles and GET /api/v1/articles/{id}.
 
 type apiArticleRequest struct {
-	Title       string `json:"title" label:"headline" validate:"required,max=300"`
+	Title       string `json:"title" label:"headline" validate:"max=300"` // as in the browser, the first line stands in when missing
 	URL         string `json:"url" label:"web address" validate:"max=2000"`
 	Outlet      string `json:"outlet" validate:"max=120"`
 	Author      string `json:"author" validate:"max=200"`
@@ -76,9 +76,12 @@ func (app *App) apiCreateArticle(w http.ResponseWriter, r *http.Request) {
 		app.apiError(w, r, err)
 		return
 	}
-	a := &domain.Article{Title: req.Title, URL: req.URL, Outlet: req.Outlet, Author: req.Author,
-		PublishedAt: published, Body: text.Text, Origin: domain.OriginAPI}
-	claims, err := app.addArticle(r.Context(), a)
+	// The browser's path for adding an article: PrepareArticle, then CreateArticle.
+	a, claims, err := PrepareArticle(ingest.Article{Title: req.Title, URL: req.URL, Outlet: req.Outlet, Author: req.Author,
+		PublishedAt: published, Text: text.Text}, domain.OriginAPI)
+	if err == nil {
+		err = app.db.CreateArticle(r.Context(), a, claims)
+	}
 	var dup *storage.DuplicateArticleError
 	if errors.As(err, &dup) {
 		// The error shape, plus the id of the article already stored.

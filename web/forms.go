@@ -55,11 +55,13 @@ func (fv *formValidator) Check(s any) components.FieldErrors {
 		return components.FieldErrors{"": "The form could not be checked."}
 	}
 	labels := map[string]string{}
-	fv.collectLabels(reflect.Indirect(reflect.ValueOf(s)).Type(), "", labels)
+	t := reflect.Indirect(reflect.ValueOf(s)).Type()
+	fv.collectLabels(t, "", labels)
 	out := components.FieldErrors{}
 	for _, fe := range verrs {
-		// The namespace starts with the struct's type name; drop it.
-		_, name, _ := strings.Cut(fe.Namespace(), ".")
+		// The namespace starts with the struct's type name (none for an
+		// anonymous struct); drop it.
+		name := strings.TrimPrefix(fe.Namespace(), t.Name()+".")
 		if _, dup := out[name]; !dup {
 			out[name] = fieldMessage(labels[indexes.ReplaceAllString(name, "")], fe)
 		}
