@@ -6,30 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
+	"strings"
 
 	"claimtrail/domain"
+	"claimtrail/domain/claimreview"
 )
-
-// PublishedCheck is an approved claim with its verdict, as the public sees
-// it on /checks and in ClaimReview. Only approved claims ever become one.
-type PublishedCheck struct {
-	ClaimID            int64
-	Claim              string
-	Claimant           string
-	ClaimType          domain.ClaimType
-	ArticleTitle       string
-	ArticleURL         string
-	Outlet             string
-	ArticleAuthor      string
-	ArticlePublishedAt time.Time
-	Rating             domain.Rating // ID 0 when the verdict has none
-	Conclusion         string
-	Explanation        string
-	Sources            []domain.Source
-	ApprovedAt         time.Time
-	UpdatedAt          time.Time
-}
 
 // publishedQuery reads approved claims; sources come back as one JSON array
 // per claim so that a page of checks is one query.
@@ -45,8 +26,8 @@ JOIN articles a ON a.id = c.article_id
 LEFT JOIN ratings r ON r.id = v.rating_id
 WHERE c.state = 'approved' AND v.approved_at IS NOT NULL`
 
-func scanPublishedCheck(row interface{ Scan(...any) error }) (*PublishedCheck, error) {
-	var p PublishedCheck
+func scanPublishedCheck(row interface{ Scan(...any) error }) (*domain.PublishedCheck, error) {
+	var p domain.PublishedCheck
 	var published, sources, approved, updated string
 	err := row.Scan(&p.ClaimID, &p.Claim, &p.Claimant, &p.ClaimType, &p.ArticleTitle, &p.ArticleURL, &p.Outlet, &p.ArticleAuthor, &published,
 		&p.Rating.ID, &p.Rating.Name, &p.Rating.Value, &p.Rating.Position, &p.Conclusion, &p.Explanation, &sources, &approved, &updated)
@@ -73,7 +54,7 @@ func scanPublishedCheck(row interface{ Scan(...any) error }) (*PublishedCheck, e
 // PublishedCheck returns one approved claim. Any other claim, and any
 // unknown id, is ENOTFOUND: unpublished work must not be told apart from
 // nothing at all.
-func (db *DB) PublishedCheck(ctx context.Context, claimID int64) (*PublishedCheck, error) {
+func (db *DB) PublishedCheck(ctx context.Context, claimID int64) (*domain.PublishedCheck, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err
@@ -85,7 +66,7 @@ func (db *DB) PublishedCheck(ctx context.Context, claimID int64) (*PublishedChec
 // PublishedChecks returns up to limit approved claims, most recently
 // approved first. before, when not 0, is the claim id of the last check of
 // the previous page (keyset pagination on approval time, then id).
-func (db *DB) PublishedChecks(ctx context.Context, before int64, limit int) ([]*PublishedCheck, error) {
+func (db *DB) PublishedChecks(ctx context.Context, before int64, limit int) ([]*domain.PublishedCheck, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
@@ -96,8 +77,8 @@ func (db *DB) PublishedChecks(ctx context.Context, before int64, limit int) ([]*
 	}
 	q += ` ORDER BY v.approved_at DESC, v.claim_id DESC LIMIT ?`
 	args = append(args, limit)
-	var out []*PublishedCheck
-	_, err := db.eachPublishedCheck(ctx, q, args, func(p *PublishedCheck) error {
+	var out []*domain.PublishedCheck
+	_, err := db.eachPublishedCheck(ctx, q, args, func(p *domain.PublishedCheck) error {
 		out = append(out, p)
 		return nil
 	})
@@ -106,13 +87,13 @@ func (db *DB) PublishedChecks(ctx context.Context, before int64, limit int) ([]*
 
 // AllPublishedChecks streams every approved claim, most recently approved
 // first, to fn; it returns how many it gave.
-func (db *DB) AllPublishedChecks(ctx context.Context, fn func(*PublishedCheck) error) (int, error) {
+func (db *DB) AllPublishedChecks(ctx context.Context, fn func(*domain.PublishedCheck) error) (int, error) {
 	return db.eachPublishedCheck(ctx, publishedQuery+` ORDER BY v.approved_at DESC, v.claim_id DESC`, nil, fn)
 }
 
 // eachPublishedCheck runs a query built on publishedQuery in one read
 // snapshot and gives each check to fn.
-func (db *DB) eachPublishedCheck(ctx context.Context, q string, args []any, fn func(*PublishedCheck) error) (int, error) {
+func (db *DB) eachPublishedCheck(ctx context.Context, q string, args []any, fn func(*domain.PublishedCheck) error) (int, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return 0, err
@@ -159,4 +140,35 @@ func (db *DB) RatingValues(ctx context.Context) ([]float64, error) {
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// Publishing settings, set by an admin on /admin/settings.
+const (
+	SettingPublisherName    = "publisher.name"
+	SettingPublisherURL     = "publisher.url"
+	SettingPublisherLogoURL = "publisher.logo_url"
+	SettingSiteBaseURL      = "site.base_url"
+)
+
+// Publishing is who publishes the checks and where the site lives.
+type Publishing struct {
+	Publisher claimreview.Publisher
+	BaseURL   string // public address of the site, without a trailing slash; "" when not set
+}
+
+// PublishingSettings reads the publishing settings.
+func (db *DB) PublishingSettings(ctx context.Context) (Publishing, error) {
+	var p Publishing
+	for key, dst := range map[string]*string{
+		SettingPublisherName: &p.Publisher.Name, SettingPublisherURL: &p.Publisher.URL,
+		SettingPublisherLogoURL: &p.Publisher.LogoURL, SettingSiteBaseURL: &p.BaseURL,
+	} {
+		v, err := db.Setting(ctx, key, "")
+		if err != nil {
+			return p, err
+		}
+		*dst = v
+	}
+	p.BaseURL = strings.TrimRight(p.BaseURL, "/")
+	return p, nil
 }

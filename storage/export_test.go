@@ -178,7 +178,7 @@ func TestPublishedChecksOnlyApproved(t *testing.T) {
 	if len(page) != 0 {
 		t.Errorf("third page: %d checks", len(page))
 	}
-	n, err := f.db.AllPublishedChecks(ctx, func(*storage.PublishedCheck) error { return nil })
+	n, err := f.db.AllPublishedChecks(ctx, func(*domain.PublishedCheck) error { return nil })
 	if err != nil || n != 2 {
 		t.Errorf("all: %d %v", n, err)
 	}

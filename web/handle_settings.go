@@ -2,134 +2,55 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"claimtrail/components"
-	"claimtrail/domain"
-	"claimtrail/web/auth"
+	"claimtrail/storage"
 )
 
-// The signed-in user's own settings: API tokens and password.
+// Publishing settings (admins only): who publishes the fact checks and the
+// site's public address, used by ClaimReview and exports.
 
-func (app *App) settingsPage(w http.ResponseWriter, r *http.Request) {
-	app.renderSettings(w, r, http.StatusOK, components.SettingsView{})
+type publishingForm struct {
+	PublisherName string `form:"publisher_name" label:"publishing organisation" validate:"max=200"`
+	PublisherURL  string `form:"publisher_url" label:"organisation's web address" validate:"omitempty,http_url,max=500"`
+	LogoURL       string `form:"logo_url" label:"logo web address" validate:"omitempty,http_url,max=500"`
+	BaseURL       string `form:"base_url" label:"public address of this site" validate:"omitempty,http_url,max=500"`
 }
 
-// renderSettings shows the settings page with the user's current tokens.
-func (app *App) renderSettings(w http.ResponseWriter, r *http.Request, status int, v components.SettingsView) {
-	tokens, err := app.db.ListAPITokens(r.Context(), currentUser(r).ID)
+func (app *App) publishingSettingsPage(w http.ResponseWriter, r *http.Request) {
+	pub, err := app.db.PublishingSettings(r.Context())
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
-	v.Tokens = tokens
-	app.render(w, r, status, components.SettingsPage(app.meta(w, r, "Your settings"), v))
+	form := components.PublishingForm{PublisherName: pub.Publisher.Name, PublisherURL: pub.Publisher.URL,
+		LogoURL: pub.Publisher.LogoURL, BaseURL: pub.BaseURL}
+	app.render(w, r, http.StatusOK, components.PublishingSettingsPage(app.meta(w, r, "Publishing settings"), form))
 }
 
-type tokenForm struct {
-	Name string `form:"name" label:"token name" validate:"required,max=80"`
-}
-
-func (app *App) createToken(w http.ResponseWriter, r *http.Request) {
-	var form tokenForm
+func (app *App) savePublishingSettings(w http.ResponseWriter, r *http.Request) {
+	var form publishingForm
 	if err := decodeForm(r, &form); err != nil {
 		app.error(w, r, err)
 		return
 	}
-	if errs := app.validate.Check(&form); errs != nil {
-		app.renderSettings(w, r, http.StatusUnprocessableEntity, components.SettingsView{TokenName: form.Name, TokenErrors: errs})
+	view := components.PublishingForm{PublisherName: form.PublisherName, PublisherURL: form.PublisherURL,
+		LogoURL: form.LogoURL, BaseURL: form.BaseURL, Errors: app.validate.Check(&form)}
+	if view.Errors != nil {
+		app.render(w, r, http.StatusUnprocessableEntity, components.PublishingSettingsPage(app.meta(w, r, "Publishing settings"), view))
 		return
 	}
-	token, hash := auth.NewToken()
-	t, err := app.db.CreateAPIToken(r.Context(), currentUser(r).ID, form.Name, hash)
-	if err != nil {
-		if fe := fieldErrors(err); fe != nil {
-			app.renderSettings(w, r, http.StatusUnprocessableEntity, components.SettingsView{TokenName: form.Name, TokenErrors: fe})
-			return
-		}
-		app.error(w, r, err)
-		return
-	}
-	// Like a one-time password, the token is shown on this response only:
-	// never stored, flashed or put in a redirect.
-	w.Header().Set("Cache-Control", "no-store")
-	app.renderSettings(w, r, http.StatusCreated, components.SettingsView{NewToken: token, NewTokenName: t.Name})
-}
-
-func (app *App) revokeToken(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	err := app.db.SetSettings(r.Context(), map[string]string{
+		storage.SettingPublisherName:    form.PublisherName,
+		storage.SettingPublisherURL:     form.PublisherURL,
+		storage.SettingPublisherLogoURL: form.LogoURL,
+		storage.SettingSiteBaseURL:      strings.TrimRight(form.BaseURL, "/"),
+	})
 	if err != nil {
 		app.error(w, r, err)
 		return
 	}
-	// Storage only revokes the caller's own tokens; anyone else's is "not found".
-	t, err := app.db.RevokeAPIToken(r.Context(), currentUser(r).ID, id)
-	if err != nil {
-		app.error(w, r, err)
-		return
-	}
-	app.flash(w, r, "success", "The token \""+t.Name+"\" is revoked; scripts using it no longer work.")
-	redirect(w, r, "/settings")
-}
-
-type passwordForm struct {
-	Current string `form:"current_password,raw" label:"current password" validate:"required"`
-	New     string `form:"new_password,raw" label:"new password" validate:"required"`
-	Confirm string `form:"confirm_password,raw" label:"new password again" validate:"required"`
-}
-
-// changePassword checks the current password (rate-limited like sign-in)
-// and stores the new one, which ends every session but this one.
-func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
-	var form passwordForm
-	if err := decodeForm(r, &form); err != nil {
-		app.error(w, r, err)
-		return
-	}
-	u := currentUser(r)
-	fail := func(errs components.FieldErrors) {
-		app.renderSettings(w, r, http.StatusUnprocessableEntity, components.SettingsView{PasswordErrors: errs})
-	}
-	if errs := app.validate.Check(&form); errs != nil {
-		fail(errs)
-		return
-	}
-	if ok, _ := app.loginByAccount.Allowed(u.Email); !ok {
-		app.error(w, r, domain.Errorf(domain.ERATELIMIT, "Too many wrong passwords. Wait a few minutes and try again."))
-		return
-	}
-	_, hash, err := app.db.UserCredentials(r.Context(), u.Email)
-	if err != nil {
-		app.error(w, r, err)
-		return
-	}
-	if !auth.CheckPassword(hash, form.Current) {
-		app.loginByAccount.Fail(u.Email)
-		fail(components.FieldErrors{"current_password": "That is not your current password."})
-		return
-	}
-	if err := domain.CheckPassword(form.New); err != nil {
-		fail(components.FieldErrors{"new_password": domain.ErrorMessage(err)})
-		return
-	}
-	if form.New != form.Confirm {
-		fail(components.FieldErrors{"confirm_password": "The two new passwords differ; type the same one twice."})
-		return
-	}
-	newHash, err := auth.HashPassword(form.New)
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	u, err = app.db.ChangeOwnPassword(r.Context(), u.ID, newHash)
-	if err != nil {
-		app.error(w, r, err)
-		return
-	}
-	// Keep this browser's session by moving it to the new session version;
-	// app.flash then saves it. (The request's session object is shared, so
-	// starting a separate one here would be overwritten by the flash.)
-	sess, _ := app.sessions.Get(r, sessionName)
-	sess.Values["ver"] = u.SessionVersion
-	app.flash(w, r, "success", "Your password is changed. You have been signed out everywhere else.")
-	redirect(w, r, "/settings")
+	app.flash(w, r, "success", "Publishing settings saved.")
+	redirect(w, r, "/admin/settings")
 }

@@ -49,6 +49,13 @@ func (app *App) Handler() http.Handler {
 	// Queue, claims, verdicts, editors' review and ratings.
 
 	// Export and public ClaimReview pages.
+	mux.HandleFunc("GET /export", app.reviewer(app.exportPage))
+	mux.HandleFunc("GET /export.csv", app.reviewer(app.exportCSV))
+	mux.HandleFunc("GET /checks", app.checksPage)
+	mux.HandleFunc("GET /checks/feed.jsonld", app.checksFeed)
+	mux.HandleFunc("GET /checks/{id}", app.checkPage)
+	mux.HandleFunc("GET /admin/settings", app.admin(app.publishingSettingsPage))
+	mux.HandleFunc("POST /admin/settings", app.admin(app.savePublishingSettings))
 
 	// JSON API.
 	// Tokens are made and revoked on the user's own settings page.

@@ -67,6 +67,9 @@ Usage:
   claimtrail user enable -email E [-db FILE]
   claimtrail backup -o FILE [-db FILE]                     copy the database while it is in use
   claimtrail audit verify [-db FILE]                       check the audit log's hash chain
+  claimtrail export [-format csv|claimreview] [-since DATE] [-until DATE] [-o FILE] [-bom]
+                    [-state S] [-rating R] [-outlet O] [-reviewer EMAIL] [-editor EMAIL] [-type T]
+                                                          checked claims as CSV, or ClaimReview JSON-LD
   claimtrail extract [-lines] [-threshold X] [FILE]        find check-worthy claims (JSON Lines)
   claimtrail token create -user EMAIL [-name NAME]         make an API token (printed once)
   claimtrail token list -user EMAIL
@@ -95,6 +98,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdAudit(ctx, env, args[1:])
 	case "token":
 		return cmdToken(ctx, env, args[1:])
+	case "export":
+		return cmdExport(ctx, env, args[1:])
 	case "extract":
 		if code := cmdExtract(args[1:], stdin, stdout, stderr); code != 0 {
 			return &exitError{code: code}

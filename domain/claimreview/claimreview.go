@@ -5,10 +5,14 @@
 package claimreview
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"time"
+
+	"claimtrail/domain"
 )
 
 // Organization is a schema.org Organization: the publisher of the check, an
@@ -120,6 +124,16 @@ type Check struct {
 	RatingValue        float64
 	Conclusion         string
 	ApprovedAt         time.Time
+}
+
+// CheckOf is what the builder needs of a published check whose public page
+// is at pageURL.
+func CheckOf(p *domain.PublishedCheck, pageURL string) Check {
+	return Check{
+		URL: pageURL, Claim: p.Claim, Claimant: p.Claimant, Outlet: p.Outlet,
+		ArticleTitle: p.ArticleTitle, ArticleURL: p.ArticleURL, ArticlePublishedAt: p.ArticlePublishedAt,
+		RatingName: p.Rating.Name, RatingValue: p.Rating.Value, Conclusion: p.Conclusion, ApprovedAt: p.ApprovedAt,
+	}
 }
 
 // Build returns the ClaimReview for a check.
@@ -266,4 +280,39 @@ func isISO8601(s string) bool {
 	}
 	_, err := time.Parse("2006-01-02", s)
 	return err == nil
+}
+
+// FeedWriter writes ClaimReviews as one JSON array, one at a time, so that
+// a feed of any length is never held in memory.
+type FeedWriter struct {
+	w   io.Writer
+	enc *json.Encoder
+	n   int
+}
+
+// NewFeedWriter starts a JSON array on w.
+func NewFeedWriter(w io.Writer) *FeedWriter { return &FeedWriter{w: w, enc: json.NewEncoder(w)} }
+
+// Write adds one ClaimReview to the array. encoding/json escapes <, > and &,
+// so the output is also safe inside an HTML script element.
+func (f *FeedWriter) Write(cr ClaimReview) error {
+	sep := ",\n"
+	if f.n == 0 {
+		sep = "[\n"
+	}
+	if _, err := io.WriteString(f.w, sep); err != nil {
+		return err
+	}
+	f.n++
+	return f.enc.Encode(cr)
+}
+
+// Close ends the array; an empty feed is [].
+func (f *FeedWriter) Close() error {
+	end := "]\n"
+	if f.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(f.w, end)
+	return err
 }

@@ -1,0 +1,98 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"claimtrail/components"
+	"claimtrail/domain"
+	"claimtrail/domain/claimreview"
+	"claimtrail/storage"
+)
+
+// Public fact-check pages: no sign-in. Only approved claims exist here;
+// anything else is the same 404 as an unknown id.
+
+const checksPerPage = 20
+
+func (app *App) checksPage(w http.ResponseWriter, r *http.Request) {
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	checks, err := app.db.PublishedChecks(r.Context(), before, checksPerPage)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	next := ""
+	if len(checks) == checksPerPage {
+		next = "/checks?before=" + strconv.FormatInt(checks[len(checks)-1].ClaimID, 10)
+	}
+	app.render(w, r, http.StatusOK, components.ChecksPage(app.meta(w, r, "Fact checks"), checks, next))
+}
+
+func (app *App) checkPage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	c, err := app.db.PublishedCheck(r.Context(), id)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	pub, err := app.db.PublishingSettings(r.Context())
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	var cr *claimreview.ClaimReview
+	if pub.Publisher.Name != "" {
+		values, err := app.db.RatingValues(r.Context())
+		if err != nil {
+			app.serverError(w, r, err)
+			return
+		}
+		built := claimreview.Build(claimreview.CheckOf(c, app.checkURL(r, pub, c.ClaimID)), pub.Publisher, claimreview.ScaleOf(values))
+		cr = &built
+	}
+	app.render(w, r, http.StatusOK, components.CheckPage(app.meta(w, r, c.Claim), c, cr))
+}
+
+func (app *App) checkURL(r *http.Request, pub storage.Publishing, id int64) string {
+	return app.resolveBaseURL(r, pub) + "/checks/" + strconv.FormatInt(id, 10)
+}
+
+// checksFeed streams every published check as one JSON-LD array.
+func (app *App) checksFeed(w http.ResponseWriter, r *http.Request) {
+	pub, err := app.db.PublishingSettings(r.Context())
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	if pub.Publisher.Name == "" {
+		app.errorStatus(w, r, http.StatusServiceUnavailable, "This newsroom has not set up publishing yet.")
+		return
+	}
+	values, err := app.db.RatingValues(r.Context())
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	scale := claimreview.ScaleOf(values)
+	w.Header().Set("Content-Type", "application/ld+json; charset=utf-8")
+	out := &sentWriter{w: w}
+	fw := claimreview.NewFeedWriter(out)
+	_, err = app.db.AllPublishedChecks(r.Context(), func(c *domain.PublishedCheck) error {
+		return fw.Write(claimreview.Build(claimreview.CheckOf(c, app.checkURL(r, pub, c.ClaimID)), pub.Publisher, scale))
+	})
+	if err == nil {
+		err = fw.Close()
+	}
+	if err != nil {
+		if !out.sent {
+			app.serverError(w, r, err)
+			return
+		}
+		panic(http.ErrAbortHandler)
+	}
+}

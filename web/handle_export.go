@@ -1,0 +1,146 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"claimtrail/components"
+	"claimtrail/storage"
+	"claimtrail/web/csvexport"
+)
+
+// The export page is open to every signed-in role: a reviewer can already
+// read every claim and verdict in claimtrail, and each export is audited.
+
+func (app *App) exportPage(w http.ResponseWriter, r *http.Request) {
+	app.renderExportPage(w, r, http.StatusOK, exportFormFrom(r.URL.Query(), nil))
+}
+
+func exportFormFrom(q url.Values, errs components.FieldErrors) components.ExportForm {
+	return components.ExportForm{
+		Since: q.Get("since"), Until: q.Get("until"), Rating: q.Get("rating"), Outlet: q.Get("outlet"),
+		Reviewer: q.Get("reviewer"), Editor: q.Get("editor"), ClaimType: q.Get("claim_type"), State: q.Get("state"),
+		BOM: q.Get("bom") != "", Errors: errs,
+	}
+}
+
+func (app *App) renderExportPage(w http.ResponseWriter, r *http.Request, status int, form components.ExportForm) {
+	opts, err := app.db.ExportFilterOptions(r.Context())
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	choices := components.ExportChoices{Ratings: opts.Ratings, Outlets: opts.Outlets, Users: opts.Users}
+	app.render(w, r, status, components.ExportPage(app.meta(w, r, "Export"), form, choices))
+}
+
+// exportFlushRows is how often a streaming export pushes its rows to the
+// client and extends its write deadline.
+const exportFlushRows = 2000
+
+// exportCSV streams the claims matching the query's filters as CSV: rows go
+// from SQLite through one buffer to the client, flushed every few thousand
+// rows, with the write deadline pushed on so long exports are not cut off.
+func (app *App) exportCSV(w http.ResponseWriter, r *http.Request) {
+	filter, err := csvexport.ParseFilter(r.URL.Query())
+	if err != nil {
+		app.renderExportPage(w, r, http.StatusUnprocessableEntity, exportFormFrom(r.URL.Query(), fieldErrors(err)))
+		return
+	}
+	app.streamCSV(w, r, filter, r.URL.Query().Get("bom") != "")
+}
+
+// streamCSV writes an export as the response; the JSON API's export uses it too.
+func (app *App) streamCSV(w http.ResponseWriter, r *http.Request, filter storage.ExportFilter, bom bool) {
+	base, err := app.baseURL(r)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	rc := http.NewResponseController(w)
+	out := &sentWriter{w: w}
+	cw := csvexport.NewWriter(out, csvexport.Options{BOM: bom, BaseURL: base})
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="claimtrail-export-%s.csv"`, time.Now().UTC().Format("2006-01-02")))
+	h.Set("Cache-Control", "no-store")
+	rc.SetWriteDeadline(time.Now().Add(time.Minute))
+	err = cw.WriteHeader()
+	rows := 0
+	if err == nil {
+		_, err = app.db.ExportClaims(r.Context(), filter, func(row *storage.ExportRow) error {
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+			if rows++; rows%exportFlushRows == 0 {
+				if err := cw.Flush(); err != nil {
+					return err
+				}
+				rc.Flush()
+				rc.SetWriteDeadline(time.Now().Add(time.Minute))
+			}
+			return nil
+		})
+	}
+	if err == nil {
+		err = cw.Flush()
+	}
+	if err != nil {
+		if !out.sent {
+			h.Del("Content-Disposition")
+			app.serverError(w, r, err)
+			return
+		}
+		// Half a file has gone out: cut the connection so the client sees
+		// a failed download rather than a CSV that looks complete.
+		app.log.WarnContext(r.Context(), "export stopped", slog.String("request_id", requestID(r)), slog.Int("rows", rows), slog.Any("error", err))
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// sentWriter notes whether any byte has reached the client, after which
+// an error can no longer become an error page.
+type sentWriter struct {
+	w    io.Writer
+	sent bool
+}
+
+func (s *sentWriter) Write(b []byte) (int, error) {
+	s.sent = true
+	return s.w.Write(b)
+}
+
+// baseURL is the public address of the site: the admin's setting, else the
+// configured one, else the request's own scheme and host.
+func (app *App) baseURL(r *http.Request) (string, error) {
+	pub, err := app.db.PublishingSettings(r.Context())
+	if err != nil {
+		return "", err
+	}
+	return app.resolveBaseURL(r, pub), nil
+}
+
+func (app *App) resolveBaseURL(r *http.Request, pub storage.Publishing) string {
+	if pub.BaseURL != "" {
+		return pub.BaseURL
+	}
+	if app.cfg.BaseURL != "" {
+		return trimSlash(app.cfg.BaseURL)
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func trimSlash(s string) string {
+	for len(s) > 0 && s[len(s)-1] == '/' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
