@@ -88,12 +88,10 @@ func (app *App) newArticlePage(w http.ResponseWriter, r *http.Request) {
 
 // articleMeta is the metadata a person may type beside any way in; empty
 // fields fall back to what was detected in the article.
+// The three forms name these fields with different prefixes, so they are
+// read by readMeta rather than decodeForm, and checked by checkMeta.
 type articleMeta struct {
-	Title     string `label:"headline" validate:"max=300"`
-	Outlet    string `label:"outlet" validate:"max=120"`
-	Author    string `label:"author" validate:"max=200"`
-	URL       string `label:"web address" validate:"max=2000"`
-	Published string `label:"publication date" validate:"omitempty,datetime=2006-01-02"`
+	Title, Outlet, Author, URL, Published string
 }
 
 // readMeta reads the metadata fields, named with prefix, from values.

@@ -180,4 +180,3 @@ func (app *App) bulkTriage(w http.ResponseWriter, r *http.Request) {
 	}
 	redirect(w, r, "/articles/"+idPath(id))
 }
-
