@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bufio"
 	"net/http"
 	"strconv"
+	"time"
 
 	"claimtrail/components"
 	"claimtrail/domain"
@@ -80,13 +82,27 @@ func (app *App) checksFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	scale := claimreview.ScaleOf(values)
 	w.Header().Set("Content-Type", "application/ld+json; charset=utf-8")
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Now().Add(time.Minute))
 	out := &sentWriter{w: w}
-	fw := claimreview.NewFeedWriter(out)
+	buf := bufio.NewWriterSize(out, 64<<10)
+	fw := claimreview.NewFeedWriter(buf)
+	n := 0
 	_, err = app.db.AllPublishedChecks(r.Context(), func(c *domain.PublishedCheck) error {
+		if n++; n%exportFlushRows == 0 {
+			if err := buf.Flush(); err != nil {
+				return err
+			}
+			rc.Flush()
+			rc.SetWriteDeadline(time.Now().Add(time.Minute))
+		}
 		return fw.Write(claimreview.Build(claimreview.CheckOf(c, app.checkURL(r, pub, c.ClaimID)), pub.Publisher, scale))
 	})
 	if err == nil {
 		err = fw.Close()
+	}
+	if err == nil {
+		err = buf.Flush()
 	}
 	if err != nil {
 		if !out.sent {
