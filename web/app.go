@@ -52,6 +52,10 @@ type App struct {
 	sessions *sessions.CookieStore
 	validate *formValidator
 
+	// The JSON API's request checker and per-token rate limit.
+	jsonValidate *formValidator
+	apiLimiter   *rateLimiter
+
 	loginByIP      *auth.Limiter
 	loginByAccount *auth.Limiter
 }
@@ -88,6 +92,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		log:            cfg.Logger,
 		sessions:       store,
 		validate:       newFormValidator(),
+		jsonValidate:   newJSONValidator(),
+		apiLimiter:     newRateLimiter(apiRequestsPerMinute),
 		loginByIP:      auth.NewLimiter(20, 15*time.Minute),
 		loginByAccount: auth.NewLimiter(5, 15*time.Minute),
 	}, nil

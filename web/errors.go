@@ -47,6 +47,10 @@ var headings = map[int]string{
 // fragment) whose status follows the error's code. Only internal errors are
 // logged, and their text never reaches the user.
 func (app *App) error(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		app.apiError(w, r, err)
+		return
+	}
 	code := domain.ErrorCode(err)
 	status := statusOf(code)
 	if status == http.StatusInternalServerError {
@@ -67,6 +71,10 @@ func (app *App) error(w http.ResponseWriter, r *http.Request, err error) {
 
 // errorStatus renders the friendly error page with a given status and message.
 func (app *App) errorStatus(w http.ResponseWriter, r *http.Request, status int, message string) {
+	if isAPI(r) {
+		app.apiErrorStatus(w, r, status, codeOfStatus(status), message, nil)
+		return
+	}
 	if isHTMX(r) {
 		w.Header().Set("HX-Retarget", "#flash")
 		w.Header().Set("HX-Reswap", "innerHTML")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -16,16 +17,31 @@ import (
 	"claimtrail/domain"
 )
 
-// formValidator checks form structs by their `validate` tags and turns the
-// failures into one message per field, in words a journalist understands.
-type formValidator struct{ v *validator.Validate }
+// formValidator checks request structs by their `validate` tags and turns
+// the failures into one message per field, in words a journalist
+// understands. Fields are named by their `form` tag (browser forms) or
+// `json` tag (the API), so messages land beside the right input or key.
+type formValidator struct {
+	v   *validator.Validate
+	tag string
+}
 
-func newFormValidator() *formValidator {
+func newFormValidator() *formValidator { return newTagValidator("form") }
+
+// newJSONValidator names fields by their `json` tag, with nested fields as
+// "sources[0].url", for API requests.
+func newJSONValidator() *formValidator { return newTagValidator("json") }
+
+func newTagValidator(tag string) *formValidator {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
-		return strings.Split(f.Tag.Get("form"), ",")[0]
+		name := strings.Split(f.Tag.Get(tag), ",")[0]
+		if name == "-" {
+			return ""
+		}
+		return name
 	})
-	return &formValidator{v: v}
+	return &formValidator{v: v, tag: tag}
 }
 
 // Check validates s and returns per-field messages, or nil when all is well.
@@ -40,22 +56,44 @@ func (fv *formValidator) Check(s any) components.FieldErrors {
 	}
 	labels := map[string]string{}
 	t := reflect.Indirect(reflect.ValueOf(s)).Type()
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name := strings.Split(f.Tag.Get("form"), ",")[0]
-		labels[name] = f.Tag.Get("label")
-		if labels[name] == "" {
-			labels[name] = strings.ReplaceAll(name, "_", " ")
-		}
-	}
+	fv.collectLabels(t, "", labels)
 	out := components.FieldErrors{}
 	for _, fe := range verrs {
-		name := fe.Field()
+		// The namespace starts with the struct's type name (none for an
+		// anonymous struct); drop it.
+		name := strings.TrimPrefix(fe.Namespace(), t.Name()+".")
 		if _, dup := out[name]; !dup {
-			out[name] = fieldMessage(labels[name], fe)
+			out[name] = fieldMessage(labels[indexes.ReplaceAllString(name, "")], fe)
 		}
 	}
 	return out
+}
+
+// indexes matches the "[3]" of a field inside a list, such as sources[3].url.
+var indexes = regexp.MustCompile(`\[\d+\]`)
+
+// collectLabels maps each field's name (nested ones as "sources.url") to its
+// `label` tag, or to its name with spaces when it has none.
+func (fv *formValidator) collectLabels(t reflect.Type, prefix string, out map[string]string) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := strings.Split(f.Tag.Get(fv.tag), ",")[0]
+		if name == "" || name == "-" {
+			continue
+		}
+		key := prefix + name
+		out[key] = f.Tag.Get("label")
+		if out[key] == "" {
+			out[key] = strings.ReplaceAll(name, "_", " ")
+		}
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+			ft = ft.Elem()
+		}
+		if ft.Kind() == reflect.Struct && ft != reflect.TypeFor[time.Time]() {
+			fv.collectLabels(ft, key+".", out)
+		}
+	}
 }
 
 func fieldMessage(label string, fe validator.FieldError) string {
@@ -65,6 +103,9 @@ func fieldMessage(label string, fe validator.FieldError) string {
 	case "email":
 		return "Enter an email address like name@newsroom.org."
 	case "max":
+		if fe.Kind() == reflect.Slice {
+			return fmt.Sprintf("Send at most %s %s.", fe.Param(), label)
+		}
 		return fmt.Sprintf("Keep the %s to %s characters or fewer.", label, fe.Param())
 	case "min":
 		return fmt.Sprintf("The %s needs at least %s characters.", label, fe.Param())

@@ -82,6 +82,26 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /admin/settings", app.admin(app.savePublishingSettings))
 
 	// JSON API.
+	// Tokens are made and revoked on the user's own settings page.
+	mux.HandleFunc("GET /settings", app.reviewer(app.settingsPage))
+	mux.HandleFunc("POST /settings/tokens", app.reviewer(app.createToken))
+	mux.HandleFunc("POST /settings/tokens/{id}/revoke", app.reviewer(app.revokeToken))
+	mux.HandleFunc("POST /settings/password", app.reviewer(app.changePassword))
+	// The API itself: bearer token only, JSON in and out (web/api*.go).
+	mux.HandleFunc("POST /api/v1/articles", app.apiReviewer(app.apiCreateArticle))
+	mux.HandleFunc("GET /api/v1/articles/{id}", app.apiReviewer(app.apiArticle))
+	mux.HandleFunc("POST /api/v1/claims/{id}/accept", app.apiReviewer(app.apiAcceptClaim))
+	mux.HandleFunc("POST /api/v1/claims/{id}/dismiss", app.apiReviewer(app.apiDismissClaim))
+	mux.HandleFunc("GET /api/v1/claims", app.apiReviewer(app.apiListClaims))
+	mux.HandleFunc("GET /api/v1/claims/{id}", app.apiReviewer(app.apiClaim))
+	mux.HandleFunc("POST /api/v1/queue/next", app.apiReviewer(app.apiTakeNext))
+	mux.HandleFunc("PUT /api/v1/claims/{id}/verdict", app.apiReviewer(app.apiPutVerdict))
+	mux.HandleFunc("POST /api/v1/claims/{id}/submit", app.apiReviewer(app.apiSubmitVerdict))
+	mux.HandleFunc("POST /api/v1/claims/{id}/approve", app.apiEditor(app.apiApproveVerdict))
+	mux.HandleFunc("POST /api/v1/claims/{id}/return", app.apiEditor(app.apiReturnVerdict))
+	mux.HandleFunc("GET /api/v1/claims/{id}/history", app.apiReviewer(app.apiClaimHistory))
+	mux.HandleFunc("GET /api/v1/export.csv", app.apiReviewer(app.apiExportCSV))
+	mux.HandleFunc("/api/", app.apiNoRoute(mux))
 
 	// Everything else is a friendly 404.
 	mux.HandleFunc("/", app.notFound)

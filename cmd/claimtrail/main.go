@@ -71,6 +71,9 @@ Usage:
                     [-state S] [-rating R] [-outlet O] [-reviewer EMAIL] [-editor EMAIL] [-type T]
                                                           checked claims as CSV, or ClaimReview JSON-LD
   claimtrail extract [-lines] [-threshold X] [FILE]        find check-worthy claims (JSON Lines)
+  claimtrail token create -user EMAIL [-name NAME]         make an API token (printed once)
+  claimtrail token list -user EMAIL
+  claimtrail token revoke -user EMAIL -id N
 
 Every command takes -db FILE (default ./claimtrail.db, or $CLAIMTRAIL_DB).
 `
@@ -93,6 +96,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdBackup(ctx, env, args[1:])
 	case "audit":
 		return cmdAudit(ctx, env, args[1:])
+	case "token":
+		return cmdToken(ctx, env, args[1:])
 	case "export":
 		return cmdExport(ctx, env, args[1:])
 	case "extract":

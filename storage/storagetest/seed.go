@@ -68,11 +68,18 @@ func (s *Seeder) User(email, name string, role domain.Role) int64 {
 		email, name, role, ts(s.Now), ts(s.Now))
 }
 
-// Rating adds a step of the rating scale.
+// Rating adds a step of the rating scale, or updates the one of that name
+// (the migrations seed a default scale).
 func (s *Seeder) Rating(name string, value float64, position int) int64 {
 	s.t.Helper()
-	return s.insert(`INSERT INTO ratings (name, value, position, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
-		name, value, position, ts(s.Now), ts(s.Now))
+	var id int64
+	err := s.db.QueryRow(`INSERT INTO ratings (name, value, position, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value, position = excluded.position RETURNING id`,
+		name, value, position, ts(s.Now), ts(s.Now)).Scan(&id)
+	if err != nil {
+		s.t.Fatalf("seed rating %s: %v", name, err)
+	}
+	return id
 }
 
 // Article is an article to add; zero fields get harmless defaults.

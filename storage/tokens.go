@@ -1,0 +1,167 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"claimtrail/domain"
+)
+
+// API tokens: made and revoked by their owner (settings page or CLI), looked
+// up by hash on every API request. The token itself is never stored or audited.
+
+// tokenState is what the audit log records of a token: never the token or its hash.
+type tokenState struct {
+	UserID  int64  `json:"user_id"`
+	Name    string `json:"name"`
+	Revoked bool   `json:"revoked,omitempty"`
+}
+
+func stateOfToken(t *domain.APIToken) tokenState {
+	return tokenState{UserID: t.UserID, Name: t.Name, Revoked: t.Revoked()}
+}
+
+const tokenColumns = `t.id, t.user_id, t.name, t.created_at, t.last_used_at, t.revoked_at`
+
+func scanToken(row interface{ Scan(...any) error }, extra ...any) (*domain.APIToken, error) {
+	var t domain.APIToken
+	var created string
+	var used, revoked sql.NullString
+	if err := row.Scan(append([]any{&t.ID, &t.UserID, &t.Name, &created, &used, &revoked}, extra...)...); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, domain.Errorf(domain.ENOTFOUND, "There is no such API token.")
+		}
+		return nil, err
+	}
+	t.CreatedAt, t.LastUsedAt, t.RevokedAt = parseTime(created), parseNullTime(used), parseNullTime(revoked)
+	return &t, nil
+}
+
+// CreateAPIToken stores a new token for a user under its hash and returns it.
+func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name, tokenHash string) (*domain.APIToken, error) {
+	name, err := domain.NormalizeTokenName(name)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	u, err := findUserByID(ctx, tx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if !u.Active {
+		return nil, domain.Errorf(domain.ECONFLICT, "%s's account is deactivated, so it cannot have API tokens.", u.Name)
+	}
+	t := &domain.APIToken{UserID: userID, Name: name, CreatedAt: tx.now}
+	res, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)`,
+		userID, name, tokenHash, formatTime(tx.now))
+	if err != nil {
+		return nil, mapError(err, "That token could not be made. Try again.")
+	}
+	t.ID, _ = res.LastInsertId()
+	if err := tx.audit(ctx, "api_token.created", "api_token", t.ID, nil, stateOfToken(t)); err != nil {
+		return nil, err
+	}
+	return t, tx.Commit()
+}
+
+// ListAPITokens returns a user's tokens, working ones first, newest first.
+func (db *DB) ListAPITokens(ctx context.Context, userID int64) ([]*domain.APIToken, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t WHERE t.user_id = ?
+		ORDER BY t.revoked_at IS NOT NULL, t.id DESC`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*domain.APIToken
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeAPIToken stops one of a user's tokens working. A token of someone
+// else is "not found", so that ids reveal nothing.
+func (db *DB) RevokeAPIToken(ctx context.Context, userID, tokenID int64) (*domain.APIToken, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	t, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t WHERE t.id = ? AND t.user_id = ?`, tokenID, userID))
+	if err != nil {
+		return nil, err
+	}
+	if t.Revoked() {
+		return nil, domain.Errorf(domain.ECONFLICT, "The token %q was already revoked.", t.Name)
+	}
+	before := stateOfToken(t)
+	t.RevokedAt = tx.now
+	if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ?`, formatTime(tx.now), t.ID); err != nil {
+		return nil, err
+	}
+	if err := tx.audit(ctx, "api_token.revoked", "api_token", t.ID, before, stateOfToken(t)); err != nil {
+		return nil, err
+	}
+	return t, tx.Commit()
+}
+
+// errBadToken is the one answer for every token that does not work, so that
+// a caller learns nothing about which tokens exist.
+var errBadToken = domain.Errorf(domain.EUNAUTHORIZED, "That API token is not valid. It may have been revoked, or its owner's account deactivated.")
+
+// AuthenticateAPIToken finds the working token with the given hash and its
+// owner. Revoked tokens and tokens of deactivated accounts are refused with
+// EUNAUTHORIZED; both are read on every request, so either takes effect at once.
+func (db *DB) AuthenticateAPIToken(ctx context.Context, tokenHash string) (*domain.User, *domain.APIToken, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+	t, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t WHERE t.token_hash = ?`, tokenHash))
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, nil, errBadToken
+	} else if err != nil {
+		return nil, nil, err
+	}
+	if t.Revoked() {
+		return nil, nil, errBadToken
+	}
+	u, err := findUserByID(ctx, tx, t.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !u.Active {
+		return nil, nil, errBadToken
+	}
+	return u, t, nil
+}
+
+// MarkAPITokenUsed records when a token was last used. It is bookkeeping,
+// not a change anyone made, so it is not audited; callers call it at most
+// about once a minute per token to keep the writer free.
+func (db *DB) MarkAPITokenUsed(ctx context.Context, tokenID int64) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, formatTime(tx.now), tokenID); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,114 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+
+	"claimtrail/domain"
+)
+
+// MaxSourcesPerVerdict bounds a verdict sent whole (the API's PUT).
+const MaxSourcesPerVerdict = 50
+
+// ReplaceVerdict saves a draft verdict's rating, conclusion and explanation
+// and replaces its sources with the given list, in order, in one
+// transaction with one version check: for clients that send the whole
+// verdict at once (the API), where the browser edits it piece by piece with
+// SaveVerdict and AddSource. The same rules apply — the claim in review, the
+// caller its assignee or an editor, who then counts as one of its workers.
+// It records "verdict.saved" and, when the sources changed,
+// "sources.replaced" with the lists before and after.
+func (db *DB) ReplaceVerdict(ctx context.Context, claimID int64, in VerdictInput, sources []domain.Source, expectVersion int64) (*domain.Verdict, error) {
+	in.Conclusion, in.Explanation = strings.TrimSpace(in.Conclusion), strings.TrimSpace(in.Explanation)
+	check := domain.Verdict{Conclusion: in.Conclusion, Explanation: in.Explanation}
+	if err := check.CheckText(); err != nil {
+		return nil, err
+	}
+	if err := checkSources(sources); err != nil {
+		return nil, err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	u, v, err := draft(ctx, tx, claimID, expectVersion)
+	if err != nil {
+		return nil, err
+	}
+	before, err := stateOfVerdict(ctx, tx, v)
+	if err != nil {
+		return nil, err
+	}
+	oldSources := make([]sourceState, 0, len(v.Sources))
+	for i := range v.Sources {
+		oldSources = append(oldSources, stateOfSource(&v.Sources[i]))
+	}
+
+	v.RatingID, v.Conclusion, v.Explanation, v.AuthorID = in.RatingID, in.Conclusion, in.Explanation, u.ID
+	if err := bumpVerdict(ctx, tx, v); err != nil {
+		return nil, err
+	}
+	after, err := stateOfVerdict(ctx, tx, v)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.audit(ctx, "verdict.saved", "claim", claimID, before, after); err != nil {
+		return nil, err
+	}
+
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE claim_id = ?`, claimID); err != nil {
+		return nil, err
+	}
+	newSources := make([]sourceState, 0, len(sources))
+	for i := range sources {
+		s := sources[i]
+		s.ClaimID, s.Position = claimID, i+1
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sources (claim_id, position, url, title, publisher, published_at, accessed_at, type, quote, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, claimID, s.Position, s.URL, s.Title, s.Publisher,
+			nullTime(s.PublishedAt), nullTime(s.AccessedAt), s.Type, s.Quote, formatTime(tx.now), formatTime(tx.now)); err != nil {
+			return nil, mapError(err, "")
+		}
+		newSources = append(newSources, stateOfSource(&s))
+	}
+	if !reflect.DeepEqual(oldSources, newSources) {
+		if err := tx.audit(ctx, "sources.replaced", "claim", claimID,
+			map[string]any{"sources": oldSources}, map[string]any{"sources": newSources}); err != nil {
+			return nil, err
+		}
+	}
+	if v, err = findVerdict(ctx, tx, claimID); err != nil {
+		return nil, err
+	}
+	return v, tx.Commit()
+}
+
+// checkSources checks each source by the domain's rules, naming fields as
+// "sources[2].url" so that a client can tell which source is at fault.
+func checkSources(sources []domain.Source) error {
+	if len(sources) > MaxSourcesPerVerdict {
+		return domain.FieldError("sources", fmt.Sprintf("Send at most %d sources.", MaxSourcesPerVerdict))
+	}
+	fields := map[string]string{}
+	for i := range sources {
+		s := &sources[i]
+		s.URL, s.Title, s.Publisher, s.Quote = strings.TrimSpace(s.URL), strings.TrimSpace(s.Title), strings.TrimSpace(s.Publisher), strings.TrimSpace(s.Quote)
+		if err := s.Check(); err != nil {
+			e, ok := err.(*domain.Error)
+			if !ok {
+				return err
+			}
+			for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
+				fields[fmt.Sprintf("sources[%d].%s", i, k)] = e.Fields[k]
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return &domain.Error{Code: domain.EINVALID, Message: "Some sources need fixing.", Fields: fields}
+	}
+	return nil
+}

@@ -1,0 +1,395 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"claimtrail/domain"
+	"claimtrail/web/auth"
+)
+
+// The JSON API for scripts and integrations, under /api/v1/. Callers send a
+// per-user token as "Authorization: Bearer TOKEN"; cookies are ignored, so a
+// browser session never authorises an API call. Every answer is JSON, and
+// every error has the shape {"error": {"code", "message", "fields"}}.
+// Handlers call the same storage methods and domain rules as the browser.
+
+// Body limits: an article may be as large as the upload limit allows (plus
+// room for the JSON around it); everything else is small.
+const apiBodyLimit = 1 << 20
+
+// apiRequestsPerMinute is each token's rate limit.
+const apiRequestsPerMinute = 600
+
+func (app *App) apiArticleLimit() int64 { return app.cfg.MaxUploadBytes + 1<<20 }
+
+// isAPI reports whether r is for the JSON API, whose answers are always JSON.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// apiErrorBody is the one shape of every API error.
+type apiErrorBody struct {
+	Error apiErrorDetail `json:"error"`
+}
+
+type apiErrorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields"`
+}
+
+// codeBadRequest is the API's code for a body it cannot read at all
+// (malformed JSON, unknown fields); domain codes cover everything else.
+const codeBadRequest = "bad_request"
+
+// badRequestError is a request the API cannot read: 400.
+type badRequestError struct {
+	message string
+	fields  map[string]string
+}
+
+func (e *badRequestError) Error() string { return "bad request: " + e.message }
+
+func badRequest(message string, fields map[string]string) error {
+	return &badRequestError{message: message, fields: fields}
+}
+
+// rateLimitError carries how long the caller must wait.
+type rateLimitError struct{ wait time.Duration }
+
+func (e *rateLimitError) Error() string { return "rate limited" }
+
+// apiError answers an API request that failed with err. Like app.error, it
+// logs internal errors only and never shows their text.
+func (app *App) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	var (
+		tooBig  *http.MaxBytesError
+		bad     *badRequestError
+		limited *rateLimitError
+	)
+	switch {
+	case errors.As(err, &tooBig):
+		app.apiErrorStatus(w, r, http.StatusRequestEntityTooLarge, domain.ETOOLARGE,
+			fmt.Sprintf("The request body is larger than the %s allowed here.", sizeLabel(tooBig.Limit)), nil)
+		return
+	case errors.As(err, &bad):
+		app.apiErrorStatus(w, r, http.StatusBadRequest, codeBadRequest, bad.message, bad.fields)
+		return
+	case errors.As(err, &limited):
+		secs := int(math.Ceil(limited.wait.Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+		app.apiErrorStatus(w, r, http.StatusTooManyRequests, domain.ERATELIMIT,
+			fmt.Sprintf("Too many requests with this token. Wait %d seconds and try again.", max(secs, 1)), nil)
+		return
+	}
+	code := domain.ErrorCode(err)
+	status := statusOf(code)
+	if status == http.StatusInternalServerError {
+		app.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", requestID(r)),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
+	}
+	var fields map[string]string
+	var de *domain.Error
+	if errors.As(err, &de) {
+		fields = de.Fields
+	}
+	app.apiErrorStatus(w, r, status, code, domain.ErrorMessage(err), fields)
+}
+
+// apiErrorStatus writes the JSON error shape. A 401 always says how to
+// authenticate (WWW-Authenticate: Bearer).
+func (app *App) apiErrorStatus(w http.ResponseWriter, r *http.Request, status int, code, message string, fields map[string]string) {
+	if status == http.StatusUnauthorized {
+		challenge := `Bearer realm="claimtrail"`
+		if bearerToken(r) != "" {
+			challenge += `, error="invalid_token"`
+		}
+		w.Header().Set("WWW-Authenticate", challenge)
+	}
+	if fields == nil {
+		fields = map[string]string{}
+	}
+	writeJSON(w, status, apiErrorBody{Error: apiErrorDetail{Code: code, Message: message, Fields: fields}})
+}
+
+// codeOfStatus names a status the router or middleware produced without a
+// domain error (a 404 for an unknown path, a refused cross-origin request).
+func codeOfStatus(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return codeBadRequest
+	case http.StatusUnauthorized:
+		return domain.EUNAUTHORIZED
+	case http.StatusForbidden:
+		return domain.EFORBIDDEN
+	case http.StatusNotFound:
+		return domain.ENOTFOUND
+	case http.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case http.StatusConflict:
+		return domain.ECONFLICT
+	case http.StatusRequestEntityTooLarge:
+		return domain.ETOOLARGE
+	case http.StatusUnprocessableEntity:
+		return domain.EINVALID
+	case http.StatusTooManyRequests:
+		return domain.ERATELIMIT
+	}
+	return domain.EINTERNAL
+}
+
+func sizeLabel(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", max(n>>10, 1))
+}
+
+// writeJSON writes v as the response body with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only our own response types reach here; they always marshal.
+		status, b = http.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"Something went wrong on our side.","fields":{}}}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(b)
+	w.Write([]byte("\n"))
+}
+
+// decodeJSON reads one JSON object of at most limit bytes into dst, refusing
+// unknown fields, trailing data and anything that is not JSON, then checks
+// dst's `validate` tags (422 with per-field messages).
+func (app *App) decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonDecodeError(err)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
+		}
+		return badRequest("Send exactly one JSON object in the request body.", nil)
+	}
+	if errs := app.jsonValidate.Check(dst); errs != nil {
+		return &domain.Error{Code: domain.EINVALID, Message: "Some fields need fixing; see fields.", Fields: errs}
+	}
+	return nil
+}
+
+// decodeOptionalJSON is decodeJSON for actions whose body may be left out
+// (an empty body leaves dst as it is, and still passes validation).
+func (app *App) decodeOptionalJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return app.decodeJSON(w, r, limit, dst)
+}
+
+// jsonDecodeError explains why a body could not be read, naming the field
+// when encoding/json knows it.
+func jsonDecodeError(err error) error {
+	var (
+		tooBig    *http.MaxBytesError
+		syntax    *json.SyntaxError
+		wrongType *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &tooBig):
+		return err
+	case errors.Is(err, io.EOF):
+		return badRequest("The request body is empty; send a JSON object.", nil)
+	case errors.As(err, &syntax):
+		return badRequest(fmt.Sprintf("The request body is not valid JSON (near byte %d).", syntax.Offset), nil)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("The request body is not valid JSON: it ends too soon.", nil)
+	case errors.As(err, &wrongType):
+		field := wrongType.Field
+		if field == "" {
+			return badRequest("Send a JSON object in the request body.", nil)
+		}
+		msg := fmt.Sprintf("Expected %s here, not a JSON %s.", jsonKind(wrongType.Type.Kind().String()), wrongType.Value)
+		return badRequest(fmt.Sprintf("The field %q has the wrong type.", field), map[string]string{field: msg})
+	}
+	// encoding/json reports unknown fields only as text: `json: unknown field "x"`.
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return badRequest(fmt.Sprintf("The field %q is not part of this request.", name),
+			map[string]string{name: "This field is not part of this request; check its spelling."})
+	}
+	return badRequest("The request body could not be read as JSON.", nil)
+}
+
+func jsonKind(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "int", "int64", "int32", "float64", "float32", "uint", "uint64":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "a list"
+	case "struct", "map":
+		return "an object"
+	}
+	return "another type"
+}
+
+// bearerToken returns the token of an "Authorization: Bearer TOKEN" header, or "".
+func bearerToken(r *http.Request) string {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}
+
+// apiAuth wraps an API handler: it finds the token's user (refusing missing,
+// unknown and revoked tokens, and tokens of deactivated accounts, with 401),
+// applies the per-token rate limit (429), records the token name as part of
+// the audit actor, and checks the role (403) exactly as the browser does.
+func (app *App) apiAuth(allowed func(*domain.User) bool, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		token := bearerToken(r)
+		if token == "" {
+			app.apiError(w, r, domain.Errorf(domain.EUNAUTHORIZED,
+				"Send your API token in an \"Authorization: Bearer TOKEN\" header. Make a token on your settings page."))
+			return
+		}
+		u, t, err := app.db.AuthenticateAPIToken(r.Context(), auth.HashToken(token))
+		if err != nil {
+			app.apiError(w, r, err)
+			return
+		}
+		if ok, wait := app.apiLimiter.allow(t.ID); !ok {
+			app.apiError(w, r, &rateLimitError{wait: wait})
+			return
+		}
+		app.markTokenUsed(r, t)
+		r = withActor(r, u, t.Name)
+		if !allowed(u) {
+			app.apiError(w, r, domain.Errorf(domain.EFORBIDDEN, "Your role (%s) does not allow this.", strings.ToLower(u.Role.Label())))
+			return
+		}
+		next(w, r)
+	}
+}
+
+func (app *App) apiReviewer(h http.HandlerFunc) http.HandlerFunc {
+	return app.apiAuth(domain.CanReview, h)
+}
+func (app *App) apiEditor(h http.HandlerFunc) http.HandlerFunc { return app.apiAuth(domain.CanEdit, h) }
+
+// markTokenUsed updates a token's last_used_at at most once a minute, so
+// that a busy script does not turn every read into a write.
+func (app *App) markTokenUsed(r *http.Request, t *domain.APIToken) {
+	now := time.Now()
+	if now.Sub(t.LastUsedAt) < time.Minute || !app.apiLimiter.shouldMark(t.ID, now) {
+		return
+	}
+	if err := app.db.MarkAPITokenUsed(r.Context(), t.ID); err != nil {
+		app.log.WarnContext(r.Context(), "mark token used", slog.Int64("token", t.ID), slog.Any("error", err))
+	}
+}
+
+// apiNoRoute answers API paths nothing else matched: 405 with Allow when the
+// path exists for other methods, otherwise 404, both as JSON.
+func (app *App) apiNoRoute(mux *http.ServeMux) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/api/" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			app.apiErrorStatus(w, r, http.StatusMethodNotAllowed, "method_not_allowed",
+				fmt.Sprintf("%s is not available here; use %s.", r.Method, strings.Join(allow, " or ")), nil)
+			return
+		}
+		app.apiErrorStatus(w, r, http.StatusNotFound, domain.ENOTFOUND, "There is no such API endpoint. See docs/api.md for the list.", nil)
+	}
+}
+
+// rateLimiter is a token bucket per API token: a burst of perMinute
+// requests, refilled at perMinute a minute.
+type rateLimiter struct {
+	perMinute int
+	now       func() time.Time
+
+	mu      sync.Mutex
+	buckets map[int64]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+	marked time.Time // when last_used_at was last written for this token
+}
+
+func newRateLimiter(perMinute int) *rateLimiter {
+	return &rateLimiter{perMinute: perMinute, now: time.Now, buckets: map[int64]*bucket{}}
+}
+
+// allow takes one request from key's bucket, or says how long until one is free.
+func (l *rateLimiter) allow(key int64) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	b := l.bucket(key, now)
+	rate := float64(l.perMinute) / 60 // per second
+	b.tokens = min(float64(l.perMinute), b.tokens+now.Sub(b.at).Seconds()*rate)
+	b.at = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) / rate * float64(time.Second))
+}
+
+// shouldMark reports whether key's last use is worth writing down now, and
+// if so notes that it is being written.
+func (l *rateLimiter) shouldMark(key int64, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.bucket(key, l.now())
+	if now.Sub(b.marked) < time.Minute {
+		return false
+	}
+	b.marked = now
+	return true
+}
+
+func (l *rateLimiter) bucket(key int64, now time.Time) *bucket {
+	b, ok := l.buckets[key]
+	if !ok {
+		if len(l.buckets) > 10_000 {
+			// Bound memory: a full bucket is the same as no bucket.
+			for k, old := range l.buckets {
+				if now.Sub(old.at) > time.Minute {
+					delete(l.buckets, k)
+				}
+			}
+		}
+		b = &bucket{tokens: float64(l.perMinute), at: now}
+		l.buckets[key] = b
+	}
+	return b
+}

@@ -1,0 +1,363 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"claimtrail/domain"
+	"claimtrail/storage"
+)
+
+// The checking workflow through the API — listing, taking the next claim,
+// writing the verdict, submitting, approving and returning — on the same
+// storage methods (and so the same permission, four-eyes and state-machine
+// rules) as the queue, claim and review pages.
+
+type apiVerdict struct {
+	Rating      *string     `json:"rating"`
+	Conclusion  string      `json:"conclusion"`
+	Explanation string      `json:"explanation"`
+	AuthorID    *int64      `json:"author_id"`
+	Version     int64       `json:"version"`
+	SubmittedAt *string     `json:"submitted_at"`
+	SubmittedBy *int64      `json:"submitted_by"`
+	ApprovedAt  *string     `json:"approved_at"`
+	ApprovedBy  *int64      `json:"approved_by"`
+	UpdatedAt   *string     `json:"updated_at"`
+	Sources     []apiSource `json:"sources"`
+}
+
+type apiSource struct {
+	ID          int64   `json:"id"`
+	Position    int     `json:"position"`
+	URL         string  `json:"url"`
+	Title       string  `json:"title"`
+	Publisher   string  `json:"publisher"`
+	PublishedAt *string `json:"published_at"`
+	AccessedAt  *string `json:"accessed_at"`
+	Type        string  `json:"type"`
+	Quote       string  `json:"quote"`
+}
+
+func toAPIVerdict(v *domain.Verdict, ratings map[int64]string) *apiVerdict {
+	if v == nil {
+		return nil
+	}
+	out := &apiVerdict{Conclusion: v.Conclusion, Explanation: v.Explanation, AuthorID: apiID(v.AuthorID),
+		Version: v.Version, SubmittedAt: apiTime(v.SubmittedAt), SubmittedBy: apiID(v.SubmittedBy),
+		ApprovedAt: apiTime(v.ApprovedAt), ApprovedBy: apiID(v.ApprovedBy), UpdatedAt: apiTime(v.UpdatedAt),
+		Sources: make([]apiSource, 0, len(v.Sources))}
+	if name, ok := ratings[v.RatingID]; ok {
+		out.Rating = &name
+	}
+	for _, s := range v.Sources {
+		out.Sources = append(out.Sources, apiSource{ID: s.ID, Position: s.Position, URL: s.URL, Title: s.Title,
+			Publisher: s.Publisher, PublishedAt: apiDate(s.PublishedAt), AccessedAt: apiDate(s.AccessedAt),
+			Type: string(s.Type), Quote: s.Quote})
+	}
+	return out
+}
+
+// apiClaimWithVerdict is a claim with its verdict (null until first taken).
+type apiClaimWithVerdict struct {
+	apiClaim
+	Verdict *apiVerdict `json:"verdict"`
+}
+
+// apiClaimDetail is GET /api/v1/claims/{id}: the claim, its article, verdict and thread.
+type apiClaimDetail struct {
+	apiClaimWithVerdict
+	Article struct {
+		ID          int64   `json:"id"`
+		Title       string  `json:"title"`
+		Outlet      string  `json:"outlet"`
+		URL         string  `json:"url"`
+		PublishedAt *string `json:"published_at"`
+	} `json:"article"`
+	Workers  []int64      `json:"workers"`
+	Comments []apiComment `json:"comments"`
+}
+
+type apiComment struct {
+	ID        int64   `json:"id"`
+	AuthorID  int64   `json:"author_id"`
+	Author    string  `json:"author"`
+	Kind      string  `json:"kind"`
+	Body      string  `json:"body"`
+	CreatedAt *string `json:"created_at"`
+}
+
+// ratingNames maps rating ids to names, for writing verdicts.
+func (app *App) ratingNames(ctx context.Context) (map[int64]string, error) {
+	ratings, err := app.db.ListRatings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[int64]string, len(ratings))
+	for _, r := range ratings {
+		names[r.ID] = r.Name
+	}
+	return names, nil
+}
+
+// writeClaim answers with the claim as it now stands, verdict included.
+func (app *App) writeClaim(w http.ResponseWriter, r *http.Request, status int, id int64) {
+	d, err := app.db.ClaimDetail(r.Context(), id)
+	if err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	names, err := app.ratingNames(r.Context())
+	if err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	out := apiClaimDetail{apiClaimWithVerdict: apiClaimWithVerdict{apiClaim: toAPIClaim(d.Claim), Verdict: toAPIVerdict(d.Verdict, names)}}
+	out.Article.ID, out.Article.Title, out.Article.Outlet, out.Article.URL = d.Article.ID, d.Article.Title, d.Article.Outlet, d.Article.URL
+	out.Article.PublishedAt = apiDate(d.Article.PublishedAt)
+	out.Workers = append([]int64{}, d.Workers...)
+	out.Comments = make([]apiComment, 0, len(d.Comments))
+	for _, c := range d.Comments {
+		out.Comments = append(out.Comments, apiComment{ID: c.ID, AuthorID: c.AuthorID, Author: d.Names[c.AuthorID],
+			Kind: string(c.Kind), Body: c.Body, CreatedAt: apiTime(c.CreatedAt)})
+	}
+	writeJSON(w, status, out)
+}
+
+func (app *App) apiClaim(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	app.writeClaim(w, r, http.StatusOK, id)
+}
+
+// apiListClaims pages through claims in queue order. state is one state,
+// several separated by commas, or "all"; the default is the queue (queued).
+func (app *App) apiListClaims(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := storage.QueueFilter{Cursor: q.Get("cursor"), Limit: 50}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 200 {
+			app.apiError(w, r, domain.FieldError("limit", "Give a limit from 1 to 200."))
+			return
+		}
+		f.Limit = n
+	}
+	switch s := strings.TrimSpace(q.Get("state")); s {
+	case "":
+	case "all":
+		f.States = domain.ClaimStates
+	default:
+		for _, part := range strings.Split(s, ",") {
+			st := domain.ClaimState(strings.TrimSpace(part))
+			if !st.Valid() {
+				app.apiError(w, r, domain.FieldError("state", "Use one of candidate, queued, in_review, submitted, approved, dismissed (or several, separated by commas, or all)."))
+				return
+			}
+			f.States = append(f.States, st)
+		}
+	}
+	if s := q.Get("type"); s != "" {
+		f.Type = domain.ClaimType(s)
+	}
+	items, next, err := app.db.ListQueue(r.Context(), f)
+	if err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	type listed struct {
+		apiClaim
+		ArticleTitle string  `json:"article_title"`
+		Outlet       string  `json:"outlet"`
+		Assignee     string  `json:"assignee"`
+		QueuedAt     *string `json:"queued_at"`
+	}
+	out := struct {
+		Claims     []listed `json:"claims"`
+		NextCursor *string  `json:"next_cursor"`
+	}{Claims: make([]listed, 0, len(items))}
+	for _, it := range items {
+		out.Claims = append(out.Claims, listed{apiClaim: toAPIClaim(it.Claim), ArticleTitle: it.ArticleTitle,
+			Outlet: it.Outlet, Assignee: it.AssigneeName, QueuedAt: apiTime(it.QueuedAt)})
+	}
+	if next != "" {
+		out.NextCursor = &next
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// apiTakeNext assigns the top of the queue to the caller: 200 with the
+// claim, or 204 when nothing is waiting.
+func (app *App) apiTakeNext(w http.ResponseWriter, r *http.Request) {
+	c, err := app.db.TakeNext(r.Context())
+	if err == storage.ErrQueueEmpty {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	} else if err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	app.writeClaim(w, r, http.StatusOK, c.ID)
+}
+
+type apiSourceRequest struct {
+	URL         string `json:"url" label:"source address" validate:"required,max=2000"`
+	Title       string `json:"title" label:"source title" validate:"required,max=300"`
+	Publisher   string `json:"publisher" label:"publisher" validate:"max=200"`
+	PublishedAt string `json:"published_at" label:"publication date"`
+	AccessedAt  string `json:"accessed_at" label:"date accessed"`
+	Type        string `json:"type" label:"source type" validate:"required"`
+	Quote       string `json:"quote" label:"quote" validate:"max=5000"`
+}
+
+type apiVerdictRequest struct {
+	Rating      string             `json:"rating" label:"rating" validate:"max=60"`
+	Conclusion  string             `json:"conclusion" label:"conclusion" validate:"max=300"`
+	Explanation string             `json:"explanation" label:"explanation" validate:"max=20000"`
+	Sources     []apiSourceRequest `json:"sources" label:"sources" validate:"max=50,dive"`
+	Version     int64              `json:"version" label:"version" validate:"required,gte=1"`
+}
+
+// apiPutVerdict replaces the draft verdict — text and every source — in
+// one transaction, refusing a stale version with 409.
+func (app *App) apiPutVerdict(w http.ResponseWriter, r *http.Request) {
+	var req apiVerdictRequest
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = app.decodeJSON(w, r, apiBodyLimit, &req)
+	}
+	if err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	in := storage.VerdictInput{Conclusion: req.Conclusion, Explanation: req.Explanation}
+	fields := map[string]string{}
+	if req.Rating != "" {
+		ratings, err := app.db.ListRatings(r.Context())
+		if err != nil {
+			app.apiError(w, r, err)
+			return
+		}
+		var names []string
+		for _, rt := range ratings {
+			names = append(names, rt.Name)
+			if strings.EqualFold(rt.Name, strings.TrimSpace(req.Rating)) {
+				in.RatingID = rt.ID
+			}
+		}
+		if in.RatingID == 0 {
+			fields["rating"] = "Choose one of the ratings: " + strings.Join(names, ", ") + "."
+		}
+	}
+	sources := make([]domain.Source, len(req.Sources))
+	for i, s := range req.Sources {
+		sources[i] = domain.Source{URL: s.URL, Title: s.Title, Publisher: s.Publisher, Type: domain.SourceType(s.Type), Quote: s.Quote}
+		var err error
+		if sources[i].PublishedAt, err = parseAPIDate("published_at", s.PublishedAt); err != nil {
+			fields["sources["+strconv.Itoa(i)+"].published_at"] = domain.ErrorMessage(err)
+		}
+		if sources[i].AccessedAt, err = parseAPIDate("accessed_at", s.AccessedAt); err != nil {
+			fields["sources["+strconv.Itoa(i)+"].accessed_at"] = domain.ErrorMessage(err)
+		}
+	}
+	if len(fields) > 0 {
+		app.apiError(w, r, &domain.Error{Code: domain.EINVALID, Message: "Some fields need fixing; see fields.", Fields: fields})
+		return
+	}
+	if _, err := app.db.ReplaceVerdict(r.Context(), id, in, sources, req.Version); err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	app.writeClaim(w, r, http.StatusOK, id)
+}
+
+// apiVersionRequest is the optional body of submit and approve; without a
+// version, the verdict is taken as it stands now.
+type apiVersionRequest struct {
+	Version int64 `json:"version" validate:"gte=0"`
+}
+
+type apiReturnRequest struct {
+	Comment string `json:"comment" label:"comment" validate:"required,max=5000"`
+	Version int64  `json:"version" validate:"gte=0"`
+}
+
+// currentVersion fills in the verdict's version when the caller sent none.
+// A claim never taken has no verdict; the state machine then says why it
+// cannot move to the state asked for.
+func (app *App) currentVersion(ctx context.Context, claimID, given int64, to domain.ClaimState) (int64, error) {
+	if given != 0 {
+		return given, nil
+	}
+	v, err := app.db.VerdictByClaim(ctx, claimID)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		c, cerr := app.db.ClaimByID(ctx, claimID)
+		if cerr != nil {
+			return 0, cerr
+		}
+		if terr := domain.CheckTransition(c.State, to); terr != nil {
+			return 0, terr
+		}
+		return 0, err
+	} else if err != nil {
+		return 0, err
+	}
+	return v.Version, nil
+}
+
+func (app *App) apiSubmitVerdict(w http.ResponseWriter, r *http.Request) {
+	app.verdictDecision(w, r, domain.StateSubmitted, func(ctx context.Context, id, version int64, _ string) error {
+		_, err := app.db.SubmitVerdict(ctx, id, version)
+		return err
+	})
+}
+
+func (app *App) apiApproveVerdict(w http.ResponseWriter, r *http.Request) {
+	app.verdictDecision(w, r, domain.StateApproved, func(ctx context.Context, id, version int64, _ string) error {
+		_, err := app.db.ApproveVerdict(ctx, id, version)
+		return err
+	})
+}
+
+func (app *App) apiReturnVerdict(w http.ResponseWriter, r *http.Request) {
+	app.verdictDecision(w, r, domain.StateInReview, func(ctx context.Context, id, version int64, comment string) error {
+		_, err := app.db.ReturnVerdict(ctx, id, comment, version)
+		return err
+	})
+}
+
+// verdictDecision reads the body (a comment is required only to return),
+// works out the version and runs act, answering with the claim.
+func (app *App) verdictDecision(w http.ResponseWriter, r *http.Request, to domain.ClaimState,
+	act func(ctx context.Context, id, version int64, comment string) error) {
+	id, err := pathID(r, "id")
+	var version int64
+	var comment string
+	if err == nil {
+		if to == domain.StateInReview {
+			var req apiReturnRequest
+			err = app.decodeJSON(w, r, apiBodyLimit, &req)
+			version, comment = req.Version, req.Comment
+		} else {
+			var req apiVersionRequest
+			err = app.decodeOptionalJSON(w, r, apiBodyLimit, &req)
+			version = req.Version
+		}
+	}
+	if err == nil {
+		version, err = app.currentVersion(r.Context(), id, version, to)
+	}
+	if err == nil {
+		err = act(r.Context(), id, version, comment)
+	}
+	if err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	app.writeClaim(w, r, http.StatusOK, id)
+}

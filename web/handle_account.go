@@ -1,0 +1,135 @@
+package web
+
+import (
+	"net/http"
+
+	"claimtrail/components"
+	"claimtrail/domain"
+	"claimtrail/web/auth"
+)
+
+// The signed-in user's own settings page (/settings): API tokens and password.
+
+func (app *App) settingsPage(w http.ResponseWriter, r *http.Request) {
+	app.renderSettings(w, r, http.StatusOK, components.SettingsView{})
+}
+
+// renderSettings shows the settings page with the user's current tokens.
+func (app *App) renderSettings(w http.ResponseWriter, r *http.Request, status int, v components.SettingsView) {
+	tokens, err := app.db.ListAPITokens(r.Context(), currentUser(r).ID)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	v.Tokens = tokens
+	app.render(w, r, status, components.SettingsPage(app.meta(w, r, "Your settings"), v))
+}
+
+type tokenForm struct {
+	Name string `form:"name" label:"token name" validate:"required,max=80"`
+}
+
+func (app *App) createToken(w http.ResponseWriter, r *http.Request) {
+	var form tokenForm
+	if err := decodeForm(r, &form); err != nil {
+		app.error(w, r, err)
+		return
+	}
+	if errs := app.validate.Check(&form); errs != nil {
+		app.renderSettings(w, r, http.StatusUnprocessableEntity, components.SettingsView{TokenName: form.Name, TokenErrors: errs})
+		return
+	}
+	token, hash := auth.NewToken()
+	t, err := app.db.CreateAPIToken(r.Context(), currentUser(r).ID, form.Name, hash)
+	if err != nil {
+		if fe := fieldErrors(err); fe != nil {
+			app.renderSettings(w, r, http.StatusUnprocessableEntity, components.SettingsView{TokenName: form.Name, TokenErrors: fe})
+			return
+		}
+		app.error(w, r, err)
+		return
+	}
+	// Like a one-time password, the token is shown on this response only:
+	// never stored, flashed or put in a redirect.
+	w.Header().Set("Cache-Control", "no-store")
+	app.renderSettings(w, r, http.StatusCreated, components.SettingsView{NewToken: token, NewTokenName: t.Name})
+}
+
+func (app *App) revokeToken(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	// Storage only revokes the caller's own tokens; anyone else's is "not found".
+	t, err := app.db.RevokeAPIToken(r.Context(), currentUser(r).ID, id)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.flash(w, r, "success", "The token \""+t.Name+"\" is revoked; scripts using it no longer work.")
+	redirect(w, r, "/settings")
+}
+
+type passwordForm struct {
+	Current string `form:"current_password,raw" label:"current password" validate:"required"`
+	New     string `form:"new_password,raw" label:"new password" validate:"required"`
+	Confirm string `form:"confirm_password,raw" label:"new password again" validate:"required"`
+}
+
+// changePassword checks the current password (rate-limited like sign-in)
+// and stores the new one, which ends every session but this one.
+func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
+	var form passwordForm
+	if err := decodeForm(r, &form); err != nil {
+		app.error(w, r, err)
+		return
+	}
+	u := currentUser(r)
+	fail := func(errs components.FieldErrors) {
+		app.renderSettings(w, r, http.StatusUnprocessableEntity, components.SettingsView{PasswordErrors: errs})
+	}
+	if errs := app.validate.Check(&form); errs != nil {
+		fail(errs)
+		return
+	}
+	if ok, _ := app.loginByAccount.Allowed(u.Email); !ok {
+		app.error(w, r, domain.Errorf(domain.ERATELIMIT, "Too many wrong passwords. Wait a few minutes and try again."))
+		return
+	}
+	_, hash, err := app.db.UserCredentials(r.Context(), u.Email)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	if !auth.CheckPassword(hash, form.Current) {
+		app.loginByAccount.Fail(u.Email)
+		fail(components.FieldErrors{"current_password": "That is not your current password."})
+		return
+	}
+	if err := domain.CheckPassword(form.New); err != nil {
+		fail(components.FieldErrors{"new_password": domain.ErrorMessage(err)})
+		return
+	}
+	if form.New != form.Confirm {
+		fail(components.FieldErrors{"confirm_password": "The two new passwords differ; type the same one twice."})
+		return
+	}
+	newHash, err := auth.HashPassword(form.New)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	u, err = app.db.ChangeOwnPassword(r.Context(), u.ID, newHash)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	// Keep this browser's session by moving it to the new session version;
+	// app.flash then saves it. (The request's session object is shared, so
+	// starting a separate one here would be overwritten by the flash.)
+	sess, _ := app.sessions.Get(r, sessionName)
+	sess.Values["ver"] = u.SessionVersion
+	app.flash(w, r, "success", "Your password is changed. You have been signed out everywhere else.")
+	redirect(w, r, "/settings")
+}
