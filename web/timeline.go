@@ -52,6 +52,11 @@ func timeline(events []*domain.AuditEvent, names map[int64]string) []components.
 		actor := who(ev)
 		showChanges := true
 		switch ev.Action {
+		case "claim.created":
+			e.Text, showChanges = "The extractor found this claim when "+actor+" added the article", false
+			if manual, _ := after["manual"].(bool); manual {
+				e.Text = actor + " added this claim by hand"
+			}
 		case "claim.accepted":
 			e.Text = actor + " accepted this claim into the queue"
 		case "claim.dismissed":

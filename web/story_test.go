@@ -1,0 +1,248 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"claimtrail/domain"
+	"claimtrail/web/browsertest"
+)
+
+// browser drives one Chromium through claimtrail as different people.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+	env *testEnv
+}
+
+// do runs one step with its own time limit; a failed step leaves a
+// screenshot of where the browser was.
+func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		browsertest.Screenshot(b.t, b.ctx, "failed-step")
+		page, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.pathname + "\n" + document.body.innerText.slice(0, 3000)`))
+		b.t.Fatalf("%s: %v\npage: %s", what, err, page)
+	}
+}
+
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("read %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+func (b *browser) eval(js string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return s
+}
+
+// clearFlash removes the messages on the current page, so that waiting for
+// a new one cannot be satisfied by the old page before it navigates.
+func (b *browser) clearFlash() {
+	b.t.Helper()
+	b.eval(`Promise.resolve(document.querySelectorAll(".flash").forEach(e => e.remove()) || "")`)
+}
+
+func (b *browser) signIn(email string) {
+	b.t.Helper()
+	b.do("sign in as "+email,
+		chromedp.Navigate(b.env.srv.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="login"]`)),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), testPassword),
+		chromedp.Click(chromedp.CSS(`[data-testid="login-submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="nav"]`)),
+	)
+}
+
+func (b *browser) signOut() {
+	b.t.Helper()
+	b.do("sign out",
+		chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="login"]`)),
+	)
+}
+
+// addSource fills the add-source form on the claim page and waits for the
+// sources list to show it.
+func (b *browser) addSource(title, url, publisher, typ, quote string, count int) {
+	b.t.Helper()
+	form := `[data-testid="add-source-form"] `
+	b.do("add source "+title,
+		chromedp.SendKeys(chromedp.CSS(form+`[name="url"]`), url),
+		chromedp.SendKeys(chromedp.CSS(form+`[name="title"]`), title),
+		chromedp.SendKeys(chromedp.CSS(form+`[name="publisher"]`), publisher),
+		chromedp.SetValue(chromedp.CSS(form+`[name="type"]`), typ),
+		chromedp.SendKeys(chromedp.CSS(form+`[name="quote"]`), quote),
+		chromedp.Click(chromedp.CSS(`[data-testid="add-source"]`)),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="sources"] li[data-testid="source"]:nth-of-type(%d)`, count))),
+	)
+}
+
+// TestBrowserWholeStory walks a claim from upload to approval in Chromium:
+// a reviewer uploads the sample article, accepts the £22 billion claim,
+// takes it, writes a verdict with two sources and submits it; they cannot
+// approve it themselves; an editor returns it with a comment; the reviewer
+// fixes and resubmits; the editor approves; the history shows every step.
+func TestBrowserWholeStory(t *testing.T) {
+	sample, err := filepath.Abs(filepath.Join("..", "..", "shared", "samples", "starmer-macron-ukraine.txt"))
+	if err == nil {
+		_, err = os.Stat(sample)
+	}
+	if err != nil {
+		t.Skipf("sample article not available (%v); it lives in ../shared/samples beside the repository", err)
+	}
+	env := newTestEnv(t)
+	env.createUser("rita@newsroom.example", domain.RoleReviewer)
+	env.createUser("eddie@newsroom.example", domain.RoleEditor)
+	b := &browser{t: t, ctx: browsertest.New(t), env: env}
+
+	// The reviewer uploads the article.
+	b.signIn("rita@newsroom.example")
+	b.do("upload the sample article",
+		chromedp.Navigate(env.srv.URL+"/articles/new"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="upload-form"]`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{sample}),
+		chromedp.SendKeys(chromedp.CSS(`#upload-title`), "Starmer and Macron agree united front on Ukraine"),
+		chromedp.Click(chromedp.CSS(`[data-testid="upload-submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="claims-by-score"]`)),
+	)
+	// Accept the £22 billion claim from the list sorted by score.
+	claimID := b.eval(`Promise.resolve([...document.querySelectorAll('[data-testid="claim-row"]')]
+		.find(r => r.textContent.includes("£22 billion")).dataset.claimId)`)
+	row := `#claim-row-` + claimID
+	b.do("accept the £22 billion claim",
+		chromedp.Click(chromedp.CSS(row+` [data-testid="accept"]`)),
+		chromedp.WaitVisible(chromedp.CSS(row+` [data-testid="claim-state"]`)),
+	)
+	b.do("wait for the accepted state", chromedp.Poll[chromedp.Void](`document.querySelector('`+row+` [data-testid="claim-state"]').textContent.includes("Queued")`))
+	browsertest.Screenshot(t, b.ctx, "article-page")
+
+	// Take it from the queue and write the verdict.
+	b.do("take next",
+		chromedp.Navigate(env.srv.URL+"/queue"),
+		chromedp.Click(chromedp.CSS(`[data-testid="take-next"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-form"]`)),
+	)
+	if got := b.eval(`Promise.resolve(location.pathname)`); got != "/claims/"+claimID {
+		t.Fatalf("take next opened %s, want /claims/%s", got, claimID)
+	}
+	b.clearFlash()
+	b.do("draft the verdict",
+		chromedp.SetValue(chromedp.CSS(`#rating`), env.ratingID("Misleading")),
+		chromedp.SendKeys(chromedp.CSS(`#conclusion`), "The £22 billion figure is the Treasury's own in-year estimate, not an audited deficit."),
+		chromedp.SendKeys(chromedp.CSS(`#explanation`), "The Treasury audit of July 2024 described spending pressures of about £22 billion."),
+		chromedp.Click(chromedp.CSS(`[data-testid="save-verdict"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)),
+	)
+	b.addSource("Fixing the foundations: public spending audit", "https://www.gov.uk/government/publications/fixing-the-foundations-public-spending-audit-2024-25",
+		"HM Treasury", "primary_document", "spending pressures of £21.9 billion", 1)
+	b.addSource("Public finances: the in-year pressures", "https://ifs.org.uk/articles/public-finances-pressures", "Institute for Fiscal Studies",
+		"expert", "most of the pressure was foreseeable", 2)
+	b.do("submit for approval",
+		chromedp.Click(chromedp.CSS(`[data-testid="submit-verdict"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-view"]`)),
+	)
+
+	// The reviewer cannot approve: no button, and a forged request is refused.
+	if n := b.eval(`Promise.resolve(String(document.querySelectorAll('[data-testid="approve"]').length))`); n != "0" {
+		t.Errorf("the reviewer sees %s approve buttons on their own verdict", n)
+	}
+	status := b.eval(`fetch("/claims/` + claimID + `/approve", {method: "POST", headers: {"Content-Type": "application/x-www-form-urlencoded"},
+		body: "version=` + env.verdictVersion(mustID(t, claimID)) + `"}).then(r => String(r.status))`)
+	if status != "403" {
+		t.Errorf("reviewer approving their own verdict: status %s, want 403", status)
+	}
+	b.signOut()
+
+	// The editor returns it with a comment.
+	b.signIn("eddie@newsroom.example")
+	b.do("open the review page",
+		chromedp.Navigate(env.srv.URL+"/review"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="review-row"][data-claim-id="`+claimID+`"]`)),
+	)
+	browsertest.Screenshot(t, b.ctx, "review-page")
+	b.do("open the claim",
+		chromedp.Navigate(env.srv.URL+"/claims/"+claimID),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="return-form"]`)),
+	)
+	b.clearFlash()
+	b.do("return with a comment",
+		chromedp.SendKeys(chromedp.CSS(`#return-comment`), "Say which Treasury document the figure comes from in the conclusion."),
+		chromedp.Click(chromedp.CSS(`[data-testid="return"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)),
+	)
+	b.signOut()
+
+	// The reviewer sees it returned, fixes the conclusion and resubmits.
+	b.signIn("rita@newsroom.example")
+	b.do("open the returned claim from home",
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="home-returned-section"] [data-claim-id="`+claimID+`"]`)),
+		chromedp.Navigate(env.srv.URL+"/claims/"+claimID),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-form"]`)),
+		chromedp.SetValue(chromedp.CSS(`#conclusion`), "Misleading: the £22 billion comes from the Treasury's July 2024 spending audit, an in-year estimate rather than an audited deficit."),
+		chromedp.Click(chromedp.CSS(`[data-testid="submit-verdict"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-view"]`)),
+	)
+	b.signOut()
+
+	// The editor approves from the review page.
+	b.signIn("eddie@newsroom.example")
+	b.do("approve",
+		chromedp.Navigate(env.srv.URL+"/review"),
+		chromedp.Click(chromedp.CSS(`[data-testid="review-row"][data-claim-id="`+claimID+`"] [data-testid="approve"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="review-row"][data-claim-id="`+claimID+`"]`)),
+	)
+	b.do("open the claim", chromedp.Navigate(env.srv.URL+"/claims/"+claimID), chromedp.WaitVisible(chromedp.CSS(`[data-testid="history"]`)))
+	browsertest.Screenshot(t, b.ctx, "claim-page")
+
+	c, err := env.db.ClaimByID(context.Background(), mustID(t, claimID))
+	if err != nil || c.State != domain.StateApproved {
+		t.Fatalf("claim state %v (%v), want approved", c.State, err)
+	}
+	history := b.text(`[data-testid="history"]`)
+	steps := []string{
+		"The extractor found this claim when rita added the article",
+		"rita accepted this claim into the queue",
+		"rita took this claim",
+		"rita saved the verdict draft",
+		`rita added the source "Fixing the foundations`,
+		`rita added the source "Public finances`,
+		"rita submitted the verdict for approval",
+		"eddie returned it",
+		"Say which Treasury document",
+		"eddie approved the verdict",
+	}
+	last := -1
+	for _, step := range steps {
+		i := strings.Index(history, step)
+		if i < 0 {
+			t.Errorf("history lacks %q:\n%s", step, history)
+			continue
+		}
+		if i < last {
+			t.Errorf("history shows %q out of order", step)
+		}
+		last = i
+	}
+	if strings.Count(history, "submitted the verdict for approval") != 2 {
+		t.Errorf("history should show two submissions:\n%s", history)
+	}
+}
