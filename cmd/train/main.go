@@ -66,7 +66,7 @@ func run(args []string, out io.Writer) error {
 	fs.Uint64Var(&c.seed, "seed", 2024, "shuffle seed")
 	fs.BoolVar(&c.average, "average", false, "average the weights over epochs, which steadies the model on unseen text")
 	fs.Float64Var(&c.lenBal, "lenbal", 0, "length balance of the main model (0 none, 1 full)")
-	fs.Float64Var(&c.mix, "mix", 0, "weight of a length-balanced second model in the log-odds mix (0 = none)")
+	fs.Float64Var(&c.mix, "mix", 0.1, "weight of a length-balanced second model in the log-odds mix (0 = none)")
 	fs.Float64Var(&c.mixLenBal, "mixlenbal", 1, "length balance of the second model")
 	fs.BoolVar(&c.platt, "platt", false, "Platt-calibrate both members on out-of-fold train scores before mixing")
 	fs.BoolVar(&c.blind, "blind", false, "leave dev-test unscored, for choosing settings on dev alone")
