@@ -403,11 +403,19 @@ func decide(ctx context.Context, tx *Tx, claimID, expectVersion int64) (*domain.
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	// A claim that was never submitted has no verdict to decide on: say so
+	// as a conflict with its state, not as a missing verdict.
+	if c.State != domain.StateSubmitted {
+		if msg := lastDecision(ctx, tx, claimID); msg != "" {
+			return nil, nil, nil, domain.Errorf(domain.ECONFLICT, "%s Reload to see where it stands.", msg)
+		}
+		return nil, nil, nil, domain.CheckTransition(c.State, domain.StateApproved)
+	}
 	v, err := findVerdict(ctx, tx, claimID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if c.State != domain.StateSubmitted || v.Version != expectVersion {
+	if v.Version != expectVersion {
 		msg := lastDecision(ctx, tx, claimID)
 		if msg == "" {
 			msg = "This verdict changed since you opened it."

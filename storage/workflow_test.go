@@ -229,7 +229,7 @@ func TestRefusedTransitionsChangeNothing(t *testing.T) {
 		want string
 	}{
 		{"submit a queued claim", queued, func(id int64) error { _, err := n.db.SubmitVerdict(as(n.rita), id, 1); return err }, domain.ECONFLICT},
-		{"approve a queued claim", queued, func(id int64) error { _, err := n.db.ApproveVerdict(as(n.eddie), id, 1); return err }, domain.ENOTFOUND},
+		{"approve a queued claim", queued, func(id int64) error { _, err := n.db.ApproveVerdict(as(n.eddie), id, 1); return err }, domain.ECONFLICT},
 		{"release a queued claim", queued, func(id int64) error { _, err := n.db.ReleaseClaim(as(n.eddie), id, ""); return err }, domain.ECONFLICT},
 		{"reopen a claim in review", inReview, func(id int64) error { _, err := n.db.ReopenClaim(as(n.eddie), id, "why"); return err }, domain.ECONFLICT},
 		{"approve a claim in review", inReview, func(id int64) error { _, err := n.db.ApproveVerdict(as(n.emma), id, version); return err }, domain.ECONFLICT},
