@@ -36,9 +36,6 @@ func Bulk(path string, claims int) error {
 		`INSERT INTO users (email, name, role, password_hash, created_at, updated_at)
 		 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10)
 		 SELECT 'user' || i || '@newsroom.example', 'User ' || i, CASE WHEN i <= 6 THEN 'reviewer' ELSE 'editor' END, 'x', $now, $now FROM n`,
-		`INSERT INTO ratings (name, value, position, created_at, updated_at) VALUES
-		 ('True', 5, 1, $now, $now), ('Mostly true', 4, 2, $now, $now), ('Half true', 3, 3, $now, $now),
-		 ('Mostly false', 2, 4, $now, $now), ('False', 1, 5, $now, $now), ('Unverifiable', 0, 6, $now, $now)`,
 		`INSERT INTO articles (id, title, outlet, author, url, url_key, published_at, body, fingerprint, origin, created_at, updated_at)
 		 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $articles)
 		 SELECT i, 'Article number ' || i || ': what the minister said, and why it matters', 'Outlet ' || (i % 20),
@@ -56,7 +53,7 @@ func Bulk(path string, claims int) error {
 		`UPDATE claims SET state = 'queued'`,
 		`UPDATE claims SET state = 'in_review'`,
 		`INSERT INTO verdicts (claim_id, rating_id, conclusion, explanation, author_id, submitted_at, submitted_by, approved_at, approved_by, created_at, updated_at)
-		 SELECT id, 1 + (id % 6), 'The figure is out of date; the latest one is lower.',
+		 SELECT id, 1 + (id % 7), 'The figure is out of date; the latest one is lower.',
 		   'We checked the official statistics for the period the claim covers. The figure quoted was correct two years ago, but the latest release shows a smaller rise. "Real terms" matters here: adjusted for inflation, spending fell.',
 		   1 + (id % 6), strftime('%Y-%m-%dT%H:%M:%S.000000Z', '2024-06-01', '+' || (id % 300) || ' days'), 1 + (id % 6),
 		   strftime('%Y-%m-%dT%H:%M:%S.000000Z', '2024-06-02', '+' || (id % 300) || ' days', '+' || (id % 86400) || ' seconds'), 7 + (id % 4), $now, $now
