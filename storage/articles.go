@@ -74,7 +74,7 @@ type newClaimState struct {
 const articleColumns = `a.id, a.title, a.outlet, a.author, a.url, coalesce(a.url_key, ''), a.published_at, a.fingerprint,
 	a.origin, coalesce(a.added_by, 0), coalesce(u.name, ''), a.created_at, a.updated_at`
 
-func scanArticle(row interface{ Scan(...any) error }, extra ...any) (*domain.Article, error) {
+func scanArticle(row scanner, extra ...any) (*domain.Article, error) {
 	var a domain.Article
 	var published sql.NullString
 	var created, updated string
@@ -307,20 +307,12 @@ func (db *DB) ListArticles(ctx context.Context, f ArticleFilter) ([]*domain.Arti
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*domain.ArticleSummary
-	for rows.Next() {
+	return queryAll(ctx, tx, func(row scanner) (*domain.ArticleSummary, error) {
 		var s domain.ArticleSummary
-		if s.Article, err = scanArticle(rows, &s.Candidates, &s.CheckWorthy, &s.Accepted, &s.Dismissed); err != nil {
-			return nil, err
-		}
-		out = append(out, &s)
-	}
-	return out, rows.Err()
+		var err error
+		s.Article, err = scanArticle(row, &s.Candidates, &s.CheckWorthy, &s.Accepted, &s.Dismissed)
+		return &s, err
+	}, q, args...)
 }
 
 // UpdateArticle changes an article's metadata (title, outlet, author, URL and
@@ -370,21 +362,8 @@ func (db *DB) ArticleClaims(ctx context.Context, articleID int64) ([]*domain.Cla
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT `+claimColumns+` FROM claims c WHERE c.article_id = ?
+	return queryAll(ctx, tx, scanClaim, `SELECT `+claimColumns+` FROM claims c WHERE c.article_id = ?
 		ORDER BY c.start_offset, c.id`, articleID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*domain.Claim
-	for rows.Next() {
-		c, err := scanClaim(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // Limits on what reviewers type while triaging.

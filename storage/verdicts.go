@@ -106,22 +106,17 @@ func findVerdict(ctx context.Context, tx *Tx, claimID int64) (*domain.Verdict, e
 		return nil, err
 	}
 	v.SubmittedAt, v.ApprovedAt, v.UpdatedAt = parseNullTime(submitted), parseNullTime(approved), parseTime(updated)
-	rows, err := tx.QueryContext(ctx, `SELECT id, claim_id, position, url, title, publisher, published_at, accessed_at, type, quote
-		FROM sources WHERE claim_id = ? ORDER BY position, id`, claimID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if v.Sources, err = queryAll(ctx, tx, func(row scanner) (domain.Source, error) {
 		var s domain.Source
 		var pub, acc sql.NullString
-		if err := rows.Scan(&s.ID, &s.ClaimID, &s.Position, &s.URL, &s.Title, &s.Publisher, &pub, &acc, &s.Type, &s.Quote); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&s.ID, &s.ClaimID, &s.Position, &s.URL, &s.Title, &s.Publisher, &pub, &acc, &s.Type, &s.Quote)
 		s.PublishedAt, s.AccessedAt = parseNullTime(pub), parseNullTime(acc)
-		v.Sources = append(v.Sources, s)
+		return s, err
+	}, `SELECT id, claim_id, position, url, title, publisher, published_at, accessed_at, type, quote
+		FROM sources WHERE claim_id = ? ORDER BY position, id`, claimID); err != nil {
+		return nil, err
 	}
-	return &v, rows.Err()
+	return &v, nil
 }
 
 // staleVerdict builds the error for a save against an old version, naming
