@@ -30,15 +30,11 @@ func (db *DB) AddComment(ctx context.Context, claimID int64, body string) (*doma
 	if err := domain.CheckComment("body", body); err != nil {
 		return nil, err
 	}
-	tx, err := db.begin(ctx)
+	tx, u, err := beginAs(ctx, db.begin)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, err := actingUser(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
 	if !domain.CanReview(u) {
 		return nil, domain.Errorf(domain.EFORBIDDEN, "Your role does not allow commenting.")
 	}

@@ -29,15 +29,11 @@ const returnedSince = `EXISTS (SELECT 1 FROM comments m WHERE m.claim_id = c.id 
 
 // HomeFor gathers the acting user's home page lists.
 func (db *DB) HomeFor(ctx context.Context) (*Home, error) {
-	tx, err := db.beginRead(ctx)
+	tx, u, err := beginAs(ctx, db.beginRead)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, err := actingUser(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
 	h := &Home{}
 	sel := `SELECT ` + queueItemColumns + queueItemFrom
 	if h.InReview, err = queryQueueItems(ctx, tx, sel+` WHERE c.assignee_id = ? AND c.state = 'in_review' AND NOT `+returnedSince+
@@ -97,15 +93,11 @@ func (db *DB) ListReview(ctx context.Context, cursor string, limit int) ([]*Revi
 		}
 		where, args = ` AND (v.submitted_at, c.id) > (?, ?)`, []any{at, id}
 	}
-	tx, err := db.beginRead(ctx)
+	tx, u, err := beginAs(ctx, db.beginRead)
 	if err != nil {
 		return nil, "", err
 	}
 	defer tx.Rollback()
-	u, err := actingUser(ctx, tx)
-	if err != nil {
-		return nil, "", err
-	}
 	out, err := queryAll(ctx, tx, func(row scanner) (*ReviewItem, error) {
 		var it ReviewItem
 		var submitted sql.NullString

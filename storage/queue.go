@@ -165,6 +165,21 @@ func actingUser(ctx context.Context, tx *Tx) (*domain.User, error) {
 	return u, err
 }
 
+// beginAs starts a transaction with begin (db.begin or db.beginRead) and
+// loads the acting user in it, refusing anyone signed out or deactivated.
+func beginAs(ctx context.Context, begin func(context.Context) (*Tx, error)) (*Tx, *domain.User, error) {
+	tx, err := begin(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := actingUser(ctx, tx)
+	if err != nil {
+		tx.Rollback()
+		return nil, nil, err
+	}
+	return tx, u, nil
+}
+
 // moveClaim is transitionClaim with the audit action named by the caller,
 // for moves that the state machine's own action word would misdescribe
 // (an editor assigning a claim rather than a reviewer taking it).
@@ -201,15 +216,11 @@ func startReview(ctx context.Context, tx *Tx, c *domain.Claim, assigneeID int64,
 // transactions run one at a time on the single writer, and the claim's
 // version is checked on update, so two reviewers never get the same claim.
 func (db *DB) TakeNext(ctx context.Context) (*domain.Claim, error) {
-	tx, err := db.begin(ctx)
+	tx, u, err := beginAs(ctx, db.begin)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, err := actingUser(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
 	if !domain.CanReview(u) {
 		return nil, domain.Errorf(domain.EFORBIDDEN, "Your role does not allow checking claims.")
 	}
@@ -376,15 +387,11 @@ func (db *DB) ReleaseClaim(ctx context.Context, claimID int64, comment string) (
 			return nil, err
 		}
 	}
-	tx, err := db.begin(ctx)
+	tx, u, err := beginAs(ctx, db.begin)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, err := actingUser(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
 	c, err := findClaimByID(ctx, tx, claimID)
 	if err != nil {
 		return nil, err

@@ -74,17 +74,13 @@ func (db *DB) RatingUse(ctx context.Context) (map[int64]int, error) {
 
 // ratingManager starts a change to the scale, refusing anyone but editors.
 func (db *DB) ratingManager(ctx context.Context) (*Tx, error) {
-	tx, err := db.begin(ctx)
+	tx, u, err := beginAs(ctx, db.begin)
 	if err != nil {
 		return nil, err
 	}
-	u, err := actingUser(ctx, tx)
-	if err == nil && !domain.CanManageRatings(u) {
-		err = domain.Errorf(domain.EFORBIDDEN, "Only editors can change the rating scale.")
-	}
-	if err != nil {
+	if !domain.CanManageRatings(u) {
 		tx.Rollback()
-		return nil, err
+		return nil, domain.Errorf(domain.EFORBIDDEN, "Only editors can change the rating scale.")
 	}
 	return tx, nil
 }

@@ -501,15 +501,11 @@ func (db *DB) ReopenClaim(ctx context.Context, claimID int64, reason string) (*d
 	if err := domain.CheckComment("reason", reason); err != nil {
 		return nil, domain.FieldError("reason", "Say why this verdict is being reopened.")
 	}
-	tx, err := db.begin(ctx)
+	tx, u, err := beginAs(ctx, db.begin)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, err := actingUser(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
 	if !domain.CanEdit(u) {
 		return nil, domain.Errorf(domain.EFORBIDDEN, "Only editors can reopen approved verdicts.")
 	}
