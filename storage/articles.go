@@ -390,6 +390,14 @@ func (db *DB) AcceptClaim(ctx context.Context, claimID int64, reworded string, e
 	if utf8.RuneCountInString(reworded) > maxClaimText {
 		return nil, domain.FieldError("text", "Keep the claim's wording to 1000 characters or fewer.")
 	}
+	return db.triageClaim(ctx, claimID, func(tx *Tx, c *domain.Claim) error {
+		return acceptClaim(ctx, tx, c, reworded, expectVersion)
+	})
+}
+
+// triageClaim loads a claim, decides on it with decide and commits, in one
+// write transaction.
+func (db *DB) triageClaim(ctx context.Context, claimID int64, decide func(*Tx, *domain.Claim) error) (*domain.Claim, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -399,7 +407,7 @@ func (db *DB) AcceptClaim(ctx context.Context, claimID int64, reworded string, e
 	if err != nil {
 		return nil, err
 	}
-	if err := acceptClaim(ctx, tx, c, reworded, expectVersion); err != nil {
+	if err := decide(tx, c); err != nil {
 		return nil, err
 	}
 	return c, tx.Commit()
@@ -438,19 +446,9 @@ func (db *DB) DismissClaim(ctx context.Context, claimID int64, reason string) (*
 	if err != nil {
 		return nil, err
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	c, err := findClaimByID(ctx, tx, claimID)
-	if err != nil {
-		return nil, err
-	}
-	if err := dismissClaim(ctx, tx, c, reason); err != nil {
-		return nil, err
-	}
-	return c, tx.Commit()
+	return db.triageClaim(ctx, claimID, func(tx *Tx, c *domain.Claim) error {
+		return dismissClaim(ctx, tx, c, reason)
+	})
 }
 
 func dismissClaim(ctx context.Context, tx *Tx, c *domain.Claim, reason string) error {
