@@ -74,7 +74,7 @@ type newClaimState struct {
 const articleColumns = `a.id, a.title, a.outlet, a.author, a.url, coalesce(a.url_key, ''), a.published_at, a.fingerprint,
 	a.origin, coalesce(a.added_by, 0), coalesce(u.name, ''), a.created_at, a.updated_at`
 
-func scanArticle(row interface{ Scan(...any) error }, extra ...any) (*domain.Article, error) {
+func scanArticle(row scanner, extra ...any) (*domain.Article, error) {
 	var a domain.Article
 	var published sql.NullString
 	var created, updated string
@@ -307,20 +307,12 @@ func (db *DB) ListArticles(ctx context.Context, f ArticleFilter) ([]*domain.Arti
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*domain.ArticleSummary
-	for rows.Next() {
+	return queryAll(ctx, tx, func(row scanner) (*domain.ArticleSummary, error) {
 		var s domain.ArticleSummary
-		if s.Article, err = scanArticle(rows, &s.Candidates, &s.CheckWorthy, &s.Accepted, &s.Dismissed); err != nil {
-			return nil, err
-		}
-		out = append(out, &s)
-	}
-	return out, rows.Err()
+		var err error
+		s.Article, err = scanArticle(row, &s.Candidates, &s.CheckWorthy, &s.Accepted, &s.Dismissed)
+		return &s, err
+	}, q, args...)
 }
 
 // UpdateArticle changes an article's metadata (title, outlet, author, URL and
@@ -370,21 +362,8 @@ func (db *DB) ArticleClaims(ctx context.Context, articleID int64) ([]*domain.Cla
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT `+claimColumns+` FROM claims c WHERE c.article_id = ?
+	return queryAll(ctx, tx, scanClaim, `SELECT `+claimColumns+` FROM claims c WHERE c.article_id = ?
 		ORDER BY c.start_offset, c.id`, articleID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*domain.Claim
-	for rows.Next() {
-		c, err := scanClaim(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // Limits on what reviewers type while triaging.
@@ -411,6 +390,14 @@ func (db *DB) AcceptClaim(ctx context.Context, claimID int64, reworded string, e
 	if utf8.RuneCountInString(reworded) > maxClaimText {
 		return nil, domain.FieldError("text", "Keep the claim's wording to 1000 characters or fewer.")
 	}
+	return db.triageClaim(ctx, claimID, func(tx *Tx, c *domain.Claim) error {
+		return acceptClaim(ctx, tx, c, reworded, expectVersion)
+	})
+}
+
+// triageClaim loads a claim, decides on it with decide and commits, in one
+// write transaction.
+func (db *DB) triageClaim(ctx context.Context, claimID int64, decide func(*Tx, *domain.Claim) error) (*domain.Claim, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -420,7 +407,7 @@ func (db *DB) AcceptClaim(ctx context.Context, claimID int64, reworded string, e
 	if err != nil {
 		return nil, err
 	}
-	if err := acceptClaim(ctx, tx, c, reworded, expectVersion); err != nil {
+	if err := decide(tx, c); err != nil {
 		return nil, err
 	}
 	return c, tx.Commit()
@@ -459,19 +446,9 @@ func (db *DB) DismissClaim(ctx context.Context, claimID int64, reason string) (*
 	if err != nil {
 		return nil, err
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	c, err := findClaimByID(ctx, tx, claimID)
-	if err != nil {
-		return nil, err
-	}
-	if err := dismissClaim(ctx, tx, c, reason); err != nil {
-		return nil, err
-	}
-	return c, tx.Commit()
+	return db.triageClaim(ctx, claimID, func(tx *Tx, c *domain.Claim) error {
+		return dismissClaim(ctx, tx, c, reason)
+	})
 }
 
 func dismissClaim(ctx context.Context, tx *Tx, c *domain.Claim, reason string) error {

@@ -167,7 +167,7 @@ func (db *DB) VerifyAudit(ctx context.Context) (int, error) {
 const auditColumns = `id, at, coalesce(actor_id, 0), actor_label, token_name, action, entity, entity_id,
 	before_json, after_json, request_id, client_addr, prev_hash, hash`
 
-func scanAuditEvent(rows interface{ Scan(...any) error }) (*domain.AuditEvent, error) {
+func scanAuditEvent(rows scanner) (*domain.AuditEvent, error) {
 	var ev domain.AuditEvent
 	var at string
 	var before, after sql.NullString
@@ -243,20 +243,7 @@ func (db *DB) EntityHistory(ctx context.Context, entity string, id int64) ([]*do
 }
 
 func queryAuditEvents(ctx context.Context, tx *Tx, q string, args ...any) ([]*domain.AuditEvent, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*domain.AuditEvent
-	for rows.Next() {
-		ev, err := scanAuditEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ev)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, scanAuditEvent, q, args...)
 }
 
 func likePrefix(s string) string {

@@ -26,7 +26,7 @@ JOIN articles a ON a.id = c.article_id
 LEFT JOIN ratings r ON r.id = v.rating_id
 WHERE c.state = 'approved' AND v.approved_at IS NOT NULL`
 
-func scanPublishedCheck(row interface{ Scan(...any) error }) (*domain.PublishedCheck, error) {
+func scanPublishedCheck(row scanner) (*domain.PublishedCheck, error) {
 	var p domain.PublishedCheck
 	var published, sources, approved, updated string
 	err := row.Scan(&p.ClaimID, &p.Claim, &p.Claimant, &p.ClaimType, &p.ArticleTitle, &p.ArticleURL, &p.Outlet, &p.ArticleAuthor, &published,
@@ -126,20 +126,7 @@ func (db *DB) RatingValues(ctx context.Context) ([]float64, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT value FROM ratings ORDER BY position, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []float64
-	for rows.Next() {
-		var v float64
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, scanValue[float64], `SELECT value FROM ratings ORDER BY position, id`)
 }
 
 // Publishing settings, set by an admin on /admin/settings.

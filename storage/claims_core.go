@@ -18,7 +18,7 @@ const claimColumns = `c.id, c.article_id, c.sentence, c.start_offset, c.end_offs
 	c.figures, c.claimant, c.reasons, c.manual, c.state, c.priority, coalesce(c.assignee_id, 0), c.due_at,
 	c.dismiss_reason, c.version, c.created_at, c.updated_at`
 
-func scanClaim(row interface{ Scan(...any) error }) (*domain.Claim, error) {
+func scanClaim(row scanner) (*domain.Claim, error) {
 	var c domain.Claim
 	var figures, reasons, created, updated string
 	var due sql.NullString
@@ -123,20 +123,7 @@ func addClaimWorker(ctx context.Context, tx *Tx, claimID, userID int64) error {
 
 // claimWorkers lists everyone who worked on a claim.
 func claimWorkers(ctx context.Context, tx *Tx, claimID int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT user_id FROM claim_workers WHERE claim_id = ? ORDER BY user_id`, claimID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryAll(ctx, tx, scanValue[int64], `SELECT user_id FROM claim_workers WHERE claim_id = ? ORDER BY user_id`, claimID)
 }
 
 // ClaimByID returns one claim.

@@ -30,15 +30,11 @@ func (db *DB) AddComment(ctx context.Context, claimID int64, body string) (*doma
 	if err := domain.CheckComment("body", body); err != nil {
 		return nil, err
 	}
-	tx, err := db.begin(ctx)
+	tx, u, err := beginAs(ctx, db.begin)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, err := actingUser(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
 	if !domain.CanReview(u) {
 		return nil, domain.Errorf(domain.EFORBIDDEN, "Your role does not allow commenting.")
 	}
@@ -54,21 +50,12 @@ func (db *DB) AddComment(ctx context.Context, claimID int64, body string) (*doma
 
 // claimComments lists a claim's thread, oldest first.
 func claimComments(ctx context.Context, tx *Tx, claimID int64) ([]domain.Comment, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.claim_id, m.author_id, u.name, m.kind, m.body, m.created_at
-		FROM comments m JOIN users u ON u.id = m.author_id WHERE m.claim_id = ? ORDER BY m.id`, claimID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []domain.Comment
-	for rows.Next() {
+	return queryAll(ctx, tx, func(row scanner) (domain.Comment, error) {
 		var c domain.Comment
 		var at string
-		if err := rows.Scan(&c.ID, &c.ClaimID, &c.AuthorID, &c.AuthorName, &c.Kind, &c.Body, &at); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&c.ID, &c.ClaimID, &c.AuthorID, &c.AuthorName, &c.Kind, &c.Body, &at)
 		c.CreatedAt = parseTime(at)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, err
+	}, `SELECT m.id, m.claim_id, m.author_id, u.name, m.kind, m.body, m.created_at
+		FROM comments m JOIN users u ON u.id = m.author_id WHERE m.claim_id = ? ORDER BY m.id`, claimID)
 }

@@ -330,40 +330,14 @@ func (db *DB) ExportFilterOptions(ctx context.Context) (*ExportOptions, error) {
 	}
 	defer tx.Rollback()
 	var out ExportOptions
-	if out.Ratings, err = queryStrings(ctx, tx, `SELECT name FROM ratings ORDER BY position, id`); err != nil {
+	if out.Ratings, err = queryAll(ctx, tx, scanValue[string], `SELECT name FROM ratings ORDER BY position, id`); err != nil {
 		return nil, err
 	}
-	if out.Outlets, err = queryStrings(ctx, tx, `SELECT DISTINCT outlet FROM articles WHERE outlet <> '' ORDER BY outlet COLLATE NOCASE LIMIT 500`); err != nil {
+	if out.Outlets, err = listOutlets(ctx, tx); err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name COLLATE NOCASE, id`)
-	if err != nil {
+	if out.Users, err = queryAll(ctx, tx, scanUser, `SELECT `+userColumns+` FROM users ORDER BY name COLLATE NOCASE, id`); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out.Users = append(out.Users, u)
-	}
-	return &out, rows.Err()
-}
-
-func queryStrings(ctx context.Context, tx *Tx, q string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return &out, nil
 }

@@ -29,15 +29,11 @@ const returnedSince = `EXISTS (SELECT 1 FROM comments m WHERE m.claim_id = c.id 
 
 // HomeFor gathers the acting user's home page lists.
 func (db *DB) HomeFor(ctx context.Context) (*Home, error) {
-	tx, err := db.beginRead(ctx)
+	tx, u, err := beginAs(ctx, db.beginRead)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, err := actingUser(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
 	h := &Home{}
 	sel := `SELECT ` + queueItemColumns + queueItemFrom
 	if h.InReview, err = queryQueueItems(ctx, tx, sel+` WHERE c.assignee_id = ? AND c.state = 'in_review' AND NOT `+returnedSince+
@@ -97,36 +93,26 @@ func (db *DB) ListReview(ctx context.Context, cursor string, limit int) ([]*Revi
 		}
 		where, args = ` AND (v.submitted_at, c.id) > (?, ?)`, []any{at, id}
 	}
-	tx, err := db.beginRead(ctx)
+	tx, u, err := beginAs(ctx, db.beginRead)
 	if err != nil {
 		return nil, "", err
 	}
 	defer tx.Rollback()
-	u, err := actingUser(ctx, tx)
-	if err != nil {
-		return nil, "", err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+queueItemColumns+`, v.submitted_at, coalesce(s.name, ''), coalesce(r.name, ''),
+	out, err := queryAll(ctx, tx, func(row scanner) (*ReviewItem, error) {
+		var it ReviewItem
+		var submitted sql.NullString
+		qi, err := scanQueueItem(scanTail{row, []any{&submitted, &it.SubmittedBy, &it.Rating, &it.Conclusion, &it.VerdictVersion, &it.WorkedOn}})
+		if err != nil {
+			return nil, err
+		}
+		it.QueueItem, it.SubmittedAt = qi, parseNullTime(submitted)
+		it.WorkedOn = it.WorkedOn || qi.AssigneeID == u.ID
+		return &it, nil
+	}, `SELECT `+queueItemColumns+`, v.submitted_at, coalesce(s.name, ''), coalesce(r.name, ''),
 		v.conclusion, v.version, EXISTS (SELECT 1 FROM claim_workers w WHERE w.claim_id = c.id AND w.user_id = ?)`+queueItemFrom+`
 		JOIN verdicts v ON v.claim_id = c.id LEFT JOIN users s ON s.id = v.submitted_by LEFT JOIN ratings r ON r.id = v.rating_id
 		WHERE c.state = 'submitted'`+where+` ORDER BY v.submitted_at, c.id LIMIT ?`, append(append([]any{u.ID}, args...), limit+1)...)
 	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	var out []*ReviewItem
-	for rows.Next() {
-		var it ReviewItem
-		var submitted sql.NullString
-		qi, err := scanQueueItem(scanTail{rows, []any{&submitted, &it.SubmittedBy, &it.Rating, &it.Conclusion, &it.VerdictVersion, &it.WorkedOn}})
-		if err != nil {
-			return nil, "", err
-		}
-		it.QueueItem, it.SubmittedAt = qi, parseNullTime(submitted)
-		it.WorkedOn = it.WorkedOn || qi.AssigneeID == u.ID
-		out = append(out, &it)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
 	next := ""
@@ -141,7 +127,7 @@ func (db *DB) ListReview(ctx context.Context, cursor string, limit int) ([]*Revi
 // scanTail lets scanQueueItem read a row that carries extra columns after
 // the queue item's own.
 type scanTail struct {
-	row  interface{ Scan(...any) error }
+	row  scanner
 	tail []any
 }
 

@@ -47,7 +47,7 @@ const queueItemColumns = claimColumns + `, a.title, a.outlet, coalesce(u.name, '
 // rather than collecting every claim of an outlet and sorting them.
 const queueItemFrom = ` FROM claims c CROSS JOIN articles a ON a.id = c.article_id LEFT JOIN users u ON u.id = c.assignee_id`
 
-func scanQueueItem(row interface{ Scan(...any) error }) (*QueueItem, error) {
+func scanQueueItem(row scanner) (*QueueItem, error) {
 	var it QueueItem
 	var c domain.Claim
 	var figures, reasons, created, updated string
@@ -66,20 +66,7 @@ func scanQueueItem(row interface{ Scan(...any) error }) (*QueueItem, error) {
 }
 
 func queryQueueItems(ctx context.Context, tx *Tx, q string, args ...any) ([]*QueueItem, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*QueueItem
-	for rows.Next() {
-		it, err := scanQueueItem(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, scanQueueItem, q, args...)
 }
 
 // ListQueue returns one page of claims in queue order (priority, score, age)
@@ -157,20 +144,12 @@ func (db *DB) Outlets(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT outlet FROM articles WHERE outlet <> '' ORDER BY outlet COLLATE NOCASE LIMIT 500`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return listOutlets(ctx, tx)
+}
+
+// listOutlets lists the outlets articles came from, by name.
+func listOutlets(ctx context.Context, tx *Tx) ([]string, error) {
+	return queryAll(ctx, tx, scanValue[string], `SELECT DISTINCT outlet FROM articles WHERE outlet <> '' ORDER BY outlet COLLATE NOCASE LIMIT 500`)
 }
 
 // actingUser loads the user behind the context's actor inside tx, so that
@@ -184,6 +163,21 @@ func actingUser(ctx context.Context, tx *Tx) (*domain.User, error) {
 		return nil, domain.Errorf(domain.EUNAUTHORIZED, "Your account is not active. Please sign in again.")
 	}
 	return u, err
+}
+
+// beginAs starts a transaction with begin (db.begin or db.beginRead) and
+// loads the acting user in it, refusing anyone signed out or deactivated.
+func beginAs(ctx context.Context, begin func(context.Context) (*Tx, error)) (*Tx, *domain.User, error) {
+	tx, err := begin(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := actingUser(ctx, tx)
+	if err != nil {
+		tx.Rollback()
+		return nil, nil, err
+	}
+	return tx, u, nil
 }
 
 // moveClaim is transitionClaim with the audit action named by the caller,
@@ -222,15 +216,11 @@ func startReview(ctx context.Context, tx *Tx, c *domain.Claim, assigneeID int64,
 // transactions run one at a time on the single writer, and the claim's
 // version is checked on update, so two reviewers never get the same claim.
 func (db *DB) TakeNext(ctx context.Context) (*domain.Claim, error) {
-	tx, err := db.begin(ctx)
+	tx, u, err := beginAs(ctx, db.begin)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, err := actingUser(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
 	if !domain.CanReview(u) {
 		return nil, domain.Errorf(domain.EFORBIDDEN, "Your role does not allow checking claims.")
 	}
@@ -397,15 +387,11 @@ func (db *DB) ReleaseClaim(ctx context.Context, claimID int64, comment string) (
 			return nil, err
 		}
 	}
-	tx, err := db.begin(ctx)
+	tx, u, err := beginAs(ctx, db.begin)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, err := actingUser(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
 	c, err := findClaimByID(ctx, tx, claimID)
 	if err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ func stateOfRating(r *domain.Rating) ratingState {
 
 const ratingColumns = `id, name, value, position, on_scale`
 
-func scanRating(row interface{ Scan(...any) error }) (*domain.Rating, error) {
+func scanRating(row scanner) (*domain.Rating, error) {
 	var r domain.Rating
 	if err := row.Scan(&r.ID, &r.Name, &r.Value, &r.Position, &r.OnScale); err != nil {
 		return nil, err
@@ -35,20 +35,7 @@ func scanRating(row interface{ Scan(...any) error }) (*domain.Rating, error) {
 }
 
 func listRatings(ctx context.Context, tx *Tx) ([]*domain.Rating, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+ratingColumns+` FROM ratings ORDER BY position, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*domain.Rating
-	for rows.Next() {
-		r, err := scanRating(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, scanRating, `SELECT `+ratingColumns+` FROM ratings ORDER BY position, id`)
 }
 
 // ListRatings returns the scale in order.
@@ -87,17 +74,13 @@ func (db *DB) RatingUse(ctx context.Context) (map[int64]int, error) {
 
 // ratingManager starts a change to the scale, refusing anyone but editors.
 func (db *DB) ratingManager(ctx context.Context) (*Tx, error) {
-	tx, err := db.begin(ctx)
+	tx, u, err := beginAs(ctx, db.begin)
 	if err != nil {
 		return nil, err
 	}
-	u, err := actingUser(ctx, tx)
-	if err == nil && !domain.CanManageRatings(u) {
-		err = domain.Errorf(domain.EFORBIDDEN, "Only editors can change the rating scale.")
-	}
-	if err != nil {
+	if !domain.CanManageRatings(u) {
 		tx.Rollback()
-		return nil, err
+		return nil, domain.Errorf(domain.EFORBIDDEN, "Only editors can change the rating scale.")
 	}
 	return tx, nil
 }

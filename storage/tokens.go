@@ -24,7 +24,7 @@ func stateOfToken(t *domain.APIToken) tokenState {
 
 const tokenColumns = `t.id, t.user_id, t.name, t.created_at, t.last_used_at, t.revoked_at`
 
-func scanToken(row interface{ Scan(...any) error }, extra ...any) (*domain.APIToken, error) {
+func scanToken(row scanner, extra ...any) (*domain.APIToken, error) {
 	var t domain.APIToken
 	var created string
 	var used, revoked sql.NullString
@@ -76,21 +76,9 @@ func (db *DB) ListAPITokens(ctx context.Context, userID int64) ([]*domain.APITok
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t WHERE t.user_id = ?
+	return queryAll(ctx, tx, func(row scanner) (*domain.APIToken, error) { return scanToken(row) },
+		`SELECT `+tokenColumns+` FROM api_tokens t WHERE t.user_id = ?
 		ORDER BY t.revoked_at IS NOT NULL, t.id DESC`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*domain.APIToken
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
 }
 
 // RevokeAPIToken stops one of a user's tokens working. A token of someone

@@ -24,7 +24,7 @@ func stateOfUser(u *domain.User) userState {
 
 const userColumns = `id, email, name, role, active, session_version, created_at, updated_at`
 
-func scanUser(row interface{ Scan(...any) error }) (*domain.User, error) {
+func scanUser(row scanner) (*domain.User, error) {
 	var u domain.User
 	var created, updated string
 	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.SessionVersion, &created, &updated); err != nil {
@@ -120,20 +120,7 @@ func (db *DB) ListUsers(ctx context.Context) ([]*domain.User, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY active DESC, name COLLATE NOCASE, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*domain.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, scanUser, `SELECT `+userColumns+` FROM users ORDER BY active DESC, name COLLATE NOCASE, id`)
 }
 
 // changeUser applies fn to a user inside one transaction and records the

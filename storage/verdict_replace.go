@@ -23,9 +23,7 @@ const MaxSourcesPerVerdict = 50
 // It records "verdict.saved" and, when the sources changed,
 // "sources.replaced" with the lists before and after.
 func (db *DB) ReplaceVerdict(ctx context.Context, claimID int64, in VerdictInput, sources []domain.Source, expectVersion int64) (*domain.Verdict, error) {
-	in.Conclusion, in.Explanation = strings.TrimSpace(in.Conclusion), strings.TrimSpace(in.Explanation)
-	check := domain.Verdict{Conclusion: in.Conclusion, Explanation: in.Explanation}
-	if err := check.CheckText(); err != nil {
+	if err := checkVerdictInput(&in); err != nil {
 		return nil, err
 	}
 	if err := checkSources(sources); err != nil {
@@ -40,24 +38,11 @@ func (db *DB) ReplaceVerdict(ctx context.Context, claimID int64, in VerdictInput
 	if err != nil {
 		return nil, err
 	}
-	before, err := stateOfVerdict(ctx, tx, v)
-	if err != nil {
-		return nil, err
-	}
 	oldSources := make([]sourceState, 0, len(v.Sources))
 	for i := range v.Sources {
 		oldSources = append(oldSources, stateOfSource(&v.Sources[i]))
 	}
-
-	v.RatingID, v.Conclusion, v.Explanation, v.AuthorID = in.RatingID, in.Conclusion, in.Explanation, u.ID
-	if err := bumpVerdict(ctx, tx, v); err != nil {
-		return nil, err
-	}
-	after, err := stateOfVerdict(ctx, tx, v)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, "verdict.saved", "claim", claimID, before, after); err != nil {
+	if err := writeVerdictText(ctx, tx, u, v, in); err != nil {
 		return nil, err
 	}
 
@@ -68,10 +53,8 @@ func (db *DB) ReplaceVerdict(ctx context.Context, claimID int64, in VerdictInput
 	for i := range sources {
 		s := sources[i]
 		s.ClaimID, s.Position = claimID, i+1
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sources (claim_id, position, url, title, publisher, published_at, accessed_at, type, quote, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, claimID, s.Position, s.URL, s.Title, s.Publisher,
-			nullTime(s.PublishedAt), nullTime(s.AccessedAt), s.Type, s.Quote, formatTime(tx.now), formatTime(tx.now)); err != nil {
-			return nil, mapError(err, "")
+		if err := insertSource(ctx, tx, &s); err != nil {
+			return nil, err
 		}
 		newSources = append(newSources, stateOfSource(&s))
 	}

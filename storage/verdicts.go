@@ -106,22 +106,17 @@ func findVerdict(ctx context.Context, tx *Tx, claimID int64) (*domain.Verdict, e
 		return nil, err
 	}
 	v.SubmittedAt, v.ApprovedAt, v.UpdatedAt = parseNullTime(submitted), parseNullTime(approved), parseTime(updated)
-	rows, err := tx.QueryContext(ctx, `SELECT id, claim_id, position, url, title, publisher, published_at, accessed_at, type, quote
-		FROM sources WHERE claim_id = ? ORDER BY position, id`, claimID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if v.Sources, err = queryAll(ctx, tx, func(row scanner) (domain.Source, error) {
 		var s domain.Source
 		var pub, acc sql.NullString
-		if err := rows.Scan(&s.ID, &s.ClaimID, &s.Position, &s.URL, &s.Title, &s.Publisher, &pub, &acc, &s.Type, &s.Quote); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&s.ID, &s.ClaimID, &s.Position, &s.URL, &s.Title, &s.Publisher, &pub, &acc, &s.Type, &s.Quote)
 		s.PublishedAt, s.AccessedAt = parseNullTime(pub), parseNullTime(acc)
-		v.Sources = append(v.Sources, s)
+		return s, err
+	}, `SELECT id, claim_id, position, url, title, publisher, published_at, accessed_at, type, quote
+		FROM sources WHERE claim_id = ? ORDER BY position, id`, claimID); err != nil {
+		return nil, err
 	}
-	return &v, rows.Err()
+	return &v, nil
 }
 
 // staleVerdict builds the error for a save against an old version, naming
@@ -199,9 +194,7 @@ func (db *DB) VerdictByClaim(ctx context.Context, claimID int64) (*domain.Verdic
 
 // SaveVerdict saves the draft verdict's rating, conclusion and explanation.
 func (db *DB) SaveVerdict(ctx context.Context, claimID int64, in VerdictInput, expectVersion int64) (*domain.Verdict, error) {
-	in.Conclusion, in.Explanation = strings.TrimSpace(in.Conclusion), strings.TrimSpace(in.Explanation)
-	check := domain.Verdict{Conclusion: in.Conclusion, Explanation: in.Explanation}
-	if err := check.CheckText(); err != nil {
+	if err := checkVerdictInput(&in); err != nil {
 		return nil, err
 	}
 	tx, err := db.begin(ctx)
@@ -213,22 +206,35 @@ func (db *DB) SaveVerdict(ctx context.Context, claimID int64, in VerdictInput, e
 	if err != nil {
 		return nil, err
 	}
-	before, err := stateOfVerdict(ctx, tx, v)
-	if err != nil {
-		return nil, err
-	}
-	v.RatingID, v.Conclusion, v.Explanation, v.AuthorID = in.RatingID, in.Conclusion, in.Explanation, u.ID
-	if err := bumpVerdict(ctx, tx, v); err != nil {
-		return nil, err
-	}
-	after, err := stateOfVerdict(ctx, tx, v)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, "verdict.saved", "claim", claimID, before, after); err != nil {
+	if err := writeVerdictText(ctx, tx, u, v, in); err != nil {
 		return nil, err
 	}
 	return v, tx.Commit()
+}
+
+// checkVerdictInput trims what the reviewer typed and checks it by the domain's rules.
+func checkVerdictInput(in *VerdictInput) error {
+	in.Conclusion, in.Explanation = strings.TrimSpace(in.Conclusion), strings.TrimSpace(in.Explanation)
+	check := domain.Verdict{Conclusion: in.Conclusion, Explanation: in.Explanation}
+	return check.CheckText()
+}
+
+// writeVerdictText puts in on the draft v as u's work, bumps its version and
+// records "verdict.saved" with before and after.
+func writeVerdictText(ctx context.Context, tx *Tx, u *domain.User, v *domain.Verdict, in VerdictInput) error {
+	before, err := stateOfVerdict(ctx, tx, v)
+	if err != nil {
+		return err
+	}
+	v.RatingID, v.Conclusion, v.Explanation, v.AuthorID = in.RatingID, in.Conclusion, in.Explanation, u.ID
+	if err := bumpVerdict(ctx, tx, v); err != nil {
+		return err
+	}
+	after, err := stateOfVerdict(ctx, tx, v)
+	if err != nil {
+		return err
+	}
+	return tx.audit(ctx, "verdict.saved", "claim", v.ClaimID, before, after)
 }
 
 // changeSources runs fn on a draft verdict's sources, then bumps the
@@ -284,15 +290,24 @@ func (db *DB) AddSource(ctx context.Context, claimID int64, s domain.Source, exp
 		if n := len(v.Sources); n > 0 {
 			s.Position = v.Sources[n-1].Position + 1
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO sources (claim_id, position, url, title, publisher, published_at, accessed_at, type, quote, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, claimID, s.Position, s.URL, s.Title, s.Publisher,
-			nullTime(s.PublishedAt), nullTime(s.AccessedAt), s.Type, s.Quote, formatTime(tx.now), formatTime(tx.now))
-		if err != nil {
-			return nil, nil, mapError(err, "")
+		if err := insertSource(ctx, tx, &s); err != nil {
+			return nil, nil, err
 		}
-		s.ID, _ = res.LastInsertId()
 		return nil, stateOfSource(&s), nil
 	})
+}
+
+// insertSource writes s, with its ClaimID and Position already set, and
+// gives it its new id.
+func insertSource(ctx context.Context, tx *Tx, s *domain.Source) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO sources (claim_id, position, url, title, publisher, published_at, accessed_at, type, quote, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.ClaimID, s.Position, s.URL, s.Title, s.Publisher,
+		nullTime(s.PublishedAt), nullTime(s.AccessedAt), s.Type, s.Quote, formatTime(tx.now), formatTime(tx.now))
+	if err != nil {
+		return mapError(err, "")
+	}
+	s.ID, _ = res.LastInsertId()
+	return nil
 }
 
 // UpdateSource changes a source of a draft verdict.
@@ -486,15 +501,11 @@ func (db *DB) ReopenClaim(ctx context.Context, claimID int64, reason string) (*d
 	if err := domain.CheckComment("reason", reason); err != nil {
 		return nil, domain.FieldError("reason", "Say why this verdict is being reopened.")
 	}
-	tx, err := db.begin(ctx)
+	tx, u, err := beginAs(ctx, db.begin)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, err := actingUser(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
 	if !domain.CanEdit(u) {
 		return nil, domain.Errorf(domain.EFORBIDDEN, "Only editors can reopen approved verdicts.")
 	}

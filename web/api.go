@@ -50,6 +50,9 @@ type apiErrorDetail struct {
 // (malformed JSON, unknown fields); domain codes cover everything else.
 const codeBadRequest = "bad_request"
 
+// codeMethodNotAllowed answers a known API path asked with the wrong method.
+const codeMethodNotAllowed = "method_not_allowed"
+
 // badRequestError is a request the API cannot read: 400.
 type badRequestError struct {
 	message string
@@ -122,26 +125,18 @@ func (app *App) apiErrorStatus(w http.ResponseWriter, r *http.Request, status in
 
 // codeOfStatus names a status the router or middleware produced without a
 // domain error (a 404 for an unknown path, a refused cross-origin request).
+// 400 and 405 have API-only codes; the rest come from codeStatuses.
 func codeOfStatus(status int) string {
 	switch status {
 	case http.StatusBadRequest:
 		return codeBadRequest
-	case http.StatusUnauthorized:
-		return domain.EUNAUTHORIZED
-	case http.StatusForbidden:
-		return domain.EFORBIDDEN
-	case http.StatusNotFound:
-		return domain.ENOTFOUND
 	case http.StatusMethodNotAllowed:
-		return "method_not_allowed"
-	case http.StatusConflict:
-		return domain.ECONFLICT
-	case http.StatusRequestEntityTooLarge:
-		return domain.ETOOLARGE
-	case http.StatusUnprocessableEntity:
-		return domain.EINVALID
-	case http.StatusTooManyRequests:
-		return domain.ERATELIMIT
+		return codeMethodNotAllowed
+	}
+	for _, cs := range codeStatuses {
+		if cs.status == status {
+			return cs.code
+		}
 	}
 	return domain.EINTERNAL
 }
@@ -320,7 +315,7 @@ func (app *App) apiNoRoute(mux *http.ServeMux) http.HandlerFunc {
 		}
 		if len(allow) > 0 {
 			w.Header().Set("Allow", strings.Join(allow, ", "))
-			app.apiErrorStatus(w, r, http.StatusMethodNotAllowed, "method_not_allowed",
+			app.apiErrorStatus(w, r, http.StatusMethodNotAllowed, codeMethodNotAllowed,
 				fmt.Sprintf("%s is not available here; use %s.", r.Method, strings.Join(allow, " or ")), nil)
 			return
 		}

@@ -62,16 +62,7 @@ func (c *apiClient) call(method, path string, body any) *response {
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return &response{Response: res, Body: string(b)}
+	return send(c.t, http.DefaultClient, req)
 }
 
 func (c *apiClient) get(path string) *response {

@@ -227,12 +227,8 @@ type apiVerdictRequest struct {
 // one transaction, refusing a stale version with 409.
 func (app *App) apiPutVerdict(w http.ResponseWriter, r *http.Request) {
 	var req apiVerdictRequest
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = app.decodeJSON(w, r, apiBodyLimit, &req)
-	}
-	if err != nil {
-		app.apiError(w, r, err)
+	id, ok := app.apiClaimRequest(w, r, app.decodeJSON, &req)
+	if !ok {
 		return
 	}
 	in := storage.VerdictInput{Conclusion: req.Conclusion, Explanation: req.Explanation}

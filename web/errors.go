@@ -9,23 +9,27 @@ import (
 	"claimtrail/domain"
 )
 
-// statusOf maps a domain error code to an HTTP status.
+// codeStatuses is the one table between domain error codes and HTTP
+// statuses, read by code in statusOf and by status in codeOfStatus.
+var codeStatuses = []struct {
+	code   string
+	status int
+}{
+	{domain.ENOTFOUND, http.StatusNotFound},
+	{domain.EFORBIDDEN, http.StatusForbidden},
+	{domain.EUNAUTHORIZED, http.StatusUnauthorized},
+	{domain.EINVALID, http.StatusUnprocessableEntity},
+	{domain.ECONFLICT, http.StatusConflict},
+	{domain.ETOOLARGE, http.StatusRequestEntityTooLarge},
+	{domain.ERATELIMIT, http.StatusTooManyRequests},
+}
+
+// statusOf maps a domain error code to an HTTP status; unknown codes are internal.
 func statusOf(code string) int {
-	switch code {
-	case domain.ENOTFOUND:
-		return http.StatusNotFound
-	case domain.EFORBIDDEN:
-		return http.StatusForbidden
-	case domain.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case domain.EINVALID:
-		return http.StatusUnprocessableEntity
-	case domain.ECONFLICT:
-		return http.StatusConflict
-	case domain.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case domain.ERATELIMIT:
-		return http.StatusTooManyRequests
+	for _, cs := range codeStatuses {
+		if cs.code == code {
+			return cs.status
+		}
 	}
 	return http.StatusInternalServerError
 }

@@ -83,7 +83,7 @@ func (app *App) newArticlePage(w http.ResponseWriter, r *http.Request) {
 	if !app.mayTriage(w, r) {
 		return
 	}
-	app.render(w, r, http.StatusOK, components.NewArticlePage(app.meta(w, r, "Add an article"), components.ArticleForm{}))
+	app.renderArticleForm(w, r, http.StatusOK, components.ArticleForm{})
 }
 
 // articleMeta is the metadata a person may type beside any way in; empty
@@ -248,6 +248,22 @@ func (app *App) articleFormError(w http.ResponseWriter, r *http.Request, view co
 	if status != http.StatusRequestEntityTooLarge {
 		status = http.StatusUnprocessableEntity
 	}
+	app.renderArticleForm(w, r, status, view)
+}
+
+// metaRefused checks an article's details and, when any need fixing,
+// re-renders the form with the messages beside their fields (422).
+func (app *App) metaRefused(w http.ResponseWriter, r *http.Request, m articleMeta, view components.ArticleForm) bool {
+	errs := app.checkMeta(m)
+	if errs == nil {
+		return false
+	}
+	view.Errors = errs
+	app.renderArticleForm(w, r, http.StatusUnprocessableEntity, view)
+	return true
+}
+
+func (app *App) renderArticleForm(w http.ResponseWriter, r *http.Request, status int, view components.ArticleForm) {
 	app.render(w, r, status, components.NewArticlePage(app.meta(w, r, "Add an article"), view))
 }
 
@@ -272,9 +288,7 @@ func (app *App) pasteArticle(w http.ResponseWriter, r *http.Request) {
 		app.articleFormError(w, r, view, err)
 		return
 	}
-	if errs := app.checkMeta(m); errs != nil {
-		view.Errors = errs
-		app.render(w, r, http.StatusUnprocessableEntity, components.NewArticlePage(app.meta(w, r, "Add an article"), view))
+	if app.metaRefused(w, r, m, view) {
 		return
 	}
 	in, err := ingest.FromText(form.Body, app.cfg.MaxUploadBytes)
@@ -307,9 +321,7 @@ func (app *App) uploadArticle(w http.ResponseWriter, r *http.Request) {
 		app.articleFormError(w, r, view, err)
 		return
 	}
-	if errs := app.checkMeta(m); errs != nil {
-		view.Errors = errs
-		app.render(w, r, http.StatusUnprocessableEntity, components.NewArticlePage(app.meta(w, r, "Add an article"), view))
+	if app.metaRefused(w, r, m, view) {
 		return
 	}
 	file, header, err := r.FormFile("file")
@@ -349,9 +361,7 @@ func (app *App) fetchArticle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.URL = "" // the address is the page's final one, after redirects
-	if errs := app.checkMeta(m); errs != nil {
-		view.Errors = errs
-		app.render(w, r, http.StatusUnprocessableEntity, components.NewArticlePage(app.meta(w, r, "Add an article"), view))
+	if app.metaRefused(w, r, m, view) {
 		return
 	}
 	key, err := ingest.NormalizeURL(address)

@@ -59,13 +59,8 @@ func (app *App) acceptClaim(w http.ResponseWriter, r *http.Request) {
 		Text    string `form:"text"`
 		Version int64  `form:"version"`
 	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		app.error(w, r, err)
-		return
-	}
-	if err := decodeForm(r, &form); err != nil {
-		app.triageFailed(w, r, id, components.ClaimInput{}, err)
+	id, ok := app.triageForm(w, r, &form)
+	if !ok {
 		return
 	}
 	c, err := app.db.AcceptClaim(r.Context(), id, form.Text, form.Version)
@@ -76,6 +71,21 @@ func (app *App) acceptClaim(w http.ResponseWriter, r *http.Request) {
 	app.triageDone(w, r, c, "Claim accepted into the queue.")
 }
 
+// triageForm reads the claim id from the path and the posted form into
+// form, answering any error itself; ok is false when it did.
+func (app *App) triageForm(w http.ResponseWriter, r *http.Request, form any) (id int64, ok bool) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		app.error(w, r, err)
+		return 0, false
+	}
+	if err := decodeForm(r, form); err != nil {
+		app.triageFailed(w, r, id, components.ClaimInput{}, err)
+		return 0, false
+	}
+	return id, true
+}
+
 func (app *App) dismissClaim(w http.ResponseWriter, r *http.Request) {
 	if !app.mayTriage(w, r) {
 		return
@@ -83,13 +93,8 @@ func (app *App) dismissClaim(w http.ResponseWriter, r *http.Request) {
 	var form struct {
 		Reason string `form:"reason"`
 	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		app.error(w, r, err)
-		return
-	}
-	if err := decodeForm(r, &form); err != nil {
-		app.triageFailed(w, r, id, components.ClaimInput{}, err)
+	id, ok := app.triageForm(w, r, &form)
+	if !ok {
 		return
 	}
 	c, err := app.db.DismissClaim(r.Context(), id, form.Reason)

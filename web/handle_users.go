@@ -39,10 +39,8 @@ func (app *App) createUser(w http.ResponseWriter, r *http.Request) {
 		app.render(w, r, http.StatusUnprocessableEntity, components.NewUserPage(app.meta(w, r, "Add a user"), view))
 		return
 	}
-	password := auth.GeneratePassword()
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		app.serverError(w, r, err)
+	password, hash, ok := app.newPassword(w, r)
+	if !ok {
 		return
 	}
 	u := &domain.User{Name: form.Name, Email: form.Email, Role: domain.Role(form.Role)}
@@ -130,10 +128,8 @@ func (app *App) resetUserPassword(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	password := auth.GeneratePassword()
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		app.serverError(w, r, err)
+	password, hash, ok := app.newPassword(w, r)
+	if !ok {
 		return
 	}
 	u, err := app.db.SetUserPassword(r.Context(), id, hash)
@@ -150,4 +146,16 @@ func fieldErrors(err error) components.FieldErrors {
 		return components.FieldErrors(e.Fields)
 	}
 	return nil
+}
+
+// newPassword makes a one-time password for an admin to hand over, with its
+// hash to store; ok is false when hashing failed and the error is answered.
+func (app *App) newPassword(w http.ResponseWriter, r *http.Request) (password, hash string, ok bool) {
+	password = auth.GeneratePassword()
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		app.serverError(w, r, err)
+		return "", "", false
+	}
+	return password, hash, true
 }

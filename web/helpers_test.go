@@ -120,14 +120,20 @@ func (r *response) TestID(t *testing.T, id string) string {
 
 func (c *client) do(req *http.Request) *response {
 	c.t.Helper()
-	res, err := c.http.Do(req)
+	return send(c.t, c.http, req)
+}
+
+// send sends req with hc and reads the whole response body.
+func send(t *testing.T, hc *http.Client, req *http.Request) *response {
+	t.Helper()
+	res, err := hc.Do(req)
 	if err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return &response{Response: res, Body: string(b)}
 }

@@ -2,23 +2,19 @@
 // into sentences, pulls out the figures each one states, names who made the
 // claim, gives it a Full Fact claim type and scores how check-worthy it is.
 //
-// It is pure text in, claims out: no storage, no network, standard library
-// only, and fast enough to run on every article a newsroom receives. The score
+// It is pure text in, claims out: no storage, no network, only the standard
+// library and the domain's own types, and fast enough to run on every article a newsroom receives. The score
 // comes from a logistic regression model trained on the ClaimBuster /
 // CheckThat! 2024 data (see docs/extractor.md); the trained weights are
 // embedded in the binary.
 package extract
 
+import "claimtrail/domain"
+
 // Figure is one number a sentence states. Start and End are byte offsets
 // into the sentence's Text (not the article), so Text == sentence[Start:End].
-type Figure struct {
-	Text  string  `json:"text"`
-	Start int     `json:"start"`
-	End   int     `json:"end"`
-	Kind  string  `json:"kind"`
-	Value float64 `json:"value"`
-	Unit  string  `json:"unit"`
-}
+// It is the domain's Figure, so a claim keeps what the extractor found as is.
+type Figure = domain.Figure
 
 // Figure kinds.
 const (
@@ -33,19 +29,20 @@ const (
 	KindRange            = "range"             // Value the low end, Unit that of the bounds; Text spans both ends
 )
 
-// ClaimType is the kind of claim in Full Fact's published schema.
-type ClaimType string
+// ClaimType is the kind of claim in Full Fact's published schema: the
+// domain's ClaimType, named here so the extractor reads on its own.
+type ClaimType = domain.ClaimType
 
 // Claim types.
 const (
-	Quantity           ClaimType = "quantity"
-	Prediction         ClaimType = "prediction"
-	Causation          ClaimType = "correlation_causation"
-	RulesLaws          ClaimType = "rules_laws"
-	PersonalExperience ClaimType = "personal_experience"
-	Quote              ClaimType = "quote"
-	Other              ClaimType = "other"
-	NotClaim           ClaimType = "not_claim"
+	Quantity           = domain.TypeQuantity
+	Prediction         = domain.TypePrediction
+	Causation          = domain.TypeCausation
+	RulesLaws          = domain.TypeRulesLaws
+	PersonalExperience = domain.TypePersonalExperience
+	Quote              = domain.TypeQuote
+	Other              = domain.TypeOther
+	NotClaim           = domain.TypeNotClaim
 )
 
 // Sentence is one sentence of an article with what the extractor found in it.

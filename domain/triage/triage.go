@@ -59,7 +59,7 @@ func claimFrom(s extract.Sentence, sentence string, start, end int) *domain.Clai
 		Text:        strings.TrimSpace(strings.Join(strings.Fields(sentence), " ")),
 		Score:       s.Score,
 		CheckWorthy: s.CheckWorthy,
-		Type:        domain.ClaimType(s.Type),
+		Type:        s.Type,
 		Claimant:    s.Claimant,
 		Reasons:     append([]string{}, s.Reasons...),
 		Figures:     make([]domain.Figure, 0, len(s.Figures)),
@@ -75,7 +75,7 @@ func claimFrom(s extract.Sentence, sentence string, start, end int) *domain.Clai
 		if f.Start < 0 || f.End > len(sentence) || f.Start >= f.End {
 			continue
 		}
-		c.Figures = append(c.Figures, domain.Figure{Text: f.Text, Start: f.Start, End: f.End, Kind: f.Kind, Value: f.Value, Unit: f.Unit})
+		c.Figures = append(c.Figures, f)
 	}
 	return c
 }
