@@ -53,6 +53,21 @@ func (b *browser) eval(js string) string {
 	return s
 }
 
+// waitFor polls a condition until it holds. Errors while the page
+// navigates (a plain form post reloads it) are retried, not failures.
+func (b *browser) waitFor(what, js string) {
+	b.t.Helper()
+	for range 75 {
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => { try { return !!(`+js+`) } catch (e) { return false } })()`))
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	browsertest.Screenshot(b.t, b.ctx, "failed-wait")
+	b.t.Fatalf("waited 15s for %s", what)
+}
+
 // clearFlash removes the messages on the current page, so that waiting for
 // a new one cannot be satisfied by the old page before it navigates.
 func (b *browser) clearFlash() {
@@ -132,7 +147,7 @@ func TestBrowserWholeStory(t *testing.T) {
 		chromedp.Click(chromedp.CSS(row+` [data-testid="accept"]`)),
 		chromedp.WaitVisible(chromedp.CSS(row+` [data-testid="claim-state"]`)),
 	)
-	b.do("wait for the accepted state", chromedp.Poll[chromedp.Void](`document.querySelector('`+row+` [data-testid="claim-state"]').textContent.includes("Queued")`))
+	b.waitFor("the accepted state", `document.querySelector('`+row+` [data-testid="claim-state"]').textContent.includes("Queued")`)
 	browsertest.Screenshot(t, b.ctx, "article-page")
 
 	// Take it from the queue and write the verdict.
