@@ -231,3 +231,15 @@ func prefixed(errs FieldErrors, prefix, name string) FieldErrors {
 	}
 	return FieldErrors{prefix + name: errs[name]}
 }
+
+// firstN returns at most the first n items, for lists shown in part.
+func firstN[T any](items []T, n int) []T {
+	return items[:min(n, len(items))]
+}
+
+func moreReasons(n int) string {
+	if n == 1 {
+		return "1 more reason"
+	}
+	return itoa(int64(n)) + " more reasons"
+}
