@@ -10,7 +10,7 @@ import (
 	"claimtrail/domain"
 )
 
-// Shared helpers for every claim operation: reading a claim inside a
+// What every claim operation needs: reading a claim inside a
 // transaction, recording who worked on it, and moving it between states
 // with its audit event.
 

@@ -8,9 +8,9 @@ import (
 	"claimtrail/domain"
 )
 
-// Test-only doors into the package for storage_test: articles and triage
-// belong to another part of the code, so workflow tests make their articles
-// and candidate claims directly and accept them with the shared helper.
+// Test-only doors into the package for storage_test: workflow tests make
+// their articles and candidate claims directly, without the extractor, and
+// accept them through the same code as triage.
 
 // InsertArticleForTest stores a bare article and returns its id.
 func InsertArticleForTest(t testing.TB, db *DB, title, outlet, body string) int64 {

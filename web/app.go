@@ -1,5 +1,5 @@
 // Package web serves claimtrail's pages and API over HTTP: routes,
-// middleware, sessions, forms and the error helper.
+// middleware, sessions, forms and the friendly error pages.
 package web
 
 import (

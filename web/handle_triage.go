@@ -29,7 +29,7 @@ func (app *App) triageDone(w http.ResponseWriter, r *http.Request, c *domain.Cla
 
 // triageFailed answers a failed accept or dismiss: field errors re-render the
 // row (htmx) or the article page with the row's input kept, 422; the rest go
-// to the error helper (404, 409, ...).
+// to the error page (404, 409, ...).
 func (app *App) triageFailed(w http.ResponseWriter, r *http.Request, claimID int64, input components.ClaimInput, err error) {
 	fe := fieldErrors(err)
 	if fe == nil {

@@ -95,8 +95,8 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps every request body; routes that take uploads set their own
-// larger cap before this one is reached.
+// limitBody caps every request body at the largest article plus room for the
+// form around it; API handlers set tighter caps of their own.
 func limitBody(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
