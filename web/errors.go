@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 
 	"claimtrail/components"
 	"claimtrail/domain"
@@ -67,7 +68,7 @@ func (app *App) error(w http.ResponseWriter, r *http.Request, err error) {
 		err = domain.Errorf(domain.ETOOLARGE, "That is more than we accept in one go (%d MB). Try a smaller file or text.", tooBig.Limit>>20)
 	}
 	if status == http.StatusUnauthorized && !isHTMX(r) && r.Method == http.MethodGet {
-		http.Redirect(w, r, "/login?next="+r.URL.RequestURI(), http.StatusSeeOther)
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
 	app.errorStatus(w, r, status, domain.ErrorMessage(err))

@@ -279,3 +279,39 @@ func TestInternalErrorsNeverLeak(t *testing.T) {
 		t.Errorf("panic: status %d body leaks: %v", rec.Code, strings.Contains(rec.Body.String(), "secret"))
 	}
 }
+
+// After sign-in people go back where they were, but never to another site,
+// however the address is disguised.
+func TestSignInReturnsOnlyToThisSite(t *testing.T) {
+	env := newTestEnv(t)
+	env.createUser("rita@newsroom.example", domain.RoleReviewer)
+	for _, tc := range []struct{ next, want string }{
+		{"/queue?state=open&type=quantity", "/queue?state=open&type=quantity"},
+		{"", "/"},
+		{"https://evil.example/", "/"},
+		{"//evil.example/", "/"},
+		{"/\\evil.example/", "/"},
+		{"/\t/evil.example/", "/"},
+		{"/\n/evil.example/", "/"},
+		{"/x\\..\\/evil.example/", "/"},
+	} {
+		// The client refuses to read a Location with a control character in
+		// it, which fails the test as surely as a wrong address would.
+		res := env.newClient().postForm("/login", url.Values{"email": {"rita@newsroom.example"}, "password": {testPassword}, "next": {tc.next}})
+		wantStatus(t, res, http.StatusSeeOther)
+		if got := res.Header.Get("Location"); got != tc.want {
+			t.Errorf("next %q: sent to %q, want %q", tc.next, got, tc.want)
+		}
+	}
+
+	// A signed-out visit keeps its whole address, query and all, for after sign-in.
+	res := env.newClient().get("/queue?state=open&type=quantity")
+	wantStatus(t, res, http.StatusSeeOther)
+	loc, err := url.Parse(res.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loc.Path != "/login" || loc.Query().Get("next") != "/queue?state=open&type=quantity" {
+		t.Errorf("signed-out visit sent to %q, want /login with the whole address as next", res.Header.Get("Location"))
+	}
+}
