@@ -56,16 +56,18 @@ func (app *App) error(w http.ResponseWriter, r *http.Request, err error) {
 		app.apiError(w, r, err)
 		return
 	}
+	// An oversized body is the sender's doing, not ours: a 413, not a logged 500.
+	// The limit named is the article limit people know, not the room left
+	// around it for the rest of the form.
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		err = domain.Errorf(domain.ETOOLARGE, "That is more than we accept in one go (%s). Try a smaller file or text.", sizeLabel(app.cfg.MaxUploadBytes))
+	}
 	code := domain.ErrorCode(err)
 	status := statusOf(code)
 	if status == http.StatusInternalServerError {
 		app.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", requestID(r)),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
-	}
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		status = http.StatusRequestEntityTooLarge
-		err = domain.Errorf(domain.ETOOLARGE, "That is more than we accept in one go (%d MB). Try a smaller file or text.", tooBig.Limit>>20)
 	}
 	if status == http.StatusUnauthorized && !isHTMX(r) && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -313,5 +315,21 @@ func TestSignInReturnsOnlyToThisSite(t *testing.T) {
 	}
 	if loc.Path != "/login" || loc.Query().Get("next") != "/queue?state=open&type=quantity" {
 		t.Errorf("signed-out visit sent to %q, want /login with the whole address as next", res.Header.Get("Location"))
+	}
+}
+
+// An oversized form is the sender's mistake: a 413 naming the limit people
+// know, and nothing in the log of internal errors.
+func TestOversizedFormIsNotAnInternalError(t *testing.T) {
+	var log bytes.Buffer
+	env := newTestEnv(t, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(&log, nil)) })
+	c, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	res := c.postForm("/settings/tokens", url.Values{"name": {strings.Repeat("x", 7<<20)}})
+	wantStatus(t, res, http.StatusRequestEntityTooLarge)
+	if !strings.Contains(res.Body, "(5 MB)") {
+		t.Errorf("413 page does not name the 5 MB limit:\n%s", res.TestID(t, "error-message"))
+	}
+	if strings.Contains(log.String(), "internal error") {
+		t.Errorf("an oversized form was logged as an internal error:\n%s", log.String())
 	}
 }
