@@ -218,8 +218,3 @@ func mapError(err error, msg string) error {
 	}
 	return err
 }
-
-func isConstraint(err error, code int) bool {
-	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code() == code
-}
