@@ -35,11 +35,13 @@ func CanRelease(u *User, c *Claim) error {
 	return nil
 }
 
-// CheckDue refuses due dates before today; the zero time clears the date.
+// CheckDue refuses due dates before today (in UTC, as due dates are
+// stored); the zero time clears the date.
 func CheckDue(due, now time.Time) error {
 	if due.IsZero() {
 		return nil
 	}
+	now = now.UTC()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	if due.Before(today) {
 		return FieldError("due", "Choose a due date from today onwards.")

@@ -57,6 +57,11 @@ func TestCheckDue(t *testing.T) {
 			t.Errorf("CheckDue(%v) = %q, want %q", tt.due, got, tt.want)
 		}
 	}
+	// 01:00 on 11 May in UTC+2 is still 10 May in UTC: the 10th is today.
+	east := time.Date(2026, 5, 11, 1, 0, 0, 0, time.FixedZone("UTC+2", 2*60*60))
+	if err := CheckDue(time.Date(2026, 5, 10, 0, 0, 0, 0, time.UTC), east); err != nil {
+		t.Errorf("CheckDue with a clock in UTC+2 refused today's UTC date: %v", err)
+	}
 }
 
 func TestSourceCheck(t *testing.T) {
