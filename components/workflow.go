@@ -20,6 +20,25 @@ type QueueFilterForm struct {
 	State, Type, Assignee, Outlet, Since, Until string
 }
 
+// Without returns the filters with the named one cleared.
+func (f QueueFilterForm) Without(name string) QueueFilterForm {
+	switch name {
+	case "state":
+		f.State = ""
+	case "type":
+		f.Type = ""
+	case "assignee":
+		f.Assignee = ""
+	case "outlet":
+		f.Outlet = ""
+	case "since":
+		f.Since = ""
+	case "until":
+		f.Until = ""
+	}
+	return f
+}
+
 // QueueView is the queue page's props.
 type QueueView struct {
 	Filter    QueueFilterForm
@@ -30,6 +49,10 @@ type QueueView struct {
 	Outlets   []string
 	Now       time.Time
 	Errors    FieldErrors // from a bulk action
+
+	// FilterErrors names filters that could not be read; the list is shown
+	// without them.
+	FilterErrors FieldErrors
 }
 
 // VerdictForm is the verdict form's values as typed.

@@ -55,18 +55,38 @@ func (app *App) queuePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (app *App) renderQueue(w http.ResponseWriter, r *http.Request, status int, form components.QueueFilterForm, cursor string, errs components.FieldErrors) {
-	f, err := queueFilter(form)
-	if err != nil {
-		app.error(w, r, err)
-		return
+	// A filter that cannot be read is named beside its field and left out,
+	// so the page still shows the queue rather than an error.
+	var filterErrs components.FieldErrors
+	typed := form
+	var items []*storage.QueueItem
+	var next string
+	for tries := 0; ; tries++ {
+		f, err := queueFilter(form)
+		if err == nil {
+			f.Cursor = cursor
+			items, next, err = app.db.ListQueue(r.Context(), f)
+		}
+		if err == nil {
+			break
+		}
+		fe := fieldErrors(err)
+		if fe == nil || tries == 6 {
+			app.error(w, r, err)
+			return
+		}
+		if filterErrs == nil {
+			filterErrs = components.FieldErrors{}
+		}
+		for name, msg := range fe {
+			filterErrs[name] = msg
+			form = form.Without(name)
+		}
+		status = http.StatusUnprocessableEntity
 	}
-	f.Cursor = cursor
-	items, next, err := app.db.ListQueue(r.Context(), f)
-	if err != nil {
-		app.error(w, r, err)
-		return
-	}
-	view := components.QueueView{Filter: form, Items: items, CanEdit: domain.CanAssign(currentUser(r)), Now: time.Now(), Errors: errs}
+	view := components.QueueView{Filter: typed, Items: items, CanEdit: domain.CanAssign(currentUser(r)), Now: time.Now(), Errors: errs,
+		FilterErrors: filterErrs}
+	var err error
 	if view.Assignees, err = app.db.Assignees(r.Context()); err != nil {
 		app.serverError(w, r, err)
 		return

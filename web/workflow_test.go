@@ -194,8 +194,18 @@ func TestQueuePagesByCursorAndMarksOverdue(t *testing.T) {
 	if res.Doc(t).Find(`[data-testid="next-page"]`).Length() != 0 {
 		t.Error("last page offers a next page")
 	}
-	if res := c.get("/queue?since=yesterday"); res.StatusCode != http.StatusUnprocessableEntity {
-		t.Errorf("bad date filter: %d", res.StatusCode)
+	// A filter that cannot be read is named beside its field, kept as typed,
+	// and the queue is still shown without it.
+	res = c.get("/queue?since=yesterday&state=bogus")
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if res.TestID(t, "error-since") == "" || res.TestID(t, "error-state") == "" {
+		t.Errorf("no messages beside the bad filters:\n%s", snippet(res.Body))
+	}
+	if v, _ := res.Doc(t).Find(`#since`).Attr("value"); v != "yesterday" {
+		t.Errorf("typed date not kept: %q", v)
+	}
+	if n := res.Doc(t).Find(`[data-testid="queue-row"]`).Length(); n == 0 {
+		t.Error("bad filters hid the queue")
 	}
 }
 
