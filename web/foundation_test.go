@@ -180,6 +180,12 @@ func TestAdminCreatesUserAndResetsPassword(t *testing.T) {
 	if !strings.Contains(admin.get("/admin/audit?actor=ada@&action=user.created").Body, "nia@newsroom.example") {
 		t.Error("audit filter by actor and action found nothing")
 	}
+	// Unreadable filters are named beside their fields; the log still shows.
+	badFilters := admin.get("/admin/audit?since=last+week&entity_id=abc")
+	wantStatus(t, badFilters, http.StatusUnprocessableEntity)
+	if badFilters.TestID(t, "error-since") == "" || badFilters.TestID(t, "error-entity_id") == "" || badFilters.Doc(t).Find(`[data-testid="audit-row"]`).Length() == 0 {
+		t.Errorf("bad audit filters:\n%s", snippet(badFilters.Body))
+	}
 }
 
 func TestRoleChecks(t *testing.T) {
