@@ -212,8 +212,9 @@ type Claim struct {
 }
 
 // Overdue reports whether the claim is past its due date and not yet approved.
+// A due date is a day: a claim due on 23 Feb is overdue from the start of 24 Feb (UTC).
 func (c *Claim) Overdue(now time.Time) bool {
-	return !c.DueAt.IsZero() && now.After(c.DueAt) && c.State != StateApproved && c.State != StateDismissed
+	return !c.DueAt.IsZero() && !now.Before(c.DueAt.AddDate(0, 0, 1)) && c.State != StateApproved && c.State != StateDismissed
 }
 
 // Rating is one step of the newsroom's verdict scale.

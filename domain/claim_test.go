@@ -1,6 +1,9 @@
 package domain
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestCheckTransitionAllowsExactlyTheTable(t *testing.T) {
 	allowed := map[[2]ClaimState]bool{}
@@ -74,5 +77,28 @@ func TestVerdictSubmittable(t *testing.T) {
 	v = &Verdict{RatingID: 1, Conclusion: "False", Sources: []Source{{URL: "https://ons.gov.uk"}}}
 	if err := v.CheckSubmittable(); err != nil {
 		t.Errorf("complete verdict: %v", err)
+	}
+}
+
+func TestOverdueMeansAfterTheDueDay(t *testing.T) {
+	due := time.Date(2025, 2, 23, 0, 0, 0, 0, time.UTC)
+	c := &Claim{State: StateInReview, DueAt: due}
+	tests := []struct {
+		now  time.Time
+		want bool
+	}{
+		{due.Add(-time.Hour), false},
+		{due.Add(23*time.Hour + 59*time.Minute), false}, // still the due day
+		{due.AddDate(0, 0, 1), true},
+		{due.AddDate(0, 0, 3), true},
+	}
+	for _, tt := range tests {
+		if got := c.Overdue(tt.now); got != tt.want {
+			t.Errorf("Overdue(%v) = %v, want %v", tt.now, got, tt.want)
+		}
+	}
+	approved := &Claim{State: StateApproved, DueAt: due}
+	if approved.Overdue(due.AddDate(0, 0, 5)) {
+		t.Error("an approved claim is never overdue")
 	}
 }

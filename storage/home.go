@@ -55,7 +55,8 @@ func (db *DB) HomeFor(ctx context.Context) (*Home, error) {
 	}
 	if h.Overdue, err = queryQueueItems(ctx, tx, sel+` WHERE c.due_at IS NOT NULL AND c.due_at < ?
 		AND c.state IN ('queued', 'in_review', 'submitted')`+mine+` ORDER BY c.due_at, c.id LIMIT ?`,
-		append(append([]any{formatTime(tx.now)}, args...), homeListLimit)...); err != nil {
+		// Due on a day means by the end of it, as domain.Claim.Overdue says.
+		append(append([]any{formatTime(tx.now.AddDate(0, 0, -1))}, args...), homeListLimit)...); err != nil {
 		return nil, err
 	}
 	if h.RecentlyApproved, err = queryQueueItems(ctx, tx, sel+` JOIN verdicts v ON v.claim_id = c.id
