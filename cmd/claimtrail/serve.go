@@ -55,6 +55,9 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(env.stdout, "claimtrail is running at http://%s (database %s); press Ctrl-C to stop\n", ln.Addr(), *dbPath)
+	if *demo {
+		fmt.Fprintf(env.stdout, "Sign in at http://%s/login with one of the demo accounts above.\n", ln.Addr())
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
