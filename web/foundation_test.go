@@ -265,6 +265,9 @@ func TestMalformedFormsGetClearErrors(t *testing.T) {
 	big := strings.Repeat("x", 7<<20)
 	res = admin.postForm("/admin/users", url.Values{"name": {big}})
 	wantStatus(t, res, http.StatusRequestEntityTooLarge)
+	// Forms that are not articles are capped at 1 MB.
+	res = admin.postForm("/admin/users", url.Values{"name": {strings.Repeat("x", 2<<20)}})
+	wantStatus(t, res, http.StatusRequestEntityTooLarge)
 }
 
 func TestInternalErrorsNeverLeak(t *testing.T) {

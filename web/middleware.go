@@ -95,11 +95,18 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps every request body at the largest article plus room for the
-// form around it; API handlers set tighter caps of their own.
-func limitBody(limit int64, next http.Handler) http.Handler {
+// limitBody caps request bodies: the routes that take a whole article (pasted,
+// uploaded or sent to the API) get the article limit plus room for the form
+// around it; every other form gets formLimit. API handlers set tighter caps of
+// their own inside these.
+func limitBody(formLimit, articleLimit int64, next http.Handler) http.Handler {
+	articleRoutes := map[string]bool{"/articles": true, "/articles/upload": true, "/api/v1/articles": true}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
+			limit := formLimit
+			if articleRoutes[r.URL.Path] {
+				limit = articleLimit
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)
