@@ -48,12 +48,6 @@ type config struct {
 	mixLenBal   float64 // length balance of the second model
 	platt       bool    // calibrate both members on out-of-fold train scores before mixing
 	blind       bool    // do not score dev-test (for choices that must be made on dev alone)
-	mlp         int     // hidden size of a small network mixed in (0 = none)
-	mlpRate     float64 // its AdaGrad rate
-	mlpEpochs   int     // at most this many epochs; the best on held-out train rows is kept
-	gamma       float64 // weight of the network in the log-odds mix
-	sweepGamma  bool    // print dev F1 for several gammas (choices on dev)
-	actCues     bool    // add the action cues to the features
 }
 
 func run(args []string, out io.Writer) error {
@@ -76,16 +70,9 @@ func run(args []string, out io.Writer) error {
 	fs.Float64Var(&c.mixLenBal, "mixlenbal", 1, "length balance of the second model")
 	fs.BoolVar(&c.platt, "platt", false, "Platt-calibrate both members on out-of-fold train scores before mixing")
 	fs.BoolVar(&c.blind, "blind", false, "leave dev-test unscored, for choosing settings on dev alone")
-	fs.IntVar(&c.mlp, "mlp", 0, "hidden size of a small network mixed with the linear model (0 = none)")
-	fs.Float64Var(&c.mlpRate, "mlprate", 0.05, "AdaGrad rate of the network")
-	fs.IntVar(&c.mlpEpochs, "mlpepochs", 15, "at most this many epochs for the network")
-	fs.Float64Var(&c.gamma, "gamma", 0.5, "weight of the network in the log-odds mix")
-	fs.BoolVar(&c.sweepGamma, "sweepgamma", false, "print dev F1 at the rule's threshold for gamma 0.25, 0.5, 0.75, 1")
-	fs.BoolVar(&c.actCues, "actcues", false, "add the action cues (subject then past-tense verb)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	extract.SetActionCues(c.actCues)
 	train, err := readTSV(filepath.Join(*data, "train.tsv"))
 	if err != nil {
 		return err
@@ -212,18 +199,6 @@ func trainModel(out io.Writer, c config, train, dev, devTest []example) (*extrac
 			fmt.Fprintf(out, "Platt scaling: main %.3f·z%+.3f, length-balanced %.3f·z%+.3f\n", a1, b1, a2, b2)
 		}
 		m = blend(m, a1, b1, second, a2, b2, c.mix)
-	}
-	if c.mlp > 0 {
-		h := fitHidden(out, c, pool)
-		if c.sweepGamma {
-			for _, g := range []float64{0.25, 0.5, 0.75, 1} {
-				mg := withHidden(m, h, g)
-				t := chooseThreshold(mg, dev, c.threshSlack)
-				fmt.Fprintf(out, "gamma %.2f ", g)
-				report(out, "dev", mg, dev, t)
-			}
-		}
-		m = withHidden(m, h, c.gamma)
 	}
 	m.Threshold = chooseThreshold(m, dev, c.threshSlack)
 	report(out, "dev", m, dev, m.Threshold)

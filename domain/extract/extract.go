@@ -206,12 +206,8 @@ func reasons(m *Model, s *Sentence, fs []Feature, c cueInfo) []string {
 	var ups, downs []cue
 	// Hand cues come first in fs; the n-grams' share is what is left of the logit.
 	ngram := float32(c.logit) - m.Bias
-	lastCue := uint32(numHand)
-	if actionCues {
-		lastCue = numCues
-	}
 	for _, f := range fs {
-		if f.Slot >= lastCue {
+		if f.Slot >= numHand {
 			break
 		}
 		w := m.Weights[f.Slot] * f.Value
@@ -263,7 +259,7 @@ func cmpFloat(a, b float32) int {
 }
 
 // cueText says what each hand-written cue means to a reader.
-var cueText = [numCues]string{
+var cueText = [numHand]string{
 	hNumber:       "gives a number",
 	hPercent:      "talks in percentages",
 	hMoney:        "is about money or public spending",
@@ -284,6 +280,4 @@ var cueText = [numCues]string{
 	hCause:        "claims a cause or effect",
 	hSuperlative:  "makes a superlative claim (most, first, never)",
 	hStatistic:    "refers to a statistic",
-	hAction:       "",
-	hPlainAction:  "reports what someone did",
 }

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"math"
-	"strings"
 	"sync"
 	"unicode/utf8"
 )
@@ -45,31 +44,16 @@ const (
 	numHand
 )
 
-// Action cues sit just after the others. Hashed n-grams may also land in
-// these two slots; moving the hashed range would change every older model.
-const (
-	hAction      = numHand + iota // a subject, then a past-tense verb: "We took away…"
-	hPlainAction                  // the same with no opinion, question, "should" or "will"
-	numCues
-)
-
-// actionCues switches the action cues on; the trainer sets it for experiments.
-var actionCues = false
-
-// SetActionCues turns the action cues on or off for Featurize.
-func SetActionCues(on bool) { actionCues = on }
-
 // handNames names each cue for model inspection and documentation.
-var handNames = [numCues]string{
+var handNames = [numHand]string{
 	"number", "percent", "money", "big number", "year", "comparative", "past value",
 	"opinion", "first person", "question", "future", "normative", "capitalised",
 	"courtesy", "attribution", "second person", "law", "cause", "superlative", "statistic",
-	"action", "plain action",
 }
 
 // HandFeatureName returns the name of a hand-written cue slot, or "" for a hashed slot.
 func HandFeatureName(slot uint32) string {
-	if slot < numHand || actionCues && slot < numCues {
+	if slot < numHand {
 		return handNames[slot]
 	}
 	return ""
@@ -105,21 +89,6 @@ func init() {
 	add(hCause, "because", "caused", "causes", "due", "result", "led", "leads", "thanks", "blame", "blamed")
 	add(hSuperlative, "most", "largest", "biggest", "highest", "lowest", "first", "only", "never", "every", "record", "worst", "best")
 	add(hStatistic, "rate", "rates", "average", "number", "numbers", "statistics", "unemployment", "jobs", "inflation", "gdp", "per", "each", "year", "years", "percent")
-}
-
-// subjects and pastVerbs make the action cue: someone did something.
-var (
-	subjects  = map[string]bool{"i": true, "we": true, "he": true, "she": true, "they": true, "it": true}
-	pastVerbs = map[string]bool{}
-)
-
-func init() {
-	for _, w := range strings.Fields(`took sold got paid cut raised voted terminated signed passed lost
-		won created built closed released made gave brought sent put left spent bought went came did
-		had sent kept ran led held set shut fired hired told wrote sued stole broke drove grew fell
-		rose began ended opened killed saved moved doubled tripled tripled increased reduced`) {
-		pastVerbs[w] = true
-	}
 }
 
 // scratch holds per-call buffers so featurising does not allocate.
@@ -202,9 +171,8 @@ func Featurize(dst []Feature, sentence string) []Feature {
 func featurize(dst []Feature, s string, sc *scratch) []Feature {
 	norm := sc.norm[:0]
 	toks := sc.toks[:0]
-	var hand [numCues]float32
+	var hand [numHand]float32
 	capitals, firstPerson := 0, 0
-	words, subjectAt, action := 0, -1, false
 	prevTok := uint32(0)
 	prevWasI := false
 
@@ -270,16 +238,6 @@ func featurize(dst []Feature, s string, sc *scratch) []Feature {
 			if isUpper && len(toks) > 1 {
 				capitals++
 			}
-			if actionCues && !action {
-				switch {
-				case subjectAt < 0 && words < 3 && (subjects[string(word)] || isUpper && words > 0):
-					subjectAt = words
-				case subjectAt >= 0 && words <= subjectAt+3 && !hasDigit &&
-					(pastVerbs[string(word)] || len(word) >= 5 && word[len(word)-2] == 'e' && word[len(word)-1] == 'd'):
-					action = true
-				}
-			}
-			words++
 			if f, ok := cueWords[hashBytes(fnvOffset, word)]; ok {
 				switch f {
 				case hFirstPerson:
@@ -330,12 +288,6 @@ func featurize(dst []Feature, s string, sc *scratch) []Feature {
 	}
 	if firstPerson > 0 {
 		hand[hFirstPerson] = float32(min(firstPerson, 3)) / 3
-	}
-	if action {
-		hand[hAction] = 1
-		if hand[hOpinion] == 0 && hand[hQuestion] == 0 && hand[hNormative] == 0 && hand[hFuture] == 0 {
-			hand[hPlainAction] = 1
-		}
 	}
 	for f, v := range hand {
 		if v != 0 {

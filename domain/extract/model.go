@@ -12,63 +12,16 @@ import (
 	"sync"
 )
 
-// Model scores Featurize's features: a logistic regression (Weights has
-// NumSlots entries) plus, optionally, a small neural network whose log-odds
-// are added. Threshold is the tuned check-worthy cut-off.
+// Model is a logistic regression over Featurize's features. Weights has
+// NumSlots entries; Threshold is the tuned check-worthy cut-off.
 type Model struct {
 	Weights   []float32
 	Bias      float32
 	Threshold float64
-	Hidden    *Hidden // nil for a purely linear model
 }
 
-// Hidden is a one-layer network over the same features: each slot has an
-// embedding of Size int8 values (times a per-slot scale); a sentence's
-// embeddings are summed, weighted by the feature values, passed through
-// ReLU and read out by Out. Slots with scale 0 contribute nothing.
-type Hidden struct {
-	Size  int
-	Emb   []int8    // NumSlots×Size
-	Scale []float32 // per slot
-	Bias  []float32 // Size
-	Out   []float32 // Size
-	OutB  float32
-}
-
-// MaxHidden bounds Hidden.Size so scoring can use a stack buffer.
-const MaxHidden = 64
-
-// Logit returns the network's log-odds for a feature list.
-func (h *Hidden) Logit(fs []Feature) float64 {
-	var a [MaxHidden]float32
-	n := h.Size
-	copy(a[:n], h.Bias)
-	for _, f := range fs {
-		slot := f.Slot & (NumSlots - 1)
-		s := h.Scale[slot] * f.Value
-		if s == 0 {
-			continue
-		}
-		row := h.Emb[int(slot)*n : int(slot)*n+n]
-		for j, e := range row {
-			a[j] += s * float32(e)
-		}
-	}
-	z := h.OutB
-	for j, x := range a[:n] {
-		if x > 0 {
-			z += x * h.Out[j]
-		}
-	}
-	return float64(z)
-}
-
-// Model files open with a magic string; the digit is the format version.
-// Version 1 is linear only; version 2 adds a Hidden section.
-const (
-	modelMagic  = "CTXM1"
-	modelMagic2 = "CTXM2"
-)
+// modelMagic opens every model file; the digit is the format version.
+const modelMagic = "CTXM1"
 
 //go:embed model.bin
 var embeddedModel []byte
@@ -108,9 +61,6 @@ func (m *Model) Logit(fs []Feature) float64 {
 	for _, f := range fs {
 		z += w[f.Slot&(NumSlots-1)] * f.Value
 	}
-	if m.Hidden != nil {
-		return float64(z) + m.Hidden.Logit(fs)
-	}
 	return float64(z)
 }
 
@@ -146,11 +96,7 @@ func WriteModel(w io.Writer, m *Model) error {
 		return err
 	}
 	hdr := make([]byte, 0, 64)
-	if m.Hidden != nil {
-		hdr = append(hdr, modelMagic2...)
-	} else {
-		hdr = append(hdr, modelMagic...)
-	}
+	hdr = append(hdr, modelMagic...)
 	hdr = binary.LittleEndian.AppendUint32(hdr, NumSlots)
 	hdr = binary.LittleEndian.AppendUint32(hdr, math.Float32bits(m.Bias))
 	hdr = binary.LittleEndian.AppendUint64(hdr, math.Float64bits(m.Threshold))
@@ -166,29 +112,6 @@ func WriteModel(w io.Writer, m *Model) error {
 	if _, err := zw.Write(body); err != nil {
 		return err
 	}
-	if h := m.Hidden; h != nil {
-		if h.Size < 1 || h.Size > MaxHidden || len(h.Emb) != NumSlots*h.Size || len(h.Scale) != NumSlots ||
-			len(h.Bias) != h.Size || len(h.Out) != h.Size {
-			return errors.New("hidden layer has inconsistent sizes")
-		}
-		sec := binary.LittleEndian.AppendUint32(nil, uint32(h.Size))
-		sec = binary.LittleEndian.AppendUint32(sec, math.Float32bits(h.OutB))
-		for _, x := range h.Bias {
-			sec = binary.LittleEndian.AppendUint32(sec, math.Float32bits(x))
-		}
-		for _, x := range h.Out {
-			sec = binary.LittleEndian.AppendUint32(sec, math.Float32bits(x))
-		}
-		for _, x := range h.Scale {
-			sec = binary.LittleEndian.AppendUint32(sec, math.Float32bits(x))
-		}
-		for _, x := range h.Emb {
-			sec = append(sec, byte(x))
-		}
-		if _, err := zw.Write(sec); err != nil {
-			return err
-		}
-	}
 	return zw.Close()
 }
 
@@ -203,13 +126,12 @@ func ReadModel(r io.Reader) (*Model, error) {
 		return nil, err
 	}
 	const hdrLen = len(modelMagic) + 4 + 4 + 8 + 4
-	if len(data) < hdrLen || string(data[:len(modelMagic)]) != modelMagic && string(data[:len(modelMagic)]) != modelMagic2 {
+	if len(data) < hdrLen || string(data[:len(modelMagic)]) != modelMagic {
 		return nil, errors.New("not a claim model file")
 	}
-	hasHidden := string(data[:len(modelMagic)]) == modelMagic2
 	p := data[len(modelMagic):]
 	n := binary.LittleEndian.Uint32(p)
-	if n != NumSlots || len(data) < hdrLen+2*NumSlots || !hasHidden && len(data) != hdrLen+2*NumSlots {
+	if n != NumSlots || len(data) != hdrLen+2*NumSlots {
 		return nil, fmt.Errorf("model has %d slots, this build expects %d", n, NumSlots)
 	}
 	m := &Model{Weights: make([]float32, NumSlots)}
@@ -220,40 +142,5 @@ func ReadModel(r io.Reader) (*Model, error) {
 	for i := range m.Weights {
 		m.Weights[i] = float32(int16(binary.LittleEndian.Uint16(body[2*i:]))) * scale
 	}
-	if hasHidden {
-		h, err := readHidden(body[2*NumSlots:])
-		if err != nil {
-			return nil, err
-		}
-		m.Hidden = h
-	}
 	return m, nil
-}
-
-func readHidden(b []byte) (*Hidden, error) {
-	if len(b) < 8 {
-		return nil, errors.New("hidden layer section is truncated")
-	}
-	size := int(binary.LittleEndian.Uint32(b))
-	if size < 1 || size > MaxHidden || len(b) != 8+4*(2*size+NumSlots)+NumSlots*size {
-		return nil, errors.New("hidden layer section has the wrong size")
-	}
-	h := &Hidden{Size: size, OutB: math.Float32frombits(binary.LittleEndian.Uint32(b[4:]))}
-	b = b[8:]
-	floats := func(n int) []float32 {
-		out := make([]float32, n)
-		for i := range out {
-			out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-		}
-		b = b[4*n:]
-		return out
-	}
-	h.Bias = floats(size)
-	h.Out = floats(size)
-	h.Scale = floats(NumSlots)
-	h.Emb = make([]int8, NumSlots*size)
-	for i := range h.Emb {
-		h.Emb[i] = int8(b[i])
-	}
-	return h, nil
 }
