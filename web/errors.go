@@ -61,7 +61,11 @@ func (app *App) error(w http.ResponseWriter, r *http.Request, err error) {
 	// around it for the rest of the form.
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		err = domain.Errorf(domain.ETOOLARGE, "That is more than we accept in one go (%s). Try a smaller file or text.", sizeLabel(app.cfg.MaxUploadBytes))
+		limit := app.cfg.MaxUploadBytes // article routes: name the article limit people know
+		if tooBig.Limit < limit {
+			limit = tooBig.Limit
+		}
+		err = domain.Errorf(domain.ETOOLARGE, "That is more than we accept in one go (%s). Try a smaller file or shorter text.", sizeLabel(limit))
 	}
 	code := domain.ErrorCode(err)
 	status := statusOf(code)

@@ -333,10 +333,15 @@ func TestOversizedFormIsNotAnInternalError(t *testing.T) {
 	var log bytes.Buffer
 	env := newTestEnv(t, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(&log, nil)) })
 	c, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
-	res := c.postForm("/settings/tokens", url.Values{"name": {strings.Repeat("x", 7<<20)}})
+	res := c.postForm("/articles", url.Values{"body": {strings.Repeat("x", 7<<20)}})
 	wantStatus(t, res, http.StatusRequestEntityTooLarge)
 	if !strings.Contains(res.Body, "(5 MB)") {
-		t.Errorf("413 page does not name the 5 MB limit:\n%s", res.TestID(t, "error-message"))
+		t.Errorf("413 page does not name the 5 MB article limit:\n%s", res.TestID(t, "error-message"))
+	}
+	res = c.postForm("/settings/tokens", url.Values{"name": {strings.Repeat("x", 2<<20)}})
+	wantStatus(t, res, http.StatusRequestEntityTooLarge)
+	if !strings.Contains(res.Body, "(1 MB)") {
+		t.Errorf("413 page does not name the 1 MB form limit:\n%s", res.TestID(t, "error-message"))
 	}
 	if strings.Contains(log.String(), "internal error") {
 		t.Errorf("an oversized form was logged as an internal error:\n%s", log.String())
