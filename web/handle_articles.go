@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
@@ -132,8 +133,9 @@ func PrepareArticle(in ingest.Article, origin string) (*domain.Article, []*domai
 		Title: strings.TrimSpace(in.Title), Outlet: strings.TrimSpace(in.Outlet), Author: strings.TrimSpace(in.Author),
 		URL: strings.TrimSpace(in.URL), PublishedAt: in.PublishedAt, Body: in.Text, Origin: origin,
 	}
+	analysis := triage.Analyse(a.Body)
 	if a.Title == "" {
-		a.Title = headlineFrom(in.Text)
+		a.Title = headlineFrom(cmp.Or(analysis.Lede, in.Text))
 	}
 	if a.URL != "" {
 		key, err := ingest.NormalizeURL(a.URL)
@@ -143,11 +145,11 @@ func PrepareArticle(in ingest.Article, origin string) (*domain.Article, []*domai
 		a.URLKey = key
 	}
 	a.Fingerprint = ingest.TextFingerprint(a.Body)
-	return a, triage.Candidates(a.Body), nil
+	return a, analysis.Candidates, nil
 }
 
-// headlineFrom stands in for a missing headline: the text's first line, cut
-// at a word near 120 characters.
+// headlineFrom stands in for a missing headline: the first line of the
+// article's lede, cut at a word near 120 characters.
 func headlineFrom(text string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
 	line = strings.TrimSpace(line)

@@ -342,4 +342,9 @@ func TestSampleArticle(t *testing.T) {
 	if page.Doc(t).Find(`#claim-`+idPath(hole.ID)+` mark.figure`).Length() == 0 {
 		t.Error("the figure is not marked in the text")
 	}
+	// Uploaded without a headline, the article is named after its lede, not
+	// the donation appeal the scraper left at the top.
+	if title := page.TestID(t, "article-title"); !strings.HasPrefix(title, "Sir Keir Starmer and Emmanuel Macron") {
+		t.Errorf("stand-in headline = %q", title)
+	}
 }

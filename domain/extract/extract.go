@@ -129,6 +129,10 @@ func isBoilerplate(s *Sentence) bool {
 	return len(s.Reasons) > 0 && s.Reasons[0] == boilerplateReason
 }
 
+// Boilerplate reports whether the sentence is site furniture — a donation
+// appeal, a sign-up or share prompt — rather than part of the article.
+func (s Sentence) Boilerplate() bool { return isBoilerplate(&s) }
+
 func setBoilerplate(s *Sentence) {
 	s.Score = math.Min(s.Score, 0.01)
 	s.CheckWorthy = false

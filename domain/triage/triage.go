@@ -26,17 +26,33 @@ func Keep(s extract.Sentence) bool {
 	return s.Score >= Floor || len(s.Figures) > 0
 }
 
-// Candidates runs the extractor over an article's text and returns the
-// candidate claims to store with it, in document order.
-func Candidates(text string) []*domain.Claim {
-	var out []*domain.Claim
+// Analysis is what the extractor makes of an article's text.
+type Analysis struct {
+	Candidates []*domain.Claim // the claims to store, in document order
+
+	// Lede is the first sentence that is not site boilerplate, with its
+	// whitespace collapsed: a stand-in headline when none was given, so a
+	// scraped donation appeal at the top never becomes the title.
+	Lede string
+}
+
+// Analyse runs the extractor once over an article's text.
+func Analyse(text string) Analysis {
+	var a Analysis
 	for _, s := range extract.Extract(text) {
+		if a.Lede == "" && !s.Boilerplate() && strings.TrimSpace(s.Text) != "" {
+			a.Lede = strings.Join(strings.Fields(text[s.Start:s.End]), " ")
+		}
 		if Keep(s) {
-			out = append(out, claimFrom(s, text[s.Start:s.End], s.Start, s.End))
+			a.Candidates = append(a.Candidates, claimFrom(s, text[s.Start:s.End], s.Start, s.End))
 		}
 	}
-	return out
+	return a
 }
+
+// Candidates returns the candidate claims to store with an article, in
+// document order.
+func Candidates(text string) []*domain.Claim { return Analyse(text).Candidates }
 
 // Manual analyses a passage a reviewer picked out by hand (body[start:end])
 // so that it carries figures, a type and a score like the extractor's own.

@@ -49,3 +49,17 @@ func TestManualMarksAndAnalyses(t *testing.T) {
 		t.Errorf("manual claim text/figures = %q %+v", c.Text, c.Figures)
 	}
 }
+
+func TestLedeSkipsSiteBoilerplate(t *testing.T) {
+	text := "Your support helps us tell the story. Donate now and sign up to our newsletter. Read more\n\n" +
+		"The council says bin collections will move to fortnightly from April, saving £2 million a year.\n\n" +
+		"Residents have until March to respond."
+	a := Analyse(text)
+	want := "The council says bin collections will move to fortnightly from April, saving £2 million a year."
+	if a.Lede != want {
+		t.Errorf("Lede = %q, want %q", a.Lede, want)
+	}
+	if len(a.Candidates) == 0 || a.Candidates[0].Sentence != want {
+		t.Errorf("candidates = %+v", a.Candidates)
+	}
+}
