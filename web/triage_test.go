@@ -347,4 +347,8 @@ func TestSampleArticle(t *testing.T) {
 	if title := page.TestID(t, "article-title"); !strings.HasPrefix(title, "Sir Keir Starmer and Emmanuel Macron") {
 		t.Errorf("stand-in headline = %q", title)
 	}
+	// The scraper's "date 2025-02-23" line is the publication date.
+	if published := page.TestID(t, "article-published"); published != "23 Feb 2025" {
+		t.Errorf("publication date = %q, want 23 Feb 2025", published)
+	}
 }

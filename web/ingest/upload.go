@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
@@ -26,7 +27,8 @@ func FromText(body string, limit int64) (Article, error) {
 	if err := checkText([]byte(body), fieldBody); err != nil {
 		return Article{}, err
 	}
-	return Article{Text: cleanText(body)}, nil
+	text := cleanText(body)
+	return Article{Text: text, PublishedAt: leadingDate(text)}, nil
 }
 
 // FromUpload reads an uploaded .txt, .md or .html file, reading at most
@@ -75,7 +77,35 @@ func FromUpload(filename string, r io.Reader, limit int64) (Article, error) {
 	if strings.TrimSpace(a.Text) == "" {
 		return Article{}, fieldErr(domain.EINVALID, fieldFile, "We found no article text in that file.")
 	}
+	if a.PublishedAt.IsZero() {
+		a.PublishedAt = leadingDate(a.Text)
+	}
 	return a, nil
+}
+
+// leadingDate reads a publication date that scrapers and content systems put
+// at the top of a text export: a first line starting "date 2025-02-23",
+// "Published: 2025-02-23" or "Updated 2025-02-23". Anything else is no date.
+func leadingDate(text string) time.Time {
+	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	label, rest, ok := strings.Cut(line, " ")
+	if !ok {
+		return time.Time{}
+	}
+	switch strings.ToLower(strings.TrimSuffix(label, ":")) {
+	case "date", "dated", "published", "updated":
+	default:
+		return time.Time{}
+	}
+	rest = strings.TrimSpace(rest)
+	if len(rest) < 10 {
+		return time.Time{}
+	}
+	t, err := time.Parse("2006-01-02", rest[:10])
+	if err != nil || (len(rest) > 10 && rest[10] != ' ' && rest[10] != 'T') {
+		return time.Time{}
+	}
+	return t
 }
 
 // uploadKind tells what reader a file name calls for.

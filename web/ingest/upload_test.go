@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"claimtrail/domain"
@@ -185,5 +186,37 @@ func TestMarkdownReduction(t *testing.T) {
 	}
 	if a.Title != "Budget claims checked" {
 		t.Errorf("Title = %q", a.Title)
+	}
+}
+
+func TestLeadingDateIsThePublicationDate(t *testing.T) {
+	day := time.Date(2025, 2, 23, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		text string
+		want time.Time
+	}{
+		{"date 2025-02-23 Your support helps us tell the story\n\nThe minister said…", day},
+		{"Published: 2025-02-23\n\nThe minister said…", day},
+		{"Updated 2025-02-23T10:00\n\nThe minister said…", day},
+		{"The minister said on 2025-02-23 that…", time.Time{}},
+		{"date 2025-13-40 nonsense", time.Time{}},
+		{"date 2025-02-230", time.Time{}},
+		{"date", time.Time{}},
+	}
+	for _, tt := range tests {
+		a, err := FromText(tt.text, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.PublishedAt.Equal(tt.want) {
+			t.Errorf("%q: PublishedAt = %v, want %v", tt.text, a.PublishedAt, tt.want)
+		}
+		up, err := FromUpload("a.txt", strings.NewReader(tt.text), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !up.PublishedAt.Equal(tt.want) {
+			t.Errorf("upload %q: PublishedAt = %v, want %v", tt.text, up.PublishedAt, tt.want)
+		}
 	}
 }
