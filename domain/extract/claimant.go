@@ -36,6 +36,7 @@ var notNames = map[string]bool{
 	"The": true, "But": true, "And": true, "In": true, "On": true, "At": true, "As": true, "It": true,
 	"This": true, "That": true, "Asked": true, "Speaking": true, "Meanwhile": true, "However": true,
 	"Reports": true, "A": true, "An": true, "When": true, "Following": true, "If": true, "He": true, "She": true, "They": true,
+	"Then": true, "Later": true, "Earlier": true, "Now": true, "Today": true, "Yesterday": true, "Instead": true, "So": true,
 }
 
 // findClaimant returns who the sentence attributes its claim to: a name with

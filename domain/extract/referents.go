@@ -175,6 +175,14 @@ func classifyName(name string, afterThe bool) (org, person bool, g gender) {
 	if hg, ok := honorifics[first]; ok && multi {
 		return false, true, hg
 	}
+	// An honorific inside the name still says who: "Ukrainian President Mr Zelensky".
+	for r := rest; strings.IndexByte(r, ' ') > 0; {
+		var w string
+		w, r, _ = strings.Cut(r, " ")
+		if hg := honorifics[w]; hg != unknownGender {
+			return false, true, hg
+		}
+	}
 	rg, role := roleWords[last]
 	switch {
 	case orgWords[last], last[len(last)-1] >= '0' && last[len(last)-1] <= '9', isAcronym(last) && !multi:
