@@ -222,14 +222,20 @@ func startsWithQuote(s string) bool {
 // whether one was open before it. Curly quotes say which way they face;
 // straight ones toggle.
 func quoteStillOpen(s string, open bool) bool {
-	for _, r := range s {
-		switch r {
-		case '“':
-			open = true
-		case '”':
-			open = false
+	// Bytes, not runes: this runs on every gap between words.
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
 		case '"':
 			open = !open
+		case 0xE2: // “ is E2 80 9C, ” is E2 80 9D
+			if i+2 < len(s) && s[i+1] == 0x80 {
+				switch s[i+2] {
+				case 0x9C:
+					open = true
+				case 0x9D:
+					open = false
+				}
+			}
 		}
 	}
 	return open
