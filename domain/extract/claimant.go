@@ -21,12 +21,11 @@ const (
 	pronounIt           // it: an organisation or place
 )
 
-// pronouns are the subjects that stand for someone named earlier; the
-// possessives cover "he and his Cabinet warned".
-var pronouns = map[string]pronoun{
-	"he": pronounHe, "she": pronounShe, "they": pronounThey, "it": pronounIt,
-	"his": pronounHe, "her": pronounShe,
-}
+// pronouns are the subjects that stand for someone named earlier.
+var pronouns = map[string]pronoun{"he": pronounHe, "she": pronounShe, "they": pronounThey, "it": pronounIt}
+
+// possessives make a body someone's: "he and his Cabinet warned" is his.
+var possessives = map[string]pronoun{"his": pronounHe, "her": pronounShe}
 
 // nameGlue may sit inside a title or name: "Secretary of State for Health".
 var nameGlue = map[string]bool{"of": true, "for": true, "the": true, "and": false, "de": true, "von": true, "van": true, "al": true, "bin": true}
@@ -70,13 +69,13 @@ func findClaimant(s, lower string, toks []token) (name string, pron pronoun) {
 		if aux := lowerWord(b); aux == "has" || aux == "have" || aux == "had" || aux == "also" || aux == "later" {
 			b--
 		}
-		if p := pronouns[lowerWord(b)]; p != noPronoun && lowerWord(b) != "his" && lowerWord(b) != "her" {
+		if p := pronouns[lowerWord(b)]; p != noPronoun {
 			return "", p
 		}
 		if n, a := nameBefore(s, toks, b, word); n != "" {
 			// "he and his Cabinet warned": the Cabinet is his.
-			if p := lowerWord(a - 1); p == "his" || p == "her" {
-				return "", pronouns[p]
+			if p := possessives[lowerWord(a-1)]; p != noPronoun {
+				return "", p
 			}
 			return n, noPronoun
 		}

@@ -97,7 +97,7 @@ type mention struct {
 	person  bool
 	subject bool // stands where a clause's subject stands
 	start   int  // index of its first token
-	mods    string
+	mods    string // a description's modifiers: "Ukrainian" of "the Ukrainian leader"
 }
 
 // referent is someone a later pronoun may stand for.
