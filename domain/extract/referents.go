@@ -95,8 +95,8 @@ type mention struct {
 	gender  gender
 	org     bool // a body or place
 	person  bool
-	subject bool // stands where a clause's subject stands
-	start   int  // index of its first token
+	subject bool   // stands where a clause's subject stands
+	start   int    // index of its first token
 	mods    string // a description's modifiers: "Ukrainian" of "the Ukrainian leader"
 }
 
