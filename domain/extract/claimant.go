@@ -10,8 +10,22 @@ var attributionVerbs = map[string]bool{
 	"testified": true, "maintained": true, "acknowledged": true, "estimated": true,
 }
 
-// pronouns stand for the last named speaker.
-var pronouns = map[string]bool{"he": true, "she": true, "they": true}
+// pronoun is the kind of pronoun a sentence's claim is attributed to.
+type pronoun byte
+
+const (
+	noPronoun   pronoun = iota
+	pronounHe           // he, his: a male or unknown person
+	pronounShe          // she, her: a female or unknown person
+	pronounThey         // they: the last speaker, person or body
+	pronounIt           // it: an organisation or place
+)
+
+// pronouns are the subjects that stand for someone named earlier.
+var pronouns = map[string]pronoun{"he": pronounHe, "she": pronounShe, "they": pronounThey, "it": pronounIt}
+
+// possessives make a body someone's: "he and his Cabinet warned" is his.
+var possessives = map[string]pronoun{"his": pronounHe, "her": pronounShe}
 
 // nameGlue may sit inside a title or name: "Secretary of State for Health".
 var nameGlue = map[string]bool{"of": true, "for": true, "the": true, "and": false, "de": true, "von": true, "van": true, "al": true, "bin": true}
@@ -21,12 +35,13 @@ var notNames = map[string]bool{
 	"The": true, "But": true, "And": true, "In": true, "On": true, "At": true, "As": true, "It": true,
 	"This": true, "That": true, "Asked": true, "Speaking": true, "Meanwhile": true, "However": true,
 	"Reports": true, "A": true, "An": true, "When": true, "Following": true, "If": true, "He": true, "She": true, "They": true,
+	"Then": true, "Later": true, "Earlier": true, "Now": true, "Today": true, "Yesterday": true, "Instead": true, "So": true,
 }
 
 // findClaimant returns who the sentence attributes its claim to: a name with
-// any title ("Education Secretary Bridget Phillipson"), or pronoun true when
-// the sentence says only "he said" and the speaker must be carried over.
-func findClaimant(s, lower string, toks []token) (name string, pronoun bool) {
+// any title ("Education Secretary Bridget Phillipson"), or the pronoun when
+// the sentence says only "he said" and the referent must be carried over.
+func findClaimant(s, lower string, toks []token) (name string, pron pronoun) {
 	word := func(k int) string {
 		if k < 0 || k >= len(toks) || toks[k].kind != 'w' {
 			return ""
@@ -43,7 +58,7 @@ func findClaimant(s, lower string, toks []token) (name string, pronoun bool) {
 		lw := lowerWord(k)
 		if lw == "according" && strings.EqualFold(word(k+1), "to") {
 			if n := nameAfter(s, toks, k+2, word); n != "" {
-				return n, false
+				return n, noPronoun
 			}
 			continue
 		}
@@ -54,22 +69,27 @@ func findClaimant(s, lower string, toks []token) (name string, pronoun bool) {
 		if aux := lowerWord(b); aux == "has" || aux == "have" || aux == "had" || aux == "also" || aux == "later" {
 			b--
 		}
-		if p := lowerWord(b); pronouns[p] {
-			return "", true
+		if p := pronouns[lowerWord(b)]; p != noPronoun {
+			return "", p
 		}
-		if n := nameBefore(s, toks, b, word); n != "" {
-			return n, false
+		if n, a := nameBefore(s, toks, b, word); n != "" {
+			// "he and his Cabinet warned": the Cabinet is his.
+			if p := possessives[lowerWord(a-1)]; p != noPronoun {
+				return "", p
+			}
+			return n, noPronoun
 		}
 		// Inverted: `..., said Mr Smith.`
 		if n := nameAfter(s, toks, k+1, word); n != "" && lw != "told" {
-			return n, false
+			return n, noPronoun
 		}
 	}
-	return "", false
+	return "", noPronoun
 }
 
-// nameBefore reads the capitalised run of words ending at token b.
-func nameBefore(s string, toks []token, b int, word func(int) string) string {
+// nameBefore reads the capitalised run of words ending at token b and
+// returns it with the index of its first token.
+func nameBefore(s string, toks []token, b int, word func(int) string) (string, int) {
 	end := b
 	a := b + 1
 	for k := b; k >= 0; k-- {
@@ -90,9 +110,9 @@ func nameBefore(s string, toks []token, b int, word func(int) string) string {
 		a++
 	}
 	if a > end || end < 0 {
-		return ""
+		return "", -1
 	}
-	return s[toks[a].start:toks[end].end]
+	return s[toks[a].start:toks[end].end], a
 }
 
 // nameAfter reads the capitalised run of words starting at token k,
@@ -143,11 +163,20 @@ func isOfficial(name string) bool {
 	return false
 }
 
-// fullName expands a short mention ("Ms Phillipson") to the fullest earlier
-// mention with the same surname ("Education Secretary Bridget Phillipson").
+// fullName expands a short mention ("Ms Phillipson", "Phillipson") to the
+// fullest earlier mention with the same surname ("Education Secretary
+// Bridget Phillipson"). Only a bare surname, with or without honorifics, is
+// expanded, so "Prime Minister" never becomes "Foreign Minister".
 func fullName(name string, known []string) string {
 	i := strings.LastIndexByte(name, ' ')
 	surname := name[i+1:]
+	for rest := name[:max(i, 0)]; rest != ""; {
+		var w string
+		w, rest, _ = strings.Cut(rest, " ")
+		if _, ok := honorifics[w]; !ok {
+			return name
+		}
+	}
 	best := name
 	for _, k := range known {
 		if len(k) > len(best) && (strings.HasSuffix(k, " "+surname) || k == surname) {

@@ -17,12 +17,14 @@ func Extract(text string) []Sentence {
 	out := make([]Sentence, len(spans))
 	m := DefaultModel()
 	var (
-		speaker     string   // the last named speaker, for "he added" and running quotes
-		known       []string // every full claimant seen, to expand "Ms Phillipson"
-		quoteOpen   bool     // a quotation is still open at the end of the last sentence
-		paraSpeaker string   // a speaker named in the previous paragraph
-		paraStart   int      // index of the first sentence of the current paragraph
-		paraHits    int      // boilerplate phrases in the current paragraph
+		speaker     string    // the last named speaker, for running quotes and "they said"
+		refs        referents // recently mentioned people and bodies, for "he added"
+		known       []string  // every full claimant and person seen, to expand "Ms Phillipson"
+		ms          []mention
+		quoteOpen   bool   // a quotation is still open at the end of the last sentence
+		paraSpeaker string // a speaker named in the previous paragraph
+		paraStart   int    // index of the first sentence of the current paragraph
+		paraHits    int    // boilerplate phrases in the current paragraph
 	)
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
@@ -41,14 +43,32 @@ func Extract(text string) []Sentence {
 		s.Start, s.End = sp.Start, sp.End
 		paraHits += c.boiler
 
-		name, pronoun := findClaimant(s.Text, c.lower, sc.figToks)
+		name, pron := findClaimant(s.Text, c.lower, sc.figToks)
+		ms = mentions(ms[:0], s.Text, c.lower, sc.figToks, quoteOpen)
+		known = noteMentions(&refs, known, ms, s.Text, c.lower, sc.figToks)
 		switch {
 		case name != "":
-			name = fullName(name, known)
-			known = append(known, name)
+			r := nameReferent(name)
+			r.name = fullName(name, known)
+			name = r.name
+			known = appendNew(known, name)
+			refs.push(r)
 			speaker = name
-		case pronoun:
-			name = speaker
+		case pron != noPronoun:
+			name = refs.resolve(pron, speaker)
+			if name != "" {
+				r := referent{name: name}
+				switch pron {
+				case pronounHe:
+					r.gender = male
+				case pronounShe:
+					r.gender = female
+				case pronounThey, pronounIt:
+					r = nameReferent(name)
+				}
+				refs.push(r)
+				speaker = name
+			}
 		case quoteOpen || startsWithQuote(s.Text) && paraSpeaker != "":
 			name = speaker // the speaker's quotation runs on
 		}
@@ -61,6 +81,45 @@ func Extract(text string) []Sentence {
 		markBoilerplateParagraph(out[paraStart:], paraHits)
 	}
 	return out
+}
+
+// noteMentions records the people a sentence names for later pronouns and
+// short names: every person joins known, and the clauses' subjects become
+// referents, the main clause's subject most recent.
+func noteMentions(refs *referents, known []string, ms []mention, s, lower string, toks []token) []string {
+	for _, m := range ms {
+		if m.person && m.mods == "" {
+			known = appendNew(known, fullName(m.name, known))
+		}
+	}
+	main := mainSubject(ms, s, lower, toks)
+	for i, m := range ms {
+		if m.subject && i != main {
+			refs.push(mentionReferent(m, known))
+		}
+	}
+	if main >= 0 {
+		refs.push(mentionReferent(ms[main], known))
+	}
+	return known
+}
+
+func mentionReferent(m mention, known []string) referent {
+	r := referent{name: resolveDescription(m, known), gender: m.gender, org: m.org}
+	if r.name == m.name {
+		r.name = fullName(m.name, known)
+	}
+	return r
+}
+
+// appendNew appends name to known unless it is already there.
+func appendNew(known []string, name string) []string {
+	for _, k := range known {
+		if k == name {
+			return known
+		}
+	}
+	return append(known, name)
 }
 
 // ExtractLines analyses each line as one sentence, without splitting. Start
@@ -163,14 +222,20 @@ func startsWithQuote(s string) bool {
 // whether one was open before it. Curly quotes say which way they face;
 // straight ones toggle.
 func quoteStillOpen(s string, open bool) bool {
-	for _, r := range s {
-		switch r {
-		case '“':
-			open = true
-		case '”':
-			open = false
+	// Bytes, not runes: this runs on every gap between words.
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
 		case '"':
 			open = !open
+		case 0xE2: // “ is E2 80 9C, ” is E2 80 9D
+			if i+2 < len(s) && s[i+1] == 0x80 {
+				switch s[i+2] {
+				case 0x9C:
+					open = true
+				case 0x9D:
+					open = false
+				}
+			}
 		}
 	}
 	return open
