@@ -191,11 +191,13 @@ func (app *App) releaseClaim(w http.ResponseWriter, r *http.Request) {
 	app.claimDone(w, r, id, "Claim "+idText(id)+" is back in the queue.", "")
 }
 
+// verdictForm is the verdict as typed; its rules (one-line conclusion, the
+// lengths) are domain.Verdict.CheckText, applied by storage on save.
 type verdictForm struct {
 	Version     int64  `form:"version"`
 	Rating      string `form:"rating"`
-	Conclusion  string `form:"conclusion" label:"conclusion" validate:"max=300"`
-	Explanation string `form:"explanation,raw" label:"explanation" validate:"max=20000"`
+	Conclusion  string `form:"conclusion"`
+	Explanation string `form:"explanation,raw"`
 }
 
 func (f verdictForm) view(errs components.FieldErrors) components.VerdictForm {
@@ -222,11 +224,6 @@ func (app *App) saveVerdict(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, err := form.input()
-	if err == nil {
-		if fe := app.validate.Check(&form); fe != nil {
-			err = &domain.Error{Code: domain.EINVALID, Message: "Some parts of the verdict need fixing.", Fields: fe}
-		}
-	}
 	if err == nil {
 		_, err = app.db.SaveVerdict(r.Context(), id, in, form.Version)
 	}
