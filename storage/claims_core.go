@@ -30,14 +30,22 @@ func scanClaim(row scanner) (*domain.Claim, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(figures), &c.Figures); err != nil {
-		return nil, fmt.Errorf("claim %d figures: %w", c.ID, err)
-	}
-	if err := json.Unmarshal([]byte(reasons), &c.Reasons); err != nil {
-		return nil, fmt.Errorf("claim %d reasons: %w", c.ID, err)
+	if err := decodeClaimLists(&c, figures, reasons); err != nil {
+		return nil, err
 	}
 	c.DueAt, c.CreatedAt, c.UpdatedAt = parseNullTime(due), parseTime(created), parseTime(updated)
 	return &c, nil
+}
+
+// decodeClaimLists reads the figures and reasons stored as JSON with a claim.
+func decodeClaimLists(c *domain.Claim, figures, reasons string) error {
+	if err := json.Unmarshal([]byte(figures), &c.Figures); err != nil {
+		return fmt.Errorf("claim %d figures: %w", c.ID, err)
+	}
+	if err := json.Unmarshal([]byte(reasons), &c.Reasons); err != nil {
+		return fmt.Errorf("claim %d reasons: %w", c.ID, err)
+	}
+	return nil
 }
 
 // findClaimByID reads one claim inside tx.

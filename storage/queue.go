@@ -59,7 +59,10 @@ func scanQueueItem(row scanner) (*QueueItem, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Lists never show figures or reasons, so they are not decoded here.
+	// Lists are read by the API too, so the claim comes out whole.
+	if err := decodeClaimLists(&c, figures, reasons); err != nil {
+		return nil, err
+	}
 	c.DueAt, c.CreatedAt, c.UpdatedAt = parseNullTime(due), parseTime(created), parseTime(updated)
 	it.Claim, it.QueuedAt = &c, parseNullTime(queued)
 	return &it, nil

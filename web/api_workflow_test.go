@@ -281,6 +281,25 @@ func TestAPIListClaimsPages(t *testing.T) {
 	if p := decode[page](t, rita.get("/api/v1/claims?state=candidate,queued")); len(p.Claims) != len(a.Claims) {
 		t.Errorf("candidate,queued: %d claims, want %d", len(p.Claims), len(a.Claims))
 	}
+	// A listed claim carries its figures and reasons, as the single claim does.
+	type full struct {
+		Claims []struct {
+			Figures []domain.Figure `json:"figures"`
+			Reasons []string        `json:"reasons"`
+		} `json:"claims"`
+	}
+	var figures, reasons int
+	for _, c := range decode[full](t, rita.get("/api/v1/claims?state=candidate,queued")).Claims {
+		figures += len(c.Figures)
+		reasons += len(c.Reasons)
+	}
+	var wantFigures int
+	for _, c := range a.Claims {
+		wantFigures += len(c.Figures)
+	}
+	if figures != wantFigures || reasons == 0 {
+		t.Errorf("listed claims carry %d figures (want %d) and %d reasons", figures, wantFigures, reasons)
+	}
 	wantAPIError(t, rita.get("/api/v1/claims?state=pending"), http.StatusUnprocessableEntity, domain.EINVALID)
 	wantAPIError(t, rita.get("/api/v1/claims?limit=0"), http.StatusUnprocessableEntity, domain.EINVALID)
 	wantAPIError(t, rita.get("/api/v1/claims/99999"), http.StatusNotFound, domain.ENOTFOUND)
