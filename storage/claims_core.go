@@ -119,6 +119,16 @@ func transitionClaim(ctx context.Context, tx *Tx, c *domain.Claim, to domain.Cla
 	return saveClaim(ctx, tx, before, c, action)
 }
 
+// checkSeen refuses a change made from a stale view of the claim: seen is the
+// version the person was looking at, and zero means "do not check" (bulk
+// actions, which name claims by id only).
+func checkSeen(c *domain.Claim, seen int64) error {
+	if seen != 0 && c.Version != seen {
+		return domain.Errorf(domain.ECONFLICT, "Someone else changed this claim since you opened it. Reload to see their change, then try again.")
+	}
+	return nil
+}
+
 // addClaimWorker records that a user worked on a claim; the four-eyes rule
 // keeps workers from approving its verdict.
 func addClaimWorker(ctx context.Context, tx *Tx, claimID, userID int64) error {

@@ -255,14 +255,15 @@ func editorClaim(ctx context.Context, tx *Tx, id int64) (*domain.User, *domain.C
 
 // AssignClaim gives a claim to a reviewer: a queued claim goes into review
 // ("claim.assigned"); a claim already in review changes hands
-// ("claim.reassigned"). Editors only.
-func (db *DB) AssignClaim(ctx context.Context, claimID, assigneeID int64) (*domain.Claim, error) {
+// ("claim.reassigned"). Editors only. seen is the claim version the editor
+// was looking at (0: unchecked).
+func (db *DB) AssignClaim(ctx context.Context, claimID, assigneeID, seen int64) (*domain.Claim, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	if _, err := db.assign(ctx, tx, claimID, assigneeID); err != nil {
+	if _, err := db.assign(ctx, tx, claimID, assigneeID, seen); err != nil {
 		return nil, err
 	}
 	c, err := findClaimByID(ctx, tx, claimID)
@@ -272,9 +273,12 @@ func (db *DB) AssignClaim(ctx context.Context, claimID, assigneeID int64) (*doma
 	return c, tx.Commit()
 }
 
-func (db *DB) assign(ctx context.Context, tx *Tx, claimID, assigneeID int64) (*domain.Claim, error) {
+func (db *DB) assign(ctx context.Context, tx *Tx, claimID, assigneeID, seen int64) (*domain.Claim, error) {
 	_, c, err := editorClaim(ctx, tx, claimID)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkSeen(c, seen); err != nil {
 		return nil, err
 	}
 	assignee, err := findUserByID(ctx, tx, assigneeID)
@@ -315,7 +319,7 @@ func (db *DB) BulkAssign(ctx context.Context, claimIDs []int64, assigneeID int64
 	}
 	defer tx.Rollback()
 	for _, id := range claimIDs {
-		if _, err := db.assign(ctx, tx, id, assigneeID); err != nil {
+		if _, err := db.assign(ctx, tx, id, assigneeID, 0); err != nil {
 			return err
 		}
 	}
@@ -326,11 +330,21 @@ func (db *DB) BulkAssign(ctx context.Context, claimIDs []int64, assigneeID int64
 // own "claim.prioritised" audit event. Claims already at that priority are
 // left alone. Editors only.
 func (db *DB) SetClaimPriority(ctx context.Context, claimIDs []int64, p domain.Priority) error {
-	if !p.Valid() {
-		return domain.FieldError("priority", "Choose a priority: urgent, high, normal or low.")
-	}
 	if len(claimIDs) == 0 {
 		return domain.FieldError("ids", "Tick at least one claim.")
+	}
+	return db.prioritise(ctx, claimIDs, p, 0)
+}
+
+// PrioritiseClaim sets one claim's priority from its page; seen is the claim
+// version the editor was looking at.
+func (db *DB) PrioritiseClaim(ctx context.Context, claimID int64, p domain.Priority, seen int64) error {
+	return db.prioritise(ctx, []int64{claimID}, p, seen)
+}
+
+func (db *DB) prioritise(ctx context.Context, claimIDs []int64, p domain.Priority, seen int64) error {
+	if !p.Valid() {
+		return domain.FieldError("priority", "Choose a priority: urgent, high, normal or low.")
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -340,6 +354,9 @@ func (db *DB) SetClaimPriority(ctx context.Context, claimIDs []int64, p domain.P
 	for _, id := range claimIDs {
 		_, c, err := editorClaim(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := checkSeen(c, seen); err != nil {
 			return err
 		}
 		if c.State == domain.StateDismissed || c.State == domain.StateApproved {
@@ -358,7 +375,7 @@ func (db *DB) SetClaimPriority(ctx context.Context, claimIDs []int64, p domain.P
 }
 
 // SetClaimDue sets or (with the zero time) clears a claim's due date.
-func (db *DB) SetClaimDue(ctx context.Context, claimID int64, due time.Time) (*domain.Claim, error) {
+func (db *DB) SetClaimDue(ctx context.Context, claimID int64, due time.Time, seen int64) (*domain.Claim, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -366,6 +383,9 @@ func (db *DB) SetClaimDue(ctx context.Context, claimID int64, due time.Time) (*d
 	defer tx.Rollback()
 	_, c, err := editorClaim(ctx, tx, claimID)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkSeen(c, seen); err != nil {
 		return nil, err
 	}
 	if err := domain.CheckDue(due, tx.now); err != nil {

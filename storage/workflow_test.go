@@ -68,7 +68,7 @@ var onsSource = domain.Source{URL: "https://www.ons.gov.uk/employment", Title: "
 // readyToSubmit takes claim id as rita and completes its verdict; it returns the verdict version.
 func (n *newsroom) inReviewWithVerdict(t *testing.T, id int64) int64 {
 	t.Helper()
-	if _, err := n.db.AssignClaim(as(n.eddie), id, n.rita.ID); err != nil {
+	if _, err := n.db.AssignClaim(as(n.eddie), id, n.rita.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	v, err := n.db.SaveVerdict(as(n.rita), id, storage.VerdictInput{RatingID: n.ratingID(t, "Mostly false"), Conclusion: "It fell by 0.3 points, not 3%."}, 1)
@@ -140,8 +140,8 @@ func TestEveryTransitionWritesItsAuditEvent(t *testing.T) {
 	}{
 		{"claim.taken", "queued", "in_review", func() error { _, err := n.db.TakeNext(as(n.rita)); return err }},
 		{"claim.released", "in_review", "queued", func() error { _, err := n.db.ReleaseClaim(as(n.rita), id, "Out sick"); return err }},
-		{"claim.assigned", "queued", "in_review", func() error { _, err := n.db.AssignClaim(as(n.eddie), id, n.rita.ID); return err }},
-		{"claim.reassigned", "in_review", "in_review", func() error { _, err := n.db.AssignClaim(as(n.eddie), id, n.emma.ID); return err }},
+		{"claim.assigned", "queued", "in_review", func() error { _, err := n.db.AssignClaim(as(n.eddie), id, n.rita.ID, 0); return err }},
+		{"claim.reassigned", "in_review", "in_review", func() error { _, err := n.db.AssignClaim(as(n.eddie), id, n.emma.ID, 0); return err }},
 		{"verdict.saved", "", "", func() error {
 			v, err := n.db.VerdictByClaim(context.Background(), id)
 			if err == nil {
@@ -234,14 +234,14 @@ func TestRefusedTransitionsChangeNothing(t *testing.T) {
 		{"reopen a claim in review", inReview, func(id int64) error { _, err := n.db.ReopenClaim(as(n.eddie), id, "why"); return err }, domain.ECONFLICT},
 		{"approve a claim in review", inReview, func(id int64) error { _, err := n.db.ApproveVerdict(as(n.emma), id, version); return err }, domain.ECONFLICT},
 		{"return a claim in review", inReview, func(id int64) error { _, err := n.db.ReturnVerdict(as(n.emma), id, "no", version); return err }, domain.ECONFLICT},
-		{"reviewer assigns", queued, func(id int64) error { _, err := n.db.AssignClaim(as(n.rita), id, n.rita.ID); return err }, domain.EFORBIDDEN},
+		{"reviewer assigns", queued, func(id int64) error { _, err := n.db.AssignClaim(as(n.rita), id, n.rita.ID, 0); return err }, domain.EFORBIDDEN},
 		{"reviewer sets priority", queued, func(id int64) error { return n.db.SetClaimPriority(as(n.rita), []int64{id}, domain.PriorityUrgent) }, domain.EFORBIDDEN},
 		{"reviewer sets due date", queued, func(id int64) error {
-			_, err := n.db.SetClaimDue(as(n.rita), id, time.Now().AddDate(0, 0, 2))
+			_, err := n.db.SetClaimDue(as(n.rita), id, time.Now().AddDate(0, 0, 2), 0)
 			return err
 		}, domain.EFORBIDDEN},
 		{"due date in the past", queued, func(id int64) error {
-			_, err := n.db.SetClaimDue(as(n.eddie), id, time.Now().AddDate(0, 0, -2))
+			_, err := n.db.SetClaimDue(as(n.eddie), id, time.Now().AddDate(0, 0, -2), 0)
 			return err
 		}, domain.EINVALID},
 		{"someone else's verdict", inReview, func(id int64) error {
@@ -408,7 +408,7 @@ func TestListQueueKeysetPagesAndFilters(t *testing.T) {
 	if got := count(storage.QueueFilter{Type: domain.TypeCausation}); got != 1 {
 		t.Errorf("type filter: %d", got)
 	}
-	if _, err := n.db.AssignClaim(as(n.eddie), all[0], n.rita.ID); err != nil {
+	if _, err := n.db.AssignClaim(as(n.eddie), all[0], n.rita.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	if got := count(storage.QueueFilter{States: []domain.ClaimState{domain.StateInReview}, AssigneeID: n.rita.ID}); got != 1 {
@@ -457,7 +457,7 @@ func TestBulkPriorityWritesOneEventPerClaim(t *testing.T) {
 func TestStaleVerdictSaveIsRefusedWithTheOtherChange(t *testing.T) {
 	n := newNewsroom(t)
 	id := n.queued(t, 0.5, domain.PriorityNormal)
-	if _, err := n.db.AssignClaim(as(n.eddie), id, n.rita.ID); err != nil {
+	if _, err := n.db.AssignClaim(as(n.eddie), id, n.rita.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	// Rita and Eddie both open version 1; Rita saves first.
@@ -576,7 +576,7 @@ func TestFourEyesInsideTheTransaction(t *testing.T) {
 func TestSourcesAndSubmitRules(t *testing.T) {
 	n := newNewsroom(t)
 	id := n.queued(t, 0.5, domain.PriorityNormal)
-	if _, err := n.db.AssignClaim(as(n.eddie), id, n.rita.ID); err != nil {
+	if _, err := n.db.AssignClaim(as(n.eddie), id, n.rita.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	_, err := n.db.SubmitVerdict(as(n.rita), id, 1)
@@ -663,7 +663,7 @@ func TestRatingsManagedByEditorsAndInUseKept(t *testing.T) {
 	}
 
 	id := n.queued(t, 0.5, domain.PriorityNormal)
-	if _, err := n.db.AssignClaim(as(n.eddie), id, n.rita.ID); err != nil {
+	if _, err := n.db.AssignClaim(as(n.eddie), id, n.rita.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := n.db.SaveVerdict(as(n.rita), id, storage.VerdictInput{RatingID: r.ID}, 1); err != nil {
@@ -701,7 +701,7 @@ func TestHomeLists(t *testing.T) {
 		t.Fatal(err)
 	}
 	overdue := n.queued(t, 0.5, domain.PriorityNormal)
-	if _, err := n.db.SetClaimDue(as(n.eddie), overdue, time.Now().UTC().Truncate(24*time.Hour)); err != nil {
+	if _, err := n.db.SetClaimDue(as(n.eddie), overdue, time.Now().UTC().Truncate(24*time.Hour), 0); err != nil {
 		t.Fatal(err)
 	}
 	n.db.Now = func() time.Time { return time.Now().Add(48 * time.Hour) }
@@ -734,5 +734,46 @@ func TestHomeLists(t *testing.T) {
 	items, _, err := n.db.ListReview(as(n.eddie), "", 10)
 	if err != nil || len(items) != 1 || items[0].ID != waiting || items[0].WorkedOn {
 		t.Errorf("review list: %v %+v", err, items)
+	}
+}
+
+// Two editors on one claim page: the second change, made from the version
+// both opened, is refused instead of silently overwriting the first.
+func TestClaimPageChangesRefuseAStaleView(t *testing.T) {
+	n := newNewsroom(t)
+	id := n.queued(t, 0.5, domain.PriorityNormal)
+	c, err := n.db.ClaimByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := c.Version
+	if err := n.db.PrioritiseClaim(as(n.eddie), id, domain.PriorityUrgent, seen); err != nil {
+		t.Fatalf("first change: %v", err)
+	}
+	before, _ := n.db.EntityHistory(context.Background(), "claim", id)
+	stale := []struct {
+		name string
+		do   func() error
+	}{
+		{"priority", func() error { return n.db.PrioritiseClaim(as(n.emma), id, domain.PriorityLow, seen) }},
+		{"due date", func() error {
+			_, err := n.db.SetClaimDue(as(n.emma), id, time.Now().AddDate(0, 0, 3), seen)
+			return err
+		}},
+		{"assignment", func() error { _, err := n.db.AssignClaim(as(n.emma), id, n.rita.ID, seen); return err }},
+	}
+	for _, tt := range stale {
+		if err := tt.do(); domain.ErrorCode(err) != domain.ECONFLICT {
+			t.Errorf("stale %s: err = %v, want conflict", tt.name, err)
+		}
+	}
+	after, _ := n.db.EntityHistory(context.Background(), "claim", id)
+	c, _ = n.db.ClaimByID(context.Background(), id)
+	if len(after) != len(before) || c.Priority != domain.PriorityUrgent || c.AssigneeID != 0 {
+		t.Errorf("a stale change went through: priority %v, assignee %d, %d new events", c.Priority, c.AssigneeID, len(after)-len(before))
+	}
+	// From the current version, the change is accepted.
+	if _, err := n.db.SetClaimDue(as(n.emma), id, time.Now().AddDate(0, 0, 3), c.Version); err != nil {
+		t.Errorf("fresh due date: %v", err)
 	}
 }

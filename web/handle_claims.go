@@ -112,13 +112,14 @@ func claimForm(r *http.Request, dst any) (int64, error) {
 func (app *App) assignClaim(w http.ResponseWriter, r *http.Request) {
 	var form struct {
 		Assignee int64 `form:"assignee"`
+		Seen     int64 `form:"claim_version"`
 	}
 	id, err := claimForm(r, &form)
 	if err != nil {
 		app.error(w, r, err)
 		return
 	}
-	c, err := app.db.AssignClaim(r.Context(), id, form.Assignee)
+	c, err := app.db.AssignClaim(r.Context(), id, form.Assignee, form.Seen)
 	if err != nil {
 		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) { v.Assign.Errors = fe })
 		return
@@ -134,6 +135,7 @@ func (app *App) assignClaim(w http.ResponseWriter, r *http.Request) {
 func (app *App) setClaimPriority(w http.ResponseWriter, r *http.Request) {
 	var form struct {
 		Priority string `form:"priority"`
+		Seen     int64  `form:"claim_version"`
 	}
 	id, err := claimForm(r, &form)
 	var p domain.Priority
@@ -141,7 +143,7 @@ func (app *App) setClaimPriority(w http.ResponseWriter, r *http.Request) {
 		p, err = domain.ParsePriority(form.Priority)
 	}
 	if err == nil {
-		err = app.db.SetClaimPriority(r.Context(), []int64{id}, p)
+		err = app.db.PrioritiseClaim(r.Context(), id, p, form.Seen)
 	}
 	if err != nil {
 		app.error(w, r, err)
@@ -152,7 +154,8 @@ func (app *App) setClaimPriority(w http.ResponseWriter, r *http.Request) {
 
 func (app *App) setClaimDue(w http.ResponseWriter, r *http.Request) {
 	var form struct {
-		Due string `form:"due"`
+		Due  string `form:"due"`
+		Seen int64  `form:"claim_version"`
 	}
 	id, err := claimForm(r, &form)
 	if err != nil {
@@ -161,7 +164,7 @@ func (app *App) setClaimDue(w http.ResponseWriter, r *http.Request) {
 	}
 	due, err := parseDate("due", form.Due)
 	if err == nil {
-		_, err = app.db.SetClaimDue(r.Context(), id, due)
+		_, err = app.db.SetClaimDue(r.Context(), id, due, form.Seen)
 	}
 	if err != nil {
 		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) {

@@ -544,3 +544,22 @@ func TestClaimPageEscapesWhatPeopleTyped(t *testing.T) {
 		t.Errorf("sentence shown as %q", got)
 	}
 }
+
+func TestClaimPageFormsCarryTheVersionSeen(t *testing.T) {
+	env := newTestEnv(t)
+	id := itoa(env.queuedClaims(1, "prices rose by 10%")[0])
+	ed, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	page := ed.get("/claims/" + id)
+	wantStatus(t, page, http.StatusOK)
+	seen, ok := page.Doc(t).Find(`[data-testid="priority-form"] input[name="claim_version"]`).Attr("value")
+	if !ok || seen == "" {
+		t.Fatal("the priority form does not say which version of the claim it was opened on")
+	}
+	wantStatus(t, ed.postForm("/claims/"+id+"/priority", url.Values{"priority": {"urgent"}, "claim_version": {seen}}), http.StatusSeeOther)
+	// A second change from the same, now stale, page is refused and says why.
+	res := ed.postForm("/claims/"+id+"/due", url.Values{"due": {time.Now().AddDate(0, 0, 3).Format("2006-01-02")}, "claim_version": {seen}})
+	wantStatus(t, res, http.StatusConflict)
+	if !strings.Contains(res.Body, "Someone else changed this claim") {
+		t.Errorf("stale change: no explanation:\n%s", snippet(res.Body))
+	}
+}
