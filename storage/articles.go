@@ -417,8 +417,8 @@ func acceptClaim(ctx context.Context, tx *Tx, c *domain.Claim, reworded string, 
 	if c.State != domain.StateCandidate {
 		return notCandidate(c)
 	}
-	if expectVersion != 0 && c.Version != expectVersion {
-		return domain.Errorf(domain.ECONFLICT, "Someone else changed this claim a moment ago. Reload to see their change.")
+	if err := checkSeen(c, expectVersion); err != nil {
+		return err
 	}
 	return transitionClaim(ctx, tx, c, domain.StateQueued, func(c *domain.Claim) {
 		if reworded != "" {
