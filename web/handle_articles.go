@@ -18,22 +18,9 @@ import (
 )
 
 // Articles in: the list, the three ways of adding one, its page and its
-// metadata. Every handler checks domain.CanReview itself as well as through
-// the route's wrapper.
-
-// mayTriage refuses users whose role does not allow adding articles and triage.
-func (app *App) mayTriage(w http.ResponseWriter, r *http.Request) bool {
-	if !domain.CanReview(currentUser(r)) {
-		app.forbidden(w, r)
-		return false
-	}
-	return true
-}
+// metadata. routes.go wraps each handler in app.reviewer (domain.CanReview).
 
 func (app *App) articlesPage(w http.ResponseWriter, r *http.Request) {
-	if !app.mayTriage(w, r) {
-		return
-	}
 	q := r.URL.Query()
 	list := components.ArticleList{Outlet: strings.TrimSpace(q.Get("outlet")), Query: strings.TrimSpace(q.Get("q")), Mine: q.Get("mine") == "1"}
 	f := storage.ArticleFilter{Outlet: list.Outlet, Query: list.Query, Limit: 50}
@@ -81,9 +68,6 @@ func parseCursor(s string) (time.Time, int64) {
 }
 
 func (app *App) newArticlePage(w http.ResponseWriter, r *http.Request) {
-	if !app.mayTriage(w, r) {
-		return
-	}
 	app.renderArticleForm(w, r, http.StatusOK, components.ArticleForm{})
 }
 
@@ -270,9 +254,6 @@ func (app *App) renderArticleForm(w http.ResponseWriter, r *http.Request, status
 }
 
 func (app *App) pasteArticle(w http.ResponseWriter, r *http.Request) {
-	if !app.mayTriage(w, r) {
-		return
-	}
 	var form struct {
 		Body string `form:"body,raw"`
 	}
@@ -302,9 +283,6 @@ func (app *App) pasteArticle(w http.ResponseWriter, r *http.Request) {
 }
 
 func (app *App) uploadArticle(w http.ResponseWriter, r *http.Request) {
-	if !app.mayTriage(w, r) {
-		return
-	}
 	view := components.ArticleForm{Mode: "upload"}
 	// The whole body is already capped at MaxUploadBytes+1 MB; files beyond
 	// 1 MB spill to a temporary file rather than memory.
@@ -341,9 +319,6 @@ func (app *App) uploadArticle(w http.ResponseWriter, r *http.Request) {
 }
 
 func (app *App) fetchArticle(w http.ResponseWriter, r *http.Request) {
-	if !app.mayTriage(w, r) {
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		app.articleFormError(w, r, components.ArticleForm{Mode: "fetch"}, err)
 		return
@@ -401,9 +376,6 @@ func (app *App) articleView(r *http.Request, id int64) (components.ArticleView, 
 }
 
 func (app *App) articlePage(w http.ResponseWriter, r *http.Request) {
-	if !app.mayTriage(w, r) {
-		return
-	}
 	id, err := pathID(r, "id")
 	var v components.ArticleView
 	if err == nil {
@@ -428,9 +400,6 @@ func (app *App) renderArticle(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (app *App) editArticle(w http.ResponseWriter, r *http.Request) {
-	if !app.mayTriage(w, r) {
-		return
-	}
 	id, err := pathID(r, "id")
 	if err == nil {
 		err = r.ParseForm()
