@@ -256,24 +256,21 @@ func editorClaim(ctx context.Context, tx *Tx, id int64) (*domain.User, *domain.C
 // AssignClaim gives a claim to a reviewer: a queued claim goes into review
 // ("claim.assigned"); a claim already in review changes hands
 // ("claim.reassigned"). Editors only. seen is the claim version the editor
-// was looking at (0: unchecked).
-func (db *DB) AssignClaim(ctx context.Context, claimID, assigneeID, seen int64) (*domain.Claim, error) {
+// was looking at (0: unchecked). It returns the person now holding the claim.
+func (db *DB) AssignClaim(ctx context.Context, claimID, assigneeID, seen int64) (*domain.User, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	if _, err := db.assign(ctx, tx, claimID, assigneeID, seen); err != nil {
-		return nil, err
-	}
-	c, err := findClaimByID(ctx, tx, claimID)
+	assignee, err := db.assign(ctx, tx, claimID, assigneeID, seen)
 	if err != nil {
 		return nil, err
 	}
-	return c, tx.Commit()
+	return assignee, tx.Commit()
 }
 
-func (db *DB) assign(ctx context.Context, tx *Tx, claimID, assigneeID, seen int64) (*domain.Claim, error) {
+func (db *DB) assign(ctx context.Context, tx *Tx, claimID, assigneeID, seen int64) (*domain.User, error) {
 	_, c, err := editorClaim(ctx, tx, claimID)
 	if err != nil {
 		return nil, err
@@ -292,7 +289,7 @@ func (db *DB) assign(ctx context.Context, tx *Tx, claimID, assigneeID, seen int6
 	}
 	switch c.State {
 	case domain.StateQueued:
-		return c, startReview(ctx, tx, c, assignee.ID, "assigned")
+		return assignee, startReview(ctx, tx, c, assignee.ID, "assigned")
 	case domain.StateInReview:
 		if c.AssigneeID == assignee.ID {
 			return nil, domain.Errorf(domain.ECONFLICT, "Claim %d is already assigned to %s.", c.ID, assignee.Name)
@@ -302,7 +299,7 @@ func (db *DB) assign(ctx context.Context, tx *Tx, claimID, assigneeID, seen int6
 		if err := saveClaim(ctx, tx, before, c, "reassigned"); err != nil {
 			return nil, err
 		}
-		return c, addClaimWorker(ctx, tx, c.ID, assignee.ID)
+		return assignee, addClaimWorker(ctx, tx, c.ID, assignee.ID)
 	}
 	return nil, domain.Errorf(domain.ECONFLICT, "Claim %d is %s; only queued claims and claims in review can be assigned.", c.ID, strings.ToLower(c.State.Label()))
 }

@@ -119,17 +119,12 @@ func (app *App) assignClaim(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	c, err := app.db.AssignClaim(r.Context(), id, form.Assignee, form.Seen)
+	assignee, err := app.db.AssignClaim(r.Context(), id, form.Assignee, form.Seen)
 	if err != nil {
 		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) { v.Assign.Errors = fe })
 		return
 	}
-	u, _ := app.db.UserByID(r.Context(), c.AssigneeID)
-	name := "them"
-	if u != nil {
-		name = u.Name
-	}
-	app.claimDone(w, r, id, "Claim "+idText(id)+" is assigned to "+name+".", "")
+	app.claimDone(w, r, id, "Claim "+idText(id)+" is assigned to "+assignee.Name+".", "")
 }
 
 func (app *App) setClaimPriority(w http.ResponseWriter, r *http.Request) {
