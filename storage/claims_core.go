@@ -119,12 +119,14 @@ func transitionClaim(ctx context.Context, tx *Tx, c *domain.Claim, to domain.Cla
 	return saveClaim(ctx, tx, before, c, action)
 }
 
+// errStaleClaim is checkSeen's refusal; bulk actions reword it to name the claim.
+var errStaleClaim = domain.Errorf(domain.ECONFLICT, "Someone else changed this claim since you opened it. Reload to see their change, then try again.")
+
 // checkSeen refuses a change made from a stale view of the claim: seen is the
-// version the person was looking at, and zero means "do not check" (bulk
-// actions, which name claims by id only).
+// version the person was looking at, and zero means "do not check".
 func checkSeen(c *domain.Claim, seen int64) error {
 	if seen != 0 && c.Version != seen {
-		return domain.Errorf(domain.ECONFLICT, "Someone else changed this claim since you opened it. Reload to see their change, then try again.")
+		return errStaleClaim
 	}
 	return nil
 }

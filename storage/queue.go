@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -304,10 +305,36 @@ func (db *DB) assign(ctx context.Context, tx *Tx, claimID, assigneeID, seen int6
 	return nil, domain.Errorf(domain.ECONFLICT, "Claim %d is %s; only queued claims and claims in review can be assigned.", c.ID, strings.ToLower(c.State.Label()))
 }
 
+// ClaimRef names a claim in a bulk change with the version the editor was
+// looking at when they ticked it (0: unchecked).
+type ClaimRef struct {
+	ID   int64
+	Seen int64
+}
+
+// Refs names claims without versions, for callers that do not check them.
+func Refs(ids ...int64) []ClaimRef {
+	refs := make([]ClaimRef, len(ids))
+	for i, id := range ids {
+		refs[i] = ClaimRef{ID: id}
+	}
+	return refs
+}
+
+// bulkError rewords a stale-version refusal for a list of claims: it names
+// the claim, and says that nothing changed because the transaction rolls back.
+func bulkError(id int64, err error) error {
+	if errors.Is(err, errStaleClaim) {
+		return domain.Errorf(domain.ECONFLICT, "Claim %d changed after you loaded this page, so nothing was updated. The list now shows the latest; tick the claims again.", id)
+	}
+	return err
+}
+
 // BulkAssign assigns several claims to one reviewer in one transaction, each
-// change its own audit event. If any claim cannot be assigned, none is.
-func (db *DB) BulkAssign(ctx context.Context, claimIDs []int64, assigneeID int64) error {
-	if len(claimIDs) == 0 {
+// change its own audit event. If any claim cannot be assigned, or changed
+// since the editor saw it, none is.
+func (db *DB) BulkAssign(ctx context.Context, refs []ClaimRef, assigneeID int64) error {
+	if len(refs) == 0 {
 		return domain.FieldError("ids", "Tick at least one claim.")
 	}
 	tx, err := db.begin(ctx)
@@ -315,9 +342,9 @@ func (db *DB) BulkAssign(ctx context.Context, claimIDs []int64, assigneeID int64
 		return err
 	}
 	defer tx.Rollback()
-	for _, id := range claimIDs {
-		if _, err := db.assign(ctx, tx, id, assigneeID, 0); err != nil {
-			return err
+	for _, ref := range refs {
+		if _, err := db.assign(ctx, tx, ref.ID, assigneeID, ref.Seen); err != nil {
+			return bulkError(ref.ID, err)
 		}
 	}
 	return tx.Commit()
@@ -325,21 +352,22 @@ func (db *DB) BulkAssign(ctx context.Context, claimIDs []int64, assigneeID int64
 
 // SetClaimPriority sets the priority of one or more claims, each change its
 // own "claim.prioritised" audit event. Claims already at that priority are
-// left alone. Editors only.
-func (db *DB) SetClaimPriority(ctx context.Context, claimIDs []int64, p domain.Priority) error {
-	if len(claimIDs) == 0 {
+// left alone. Editors only. If any claim changed since the editor saw it,
+// none is changed.
+func (db *DB) SetClaimPriority(ctx context.Context, refs []ClaimRef, p domain.Priority) error {
+	if len(refs) == 0 {
 		return domain.FieldError("ids", "Tick at least one claim.")
 	}
-	return db.prioritise(ctx, claimIDs, p, 0)
+	return db.prioritise(ctx, refs, p, true)
 }
 
 // PrioritiseClaim sets one claim's priority from its page; seen is the claim
 // version the editor was looking at.
 func (db *DB) PrioritiseClaim(ctx context.Context, claimID int64, p domain.Priority, seen int64) error {
-	return db.prioritise(ctx, []int64{claimID}, p, seen)
+	return db.prioritise(ctx, []ClaimRef{{ID: claimID, Seen: seen}}, p, false)
 }
 
-func (db *DB) prioritise(ctx context.Context, claimIDs []int64, p domain.Priority, seen int64) error {
+func (db *DB) prioritise(ctx context.Context, refs []ClaimRef, p domain.Priority, bulk bool) error {
 	if !p.Valid() {
 		return domain.FieldError("priority", "Choose a priority: urgent, high, normal or low.")
 	}
@@ -348,12 +376,15 @@ func (db *DB) prioritise(ctx context.Context, claimIDs []int64, p domain.Priorit
 		return err
 	}
 	defer tx.Rollback()
-	for _, id := range claimIDs {
-		_, c, err := editorClaim(ctx, tx, id)
+	for _, ref := range refs {
+		_, c, err := editorClaim(ctx, tx, ref.ID)
 		if err != nil {
 			return err
 		}
-		if err := checkSeen(c, seen); err != nil {
+		if err := checkSeen(c, ref.Seen); err != nil {
+			if bulk {
+				return bulkError(ref.ID, err)
+			}
 			return err
 		}
 		if c.State == domain.StateDismissed || c.State == domain.StateApproved {

@@ -235,7 +235,7 @@ func TestRefusedTransitionsChangeNothing(t *testing.T) {
 		{"approve a claim in review", inReview, func(id int64) error { _, err := n.db.ApproveVerdict(as(n.emma), id, version); return err }, domain.ECONFLICT},
 		{"return a claim in review", inReview, func(id int64) error { _, err := n.db.ReturnVerdict(as(n.emma), id, "no", version); return err }, domain.ECONFLICT},
 		{"reviewer assigns", queued, func(id int64) error { _, err := n.db.AssignClaim(as(n.rita), id, n.rita.ID, 0); return err }, domain.EFORBIDDEN},
-		{"reviewer sets priority", queued, func(id int64) error { return n.db.SetClaimPriority(as(n.rita), []int64{id}, domain.PriorityUrgent) }, domain.EFORBIDDEN},
+		{"reviewer sets priority", queued, func(id int64) error { return n.db.SetClaimPriority(as(n.rita), storage.Refs(id), domain.PriorityUrgent) }, domain.EFORBIDDEN},
 		{"reviewer sets due date", queued, func(id int64) error {
 			_, err := n.db.SetClaimDue(as(n.rita), id, time.Now().AddDate(0, 0, 2), 0)
 			return err
@@ -254,7 +254,7 @@ func TestRefusedTransitionsChangeNothing(t *testing.T) {
 			_, err := n.db.ReleaseClaim(as(other), id, "")
 			return err
 		}, domain.EFORBIDDEN},
-		{"bulk assign with an unknown claim assigns none", inReview, func(id int64) error { return n.db.BulkAssign(as(n.eddie), []int64{queued, id, 99999}, n.emma.ID) }, domain.ENOTFOUND},
+		{"bulk assign with an unknown claim assigns none", inReview, func(id int64) error { return n.db.BulkAssign(as(n.eddie), storage.Refs(queued, id, 99999), n.emma.ID) }, domain.ENOTFOUND},
 		{"no signed-in actor", queued, func(id int64) error { _, err := n.db.TakeNext(context.Background()); return err }, domain.EUNAUTHORIZED},
 	}
 	for _, tt := range tests {
@@ -425,7 +425,7 @@ func TestListQueueKeysetPagesAndFilters(t *testing.T) {
 func TestBulkPriorityWritesOneEventPerClaim(t *testing.T) {
 	n := newNewsroom(t)
 	a, b, c := n.queued(t, 0.1, domain.PriorityLow), n.queued(t, 0.2, domain.PriorityLow), n.queued(t, 0.3, domain.PriorityUrgent)
-	if err := n.db.SetClaimPriority(as(n.eddie), []int64{a, b, c}, domain.PriorityUrgent); err != nil {
+	if err := n.db.SetClaimPriority(as(n.eddie), storage.Refs(a, b, c), domain.PriorityUrgent); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []int64{a, b, c} {
@@ -443,7 +443,7 @@ func TestBulkPriorityWritesOneEventPerClaim(t *testing.T) {
 			t.Errorf("claim %d: %d prioritised events, want %d", id, prioritised, want)
 		}
 	}
-	if err := n.db.BulkAssign(as(n.eddie), []int64{a, b}, n.rita.ID); err != nil {
+	if err := n.db.BulkAssign(as(n.eddie), storage.Refs(a, b), n.rita.ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []int64{a, b} {
@@ -451,6 +451,43 @@ func TestBulkPriorityWritesOneEventPerClaim(t *testing.T) {
 		if c.State != domain.StateInReview || c.AssigneeID != n.rita.ID {
 			t.Errorf("claim %d: %s assigned to %d", id, c.State, c.AssigneeID)
 		}
+	}
+}
+
+func TestBulkChangesRefuseClaimsChangedSinceTheEditorLooked(t *testing.T) {
+	n := newNewsroom(t)
+	ctx := context.Background()
+	a, b := n.queued(t, 0.1, domain.PriorityLow), n.queued(t, 0.2, domain.PriorityLow)
+	ca, _ := n.db.ClaimByID(ctx, a)
+	cb, _ := n.db.ClaimByID(ctx, b)
+	seen := []storage.ClaimRef{{ID: a, Seen: ca.Version}, {ID: b, Seen: cb.Version}}
+
+	// Another editor reprioritises b after the page was loaded.
+	if err := n.db.PrioritiseClaim(as(n.eddie), b, domain.PriorityUrgent, cb.Version); err != nil {
+		t.Fatal(err)
+	}
+
+	for name, change := range map[string]func() error{
+		"assign":   func() error { return n.db.BulkAssign(as(n.eddie), seen, n.rita.ID) },
+		"priority": func() error { return n.db.SetClaimPriority(as(n.eddie), seen, domain.PriorityHigh) },
+	} {
+		err := change()
+		if domain.ErrorCode(err) != domain.ECONFLICT || !strings.Contains(domain.ErrorMessage(err), fmt.Sprintf("Claim %d changed", b)) {
+			t.Errorf("%s: err = %v, want a conflict naming claim %d", name, err, b)
+		}
+		// Nothing changed, not even the claim that was still current.
+		if c, _ := n.db.ClaimByID(ctx, a); c.Version != ca.Version || c.State != domain.StateQueued || c.Priority != domain.PriorityLow {
+			t.Errorf("%s: claim %d changed anyway: v%d %s %s", name, a, c.Version, c.State, c.Priority)
+		}
+		if c, _ := n.db.ClaimByID(ctx, b); c.Priority != domain.PriorityUrgent || c.AssigneeID != 0 {
+			t.Errorf("%s: the other editor's change was overwritten: %s, assignee %d", name, c.Priority, c.AssigneeID)
+		}
+	}
+
+	// With the current versions the same change goes through.
+	cb, _ = n.db.ClaimByID(ctx, b)
+	if err := n.db.BulkAssign(as(n.eddie), []storage.ClaimRef{{ID: a, Seen: ca.Version}, {ID: b, Seen: cb.Version}}, n.rita.ID); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"claimtrail/components"
@@ -126,10 +127,31 @@ func (app *App) takeNext(w http.ResponseWriter, r *http.Request) {
 }
 
 type bulkForm struct {
-	IDs      []int64 `form:"ids"`
-	Action   string  `form:"action"`
-	Assignee int64   `form:"assignee"`
-	Priority string  `form:"priority"`
+	IDs      []int64  `form:"ids"`
+	Seen     []string `form:"seen"` // "id:version" for every claim on the page
+	Action   string   `form:"action"`
+	Assignee int64    `form:"assignee"`
+	Priority string   `form:"priority"`
+}
+
+// refs pairs each ticked claim with the version the editor saw on the page.
+// A claim without a version (a form from an older page) is not checked.
+func (f bulkForm) refs() ([]storage.ClaimRef, error) {
+	seen := make(map[int64]int64, len(f.Seen))
+	for _, s := range f.Seen {
+		id, v, ok := strings.Cut(s, ":")
+		claimID, err1 := strconv.ParseInt(id, 10, 64)
+		version, err2 := strconv.ParseInt(v, 10, 64)
+		if !ok || err1 != nil || err2 != nil {
+			return nil, domain.FieldError("ids", "The selection could not be read. Reload the page and try again.")
+		}
+		seen[claimID] = version
+	}
+	refs := make([]storage.ClaimRef, len(f.IDs))
+	for i, id := range f.IDs {
+		refs[i] = storage.ClaimRef{ID: id, Seen: seen[id]}
+	}
+	return refs, nil
 }
 
 // bulkQueue assigns or reprioritises the ticked claims; each change is still
@@ -140,24 +162,30 @@ func (app *App) bulkQueue(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	var err error
+	refs, err := form.refs()
 	switch {
+	case err != nil:
 	case len(form.IDs) == 0:
 		err = domain.FieldError("ids", "Tick at least one claim.")
 	case form.Action == "assign" && form.Assignee == 0:
 		err = domain.FieldError("assignee", "Choose who to assign the claims to.")
 	case form.Action == "assign":
-		err = app.db.BulkAssign(r.Context(), form.IDs, form.Assignee)
+		err = app.db.BulkAssign(r.Context(), refs, form.Assignee)
 	case form.Action == "priority":
 		var p domain.Priority
 		if p, err = domain.ParsePriority(form.Priority); err == nil {
-			err = app.db.SetClaimPriority(r.Context(), form.IDs, p)
+			err = app.db.SetClaimPriority(r.Context(), refs, p)
 		}
 	default:
 		err = domain.Errorf(domain.EINVALID, "Choose Assign or Set priority.")
 	}
 	if fe := fieldErrors(err); fe != nil {
 		app.renderQueue(w, r, http.StatusUnprocessableEntity, components.QueueFilterForm{}, "", fe)
+		return
+	} else if domain.ErrorCode(err) == domain.ECONFLICT {
+		// Someone changed a ticked claim, or it cannot take this change: show
+		// the current list with the reason beside the selection.
+		app.renderQueue(w, r, http.StatusConflict, components.QueueFilterForm{}, "", components.FieldErrors{"ids": domain.ErrorMessage(err)})
 		return
 	} else if err != nil {
 		app.error(w, r, err)

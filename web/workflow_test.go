@@ -480,6 +480,59 @@ func TestRatingsPageForms(t *testing.T) {
 	wantStatus(t, eddie.postForm("/ratings/"+env.ratingID("Needs context")+"/delete", nil), http.StatusSeeOther)
 }
 
+func TestBulkQueueChangeFromAStalePageChangesNothing(t *testing.T) {
+	env := newTestEnv(t)
+	ids := env.queuedClaims(2, "crime doubled")
+	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	emma, _ := env.signedIn("emma@newsroom.example", domain.RoleEditor)
+	_, rita := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+
+	// The versions Eddie's queue page carries for each claim.
+	pageSeen := func() []string {
+		var seen []string
+		eddie.get("/queue").Doc(t).Find(`input[name="seen"]`).Each(func(_ int, s *goquery.Selection) {
+			v, _ := s.Attr("value")
+			seen = append(seen, v)
+		})
+		if len(seen) != len(ids) {
+			t.Fatalf("queue page carries %d versions, want %d", len(seen), len(ids))
+		}
+		return seen
+	}
+	stale := pageSeen()
+
+	// Emma reprioritises the second claim while Eddie's page is open.
+	wantStatus(t, emma.postForm("/claims/"+itoa(ids[1])+"/priority", url.Values{"priority": {"urgent"}}), http.StatusSeeOther)
+
+	bulk := url.Values{"action": {"assign"}, "assignee": {itoa(rita.ID)}, "ids": {itoa(ids[0]), itoa(ids[1])}, "seen": stale}
+	res := eddie.postForm("/queue/bulk", bulk)
+	wantStatus(t, res, http.StatusConflict)
+	if msg := res.TestID(t, "error-ids"); !strings.Contains(msg, "Claim "+itoa(ids[1])+" changed after you loaded this page") {
+		t.Errorf("stale bulk message %q", msg)
+	}
+	for _, id := range ids {
+		if c, _ := env.db.ClaimByID(t.Context(), id); c.State != domain.StateQueued || c.AssigneeID != 0 {
+			t.Errorf("claim %d was changed by a refused bulk assign: %s, assignee %d", id, c.State, c.AssigneeID)
+		}
+	}
+
+	// The refused page shows the current list, so ticking again works.
+	bulk["seen"] = pageSeen()
+	wantStatus(t, eddie.postForm("/queue/bulk", bulk), http.StatusSeeOther)
+	for _, id := range ids {
+		if c, _ := env.db.ClaimByID(t.Context(), id); c.AssigneeID != rita.ID {
+			t.Errorf("claim %d not assigned after reload: assignee %d", id, c.AssigneeID)
+		}
+	}
+
+	// A version list that cannot be read is a clear error, not a crash.
+	res = eddie.postForm("/queue/bulk", url.Values{"action": {"priority"}, "priority": {"low"}, "ids": {itoa(ids[0])}, "seen": {"nonsense"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if res.TestID(t, "error-ids") == "" {
+		t.Error("unreadable versions: no message")
+	}
+}
+
 func TestBulkAndSingleEditorActions(t *testing.T) {
 	env := newTestEnv(t)
 	ids := env.queuedClaims(3, "crime doubled")
