@@ -1,6 +1,9 @@
 package extract
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // attributionVerbs introduce or follow the person who made a claim.
 var attributionVerbs = map[string]bool{
@@ -166,22 +169,57 @@ func isOfficial(name string) bool {
 // fullName expands a short mention ("Ms Phillipson", "Phillipson") to the
 // fullest earlier mention with the same surname ("Education Secretary
 // Bridget Phillipson"). Only a bare surname, with or without honorifics, is
-// expanded, so "Prime Minister" never becomes "Foreign Minister".
+// expanded, so "Prime Minister" never becomes "Foreign Minister". When the
+// fullest mention has an honorific where the given name would be ("Ukrainian
+// president Mr Zelensky"), another mention supplies it ("Volodymyr
+// Zelensky"): "Ukrainian president Volodymyr Zelensky".
 func fullName(name string, known []string) string {
 	i := strings.LastIndexByte(name, ' ')
 	surname := name[i+1:]
-	for rest := name[:max(i, 0)]; rest != ""; {
+	bare := true
+	for rest := name[:max(i, 0)]; rest != "" && bare; {
 		var w string
 		w, rest, _ = strings.Cut(rest, " ")
-		if _, ok := honorifics[w]; !ok {
-			return name
-		}
+		_, bare = honorifics[w]
 	}
-	best := name
+	best, given := name, ""
 	for _, k := range known {
-		if len(k) > len(best) && (strings.HasSuffix(k, " "+surname) || k == surname) {
+		if !strings.HasSuffix(k, " "+surname) && k != surname {
+			continue
+		}
+		if bare && len(k) > len(best) {
 			best = k
 		}
+		if given == "" {
+			given = givenName(k)
+		}
+	}
+	words := strings.Fields(best)
+	if n := len(words); given == "" || n < 2 {
+		return best
+	} else if _, ok := honorifics[words[n-2]]; ok {
+		words[n-2] = given
+		return strings.Join(words, " ")
 	}
 	return best
+}
+
+// givenName returns the word before the surname when it is a given name,
+// not an honorific or a title ("Volodymyr Zelensky" gives "Volodymyr";
+// "President Zelensky" and "Mr Zelensky" give "").
+func givenName(name string) string {
+	words := strings.Fields(name)
+	if len(words) < 2 {
+		return ""
+	}
+	w := words[len(words)-2]
+	if _, ok := honorifics[w]; ok || !isCapital(w) || isOfficial(w) || strings.HasSuffix(w, "'s") {
+		return ""
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) && r != '-' {
+			return ""
+		}
+	}
+	return w
 }

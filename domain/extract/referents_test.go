@@ -37,6 +37,8 @@ func TestPronounClaimant(t *testing.T) {
 		// Titles and short names keep working.
 		{"possessive: he and his Cabinet", "The Prime Minister visited Paris. At the weekend, he and his Cabinet warned of higher prices.", "Prime Minister"},
 		{"short name expands", "Health Secretary Wes Streeting opened a clinic. Mr Streeting said 2,000 jobs were created.", "Health Secretary Wes Streeting"},
+		{"an honorific gives way to the given name", "Mr Trump attacked Volodymyr Zelensky on Friday. Later he called Ukrainian president Mr Zelensky a dictator. Mr Zelensky said 40% of voters backed him.", "Ukrainian president Volodymyr Zelensky"},
+		{"a title is not a given name", "Ukrainian President Zelensky flew to Rome. Mr Zelensky said 40% of voters backed him.", "Ukrainian President Zelensky"},
 		{"a title is not a short name", "Foreign Minister Jean-Noel Barrot said France agreed. The Prime Minister said Britain did too.", "Prime Minister"},
 	}
 	for _, tc := range tests {
