@@ -39,5 +39,9 @@ func seedDemo(ctx context.Context, db *storage.DB, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "  %-9s %-28s %s\n", acct.Role, acct.Email, password)
 	}
-	return seedDemoContent(ctx, db, out)
+	articleID, err := seedDemoContent(ctx, db, out)
+	if err != nil || articleID == 0 {
+		return err
+	}
+	return demoWorkflow(ctx, db, articleID, out)
 }

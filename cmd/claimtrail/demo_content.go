@@ -42,11 +42,12 @@ The debate ran for just over two hours. MPs are expected to return to the subjec
 }
 
 // seedDemoContent adds the demo article once, through the same path as an
-// article added in the browser, as the system.
-func seedDemoContent(ctx context.Context, db *storage.DB, out io.Writer) error {
+// article added in the browser, as the system. It returns the article's id
+// when it was added now, and 0 when it was already there.
+func seedDemoContent(ctx context.Context, db *storage.DB, out io.Writer) (int64, error) {
 	a, candidates, err := web.PrepareArticle(demoArticle, domain.OriginDemo)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	ctx = domain.WithActor(ctx, domain.SystemActor)
 	err = db.CreateArticle(ctx, a, candidates)
@@ -54,10 +55,10 @@ func seedDemoContent(ctx context.Context, db *storage.DB, out io.Writer) error {
 	switch {
 	case errors.As(err, &dup):
 		fmt.Fprintf(out, "Demo article already present: /articles/%d\n", dup.ID)
-		return nil
+		return 0, nil
 	case err != nil:
-		return err
+		return 0, err
 	}
 	fmt.Fprintf(out, "Demo article added with %d candidate claims: /articles/%d\n", len(candidates), a.ID)
-	return nil
+	return a.ID, nil
 }
