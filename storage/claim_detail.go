@@ -31,6 +31,7 @@ type ClaimDetail struct {
 	Workers  []int64
 	Comments []domain.Comment
 	History  []*domain.AuditEvent // oldest first
+	Similar  []*SimilarClaim      // accepted claims worded much like this one
 	// Names maps user ids to names, for the history and the workers.
 	Names map[int64]string
 }
@@ -81,6 +82,9 @@ func (db *DB) ClaimDetail(ctx context.Context, id int64) (*ClaimDetail, error) {
 		return nil, err
 	}
 	if d.Comments, err = claimComments(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if d.Similar, err = similarClaims(ctx, tx, c); err != nil {
 		return nil, err
 	}
 	if d.History, err = queryAuditEvents(ctx, tx, `SELECT `+auditColumns+` FROM audit_events WHERE entity = 'claim' AND entity_id = ? ORDER BY id`, id); err != nil {

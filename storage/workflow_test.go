@@ -235,7 +235,9 @@ func TestRefusedTransitionsChangeNothing(t *testing.T) {
 		{"approve a claim in review", inReview, func(id int64) error { _, err := n.db.ApproveVerdict(as(n.emma), id, version); return err }, domain.ECONFLICT},
 		{"return a claim in review", inReview, func(id int64) error { _, err := n.db.ReturnVerdict(as(n.emma), id, "no", version); return err }, domain.ECONFLICT},
 		{"reviewer assigns", queued, func(id int64) error { _, err := n.db.AssignClaim(as(n.rita), id, n.rita.ID, 0); return err }, domain.EFORBIDDEN},
-		{"reviewer sets priority", queued, func(id int64) error { return n.db.SetClaimPriority(as(n.rita), storage.Refs(id), domain.PriorityUrgent) }, domain.EFORBIDDEN},
+		{"reviewer sets priority", queued, func(id int64) error {
+			return n.db.SetClaimPriority(as(n.rita), storage.Refs(id), domain.PriorityUrgent)
+		}, domain.EFORBIDDEN},
 		{"reviewer sets due date", queued, func(id int64) error {
 			_, err := n.db.SetClaimDue(as(n.rita), id, time.Now().AddDate(0, 0, 2), 0)
 			return err

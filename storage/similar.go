@@ -1,0 +1,150 @@
+package storage
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"unicode"
+
+	"claimtrail/domain"
+)
+
+// SimilarClaim is an accepted claim worded much like another: checked before,
+// or being checked now.
+type SimilarClaim struct {
+	ID           int64
+	Text         string
+	State        domain.ClaimState
+	Rating       string // the approved verdict's rating, if any
+	ArticleTitle string
+	Outlet       string
+	Overlap      float64 // share of the shorter wording's words the two have in common
+}
+
+const (
+	maxSimilar      = 3   // shown on a claim page
+	searchTerms     = 8   // the rarest words of a wording are searched on
+	searchLimit     = 30  // full-text hits compared word by word
+	minSharedWords  = 3   // fewer in common is coincidence
+	minWordsOverlap = 0.5 // of the shorter wording's words
+)
+
+// stopWords are too common to tell claims apart.
+var stopWords = map[string]bool{}
+
+func init() {
+	for w := range strings.FieldsSeq(`the and that this with from have has had was were are for not but they their them
+		there these those will would could should said says say which what when where who whom been being more than
+		our your its his her she him you all any can into out over about also just very some such only then now
+		after before while because does did doing there's it's we're they're i'm don't can't won't isn't aren't`) {
+		stopWords[w] = true
+	}
+}
+
+// searchWords returns the distinct words of a wording that are worth
+// searching on, split as the full-text index splits them: lower case, runs
+// of letters and digits, three characters or more (two for numbers), stop
+// words left out.
+func searchWords(text string) []string {
+	var words []string
+	for w := range strings.FieldsFuncSeq(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	}) {
+		w = strings.Trim(w, "'")
+		w = strings.TrimSuffix(w, "'s")
+		digits := strings.IndexFunc(w, unicode.IsDigit) >= 0
+		if len(w) < 3 && !(digits && len(w) == 2) || stopWords[w] || strings.ContainsRune(w, '\'') {
+			continue
+		}
+		if !slices.Contains(words, w) {
+			words = append(words, w)
+		}
+	}
+	return words
+}
+
+// similarClaims finds up to maxSimilar accepted claims, other than c, worded
+// much like it. The index is searched on c's rarest words; each hit is then
+// kept only if it shares at least half of the shorter wording's words.
+func similarClaims(ctx context.Context, tx *Tx, c *domain.Claim) ([]*SimilarClaim, error) {
+	words := searchWords(c.Text)
+	if len(words) < minSharedWords {
+		return nil, nil
+	}
+	// How many accepted claims use each word; words no claim uses cannot match.
+	args := make([]any, len(words))
+	for i, w := range words {
+		args[i] = w
+	}
+	type termCount struct {
+		term string
+		docs int64
+	}
+	counts, err := queryAll(ctx, tx, func(row scanner) (termCount, error) {
+		var t termCount
+		return t, row.Scan(&t.term, &t.docs)
+	}, `SELECT term, doc FROM claim_search_words WHERE term IN (`+strings.Repeat("?, ", len(words)-1)+`?)`, args...)
+	if err != nil || len(counts) < minSharedWords {
+		return nil, err
+	}
+	slices.SortFunc(counts, func(a, b termCount) int {
+		if a.docs != b.docs {
+			return int(a.docs - b.docs)
+		}
+		return strings.Compare(a.term, b.term)
+	})
+	var match strings.Builder
+	for i, t := range counts[:min(len(counts), searchTerms)] {
+		if i > 0 {
+			match.WriteString(" OR ")
+		}
+		// The words are letters and digits only, so quoting makes each a
+		// plain term whatever it spells ("NOT", "NEAR").
+		match.WriteString(`"` + t.term + `"`)
+	}
+	hits, err := queryAll(ctx, tx, func(row scanner) (*SimilarClaim, error) {
+		var s SimilarClaim
+		return &s, row.Scan(&s.ID, &s.Text, &s.State, &s.ArticleTitle, &s.Outlet, &s.Rating)
+	}, `SELECT c.id, c.text, c.state, a.title, a.outlet, coalesce(r.name, '')
+		FROM claim_search s
+		JOIN claims c ON c.id = s.rowid
+		JOIN articles a ON a.id = c.article_id
+		LEFT JOIN verdicts v ON v.claim_id = c.id AND c.state = 'approved'
+		LEFT JOIN ratings r ON r.id = v.rating_id
+		WHERE claim_search MATCH ? AND s.rowid <> ?
+		ORDER BY bm25(claim_search) LIMIT ?`, match.String(), c.ID, searchLimit)
+	if err != nil {
+		return nil, err
+	}
+	var similar []*SimilarClaim
+	for _, h := range hits {
+		other := searchWords(h.Text)
+		shared := 0
+		for _, w := range other {
+			if slices.Contains(words, w) {
+				shared++
+			}
+		}
+		h.Overlap = float64(shared) / float64(min(len(words), len(other)))
+		if shared >= minSharedWords && h.Overlap >= minWordsOverlap {
+			similar = append(similar, h)
+		}
+	}
+	// Closest wording first; an approved check before work in progress.
+	slices.SortStableFunc(similar, func(a, b *SimilarClaim) int {
+		if a.Overlap != b.Overlap {
+			if a.Overlap > b.Overlap {
+				return -1
+			}
+			return 1
+		}
+		if (a.State == domain.StateApproved) != (b.State == domain.StateApproved) {
+			if a.State == domain.StateApproved {
+				return -1
+			}
+			return 1
+		}
+		return int(a.ID - b.ID)
+	})
+	return similar[:min(len(similar), maxSimilar)], nil
+}
