@@ -4,9 +4,6 @@
 -- are most of the table and nobody is working on them. rowid is the claim id.
 CREATE VIRTUAL TABLE claim_search USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
 
--- How many accepted claims use each word, to search by the rarest words.
-CREATE VIRTUAL TABLE claim_search_words USING fts5vocab(claim_search, 'row');
-
 INSERT INTO claim_search (rowid, text)
 SELECT id, text FROM claims WHERE state IN ('queued', 'in_review', 'submitted', 'approved');
 

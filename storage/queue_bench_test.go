@@ -124,3 +124,20 @@ func BenchmarkTakeNext(b *testing.B) {
 	}
 	b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/take")
 }
+
+// BenchmarkClaimDetail measures the claim page's read, similar claims
+// included, with a million claims in the search index. Every claim shares
+// most of its words with the others here, the worst case for the search:
+// only words few claims use are searched on, so the cost stays flat.
+func BenchmarkClaimDetail(b *testing.B) {
+	db := queueBenchDB(b)
+	ctx := context.Background()
+	id := int64(benchClaims() / 2)
+	start := time.Now()
+	for b.Loop() {
+		if _, err := db.ClaimDetail(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/page")
+}

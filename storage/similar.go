@@ -27,6 +27,10 @@ const (
 	searchLimit     = 30  // full-text hits compared word by word
 	minSharedWords  = 3   // fewer in common is coincidence
 	minWordsOverlap = 0.5 // of the shorter wording's words
+	// maxTermClaims leaves out of the search any word used by more accepted
+	// claims than this: it does not tell claims apart, and ranking every
+	// claim that uses it would make a large archive's claim pages slow.
+	maxTermClaims = 2000
 )
 
 // stopWords are too common to tell claims apart.
@@ -65,27 +69,34 @@ func searchWords(text string) []string {
 
 // similarClaims finds up to maxSimilar accepted claims, other than c, worded
 // much like it. The index is searched on c's rarest words; each hit is then
-// kept only if it shares at least half of the shorter wording's words.
+// kept only if it shares at least three words, and half of the shorter
+// wording's words, with c.
 func similarClaims(ctx context.Context, tx *Tx, c *domain.Claim) ([]*SimilarClaim, error) {
 	words := searchWords(c.Text)
 	if len(words) < minSharedWords {
 		return nil, nil
 	}
-	// How many accepted claims use each word; words no claim uses cannot match.
-	args := make([]any, len(words))
-	for i, w := range words {
-		args[i] = w
-	}
+	// How many accepted claims use each word, counted no further than
+	// maxTermClaims so that a common word costs no more than a rare one.
 	type termCount struct {
 		term string
 		docs int64
 	}
-	counts, err := queryAll(ctx, tx, func(row scanner) (termCount, error) {
-		var t termCount
-		return t, row.Scan(&t.term, &t.docs)
-	}, `SELECT term, doc FROM claim_search_words WHERE term IN (`+strings.Repeat("?, ", len(words)-1)+`?)`, args...)
-	if err != nil || len(counts) < minSharedWords {
-		return nil, err
+	var counts []termCount
+	for _, w := range words {
+		var n int64
+		// The words are letters and digits only, so quoting makes each a
+		// plain term whatever it spells ("NOT", "NEAR").
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM claim_search WHERE claim_search MATCH ? LIMIT ?)`,
+			`"`+w+`"`, maxTermClaims+1).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n > 0 && n <= maxTermClaims {
+			counts = append(counts, termCount{w, n})
+		}
+	}
+	if len(counts) == 0 {
+		return nil, nil
 	}
 	slices.SortFunc(counts, func(a, b termCount) int {
 		if a.docs != b.docs {
@@ -98,8 +109,6 @@ func similarClaims(ctx context.Context, tx *Tx, c *domain.Claim) ([]*SimilarClai
 		if i > 0 {
 			match.WriteString(" OR ")
 		}
-		// The words are letters and digits only, so quoting makes each a
-		// plain term whatever it spells ("NOT", "NEAR").
 		match.WriteString(`"` + t.term + `"`)
 	}
 	hits, err := queryAll(ctx, tx, func(row scanner) (*SimilarClaim, error) {
