@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -78,6 +79,17 @@ type apiClaimDetail struct {
 	} `json:"article"`
 	Workers  []int64      `json:"workers"`
 	Comments []apiComment `json:"comments"`
+	Similar  []apiSimilar `json:"similar"`
+}
+
+// apiSimilar is an accepted claim worded like this one.
+type apiSimilar struct {
+	ID           int64   `json:"id"`
+	Text         string  `json:"text"`
+	State        string  `json:"state"`
+	Rating       *string `json:"rating"`
+	ArticleTitle string  `json:"article_title"`
+	Overlap      float64 `json:"overlap"`
 }
 
 type apiComment struct {
@@ -122,6 +134,15 @@ func (app *App) writeClaim(w http.ResponseWriter, r *http.Request, status int, i
 	for _, c := range d.Comments {
 		out.Comments = append(out.Comments, apiComment{ID: c.ID, AuthorID: c.AuthorID, Author: d.Names[c.AuthorID],
 			Kind: string(c.Kind), Body: c.Body, CreatedAt: apiTime(c.CreatedAt)})
+	}
+	out.Similar = make([]apiSimilar, 0, len(d.Similar))
+	for _, s := range d.Similar {
+		sim := apiSimilar{ID: s.ID, Text: s.Text, State: string(s.State), ArticleTitle: s.ArticleTitle,
+			Overlap: math.Round(s.Overlap*100) / 100}
+		if s.Rating != "" {
+			sim.Rating = &s.Rating
+		}
+		out.Similar = append(out.Similar, sim)
 	}
 	writeJSON(w, status, out)
 }

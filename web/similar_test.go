@@ -45,6 +45,21 @@ func TestClaimPageListsSimilarClaims(t *testing.T) {
 	if n := rita.get("/claims/" + itoa(other)).Doc(t).Find(`[data-testid="similar-claims"]`).Length(); n != 0 {
 		t.Error("an unrelated claim lists similar claims")
 	}
+	// Scripts get the same list from the API.
+	api, _ := env.apiUser("script@newsroom.example", domain.RoleReviewer)
+	res := api.get("/api/v1/claims/" + itoa(fresh))
+	wantStatus(t, res, http.StatusOK)
+	got := decode[struct {
+		Similar []struct {
+			ID     int64   `json:"id"`
+			State  string  `json:"state"`
+			Rating *string `json:"rating"`
+		} `json:"similar"`
+	}](t, res)
+	if len(got.Similar) != 1 || got.Similar[0].ID != old || got.Similar[0].State != "approved" || got.Similar[0].Rating == nil || *got.Similar[0].Rating != "Mostly false" {
+		t.Errorf("API similar: %+v", got.Similar)
+	}
+
 	// Claim text is shown as text, never as markup.
 	page := rita.get("/claims/" + itoa(old)).Body
 	if strings.Contains(page, "<b>Leeds</b>") {
