@@ -169,11 +169,15 @@ func isOfficial(name string) bool {
 // fullName expands a short mention ("Ms Phillipson", "Phillipson") to the
 // fullest earlier mention with the same surname ("Education Secretary
 // Bridget Phillipson"). Only a bare surname, with or without honorifics, is
-// expanded, so "Prime Minister" never becomes "Foreign Minister". When the
+// expanded, so "Prime Minister" never becomes "Foreign Minister"; a bare
+// title becomes the one person named with it (see titleHolder). When the
 // fullest mention has an honorific where the given name would be ("Ukrainian
 // president Mr Zelensky"), another mention supplies it ("Volodymyr
 // Zelensky"): "Ukrainian president Volodymyr Zelensky".
 func fullName(name string, known []string) string {
+	if holder := titleHolder(name, known); holder != "" {
+		return holder
+	}
 	i := strings.LastIndexByte(name, ' ')
 	surname := name[i+1:]
 	bare := true
@@ -202,6 +206,41 @@ func fullName(name string, known []string) string {
 		return strings.Join(words, " ")
 	}
 	return best
+}
+
+// titleHolder expands a bare title ("Prime Minister") to the one earlier
+// mention of a person holding it ("Prime Minister Keir Starmer"). With two
+// holders ("President Joe Biden", "President Emmanuel Macron") it cannot tell
+// which is meant and returns "".
+func titleHolder(title string, known []string) string {
+	if !isOfficial(title) {
+		return ""
+	}
+	for w := range strings.FieldsSeq(title) {
+		if !isCapital(w) {
+			return ""
+		}
+	}
+	holder := ""
+	for _, k := range known {
+		rest, ok := strings.CutPrefix(k, title+" ")
+		if !ok || rest == "" || isOfficial(rest) {
+			continue
+		}
+		for w := range strings.FieldsSeq(rest) {
+			if !isCapital(w) || strings.HasSuffix(w, "'s") {
+				ok = false
+			}
+		}
+		switch {
+		case !ok || k == holder:
+		case holder != "":
+			return ""
+		default:
+			holder = k
+		}
+	}
+	return holder
 }
 
 // givenName returns the word before the surname when it is a given name,

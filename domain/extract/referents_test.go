@@ -39,6 +39,8 @@ func TestPronounClaimant(t *testing.T) {
 		{"short name expands", "Health Secretary Wes Streeting opened a clinic. Mr Streeting said 2,000 jobs were created.", "Health Secretary Wes Streeting"},
 		{"an honorific gives way to the given name", "Mr Trump attacked Volodymyr Zelensky on Friday. Later he called Ukrainian president Mr Zelensky a dictator. Mr Zelensky said 40% of voters backed him.", "Ukrainian president Volodymyr Zelensky"},
 		{"a title is not a given name", "Ukrainian President Zelensky flew to Rome. Mr Zelensky said 40% of voters backed him.", "Ukrainian President Zelensky"},
+		{"a title stands for its one holder", "Prime Minister Keir Starmer visited Leeds. Later the Prime Minister said 2,000 jobs would follow.", "Prime Minister Keir Starmer"},
+		{"a title with two holders stays a title", "President Joe Biden met President Emmanuel Macron. The President said trade rose by 5%.", "President"},
 		{"a title is not a short name", "Foreign Minister Jean-Noel Barrot said France agreed. The Prime Minister said Britain did too.", "Prime Minister"},
 	}
 	for _, tc := range tests {
