@@ -571,8 +571,8 @@ func (db *DB) bulkTriage(ctx context.Context, articleID int64, ids []int64, act 
 	if len(ids) == 0 {
 		return nil, domain.FieldError("ids", "Tick at least one claim first.")
 	}
-	if len(ids) > 1000 {
-		return nil, domain.FieldError("ids", "Choose at most 1000 claims at a time.")
+	if len(ids) > maxBulkClaims {
+		return nil, errTooManyClaims
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {

@@ -321,6 +321,31 @@ func Refs(ids ...int64) []ClaimRef {
 	return refs
 }
 
+// maxBulkClaims bounds one bulk change, which runs as one transaction.
+const maxBulkClaims = 1000
+
+var errTooManyClaims = domain.FieldError("ids", "Choose at most 1000 claims at a time.")
+
+// bulkRefs checks a bulk change's claims: at least one, at most
+// maxBulkClaims, each once (the first mention counts).
+func bulkRefs(refs []ClaimRef) ([]ClaimRef, error) {
+	if len(refs) == 0 {
+		return nil, domain.FieldError("ids", "Tick at least one claim.")
+	}
+	seen := make(map[int64]bool, len(refs))
+	out := refs[:0:0]
+	for _, r := range refs {
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			out = append(out, r)
+		}
+	}
+	if len(out) > maxBulkClaims {
+		return nil, errTooManyClaims
+	}
+	return out, nil
+}
+
 // bulkError rewords a stale-version refusal for a list of claims: it names
 // the claim, and says that nothing changed because the transaction rolls back.
 func bulkError(id int64, err error) error {
@@ -334,8 +359,9 @@ func bulkError(id int64, err error) error {
 // change its own audit event. If any claim cannot be assigned, or changed
 // since the editor saw it, none is.
 func (db *DB) BulkAssign(ctx context.Context, refs []ClaimRef, assigneeID int64) error {
-	if len(refs) == 0 {
-		return domain.FieldError("ids", "Tick at least one claim.")
+	refs, err := bulkRefs(refs)
+	if err != nil {
+		return err
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -355,8 +381,9 @@ func (db *DB) BulkAssign(ctx context.Context, refs []ClaimRef, assigneeID int64)
 // left alone. Editors only. If any claim changed since the editor saw it,
 // none is changed.
 func (db *DB) SetClaimPriority(ctx context.Context, refs []ClaimRef, p domain.Priority) error {
-	if len(refs) == 0 {
-		return domain.FieldError("ids", "Tick at least one claim.")
+	refs, err := bulkRefs(refs)
+	if err != nil {
+		return err
 	}
 	return db.prioritise(ctx, refs, p, true)
 }

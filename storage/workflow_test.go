@@ -486,6 +486,19 @@ func TestBulkChangesRefuseClaimsChangedSinceTheEditorLooked(t *testing.T) {
 		}
 	}
 
+	// A claim named twice is changed once; too many at once is refused.
+	if err := n.db.SetClaimPriority(as(n.eddie), storage.Refs(a, a), domain.PriorityHigh); err != nil {
+		t.Errorf("a claim named twice: %v", err)
+	}
+	many := make([]int64, 1001)
+	for i := range many {
+		many[i] = int64(i + 1)
+	}
+	if err := n.db.BulkAssign(as(n.eddie), storage.Refs(many...), n.rita.ID); domain.ErrorCode(err) != domain.EINVALID {
+		t.Errorf("1001 claims at once: %v", err)
+	}
+	ca, _ = n.db.ClaimByID(ctx, a)
+
 	// With the current versions the same change goes through.
 	cb, _ = n.db.ClaimByID(ctx, b)
 	if err := n.db.BulkAssign(as(n.eddie), []storage.ClaimRef{{ID: a, Seen: ca.Version}, {ID: b, Seen: cb.Version}}, n.rita.ID); err != nil {
