@@ -143,3 +143,14 @@ func QueuePlanForTest(db *DB, q string, args ...any) []string {
 	}
 	return out
 }
+
+// OutletsByDistinctForBenchmark lists outlets the way the queue page did
+// before the skip scan, so one benchmark run can compare the two.
+func OutletsByDistinctForBenchmark(ctx context.Context, db *DB) ([]string, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return queryAll(ctx, tx, scanValue[string], `SELECT DISTINCT outlet FROM articles WHERE outlet <> '' ORDER BY outlet COLLATE NOCASE LIMIT 500`)
+}
