@@ -132,8 +132,16 @@ func (r *Rating) Check() error {
 	if utf8.RuneCountInString(name) > 60 {
 		return FieldError("name", "Keep the rating's name to 60 characters or fewer.")
 	}
+	// NaN fails both comparisons, so it is refused with infinities and
+	// values no scale needs.
+	if !(r.Value >= -MaxRatingValue && r.Value <= MaxRatingValue) {
+		return FieldError("value", "Enter the value as a number from -1000 to 1000, like 3 or 2.5.")
+	}
 	return nil
 }
+
+// MaxRatingValue bounds a rating's value either side of zero.
+const MaxRatingValue = 1000
 
 // CheckText refuses an overlong conclusion or explanation; a draft may
 // leave them empty.

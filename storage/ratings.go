@@ -103,6 +103,25 @@ func ratingConflict(err error) error {
 	return err
 }
 
+// checkRatingName refuses a name another rating has in any letter case:
+// "Mostly True" beside "Mostly true" could not be told apart where a name is
+// typed, as in the API.
+func checkRatingName(ctx context.Context, tx *Tx, r *domain.Rating) error {
+	ratings, err := queryAll(ctx, tx, func(row scanner) (*domain.Rating, error) {
+		var other domain.Rating
+		return &other, row.Scan(&other.ID, &other.Name)
+	}, `SELECT id, name FROM ratings`)
+	if err != nil {
+		return err
+	}
+	for _, other := range ratings {
+		if other.ID != r.ID && strings.EqualFold(other.Name, r.Name) {
+			return domain.FieldError("name", duplicateRating)
+		}
+	}
+	return nil
+}
+
 // CreateRating adds a rating at the end of the scale.
 func (db *DB) CreateRating(ctx context.Context, r *domain.Rating) error {
 	r.Name = strings.TrimSpace(r.Name)
@@ -114,6 +133,9 @@ func (db *DB) CreateRating(ctx context.Context, r *domain.Rating) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := checkRatingName(ctx, tx, r); err != nil {
+		return err
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(position), 0) + 1 FROM ratings`).Scan(&r.Position); err != nil {
 		return err
 	}
@@ -145,6 +167,9 @@ func (db *DB) UpdateRating(ctx context.Context, r *domain.Rating) error {
 		return err
 	}
 	r.Position = old.Position
+	if err := checkRatingName(ctx, tx, r); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE ratings SET name = ?, value = ?, on_scale = ?, updated_at = ? WHERE id = ?`,
 		r.Name, r.Value, r.OnScale, formatTime(tx.now), r.ID); err != nil {
 		return ratingConflict(err)

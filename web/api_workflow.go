@@ -261,9 +261,12 @@ func (app *App) apiPutVerdict(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var names []string
+		want := strings.TrimSpace(req.Rating)
 		for _, rt := range ratings {
 			names = append(names, rt.Name)
-			if strings.EqualFold(rt.Name, strings.TrimSpace(req.Rating)) {
+			// The exact name wins; otherwise any letter case will do (names
+			// are unique ignoring case).
+			if rt.Name == want || in.RatingID == 0 && strings.EqualFold(rt.Name, want) {
 				in.RatingID = rt.ID
 			}
 		}
