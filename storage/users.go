@@ -6,6 +6,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"time"
 
 	"claimtrail/domain"
 )
@@ -72,6 +73,42 @@ func (db *DB) CreateUser(ctx context.Context, u *domain.User, passwordHash strin
 	u.ID, _ = res.LastInsertId()
 	u.CreatedAt, u.UpdatedAt = tx.now, tx.now
 	if err := tx.audit(ctx, "user.created", "user", u.ID, nil, stateOfUser(u)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// SessionUser returns the user behind a session cookie, and whether that
+// session was ended by signing out, from one snapshot.
+func (db *DB) SessionUser(ctx context.Context, userID int64, sid string) (u *domain.User, ended bool, err error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	if u, err = findUserByID(ctx, tx, userID); err != nil {
+		return nil, false, err
+	}
+	err = tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ended_sessions WHERE sid = ?)`, sid).Scan(&ended)
+	return u, ended, err
+}
+
+// EndSession records a sign-out: the session id stops working at once, with
+// its audit event, in one transaction. Ids ended before prune are dropped,
+// as sessions that old have expired anyway.
+func (db *DB) EndSession(ctx context.Context, userID int64, sid string, prune time.Time) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM ended_sessions WHERE ended_at < ?`, formatTime(prune)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ended_sessions (sid, ended_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, sid, formatTime(tx.now)); err != nil {
+		return err
+	}
+	if err := tx.audit(ctx, "user.signed_out", "user", userID, nil, nil); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -45,11 +45,23 @@ func TestLoginSuccessFailureAndNoEnumeration(t *testing.T) {
 		t.Errorf("off-site next followed: %q", loc)
 	}
 
-	// Sign out drops the session.
-	wantStatus(t, c.postForm("/logout", nil), http.StatusSeeOther)
-	if res := c.get("/"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
-		t.Errorf("after sign-out: %d %s", res.StatusCode, res.Header.Get("Location"))
+	// Sign out drops the session, and a copy of the cookie taken before it
+	// no longer signs anyone in.
+	site, _ := url.Parse(env.srv.URL)
+	copied := env.newClient()
+	copied.http.Jar.SetCookies(site, c.http.Jar.Cookies(site))
+	if got := copied.get("/").TestID(t, "current-user"); got != "rita" {
+		t.Fatalf("copied cookie before sign-out: current user %q", got)
 	}
+	wantStatus(t, c.postForm("/logout", nil), http.StatusSeeOther)
+	for name, client := range map[string]*client{"signed-out browser": c, "copied cookie": copied} {
+		if res := client.get("/"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+			t.Errorf("%s after sign-out: %d %s", name, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+	// Signing in again starts a new session that works.
+	wantStatus(t, c.postForm("/login", url.Values{"email": {"rita@newsroom.example"}, "password": {testPassword}}), http.StatusSeeOther)
+	wantStatus(t, c.get("/"), http.StatusOK)
 }
 
 func TestLoginRateLimitedPerAccountAndIP(t *testing.T) {

@@ -77,7 +77,10 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 
 func (app *App) logout(w http.ResponseWriter, r *http.Request) {
 	if u := currentUser(r); u != nil {
-		if err := app.db.RecordSignIn(r.Context(), u.ID, "user.signed_out"); err != nil {
+		// The session id stops working on the server too, so a copy of the
+		// cookie is no use after signing out.
+		prune := time.Now().Add(-app.cfg.SessionLifetime)
+		if err := app.db.EndSession(r.Context(), u.ID, app.sessionID(r), prune); err != nil {
 			app.serverError(w, r, err)
 			return
 		}

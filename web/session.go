@@ -13,8 +13,9 @@ import (
 const sessionName = "claimtrail_session"
 
 // loadSession finds the signed-in user. A session only counts while the
-// account is active, its session version matches, and it is younger than
-// the configured lifetime; otherwise it is dropped.
+// account is active, its session version matches, it is younger than the
+// configured lifetime and it was not ended by signing out; otherwise it is
+// dropped.
 func (app *App) loadSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isAPI(r) {
@@ -31,9 +32,10 @@ func (app *App) loadSession(next http.Handler) http.Handler {
 		}
 		ver, _ := sess.Values["ver"].(int64)
 		issued, _ := sess.Values["iat"].(int64)
-		u, err := app.db.UserByID(r.Context(), uid)
+		sid, _ := sess.Values["sid"].(string)
+		u, ended, err := app.db.SessionUser(r.Context(), uid, sid)
 		expired := time.Since(time.Unix(issued, 0)) > app.cfg.SessionLifetime
-		if err != nil || !u.Active || u.SessionVersion != ver || expired {
+		if err != nil || sid == "" || ended || !u.Active || u.SessionVersion != ver || expired {
 			if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 				app.serverError(w, r, err)
 				return
@@ -59,6 +61,13 @@ func (app *App) startSession(w http.ResponseWriter, r *http.Request, u *domain.U
 	sess.Values["iat"] = time.Now().Unix()
 	sess.Options.Secure = app.cfg.SecureCookies || r.TLS != nil
 	return sess.Save(r, w)
+}
+
+// sessionID is the random id of the browser's session, "" if none.
+func (app *App) sessionID(r *http.Request) string {
+	sess, _ := app.sessions.Get(r, sessionName)
+	sid, _ := sess.Values["sid"].(string)
+	return sid
 }
 
 // dropSession deletes the session cookie.
