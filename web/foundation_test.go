@@ -34,6 +34,9 @@ func TestLoginSuccessFailureAndNoEnumeration(t *testing.T) {
 	}
 	home := c.get("/")
 	wantStatus(t, home, http.StatusOK)
+	if cc := home.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("signed-in page Cache-Control %q, want no-store", cc)
+	}
 	if got := home.TestID(t, "current-user"); got != "rita" {
 		t.Errorf("current user %q", got)
 	}

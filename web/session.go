@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+	"strings"
 	"time"
 
 	"claimtrail/components"
@@ -43,6 +44,11 @@ func (app *App) loadSession(next http.Handler) http.Handler {
 			app.dropSession(w, r)
 			next.ServeHTTP(w, withActor(r, nil, ""))
 			return
+		}
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			// A signed-in page (one-time passwords, unpublished verdicts)
+			// must not be kept by the browser or a proxy on a shared machine.
+			w.Header().Set("Cache-Control", "no-store")
 		}
 		next.ServeHTTP(w, withActor(r, u, ""))
 	})
