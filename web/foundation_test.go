@@ -124,6 +124,12 @@ func TestDeactivatedAndDemotedUsersLoseSessionsAtOnce(t *testing.T) {
 	rita, ritaUser := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
 	wantStatus(t, rita.get("/"), http.StatusOK)
 
+	// Only an explicit choice deactivates: a missing or odd value changes nothing.
+	for _, form := range []url.Values{nil, {"active": {"maybe"}}} {
+		wantStatus(t, admin.postForm("/admin/users/"+itoa(ritaUser.ID)+"/active", form), http.StatusUnprocessableEntity)
+	}
+	wantStatus(t, rita.get("/"), http.StatusOK)
+
 	res := admin.postForm("/admin/users/"+itoa(ritaUser.ID)+"/active", url.Values{"active": {"false"}})
 	wantStatus(t, res, http.StatusSeeOther)
 	if res := rita.get("/"); res.StatusCode != http.StatusSeeOther {

@@ -100,15 +100,19 @@ func (app *App) setUserRole(w http.ResponseWriter, r *http.Request) {
 
 func (app *App) setUserActive(w http.ResponseWriter, r *http.Request) {
 	var form struct {
-		Active bool `form:"active"`
+		Active string `form:"active"`
 	}
 	id, err := pathID(r, "id")
 	if err == nil {
 		err = decodeForm(r, &form)
 	}
+	// Deactivating signs someone out, so only an explicit choice counts.
+	if err == nil && form.Active != "true" && form.Active != "false" {
+		err = domain.Errorf(domain.EINVALID, "Use the Deactivate or Reactivate button on the user's page.")
+	}
 	var u *domain.User
 	if err == nil {
-		u, err = app.db.SetUserActive(r.Context(), id, form.Active)
+		u, err = app.db.SetUserActive(r.Context(), id, form.Active == "true")
 	}
 	if err != nil {
 		app.error(w, r, err)
