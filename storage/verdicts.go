@@ -222,6 +222,14 @@ func checkVerdictInput(in *VerdictInput) error {
 // writeVerdictText puts in on the draft v as u's work, bumps its version and
 // records "verdict.saved" with before and after.
 func writeVerdictText(ctx context.Context, tx *Tx, u *domain.User, v *domain.Verdict, in VerdictInput) error {
+	if in.RatingID != 0 {
+		// A rating deleted since the page was loaded, or an id that never was.
+		if _, err := findRating(ctx, tx, in.RatingID); domain.ErrorCode(err) == domain.ENOTFOUND {
+			return domain.FieldError("rating", "Choose a rating from the list; that one no longer exists.")
+		} else if err != nil {
+			return err
+		}
+	}
 	before, err := stateOfVerdict(ctx, tx, v)
 	if err != nil {
 		return err

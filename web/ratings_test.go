@@ -36,3 +36,22 @@ func TestRatingFormRefusesOddValuesAndNamesDifferingOnlyInCase(t *testing.T) {
 		}
 	}
 }
+
+func TestVerdictWithUnknownRatingIsAFieldError(t *testing.T) {
+	env := newTestEnv(t)
+	env.queuedClaims(1, "unemployment fell by 3%")
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	res := rita.postForm("/queue/next", nil)
+	wantStatus(t, res, http.StatusSeeOther)
+	id := mustID(t, strings.TrimPrefix(res.Header.Get("Location"), "/claims/"))
+
+	res = rita.postForm("/claims/"+itoa(id)+"/verdict", url.Values{"version": {env.verdictVersion(id)},
+		"rating": {"999"}, "conclusion": {"Kept after the refusal"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if msg := res.TestID(t, "error-rating"); !strings.Contains(msg, "Choose a rating from the list") {
+		t.Errorf("unknown rating message %q", msg)
+	}
+	if got := res.Doc(t).Find(`[name="conclusion"]`).AttrOr("value", ""); !strings.Contains(got, "Kept after the refusal") {
+		t.Errorf("typed conclusion lost: %q", got)
+	}
+}
