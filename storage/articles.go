@@ -35,6 +35,20 @@ func (e *DuplicateArticleError) Unwrap() error {
 	return domain.Errorf(domain.ECONFLICT, "This article is already in claimtrail.")
 }
 
+// ExistingClaimError is returned when a passage added by hand is already a
+// claim of the article.
+type ExistingClaimError struct {
+	ID int64
+}
+
+func (e *ExistingClaimError) Error() string {
+	return fmt.Sprintf("passage is already claim %d", e.ID)
+}
+
+func (e *ExistingClaimError) Unwrap() error {
+	return domain.Errorf(domain.ECONFLICT, "That passage is already claim %d of this article.", e.ID)
+}
+
 // articleState is what the audit log records of an article: its metadata,
 // never the body (the fingerprint identifies it).
 type articleState struct {
@@ -489,6 +503,18 @@ func (db *DB) AddManualClaim(ctx context.Context, articleID int64, text string, 
 	}
 	if strings.TrimSpace(a.Body[start:end]) == "" {
 		return nil, domain.FieldError("quote", "Select some words of the article, not just space.")
+	}
+	if len(strings.Fields(a.Body[start:end])) < 2 {
+		return nil, domain.FieldError("quote", "Select the whole claim: a single word is not one.")
+	}
+	// A second click, or a passage already found, is the claim already there.
+	var existing int64
+	err = tx.QueryRowContext(ctx, `SELECT id FROM claims WHERE article_id = ? AND start_offset = ? AND end_offset = ? ORDER BY id LIMIT 1`,
+		a.ID, start, end).Scan(&existing)
+	if err == nil {
+		return nil, &ExistingClaimError{ID: existing}
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
 	}
 	c := triage.Manual(a.Body, start, end, text)
 	c.ArticleID = a.ID

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -112,6 +113,12 @@ func (app *App) addManualClaim(w http.ResponseWriter, r *http.Request) {
 	var c *domain.Claim
 	if err == nil {
 		c, err = app.db.AddManualClaim(r.Context(), id, form.Quote, 0, 0)
+	}
+	var existing *storage.ExistingClaimError
+	if errors.As(err, &existing) {
+		app.flash(w, r, "info", "That passage is already claim "+idText(existing.ID)+"; it is highlighted below.")
+		redirect(w, r, "/articles/"+idPath(id)+"#claim-row-"+idPath(existing.ID))
+		return
 	}
 	if err != nil {
 		if fe := fieldErrors(err); fe != nil {

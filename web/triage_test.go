@@ -257,6 +257,27 @@ func TestAddClaimByHand(t *testing.T) {
 	if res.TestID(t, "error-quote") == "" || res.Doc(t).Find(`textarea[name="quote"]`).Text() != "Words that are not in the article" {
 		t.Error("422 without the message or the typed quote")
 	}
+
+	// The same passage again (a double click) leads to the claim already
+	// there instead of adding a second one.
+	res = c.postForm("/articles/"+articleID+"/claims", url.Values{"quote": {"It was a grey morning"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); !strings.HasSuffix(loc, "#claim-row-"+itoa(manual.ID)) {
+		t.Errorf("second add went to %q, want claim %d's row", loc, manual.ID)
+	}
+	if msg := c.get("/articles/" + articleID).Doc(t).Find(".flash").Text(); !strings.Contains(msg, "already claim "+itoa(manual.ID)) {
+		t.Errorf("second add flash %q", msg)
+	}
+	after, _ := env.db.ArticleClaims(context.Background(), mustID(t, articleID))
+	if len(after) != len(claims) {
+		t.Errorf("claims %d after adding the same passage, want %d", len(after), len(claims))
+	}
+	// A single word is not a claim.
+	res = c.postForm("/articles/"+articleID+"/claims", url.Values{"quote": {"grey"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if !strings.Contains(res.TestID(t, "error-quote"), "single word") {
+		t.Errorf("single word message %q", res.TestID(t, "error-quote"))
+	}
 }
 
 func TestEditArticleDetails(t *testing.T) {
