@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"claimtrail/domain"
 	"claimtrail/web/auth"
@@ -166,8 +168,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // unknown fields, trailing data and anything that is not JSON, then checks
 // dst's `validate` tags (422 with per-field messages).
 func (app *App) decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) error {
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
+		}
+		return badRequest("The request body could not be read.", nil)
+	}
+	// encoding/json would quietly turn bytes that are not UTF-8 into U+FFFD,
+	// and the stored text would differ from what was sent.
+	if !utf8.Valid(body) {
+		return badRequest("The request body is not valid UTF-8 text; send it as UTF-8.", nil)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return jsonDecodeError(err)

@@ -118,6 +118,8 @@ func TestAPIRequestErrors(t *testing.T) {
 		{"not JSON at all", "/api/v1/articles", `title=x`, 400, codeBadRequest, nil},
 		{"empty body", "/api/v1/articles", ``, 400, codeBadRequest, nil},
 		{"two objects", "/api/v1/articles", `{"title":"a","body":"b"} {}`, 400, codeBadRequest, nil},
+		{"not UTF-8", "/api/v1/articles", "{\"title\": \"API \xff art\", \"body\": \"The rate rose to 5%.\"}", 400, codeBadRequest, nil},
+		{"not UTF-8 in a small body", "/api/v1/claims/1/dismiss", "{\"reason\": \"bad \xff utf\"}", 400, codeBadRequest, nil},
 		{"unknown field", "/api/v1/articles", `{"title": "x", "body": "y", "headline": "z"}`, 400, codeBadRequest, []string{"headline"}},
 		{"wrong type", "/api/v1/articles", `{"title": 12, "body": "y"}`, 400, codeBadRequest, []string{"title"}},
 		{"oversized", "/api/v1/articles", big, 413, domain.ETOOLARGE, nil},
