@@ -226,6 +226,15 @@ func TestPublishingSettings(t *testing.T) {
 	if v, _ := res.Doc(t).Find("#publisher_name").Attr("value"); v != "Herald Checks" {
 		t.Errorf("typed value lost: %q", v)
 	}
+	// Check addresses are made by adding /checks/{id}: a query, fragment or
+	// login in the base would break every one of them.
+	for _, base := range []string{"https://ct.example/x?y#z", "https://ct.example/#top", "https://ed:pw@ct.example"} {
+		res := c.postForm("/admin/settings", url.Values{"publisher_name": {"Herald Checks"}, "publisher_url": {"https://herald.example"}, "base_url": {base}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		if res.TestID(t, "error-base_url") == "" {
+			t.Errorf("base %q: no message", base)
+		}
+	}
 	res = c.postForm("/admin/settings", url.Values{"publisher_name": {"Herald Checks"}, "publisher_url": {"https://herald.example"},
 		"base_url": {"https://checks.herald.example/"}})
 	wantStatus(t, res, http.StatusSeeOther)
