@@ -78,6 +78,11 @@ func (app *App) triageForm(w http.ResponseWriter, r *http.Request, form any) (id
 		return 0, false
 	}
 	if err := decodeForm(r, form); err != nil {
+		// The hidden version field has no place on the row to show a
+		// message, so its message goes beside the wording.
+		if fe := fieldErrors(err); fe["version"] != "" {
+			err = domain.FieldError("text", "This form could not be read. Reload the page and try again.")
+		}
 		app.triageFailed(w, r, id, components.ClaimInput{}, err)
 		return 0, false
 	}

@@ -105,9 +105,16 @@ func TestAcceptAndDismissClaims(t *testing.T) {
 	hole := claimWith(t, claims, "£22 billion")
 	defence := claimWith(t, claims, "2.3%")
 
+	// A tampered version is a message on the row, and changes nothing.
+	res := c.postForm("/claims/"+idPath(hole.ID)+"/accept", url.Values{"version": {"abc"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if msg := res.Doc(t).Find(`#claim-row-` + idPath(hole.ID) + ` [data-testid="error-text"]`).Text(); !strings.Contains(msg, "Reload the page") {
+		t.Errorf("bad version: row message %q", msg)
+	}
+
 	// Accept with rewording: the sentence and offsets stay.
 	wording := "The previous government left a £22bn shortfall in the public finances."
-	res := c.postForm("/claims/"+idPath(hole.ID)+"/accept", url.Values{"text": {wording}, "version": {"1"}})
+	res = c.postForm("/claims/"+idPath(hole.ID)+"/accept", url.Values{"text": {wording}, "version": {"1"}})
 	wantStatus(t, res, http.StatusSeeOther)
 	if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/articles/"+articleID) {
 		t.Errorf("redirect to %q", loc)
