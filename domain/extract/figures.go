@@ -347,11 +347,16 @@ func figureAt(s string, toks []token, k int, word func(int) string, sym func(int
 		}
 	default:
 		fig.Kind = KindCount
+		// What is counted follows the number with only spaces between:
+		// "3,000 jobs", not "alert(1)</script>".
+		spaced := func(a, b int) bool {
+			return b < len(toks) && strings.TrimSpace(s[toks[a].end:toks[b].start]) == ""
+		}
 		u := numEnd
-		if skipAdjectives[word(u)] && word(u+1) != "" && !notUnits[word(u+1)] {
+		if skipAdjectives[word(u)] && word(u+1) != "" && !notUnits[word(u+1)] && spaced(u, u+1) {
 			u++
 		}
-		if w := word(u); w != "" && !notUnits[w] && !attributionVerbs[w] && !toks[u].glued {
+		if w := word(u); w != "" && !notUnits[w] && !attributionVerbs[w] && !toks[u].glued && spaced(numEnd-1, numEnd) {
 			fig.Unit = w
 			end = toks[u].end
 			numEnd = u + 1

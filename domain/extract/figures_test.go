@@ -25,6 +25,8 @@ func TestFigures(t *testing.T) {
 		{"percentage points", "Support dropped 4 percentage points.", []fig{{"4 percentage points", KindPercentagePoints, 4, "pp"}}},
 		{"count with unit", "The plant employs 3,000 workers.", []fig{{"3,000 workers", KindCount, 3000, "workers"}}},
 		{"count with adjective", "It will create 450 new homes.", []fig{{"450 new homes", KindCount, 450, "homes"}}},
+		{"no unit across punctuation", "He typed alert(1)</script> into the box.", []fig{{"1", KindCount, 1, ""}}},
+		{"no unit after a bracket", "The clause (section 12) applies.", []fig{{"12", KindCount, 12, ""}}},
 		{"count millions", "Some 1.2 million people waited.", []fig{{"1.2 million people", KindCount, 1.2e6, "people"}}},
 		{"count in words", "The war began three years ago.", []fig{{"three years", KindCount, 3, "years"}}},
 		{"ratio words", "One in five pupils is absent.", []fig{{"One in five", KindRatio, 0.2, "ratio"}}},
