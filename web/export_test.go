@@ -321,6 +321,9 @@ func TestPublicCheckPages(t *testing.T) {
 
 	list := anon.get("/checks")
 	wantStatus(t, list, http.StatusOK)
+	if list.Doc(t).Find(`[data-testid="feed-link"]`).Length() != 1 {
+		t.Error("no link to the feed once publishing is set up")
+	}
 	if n := list.Doc(t).Find(`[data-testid="check-row"]`).Length(); n != 2 {
 		t.Errorf("list shows %d checks, want 2", n)
 	}
@@ -360,6 +363,10 @@ func TestChecksListPaginates(t *testing.T) {
 	}
 	if !strings.Contains(second.Body, "Check 0") || strings.Contains(second.Body, "Check 22<") {
 		t.Errorf("second page should hold the oldest checks")
+	}
+	// No publisher is set here, so the feed (which needs one) is not offered.
+	if first.Doc(t).Find(`[data-testid="feed-link"]`).Length() != 0 {
+		t.Error("the list links to a feed that is not set up")
 	}
 }
 

@@ -41,6 +41,11 @@ func TestLoginSuccessFailureAndNoEnumeration(t *testing.T) {
 		t.Errorf("current user %q", got)
 	}
 
+	// Already signed in, the sign-in page goes straight to next.
+	if res := c.get("/login?next=/queue"); res.Header.Get("Location") != "/queue" {
+		t.Errorf("signed in, /login?next=/queue went to %q", res.Header.Get("Location"))
+	}
+
 	// An off-site next is ignored.
 	c2 := env.newClient()
 	res = c2.postForm("/login", url.Values{"email": {"rita@newsroom.example"}, "password": {testPassword}, "next": {"//evil.example/"}})

@@ -18,7 +18,7 @@ const loginMessage = "That email and password don't match an active account. Che
 
 func (app *App) loginPage(w http.ResponseWriter, r *http.Request) {
 	if currentUser(r) != nil {
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
 	app.render(w, r, http.StatusOK, components.LoginPage(app.meta(w, r, "Sign in"), components.LoginForm{Next: safeNext(r.URL.Query().Get("next"))}))

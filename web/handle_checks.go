@@ -24,11 +24,17 @@ func (app *App) checksPage(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
+	pub, err := app.db.PublishingSettings(r.Context())
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
 	next := ""
 	if len(checks) == checksPerPage {
 		next = "/checks?before=" + strconv.FormatInt(checks[len(checks)-1].ClaimID, 10)
 	}
-	app.render(w, r, http.StatusOK, components.ChecksPage(app.meta(w, r, "Fact checks"), checks, next))
+	// The feed needs a publisher to name; until one is set it is not offered.
+	app.render(w, r, http.StatusOK, components.ChecksPage(app.meta(w, r, "Fact checks"), checks, next, pub.Publisher.Name != ""))
 }
 
 func (app *App) checkPage(w http.ResponseWriter, r *http.Request) {
