@@ -112,6 +112,9 @@ func (db *DB) ListQueue(ctx context.Context, f QueueFilter) ([]*QueueItem, strin
 		where, args = append(where, `c.queued_at < ?`), append(args, formatTime(f.Until))
 	}
 	if f.Cursor != "" {
+		if !validQueueKey(f.Cursor) {
+			return nil, "", domain.FieldError("cursor", "That page link is damaged or out of date; start again from the first page.")
+		}
 		where, args = append(where, `c.queue_key > ?`), append(args, f.Cursor)
 	}
 	q := `SELECT ` + queueItemColumns + queueItemFrom + ` WHERE ` + strings.Join(append([]string{`c.state = ?`}, where...), ` AND `) +
@@ -312,6 +315,20 @@ func (db *DB) assign(ctx context.Context, tx *Tx, claimID, assigneeID, seen int6
 		return assignee, addClaimWorker(ctx, tx, c.ID, assignee.ID)
 	}
 	return nil, domain.Errorf(domain.ECONFLICT, "Claim %d is %s; only queued claims and claims in review can be assigned.", c.ID, strings.ToLower(c.State.Label()))
+}
+
+// validQueueKey reports whether s has the shape of a queue key (migration
+// 004): "priority|score|queued_at|id", as 1, 16, any and 19 characters.
+func validQueueKey(s string) bool {
+	parts := strings.Split(s, "|")
+	if len(parts) != 4 || len(parts[0]) != 1 || len(parts[1]) != 16 || len(parts[3]) != 19 {
+		return false
+	}
+	digits := func(v string) bool {
+		return v != "" && strings.Trim(v, "0123456789") == ""
+	}
+	whole, frac, ok := strings.Cut(parts[1], ".")
+	return digits(parts[0]) && ok && digits(whole) && digits(frac) && digits(parts[3])
 }
 
 // ClaimRef names a claim in a bulk change with the version the editor was

@@ -278,6 +278,10 @@ func TestAPIListClaimsPages(t *testing.T) {
 	if len(seen) != 3 {
 		t.Errorf("paged through %d claims, want 3", len(seen))
 	}
+	// A damaged cursor is an error that says so, not an empty page.
+	if fields := wantAPIError(t, rita.get("/api/v1/claims?cursor=garbage"), http.StatusUnprocessableEntity, domain.EINVALID); fields["cursor"] == "" {
+		t.Errorf("damaged cursor: fields %v", fields)
+	}
 	if p := decode[page](t, rita.get("/api/v1/claims?state=candidate,queued")); len(p.Claims) != len(a.Claims) {
 		t.Errorf("candidate,queued: %d claims, want %d", len(p.Claims), len(a.Claims))
 	}

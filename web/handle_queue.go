@@ -76,6 +76,10 @@ func (app *App) renderQueue(w http.ResponseWriter, r *http.Request, status int, 
 			app.error(w, r, err)
 			return
 		}
+		if fe["cursor"] != "" {
+			// A damaged "next page" link: show the first page and say why.
+			cursor = ""
+		}
 		if filterErrs == nil {
 			filterErrs = components.FieldErrors{}
 		}

@@ -114,6 +114,20 @@ func mustID(t *testing.T, s string) int64 {
 	return id
 }
 
+func TestQueueDamagedPageLinkShowsTheFirstPage(t *testing.T) {
+	env := newTestEnv(t)
+	ids := env.queuedClaims(2, "unemployment fell by 3%")
+	c, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	res := c.get("/queue?after=" + url.QueryEscape("1|garbage"))
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if res.TestID(t, "error-cursor") == "" {
+		t.Error("no word about the damaged link")
+	}
+	if n := res.Doc(t).Find(`[data-testid="queue-row"]`).Length(); n != len(ids) {
+		t.Errorf("first page shows %d claims, want %d", n, len(ids))
+	}
+}
+
 func TestQueueTakeNextAndEmpty(t *testing.T) {
 	env := newTestEnv(t)
 	ids := env.queuedClaims(2, "unemployment fell by 3%")
