@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"claimtrail/domain"
+	"claimtrail/storage"
 	"claimtrail/web/auth"
 )
 
@@ -79,6 +80,7 @@ func (app *App) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		tooBig  *http.MaxBytesError
 		bad     *badRequestError
 		limited *rateLimitError
+		stale   *storage.StaleVerdictError
 	)
 	switch {
 	case errors.As(err, &tooBig):
@@ -87,6 +89,12 @@ func (app *App) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	case errors.As(err, &bad):
 		app.apiErrorStatus(w, r, http.StatusBadRequest, codeBadRequest, bad.message, bad.fields)
+		return
+	case errors.As(err, &stale):
+		// The browser shows the other version; a script has to fetch it.
+		app.apiErrorStatus(w, r, http.StatusConflict, domain.ECONFLICT,
+			fmt.Sprintf("The verdict is at version %d now: %s changed it at %s UTC. GET the claim, merge your change into that version and send it again.",
+				stale.Current.Version, stale.By, stale.At.UTC().Format("15:04")), nil)
 		return
 	case errors.As(err, &limited):
 		secs := int(math.Ceil(limited.wait.Seconds()))

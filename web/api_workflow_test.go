@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -155,7 +156,11 @@ func TestAPIRolesFourEyesAndStateMachine(t *testing.T) {
 	wantAPIError(t, otto.put("/api/v1/claims/"+itoa(id)+"/verdict", verdictBody(version, "x")), http.StatusForbidden, domain.EFORBIDDEN)
 	// A stale version is refused, and changes nothing.
 	wantStatus(t, rita.put("/api/v1/claims/"+itoa(id)+"/verdict", verdictBody(version, "first")), http.StatusOK)
-	wantAPIError(t, rita.put("/api/v1/claims/"+itoa(id)+"/verdict", verdictBody(version, "stale")), http.StatusConflict, domain.ECONFLICT)
+	res = rita.put("/api/v1/claims/"+itoa(id)+"/verdict", verdictBody(version, "stale"))
+	wantAPIError(t, res, http.StatusConflict, domain.ECONFLICT)
+	if !strings.Contains(res.Body, "is at version "+strconv.FormatInt(version+1, 10)+" now") || !strings.Contains(res.Body, "GET the claim") {
+		t.Errorf("stale PUT message speaks to a browser: %s", res.Body)
+	}
 	if got := decode[apiClaimDetailResponse](t, rita.get("/api/v1/claims/"+itoa(id))); got.Verdict.Sources[0].Title != "first" {
 		t.Errorf("stale PUT changed the verdict: %+v", got.Verdict)
 	}
