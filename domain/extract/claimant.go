@@ -198,14 +198,19 @@ func fullName(name string, known []string) string {
 			given = givenName(k)
 		}
 	}
-	words := strings.Fields(best)
-	if n := len(words); given == "" || n < 2 {
+	if given == "" {
 		return best
-	} else if _, ok := honorifics[words[n-2]]; ok {
-		words[n-2] = given
-		return strings.Join(words, " ")
 	}
-	return best
+	// Replace an honorific just before the surname with the given name.
+	head := strings.TrimSuffix(best, " "+surname)
+	if head == best {
+		return best
+	}
+	j := strings.LastIndexByte(head, ' ')
+	if _, ok := honorifics[head[j+1:]]; !ok {
+		return best
+	}
+	return head[:j+1] + given + " " + surname
 }
 
 // titleHolder expands a bare title ("Prime Minister") to the one earlier
@@ -221,9 +226,15 @@ func titleHolder(title string, known []string) string {
 			return ""
 		}
 	}
-	holder := ""
+	holder, prefix := "", ""
 	for _, k := range known {
-		rest, ok := strings.CutPrefix(k, title+" ")
+		if len(k) <= len(title) || k[len(title)] != ' ' {
+			continue
+		}
+		if prefix == "" {
+			prefix = title + " "
+		}
+		rest, ok := strings.CutPrefix(k, prefix)
 		if !ok || rest == "" || isOfficial(rest) {
 			continue
 		}
@@ -247,11 +258,11 @@ func titleHolder(title string, known []string) string {
 // not an honorific or a title ("Volodymyr Zelensky" gives "Volodymyr";
 // "President Zelensky" and "Mr Zelensky" give "").
 func givenName(name string) string {
-	words := strings.Fields(name)
-	if len(words) < 2 {
+	i := strings.LastIndexByte(name, ' ')
+	if i < 0 {
 		return ""
 	}
-	w := words[len(words)-2]
+	w := name[strings.LastIndexByte(name[:i], ' ')+1 : i]
 	if _, ok := honorifics[w]; ok || !isCapital(w) || isOfficial(w) || strings.HasSuffix(w, "'s") {
 		return ""
 	}
