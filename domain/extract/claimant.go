@@ -213,12 +213,18 @@ func fullName(name string, known []string) string {
 	return head[:j+1] + given + " " + surname
 }
 
+// titleNouns end a title that one person holds at a time ("Prime Minister",
+// "Education Secretary").
+var titleNouns = map[string]bool{"Minister": true, "Secretary": true, "President": true, "Chancellor": true,
+	"Governor": true, "Mayor": true, "Senator": true, "Ambassador": true, "Commissioner": true, "Speaker": true,
+	"Leader": true, "Premier": true, "Chairman": true, "Chairwoman": true, "Chair": true, "General": true}
+
 // titleHolder expands a bare title ("Prime Minister") to the one earlier
 // mention of a person holding it ("Prime Minister Keir Starmer"). With two
 // holders ("President Joe Biden", "President Emmanuel Macron") it cannot tell
 // which is meant and returns "".
 func titleHolder(title string, known []string) string {
-	if !isOfficial(title) {
+	if !titleNouns[title[strings.LastIndexByte(title, ' ')+1:]] {
 		return ""
 	}
 	for w := range strings.FieldsSeq(title) {
