@@ -100,7 +100,15 @@ func checkText(b []byte, field string) error {
 
 // binaryKind names what b looks like when it is not text, or returns "".
 func binaryKind(b []byte) string {
-	ct := http.DetectContentType(b)
+	// Word's line break (Shift+Enter) copies as a vertical tab, and a page
+	// break as a form feed; the sniffer would call text holding them binary.
+	head := bytes.Clone(b[:min(len(b), 512)])
+	for i, c := range head {
+		if c == '\v' || c == '\f' {
+			head[i] = ' '
+		}
+	}
+	ct := http.DetectContentType(head)
 	switch {
 	case strings.HasPrefix(ct, "application/pdf"):
 		return "a PDF"
@@ -152,10 +160,12 @@ func cleanText(s string) string {
 			return ' '
 		case r == '\n' || r == '\t':
 			return r
+		case r == '\v' || r == '\f' || r == '\u2028' || r == '\u2029':
+			return '\n' // line breaks from word processors
 		case r == '\u00AD' || r == '\u200B' || r == '\uFEFF' || r == utf8.RuneError:
 			return -1
-		case r < 0x20 || r == 0x7F:
-			return -1
+		case r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0):
+			return ' ' // other control characters part words like a space
 		}
 		return r
 	}, s)
