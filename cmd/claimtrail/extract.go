@@ -8,15 +8,22 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"claimtrail/domain/extract"
+	"claimtrail/web/ingest"
 )
 
 const extractUsage = `usage: claimtrail extract [-lines] [-threshold X] [FILE]
 
 Reads an article from FILE (or standard input) and writes one JSON object per
 sentence, in input order: text, start, end, score, checkworthy, type, figures,
-claimant, reasons.
+claimant, reasons. start and end are byte offsets into the input, so
+input[start:end] is the sentence (with -lines too; a line's CR is left out);
+a figure's start and end are offsets into its sentence. Text saved as UTF-16
+with a byte-order mark is read as UTF-8 first, and offsets count that.
+Bytes that are not UTF-8 are kept in place and shown as U+FFFD, with a
+warning; a binary file (a PDF, an image, a program) is refused.
 
 `
 
@@ -36,7 +43,13 @@ func cmdExtract(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if fs.NArg() > 1 || *threshold < 0 || *threshold > 1 {
+	switch {
+	case fs.NArg() > 1:
+		fmt.Fprintf(stderr, "claimtrail extract: give one FILE at most, not %d\n\n", fs.NArg())
+		fs.Usage()
+		return 2
+	case !(*threshold >= 0 && *threshold <= 1): // NaN fails both
+		fmt.Fprintf(stderr, "claimtrail extract: -threshold must be a number from 0 to 1, not %v\n\n", *threshold)
 		fs.Usage()
 		return 2
 	}
@@ -61,15 +74,31 @@ func cmdExtract(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(data) == 0 {
 		return 0
 	}
+	data = ingest.FromUTF16(data)
+	if kind := ingest.BinaryKind(data); kind != "" {
+		fmt.Fprintf(stderr, "claimtrail extract: cannot read %s: it looks like %s, not text\n", name, kind)
+		return 1
+	}
+	if !utf8.Valid(data) {
+		fmt.Fprintf(stderr, "claimtrail extract: warning: %s is not all UTF-8; unreadable bytes are shown as U+FFFD\n", name)
+	}
 
 	var sentences []extract.Sentence
 	if *lines {
 		text := strings.TrimSuffix(string(data), "\n")
 		ls := strings.Split(text, "\n")
-		for i := range ls {
-			ls[i] = strings.TrimSuffix(ls[i], "\r")
+		starts := make([]int, len(ls))
+		next := 0
+		for i, line := range ls {
+			starts[i], next = next, next+len(line)+1
+			ls[i] = strings.TrimSuffix(line, "\r")
 		}
 		sentences = extract.ExtractLines(ls)
+		for i := range sentences {
+			// Offsets into the whole input, as without -lines.
+			sentences[i].Start += starts[i]
+			sentences[i].End += starts[i]
+		}
 	} else {
 		sentences = extract.Extract(string(data))
 	}

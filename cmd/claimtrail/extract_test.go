@@ -73,6 +73,39 @@ func TestCmdExtractLines(t *testing.T) {
 	if obj.Text != "we cut waste by a third" {
 		t.Errorf("third line text = %q, CR should be dropped", obj.Text)
 	}
+	// Offsets are into the whole input, as without -lines.
+	for i, l := range lines {
+		var s struct {
+			Text       string
+			Start, End int
+		}
+		json.Unmarshal([]byte(l), &s)
+		if in[s.Start:s.End] != s.Text {
+			t.Errorf("line %d: input[%d:%d] = %q, text %q", i, s.Start, s.End, in[s.Start:s.End], s.Text)
+		}
+	}
+}
+
+func TestCmdExtractReadsWhatItCanAndRefusesBinary(t *testing.T) {
+	// UTF-16 with a byte-order mark, as Windows editors save it.
+	utf16 := []byte{0xFF, 0xFE}
+	for _, r := range "Crime fell by 12%." {
+		utf16 = append(utf16, byte(r), 0)
+	}
+	code, out, errs := runExtract(nil, string(utf16))
+	if code != 0 || !strings.Contains(out, `"text":"Crime fell by 12%."`) {
+		t.Errorf("UTF-16: exit %d, out %q, stderr %q", code, out, errs)
+	}
+	// Latin-1: read, with the odd byte replaced and a warning.
+	code, out, errs = runExtract(nil, "Caf\xe9 prices rose by 12%.")
+	if code != 0 || !strings.Contains(out, "Caf\uFFFD prices") || !strings.Contains(errs, "not all UTF-8") {
+		t.Errorf("Latin-1: exit %d, out %q, stderr %q", code, out, errs)
+	}
+	// A binary file is refused, with a reason.
+	code, out, errs = runExtract(nil, "\x7fELF\x02\x01\x01\x00\x00\x00binary")
+	if code != 1 || out != "" || !strings.Contains(errs, "not text") {
+		t.Errorf("binary: exit %d, out %q, stderr %q", code, out, errs)
+	}
 }
 
 func TestCmdExtractThreshold(t *testing.T) {
@@ -108,8 +141,10 @@ func TestCmdExtractExitCodes(t *testing.T) {
 		{"empty input with -lines", []string{"-lines"}, "", 0, "", ""},
 		{"missing file", []string{missing}, "", 1, "", "cannot read " + missing},
 		{"unknown flag", []string{"-frobnicate"}, "x", 2, "", "usage: claimtrail extract"},
-		{"two files", []string{"a", "b"}, "", 2, "", "usage: claimtrail extract"},
-		{"threshold out of range", []string{"-threshold", "2"}, "x", 2, "", "usage: claimtrail extract"},
+		{"two files", []string{"a", "b"}, "", 2, "", "give one FILE at most, not 2"},
+		{"threshold out of range", []string{"-threshold", "2"}, "x", 2, "", "-threshold must be a number from 0 to 1, not 2"},
+		{"threshold not a number", []string{"-threshold", "NaN"}, "x", 2, "", "-threshold must be a number from 0 to 1, not NaN"},
+		{"threshold negative", []string{"-threshold", "-0.5"}, "x", 2, "", "usage: claimtrail extract"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -99,6 +99,10 @@ func checkText(b []byte, field string) error {
 }
 
 // binaryKind names what b looks like when it is not text, or returns "".
+// BinaryKind says what kind of file b looks like when it is not text ("a
+// PDF", "an image", …), and "" when it is text.
+func BinaryKind(b []byte) string { return binaryKind(b) }
+
 func binaryKind(b []byte) string {
 	// Word's line break (Shift+Enter) copies as a vertical tab, and a page
 	// break as a form feed; the sniffer would call text holding them binary.

@@ -135,8 +135,10 @@ func uploadKind(filename string) (string, error) {
 		"claimtrail cannot read %s files. Upload a .txt, .md or .html file, or paste the article text.", ext)
 }
 
-// fromUTF16 decodes text that starts with a UTF-16 byte-order mark, as some
+// FromUTF16 decodes text that starts with a UTF-16 byte-order mark, as some
 // Windows editors still save it, and leaves everything else alone.
+func FromUTF16(b []byte) []byte { return fromUTF16(b) }
+
 func fromUTF16(b []byte) []byte {
 	if !bytes.HasPrefix(b, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
 		return b
