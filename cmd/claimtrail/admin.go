@@ -42,7 +42,7 @@ func cmdBackup(ctx context.Context, env *environment, args []string) error {
 	if _, err := os.Stat(*out); err == nil {
 		return fmt.Errorf("%s already exists; choose a new file name", *out)
 	}
-	db, ctx, err := openDB(ctx, *dbPath)
+	db, ctx, err := openExistingDB(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func cmdAudit(ctx context.Context, env *environment, args []string) error {
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	db, ctx, err := openDB(ctx, *dbPath)
+	db, ctx, err := openExistingDB(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,11 @@ func cmdUser(ctx context.Context, env *environment, args []string) error {
 		fs.Usage()
 		return &usageError{msg: "-email is required"}
 	}
-	db, ctx, err := openDB(ctx, *dbPath)
+	open := openExistingDB
+	if sub == "add" {
+		open = openDB // the first admin of a new newsroom is added before the first start
+	}
+	db, ctx, err := open(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func cmdExport(ctx context.Context, env *environment, args []string) error {
 	}
 
 	start := time.Now()
-	db, ctx, err := openDB(ctx, *dbPath)
+	db, ctx, err := openExistingDB(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 
 	"claimtrail/domain"
 	"claimtrail/storage"
@@ -31,6 +32,16 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	return nil
+}
+
+// openExistingDB is openDB for commands that read or change what is already
+// there: a mistyped path must not become a new, empty database that is then
+// backed up, verified or exported as if it were the newsroom's.
+func openExistingDB(ctx context.Context, path string) (*storage.DB, context.Context, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, ctx, fmt.Errorf("no database at %s: check the -db path (or CLAIMTRAIL_DB); `claimtrail migrate -db %s` creates a new one", path, path)
+	}
+	return openDB(ctx, path)
 }
 
 // openDB opens the database with the CLI as the actor of any change.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -126,6 +127,25 @@ func TestMigrateAndBackup(t *testing.T) {
 	}
 	if _, stderr, code := runCLI(t, "", "backup", "-db", db, "-o", backup); code != 1 || !strings.Contains(stderr, "already exists") {
 		t.Errorf("backup over an existing file: %d %q", code, stderr)
+	}
+
+	// A mistyped -db never becomes a new, empty database that is then backed
+	// up, verified, listed or exported as if it were the newsroom's.
+	typo := filepath.Join(dir, "typo.db")
+	for _, args := range [][]string{
+		{"backup", "-db", typo, "-o", filepath.Join(dir, "b2.db")},
+		{"audit", "verify", "-db", typo},
+		{"user", "list", "-db", typo},
+		{"export", "-db", typo, "-format", "csv"},
+		{"token", "list", "-db", typo, "-user", "a@newsroom.example"},
+	} {
+		_, stderr, code := runCLI(t, "", args...)
+		if code != 1 || !strings.Contains(stderr, "no database at "+typo) {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+		if _, err := os.Stat(typo); err == nil {
+			t.Fatalf("%v created %s", args, typo)
+		}
 	}
 }
 

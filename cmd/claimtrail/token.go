@@ -46,7 +46,7 @@ func cmdToken(ctx context.Context, env *environment, args []string) error {
 		fs.Usage()
 		return &usageError{msg: "-id is required"}
 	}
-	db, ctx, err := openDB(ctx, *dbPath)
+	db, ctx, err := openExistingDB(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
