@@ -3,6 +3,8 @@
 package triage
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"claimtrail/domain"
@@ -20,11 +22,21 @@ const Floor = 0.05
 // not_claim), unless it scores below Floor and states no figure. Ranking is
 // left to the score, so low-scored candidates sink rather than vanish.
 func Keep(s extract.Sentence) bool {
-	if s.Type == extract.NotClaim || strings.TrimSpace(s.Text) == "" {
+	if s.Type == extract.NotClaim || strings.TrimSpace(s.Text) == "" || s.End-s.Start > MaxSentenceBytes {
 		return false
 	}
 	return s.Score >= Floor || len(s.Figures) > 0
 }
+
+// MaxSentenceBytes is the longest passage kept as a candidate. Text that
+// runs on further without a full stop (a table, a list pasted as one line)
+// is not one claim; a reviewer can still add any part of it by hand.
+const MaxSentenceBytes = 3000
+
+// MaxCandidates bounds the candidates of one article, so that a pasted
+// document of thousands of sentences still gives a page a reviewer can
+// use. Past it the highest-scoring are kept.
+const MaxCandidates = 500
 
 // Analysis is what the extractor makes of an article's text.
 type Analysis struct {
@@ -46,6 +58,15 @@ func Analyse(text string) Analysis {
 		if Keep(s) {
 			a.Candidates = append(a.Candidates, claimFrom(s, text[s.Start:s.End], s.Start, s.End))
 		}
+	}
+	if len(a.Candidates) > MaxCandidates {
+		byScore := slices.Clone(a.Candidates)
+		slices.SortStableFunc(byScore, func(x, y *domain.Claim) int { return cmp.Compare(y.Score, x.Score) })
+		kept := make(map[*domain.Claim]bool, MaxCandidates)
+		for _, c := range byScore[:MaxCandidates] {
+			kept[c] = true
+		}
+		a.Candidates = slices.DeleteFunc(a.Candidates, func(c *domain.Claim) bool { return !kept[c] })
 	}
 	return a
 }

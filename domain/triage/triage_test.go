@@ -1,10 +1,12 @@
 package triage
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"claimtrail/domain"
+	"claimtrail/domain/extract"
 )
 
 const sample = `Support our journalism. Your donation helps us keep reporting; sign up to our newsletter and donate today.
@@ -61,5 +63,47 @@ func TestLedeSkipsSiteBoilerplate(t *testing.T) {
 	}
 	if len(a.Candidates) == 0 || a.Candidates[0].Sentence != want {
 		t.Errorf("candidates = %+v", a.Candidates)
+	}
+}
+
+func TestAnalyseBoundsCandidates(t *testing.T) {
+	// Thousands of sentences pasted at once: the highest-scoring are kept,
+	// in document order.
+	var b strings.Builder
+	for i := range 1500 {
+		if i%3 == 0 {
+			fmt.Fprintf(&b, "Unemployment fell by %d%% last year, the minister said. ", i%90+1)
+		} else {
+			fmt.Fprintf(&b, "The meeting %d went on for a while. ", i)
+		}
+	}
+	a := Analyse(b.String())
+	if len(a.Candidates) != MaxCandidates {
+		t.Fatalf("%d candidates, want %d", len(a.Candidates), MaxCandidates)
+	}
+	for i := 1; i < len(a.Candidates); i++ {
+		if a.Candidates[i].Start <= a.Candidates[i-1].Start {
+			t.Fatal("candidates are not in document order")
+		}
+	}
+	figures := 0
+	for _, c := range a.Candidates {
+		if strings.Contains(c.Text, "Unemployment") {
+			figures++
+		}
+	}
+	if figures != 500 {
+		t.Errorf("%d of the 500 check-worthy sentences kept, want all", figures)
+	}
+
+	// A run-on passage without full stops is not one claim.
+	long := "Figures " + strings.Repeat("rose by 5% and ", 400) + "then fell."
+	if ss := extract.Extract(long); len(ss) != 1 || ss[0].End-ss[0].Start <= MaxSentenceBytes {
+		t.Fatalf("the test needs one run-on sentence longer than %d bytes", MaxSentenceBytes)
+	}
+	for _, c := range Analyse(long).Candidates {
+		if len(c.Sentence) > MaxSentenceBytes {
+			t.Errorf("kept a %d-byte passage as a candidate", len(c.Sentence))
+		}
 	}
 }
