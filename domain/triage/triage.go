@@ -52,6 +52,9 @@ type Analysis struct {
 func Analyse(text string) Analysis {
 	var a Analysis
 	for _, s := range extract.Extract(text) {
+		if isDateline(s.Text) {
+			continue // "Published: 2025-02-23" is neither a headline nor a claim
+		}
 		if a.Lede == "" && !s.Boilerplate() && strings.TrimSpace(s.Text) != "" {
 			a.Lede = strings.Join(strings.Fields(text[s.Start:s.End]), " ")
 		}
@@ -115,4 +118,17 @@ func claimFrom(s extract.Sentence, sentence string, start, end int) *domain.Clai
 		c.Figures = append(c.Figures, f)
 	}
 	return c
+}
+
+// isDateline reports a line that only dates the article, as content systems
+// put at the top of a text export: "Published: 2025-02-23", "Updated 23 Feb
+// 2025 10:00", "date 2025-02-23".
+func isDateline(sentence string) bool {
+	label, rest, ok := strings.Cut(strings.TrimSpace(sentence), " ")
+	switch strings.ToLower(strings.TrimSuffix(label, ":")) {
+	case "date", "dated", "published", "updated":
+	default:
+		return false
+	}
+	return ok && len(rest) <= 40 && strings.ContainsAny(rest, "0123456789") && !strings.ContainsAny(rest, ".!?")
 }

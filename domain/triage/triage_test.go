@@ -107,3 +107,19 @@ func TestAnalyseBoundsCandidates(t *testing.T) {
 		}
 	}
 }
+
+func TestDatelineIsNeitherHeadlineNorClaim(t *testing.T) {
+	a := Analyse("Published: 2025-02-23\n\nUnemployment fell by 3% last year, the minister said.")
+	if a.Lede != "Unemployment fell by 3% last year, the minister said." {
+		t.Errorf("lede %q", a.Lede)
+	}
+	for _, c := range a.Candidates {
+		if strings.HasPrefix(c.Text, "Published") {
+			t.Errorf("dateline kept as a candidate: %q", c.Text)
+		}
+	}
+	// A sentence that starts with the same word is still a sentence.
+	if got := Analyse("Published figures show 40% of pupils were absent.").Candidates; len(got) != 1 {
+		t.Errorf("a sentence starting with Published: %d candidates", len(got))
+	}
+}
