@@ -59,7 +59,30 @@ func cmdExport(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	if *baseURL != "" {
+		u, err := url.Parse(*baseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return &usageError{msg: fmt.Sprintf("-base-url must be the site's public address, like https://checks.newsroom.org, not %q", *baseURL)}
+		}
 		pub.BaseURL = strings.TrimRight(*baseURL, "/")
+	}
+	if filter.Rating != "" {
+		// A typed name matches in any letter case; one that matches no
+		// rating would export nothing, so it is refused with the choices.
+		ratings, err := db.ListRatings(ctx)
+		if err != nil {
+			return err
+		}
+		var names []string
+		found := false
+		for _, r := range ratings {
+			names = append(names, r.Name)
+			if strings.EqualFold(r.Name, filter.Rating) && !found {
+				filter.Rating, found = r.Name, true
+			}
+		}
+		if !found {
+			return &usageError{msg: fmt.Sprintf("-rating: no rating is called %q; the ratings are %s", filter.Rating, strings.Join(names, ", "))}
+		}
 	}
 
 	var w io.Writer = env.stdout

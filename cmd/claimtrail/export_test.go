@@ -93,10 +93,17 @@ func TestCLIExportCSV(t *testing.T) {
 		t.Errorf("file ids %v", got)
 	}
 
-	for _, bad := range [][]string{{"-since", "March"}, {"-format", "xml"}, {"-until", "2025-13-01"}} {
+	for _, bad := range [][]string{{"-since", "March"}, {"-format", "xml"}, {"-until", "2025-13-01"},
+		{"-rating", "nonsense"}, {"-base-url", "not a url"}, {"-base-url", "https://ct.example/?x=1"}} {
 		if _, stderr, code := runCLI(t, "", append([]string{"export", "-db", path}, bad...)...); code != 2 {
 			t.Errorf("%v: exit %d (%s), want 2 for a usage error", bad, code, stderr)
 		}
+	}
+	// A rating's name may be typed in any letter case.
+	upper, stderr, code := runCLI(t, "", "export", "-db", path, "-rating", "TRUE")
+	lower, _, _ := runCLI(t, "", "export", "-db", path, "-rating", "True")
+	if code != 0 || upper != lower || len(csvIDs(t, upper)) == 0 {
+		t.Errorf("-rating TRUE: exit %d (%s), %d rows, same as True: %v", code, stderr, len(csvIDs(t, upper)), upper == lower)
 	}
 }
 

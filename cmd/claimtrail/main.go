@@ -69,6 +69,7 @@ Usage:
   claimtrail audit verify [-db FILE]                       check the audit log's hash chain
   claimtrail export [-format csv|claimreview] [-since DATE] [-until DATE] [-o FILE] [-bom]
                     [-state S] [-rating R] [-outlet O] [-reviewer EMAIL] [-editor EMAIL] [-type T]
+                    [-base-url URL] [-stats]
                                                           checked claims as CSV, or ClaimReview JSON-LD
   claimtrail extract [-lines] [-threshold X] [FILE]        find check-worthy claims (JSON Lines)
   claimtrail token create -user EMAIL [-name NAME]         make an API token (printed once)
