@@ -42,6 +42,9 @@ func cmdBackup(ctx context.Context, env *environment, args []string) error {
 	if _, err := os.Stat(*out); err == nil {
 		return fmt.Errorf("%s already exists; choose a new file name", *out)
 	}
+	if err := folderOf(*out); err != nil {
+		return err
+	}
 	db, ctx, err := openExistingDB(ctx, *dbPath)
 	if err != nil {
 		return err
@@ -109,6 +112,10 @@ func cmdUser(ctx context.Context, env *environment, args []string) error {
 	if email != nil && *email == "" {
 		fs.Usage()
 		return &usageError{msg: "-email is required"}
+	}
+	if name != nil && strings.TrimSpace(*name) == "" {
+		fs.Usage()
+		return &usageError{msg: "-name is required"}
 	}
 	open := openExistingDB
 	if sub == "add" {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"claimtrail/domain"
 	"claimtrail/storage"
@@ -22,10 +23,8 @@ func newFlags(env *environment, name string) (*flag.FlagSet, *string) {
 
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return &usageError{}
-		}
-		return &usageError{msg: err.Error()}
+		// The flag package has already printed the problem and the usage.
+		return &usageError{}
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
@@ -44,8 +43,21 @@ func openExistingDB(ctx context.Context, path string) (*storage.DB, context.Cont
 	return openDB(ctx, path)
 }
 
+// folderOf refuses a file path whose folder does not exist, naming it;
+// SQLite would only say it is "unable to open database file".
+func folderOf(path string) error {
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("there is no folder %s for %s; create it first or choose another path", dir, path)
+	}
+	return nil
+}
+
 // openDB opens the database with the CLI as the actor of any change.
 func openDB(ctx context.Context, path string) (*storage.DB, context.Context, error) {
+	if err := folderOf(path); err != nil {
+		return nil, ctx, err
+	}
 	db, err := storage.Open(ctx, path)
 	if err != nil {
 		return nil, ctx, err

@@ -41,6 +41,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"backup", "-db", db},
 		{"audit"},
 		{"migrate", "-db", db, "stray-argument"},
+		{"user", "add", "-db", db, "-email", "x@newsroom.example", "-role", "reviewer"}, // no -name
+		{"token", "revoke", "-db", db, "-user", "x@newsroom.example", "-id", "-5"},
+		{"migrate", "-db"},
 	} {
 		_, stderr, code := runCLI(t, "", args...)
 		if code != 2 {
@@ -48,6 +51,23 @@ func TestUsageErrorsExit2(t *testing.T) {
 		}
 		if !strings.Contains(stderr, "usage") && !strings.Contains(stderr, "Usage") && !strings.Contains(stderr, "flag") {
 			t.Errorf("claimtrail %v: no usage printed: %q", args, stderr)
+		}
+		if n := strings.Count(stderr, "flag needs an argument"); n > 1 {
+			t.Errorf("claimtrail %v: the problem is printed %d times", args, n)
+		}
+	}
+	// A path into a folder that does not exist is named as such.
+	missing := filepath.Join(t.TempDir(), "no", "such", "folder")
+	for _, args := range [][]string{
+		{"migrate", "-db", filepath.Join(missing, "c.db")},
+		{"backup", "-db", db, "-o", filepath.Join(missing, "copy.db")},
+	} {
+		if args[0] == "backup" {
+			runCLI(t, "", "migrate", "-db", db)
+		}
+		_, stderr, code := runCLI(t, "", args...)
+		if code != 1 || !strings.Contains(stderr, "there is no folder "+missing) {
+			t.Errorf("claimtrail %v: exit %d, stderr %q", args, code, stderr)
 		}
 	}
 }

@@ -44,7 +44,7 @@ func cmdToken(ctx context.Context, env *environment, args []string) error {
 	}
 	if id != nil && *id <= 0 {
 		fs.Usage()
-		return &usageError{msg: "-id is required"}
+		return &usageError{msg: "-id must be the number of a token, as `claimtrail token list` shows it"}
 	}
 	db, ctx, err := openExistingDB(ctx, *dbPath)
 	if err != nil {
