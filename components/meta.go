@@ -4,6 +4,7 @@ package components
 
 import (
 	"fmt"
+	"github.com/a-h/templ"
 	"strings"
 	"time"
 
@@ -81,6 +82,16 @@ func itoa(n int64) string { return fmt.Sprint(n) }
 
 // FieldErrors maps form field names to messages shown beside them.
 type FieldErrors map[string]string
+
+// invalid marks a form control whose field has an error, for screen
+// readers: aria-invalid, and aria-describedby pointing at the message that
+// FieldError renders (id field+"-error").
+func invalid(errs FieldErrors, field string) templ.Attributes {
+	if errs[field] == "" {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"aria-invalid": "true", "aria-describedby": field + "-error"}
+}
 
 func inputClass(errs FieldErrors, field string) string {
 	if errs[field] != "" {

@@ -1,0 +1,48 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"claimtrail/domain"
+)
+
+// Every control marked as wrong tells screen readers so, and points at the
+// message that says why.
+func TestFieldErrorsAreTiedToTheirControls(t *testing.T) {
+	env := newTestEnv(t)
+	admin, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	claim := env.queuedClaims(1, "unemployment fell by 3%")[0]
+
+	pages := map[string]*response{
+		"empty article":   eddie.postForm("/articles", url.Values{"body": {""}}),
+		"empty comment":   eddie.postForm("/claims/"+itoa(claim)+"/comments", url.Values{"body": {""}}),
+		"bad new user":    admin.postForm("/admin/users", url.Values{"name": {""}, "email": {"not-an-email"}, "role": {"overlord"}}),
+		"bad queue dates": eddie.get("/queue?since=soon&until=later"),
+	}
+	for name, res := range pages {
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("%s: status %d, want 422", name, res.StatusCode)
+			continue
+		}
+		doc := res.Doc(t)
+		marked := doc.Find(".input-error")
+		if marked.Length() == 0 {
+			t.Errorf("%s: no control is marked as wrong", name)
+		}
+		marked.Each(func(_ int, c *goquery.Selection) {
+			id := c.AttrOr("id", "?")
+			if c.AttrOr("aria-invalid", "") != "true" {
+				t.Errorf("%s: #%s lacks aria-invalid", name, id)
+			}
+			described := c.AttrOr("aria-describedby", "")
+			if described == "" || doc.Find("#"+described+".field-error").Length() == 0 {
+				t.Errorf("%s: #%s is described by %q, which is not an error message on the page", name, id, described)
+			}
+		})
+	}
+}
