@@ -361,8 +361,16 @@ func TestOversizedFormIsNotAnInternalError(t *testing.T) {
 	c, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
 	res := c.postForm("/articles", url.Values{"body": {strings.Repeat("x", 7<<20)}})
 	wantStatus(t, res, http.StatusRequestEntityTooLarge)
-	if !strings.Contains(res.Body, "(5 MB)") {
-		t.Errorf("413 page does not name the 5 MB article limit:\n%s", res.TestID(t, "error-message"))
+	if !strings.Contains(res.Body, "That text is larger than 5 MB") {
+		t.Errorf("413 page does not name the 5 MB article limit:\n%s", snippet(res.Body))
+	}
+	// A file says file, whether the body limit or the reader stops it.
+	for _, size := range []int{5<<20 + 1000, 7 << 20} {
+		res := c.upload("/articles/upload", "long.txt", bytes.Repeat([]byte("Words. "), size/7), nil)
+		wantStatus(t, res, http.StatusRequestEntityTooLarge)
+		if !strings.Contains(res.Body, "That file is larger than 5 MB") {
+			t.Errorf("%d-byte upload: message does not speak of the file:\n%s", size, snippet(res.Body))
+		}
 	}
 	res = c.postForm("/settings/tokens", url.Values{"name": {strings.Repeat("x", 2<<20)}})
 	wantStatus(t, res, http.StatusRequestEntityTooLarge)

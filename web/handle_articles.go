@@ -220,8 +220,8 @@ func (app *App) duplicateArticle(w http.ResponseWriter, r *http.Request, dup *st
 func (app *App) articleFormError(w http.ResponseWriter, r *http.Request, view components.ArticleForm, err error) {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		err = domain.FieldError(map[string]string{"paste": "body", "upload": "file", "fetch": "url"}[view.Mode],
-			"That is more than claimtrail accepts in one go ("+strconv.FormatInt(app.cfg.MaxUploadBytes>>20, 10)+" MB). Paste only the article itself.")
+		field := map[string]string{"paste": "body", "upload": "file", "fetch": "url"}[view.Mode]
+		err = domain.FieldError(field, ingest.TooLargeMessage(field, app.cfg.MaxUploadBytes))
 		err.(*domain.Error).Code = domain.ETOOLARGE
 	}
 	fe := fieldErrors(err)

@@ -212,7 +212,7 @@ func checkScheme(u *url.URL) error {
 			"Enter the full address, starting with https:// or http://.")
 	default:
 		return fieldErr(domain.EINVALID, fieldURL,
-			"claimtrail only fetches web pages, whose addresses start with https:// or http://.")
+			"Enter a web page's address, starting with https:// or http://.")
 	}
 }
 

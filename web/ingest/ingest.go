@@ -63,15 +63,19 @@ func humanSize(n int64) string {
 }
 
 func tooLarge(field string, limit int64) *domain.Error {
-	what := "That text"
+	return fieldErr(domain.ETOOLARGE, field, "%s", TooLargeMessage(field, limit))
+}
+
+// TooLargeMessage says that text, a file or a page (by form field: body,
+// file or url) is over the size limit, and what to do instead.
+func TooLargeMessage(field string, limit int64) string {
 	switch field {
 	case fieldFile:
-		what = "That file"
+		return fmt.Sprintf("That file is larger than %s, the most claimtrail accepts. Upload a file holding only the article, or paste its text.", humanSize(limit))
 	case fieldURL:
-		what = "That page"
+		return fmt.Sprintf("That page is larger than %s, the most claimtrail accepts. Save the article's text and paste it instead.", humanSize(limit))
 	}
-	return fieldErr(domain.ETOOLARGE, field,
-		"%s is larger than %s, the most claimtrail accepts. Paste only the article itself.", what, humanSize(limit))
+	return fmt.Sprintf("That text is larger than %s, the most claimtrail accepts. Paste only the article itself.", humanSize(limit))
 }
 
 // checkText refuses content that is empty, binary or not UTF-8. It does not
