@@ -195,6 +195,14 @@ func TestBadArticleInputChangesNothing(t *testing.T) {
 		{"invalid UTF-8 text", func(c *client) *response {
 			return c.postForm("/articles", url.Values{"body": {"Inflation rose \xff\xfe to 3%."}})
 		}, 422, "body", "characters"},
+		{"NUL bytes in text", func(c *client) *response {
+			res := c.postForm("/articles", url.Values{"body": {"Inflation rose\x00 to 3%."}})
+			// What was typed comes back without the NUL, so the page stays valid HTML.
+			if got := res.Doc(c.t).Find("textarea#body").Text(); got != "Inflation rose to 3%." {
+				c.t.Errorf("echoed body %q", got)
+			}
+			return res
+		}, 422, "body", "binary"},
 		{"bad publication date", func(c *client) *response {
 			return c.postForm("/articles", url.Values{"body": {testReport}, "published": {"23/02/2025"}})
 		}, 422, "published", "date"},

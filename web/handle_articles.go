@@ -266,7 +266,7 @@ func (app *App) pasteArticle(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = fillForm(r.PostForm, &form)
 	}
-	view.Body = strings.ToValidUTF8(form.Body, "")
+	view.Body = echoText(form.Body)
 	if err != nil {
 		app.articleFormError(w, r, view, err)
 		return
@@ -326,7 +326,7 @@ func (app *App) fetchArticle(w http.ResponseWriter, r *http.Request) {
 	m, err := readMeta(r.PostForm, "fetch-")
 	address := strings.TrimSpace(r.PostForm.Get("url"))
 	view := m.form("fetch")
-	view.URL = strings.ToValidUTF8(address, "")
+	view.URL = echoText(address)
 	if err == nil && !utf8.ValidString(address) {
 		err = domain.FieldError("url", "This contains characters we could not read. Type it again.")
 	}
@@ -445,4 +445,16 @@ func (app *App) editArticle(w http.ResponseWriter, r *http.Request) {
 	}
 	app.flash(w, r, "success", "The article's details are saved.")
 	redirect(w, r, "/articles/"+idPath(id))
+}
+
+// echoText is what a refused form shows back of what was typed: readable
+// UTF-8 without NULs and other control characters (tabs and line breaks
+// stay), so the page stays valid HTML and the rest can be fixed and resent.
+func echoText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7F {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
 }
