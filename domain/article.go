@@ -65,8 +65,11 @@ const (
 func (a *Article) Check() error {
 	e := &Error{Code: EINVALID, Message: "Some details of this article need fixing.", Fields: map[string]string{}}
 	a.Title, a.Outlet, a.Author, a.URL = strings.TrimSpace(a.Title), strings.TrimSpace(a.Outlet), strings.TrimSpace(a.Author), strings.TrimSpace(a.URL)
+	noBody := strings.TrimSpace(a.Body) == ""
 	switch {
-	case a.Title == "":
+	case a.Title == "" && !noBody:
+		// With no text there is nothing to take a headline from either; the
+		// message beside the text is the one that helps.
 		e.Fields["title"] = "Enter the article's headline."
 	case utf8.RuneCountInString(a.Title) > MaxTitleLength:
 		e.Fields["title"] = "Keep the headline to 300 characters or fewer."
@@ -82,7 +85,7 @@ func (a *Article) Check() error {
 	} else if len(a.URL) > MaxURLLength {
 		e.Fields["url"] = "That web address is too long."
 	}
-	if strings.TrimSpace(a.Body) == "" {
+	if noBody {
 		e.Fields["body"] = "The article has no text."
 	}
 	if !slices.Contains(Origins, a.Origin) {
