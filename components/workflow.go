@@ -94,6 +94,12 @@ type Change struct {
 	Field, Before, After string
 }
 
+// AuditRow is one event on the admin's audit page with what it changed.
+type AuditRow struct {
+	Event   *domain.AuditEvent
+	Changes []Change
+}
+
 // TimelineEntry is one audit event told in words.
 type TimelineEntry struct {
 	At      time.Time

@@ -3,10 +3,14 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"claimtrail/components"
 	"claimtrail/domain"
 )
 
@@ -44,5 +48,23 @@ func TestFieldErrorsAreTiedToTheirControls(t *testing.T) {
 				t.Errorf("%s: #%s is described by %q, which is not an error message on the page", name, id, described)
 			}
 		})
+	}
+}
+
+func TestAuditChangesListOnlyWhatChanged(t *testing.T) {
+	got := auditChanges([]byte(`{"name":"Rita","role":"reviewer","version":1}`), []byte(`{"name":"Rita","role":"editor","version":2,"note":null}`))
+	want := []components.Change{{Field: "role", Before: "reviewer", After: "editor"}, {Field: "version", Before: "1", After: "2"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("changes %+v, want %+v", got, want)
+	}
+	if got := auditChanges(nil, []byte(`{"sources":[{"title":"ONS"}]}`)); len(got) != 1 || got[0].After != `[{"title":"ONS"}]` {
+		t.Errorf("nested value: %+v", got)
+	}
+	if got := auditChanges(nil, []byte(`"plain"`)); len(got) != 1 || got[0].Field != "value" {
+		t.Errorf("a value that is not an object: %+v", got)
+	}
+	long := strings.Repeat("é", 400)
+	if got := auditChanges(nil, []byte(`{"body":"`+long+`"}`)); utf8.RuneCountInString(got[0].After) != 301 {
+		t.Errorf("long value not cut to 300 characters: %d", utf8.RuneCountInString(got[0].After))
 	}
 }

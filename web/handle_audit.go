@@ -1,9 +1,13 @@
 package web
 
 import (
+	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"claimtrail/components"
 	"claimtrail/domain"
@@ -54,5 +58,58 @@ func (app *App) auditPage(w http.ResponseWriter, r *http.Request) {
 		nq.Set("before", strconv.FormatInt(events[len(events)-1].ID, 10))
 		next = "/admin/audit?" + nq.Encode()
 	}
-	app.render(w, r, status, components.AuditPage(app.meta(w, r, "Audit log"), form, events, next))
+	rows := make([]components.AuditRow, len(events))
+	for i, e := range events {
+		rows[i] = components.AuditRow{Event: e, Changes: auditChanges(e.Before, e.After)}
+	}
+	app.render(w, r, status, components.AuditPage(app.meta(w, r, "Audit log"), form, rows, next))
+}
+
+// auditChanges lists, field by field in name order, what an event changed:
+// the audit log's before and after as a reader compares them. Fields that
+// did not change are left out; long values are cut short (the whole record
+// stays in the database, hashed into the chain).
+func auditChanges(before, after json.RawMessage) []components.Change {
+	b, a := map[string]any{}, map[string]any{}
+	okB := len(before) == 0 || json.Unmarshal(before, &b) == nil
+	okA := len(after) == 0 || json.Unmarshal(after, &a) == nil
+	if !okB || !okA {
+		// Not an object: show the values as they are.
+		return []components.Change{{Field: "value", Before: shortValue(string(before)), After: shortValue(string(after))}}
+	}
+	keys := slices.Sorted(maps.Keys(a))
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var out []components.Change
+	for _, k := range keys {
+		bv, av := auditValue(b[k]), auditValue(a[k])
+		if bv == av {
+			continue
+		}
+		out = append(out, components.Change{Field: k, Before: bv, After: av})
+	}
+	return out
+}
+
+func auditValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return shortValue(v)
+	}
+	j, _ := json.Marshal(v)
+	return shortValue(string(j))
+}
+
+// shortValue cuts a value to 300 characters for the audit page.
+func shortValue(s string) string {
+	if utf8.RuneCountInString(s) <= 300 {
+		return s
+	}
+	return string([]rune(s)[:300]) + "…"
 }
