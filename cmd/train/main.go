@@ -48,6 +48,7 @@ type config struct {
 	mixLenBal   float64 // length balance of the second model
 	platt       bool    // calibrate both members on out-of-fold train scores before mixing
 	blind       bool    // do not score dev-test (for choices that must be made on dev alone)
+	informative int     // if > 0, drop No rows that are not informative (see informative) before anything else
 }
 
 func run(args []string, out io.Writer) error {
@@ -70,6 +71,7 @@ func run(args []string, out io.Writer) error {
 	fs.Float64Var(&c.mixLenBal, "mixlenbal", 1, "length balance of the second model")
 	fs.BoolVar(&c.platt, "platt", false, "Platt-calibrate both members on out-of-fold train scores before mixing")
 	fs.BoolVar(&c.blind, "blind", false, "leave dev-test unscored, for choosing settings on dev alone")
+	fs.IntVar(&c.informative, "informative", 0, "drop No rows with no digit, no capitalised word after the first and fewer than this many words (0 keeps all)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -163,6 +165,16 @@ func trainModel(out io.Writer, c config, train, dev, devTest []example) (*extrac
 		}
 	}
 	fmt.Fprintf(out, "train rows %d (dropped %d that are also in dev or dev-test)\n", len(pool), len(train)-len(pool))
+	if c.informative > 0 {
+		kept := pool[:0:0]
+		for _, e := range pool {
+			if e.yes || informative(e.text, c.informative) {
+				kept = append(kept, e)
+			}
+		}
+		fmt.Fprintf(out, "dropped %d uninformative No rows (fewer than %d words, no digit, no name)\n", len(pool)-len(kept), c.informative)
+		pool = kept
+	}
 
 	if c.pruneConf > 0 {
 		oof := outOfFold(c, pool)
@@ -482,4 +494,25 @@ func report(out io.Writer, name string, m *extract.Model, rows []example, t floa
 	p, r, f1 := prf(m, rows, t)
 	fmt.Fprintf(out, "%-8s threshold %.3f  precision %.3f  recall %.3f  F1 %.3f  AP %.3f  (%d rows)\n",
 		name, t, p, r, f1, averagePrecision(m, rows), len(rows))
+}
+
+// informative reports a sentence that says something a check could be about:
+// it has a digit, a capitalised word after the first (a name, roughly), or
+// at least minWords words. "Thank you." and "Let me say this." are not.
+func informative(text string, minWords int) bool {
+	words := strings.Fields(text)
+	if len(words) >= minWords || strings.ContainsAny(text, "0123456789") {
+		return true
+	}
+	for _, w := range words[min(1, len(words)):] {
+		w = strings.Trim(w, `"'(`)
+		switch w {
+		case "I", "I'm", "I've", "I'll", "I'd":
+			continue
+		}
+		if w != "" && w[0] >= 'A' && w[0] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
