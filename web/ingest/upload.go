@@ -141,6 +141,11 @@ func FromUTF16(b []byte) []byte { return fromUTF16(b) }
 
 func fromUTF16(b []byte) []byte {
 	if !bytes.HasPrefix(b, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
+		if order, ok := utf16WithoutBOM(b); ok {
+			if out, err := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder().Bytes(b); err == nil {
+				return out
+			}
+		}
 		return b
 	}
 	dec := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()
@@ -149,4 +154,31 @@ func fromUTF16(b []byte) []byte {
 		return b
 	}
 	return out
+}
+
+// utf16WithoutBOM recognises UTF-16 text saved without a byte-order mark by
+// its pattern: in text that is mostly Latin script, one byte of every pair
+// is zero, always the same one. Binary files do not keep to that.
+func utf16WithoutBOM(b []byte) (unicode.Endianness, bool) {
+	n := min(len(b), 1024) &^ 1
+	if n < 8 || len(b)%2 != 0 {
+		return unicode.BigEndian, false
+	}
+	var evenZero, oddZero int
+	for i := 0; i < n; i += 2 {
+		if b[i] == 0 {
+			evenZero++
+		}
+		if b[i+1] == 0 {
+			oddZero++
+		}
+	}
+	pairs := n / 2
+	switch {
+	case oddZero*10 >= pairs*9 && evenZero == 0:
+		return unicode.LittleEndian, true
+	case evenZero*10 >= pairs*9 && oddZero == 0:
+		return unicode.BigEndian, true
+	}
+	return unicode.BigEndian, false
 }

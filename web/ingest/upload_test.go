@@ -96,6 +96,8 @@ func TestFromUpload(t *testing.T) {
 		{name: "html", filename: "story.html", content: mustRead(t, "testdata/news.html"), wantText: "48 million euros"},
 		{name: "htm", filename: "story.htm", content: []byte("<html><body><article><p>" + strings.Repeat("The mayor said the budget grew. ", 20) + "</p></article></body></html>"), wantText: "The mayor said"},
 		{name: "utf-16 with bom", filename: "win.txt", content: []byte("\xff\xfeH\x00i\x00"), wantText: "Hi"},
+		{name: "utf-16 without bom", filename: "win.txt", content: utf16le("Unemployment fell by 3% last year."), wantText: "Unemployment fell by 3%"},
+		{name: "utf-16 big-endian without bom", filename: "mac.txt", content: utf16be("Prices rose by 4%."), wantText: "Prices rose by 4%."},
 		{name: "empty file", filename: "empty.txt", content: nil, code: domain.EINVALID},
 		{name: "blank file", filename: "blank.md", content: []byte("\n\n  \n"), code: domain.EINVALID},
 		{name: "oversized", filename: "big.txt", content: bytes.Repeat([]byte("x"), 2000), limit: 1000, code: domain.ETOOLARGE},
@@ -224,4 +226,20 @@ func TestLeadingDateIsThePublicationDate(t *testing.T) {
 			t.Errorf("upload %q: PublishedAt = %v, want %v", tt.text, up.PublishedAt, tt.want)
 		}
 	}
+}
+
+func utf16le(s string) []byte {
+	var b []byte
+	for _, r := range s {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return b
+}
+
+func utf16be(s string) []byte {
+	var b []byte
+	for _, r := range s {
+		b = append(b, byte(r>>8), byte(r))
+	}
+	return b
 }
