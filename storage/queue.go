@@ -155,17 +155,11 @@ func (db *DB) Outlets(ctx context.Context) ([]string, error) {
 }
 
 // listOutlets lists the outlets articles came from, by name, ignoring case.
-// It steps through the outlet index one distinct name at a time (a skip
-// scan), so it costs a few index seeks per outlet however many articles
-// there are; SELECT DISTINCT would read every article's index entry.
+// SQLite reads DISTINCT values off the outlet index, skipping ahead past
+// repeats; at a million claims this was twice as fast as a hand-written skip
+// scan (BenchmarkOutlets), so it stays.
 func listOutlets(ctx context.Context, tx *Tx) ([]string, error) {
-	outlets, err := queryAll(ctx, tx, scanValue[string], `WITH RECURSIVE o(outlet) AS (
-		SELECT min(outlet) FROM articles WHERE outlet > ''
-		UNION ALL
-		SELECT (SELECT min(a.outlet) FROM articles a WHERE a.outlet > o.outlet) FROM o WHERE o.outlet IS NOT NULL)
-		SELECT outlet FROM o WHERE outlet IS NOT NULL LIMIT 500`)
-	slices.SortStableFunc(outlets, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
-	return outlets, err
+	return queryAll(ctx, tx, scanValue[string], `SELECT DISTINCT outlet FROM articles WHERE outlet <> '' ORDER BY outlet COLLATE NOCASE, outlet LIMIT 500`)
 }
 
 // actingUser loads the user behind the context's actor inside tx, so that

@@ -143,7 +143,7 @@ func BenchmarkClaimDetail(b *testing.B) {
 }
 
 // BenchmarkOutlets measures the outlet list the queue and article filters
-// show, by the skip scan in use and by the SELECT DISTINCT it replaced.
+// show, by the SELECT DISTINCT in use and by a hand-written skip scan.
 func BenchmarkOutlets(b *testing.B) {
 	db := queueBenchDB(b)
 	ctx := context.Background()
@@ -151,8 +151,8 @@ func BenchmarkOutlets(b *testing.B) {
 		name string
 		list func(context.Context, *storage.DB) ([]string, error)
 	}{
-		{"skip-scan", func(ctx context.Context, db *storage.DB) ([]string, error) { return db.Outlets(ctx) }},
-		{"distinct-before", storage.OutletsByDistinctForBenchmark},
+		{"distinct", func(ctx context.Context, db *storage.DB) ([]string, error) { return db.Outlets(ctx) }},
+		{"skip-scan", storage.OutletsBySkipScanForBenchmark},
 	} {
 		b.Run(bm.name, func(b *testing.B) {
 			start := time.Now()

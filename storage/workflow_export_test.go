@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"claimtrail/domain"
@@ -144,13 +146,20 @@ func QueuePlanForTest(db *DB, q string, args ...any) []string {
 	return out
 }
 
-// OutletsByDistinctForBenchmark lists outlets the way the queue page did
-// before the skip scan, so one benchmark run can compare the two.
-func OutletsByDistinctForBenchmark(ctx context.Context, db *DB) ([]string, error) {
+// OutletsBySkipScanForBenchmark lists outlets by a recursive skip scan of
+// the outlet index, the alternative BenchmarkOutlets compares with the
+// SELECT DISTINCT in use.
+func OutletsBySkipScanForBenchmark(ctx context.Context, db *DB) ([]string, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	return queryAll(ctx, tx, scanValue[string], `SELECT DISTINCT outlet FROM articles WHERE outlet <> '' ORDER BY outlet COLLATE NOCASE LIMIT 500`)
+	outlets, err := queryAll(ctx, tx, scanValue[string], `WITH RECURSIVE o(outlet) AS (
+		SELECT min(outlet) FROM articles WHERE outlet > ''
+		UNION ALL
+		SELECT (SELECT min(a.outlet) FROM articles a WHERE a.outlet > o.outlet) FROM o WHERE o.outlet IS NOT NULL)
+		SELECT outlet FROM o WHERE outlet IS NOT NULL LIMIT 500`)
+	slices.SortStableFunc(outlets, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return outlets, err
 }
