@@ -88,7 +88,7 @@ type FieldErrors map[string]string
 // FieldError renders (id field+"-error").
 func invalid(errs FieldErrors, field string) templ.Attributes {
 	if errs[field] == "" {
-		return templ.Attributes{}
+		return nil
 	}
 	return templ.Attributes{"aria-invalid": "true", "aria-describedby": field + "-error"}
 }
