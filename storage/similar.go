@@ -6,6 +6,10 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
 	"claimtrail/domain"
 )
 
@@ -19,7 +23,12 @@ type SimilarClaim struct {
 	ArticleTitle string
 	Outlet       string
 	Overlap      float64 // share of the shorter wording's words the two have in common
+	closeness    float64 // share of the words of both the two have in common, for ordering
 }
+
+// searchedStates are the states whose claims are in the search index
+// (migration 007).
+var searchedStates = []domain.ClaimState{domain.StateQueued, domain.StateInReview, domain.StateSubmitted, domain.StateApproved}
 
 const (
 	maxSimilar      = 3   // shown on a claim page
@@ -46,18 +55,23 @@ func init() {
 }
 
 // searchWords returns the distinct words of a wording that are worth
-// searching on, split as the full-text index splits them: lower case, runs
-// of letters and digits, three characters or more (two for numbers), stop
-// words left out.
+// searching on, split and folded as the full-text index does it (lower case,
+// accents removed, runs of letters and digits, so "l'économie" gives
+// "economie"): three characters or more (two for numbers), stop words left
+// out.
 func searchWords(text string) []string {
+	lower := strings.ToLower(text)
+	// A transformer keeps state, so each call makes its own.
+	fold := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	if folded, _, err := transform.String(fold, lower); err == nil {
+		lower = folded
+	}
 	var words []string
-	for w := range strings.FieldsFuncSeq(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	for w := range strings.FieldsFuncSeq(lower, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}) {
-		w = strings.Trim(w, "'")
-		w = strings.TrimSuffix(w, "'s")
 		digits := strings.IndexFunc(w, unicode.IsDigit) >= 0
-		if len(w) < 3 && !(digits && len(w) == 2) || stopWords[w] || strings.ContainsRune(w, '\'') {
+		if len(w) < 3 && !(digits && len(w) == 2) || stopWords[w] {
 			continue
 		}
 		if !slices.Contains(words, w) {
@@ -82,14 +96,18 @@ func similarClaims(ctx context.Context, tx *Tx, c *domain.Claim) ([]*SimilarClai
 		term string
 		docs int64
 	}
+	indexed := slices.Contains(searchedStates, c.State)
 	var counts []termCount
 	for _, w := range words {
 		var n int64
 		// The words are letters and digits only, so quoting makes each a
 		// plain term whatever it spells ("NOT", "NEAR").
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM claim_search WHERE claim_search MATCH ? LIMIT ?)`,
-			`"`+w+`"`, maxTermClaims+1).Scan(&n); err != nil {
+			`"`+w+`"`, maxTermClaims+2).Scan(&n); err != nil {
 			return nil, err
+		}
+		if indexed {
+			n-- // the claim's own row uses every one of its words
 		}
 		if n > 0 && n <= maxTermClaims {
 			counts = append(counts, termCount{w, n})
@@ -135,14 +153,17 @@ func similarClaims(ctx context.Context, tx *Tx, c *domain.Claim) ([]*SimilarClai
 			}
 		}
 		h.Overlap = float64(shared) / float64(min(len(words), len(other)))
+		h.closeness = float64(shared) / float64(len(words)+len(other)-shared)
 		if shared >= minSharedWords && h.Overlap >= minWordsOverlap {
 			similar = append(similar, h)
 		}
 	}
-	// Closest wording first; an approved check before work in progress.
+	// Closest wording first, by the share of all the words of both that they
+	// have in common, so a copy outranks a fragment contained in the claim;
+	// then an approved check before work in progress.
 	slices.SortStableFunc(similar, func(a, b *SimilarClaim) int {
-		if a.Overlap != b.Overlap {
-			if a.Overlap > b.Overlap {
+		if a.closeness != b.closeness {
+			if a.closeness > b.closeness {
 				return -1
 			}
 			return 1

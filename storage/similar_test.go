@@ -65,3 +65,55 @@ func TestSimilarClaimsFindsAcceptedClaimsWordedAlike(t *testing.T) {
 		t.Errorf("claim worded like search syntax: %v", err)
 	}
 }
+
+func TestSimilarClaimsRankCopiesFirstAndFoldAccents(t *testing.T) {
+	n := newNewsroom(t)
+	ctx := context.Background()
+	accepted := func(text string) int64 {
+		id := storage.InsertCandidateForTest(t, n.db, n.article, text, 0, 0.5, domain.TypeQuantity)
+		storage.AcceptClaimForTest(t, n.db, actorCtx("triage@newsroom.example"), id, domain.PriorityNormal)
+		return id
+	}
+	similar := func(id int64) []int64 {
+		t.Helper()
+		d, err := n.db.ClaimDetail(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, s := range d.Similar {
+			ids = append(ids, s.ID)
+		}
+		return ids
+	}
+
+	// An accepted claim with many words of its own still finds a shorter
+	// one: its own row must not make its unique words look like the rarest.
+	short := accepted("NHS waiting lists fell to 7.2 million in March, the lowest since 2022, the Chancellor said.")
+	long := accepted("The Chancellor said NHS waiting lists fell to 7.2 million in March, the lowest since 2022, thanks to extra weekend clinics, overtime payments and new diagnostic hubs.")
+	if got := similar(long); !slices.Contains(got, short) {
+		t.Errorf("the longer claim finds %v, want %d", got, short)
+	}
+	if got := similar(short); !slices.Contains(got, long) {
+		t.Errorf("the shorter claim finds %v, want %d", got, long)
+	}
+
+	// A word-for-word copy comes before fragments that are contained in the claim.
+	base := accepted("Unemployment rose to 4.4% in the three months to June, according to the Office for National Statistics.")
+	fragments := []int64{
+		accepted("Unemployment rose to 4.4% in June, the statistics office said."),
+		accepted("Unemployment rose to 4.4% in the three months to June."),
+		accepted("Unemployment rose to 4.4%, according to the Office for National Statistics."),
+	}
+	duplicate := accepted("Unemployment rose to 4.4% in the three months to June, according to the Office for National Statistics.")
+	if got := similar(base); len(got) == 0 || got[0] != duplicate {
+		t.Errorf("similar to %d: %v, want the copy %d first (fragments %v)", base, got, duplicate, fragments)
+	}
+
+	// Accents are folded as the index folds them.
+	accented := accepted("L'économie française a créé beaucoup d'emplois récemment, déclare le ministère.")
+	plain := accepted("L'economie francaise a cree beaucoup d'emplois recemment, declare le ministere.")
+	if got := similar(accented); !slices.Contains(got, plain) {
+		t.Errorf("accented claim finds %v, want %d", got, plain)
+	}
+}
