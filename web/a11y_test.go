@@ -63,6 +63,11 @@ func TestAuditChangesListOnlyWhatChanged(t *testing.T) {
 	if got := auditChanges(nil, []byte(`"plain"`)); len(got) != 1 || got[0].Field != "value" {
 		t.Errorf("a value that is not an object: %+v", got)
 	}
+	// A change past the cut is still a change.
+	url := "https://example.com/" + strings.Repeat("a", 400)
+	if got := auditChanges([]byte(`{"url":"`+url+`1"}`), []byte(`{"url":"`+url+`2"}`)); len(got) != 1 {
+		t.Errorf("a change after 300 characters was not shown: %+v", got)
+	}
 	long := strings.Repeat("é", 400)
 	if got := auditChanges(nil, []byte(`{"body":"`+long+`"}`)); utf8.RuneCountInString(got[0].After) != 301 {
 		t.Errorf("long value not cut to 300 characters: %d", utf8.RuneCountInString(got[0].After))

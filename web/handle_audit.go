@@ -86,11 +86,12 @@ func auditChanges(before, after json.RawMessage) []components.Change {
 	slices.Sort(keys)
 	var out []components.Change
 	for _, k := range keys {
+		// Compare whole values; shorten only what is shown.
 		bv, av := auditValue(b[k]), auditValue(a[k])
 		if bv == av {
 			continue
 		}
-		out = append(out, components.Change{Field: k, Before: bv, After: av})
+		out = append(out, components.Change{Field: k, Before: shortValue(bv), After: shortValue(av)})
 	}
 	return out
 }
@@ -100,10 +101,10 @@ func auditValue(v any) string {
 	case nil:
 		return ""
 	case string:
-		return shortValue(v)
+		return v
 	}
 	j, _ := json.Marshal(v)
-	return shortValue(string(j))
+	return string(j)
 }
 
 // shortValue cuts a value to 300 characters for the audit page.
