@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"claimtrail/domain"
@@ -504,7 +505,7 @@ func (db *DB) AddManualClaim(ctx context.Context, articleID int64, text string, 
 	if strings.TrimSpace(a.Body[start:end]) == "" {
 		return nil, domain.FieldError("quote", "Select some words of the article, not just space.")
 	}
-	if len(strings.Fields(a.Body[start:end])) < 2 {
+	if singleWord(a.Body[start:end]) {
 		return nil, domain.FieldError("quote", "Select the whole claim: a single word is not one.")
 	}
 	// A second click, or a passage already found, is the claim already there.
@@ -625,4 +626,20 @@ func (db *DB) bulkTriage(ctx context.Context, articleID int64, ids []int64, act 
 		}
 	}
 	return res, tx.Commit()
+}
+
+// singleWord reports a passage of one word. Scripts written without spaces
+// (Chinese, Japanese, Thai and the like) put a whole sentence in one run of
+// letters, so there a run of five or more of their characters is not one word.
+func singleWord(passage string) bool {
+	if len(strings.Fields(passage)) > 1 {
+		return false
+	}
+	unspaced := 0
+	for _, r := range passage {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan) {
+			unspaced++
+		}
+	}
+	return unspaced < 5
 }

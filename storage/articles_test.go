@@ -392,3 +392,20 @@ func TestAddManualClaim(t *testing.T) {
 		t.Errorf("unknown article: %v", err)
 	}
 }
+
+func TestManualClaimInAScriptWithoutSpaces(t *testing.T) {
+	n := newNewsroom(t)
+	body := "政府表示，中国的失业率上升了百分之五。天气很好。"
+	article := storage.InsertArticleForTest(t, n.db, "就业", "新闻", body)
+	c, err := n.db.AddManualClaim(as(n.rita), article, "政府表示，中国的失业率上升了百分之五。", 0, 0)
+	if err != nil {
+		t.Fatalf("a Chinese sentence added by hand: %v", err)
+	}
+	if body[c.Start:c.End] != "政府表示，中国的失业率上升了百分之五。" {
+		t.Errorf("claim covers %q", body[c.Start:c.End])
+	}
+	// Two characters are still too little to be a claim.
+	if _, err := n.db.AddManualClaim(as(n.rita), article, "天气", 0, 0); domain.ErrorCode(err) != domain.EINVALID {
+		t.Errorf("two characters: %v", err)
+	}
+}
