@@ -369,8 +369,11 @@ func bulkRefs(refs []ClaimRef) ([]ClaimRef, error) {
 // bulkError rewords a stale-version refusal for a list of claims: it names
 // the claim, and says that nothing changed because the transaction rolls back.
 func bulkError(id int64, err error) error {
-	if errors.Is(err, errStaleClaim) {
+	switch {
+	case errors.Is(err, errStaleClaim):
 		return domain.Errorf(domain.ECONFLICT, "Claim %d changed after you loaded this page, so nothing was updated. The list now shows the latest; tick the claims again.", id)
+	case domain.ErrorCode(err) == domain.ENOTFOUND:
+		return domain.Errorf(domain.ENOTFOUND, "There is no claim %d, so nothing was updated. Reload the page and tick the claims again.", id)
 	}
 	return err
 }
@@ -378,32 +381,34 @@ func bulkError(id int64, err error) error {
 // BulkAssign assigns several claims to one reviewer in one transaction, each
 // change its own audit event. If any claim cannot be assigned, or changed
 // since the editor saw it, none is.
-func (db *DB) BulkAssign(ctx context.Context, refs []ClaimRef, assigneeID int64) error {
+// It returns how many claims it assigned.
+func (db *DB) BulkAssign(ctx context.Context, refs []ClaimRef, assigneeID int64) (int, error) {
 	refs, err := bulkRefs(refs)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer tx.Rollback()
 	for _, ref := range refs {
 		if _, err := db.assign(ctx, tx, ref.ID, assigneeID, ref.Seen); err != nil {
-			return bulkError(ref.ID, err)
+			return 0, bulkError(ref.ID, err)
 		}
 	}
-	return tx.Commit()
+	return len(refs), tx.Commit()
 }
 
 // SetClaimPriority sets the priority of one or more claims, each change its
 // own "claim.prioritised" audit event. Claims already at that priority are
 // left alone. Editors only. If any claim changed since the editor saw it,
 // none is changed.
-func (db *DB) SetClaimPriority(ctx context.Context, refs []ClaimRef, p domain.Priority) error {
+// It returns how many claims it changed.
+func (db *DB) SetClaimPriority(ctx context.Context, refs []ClaimRef, p domain.Priority) (int, error) {
 	refs, err := bulkRefs(refs)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	return db.prioritise(ctx, refs, p, true)
 }
@@ -411,31 +416,36 @@ func (db *DB) SetClaimPriority(ctx context.Context, refs []ClaimRef, p domain.Pr
 // PrioritiseClaim sets one claim's priority from its page; seen is the claim
 // version the editor was looking at.
 func (db *DB) PrioritiseClaim(ctx context.Context, claimID int64, p domain.Priority, seen int64) error {
-	return db.prioritise(ctx, []ClaimRef{{ID: claimID, Seen: seen}}, p, false)
+	_, err := db.prioritise(ctx, []ClaimRef{{ID: claimID, Seen: seen}}, p, false)
+	return err
 }
 
-func (db *DB) prioritise(ctx context.Context, refs []ClaimRef, p domain.Priority, bulk bool) error {
+func (db *DB) prioritise(ctx context.Context, refs []ClaimRef, p domain.Priority, bulk bool) (int, error) {
 	if !p.Valid() {
-		return domain.FieldError("priority", "Choose a priority: urgent, high, normal or low.")
+		return 0, domain.FieldError("priority", "Choose a priority: urgent, high, normal or low.")
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	changed := 0
 	defer tx.Rollback()
 	for _, ref := range refs {
 		_, c, err := editorClaim(ctx, tx, ref.ID)
 		if err != nil {
-			return err
+			if bulk {
+				return 0, bulkError(ref.ID, err)
+			}
+			return 0, err
 		}
 		if err := checkSeen(c, ref.Seen); err != nil {
 			if bulk {
-				return bulkError(ref.ID, err)
+				return 0, bulkError(ref.ID, err)
 			}
-			return err
+			return 0, err
 		}
 		if c.State == domain.StateDismissed || c.State == domain.StateApproved {
-			return domain.Errorf(domain.ECONFLICT, "Claim %d is %s, so its priority no longer matters.", c.ID, strings.ToLower(c.State.Label()))
+			return 0, domain.Errorf(domain.ECONFLICT, "Claim %d is %s, so its priority no longer matters.", c.ID, strings.ToLower(c.State.Label()))
 		}
 		if c.Priority == p {
 			continue
@@ -443,10 +453,11 @@ func (db *DB) prioritise(ctx context.Context, refs []ClaimRef, p domain.Priority
 		before := stateOfClaim(c)
 		c.Priority = p
 		if err := saveClaim(ctx, tx, before, c, "prioritised"); err != nil {
-			return err
+			return 0, err
 		}
+		changed++
 	}
-	return tx.Commit()
+	return changed, tx.Commit()
 }
 
 // SetClaimDue sets or (with the zero time) clears a claim's due date.

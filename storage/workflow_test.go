@@ -236,7 +236,8 @@ func TestRefusedTransitionsChangeNothing(t *testing.T) {
 		{"return a claim in review", inReview, func(id int64) error { _, err := n.db.ReturnVerdict(as(n.emma), id, "no", version); return err }, domain.ECONFLICT},
 		{"reviewer assigns", queued, func(id int64) error { _, err := n.db.AssignClaim(as(n.rita), id, n.rita.ID, 0); return err }, domain.EFORBIDDEN},
 		{"reviewer sets priority", queued, func(id int64) error {
-			return n.db.SetClaimPriority(as(n.rita), storage.Refs(id), domain.PriorityUrgent)
+			_, err := n.db.SetClaimPriority(as(n.rita), storage.Refs(id), domain.PriorityUrgent)
+			return err
 		}, domain.EFORBIDDEN},
 		{"reviewer sets due date", queued, func(id int64) error {
 			_, err := n.db.SetClaimDue(as(n.rita), id, time.Now().AddDate(0, 0, 2), 0)
@@ -256,7 +257,10 @@ func TestRefusedTransitionsChangeNothing(t *testing.T) {
 			_, err := n.db.ReleaseClaim(as(other), id, "")
 			return err
 		}, domain.EFORBIDDEN},
-		{"bulk assign with an unknown claim assigns none", inReview, func(id int64) error { return n.db.BulkAssign(as(n.eddie), storage.Refs(queued, id, 99999), n.emma.ID) }, domain.ENOTFOUND},
+		{"bulk assign with an unknown claim assigns none", inReview, func(id int64) error {
+			_, err := n.db.BulkAssign(as(n.eddie), storage.Refs(queued, id, 99999), n.emma.ID)
+			return err
+		}, domain.ENOTFOUND},
 		{"no signed-in actor", queued, func(id int64) error { _, err := n.db.TakeNext(context.Background()); return err }, domain.EUNAUTHORIZED},
 	}
 	for _, tt := range tests {
@@ -427,8 +431,8 @@ func TestListQueueKeysetPagesAndFilters(t *testing.T) {
 func TestBulkPriorityWritesOneEventPerClaim(t *testing.T) {
 	n := newNewsroom(t)
 	a, b, c := n.queued(t, 0.1, domain.PriorityLow), n.queued(t, 0.2, domain.PriorityLow), n.queued(t, 0.3, domain.PriorityUrgent)
-	if err := n.db.SetClaimPriority(as(n.eddie), storage.Refs(a, b, c), domain.PriorityUrgent); err != nil {
-		t.Fatal(err)
+	if changed, err := n.db.SetClaimPriority(as(n.eddie), storage.Refs(a, b, c), domain.PriorityUrgent); err != nil || changed != 2 {
+		t.Fatalf("changed %d (want 2: one was already urgent), %v", changed, err)
 	}
 	for _, id := range []int64{a, b, c} {
 		var prioritised int
@@ -445,7 +449,7 @@ func TestBulkPriorityWritesOneEventPerClaim(t *testing.T) {
 			t.Errorf("claim %d: %d prioritised events, want %d", id, prioritised, want)
 		}
 	}
-	if err := n.db.BulkAssign(as(n.eddie), storage.Refs(a, b), n.rita.ID); err != nil {
+	if _, err := n.db.BulkAssign(as(n.eddie), storage.Refs(a, b), n.rita.ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []int64{a, b} {
@@ -470,8 +474,14 @@ func TestBulkChangesRefuseClaimsChangedSinceTheEditorLooked(t *testing.T) {
 	}
 
 	for name, change := range map[string]func() error{
-		"assign":   func() error { return n.db.BulkAssign(as(n.eddie), seen, n.rita.ID) },
-		"priority": func() error { return n.db.SetClaimPriority(as(n.eddie), seen, domain.PriorityHigh) },
+		"assign": func() error {
+			_, err := n.db.BulkAssign(as(n.eddie), seen, n.rita.ID)
+			return err
+		},
+		"priority": func() error {
+			_, err := n.db.SetClaimPriority(as(n.eddie), seen, domain.PriorityHigh)
+			return err
+		},
 	} {
 		err := change()
 		if domain.ErrorCode(err) != domain.ECONFLICT || !strings.Contains(domain.ErrorMessage(err), fmt.Sprintf("Claim %d changed", b)) {
@@ -487,21 +497,21 @@ func TestBulkChangesRefuseClaimsChangedSinceTheEditorLooked(t *testing.T) {
 	}
 
 	// A claim named twice is changed once; too many at once is refused.
-	if err := n.db.SetClaimPriority(as(n.eddie), storage.Refs(a, a), domain.PriorityHigh); err != nil {
-		t.Errorf("a claim named twice: %v", err)
+	if changed, err := n.db.SetClaimPriority(as(n.eddie), storage.Refs(a, a), domain.PriorityHigh); err != nil || changed != 1 {
+		t.Errorf("a claim named twice: changed %d, %v", changed, err)
 	}
 	many := make([]int64, 1001)
 	for i := range many {
 		many[i] = int64(i + 1)
 	}
-	if err := n.db.BulkAssign(as(n.eddie), storage.Refs(many...), n.rita.ID); domain.ErrorCode(err) != domain.EINVALID {
+	if _, err := n.db.BulkAssign(as(n.eddie), storage.Refs(many...), n.rita.ID); domain.ErrorCode(err) != domain.EINVALID {
 		t.Errorf("1001 claims at once: %v", err)
 	}
 	ca, _ = n.db.ClaimByID(ctx, a)
 
 	// With the current versions the same change goes through.
 	cb, _ = n.db.ClaimByID(ctx, b)
-	if err := n.db.BulkAssign(as(n.eddie), []storage.ClaimRef{{ID: a, Seen: ca.Version}, {ID: b, Seen: cb.Version}}, n.rita.ID); err != nil {
+	if _, err := n.db.BulkAssign(as(n.eddie), []storage.ClaimRef{{ID: a, Seen: ca.Version}, {ID: b, Seen: cb.Version}}, n.rita.ID); err != nil {
 		t.Fatal(err)
 	}
 }

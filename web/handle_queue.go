@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -139,20 +140,27 @@ type bulkForm struct {
 }
 
 // refs pairs each ticked claim with the version the editor saw on the page.
-// A claim without a version (a form from an older page) is not checked.
 func (f bulkForm) refs() ([]storage.ClaimRef, error) {
 	seen := make(map[int64]int64, len(f.Seen))
 	for _, s := range f.Seen {
 		id, v, ok := strings.Cut(s, ":")
 		claimID, err1 := strconv.ParseInt(id, 10, 64)
 		version, err2 := strconv.ParseInt(v, 10, 64)
-		if !ok || err1 != nil || err2 != nil {
-			return nil, domain.FieldError("ids", "The selection could not be read. Reload the page and try again.")
+		if !ok || err1 != nil || err2 != nil || version <= 0 {
+			if len(s) > 40 {
+				s = s[:40] + "…"
+			}
+			return nil, domain.FieldError("ids", fmt.Sprintf("The selection could not be read (%q is not a claim and its version). Reload the page and try again.", strings.ToValidUTF8(s, "")))
 		}
 		seen[claimID] = version
 	}
 	refs := make([]storage.ClaimRef, len(f.IDs))
 	for i, id := range f.IDs {
+		if seen[id] == 0 {
+			// Every row of the queue page carries its version; without one
+			// a change could overwrite someone else's unseen.
+			return nil, domain.FieldError("ids", fmt.Sprintf("Claim %d was ticked without the version shown on the page. Reload the page and tick the claims again.", id))
+		}
 		refs[i] = storage.ClaimRef{ID: id, Seen: seen[id]}
 	}
 	return refs, nil
@@ -162,11 +170,12 @@ func (f bulkForm) refs() ([]storage.ClaimRef, error) {
 // its own audit event.
 func (app *App) bulkQueue(w http.ResponseWriter, r *http.Request) {
 	var form bulkForm
-	if err := decodeForm(r, &form); err != nil {
-		app.error(w, r, err)
-		return
+	err := decodeForm(r, &form)
+	var refs []storage.ClaimRef
+	changed := 0
+	if err == nil {
+		refs, err = form.refs()
 	}
-	refs, err := form.refs()
 	switch {
 	case err != nil:
 	case len(form.IDs) == 0:
@@ -174,31 +183,34 @@ func (app *App) bulkQueue(w http.ResponseWriter, r *http.Request) {
 	case form.Action == "assign" && form.Assignee == 0:
 		err = domain.FieldError("assignee", "Choose who to assign the claims to.")
 	case form.Action == "assign":
-		err = app.db.BulkAssign(r.Context(), refs, form.Assignee)
+		changed, err = app.db.BulkAssign(r.Context(), refs, form.Assignee)
 	case form.Action == "priority":
 		var p domain.Priority
 		if p, err = domain.ParsePriority(form.Priority); err == nil {
-			err = app.db.SetClaimPriority(r.Context(), refs, p)
+			changed, err = app.db.SetClaimPriority(r.Context(), refs, p)
 		}
 	default:
-		err = domain.Errorf(domain.EINVALID, "Choose Assign or Set priority.")
+		err = domain.FieldError("ids", "Choose Assign or Set priority.")
 	}
 	if fe := fieldErrors(err); fe != nil {
 		app.renderQueue(w, r, http.StatusUnprocessableEntity, components.QueueFilterForm{}, "", fe)
 		return
-	} else if domain.ErrorCode(err) == domain.ECONFLICT {
-		// Someone changed a ticked claim, or it cannot take this change: show
+	} else if code := domain.ErrorCode(err); code == domain.ECONFLICT || code == domain.ENOTFOUND {
+		// A ticked claim changed, cannot take this change or is gone: show
 		// the current list with the reason beside the selection.
-		app.renderQueue(w, r, http.StatusConflict, components.QueueFilterForm{}, "", components.FieldErrors{"ids": domain.ErrorMessage(err)})
+		app.renderQueue(w, r, statusOf(code), components.QueueFilterForm{}, "", components.FieldErrors{"ids": domain.ErrorMessage(err)})
 		return
 	} else if err != nil {
 		app.error(w, r, err)
 		return
 	}
-	noun := "claims"
-	if len(form.IDs) == 1 {
-		noun = "claim"
+	switch changed {
+	case 0:
+		app.flash(w, r, "info", "Nothing to change: the ticked claims already had that priority.")
+	case 1:
+		app.flash(w, r, "success", "Updated 1 claim.")
+	default:
+		app.flash(w, r, "success", "Updated "+idText(int64(changed))+" claims.")
 	}
-	app.flash(w, r, "success", "Updated "+idText(int64(len(form.IDs)))+" "+noun+".")
 	redirect(w, r, "/queue")
 }

@@ -558,8 +558,48 @@ func TestBulkAndSingleEditorActions(t *testing.T) {
 	if res.TestID(t, "error-ids") == "" {
 		t.Error("bulk with nothing ticked: no message")
 	}
-	wantStatus(t, eddie.postForm("/queue/bulk", url.Values{"action": {"priority"}, "priority": {"urgent"}, "ids": {itoa(ids[1]), itoa(ids[2])}}), http.StatusSeeOther)
-	wantStatus(t, eddie.postForm("/queue/bulk", url.Values{"action": {"assign"}, "assignee": {itoa(rita.ID)}, "ids": {itoa(ids[1]), itoa(ids[2])}}), http.StatusSeeOther)
+	// Each row carries the version shown, as the page posts it.
+	seen := func() []string {
+		var out []string
+		eddie.get("/queue?state=open").Doc(t).Find(`input[name="seen"]`).Each(func(_ int, s *goquery.Selection) {
+			out = append(out, s.AttrOr("value", ""))
+		})
+		return out
+	}
+	// A ticked claim without its version is refused: the page always sends it.
+	res = eddie.postForm("/queue/bulk", url.Values{"action": {"priority"}, "priority": {"urgent"}, "ids": {itoa(ids[1])}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if msg := res.TestID(t, "error-ids"); !strings.Contains(msg, "without the version") {
+		t.Errorf("missing version: message %q", msg)
+	}
+	res = eddie.postForm("/queue/bulk", url.Values{"action": {"priority"}, "priority": {"urgent"}, "ids": {itoa(ids[1]), itoa(ids[2]), itoa(ids[2])}, "seen": seen()})
+	wantStatus(t, res, http.StatusSeeOther)
+	if msg := eddie.get("/queue").Doc(t).Find(".flash").Text(); !strings.Contains(msg, "Updated 2 claims") {
+		t.Errorf("a claim ticked twice counted twice: %q", msg)
+	}
+	res = eddie.postForm("/queue/bulk", url.Values{"action": {"priority"}, "priority": {"urgent"}, "ids": {itoa(ids[1])}, "seen": seen()})
+	wantStatus(t, res, http.StatusSeeOther)
+	if msg := eddie.get("/queue").Doc(t).Find(".flash").Text(); !strings.Contains(msg, "Nothing to change") {
+		t.Errorf("setting the priority a claim has: %q", msg)
+	}
+	// An unknown claim or an unreadable field is named on the queue page.
+	res = eddie.postForm("/queue/bulk", url.Values{"action": {"priority"}, "priority": {"low"}, "ids": {itoa(ids[1]), "99999"}, "seen": append(seen(), "99999:1")})
+	wantStatus(t, res, http.StatusNotFound)
+	if msg := res.TestID(t, "error-ids"); !strings.Contains(msg, "no claim 99999") {
+		t.Errorf("unknown claim: message %q", msg)
+	}
+	for _, form := range []url.Values{
+		{"action": {"assign"}, "assignee": {"abc"}, "ids": {itoa(ids[1])}, "seen": seen()},
+		{"ids": {itoa(ids[1])}, "seen": seen()},
+		{"action": {"priority"}, "priority": {"low"}, "ids": {itoa(ids[1])}, "seen": {"2:abc"}},
+	} {
+		res := eddie.postForm("/queue/bulk", form)
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		if res.Doc(t).Find(`.field-error`).Length() == 0 {
+			t.Errorf("%v: no message on the queue page", form)
+		}
+	}
+	wantStatus(t, eddie.postForm("/queue/bulk", url.Values{"action": {"assign"}, "assignee": {itoa(rita.ID)}, "ids": {itoa(ids[1]), itoa(ids[2])}, "seen": seen()}), http.StatusSeeOther)
 	for _, id := range ids[1:] {
 		c, _ := env.db.ClaimByID(t.Context(), id)
 		if c.AssigneeID != rita.ID || c.Priority != domain.PriorityUrgent || c.State != domain.StateInReview {
