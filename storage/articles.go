@@ -508,14 +508,26 @@ func (db *DB) AddManualClaim(ctx context.Context, articleID int64, text string, 
 	if singleWord(a.Body[start:end]) {
 		return nil, domain.FieldError("quote", "Select the whole claim: a single word is not one.")
 	}
-	// A second click, or a passage already found, is the claim already there.
-	var existing int64
-	err = tx.QueryRowContext(ctx, `SELECT id FROM claims WHERE article_id = ? AND start_offset = ? AND end_offset = ? ORDER BY id LIMIT 1`,
-		a.ID, start, end).Scan(&existing)
-	if err == nil {
-		return nil, &ExistingClaimError{ID: existing}
-	} else if !errors.Is(err, sql.ErrNoRows) {
+	// A second click, or a passage already found, is the claim already there,
+	// even if this selection left out its full stop or took a space more.
+	type span struct {
+		id         int64
+		start, end int
+	}
+	overlapping, err := queryAll(ctx, tx, func(row scanner) (span, error) {
+		var sp span
+		return sp, row.Scan(&sp.id, &sp.start, &sp.end)
+	}, `SELECT id, start_offset, end_offset FROM claims WHERE article_id = ? AND start_offset < ? AND end_offset > ? ORDER BY id`, a.ID, end, start)
+	if err != nil {
 		return nil, err
+	}
+	bare := func(s string) string {
+		return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
+	}
+	for _, sp := range overlapping {
+		if sp.end <= len(a.Body) && bare(a.Body[sp.start:sp.end]) == bare(a.Body[start:end]) {
+			return nil, &ExistingClaimError{ID: sp.id}
+		}
 	}
 	c := triage.Manual(a.Body, start, end, text)
 	c.ArticleID = a.ID

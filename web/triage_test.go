@@ -275,6 +275,17 @@ func TestAddClaimByHand(t *testing.T) {
 	if msg := c.get("/articles/" + articleID).Doc(t).Find(".flash").Text(); !strings.Contains(msg, "already claim "+itoa(manual.ID)) {
 		t.Errorf("second add flash %q", msg)
 	}
+	// A selection that leaves out the full stop, or takes a space more, is
+	// the same claim.
+	res = c.postForm("/articles/"+articleID+"/claims", url.Values{"quote": {"It was a grey morning in Westminster."}})
+	wantStatus(t, res, http.StatusSeeOther)
+	whole := strings.TrimPrefix(res.Header.Get("Location"), "/articles/"+articleID+"#claim-row-")
+	res = c.postForm("/articles/"+articleID+"/claims", url.Values{"quote": {"It was a grey morning in Westminster"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); !strings.HasSuffix(loc, "#claim-row-"+whole) {
+		t.Errorf("the sentence without its full stop went to %q, want claim %s's row", loc, whole)
+	}
+	claims, _ = env.db.ArticleClaims(context.Background(), mustID(t, articleID))
 	after, _ := env.db.ArticleClaims(context.Background(), mustID(t, articleID))
 	if len(after) != len(claims) {
 		t.Errorf("claims %d after adding the same passage, want %d", len(after), len(claims))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -75,6 +76,9 @@ func cmdExtract(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	data = ingest.FromUTF16(data)
+	if len(bytes.TrimPrefix(data, []byte("\uFEFF"))) == 0 {
+		return 0 // a byte-order mark and nothing else is empty input
+	}
 	if kind := ingest.BinaryKind(data); kind != "" {
 		fmt.Fprintf(stderr, "claimtrail extract: cannot read %s: it looks like %s, not text\n", name, kind)
 		return 1
@@ -92,6 +96,10 @@ func cmdExtract(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		for i, line := range ls {
 			starts[i], next = next, next+len(line)+1
 			ls[i] = strings.TrimSuffix(line, "\r")
+		}
+		// A UTF-8 byte-order mark is not part of the first line's text.
+		if rest, ok := strings.CutPrefix(ls[0], "\uFEFF"); ok {
+			ls[0], starts[0] = rest, starts[0]+len("\uFEFF")
 		}
 		sentences = extract.ExtractLines(ls)
 		for i := range sentences {

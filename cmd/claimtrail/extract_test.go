@@ -101,6 +101,23 @@ func TestCmdExtractReadsWhatItCanAndRefusesBinary(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Caf\uFFFD prices") || !strings.Contains(errs, "not all UTF-8") {
 		t.Errorf("Latin-1: exit %d, out %q, stderr %q", code, out, errs)
 	}
+	// A UTF-8 byte-order mark is not text: not in the first line, and alone
+	// it is empty input.
+	in := "\uFEFFCrime fell by 12%.\nPrices rose by 4%."
+	code, out, _ = runExtract([]string{"-lines"}, in)
+	var first struct {
+		Text       string
+		Start, End int
+	}
+	json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &first)
+	if code != 0 || first.Text != "Crime fell by 12%." || in[first.Start:first.End] != first.Text {
+		t.Errorf("BOM with -lines: exit %d, first %+v", code, first)
+	}
+	for _, bom := range []string{"\uFEFF", "\xff\xfe"} {
+		if code, out, _ := runExtract([]string{"-lines"}, bom); code != 0 || out != "" {
+			t.Errorf("%q alone: exit %d, out %q", bom, code, out)
+		}
+	}
 	// A binary file is refused, with a reason.
 	code, out, errs = runExtract(nil, "\x7fELF\x02\x01\x01\x00\x00\x00binary")
 	if code != 1 || out != "" || !strings.Contains(errs, "not text") {
