@@ -15,7 +15,7 @@ import (
 // publishedQuery reads approved claims; sources come back as one JSON array
 // per claim so that a page of checks is one query.
 const publishedQuery = `SELECT c.id, c.text, c.claimant, c.type, a.title, a.url, a.outlet, a.author, coalesce(a.published_at, ''),
-	coalesce(r.id, 0), coalesce(r.name, ''), coalesce(r.value, 0), coalesce(r.position, 0),
+	coalesce(r.id, 0), coalesce(r.name, ''), coalesce(r.value, 0), coalesce(r.position, 0), coalesce(r.on_scale, 0),
 	v.conclusion, v.explanation,
 	(SELECT json_group_array(json_object('url', s.url, 'title', s.title, 'publisher', s.publisher, 'type', s.type))
 		FROM (SELECT url, title, publisher, type FROM sources WHERE claim_id = c.id ORDER BY position, id) s),
@@ -30,7 +30,7 @@ func scanPublishedCheck(row scanner) (*domain.PublishedCheck, error) {
 	var p domain.PublishedCheck
 	var published, sources, approved, updated string
 	err := row.Scan(&p.ClaimID, &p.Claim, &p.Claimant, &p.ClaimType, &p.ArticleTitle, &p.ArticleURL, &p.Outlet, &p.ArticleAuthor, &published,
-		&p.Rating.ID, &p.Rating.Name, &p.Rating.Value, &p.Rating.Position, &p.Conclusion, &p.Explanation, &sources, &approved, &updated)
+		&p.Rating.ID, &p.Rating.Name, &p.Rating.Value, &p.Rating.Position, &p.Rating.OnScale, &p.Conclusion, &p.Explanation, &sources, &approved, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "There is no published check at this address.")
 	} else if err != nil {
@@ -118,15 +118,16 @@ func (db *DB) eachPublishedCheck(ctx context.Context, q string, args []any, fn f
 	return n, rows.Err()
 }
 
-// RatingValues returns the value of every rating on the newsroom's scale,
-// for working out ClaimReview's best and worst rating.
+// RatingValues returns the value of every rating on the newsroom's scale
+// (ratings marked off the scale, like Unverifiable, are left out), for
+// working out ClaimReview's best and worst rating.
 func (db *DB) RatingValues(ctx context.Context) ([]float64, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	return queryAll(ctx, tx, scanValue[float64], `SELECT value FROM ratings ORDER BY position, id`)
+	return queryAll(ctx, tx, scanValue[float64], `SELECT value FROM ratings WHERE on_scale = 1 ORDER BY position, id`)
 }
 
 // Publishing settings, set by an admin on /admin/settings.

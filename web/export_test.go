@@ -313,6 +313,14 @@ func TestPublicCheckPages(t *testing.T) {
 		t.Errorf("ClaimReview invalid: %v", problems)
 	}
 
+	// A rating added off the scale (the box unticked) does not stretch the
+	// scale of every published check.
+	editor, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	wantStatus(t, editor.postForm("/ratings", url.Values{"name": {"Satire"}, "value": {"10"}}), http.StatusSeeOther)
+	if cr := onlyClaimReview(t, anon.get("/checks/"+itoa(approved))); cr.ReviewRating.BestRating == nil || *cr.ReviewRating.BestRating != 5 {
+		t.Errorf("an off-scale rating changed the best rating: %+v", cr.ReviewRating)
+	}
+
 	// Unapproved and unknown claims are not found, never forbidden.
 	for _, id := range append(hidden, 99999) {
 		wantStatus(t, anon.get("/checks/"+itoa(id)), http.StatusNotFound)

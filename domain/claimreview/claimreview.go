@@ -122,6 +122,7 @@ type Check struct {
 	ArticlePublishedAt time.Time
 	RatingName         string
 	RatingValue        float64
+	OnScale            bool // the rating is on the numeric scale (not, say, Unverifiable)
 	Conclusion         string
 	ApprovedAt         time.Time
 }
@@ -132,7 +133,7 @@ func CheckOf(p *domain.PublishedCheck, pageURL string) Check {
 	return Check{
 		URL: pageURL, Claim: p.Claim, Claimant: p.Claimant, Outlet: p.Outlet,
 		ArticleTitle: p.ArticleTitle, ArticleURL: p.ArticleURL, ArticlePublishedAt: p.ArticlePublishedAt,
-		RatingName: p.Rating.Name, RatingValue: p.Rating.Value, Conclusion: p.Conclusion, ApprovedAt: p.ApprovedAt,
+		RatingName: p.Rating.Name, RatingValue: p.Rating.Value, OnScale: p.Rating.OnScale, Conclusion: p.Conclusion, ApprovedAt: p.ApprovedAt,
 	}
 }
 
@@ -152,7 +153,7 @@ func Build(c Check, pub Publisher, scale Scale) ClaimReview {
 	if pub.LogoURL != "" {
 		cr.Author.Logo = &ImageLink{Type: "ImageObject", URL: pub.LogoURL}
 	}
-	if scale.Contains(c.RatingValue) {
+	if c.OnScale && scale.Contains(c.RatingValue) {
 		v, best, worst := c.RatingValue, scale.Best, scale.Worst
 		cr.ReviewRating.RatingValue, cr.ReviewRating.BestRating, cr.ReviewRating.WorstRating = &v, &best, &worst
 	}

@@ -21,7 +21,7 @@ func TestScaleOfLeavesOffScaleRatingsOut(t *testing.T) {
 func validCheck() Check {
 	return Check{URL: "https://checks.example/checks/1", Claim: "Taxes fell", Claimant: "Department for Work",
 		Outlet: "The Herald", ArticleTitle: "Budget", ArticleURL: "https://herald.example/b",
-		ArticlePublishedAt: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), RatingName: "Mostly true", RatingValue: 4,
+		ArticlePublishedAt: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), RatingName: "Mostly true", RatingValue: 4, OnScale: true,
 		ApprovedAt: time.Date(2025, 2, 3, 0, 0, 0, 0, time.UTC)}
 }
 
@@ -71,5 +71,15 @@ func TestValidateCatchesEachRule(t *testing.T) {
 	}
 	if p := Validate(good()); len(p) > 0 {
 		t.Errorf("good one flagged: %v", p)
+	}
+}
+
+// A rating marked off the scale carries its name only, whatever its value.
+func TestOffScaleRatingHasNoNumber(t *testing.T) {
+	c := validCheck()
+	c.OnScale, c.RatingName, c.RatingValue = false, "Satire", 3
+	cr := Build(c, Publisher{Name: "Herald Checks"}, ScaleOf([]float64{1, 5}))
+	if cr.ReviewRating.RatingValue != nil || cr.ReviewRating.BestRating != nil || cr.ReviewRating.AlternateName != "Satire" {
+		t.Errorf("off-scale rating: %+v", cr.ReviewRating)
 	}
 }
