@@ -480,6 +480,9 @@ func (db *DB) SetClaimDue(ctx context.Context, claimID int64, due time.Time, see
 	if c.State == domain.StateDismissed || c.State == domain.StateApproved {
 		return nil, domain.Errorf(domain.ECONFLICT, "This claim is %s, so it no longer needs a due date.", strings.ToLower(c.State.Label()))
 	}
+	if c.DueAt.Equal(due) {
+		return c, nil // nothing changes, so nothing is recorded
+	}
 	before := stateOfClaim(c)
 	c.DueAt = due
 	if err := saveClaim(ctx, tx, before, c, "due_set"); err != nil {

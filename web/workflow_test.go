@@ -613,6 +613,16 @@ func TestBulkAndSingleEditorActions(t *testing.T) {
 	if v, _ := res.Doc(t).Find("#due").Attr("value"); v != "2001-01-01" || res.TestID(t, "error-due") == "" {
 		t.Errorf("due 422 kept %q", v)
 	}
+	// Year 1 is not "no date": it is refused like any other past date, and
+	// the due date stays as it was.
+	res = eddie.postForm(path+"/due", url.Values{"due": {"0001-01-01"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	// Clearing a due date the claim does not have changes and records nothing.
+	before, _ := env.db.ClaimByID(t.Context(), ids[0])
+	wantStatus(t, eddie.postForm(path+"/due", url.Values{"due": {""}}), http.StatusSeeOther)
+	if after, _ := env.db.ClaimByID(t.Context(), ids[0]); after.Version != before.Version {
+		t.Errorf("clearing an empty due date moved the claim from version %d to %d", before.Version, after.Version)
+	}
 	due := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
 	wantStatus(t, eddie.postForm(path+"/due", url.Values{"due": {due}}), http.StatusSeeOther)
 	wantStatus(t, eddie.postForm(path+"/priority", url.Values{"priority": {"high"}}), http.StatusSeeOther)
