@@ -23,9 +23,13 @@ type Home struct {
 const homeListLimit = 20
 
 // returnedSince is true for claims an editor returned or reopened after the
-// verdict was last submitted.
+// verdict was last submitted and after the claim came to its present
+// assignee: a return to someone who has since released the claim is not a
+// return to whoever holds it now.
 const returnedSince = `EXISTS (SELECT 1 FROM comments m WHERE m.claim_id = c.id AND m.kind IN ('returned', 'reopened')
-	AND m.created_at > coalesce((SELECT v.submitted_at FROM verdicts v WHERE v.claim_id = c.id), ''))`
+	AND m.created_at > coalesce((SELECT v.submitted_at FROM verdicts v WHERE v.claim_id = c.id), '')
+	AND m.created_at > coalesce((SELECT max(e.at) FROM audit_events e WHERE e.entity = 'claim' AND e.entity_id = c.id
+		AND e.action IN ('claim.taken', 'claim.assigned', 'claim.reassigned')), ''))`
 
 // HomeFor gathers the acting user's home page lists.
 func (db *DB) HomeFor(ctx context.Context) (*Home, error) {

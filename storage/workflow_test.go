@@ -797,6 +797,23 @@ func TestHomeLists(t *testing.T) {
 	if err != nil || len(items) != 1 || items[0].ID != waiting || items[0].WorkedOn {
 		t.Errorf("review list: %v %+v", err, items)
 	}
+
+	// Rita hands the returned claim back and Emma is given it: the return
+	// was to Rita, so for Emma it is simply a claim in review.
+	if _, err := n.db.ReleaseClaim(as(n.rita), returned, "Out this week"); err != nil {
+		t.Fatal(err)
+	}
+	n.db.Now = func() time.Time { return time.Now().Add(49 * time.Hour) }
+	if _, err := n.db.AssignClaim(as(n.eddie), returned, n.emma.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	h, err = n.db.HomeFor(as(n.emma))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Returned) != 0 || !slices.Contains(ids(h.InReview), returned) {
+		t.Errorf("emma: returned %v, in review %v; the return was to Rita", ids(h.Returned), ids(h.InReview))
+	}
 }
 
 // Two editors on one claim page: the second change, made from the version
