@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -23,6 +24,9 @@ const MaxSourcesPerVerdict = 50
 // It records "verdict.saved" and, when the sources changed,
 // "sources.replaced" with the lists before and after.
 func (db *DB) ReplaceVerdict(ctx context.Context, claimID int64, in VerdictInput, sources []domain.Source, expectVersion int64) (*domain.Verdict, error) {
+	if fields := VerdictProblems(in, sources); len(fields) > 0 {
+		return nil, &domain.Error{Code: domain.EINVALID, Message: "Some fields need fixing; see fields.", Fields: fields}
+	}
 	if err := checkVerdictInput(&in); err != nil {
 		return nil, err
 	}
@@ -68,6 +72,23 @@ func (db *DB) ReplaceVerdict(ctx context.Context, claimID int64, in VerdictInput
 		return nil, err
 	}
 	return v, tx.Commit()
+}
+
+// VerdictProblems lists every field at fault in a verdict sent whole, its
+// text and each of its sources, so that a script can fix them all at once;
+// nil when there are none. It changes neither argument.
+func VerdictProblems(in VerdictInput, sources []domain.Source) map[string]string {
+	fields := map[string]string{}
+	for _, err := range []error{checkVerdictInput(&in), checkSources(slices.Clone(sources))} {
+		var e *domain.Error
+		if errors.As(err, &e) {
+			maps.Copy(fields, e.Fields)
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return fields
 }
 
 // checkSources checks each source by the domain's rules, naming fields as

@@ -286,6 +286,12 @@ func (app *App) apiPutVerdict(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(fields) > 0 {
+		// Name everything at fault at once, not only what could not be read.
+		for k, msg := range storage.VerdictProblems(in, sources) {
+			if _, ok := fields[k]; !ok {
+				fields[k] = msg
+			}
+		}
 		app.apiError(w, r, &domain.Error{Code: domain.EINVALID, Message: "Some fields need fixing; see fields.", Fields: fields})
 		return
 	}

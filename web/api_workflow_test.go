@@ -216,17 +216,27 @@ func TestAPIVerdictValidation(t *testing.T) {
 	srcs[1]["url"] = "javascript:alert(1)"
 	srcs[1]["type"] = "rumour"
 	srcs[0]["title"] = ""
-	// Checks run in layers: the request's shape (a required title), then
-	// names (the rating), then the domain's rules for each source.
+	// The request's shape is checked first (a required title); after that,
+	// everything at fault is named at once: the rating's name, dates that
+	// cannot be read and the domain's rules for the text and each source.
 	fields := wantAPIError(t, rita.put(path, body), http.StatusUnprocessableEntity, domain.EINVALID)
 	if fields["sources[0].title"] == "" {
 		t.Errorf("no message for the first source's title: %v", fields)
 	}
 	srcs[0]["title"] = "ok"
+	srcs[0]["published_at"] = "2026-02-30"
+	body["conclusion"] = "One line\nand another"
 	fields = wantAPIError(t, rita.put(path, body), http.StatusUnprocessableEntity, domain.EINVALID)
 	if !strings.Contains(fields["rating"], "Mostly true") {
 		t.Errorf("the rating's message does not list the ratings: %v", fields)
 	}
+	for _, f := range []string{"sources[0].published_at", "sources[1].url", "sources[1].type", "conclusion"} {
+		if fields[f] == "" {
+			t.Errorf("no message for %s in the same answer: %v", f, fields)
+		}
+	}
+	srcs[0]["published_at"] = ""
+	body["conclusion"] = "One line"
 	body["rating"] = "True"
 	fields = wantAPIError(t, rita.put(path, body), http.StatusUnprocessableEntity, domain.EINVALID)
 	if fields["sources[1].url"] == "" || fields["sources[1].type"] == "" {
