@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"claimtrail/domain"
 	"claimtrail/domain/claimreview"
@@ -66,14 +68,16 @@ func (db *DB) PublishedCheck(ctx context.Context, claimID int64) (*domain.Publis
 // PublishedChecks returns up to limit approved claims, most recently
 // approved first. before, when not 0, is the claim id of the last check of
 // the previous page (keyset pagination on approval time, then id).
-func (db *DB) PublishedChecks(ctx context.Context, before int64, limit int) ([]*domain.PublishedCheck, error) {
+func (db *DB) PublishedChecks(ctx context.Context, before CheckCursor, limit int) ([]*domain.PublishedCheck, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
 	q, args := publishedQuery, []any{}
-	if before > 0 {
-		q += ` AND (v.approved_at, v.claim_id) < (SELECT approved_at, claim_id FROM verdicts WHERE claim_id = ?)`
-		args = append(args, before)
+	if before.ClaimID > 0 {
+		// The cursor carries the last check's own approval time, so a page
+		// link still works after that check is reopened or withdrawn.
+		q += ` AND (v.approved_at, v.claim_id) < (?, ?)`
+		args = append(args, formatTime(before.ApprovedAt), before.ClaimID)
 	}
 	q += ` ORDER BY v.approved_at DESC, v.claim_id DESC LIMIT ?`
 	args = append(args, limit)
@@ -83,6 +87,37 @@ func (db *DB) PublishedChecks(ctx context.Context, before int64, limit int) ([]*
 		return nil
 	})
 	return out, err
+}
+
+// CheckCursor marks a place in the list of published checks, newest first:
+// the checks after it are those approved before ApprovedAt, or at the same
+// time with a lower claim id. The zero cursor is the start of the list.
+type CheckCursor struct {
+	ApprovedAt time.Time
+	ClaimID    int64
+}
+
+// CursorAfter is the cursor for the page after the one ending with p.
+func CursorAfter(p *domain.PublishedCheck) CheckCursor {
+	return CheckCursor{ApprovedAt: p.ApprovedAt, ClaimID: p.ClaimID}
+}
+
+// String writes the cursor for a page link: microseconds since 1970 and the
+// claim id.
+func (c CheckCursor) String() string {
+	return strconv.FormatInt(c.ApprovedAt.UnixMicro(), 10) + "-" + strconv.FormatInt(c.ClaimID, 10)
+}
+
+// ParseCheckCursor reads a cursor written by String; anything else is the
+// start of the list.
+func ParseCheckCursor(s string) CheckCursor {
+	at, id, ok := strings.Cut(s, "-")
+	micros, err1 := strconv.ParseInt(at, 10, 64)
+	claimID, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || claimID <= 0 {
+		return CheckCursor{}
+	}
+	return CheckCursor{ApprovedAt: time.UnixMicro(micros).UTC(), ClaimID: claimID}
 }
 
 // AllPublishedChecks streams every approved claim, most recently approved

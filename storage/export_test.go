@@ -166,15 +166,15 @@ func TestPublishedChecksOnlyApproved(t *testing.T) {
 			t.Errorf("claim %d: err = %v, want not found", id, err)
 		}
 	}
-	page, err := f.db.PublishedChecks(ctx, 0, 1)
+	page, err := f.db.PublishedChecks(ctx, storage.CheckCursor{}, 1)
 	if err != nil || len(page) != 1 || page[0].ClaimID != f.approvedMar {
 		t.Fatalf("first page: %v %v", page, err)
 	}
-	page, err = f.db.PublishedChecks(ctx, page[0].ClaimID, 1)
+	page, err = f.db.PublishedChecks(ctx, storage.ParseCheckCursor(storage.CursorAfter(page[0]).String()), 1)
 	if err != nil || len(page) != 1 || page[0].ClaimID != f.approvedFeb {
 		t.Fatalf("second page: %v %v", page, err)
 	}
-	page, _ = f.db.PublishedChecks(ctx, page[0].ClaimID, 1)
+	page, _ = f.db.PublishedChecks(ctx, storage.CursorAfter(page[0]), 1)
 	if len(page) != 0 {
 		t.Errorf("third page: %d checks", len(page))
 	}

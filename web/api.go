@@ -97,10 +97,14 @@ func (app *App) apiError(w http.ResponseWriter, r *http.Request, err error) {
 				stale.Current.Version, stale.By, stale.At.UTC().Format("15:04")), nil)
 		return
 	case errors.As(err, &limited):
-		secs := int(math.Ceil(limited.wait.Seconds()))
-		w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+		secs := max(int(math.Ceil(limited.wait.Seconds())), 1)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		wait := "1 second"
+		if secs > 1 {
+			wait = strconv.Itoa(secs) + " seconds"
+		}
 		app.apiErrorStatus(w, r, http.StatusTooManyRequests, domain.ERATELIMIT,
-			fmt.Sprintf("Too many requests with this token. Wait %d seconds and try again.", max(secs, 1)), nil)
+			"Too many requests with this token. Wait "+wait+" and try again.", nil)
 		return
 	}
 	code := domain.ErrorCode(err)

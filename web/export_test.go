@@ -326,6 +326,10 @@ func TestPublicCheckPages(t *testing.T) {
 		wantStatus(t, anon.get("/checks/"+itoa(id)), http.StatusNotFound)
 	}
 	wantStatus(t, anon.get("/checks/abc"), http.StatusNotFound)
+	// One address per check: other spellings of the number are not found.
+	for _, alias := range []string{"0" + itoa(approved), "+" + itoa(approved)} {
+		wantStatus(t, anon.get("/checks/"+url.PathEscape(alias)), http.StatusNotFound)
+	}
 
 	list := anon.get("/checks")
 	wantStatus(t, list, http.StatusOK)
@@ -364,6 +368,17 @@ func TestChecksListPaginates(t *testing.T) {
 	next, ok := first.Doc(t).Find(`[data-testid="next-page"]`).Attr("href")
 	if !ok || first.Doc(t).Find(`[data-testid="check-row"]`).Length() != checksPerPage {
 		t.Fatalf("first page: next %q", next)
+	}
+	// The last check on the first page is withdrawn (reopened) before the
+	// reader follows the link: the next page still follows on.
+	last := first.Doc(t).Find(`[data-testid="check-row"] a`).Last().AttrOr("href", "")
+	lastID := strings.TrimPrefix(last, "/checks/")
+	raw := env.raw()
+	if _, err := raw.Exec(`UPDATE claims SET state = 'in_review' WHERE id = ?`, lastID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE verdicts SET approved_at = NULL WHERE claim_id = ?`, lastID); err != nil {
+		t.Fatal(err)
 	}
 	second := anon.get(next)
 	if n := second.Doc(t).Find(`[data-testid="check-row"]`).Length(); n != 3 {

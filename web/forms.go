@@ -218,8 +218,10 @@ func parseDate(field, s string) (time.Time, error) {
 
 // pathID reads a numeric path parameter; anything else is "not found".
 func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
+	raw := r.PathValue(name)
+	id, err := strconv.ParseInt(raw, 10, 64)
+	// One address per thing: "+9" and "09" are not another way to write 9.
+	if err != nil || id <= 0 || raw != strconv.FormatInt(id, 10) {
 		return 0, domain.Errorf(domain.ENOTFOUND, "There is nothing at this address.")
 	}
 	return id, nil

@@ -18,8 +18,7 @@ import (
 const checksPerPage = 20
 
 func (app *App) checksPage(w http.ResponseWriter, r *http.Request) {
-	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	checks, err := app.db.PublishedChecks(r.Context(), before, checksPerPage)
+	checks, err := app.db.PublishedChecks(r.Context(), storage.ParseCheckCursor(r.URL.Query().Get("before")), checksPerPage)
 	if err != nil {
 		app.serverError(w, r, err)
 		return
@@ -31,7 +30,7 @@ func (app *App) checksPage(w http.ResponseWriter, r *http.Request) {
 	}
 	next := ""
 	if len(checks) == checksPerPage {
-		next = "/checks?before=" + strconv.FormatInt(checks[len(checks)-1].ClaimID, 10)
+		next = "/checks?before=" + storage.CursorAfter(checks[len(checks)-1]).String()
 	}
 	// The feed needs a publisher to name; until one is set it is not offered.
 	app.render(w, r, http.StatusOK, components.ChecksPage(app.meta(w, r, "Fact checks"), checks, next, pub.Publisher.Name != ""))
