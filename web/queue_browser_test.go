@@ -1,0 +1,54 @@
+package web
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"claimtrail/domain"
+	"claimtrail/web/browsertest"
+)
+
+// An editor ticks claims on the queue page and assigns them in one go; the
+// form carries each row's version, so the change goes through, and a second
+// editor's change made meanwhile is refused by name instead of overwritten.
+func TestBrowserBulkAssignFromTheQueue(t *testing.T) {
+	env := newTestEnv(t)
+	ids := env.queuedClaims(3, "crime doubled")
+	env.createUser("eddie@newsroom.example", domain.RoleEditor)
+	_, rita := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	emma, _ := env.signedIn("emma@newsroom.example", domain.RoleEditor)
+	b := &browser{t: t, ctx: browsertest.New(t), env: env}
+	b.signIn("eddie@newsroom.example")
+
+	row := func(id int64) string { return `[data-testid="queue-row"][data-claim-id="` + itoa(id) + `"] input[name="ids"]` }
+	b.do("tick two claims and assign them",
+		chromedp.Navigate(env.srv.URL+"/queue"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="bulk-form"]`)),
+		chromedp.Click(chromedp.CSS(row(ids[0]))),
+		chromedp.Click(chromedp.CSS(row(ids[1]))),
+		chromedp.SetValue(chromedp.ID("bulk-assignee"), itoa(rita.ID)),
+	)
+	b.clearFlash()
+	b.do("assign", chromedp.Click(chromedp.CSS(`[data-testid="bulk-assign"]`)))
+	b.waitFor("the success message", `document.querySelector(".flash") && document.querySelector(".flash").innerText.includes("Updated 2 claims")`)
+	for _, id := range ids[:2] {
+		if c, _ := env.db.ClaimByID(t.Context(), id); c.AssigneeID != rita.ID {
+			t.Errorf("claim %d assigned to %d, want %d", id, c.AssigneeID, rita.ID)
+		}
+	}
+
+	// Eddie ticks the third claim; Emma reprioritises it before he submits.
+	b.do("reload and tick the third claim",
+		chromedp.Navigate(env.srv.URL+"/queue"),
+		chromedp.WaitVisible(chromedp.CSS(row(ids[2]))),
+		chromedp.Click(chromedp.CSS(row(ids[2]))),
+		chromedp.SetValue(chromedp.ID("bulk-priority"), "low"),
+	)
+	wantStatus(t, emma.postForm("/claims/"+itoa(ids[2])+"/priority", map[string][]string{"priority": {"urgent"}}), 303)
+	b.do("set priority", chromedp.Click(chromedp.CSS(`[data-testid="bulk-priority"]`)))
+	b.waitFor("the refusal naming the claim", `document.querySelector('[data-testid="error-ids"]') && document.querySelector('[data-testid="error-ids"]').innerText.includes("Claim `+itoa(ids[2])+` changed")`)
+	if c, _ := env.db.ClaimByID(t.Context(), ids[2]); c.Priority != domain.PriorityUrgent {
+		t.Errorf("Emma's urgent priority was overwritten: %s", c.Priority)
+	}
+}
