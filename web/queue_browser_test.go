@@ -21,7 +21,9 @@ func TestBrowserBulkAssignFromTheQueue(t *testing.T) {
 	b := &browser{t: t, ctx: browsertest.New(t), env: env}
 	b.signIn("eddie@newsroom.example")
 
-	row := func(id int64) string { return `[data-testid="queue-row"][data-claim-id="` + itoa(id) + `"] input[name="ids"]` }
+	row := func(id int64) string {
+		return `[data-testid="queue-row"][data-claim-id="` + itoa(id) + `"] input[name="ids"]`
+	}
 	b.do("tick two claims and assign them",
 		chromedp.Navigate(env.srv.URL+"/queue"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="bulk-form"]`)),
