@@ -110,6 +110,10 @@ func TestDemoWorkflowGivesEveryRoleSomethingToSee(t *testing.T) {
 	if err != nil || len(home.InReview) != 1 || !strings.Contains(home.InReview[0].Sentence, "regular troops") {
 		t.Fatalf("reviewer's home: in review %d, %v", len(home.InReview), err)
 	}
+	// Publishing is set up, so the check carries ClaimReview and the feed works.
+	if pub, err := db.PublishingSettings(ctx); err != nil || pub.Publisher.Name == "" {
+		t.Errorf("demo publishing settings: %+v, %v", pub, err)
+	}
 	if n, err := db.VerifyAudit(ctx); err != nil || n == 0 {
 		t.Fatalf("audit chain after the demo: %d events, %v", n, err)
 	}

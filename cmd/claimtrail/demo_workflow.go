@@ -128,6 +128,18 @@ func demoWorkflow(ctx context.Context, db *storage.DB, articleID int64, out io.W
 			return err
 		}
 	}
+	// A publisher, so the published check carries its ClaimReview markup and
+	// the feed is on; the site address is left to the request.
+	if pub, err := db.PublishingSettings(ctx); err != nil {
+		return err
+	} else if pub.Publisher.Name == "" {
+		if err := db.SetSettings(domain.WithActor(ctx, domain.SystemActor), map[string]string{
+			storage.SettingPublisherName: "claimtrail demo newsroom",
+			storage.SettingPublisherURL:  "https://demo.claimtrail.invalid",
+		}); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(out, "Demo workflow: claims in the queue and in review, a verdict waiting for the editor, and a published check at /checks/%d\n", share)
 	return nil
 }
