@@ -1178,7 +1178,7 @@ func claimsByScore(v ArticleView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 95, "</form><p class=\"hint\">Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> accept, <kbd>d</kbd> dismiss.</p><table class=\"table table-compact\" data-testid=\"claims-by-score\"><caption class=\"visually-hidden\">Candidate claims, highest score first</caption> <thead class=\"visually-hidden\"><tr><th scope=\"col\">Select</th><th scope=\"col\">Score and claim</th><th scope=\"col\">Actions</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 95, "</form><p class=\"hint\">Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> accept, <kbd>d</kbd> dismiss.</p><table class=\"table table-compact claims-table\" data-testid=\"claims-by-score\"><caption class=\"visually-hidden\">Candidate claims, highest score first</caption> <thead class=\"visually-hidden\"><tr><th scope=\"col\">Select</th><th scope=\"col\">Score and claim</th><th scope=\"col\">Actions</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
