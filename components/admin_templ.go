@@ -48,7 +48,7 @@ func UsersPage(meta PageMeta, users []*domain.User) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"page-header\"><h1 class=\"page-title\">Users</h1><div class=\"page-actions\"><a class=\"btn btn-primary\" href=\"/admin/users/new\" data-testid=\"new-user\">Add a user</a></div></div><table class=\"table\" data-testid=\"users\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Email</th><th scope=\"col\">Role</th><th scope=\"col\">Status</th><th scope=\"col\">Since</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"page-header\"><h1 class=\"page-title\">Users</h1><div class=\"page-actions\"><a class=\"btn btn-primary\" href=\"/admin/users/new\" data-testid=\"new-user\">Add a user</a></div></div><table class=\"table table-wrap\" data-testid=\"users\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Email</th><th scope=\"col\">Role</th><th scope=\"col\">Status</th><th scope=\"col\">Since</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -90,10 +90,14 @@
 
   var lastRow = -1; // index of the row last focused by j/k; -1 before any
 
+  // Keys that type into a field are not shortcuts; a ticked checkbox or a
+  // clicked button keeps focus but takes no text, so shortcuts still work.
+  var notText = { checkbox: 1, radio: 1, button: 1, submit: 1, reset: 1, file: 1, range: 1, color: 1 };
   function typing(el) {
     if (!el) return false;
     var tag = el.tagName;
-    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+    if (tag === "INPUT") return !notText[(el.type || "").toLowerCase()];
+    return tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
   }
 
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-row]")); }
@@ -173,12 +177,14 @@
   }
 
   function groupBoxes(master) {
-    var scope = master.form || document;
     var name = groupName(master);
     if (!name) return [];
-    return Array.prototype.filter.call(
-      scope.querySelectorAll("input[type=checkbox]"),
-      function (b) { return b.name === name && b !== master; });
+    // form.elements also holds boxes outside the form that join it with a
+    // form="…" attribute, as the article page's rows do.
+    var all = master.form ? master.form.elements : document.querySelectorAll("input[type=checkbox]");
+    return Array.prototype.filter.call(all, function (b) {
+      return b.type === "checkbox" && b.name === name && b !== master;
+    });
   }
 
   document.addEventListener("change", function (ev) {

@@ -49,6 +49,7 @@ const appPage = `<!doctype html>
     <td><button type="button" class="btn btn-small" data-action="accept">Accept</button> <button type="button" class="btn btn-small btn-danger" data-action="dismiss">Dismiss</button></td></tr>
   </tbody></table>
   </form>
+  <p>Outside the form but part of it, as the article page's rows are: <input type="checkbox" name="claim" value="3" id="c3" form="bulk" aria-label="Claim 3"></p>
   <div class="grid-2">
     <section class="card"><h2 class="card-title">Article</h2>
       <p class="article-text" data-article-text>The minister said <span id="word">unemployment</span> fell to <mark class="figure">3.1%</mark>. <mark class="claim claim-checkworthy">Crime doubled since 2019.</mark></p>
@@ -213,13 +214,13 @@ func TestConfirmGuardsSubmit(t *testing.T) {
 func TestSelectAll(t *testing.T) {
 	srv := startAppServer(t)
 	ctx := open(t, srv)
-	checked := `[c1.checked, c2.checked].join(",")`
+	checked := `[c1.checked, c2.checked, c3.checked].join(",")`
 
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("all"))); err != nil {
 		t.Fatal(err)
 	}
-	if got := eval[string](t, ctx, checked); got != "true,true" {
-		t.Errorf("after select all: %s", got)
+	if got := eval[string](t, ctx, checked); got != "true,true,true" {
+		t.Errorf("after select all (the third box joins the form by its form attribute): %s", got)
 	}
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("c2"))); err != nil {
 		t.Fatal(err)
@@ -230,8 +231,21 @@ func TestSelectAll(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("all"))); err != nil {
 		t.Fatal(err)
 	}
-	if got := eval[string](t, ctx, checked); got != "true,true" {
+	if got := eval[string](t, ctx, checked); got != "true,true,true" {
 		t.Errorf("after select all again: %s", got)
+	}
+}
+
+// A ticked checkbox keeps focus but takes no text: shortcuts still work.
+func TestShortcutsWorkAfterTickingABox(t *testing.T) {
+	srv := startAppServer(t)
+	ctx := open(t, srv)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("c2"))); err != nil {
+		t.Fatal(err)
+	}
+	keys(t, ctx, "a")
+	if got := eval[[]string](t, ctx, `window.clicks`); fmt.Sprint(got) != "[row2:accept]" {
+		t.Errorf("a after ticking row 2's box clicked %v, want [row2:accept]", got)
 	}
 }
 
