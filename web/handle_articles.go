@@ -422,7 +422,11 @@ func (app *App) editArticle(w http.ResponseWriter, r *http.Request) {
 		fail(errs)
 		return
 	}
-	published, _ := parseDate("published", m.Published)
+	published, err := parseDate("published", m.Published)
+	if err != nil {
+		fail(fieldErrors(err))
+		return
+	}
 	a := &domain.Article{ID: id, Title: m.Title, Outlet: m.Outlet, Author: m.Author, URL: m.URL, PublishedAt: published}
 	if a.URL != "" {
 		if a.URLKey, err = ingest.NormalizeURL(a.URL); err != nil {

@@ -308,6 +308,12 @@ func TestEditArticleDetails(t *testing.T) {
 	if a.Title != "Better headline" || a.PublishedAt.Format("2006-01-02") != "2025-02-24" {
 		t.Errorf("article = %+v", a)
 	}
+	// A date that reads but cannot be right is refused, never quietly dropped.
+	res = c.postForm("/articles/"+articleID+"/edit", url.Values{"title": {"Better headline"}, "published": {"1000-06-15"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if a, _ := env.db.ArticleByID(context.Background(), mustID(t, articleID)); a.PublishedAt.Format("2006-01-02") != "2025-02-24" {
+		t.Errorf("a refused date changed the article's date to %v", a.PublishedAt)
+	}
 	res = c.postForm("/articles/"+articleID+"/edit", url.Values{"title": {""}, "published": {"tomorrow"}})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	if res.TestID(t, "error-published") == "" {
