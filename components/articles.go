@@ -35,12 +35,13 @@ func (f ArticleForm) valueFor(mode, v string) string {
 
 // ArticleList is the articles page: one keyset page and its filters.
 type ArticleList struct {
-	Items    []*domain.ArticleSummary
-	Outlet   string
-	Query    string
-	Mine     bool
-	OlderURL string // "" on the last page
-	Newest   bool   // true on the first page
+	Items     []*domain.ArticleSummary
+	Outlet    string
+	Query     string
+	Mine      bool
+	OlderURL  string // "" on the last page
+	NewestURL string // the first page, with the same filters
+	Newest    bool   // true on the first page
 }
 
 // ArticleView is everything the article page shows.

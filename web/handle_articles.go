@@ -35,19 +35,24 @@ func (app *App) articlesPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list.Items = items
+	// Page links keep the filters.
+	filters := url.Values{}
+	for k, v := range map[string]string{"outlet": list.Outlet, "q": list.Query} {
+		if v != "" {
+			filters.Set(k, v)
+		}
+	}
+	if list.Mine {
+		filters.Set("mine", "1")
+	}
+	list.NewestURL = "/articles"
+	if len(filters) > 0 {
+		list.NewestURL += "?" + filters.Encode()
+	}
 	if len(items) == f.Limit {
 		last := items[len(items)-1].Article
-		next := url.Values{}
-		for k, v := range map[string]string{"outlet": list.Outlet, "q": list.Query} {
-			if v != "" {
-				next.Set(k, v)
-			}
-		}
-		if list.Mine {
-			next.Set("mine", "1")
-		}
-		next.Set("before", formatCursor(last.CreatedAt, last.ID))
-		list.OlderURL = "/articles?" + next.Encode()
+		filters.Set("before", formatCursor(last.CreatedAt, last.ID))
+		list.OlderURL = "/articles?" + filters.Encode()
 	}
 	app.render(w, r, http.StatusOK, components.ArticlesPage(app.meta(w, r, "Articles"), list))
 }

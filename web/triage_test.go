@@ -346,6 +346,14 @@ func TestArticlesListPaginates(t *testing.T) {
 	if res := c.get("/articles?q=Story+54"); res.Doc(t).Find(`[data-testid="article-row"]`).Length() != 1 {
 		t.Error("headline filter")
 	}
+	// Both page links keep the filters.
+	filtered := c.get("/articles?q=Story").Doc(t).Find(`[data-testid="older"]`).AttrOr("href", "")
+	if !strings.Contains(filtered, "q=Story") {
+		t.Errorf("older link %q drops the filter", filtered)
+	}
+	if newest := c.get(filtered).Doc(t).Find(`[data-testid="newest"]`).AttrOr("href", ""); newest != "/articles?q=Story" {
+		t.Errorf("newest link %q, want the first page with the filter", newest)
+	}
 	// Signed out: sent to sign in.
 	if res := env.newClient().get("/articles"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("signed out: %d", res.StatusCode)
