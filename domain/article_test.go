@@ -1,6 +1,9 @@
 package domain
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestArticleCheckNamesTheFieldThatHelps(t *testing.T) {
 	// No text at all: the headline cannot be taken from it, and asking for
@@ -17,5 +20,17 @@ func TestArticleCheckNamesTheFieldThatHelps(t *testing.T) {
 	}
 	if err := (&Article{Title: "Jobs", Body: "Unemployment fell by 3%.", Origin: OriginPaste}).Check(); err != nil {
 		t.Errorf("a good article: %v", err)
+	}
+}
+
+func TestPasswordsAndNames(t *testing.T) {
+	if err := CheckPassword(strings.Repeat(" ", 12)); err == nil {
+		t.Error("a password of twelve spaces was accepted")
+	}
+	if err := CheckPassword("correct horse battery"); err != nil {
+		t.Errorf("a good passphrase: %v", err)
+	}
+	if got := CleanName("Rita\x01 \tReviewer\x1b"); got != "Rita Reviewer" {
+		t.Errorf("CleanName = %q", got)
 	}
 }

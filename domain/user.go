@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Role is what a user may do. Each role includes the one before it, except
@@ -86,6 +87,9 @@ func CheckPassword(pw string) error {
 	if len([]rune(pw)) < MinPasswordLength {
 		return FieldError("password", "Use a password of at least 12 characters.")
 	}
+	if strings.TrimSpace(pw) == "" {
+		return FieldError("password", "Use a password with letters, numbers or symbols, not only spaces.")
+	}
 	if len(pw) > 256 {
 		return FieldError("password", "Use a password of at most 256 characters.")
 	}
@@ -117,4 +121,15 @@ func ActorFrom(ctx context.Context) Actor {
 		return a
 	}
 	return SystemActor
+}
+
+// CleanName tidies a person's name as typed: control characters (a stray
+// tab or escape pasted with it) become spaces and runs of spaces one.
+func CleanName(name string) string {
+	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, name)), " ")
 }

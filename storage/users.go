@@ -51,6 +51,7 @@ func (db *DB) CreateUser(ctx context.Context, u *domain.User, passwordHash strin
 	if !u.Role.Valid() {
 		return domain.FieldError("role", "Choose a role: reviewer, editor or admin.")
 	}
+	u.Name = domain.CleanName(u.Name)
 	if u.Name == "" {
 		return domain.FieldError("name", "Enter the person's name.")
 	}

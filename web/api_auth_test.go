@@ -234,6 +234,8 @@ func TestChangeOwnPassword(t *testing.T) {
 		{"too short", testPassword, "short", "short", "new_password"},
 		{"confirmation differs", testPassword, newPassword, newPassword + "!", "confirm_password"},
 		{"nothing typed", "", "", "", "current_password"},
+		{"the same password again", testPassword, testPassword, testPassword, "new_password"},
+		{"only spaces", testPassword, strings.Repeat(" ", 14), strings.Repeat(" ", 14), "new_password"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -115,6 +115,10 @@ func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
 		fail(components.FieldErrors{"confirm_password": "The two new passwords differ; type the same one twice."})
 		return
 	}
+	if form.New == form.Current {
+		fail(components.FieldErrors{"new_password": "Choose a new password, not the one you have now."})
+		return
+	}
 	newHash, err := auth.HashPassword(form.New)
 	if err != nil {
 		app.serverError(w, r, err)
