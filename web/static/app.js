@@ -163,6 +163,20 @@
     if (handled) ev.preventDefault();
   });
 
+  // A row swapped in by htmx after an accept or dismiss carries the claim's
+  // new state; the claim's highlight in the article text follows it (a page
+  // loaded without htmx is drawn right by the server).
+  function syncHighlights() {
+    var changed = document.querySelectorAll("[data-claim-id][data-state]");
+    Array.prototype.forEach.call(changed, function (row) {
+      var mark = document.getElementById("claim-" + row.getAttribute("data-claim-id"));
+      var state = row.getAttribute("data-state");
+      if (!mark || state === "candidate") return;
+      mark.className = state === "dismissed" ? "claim claim-dismissed" : "claim claim-accepted";
+    });
+  }
+  document.addEventListener("htmx:afterSettle", syncHighlights);
+
   // After htmx replaces the row that had focus, keep the reviewer's place.
   document.addEventListener("htmx:afterSettle", function () {
     if (document.activeElement && document.activeElement !== document.body) return;

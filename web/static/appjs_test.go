@@ -43,7 +43,7 @@ const appPage = `<!doctype html>
     <td><span class="badge badge-queued">queued</span></td><td><span class="badge prio-urgent">urgent</span></td>
     <td class="num"><span class="score"><span class="score-fill" data-score="0.8"></span></span></td>
     <td><button type="button" class="btn btn-small" data-action="accept">Accept</button> <button type="button" class="btn btn-small btn-danger" data-action="dismiss">Dismiss</button></td></tr>
-  <tr data-row id="row2"><td><input type="checkbox" name="claim" value="2" id="c2"></td><td>Crime doubled since 2019</td>
+  <tr data-row id="row2" data-claim-id="2" data-state="candidate"><td><input type="checkbox" name="claim" value="2" id="c2"></td><td>Crime doubled since 2019</td>
     <td><span class="badge badge-in_review">in review</span></td><td><span class="badge prio-low">low</span></td>
     <td class="num"><span class="score"><span class="score-fill" data-score="0.35"></span></span></td>
     <td><button type="button" class="btn btn-small" data-action="accept">Accept</button> <button type="button" class="btn btn-small btn-danger" data-action="dismiss">Dismiss</button></td></tr>
@@ -52,7 +52,7 @@ const appPage = `<!doctype html>
   <p>Outside the form but part of it, as the article page's rows are: <input type="checkbox" name="claim" value="3" id="c3" form="bulk" aria-label="Claim 3"></p>
   <div class="grid-2">
     <section class="card"><h2 class="card-title">Article</h2>
-      <p class="article-text" data-article-text>The minister said <span id="word">unemployment</span> fell to <mark class="figure">3.1%</mark>. <mark class="claim claim-checkworthy">Crime doubled since 2019.</mark></p>
+      <p class="article-text" data-article-text>The minister said <span id="word">unemployment</span> fell to <mark class="figure">3.1%</mark>. <mark class="claim claim-checkworthy" id="claim-2">Crime doubled since 2019.</mark></p>
     </section>
     <section class="card">
       <form id="add-claim-form" data-reveal-on-select method="post" action="/claims">
@@ -267,4 +267,25 @@ func TestSelectingArticleTextFillsClaimForm(t *testing.T) {
 		t.Error("add-claim form still hidden after a selection")
 	}
 	browsertest.Screenshot(t, ctx, "styled-page")
+}
+
+// When htmx swaps in a row whose claim was dismissed or accepted, the
+// claim's highlight in the article text changes with it.
+func TestHighlightFollowsTheSwappedRow(t *testing.T) {
+	srv := startAppServer(t)
+	ctx := open(t, srv)
+	for _, step := range []struct{ state, want string }{
+		{"candidate", "claim claim-checkworthy"},
+		{"dismissed", "claim claim-dismissed"},
+		{"queued", "claim claim-accepted"},
+	} {
+		got := eval[string](t, ctx, `(() => {
+			document.getElementById("row2").setAttribute("data-state", "`+step.state+`");
+			document.body.dispatchEvent(new Event("htmx:afterSettle", {bubbles: true}));
+			return document.getElementById("claim-2").className;
+		})()`)
+		if got != step.want {
+			t.Errorf("row state %s: highlight class %q, want %q", step.state, got, step.want)
+		}
+	}
 }
