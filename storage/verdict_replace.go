@@ -24,13 +24,7 @@ const MaxSourcesPerVerdict = 50
 // It records "verdict.saved" and, when the sources changed,
 // "sources.replaced" with the lists before and after.
 func (db *DB) ReplaceVerdict(ctx context.Context, claimID int64, in VerdictInput, sources []domain.Source, expectVersion int64) (*domain.Verdict, error) {
-	if fields := VerdictProblems(in, sources); len(fields) > 0 {
-		return nil, &domain.Error{Code: domain.EINVALID, Message: "Some fields need fixing; see fields.", Fields: fields}
-	}
-	if err := checkVerdictInput(&in); err != nil {
-		return nil, err
-	}
-	if err := checkSources(sources); err != nil {
+	if err := checkWholeVerdict(&in, sources); err != nil {
 		return nil, err
 	}
 	tx, err := db.begin(ctx)
@@ -78,17 +72,29 @@ func (db *DB) ReplaceVerdict(ctx context.Context, claimID int64, in VerdictInput
 // text and each of its sources, so that a script can fix them all at once;
 // nil when there are none. It changes neither argument.
 func VerdictProblems(in VerdictInput, sources []domain.Source) map[string]string {
+	var e *domain.Error
+	if errors.As(checkWholeVerdict(&in, slices.Clone(sources)), &e) {
+		return e.Fields
+	}
+	return nil
+}
+
+// checkWholeVerdict tidies and checks a verdict's text and sources together
+// and names every field at fault in one error.
+func checkWholeVerdict(in *VerdictInput, sources []domain.Source) error {
 	fields := map[string]string{}
-	for _, err := range []error{checkVerdictInput(&in), checkSources(slices.Clone(sources))} {
+	for _, err := range []error{checkVerdictInput(in), checkSources(sources)} {
 		var e *domain.Error
-		if errors.As(err, &e) {
+		if errors.As(err, &e) && len(e.Fields) > 0 {
 			maps.Copy(fields, e.Fields)
+		} else if err != nil {
+			return err
 		}
 	}
-	if len(fields) == 0 {
-		return nil
+	if len(fields) > 0 {
+		return &domain.Error{Code: domain.EINVALID, Message: "Some fields need fixing; see fields.", Fields: fields}
 	}
-	return fields
+	return nil
 }
 
 // checkSources checks each source by the domain's rules, naming fields as
