@@ -66,8 +66,8 @@ func (db *DB) PublishedCheck(ctx context.Context, claimID int64) (*domain.Publis
 }
 
 // PublishedChecks returns up to limit approved claims, most recently
-// approved first. before, when not 0, is the claim id of the last check of
-// the previous page (keyset pagination on approval time, then id).
+// approved first, after the cursor before (the zero cursor: from the start;
+// keyset pagination on approval time, then id).
 func (db *DB) PublishedChecks(ctx context.Context, before CheckCursor, limit int) ([]*domain.PublishedCheck, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50

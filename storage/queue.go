@@ -428,21 +428,21 @@ func (db *DB) prioritise(ctx context.Context, refs []ClaimRef, p domain.Priority
 	if err != nil {
 		return 0, err
 	}
-	changed := 0
 	defer tx.Rollback()
+	refused := func(id int64, err error) error {
+		if bulk {
+			return bulkError(id, err)
+		}
+		return err
+	}
+	changed := 0
 	for _, ref := range refs {
 		_, c, err := editorClaim(ctx, tx, ref.ID)
 		if err != nil {
-			if bulk {
-				return 0, bulkError(ref.ID, err)
-			}
-			return 0, err
+			return 0, refused(ref.ID, err)
 		}
 		if err := checkSeen(c, ref.Seen); err != nil {
-			if bulk {
-				return 0, bulkError(ref.ID, err)
-			}
-			return 0, err
+			return 0, refused(ref.ID, err)
 		}
 		if c.State == domain.StateDismissed || c.State == domain.StateApproved {
 			return 0, domain.Errorf(domain.ECONFLICT, "Claim %d is %s, so its priority no longer matters.", c.ID, strings.ToLower(c.State.Label()))

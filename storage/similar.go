@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -21,7 +22,6 @@ type SimilarClaim struct {
 	State        domain.ClaimState
 	Rating       string // the approved verdict's rating, if any
 	ArticleTitle string
-	Outlet       string
 	Overlap      float64 // share of the shorter wording's words the two have in common
 	closeness    float64 // share of the words of both the two have in common, for ordering
 }
@@ -42,14 +42,16 @@ const (
 	maxTermClaims = 2000
 )
 
-// stopWords are too common to tell claims apart.
+// stopWords are too common to tell claims apart. Words are split at
+// apostrophes as the index splits them, so "it's" is "it" and "s", both too
+// short to count anyway.
 var stopWords = map[string]bool{}
 
 func init() {
 	for w := range strings.FieldsSeq(`the and that this with from have has had was were are for not but they their them
 		there these those will would could should said says say which what when where who whom been being more than
 		our your its his her she him you all any can into out over about also just very some such only then now
-		after before while because does did doing there's it's we're they're i'm don't can't won't isn't aren't`) {
+		after before while because does did doing`) {
 		stopWords[w] = true
 	}
 }
@@ -117,10 +119,7 @@ func similarClaims(ctx context.Context, tx *Tx, c *domain.Claim) ([]*SimilarClai
 		return nil, nil
 	}
 	slices.SortFunc(counts, func(a, b termCount) int {
-		if a.docs != b.docs {
-			return int(a.docs - b.docs)
-		}
-		return strings.Compare(a.term, b.term)
+		return cmp.Or(cmp.Compare(a.docs, b.docs), strings.Compare(a.term, b.term))
 	})
 	var match strings.Builder
 	for i, t := range counts[:min(len(counts), searchTerms)] {
@@ -131,8 +130,8 @@ func similarClaims(ctx context.Context, tx *Tx, c *domain.Claim) ([]*SimilarClai
 	}
 	hits, err := queryAll(ctx, tx, func(row scanner) (*SimilarClaim, error) {
 		var s SimilarClaim
-		return &s, row.Scan(&s.ID, &s.Text, &s.State, &s.ArticleTitle, &s.Outlet, &s.Rating)
-	}, `SELECT c.id, c.text, c.state, a.title, a.outlet, coalesce(r.name, '')
+		return &s, row.Scan(&s.ID, &s.Text, &s.State, &s.ArticleTitle, &s.Rating)
+	}, `SELECT c.id, c.text, c.state, a.title, coalesce(r.name, '')
 		FROM claim_search s
 		JOIN claims c ON c.id = s.rowid
 		JOIN articles a ON a.id = c.article_id
@@ -161,20 +160,14 @@ func similarClaims(ctx context.Context, tx *Tx, c *domain.Claim) ([]*SimilarClai
 	// Closest wording first, by the share of all the words of both that they
 	// have in common, so a copy outranks a fragment contained in the claim;
 	// then an approved check before work in progress.
-	slices.SortStableFunc(similar, func(a, b *SimilarClaim) int {
-		if a.closeness != b.closeness {
-			if a.closeness > b.closeness {
-				return -1
-			}
-			return 1
+	approved := func(s *SimilarClaim) int {
+		if s.State == domain.StateApproved {
+			return 0
 		}
-		if (a.State == domain.StateApproved) != (b.State == domain.StateApproved) {
-			if a.State == domain.StateApproved {
-				return -1
-			}
-			return 1
-		}
-		return int(a.ID - b.ID)
+		return 1
+	}
+	slices.SortFunc(similar, func(a, b *SimilarClaim) int {
+		return cmp.Or(cmp.Compare(b.closeness, a.closeness), cmp.Compare(approved(a), approved(b)), cmp.Compare(a.ID, b.ID))
 	})
 	return similar[:min(len(similar), maxSimilar)], nil
 }

@@ -77,15 +77,10 @@ func auditChanges(before, after json.RawMessage) []components.Change {
 		// Not an object: show the values as they are.
 		return []components.Change{{Field: "value", Before: shortValue(string(before)), After: shortValue(string(after))}}
 	}
-	keys := slices.Sorted(maps.Keys(a))
-	for k := range b {
-		if _, ok := a[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
+	fields := maps.Clone(a)
+	maps.Copy(fields, b) // every field either side has
 	var out []components.Change
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		// Compare whole values; shorten only what is shown.
 		bv, av := auditValue(b[k]), auditValue(a[k])
 		if bv == av {
