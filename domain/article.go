@@ -103,3 +103,19 @@ func IsWebAddress(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
+
+// SiteAddressProblem says why base cannot be the public address of the
+// site, "" when it can. Each check's address is base + "/checks/{id}", so
+// it may have a path but no query, fragment or login.
+func SiteAddressProblem(base string) string {
+	u, err := url.Parse(base)
+	switch {
+	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
+		return "Enter the site's public address, like https://checks.newsroom.org."
+	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(base, "?") || strings.HasSuffix(base, "#"):
+		return "Leave out anything after ? or #: the address of each check is made by adding /checks/ and its number."
+	case u.User != nil:
+		return "Leave the user name and password out of the address."
+	}
+	return ""
+}

@@ -2,10 +2,10 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"claimtrail/components"
+	"claimtrail/domain"
 	"claimtrail/storage"
 )
 
@@ -38,7 +38,7 @@ func (app *App) savePublishingSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	view := components.PublishingForm{PublisherName: form.PublisherName, PublisherURL: form.PublisherURL,
 		LogoURL: form.LogoURL, BaseURL: form.BaseURL, Errors: app.validate.Check(&form)}
-	if msg := baseURLProblem(form.BaseURL); msg != "" && view.Errors["base_url"] == "" {
+	if msg := domain.SiteAddressProblem(form.BaseURL); form.BaseURL != "" && msg != "" && view.Errors["base_url"] == "" {
 		if view.Errors == nil {
 			view.Errors = components.FieldErrors{}
 		}
@@ -60,23 +60,4 @@ func (app *App) savePublishingSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	app.flash(w, r, "success", "Publishing settings saved.")
 	redirect(w, r, "/admin/settings")
-}
-
-// baseURLProblem explains why an address cannot be the start of every public
-// link: check pages are found by adding "/checks/{id}" to it, so it may have
-// a path but no query, fragment or login.
-func baseURLProblem(base string) string {
-	if base == "" {
-		return ""
-	}
-	u, err := url.Parse(base)
-	switch {
-	case err != nil || u.Host == "":
-		return "Enter the site's public address, like https://checks.newsroom.org."
-	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(base, "?") || strings.HasSuffix(base, "#"):
-		return "Leave out anything after ? or #: the address of each check is made by adding /checks/ and its number."
-	case u.User != nil:
-		return "Leave the user name and password out of the address."
-	}
-	return ""
 }

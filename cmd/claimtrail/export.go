@@ -59,9 +59,8 @@ func cmdExport(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	if *baseURL != "" {
-		u, err := url.Parse(*baseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			return &usageError{msg: fmt.Sprintf("-base-url must be the site's public address, like https://checks.newsroom.org, not %q", *baseURL)}
+		if msg := domain.SiteAddressProblem(*baseURL); msg != "" {
+			return &usageError{msg: fmt.Sprintf("-base-url %q: %s", *baseURL, msg)}
 		}
 		pub.BaseURL = strings.TrimRight(*baseURL, "/")
 	}
