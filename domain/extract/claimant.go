@@ -186,9 +186,9 @@ func fullName(name string, known []string) string {
 		w, rest, _ = strings.Cut(rest, " ")
 		_, bare = honorifics[w]
 	}
-	best, given := name, ""
+	best, given, suffix := name, "", " "+surname
 	for _, k := range known {
-		if !strings.HasSuffix(k, " "+surname) && k != surname {
+		if !strings.HasSuffix(k, suffix) && k != surname {
 			continue
 		}
 		if bare && len(k) > len(best) {
@@ -202,7 +202,7 @@ func fullName(name string, known []string) string {
 		return best
 	}
 	// Replace an honorific just before the surname with the given name.
-	head := strings.TrimSuffix(best, " "+surname)
+	head := strings.TrimSuffix(best, suffix)
 	if head == best {
 		return best
 	}
