@@ -10,7 +10,6 @@ import (
 	"github.com/a-h/templ"
 
 	"claimtrail/domain"
-	"claimtrail/storage"
 )
 
 func render(t *testing.T, c templ.Component) *goquery.Document {
@@ -39,7 +38,7 @@ func TestNavigationFollowsRole(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(tt.role), func(t *testing.T) {
 			u := &domain.User{ID: 1, Name: "N", Role: tt.role, Active: true}
-			doc := render(t, HomePage(PageMeta{User: u, Path: "/queue"}, HomeView{Home: &storage.Home{}}))
+			doc := render(t, HomePage(PageMeta{User: u, Path: "/queue"}, HomeView{Home: &domain.Home{}}))
 			nav := doc.Find(`[data-testid="nav"]`).Text()
 			for _, w := range tt.want {
 				if !strings.Contains(nav, w) {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"claimtrail/domain"
-	"claimtrail/storage"
 )
 
 // QueueFilterForm holds the queue page's filters as typed.
@@ -42,7 +41,7 @@ func (f QueueFilterForm) Without(name string) QueueFilterForm {
 // QueueView is the queue page's props.
 type QueueView struct {
 	Filter    QueueFilterForm
-	Items     []*storage.QueueItem
+	Items     []*domain.QueueItem
 	NextURL   string
 	CanEdit   bool
 	Assignees []*domain.User
@@ -110,7 +109,7 @@ type TimelineEntry struct {
 
 // ClaimView is the claim page's props.
 type ClaimView struct {
-	D         *storage.ClaimDetail
+	D         *domain.ClaimDetail
 	User      *domain.User
 	Ratings   []*domain.Rating
 	Assignees []*domain.User
@@ -118,7 +117,7 @@ type ClaimView struct {
 	Timeline  []TimelineEntry
 
 	Verdict    VerdictForm
-	Stale      *storage.StaleVerdictError // someone else's newer verdict, after a refused save
+	Stale      *domain.StaleVerdictError // someone else's newer verdict, after a refused save
 	NewSource  SourceForm
 	EditSource SourceForm // a source edit that failed validation
 	Comment    TextForm
@@ -137,7 +136,7 @@ func (v ClaimView) IsEditor() bool { return domain.CanEdit(v.User) }
 
 // ReviewView is the editors' review page's props.
 type ReviewView struct {
-	Items   []*storage.ReviewItem
+	Items   []*domain.ReviewItem
 	NextURL string
 	Now     time.Time
 }
@@ -161,7 +160,7 @@ type RatingForm struct {
 
 // HomeView is the home page's props.
 type HomeView struct {
-	Home *storage.Home
+	Home *domain.Home
 	Now  time.Time
 }
 

@@ -3,38 +3,10 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"time"
 	"unicode/utf8"
 
 	"claimtrail/domain"
 )
-
-// ArticleContext is what the claim page shows of the claim's article.
-type ArticleContext struct {
-	ID          int64
-	Title       string
-	Outlet      string
-	Author      string
-	URL         string
-	PublishedAt time.Time
-	// Before and After are the article text just around the claim's sentence.
-	Before, After string
-}
-
-// ClaimDetail is everything the claim page shows.
-type ClaimDetail struct {
-	Claim    *domain.Claim
-	Article  ArticleContext
-	Verdict  *domain.Verdict // nil until the claim is first taken
-	Rating   *domain.Rating  // the verdict's rating, if chosen
-	Assignee *domain.User    // nil when unassigned
-	Workers  []int64
-	Comments []domain.Comment
-	History  []*domain.AuditEvent // oldest first
-	Similar  []*SimilarClaim      // accepted claims worded much like this one
-	// Names maps user ids to names, for the history and the workers.
-	Names map[int64]string
-}
 
 // contextChars is how much article text either side of the sentence the
 // claim page shows.
@@ -42,13 +14,13 @@ const contextChars = 280
 
 // ClaimDetail reads a claim with its article, verdict, sources, thread and
 // history from one snapshot.
-func (db *DB) ClaimDetail(ctx context.Context, id int64) (*ClaimDetail, error) {
+func (db *DB) ClaimDetail(ctx context.Context, id int64) (*domain.ClaimDetail, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	d := &ClaimDetail{Names: map[int64]string{}}
+	d := &domain.ClaimDetail{Names: map[int64]string{}}
 	if d.Claim, err = findClaimByID(ctx, tx, id); err != nil {
 		return nil, err
 	}

@@ -5,19 +5,9 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
-	"time"
 
 	"claimtrail/domain"
 )
-
-// Home is what a person's home page lists.
-type Home struct {
-	InReview         []*QueueItem // claims assigned to them, in review
-	Returned         []*QueueItem // of those, sent back by an editor or reopened since last submitted
-	Waiting          []*QueueItem // editors: submitted verdicts they may approve (four-eyes)
-	Overdue          []*QueueItem // reviewers: their own; editors: everyone's
-	RecentlyApproved []*QueueItem // reviewers: their own; editors: everyone's
-}
 
 // homeListLimit caps each list on the home page; each links to the full list.
 const homeListLimit = 20
@@ -32,13 +22,13 @@ const returnedSince = `EXISTS (SELECT 1 FROM comments m WHERE m.claim_id = c.id 
 		AND e.action IN ('claim.taken', 'claim.assigned', 'claim.reassigned')), ''))`
 
 // HomeFor gathers the acting user's home page lists.
-func (db *DB) HomeFor(ctx context.Context) (*Home, error) {
+func (db *DB) HomeFor(ctx context.Context) (*domain.Home, error) {
 	tx, u, err := beginAs(ctx, db.beginRead)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	h := &Home{}
+	h := &domain.Home{}
 	sel := `SELECT ` + queueItemColumns + queueItemFrom
 	if h.InReview, err = queryQueueItems(ctx, tx, sel+` WHERE c.assignee_id = ? AND c.state = 'in_review' AND NOT `+returnedSince+
 		` ORDER BY c.queue_key LIMIT ?`, u.ID, homeListLimit); err != nil {
@@ -70,22 +60,9 @@ func (db *DB) HomeFor(ctx context.Context) (*Home, error) {
 	return h, nil
 }
 
-// ReviewItem is a submitted verdict on the editors' review page.
-type ReviewItem struct {
-	*QueueItem
-	SubmittedAt    time.Time
-	SubmittedBy    string
-	Rating         string
-	Conclusion     string
-	VerdictVersion int64
-	// WorkedOn is true when the acting editor worked on the claim, so the
-	// four-eyes rule keeps them from approving it.
-	WorkedOn bool
-}
-
 // ListReview returns submitted verdicts, oldest first, one page at a time.
 // The cursor is the last item's submission time and id.
-func (db *DB) ListReview(ctx context.Context, cursor string, limit int) ([]*ReviewItem, string, error) {
+func (db *DB) ListReview(ctx context.Context, cursor string, limit int) ([]*domain.ReviewItem, string, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
@@ -103,8 +80,8 @@ func (db *DB) ListReview(ctx context.Context, cursor string, limit int) ([]*Revi
 		return nil, "", err
 	}
 	defer tx.Rollback()
-	out, err := queryAll(ctx, tx, func(row scanner) (*ReviewItem, error) {
-		var it ReviewItem
+	out, err := queryAll(ctx, tx, func(row scanner) (*domain.ReviewItem, error) {
+		var it domain.ReviewItem
 		var submitted sql.NullString
 		qi, err := scanQueueItem(scanTail{row, []any{&submitted, &it.SubmittedBy, &it.Rating, &it.Conclusion, &it.VerdictVersion, &it.WorkedOn}})
 		if err != nil {

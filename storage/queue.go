@@ -15,32 +15,6 @@ import (
 // The queue: accepted claims waiting for a reviewer, and the editors' tools
 // for ordering and handing them out.
 
-// ErrQueueEmpty is what TakeNext returns when nothing is waiting.
-var ErrQueueEmpty = &domain.Error{Code: domain.ENOTFOUND, Message: "Nothing is waiting in the queue."}
-
-// QueueFilter selects and pages claims for the queue page.
-type QueueFilter struct {
-	States     []domain.ClaimState // default: queued
-	Type       domain.ClaimType
-	AssigneeID int64
-	Unassigned bool
-	Outlet     string
-	Since      time.Time // queued at or after
-	Until      time.Time // queued before
-	Cursor     string    // the Key of the last item of the previous page
-	Limit      int
-}
-
-// QueueItem is one claim in a list, with what the list shows beside it.
-type QueueItem struct {
-	*domain.Claim
-	ArticleTitle string
-	Outlet       string
-	AssigneeName string
-	QueuedAt     time.Time
-	Key          string // the claim's place in queue order, used as a cursor
-}
-
 const queueItemColumns = claimColumns + `, a.title, a.outlet, coalesce(u.name, ''), c.queued_at, c.queue_key`
 
 // CROSS JOIN keeps claims as the outer loop (SQLite never reorders it), so a
@@ -48,8 +22,8 @@ const queueItemColumns = claimColumns + `, a.title, a.outlet, coalesce(u.name, '
 // rather than collecting every claim of an outlet and sorting them.
 const queueItemFrom = ` FROM claims c CROSS JOIN articles a ON a.id = c.article_id LEFT JOIN users u ON u.id = c.assignee_id`
 
-func scanQueueItem(row scanner) (*QueueItem, error) {
-	var it QueueItem
+func scanQueueItem(row scanner) (*domain.QueueItem, error) {
+	var it domain.QueueItem
 	var c domain.Claim
 	var figures, reasons, created, updated string
 	var due, queued sql.NullString
@@ -69,7 +43,7 @@ func scanQueueItem(row scanner) (*QueueItem, error) {
 	return &it, nil
 }
 
-func queryQueueItems(ctx context.Context, tx *Tx, q string, args ...any) ([]*QueueItem, error) {
+func queryQueueItems(ctx context.Context, tx *Tx, q string, args ...any) ([]*domain.QueueItem, error) {
 	return queryAll(ctx, tx, scanQueueItem, q, args...)
 }
 
@@ -77,24 +51,13 @@ func queryQueueItems(ctx context.Context, tx *Tx, q string, args ...any) ([]*Que
 // and the cursor of the next page ("" on the last page). The order is one
 // indexed key per state, so a deep page costs about the same as the first;
 // several states are read one index range each and merged here.
-func (db *DB) ListQueue(ctx context.Context, f QueueFilter) ([]*QueueItem, string, error) {
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
-	if len(f.States) == 0 {
-		f.States = []domain.ClaimState{domain.StateQueued}
+func (db *DB) ListQueue(ctx context.Context, f domain.QueueFilter) ([]*domain.QueueItem, string, error) {
+	if err := f.Check(); err != nil {
+		return nil, "", err
 	}
 	var where []string
 	var args []any
-	for _, s := range f.States {
-		if !s.Valid() {
-			return nil, "", domain.FieldError("state", "Choose a state from the list.")
-		}
-	}
 	if f.Type != "" {
-		if !f.Type.Valid() {
-			return nil, "", domain.FieldError("type", "Choose a claim type from the list.")
-		}
 		where, args = append(where, `c.type = ?`), append(args, f.Type)
 	}
 	if f.Unassigned {
@@ -112,9 +75,6 @@ func (db *DB) ListQueue(ctx context.Context, f QueueFilter) ([]*QueueItem, strin
 		where, args = append(where, `c.queued_at < ?`), append(args, formatTime(f.Until))
 	}
 	if f.Cursor != "" {
-		if !validQueueKey(f.Cursor) {
-			return nil, "", domain.FieldError("cursor", "That page link is damaged or out of date; start again from the first page.")
-		}
 		where, args = append(where, `c.queue_key > ?`), append(args, f.Cursor)
 	}
 	q := `SELECT ` + queueItemColumns + queueItemFrom + ` WHERE ` + strings.Join(append([]string{`c.state = ?`}, where...), ` AND `) +
@@ -125,7 +85,7 @@ func (db *DB) ListQueue(ctx context.Context, f QueueFilter) ([]*QueueItem, strin
 		return nil, "", err
 	}
 	defer tx.Rollback()
-	var items []*QueueItem
+	var items []*domain.QueueItem
 	for _, s := range f.States {
 		page, err := queryQueueItems(ctx, tx, q, append(append([]any{s}, args...), f.Limit+1)...)
 		if err != nil {
@@ -134,7 +94,7 @@ func (db *DB) ListQueue(ctx context.Context, f QueueFilter) ([]*QueueItem, strin
 		items = append(items, page...)
 	}
 	if len(f.States) > 1 {
-		slices.SortFunc(items, func(a, b *QueueItem) int { return strings.Compare(a.Key, b.Key) })
+		slices.SortFunc(items, func(a, b *domain.QueueItem) int { return strings.Compare(a.Key, b.Key) })
 	}
 	next := ""
 	if len(items) > f.Limit {
@@ -237,7 +197,7 @@ func (db *DB) TakeNext(ctx context.Context) (*domain.Claim, error) {
 	c, err := scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimColumns+` FROM claims c
 		WHERE c.state = 'queued' AND c.assignee_id IS NULL ORDER BY c.queue_key LIMIT 1`))
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return nil, ErrQueueEmpty
+		return nil, domain.ErrQueueEmpty
 	} else if err != nil {
 		return nil, err
 	}
@@ -309,20 +269,6 @@ func (db *DB) assign(ctx context.Context, tx *Tx, claimID, assigneeID, seen int6
 		return assignee, addClaimWorker(ctx, tx, c.ID, assignee.ID)
 	}
 	return nil, domain.Errorf(domain.ECONFLICT, "Claim %d is %s; only queued claims and claims in review can be assigned.", c.ID, strings.ToLower(c.State.Label()))
-}
-
-// validQueueKey reports whether s has the shape of a queue key (migration
-// 004): "priority|score|queued_at|id", as 1, 16, any and 19 characters.
-func validQueueKey(s string) bool {
-	parts := strings.Split(s, "|")
-	if len(parts) != 4 || len(parts[0]) != 1 || len(parts[1]) != 16 || len(parts[3]) != 19 {
-		return false
-	}
-	digits := func(v string) bool {
-		return v != "" && strings.Trim(v, "0123456789") == ""
-	}
-	whole, frac, ok := strings.Cut(parts[1], ".")
-	return digits(parts[0]) && ok && digits(whole) && digits(frac) && digits(parts[3])
 }
 
 // ClaimRef names a claim in a bulk change with the version the editor was

@@ -76,14 +76,14 @@ func BenchmarkListQueue(b *testing.B) {
 	deep := deepCursor(b, db, 0.8)
 	for _, bc := range []struct {
 		name string
-		f    storage.QueueFilter
+		f    domain.QueueFilter
 	}{
-		{"first", storage.QueueFilter{Limit: 50}},
-		{"deep", storage.QueueFilter{Limit: 50, Cursor: deep}},
-		{"first-type-filter", storage.QueueFilter{Limit: 50, Type: domain.TypeCausation}},
-		{"first-outlet-filter", storage.QueueFilter{Limit: 50, Outlet: "City Wire"}},
-		{"first-all-open", storage.QueueFilter{Limit: 50, States: []domain.ClaimState{domain.StateQueued, domain.StateInReview, domain.StateSubmitted}}},
-		{"deep-all-open", storage.QueueFilter{Limit: 50, Cursor: deep, States: []domain.ClaimState{domain.StateQueued, domain.StateInReview, domain.StateSubmitted}}},
+		{"first", domain.QueueFilter{Limit: 50}},
+		{"deep", domain.QueueFilter{Limit: 50, Cursor: deep}},
+		{"first-type-filter", domain.QueueFilter{Limit: 50, Type: domain.TypeCausation}},
+		{"first-outlet-filter", domain.QueueFilter{Limit: 50, Outlet: "City Wire"}},
+		{"first-all-open", domain.QueueFilter{Limit: 50, States: []domain.ClaimState{domain.StateQueued, domain.StateInReview, domain.StateSubmitted}}},
+		{"deep-all-open", domain.QueueFilter{Limit: 50, Cursor: deep, States: []domain.ClaimState{domain.StateQueued, domain.StateInReview, domain.StateSubmitted}}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			start := time.Now()

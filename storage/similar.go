@@ -14,16 +14,10 @@ import (
 	"claimtrail/domain"
 )
 
-// SimilarClaim is an accepted claim worded much like another: checked before,
-// or being checked now.
-type SimilarClaim struct {
-	ID           int64
-	Text         string
-	State        domain.ClaimState
-	Rating       string // the approved verdict's rating, if any
-	ArticleTitle string
-	Overlap      float64 // share of the shorter wording's words the two have in common
-	closeness    float64 // share of the words of both the two have in common, for ordering
+// similarHit is a full-text hit with how close its wording is.
+type similarHit struct {
+	*domain.SimilarClaim
+	closeness float64 // share of the words of both the two have in common, for ordering
 }
 
 // searchedStates are the states whose claims are in the search index
@@ -87,7 +81,7 @@ func searchWords(text string) []string {
 // much like it. The index is searched on c's rarest words; each hit is then
 // kept only if it shares at least three words, and half of the shorter
 // wording's words, with c.
-func similarClaims(ctx context.Context, tx *Tx, c *domain.Claim) ([]*SimilarClaim, error) {
+func similarClaims(ctx context.Context, tx *Tx, c *domain.Claim) ([]*domain.SimilarClaim, error) {
 	words := searchWords(c.Text)
 	if len(words) < minSharedWords {
 		return nil, nil
@@ -128,9 +122,9 @@ func similarClaims(ctx context.Context, tx *Tx, c *domain.Claim) ([]*SimilarClai
 		}
 		match.WriteString(`"` + t.term + `"`)
 	}
-	hits, err := queryAll(ctx, tx, func(row scanner) (*SimilarClaim, error) {
-		var s SimilarClaim
-		return &s, row.Scan(&s.ID, &s.Text, &s.State, &s.ArticleTitle, &s.Rating)
+	hits, err := queryAll(ctx, tx, func(row scanner) (similarHit, error) {
+		s := similarHit{SimilarClaim: &domain.SimilarClaim{}}
+		return s, row.Scan(&s.ID, &s.Text, &s.State, &s.ArticleTitle, &s.Rating)
 	}, `SELECT c.id, c.text, c.state, a.title, coalesce(r.name, '')
 		FROM claim_search s
 		JOIN claims c ON c.id = s.rowid
@@ -142,7 +136,7 @@ func similarClaims(ctx context.Context, tx *Tx, c *domain.Claim) ([]*SimilarClai
 	if err != nil {
 		return nil, err
 	}
-	var similar []*SimilarClaim
+	var similar []similarHit
 	for _, h := range hits {
 		other := searchWords(h.Text)
 		shared := 0
@@ -160,14 +154,18 @@ func similarClaims(ctx context.Context, tx *Tx, c *domain.Claim) ([]*SimilarClai
 	// Closest wording first, by the share of all the words of both that they
 	// have in common, so a copy outranks a fragment contained in the claim;
 	// then an approved check before work in progress.
-	approved := func(s *SimilarClaim) int {
+	approved := func(s similarHit) int {
 		if s.State == domain.StateApproved {
 			return 0
 		}
 		return 1
 	}
-	slices.SortFunc(similar, func(a, b *SimilarClaim) int {
+	slices.SortFunc(similar, func(a, b similarHit) int {
 		return cmp.Or(cmp.Compare(b.closeness, a.closeness), cmp.Compare(approved(a), approved(b)), cmp.Compare(a.ID, b.ID))
 	})
-	return similar[:min(len(similar), maxSimilar)], nil
+	out := make([]*domain.SimilarClaim, 0, min(len(similar), maxSimilar))
+	for _, h := range similar[:min(len(similar), maxSimilar)] {
+		out = append(out, h.SimilarClaim)
+	}
+	return out, nil
 }

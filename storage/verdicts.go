@@ -13,19 +13,6 @@ import (
 // Verdicts and their sources. Every change bumps the verdict's version and is
 // refused when the caller's version is stale, so no edit is silently lost.
 
-// StaleVerdictError is returned when someone else changed a verdict since the
-// caller read it. It is an ECONFLICT domain error that also carries the
-// verdict as it now stands, so the page can show the other person's change.
-type StaleVerdictError struct {
-	Current *domain.Verdict
-	By      string    // who made the latest change
-	At      time.Time // when
-	err     *domain.Error
-}
-
-func (e *StaleVerdictError) Error() string { return e.err.Error() }
-func (e *StaleVerdictError) Unwrap() error { return e.err }
-
 // VerdictInput is what a reviewer types into the verdict form.
 type VerdictInput struct {
 	RatingID    int64
@@ -122,7 +109,7 @@ func findVerdict(ctx context.Context, tx *Tx, claimID int64) (*domain.Verdict, e
 // staleVerdict builds the error for a save against an old version, naming
 // who changed the verdict last and when.
 func staleVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) error {
-	e := &StaleVerdictError{Current: v, At: v.UpdatedAt, By: "Someone"}
+	e := domain.NewStaleVerdictError(v, "Someone", v.UpdatedAt)
 	var name sql.NullString
 	var label string
 	err := tx.QueryRowContext(ctx, `SELECT u.name, e.actor_label FROM audit_events e LEFT JOIN users u ON u.id = e.actor_id
@@ -133,8 +120,6 @@ func staleVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) error {
 			e.By = name.String
 		}
 	}
-	e.err = domain.Errorf(domain.ECONFLICT, "%s changed this verdict at %s UTC, after you opened it. Their version is shown; copy anything of yours you want to keep and save again.",
-		e.By, e.At.UTC().Format("15:04"))
 	return e
 }
 

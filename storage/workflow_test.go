@@ -304,7 +304,7 @@ func TestTakeNextConcurrentNeverHandsOutAClaimTwice(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
-			case errors.Is(err, storage.ErrQueueEmpty):
+			case errors.Is(err, domain.ErrQueueEmpty):
 				empty++
 			case err != nil:
 				other = append(other, err)
@@ -327,7 +327,7 @@ func TestTakeNextConcurrentNeverHandsOutAClaimTwice(t *testing.T) {
 	if len(taken) != 30 || empty != 20 {
 		t.Errorf("taken %d, empty %d; want 30 and 20", len(taken), empty)
 	}
-	if domain.ErrorCode(storage.ErrQueueEmpty) != domain.ENOTFOUND {
+	if domain.ErrorCode(domain.ErrQueueEmpty) != domain.ENOTFOUND {
 		t.Error("ErrQueueEmpty should be a not-found domain error")
 	}
 }
@@ -365,10 +365,10 @@ func TestListQueueKeysetPagesAndFilters(t *testing.T) {
 	storage.AcceptClaimForTest(t, n.db, actorCtx("t@x.example"), odd, domain.PriorityNormal)
 	all = append(all, odd)
 
-	var seen []*storage.QueueItem
+	var seen []*domain.QueueItem
 	cursor, pages := "", 0
 	for {
-		items, next, err := n.db.ListQueue(context.Background(), storage.QueueFilter{Cursor: cursor, Limit: 10})
+		items, next, err := n.db.ListQueue(context.Background(), domain.QueueFilter{Cursor: cursor, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -400,7 +400,7 @@ func TestListQueueKeysetPagesAndFilters(t *testing.T) {
 		t.Errorf("items lack article details: %+v", seen[0])
 	}
 
-	count := func(f storage.QueueFilter) int {
+	count := func(f domain.QueueFilter) int {
 		f.Limit = 200
 		items, _, err := n.db.ListQueue(context.Background(), f)
 		if err != nil {
@@ -408,22 +408,22 @@ func TestListQueueKeysetPagesAndFilters(t *testing.T) {
 		}
 		return len(items)
 	}
-	if got := count(storage.QueueFilter{Outlet: "Morning Post"}); got != 1 {
+	if got := count(domain.QueueFilter{Outlet: "Morning Post"}); got != 1 {
 		t.Errorf("outlet filter: %d", got)
 	}
-	if got := count(storage.QueueFilter{Type: domain.TypeCausation}); got != 1 {
+	if got := count(domain.QueueFilter{Type: domain.TypeCausation}); got != 1 {
 		t.Errorf("type filter: %d", got)
 	}
 	if _, err := n.db.AssignClaim(as(n.eddie), all[0], n.rita.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	if got := count(storage.QueueFilter{States: []domain.ClaimState{domain.StateInReview}, AssigneeID: n.rita.ID}); got != 1 {
+	if got := count(domain.QueueFilter{States: []domain.ClaimState{domain.StateInReview}, AssigneeID: n.rita.ID}); got != 1 {
 		t.Errorf("assignee filter: %d", got)
 	}
-	if got := count(storage.QueueFilter{States: []domain.ClaimState{domain.StateQueued, domain.StateInReview}, Unassigned: true}); got != len(all)-1 {
+	if got := count(domain.QueueFilter{States: []domain.ClaimState{domain.StateQueued, domain.StateInReview}, Unassigned: true}); got != len(all)-1 {
 		t.Errorf("unassigned filter: %d", got)
 	}
-	if got := count(storage.QueueFilter{Since: time.Now().Add(time.Hour)}); got != 0 {
+	if got := count(domain.QueueFilter{Since: time.Now().Add(time.Hour)}); got != 0 {
 		t.Errorf("since filter: %d", got)
 	}
 }
@@ -527,7 +527,7 @@ func TestStaleVerdictSaveIsRefusedWithTheOtherChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := n.db.SaveVerdict(as(n.eddie), id, storage.VerdictInput{Conclusion: "Eddie's finding"}, 1)
-	var stale *storage.StaleVerdictError
+	var stale *domain.StaleVerdictError
 	if !errors.As(err, &stale) || domain.ErrorCode(err) != domain.ECONFLICT {
 		t.Fatalf("err = %v, want a stale-verdict conflict", err)
 	}
@@ -768,7 +768,7 @@ func TestHomeLists(t *testing.T) {
 	}
 	n.db.Now = func() time.Time { return time.Now().Add(48 * time.Hour) }
 
-	ids := func(items []*storage.QueueItem) []int64 {
+	ids := func(items []*domain.QueueItem) []int64 {
 		var out []int64
 		for _, it := range items {
 			out = append(out, it.ID)

@@ -16,7 +16,6 @@ import (
 	"unicode/utf8"
 
 	"claimtrail/domain"
-	"claimtrail/storage"
 	"claimtrail/web/auth"
 )
 
@@ -80,7 +79,7 @@ func (app *App) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		tooBig  *http.MaxBytesError
 		bad     *badRequestError
 		limited *rateLimitError
-		stale   *storage.StaleVerdictError
+		stale   *domain.StaleVerdictError
 	)
 	switch {
 	case errors.As(err, &tooBig):

@@ -160,7 +160,7 @@ func (app *App) apiClaim(w http.ResponseWriter, r *http.Request) {
 // several separated by commas, or "all"; the default is the queue (queued).
 func (app *App) apiListClaims(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := storage.QueueFilter{Cursor: q.Get("cursor"), Limit: 50}
+	f := domain.QueueFilter{Cursor: q.Get("cursor"), Limit: 50}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 200 {
@@ -216,7 +216,7 @@ func (app *App) apiListClaims(w http.ResponseWriter, r *http.Request) {
 // claim, or 204 when nothing is waiting.
 func (app *App) apiTakeNext(w http.ResponseWriter, r *http.Request) {
 	c, err := app.db.TakeNext(r.Context())
-	if err == storage.ErrQueueEmpty {
+	if err == domain.ErrQueueEmpty {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	} else if err != nil {

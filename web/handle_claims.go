@@ -72,7 +72,7 @@ func (app *App) renderClaim(w http.ResponseWriter, r *http.Request, status int, 
 // error page.
 func (app *App) claimFailed(w http.ResponseWriter, r *http.Request, id int64, err error, set func(v *components.ClaimView, fe components.FieldErrors)) {
 	fe := fieldErrors(err)
-	var stale *storage.StaleVerdictError
+	var stale *domain.StaleVerdictError
 	if fe == nil && !errors.As(err, &stale) {
 		app.error(w, r, err)
 		return

@@ -15,8 +15,8 @@ import (
 )
 
 // queueFilter turns the queue page's query string into a storage filter.
-func queueFilter(form components.QueueFilterForm) (storage.QueueFilter, error) {
-	f := storage.QueueFilter{Type: domain.ClaimType(form.Type), Outlet: form.Outlet, Limit: 50}
+func queueFilter(form components.QueueFilterForm) (domain.QueueFilter, error) {
+	f := domain.QueueFilter{Type: domain.ClaimType(form.Type), Outlet: form.Outlet, Limit: 50}
 	switch form.State {
 	case "", "queued":
 		f.States = []domain.ClaimState{domain.StateQueued}
@@ -61,7 +61,7 @@ func (app *App) renderQueue(w http.ResponseWriter, r *http.Request, status int, 
 	// so the page still shows the queue rather than an error.
 	var filterErrs components.FieldErrors
 	typed := form
-	var items []*storage.QueueItem
+	var items []*domain.QueueItem
 	var next string
 	for tries := 0; ; tries++ {
 		f, err := queueFilter(form)
@@ -119,7 +119,7 @@ func (app *App) renderQueue(w http.ResponseWriter, r *http.Request, status int, 
 // news, not an error.
 func (app *App) takeNext(w http.ResponseWriter, r *http.Request) {
 	c, err := app.db.TakeNext(r.Context())
-	if errors.Is(err, storage.ErrQueueEmpty) {
+	if errors.Is(err, domain.ErrQueueEmpty) {
 		app.flash(w, r, "info", "Nothing waiting: the queue is empty right now.")
 		redirect(w, r, "/queue")
 		return
