@@ -71,6 +71,8 @@ Usage:
                     [-state S] [-rating R] [-outlet O] [-reviewer EMAIL] [-editor EMAIL] [-type T]
                     [-base-url URL] [-stats]
                                                           checked claims as CSV, or ClaimReview JSON-LD
+  claimtrail import -format articles [-max-mb N] FILE|DIR...
+                                                          add articles from .txt, .md, .html and .jsonl files
   claimtrail extract [-lines] [-threshold X] [FILE]        find check-worthy claims (JSON Lines)
   claimtrail token create -user EMAIL [-name NAME]         make an API token (printed once)
   claimtrail token list -user EMAIL
@@ -101,6 +103,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdToken(ctx, env, args[1:])
 	case "export":
 		return cmdExport(ctx, env, args[1:])
+	case "import":
+		return cmdImport(ctx, env, args[1:])
 	case "extract":
 		if code := cmdExtract(args[1:], stdin, stdout, stderr); code != 0 {
 			return &exitError{code: code}
