@@ -75,6 +75,9 @@ func (e *rateLimitError) Error() string { return "rate limited" }
 // apiError answers an API request that failed with err. Like app.error, it
 // logs internal errors only and never shows their text.
 func (app *App) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r) {
+		return
+	}
 	var (
 		tooBig  *http.MaxBytesError
 		bad     *badRequestError
@@ -109,8 +112,7 @@ func (app *App) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	code := domain.ErrorCode(err)
 	status := statusOf(code)
 	if status == http.StatusInternalServerError {
-		app.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", requestID(r)),
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
+		app.logInternal(r, err)
 	}
 	var fields map[string]string
 	var de *domain.Error
@@ -123,6 +125,9 @@ func (app *App) apiError(w http.ResponseWriter, r *http.Request, err error) {
 // apiErrorStatus writes the JSON error shape. A 401 always says how to
 // authenticate (WWW-Authenticate: Bearer).
 func (app *App) apiErrorStatus(w http.ResponseWriter, r *http.Request, status int, code, message string, fields map[string]string) {
+	if clientGone(r) {
+		return
+	}
 	if status == http.StatusUnauthorized {
 		challenge := `Bearer realm="claimtrail"`
 		if bearerToken(r) != "" {

@@ -110,11 +110,12 @@ func (app *App) meta(w http.ResponseWriter, r *http.Request, title string) compo
 }
 
 // render writes a component with status, rendering into a buffer first so
-// that a failed render becomes a clean 500 rather than half a page.
+// that a failed render becomes a clean 500 rather than half a page. A failed
+// render is answered in plain text by renderFailed, never by rendering again.
 func (app *App) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {
-		app.serverError(w, r, err)
+		app.renderFailed(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

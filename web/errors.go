@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -52,6 +53,9 @@ var headings = map[int]string{
 // fragment) whose status follows the error's code. Only internal errors are
 // logged, and their text never reaches the user.
 func (app *App) error(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r) {
+		return
+	}
 	if isAPI(r) {
 		app.apiError(w, r, err)
 		return
@@ -70,8 +74,7 @@ func (app *App) error(w http.ResponseWriter, r *http.Request, err error) {
 	code := domain.ErrorCode(err)
 	status := statusOf(code)
 	if status == http.StatusInternalServerError {
-		app.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", requestID(r)),
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
+		app.logInternal(r, err)
 	}
 	if status == http.StatusUnauthorized && !isHTMX(r) && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -82,6 +85,9 @@ func (app *App) error(w http.ResponseWriter, r *http.Request, err error) {
 
 // errorStatus renders the friendly error page with a given status and message.
 func (app *App) errorStatus(w http.ResponseWriter, r *http.Request, status int, message string) {
+	if clientGone(r) {
+		return
+	}
 	if isAPI(r) {
 		app.apiErrorStatus(w, r, status, codeOfStatus(status), message, nil)
 		return
@@ -101,6 +107,37 @@ func (app *App) errorStatus(w http.ResponseWriter, r *http.Request, status int, 
 
 func (app *App) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	app.error(w, r, err)
+}
+
+// clientGone reports whether the client hung up or the request ran out of
+// time. Such a request is not an internal error: nobody is left to read an
+// error page, so none is written, and logRequests logs it once as "client left".
+func clientGone(r *http.Request) bool {
+	return r.Context().Err() != nil
+}
+
+// logInternal logs an internal error once, with what identifies the request.
+func (app *App) logInternal(r *http.Request, err error) {
+	app.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", requestID(r)),
+		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
+}
+
+// renderFailed answers a page that could not be rendered. It never renders
+// anything again: the error page could fail the same way, and each failure
+// would call the next. A plain-text 500 cannot fail like that.
+func (app *App) renderFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r) {
+		return
+	}
+	app.logInternal(r, err)
+	h := w.Header()
+	for _, k := range []string{"HX-Retarget", "HX-Reswap", "Content-Disposition"} {
+		h.Del(k)
+	}
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusInternalServerError)
+	io.WriteString(w, "Something went wrong on our side, and this page could not be shown. Try again in a moment; if it keeps happening, tell an admin and quote request "+requestID(r)+".\n")
 }
 
 func (app *App) notFound(w http.ResponseWriter, r *http.Request) {

@@ -96,8 +96,14 @@ func (app *App) streamCSV(w http.ResponseWriter, r *http.Request, filter storage
 			return
 		}
 		// Half a file has gone out: cut the connection so the client sees
-		// a failed download rather than a CSV that looks complete.
-		app.log.WarnContext(r.Context(), "export stopped", slog.String("request_id", requestID(r)), slog.Int("rows", rows), slog.Any("error", err))
+		// a failed download rather than a CSV that looks complete. This line
+		// is the request's only one (logRequests does not log an abort).
+		if clientGone(r) {
+			app.log.InfoContext(r.Context(), "client left", slog.String("request_id", requestID(r)),
+				slog.String("path", r.URL.Path), slog.Int("rows", rows))
+		} else {
+			app.log.WarnContext(r.Context(), "export stopped", slog.String("request_id", requestID(r)), slog.Int("rows", rows), slog.Any("error", err))
+		}
 		panic(http.ErrAbortHandler)
 	}
 }

@@ -53,7 +53,13 @@ func (app *App) logRequests(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), requestIDKey, id)
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(ctx))
-		app.log.LogAttrs(ctx, slog.LevelInfo, "request",
+		msg := "request"
+		if rec.status == 0 && ctx.Err() != nil {
+			// Hung up (or timed out) before any answer: not an error of ours,
+			// and this is the one line it gets.
+			msg = "client left"
+		}
+		app.log.LogAttrs(ctx, slog.LevelInfo, msg,
 			slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start)), slog.String("client", clientAddr(r)))
