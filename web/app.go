@@ -7,6 +7,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"runtime"
 	"time"
 
 	"github.com/a-h/templ"
@@ -38,6 +40,16 @@ type Config struct {
 	// SessionLifetime is how long a sign-in lasts (default 8 hours).
 	SessionLifetime time.Duration
 
+	// TrustedProxies are the addresses of reverse proxies whose
+	// X-Forwarded-For header names the real client (for the sign-in throttle,
+	// the request log and the audit log). Empty: the peer address is the client.
+	TrustedProxies []netip.Prefix
+
+	// MaxConcurrentHashes bounds the password hashes (19 MiB each) running at
+	// once; further sign-ins wait up to 3 seconds, then get 429. Default: the
+	// number of CPUs, at least 2.
+	MaxConcurrentHashes int
+
 	// Fetcher fetches articles from the web (default: 15 s timeout, bodies up
 	// to MaxUploadBytes, internal addresses refused). Tests set AllowAddr on
 	// it to reach their own server on 127.0.0.1.
@@ -56,8 +68,10 @@ type App struct {
 	jsonValidate *formValidator
 	apiLimiter   *rateLimiter
 
-	loginByIP      *auth.Limiter
-	loginByAccount *auth.Limiter
+	loginByIP      *auth.Throttle
+	loginByAccount *auth.Throttle
+	// hashes bounds how many argon2id computations run at once.
+	hashes *auth.Gate
 }
 
 // New builds the application.
@@ -70,6 +84,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.Fetcher == nil {
 		cfg.Fetcher = &ingest.Fetcher{MaxBytes: cfg.MaxUploadBytes}
+	}
+	if cfg.MaxConcurrentHashes <= 0 {
+		cfg.MaxConcurrentHashes = max(2, runtime.NumCPU())
 	}
 	if cfg.SessionLifetime <= 0 {
 		cfg.SessionLifetime = 8 * time.Hour
@@ -94,8 +111,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		validate:       newFormValidator(),
 		jsonValidate:   newJSONValidator(),
 		apiLimiter:     newRateLimiter(apiRequestsPerMinute),
-		loginByIP:      auth.NewLimiter(20, 15*time.Minute),
-		loginByAccount: auth.NewLimiter(5, 15*time.Minute),
+		loginByIP:      auth.NewThrottle(domain.AddressSignInDelay, domain.SignInMemory),
+		loginByAccount: auth.NewThrottle(domain.AccountSignInDelay, domain.SignInMemory),
+		hashes:         auth.NewGate(cfg.MaxConcurrentHashes, 3*time.Second),
 	}, nil
 }
 

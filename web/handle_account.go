@@ -93,8 +93,8 @@ func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
 		fail(errs)
 		return
 	}
-	if ok, _ := app.loginByAccount.Allowed(u.Email); !ok {
-		app.error(w, r, domain.Errorf(domain.ERATELIMIT, "Too many wrong passwords. Wait a few minutes and try again."))
+	if ok, wait := app.loginByAccount.Attempt(u.Email); !ok {
+		app.error(w, r, domain.Errorf(domain.ERATELIMIT, "Too many wrong passwords. Wait %s and try again.", roundWait(wait)))
 		return
 	}
 	_, hash, err := app.db.UserCredentials(r.Context(), u.Email)
@@ -102,11 +102,17 @@ func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	if !auth.CheckPassword(hash, form.Current) {
-		app.loginByAccount.Fail(u.Email)
+	match, err := app.hashes.CheckPassword(r.Context(), hash, form.Current)
+	if err != nil {
+		app.loginByAccount.Refund(u.Email)
+		app.error(w, r, busyError())
+		return
+	}
+	if !match {
 		fail(components.FieldErrors{"current_password": "That is not your current password."})
 		return
 	}
+	app.loginByAccount.Succeeded(u.Email)
 	if err := domain.CheckPassword(form.New); err != nil {
 		fail(components.FieldErrors{"new_password": domain.ErrorMessage(err)})
 		return
@@ -119,9 +125,9 @@ func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
 		fail(components.FieldErrors{"new_password": "Choose a new password, not the one you have now."})
 		return
 	}
-	newHash, err := auth.HashPassword(form.New)
+	newHash, err := app.hashes.HashPassword(r.Context(), form.New)
 	if err != nil {
-		app.serverError(w, r, err)
+		app.error(w, r, hashError(err))
 		return
 	}
 	u, err = app.db.ChangeOwnPassword(r.Context(), u.ID, newHash)

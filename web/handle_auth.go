@@ -2,14 +2,15 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"claimtrail/components"
 	"claimtrail/domain"
-	"claimtrail/web/auth"
 )
 
 // loginMessage is the one message for every failed sign-in, so that nobody
@@ -38,15 +39,15 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	email := strings.ToLower(form.Email)
 	ip := clientAddr(r)
 
-	for _, check := range []struct {
-		l   *auth.Limiter
-		key string
-	}{{app.loginByIP, ip}, {app.loginByAccount, email}} {
-		if ok, wait := check.l.Allowed(check.key); !ok {
-			view.Error = fmt.Sprintf("Too many failed sign-in attempts. Wait %s and try again, or ask an admin to reset your password.", roundWait(wait))
-			app.render(w, r, http.StatusTooManyRequests, components.LoginPage(app.meta(w, r, "Sign in"), view))
-			return
-		}
+	// Each attempt is counted before the password is hashed, so that parallel
+	// guesses cannot all get past the count.
+	if ok, wait := app.loginByIP.Attempt(ip); !ok {
+		app.loginThrottled(w, r, view, wait)
+		return
+	}
+	if ok, wait := app.loginByAccount.Attempt(email); !ok {
+		app.loginThrottled(w, r, view, wait)
+		return
 	}
 
 	u, hash, err := app.db.UserCredentials(r.Context(), email)
@@ -55,14 +56,23 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// CheckPassword costs the same whether or not the account exists.
-	if !auth.CheckPassword(hash, form.Password) || u == nil || !u.Active {
-		app.loginByIP.Fail(ip)
-		app.loginByAccount.Fail(email)
+	match, err := app.hashes.CheckPassword(r.Context(), hash, form.Password)
+	if err != nil {
+		// Nobody's password was checked: the attempt does not count.
+		app.loginByIP.Refund(ip)
+		app.loginByAccount.Refund(email)
+		view.Error = domain.ErrorMessage(busyError())
+		w.Header().Set("Retry-After", "5")
+		app.render(w, r, http.StatusTooManyRequests, components.LoginPage(app.meta(w, r, "Sign in"), view))
+		return
+	}
+	if !match || u == nil || !u.Active {
 		view.Error = loginMessage
 		app.render(w, r, http.StatusUnauthorized, components.LoginPage(app.meta(w, r, "Sign in"), view))
 		return
 	}
-	app.loginByAccount.Reset(email)
+	app.loginByAccount.Succeeded(email)
+	app.loginByIP.Refund(ip)
 	if err := app.startSession(w, r, u); err != nil {
 		app.serverError(w, r, err)
 		return
@@ -101,9 +111,22 @@ func safeNext(next string) string {
 	return next
 }
 
+// loginThrottled answers a sign-in attempt that came too soon after failures.
+func (app *App) loginThrottled(w http.ResponseWriter, r *http.Request, view components.LoginForm, wait time.Duration) {
+	view.Error = fmt.Sprintf("Too many failed sign-in attempts. Wait %s and try again, or ask an admin to reset your password.", roundWait(wait))
+	w.Header().Set("Retry-After", strconv.Itoa(max(int(math.Ceil(wait.Seconds())), 1)))
+	app.render(w, r, http.StatusTooManyRequests, components.LoginPage(app.meta(w, r, "Sign in"), view))
+}
+
 func roundWait(d time.Duration) string {
-	if m := int(d.Minutes() + 0.999); m > 1 {
-		return fmt.Sprintf("%d minutes", m)
+	switch s := int(math.Ceil(d.Seconds())); {
+	case s <= 1:
+		return "a second"
+	case s < 60:
+		return fmt.Sprintf("%d seconds", s)
+	case s <= 60:
+		return "a minute"
+	default:
+		return fmt.Sprintf("%d minutes", (s+59)/60)
 	}
-	return "a minute"
 }

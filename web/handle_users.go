@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -141,7 +142,23 @@ func (app *App) resetUserPassword(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
+	// The new password works at once, whatever failures came before it.
+	app.loginByAccount.Succeeded(u.Email)
 	app.render(w, r, http.StatusOK, components.UserPage(app.meta(w, r, u.Name), u, password, nil))
+}
+
+// busyError is the answer when every password-hashing slot stayed taken.
+func busyError() error {
+	return domain.Errorf(domain.ERATELIMIT, "Many people are signing in right now. Wait a few seconds and try again.")
+}
+
+// hashError turns a failure to get a hashing slot into busyError; anything
+// else stays internal.
+func hashError(err error) error {
+	if errors.Is(err, auth.ErrBusy) {
+		return busyError()
+	}
+	return err
 }
 
 // fieldErrors returns the per-field messages of a domain error, if it has any.
@@ -156,9 +173,9 @@ func fieldErrors(err error) components.FieldErrors {
 // hash to store; ok is false when hashing failed and the error is answered.
 func (app *App) newPassword(w http.ResponseWriter, r *http.Request) (password, hash string, ok bool) {
 	password = auth.GeneratePassword()
-	hash, err := auth.HashPassword(password)
+	hash, err := app.hashes.HashPassword(r.Context(), password)
 	if err != nil {
-		app.serverError(w, r, err)
+		app.error(w, r, hashError(err))
 		return "", "", false
 	}
 	return password, hash, true

@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"claimtrail/domain"
@@ -127,6 +129,55 @@ func (app *App) crossOrigin(next http.Handler) http.Handler {
 		app.errorStatus(w, r, http.StatusForbidden, "This form was sent from another website, so claimtrail refused it. Open claimtrail directly and try again.")
 	}))
 	return cop.Handler(next)
+}
+
+// realClient, for requests that come through one of the trusted proxies,
+// takes the client's address from X-Forwarded-For: the nearest address in it
+// that is not itself a trusted proxy. Nothing else may set it, so a client
+// cannot pick its own address to escape the sign-in throttle.
+func (app *App) realClient(next http.Handler) http.Handler {
+	if len(app.cfg.TrustedProxies) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if addr := forwardedClient(r, app.cfg.TrustedProxies); addr != "" {
+			r2 := *r
+			r2.RemoteAddr = net.JoinHostPort(addr, "0")
+			r = &r2
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// forwardedClient returns the client address a trusted proxy reported, or
+// "" when the request did not come from one (or it reported nothing usable).
+func forwardedClient(r *http.Request, trusted []netip.Prefix) string {
+	isTrusted := func(a netip.Addr) bool {
+		for _, p := range trusted {
+			if p.Contains(a.Unmap()) {
+				return true
+			}
+		}
+		return false
+	}
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil || !isTrusted(peer.Addr()) {
+		return ""
+	}
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return "" // a garbled chain: trust none of it
+		}
+		if !isTrusted(a) {
+			return a.Unmap().String()
+		}
+	}
+	return ""
 }
 
 // clientAddr is the address the request came from (without the port).

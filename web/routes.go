@@ -113,6 +113,7 @@ func (app *App) Handler() http.Handler {
 	h = securityHeaders(h)
 	h = app.recoverPanic(h)
 	h = app.logRequests(h)
+	h = app.realClient(h)
 	return h
 }
 

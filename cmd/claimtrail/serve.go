@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"claimtrail/web"
@@ -19,9 +21,14 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	demo := fs.Bool("demo", false, "add demo accounts (printing one-time passwords) and a demo article")
 	baseURL := fs.String("base-url", env.getenv("CLAIMTRAIL_BASE_URL"), "public `URL` of the site, used in exports and ClaimReview")
 	secure := fs.Bool("secure-cookies", env.getenv("CLAIMTRAIL_SECURE_COOKIES") == "1", "mark session cookies Secure (behind a TLS proxy)")
+	proxies := fs.String("trusted-proxies", env.getenv("CLAIMTRAIL_TRUSTED_PROXIES"), "comma-separated `addresses` or CIDR ranges of reverse proxies whose X-Forwarded-For names the client")
 	maxUpload := fs.Int64("max-upload-mb", envInt(env, "CLAIMTRAIL_MAX_UPLOAD_MB", 5), "largest article accepted, in `MB`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	trusted, err := parseTrustedProxies(*proxies)
+	if err != nil {
+		return &usageError{msg: err.Error()}
 	}
 	logger := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
@@ -37,6 +44,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	}
 	app, err := web.New(ctx, web.Config{
 		DB: db, Logger: logger, BaseURL: *baseURL, SecureCookies: *secure, MaxUploadBytes: *maxUpload << 20,
+		TrustedProxies: trusted,
 	})
 	if err != nil {
 		return err
@@ -84,4 +92,25 @@ func envInt(env *environment, key string, def int64) int64 {
 		return n
 	}
 	return def
+}
+
+// parseTrustedProxies reads "10.0.0.1, 192.168.0.0/24" into prefixes.
+func parseTrustedProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(part); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(part)
+		if err != nil {
+			return nil, fmt.Errorf("-trusted-proxies: %q is not an IP address or CIDR range", part)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }

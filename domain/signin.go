@@ -1,0 +1,49 @@
+package domain
+
+import "time"
+
+// Sign-in throttling. Failed sign-ins slow the next attempt down rather than
+// lock anyone out: a few mistakes cost nothing, after that each further
+// failure doubles the wait, up to a ceiling. An account's ceiling is short,
+// so that nobody can keep a colleague out of claimtrail by guessing at their
+// address; one client address's ceiling is long, because that is where
+// guessing comes from.
+const (
+	// AccountFreeFailures is how many failed sign-ins in a row an account
+	// may have before each further attempt must wait.
+	AccountFreeFailures = 5
+	// AccountMaxDelay is the longest an account ever has to wait.
+	AccountMaxDelay = time.Minute
+	// AddressFreeFailures is how many failed sign-ins one client address
+	// may make, across all accounts, before it must wait.
+	AddressFreeFailures = 20
+	// AddressMaxDelay is the longest one client address has to wait.
+	AddressMaxDelay = 15 * time.Minute
+	// SignInMemory is how long failures are remembered after the last one.
+	SignInMemory = 15 * time.Minute
+)
+
+// SignInDelay is how long after its last failed attempt a key (an account or
+// a client address) that has failed failures times must wait before it may
+// try again: nothing for the first free failures, then 1 s, 2 s, 4 s, ...
+// up to ceiling.
+func SignInDelay(failures, free int, ceiling time.Duration) time.Duration {
+	over := failures - free
+	if over < 0 {
+		return 0
+	}
+	if over > 30 {
+		return ceiling
+	}
+	return min(time.Second<<over, ceiling)
+}
+
+// AccountSignInDelay is SignInDelay for one account.
+func AccountSignInDelay(failures int) time.Duration {
+	return SignInDelay(failures, AccountFreeFailures, AccountMaxDelay)
+}
+
+// AddressSignInDelay is SignInDelay for one client address.
+func AddressSignInDelay(failures int) time.Duration {
+	return SignInDelay(failures, AddressFreeFailures, AddressMaxDelay)
+}
