@@ -40,10 +40,8 @@ func (f *QueueFilter) Check() error {
 	if len(f.States) == 0 {
 		f.States = []ClaimState{StateQueued}
 	}
-	for _, s := range f.States {
-		if !s.Valid() {
-			return FieldError("state", "Choose a state from the list.")
-		}
+	if err := CheckClaimStates(f.States); err != nil {
+		return err
 	}
 	if f.Type != "" && !f.Type.Valid() {
 		return FieldError("type", "Choose a claim type from the list.")

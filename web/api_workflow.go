@@ -169,20 +169,20 @@ func (app *App) apiListClaims(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Limit = n
 	}
-	switch s := strings.TrimSpace(q.Get("state")); s {
-	case "":
-	case "all":
-		f.States = domain.ClaimStates
-	default:
-		for _, part := range strings.Split(s, ",") {
-			st := domain.ClaimState(strings.TrimSpace(part))
-			if !st.Valid() {
-				app.apiError(w, r, domain.FieldError("state", "Use one of candidate, queued, in_review, submitted, approved, dismissed (or several, separated by commas, or all)."))
-				return
-			}
-			f.States = append(f.States, st)
+	// A list parameter given twice is refused rather than silently cut to
+	// its first value.
+	for _, name := range []string{"state", "type", "limit", "cursor"} {
+		if len(q[name]) > 1 {
+			app.apiError(w, r, domain.FieldError(name, "Give "+name+" once; several states go in one state, separated by commas."))
+			return
 		}
 	}
+	states, err := domain.ParseClaimStates(q.Get("state"))
+	if err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	f.States = states
 	if s := q.Get("type"); s != "" {
 		f.Type = domain.ClaimType(s)
 	}
