@@ -56,6 +56,7 @@ func run(args []string, out io.Writer) error {
 	data := fs.String("data", "../shared/claimdata/checkthat2024", "folder holding train.tsv, dev.tsv and dev-test.tsv")
 	outPath := fs.String("o", "domain/extract/model.bin", "where to write the trained model")
 	evalOnly := fs.Bool("eval", false, "evaluate the embedded model instead of training")
+	newsroom := fs.String("newsroom", "", "simulate a newsroom on this labelled file: adapt on alternate rows, score the others, both ways")
 	var c config
 	fs.IntVar(&c.epochs, "epochs", 12, "passes over the training data")
 	fs.Float64Var(&c.rate, "rate", 0.05, "AdaGrad learning rate")
@@ -74,6 +75,9 @@ func run(args []string, out io.Writer) error {
 	fs.IntVar(&c.informative, "informative", 0, "drop No rows with no digit, no capitalised word after the first and fewer than this many words (0 keeps all)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *newsroom != "" {
+		return simulateNewsroom(out, *newsroom, filepath.Join(*data, "dev.tsv"))
 	}
 	train, err := readTSV(filepath.Join(*data, "train.tsv"))
 	if err != nil {
