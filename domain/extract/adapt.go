@@ -33,6 +33,9 @@ type AdaptResult struct {
 // chooses between, strongest last; math.Inf(1) keeps the base weights.
 var adaptStrengths = []float64{0.3, 1, 3, 10, 30, 100, math.Inf(1)}
 
+var pullByFrequency = true
+var ngramPullVar = ngramPull
+
 const (
 	adaptFolds       = 5
 	ngramPull        = 0.01 // pull on a hashed slot relative to the bias and hand cues
@@ -210,9 +213,21 @@ func newAdaptProblem(base *Model, labels []Label) *adaptProblem {
 	p.base = make([]float64, len(slots)+1)
 	for j, s := range slots {
 		p.base[j] = float64(base.Weights[s])
-		p.pull[j] = ngramPull
+		p.pull[j] = ngramPullVar
 		if s < numHand {
 			p.pull[j] = 1
+		}
+	}
+	if pullByFrequency {
+		// A slot in most sentences acts like the bias, so it is held as firmly.
+		df := make([]float64, len(slots))
+		for _, fs := range feats {
+			for _, f := range fs {
+				df[index[f.Slot&(NumSlots-1)]]++ // a repeated n-gram counts again; rare
+			}
+		}
+		for j := range slots {
+			p.pull[j] = max(p.pull[j], min(df[j]/float64(len(labels)), 1))
 		}
 	}
 	p.base[len(slots)] = float64(base.Bias)
