@@ -56,6 +56,7 @@ func run(args []string, out io.Writer) error {
 	data := fs.String("data", "../shared/claimdata/checkthat2024", "folder holding train.tsv, dev.tsv and dev-test.tsv")
 	outPath := fs.String("o", "domain/extract/model.bin", "where to write the trained model")
 	evalOnly := fs.Bool("eval", false, "evaluate the embedded model instead of training")
+	research := fs.Bool("research", false, "with -newsroom: let cross-validation also choose among weaker pulls (newsroom rounds 1 and 2) instead of the shipped threshold-only adaptation")
 	newsroom := fs.String("newsroom", "", "simulate a newsroom on this labelled file: adapt on alternate rows, score the others, both ways")
 	var c config
 	fs.IntVar(&c.epochs, "epochs", 12, "passes over the training data")
@@ -77,7 +78,11 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	if *newsroom != "" {
-		return simulateNewsroom(out, *newsroom, filepath.Join(*data, "dev.tsv"))
+		var strengths []float64
+		if *research {
+			strengths = extract.ResearchStrengths
+		}
+		return simulateNewsroom(out, *newsroom, filepath.Join(*data, "dev.tsv"), strengths)
 	}
 	train, err := readTSV(filepath.Join(*data, "train.tsv"))
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 // rows are split into two folds by alternate rows; the base model is adapted
 // on one fold's labels and scored on the other, both ways. Dev F1 of each
 // adapted model checks that adapting did not wreck it.
-func simulateNewsroom(out io.Writer, path, devPath string) error {
+func simulateNewsroom(out io.Writer, path, devPath string, strengths []float64) error {
 	rows, err := readTSV(path)
 	if err != nil {
 		return err
@@ -33,7 +33,7 @@ func simulateNewsroom(out io.Writer, path, devPath string) error {
 			labels[i] = extract.Label{Text: e.text, CheckWorthy: e.yes}
 		}
 		start := time.Now()
-		res, err := extract.Adapt(base, labels, nil)
+		res, err := extract.Adapt(base, labels, extract.AdaptOptions{Strengths: strengths})
 		if err != nil {
 			return err
 		}

@@ -29,24 +29,44 @@ type AdaptResult struct {
 	F1After  float64 // cross-validated F1 of the adapted model on the labels
 }
 
-// adaptStrengths are the pulls toward the base model that cross-validation
-// chooses between, strongest last; math.Inf(1) keeps the base weights.
-var adaptStrengths = []float64{0.3, 1, 3, 10, 30, 100, math.Inf(1)}
+// AdaptOptions tunes Adapt. The zero value is what the product uses.
+type AdaptOptions struct {
+	// Strengths are the pulls toward the base model that cross-validation
+	// chooses between, weakest first; math.Inf(1) keeps the base weights and
+	// retunes only the threshold. Nil means ShippedStrengths.
+	Strengths []float64
+	// Progress, if not nil, is called after each fit with the number done
+	// and the number to do.
+	Progress func(done, total int)
+}
 
-var pullByFrequency = true
-var ngramPullVar = ngramPull
+// ShippedStrengths keeps the base weights and retunes only the threshold:
+// in the simulated newsroom (docs/extractor.md) every weaker pull lost to
+// the base model on one of the two folds.
+var ShippedStrengths = []float64{math.Inf(1)}
+
+// ResearchStrengths is the grid of newsroom rounds 1 and 2, for cmd/train.
+var ResearchStrengths = []float64{0.3, 1, 3, 10, 30, 100, math.Inf(1)}
 
 const (
 	adaptFolds       = 5
 	ngramPull        = 0.01 // pull on a hashed slot relative to the bias and hand cues
-	thresholdPrior   = 100  // labels at which the threshold moves half way to the newsroom's own
+	thresholdPrior   = 150  // labels at which the threshold moves half way to the newsroom's own
 	lbfgsMemory      = 10
 	lbfgsMaxIter     = 200
 	lbfgsRelGradStop = 1e-5
 )
 
-// AdaptSteps is how many model fits Adapt makes, for progress reports.
-func AdaptSteps() int { return adaptFolds*(len(adaptStrengths)-1) + 1 }
+// steps is how many model fits Adapt makes with these strengths.
+func steps(strengths []float64) int {
+	n := 1
+	for _, l := range strengths {
+		if !math.IsInf(l, 1) {
+			n += adaptFolds
+		}
+	}
+	return n
+}
 
 // CheckAdaptLabels refuses a set of labels too small to learn from.
 func CheckAdaptLabels(total, positive int) error {
@@ -62,9 +82,12 @@ func CheckAdaptLabels(total, positive int) error {
 // Adapt trains a newsroom model from base on the newsroom's labels: warm
 // started from base and pulled toward it, with the pull's strength and the
 // threshold chosen by cross-validation on the labels alone. The same labels
-// in the same order always give the same model. progress, if not nil, is
-// called after each fit with the number done and AdaptSteps().
-func Adapt(base *Model, labels []Label, progress func(done, total int)) (AdaptResult, error) {
+// in the same order always give the same model.
+func Adapt(base *Model, labels []Label, opt AdaptOptions) (AdaptResult, error) {
+	adaptStrengths := opt.Strengths
+	if adaptStrengths == nil {
+		adaptStrengths = ShippedStrengths
+	}
 	pos := 0
 	for _, l := range labels {
 		if l.CheckWorthy {
@@ -75,11 +98,11 @@ func Adapt(base *Model, labels []Label, progress func(done, total int)) (AdaptRe
 		return AdaptResult{}, err
 	}
 	p := newAdaptProblem(base, labels)
-	steps, done := AdaptSteps(), 0
+	total, done := steps(adaptStrengths), 0
 	tick := func() {
 		done++
-		if progress != nil {
-			progress(done, steps)
+		if opt.Progress != nil {
+			opt.Progress(done, total)
 		}
 	}
 
@@ -213,12 +236,12 @@ func newAdaptProblem(base *Model, labels []Label) *adaptProblem {
 	p.base = make([]float64, len(slots)+1)
 	for j, s := range slots {
 		p.base[j] = float64(base.Weights[s])
-		p.pull[j] = ngramPullVar
+		p.pull[j] = ngramPull
 		if s < numHand {
 			p.pull[j] = 1
 		}
 	}
-	if pullByFrequency {
+	{
 		// A slot in most sentences acts like the bias, so it is held as firmly.
 		df := make([]float64, len(slots))
 		for _, fs := range feats {

@@ -78,3 +78,47 @@ func BenchmarkModelMemory(b *testing.B) {
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "model-MB")
 	b.ReportMetric(float64(len(embeddedModel))/1024, "file-KB")
 }
+
+// BenchmarkAdapt measures learning a newsroom model from 5,000 labels (the
+// first 5,000 rows of train.tsv), shipped and with the research grid.
+func BenchmarkAdapt(b *testing.B) {
+	labels := readLabels(b, "claimdata/checkthat2024/train.tsv")[:5000]
+	for _, tc := range []struct {
+		name      string
+		strengths []float64
+	}{{"shipped", nil}, {"research", ResearchStrengths}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Adapt(DefaultModel(), labels, AdaptOptions{Strengths: tc.strengths}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/adapt")
+		})
+	}
+}
+
+// BenchmarkScoreAdapted is BenchmarkScore with a newsroom model learnt with
+// the research grid, read back from its file as the server does.
+func BenchmarkScoreAdapted(b *testing.B) {
+	dev := readLabels(b, "claimdata/checkthat2024/dev.tsv")
+	res, err := Adapt(DefaultModel(), readLabels(b, "claimdata/checkthat2024/dev-test.tsv"), AdaptOptions{Strengths: ResearchStrengths})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteModel(&buf, res.Model); err != nil {
+		b.Fatal(err)
+	}
+	m, err := ReadModel(&buf)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		m.Score(dev[n%len(dev)].Text)
+		n++
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "sentences/s")
+}
