@@ -84,8 +84,10 @@ CLAIMDATA ?= ../shared/claimdata/checkthat2024
 train: ## rebuild domain/extract/model.bin from the labelled data (deterministic)
 	$(GO) run ./cmd/train -data $(CLAIMDATA) -o domain/extract/model.bin
 
-eval: ## precision, recall, F1 and average precision on dev and dev-test
+eval: ## precision, recall, F1 and average precision on dev and dev-test; the claim matcher's quality
 	$(GO) run ./cmd/train -data $(CLAIMDATA) -eval
+	$(GO) run ./cmd/matcheval -split held-out -background $(CLAIMDATA)/train.tsv
+	$(GO) run ./cmd/matcheval -split all -background $(CLAIMDATA)/train.tsv
 
 # The library files are not committed. Without npm (or offline) the pages
 # still work: htmx only enhances them.
