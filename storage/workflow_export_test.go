@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -59,63 +58,6 @@ func AcceptClaimForTest(t testing.TB, db *DB, ctx context.Context, id int64, p d
 		t.Fatalf("accept claim %d: %v", id, err)
 	}
 }
-
-// SeedQueueForBenchmark fills an empty database with n claims from n/100
-// articles in one transaction: inserted as candidates (the trigger allows
-// nothing else), then accepted in bulk with an UPDATE the state machine
-// allows, with mixed priorities, scores and ages. A fifth go on into review.
-func SeedQueueForBenchmark(tb testing.TB, db *DB, n int, reviewerID int64) {
-	tb.Helper()
-	ctx := context.Background()
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer tx.Rollback()
-	now := formatTime(db.Now())
-	articles := max(1, n/100)
-	art, err := tx.PrepareContext(ctx, `INSERT INTO articles (id, title, outlet, body, fingerprint, origin, created_at, updated_at)
-		VALUES (?, ?, ?, 'Body.', ?, 'demo', ?, ?)`)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	outlets := []string{"The Daily Ledger", "Morning Post", "City Wire", "North Star"}
-	for i := 1; i <= articles; i++ {
-		if _, err := art.ExecContext(ctx, i, "Article "+itoa(int64(i)), outlets[i%len(outlets)], "fp"+itoa(int64(i)), now, now); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	cl, err := tx.PrepareContext(ctx, `INSERT INTO claims (article_id, sentence, start_offset, end_offset, text, score, type, created_at, updated_at)
-		VALUES (?, ?, 0, 5, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	types := []domain.ClaimType{domain.TypeQuantity, domain.TypePrediction, domain.TypeCausation, domain.TypeRulesLaws, domain.TypeOther}
-	for i := 0; i < n; i++ {
-		text := "Claim number " + itoa(int64(i)) + " says unemployment fell by 3%."
-		// A cheap deterministic spread of scores in [0, 1).
-		score := float64((i*7919)%1000) / 1000
-		if _, err := cl.ExecContext(ctx, 1+i%articles, text, text, score, types[i%len(types)], now, now); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	// queued_at spreads over about eleven days so that age matters in the order.
-	if _, err := tx.ExecContext(ctx, `UPDATE claims SET state = 'queued', priority = (id / 3) % 4,
-		queued_at = strftime('%Y-%m-%dT%H:%M:%f000Z', '2026-01-01', '+' || (id % 1000000) || ' seconds')`); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE claims SET state = 'in_review', assignee_id = ? WHERE id % 5 = 0`, reviewerID); err != nil {
-		tb.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := db.write.ExecContext(ctx, `ANALYZE`); err != nil {
-		tb.Fatal(err)
-	}
-}
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // QueueKeyAtForTest returns the queue key of the queued claim at fraction f
 // of the queue, for reaching a deep page in a benchmark.

@@ -74,6 +74,8 @@ Usage:
   claimtrail import -format articles [-max-mb N] FILE|DIR...
                                                           add articles from .txt, .md, .html and .jsonl files
   claimtrail extract [-lines] [-threshold X] [FILE]        find check-worthy claims (JSON Lines)
+  claimtrail seed-bench -db FILE [-claims N] [-articles M] [-password P]
+                                                          a realistic database for benchmarks
   claimtrail token create -user EMAIL [-name NAME]         make an API token (printed once)
   claimtrail token list -user EMAIL
   claimtrail token revoke -user EMAIL -id N
@@ -105,6 +107,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdExport(ctx, env, args[1:])
 	case "import":
 		return cmdImport(ctx, env, args[1:])
+	case "seed-bench":
+		return cmdSeedBench(ctx, env, args[1:])
 	case "extract":
 		if code := cmdExtract(args[1:], stdin, stdout, stderr); code != 0 {
 			return &exitError{code: code}

@@ -1,0 +1,699 @@
+package storage
+
+import (
+	"container/heap"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"claimtrail/domain"
+)
+
+// BenchSeed describes a benchmark database for SeedBench.
+type BenchSeed struct {
+	Claims   int // claims in every state, candidates included
+	Articles int // 0: one article per five claims
+	// PasswordHash is given to every seeded account, so load scripts can
+	// sign in as any of them.
+	PasswordHash string
+	// Now ends the seeded history (two years of it); zero is time.Now.
+	Now      time.Time
+	Progress io.Writer // phase timings; nil for none
+}
+
+// BenchSeedCounts says what SeedBench wrote.
+type BenchSeedCounts struct {
+	Users, Articles, Claims, Verdicts, Sources, Comments, AuditEvents int
+	States                                                            map[domain.ClaimState]int
+}
+
+// The seeded accounts: sign in as any of them with the seed's password.
+const (
+	BenchAdminEmail = "admin@bench.example"
+	BenchEditors    = 8
+	BenchReviewers  = 60
+)
+
+// BenchEditorEmail and BenchReviewerEmail name the seeded accounts (1-based).
+func BenchEditorEmail(i int) string   { return fmt.Sprintf("editor%02d@bench.example", i) }
+func BenchReviewerEmail(i int) string { return fmt.Sprintf("reviewer%02d@bench.example", i) }
+
+// benchTables are the tables SeedBench fills in bulk; their indexes and
+// triggers are dropped while it does and made again from the schema's own
+// text afterwards.
+var benchTables = []string{"articles", "claims", "claim_workers", "verdicts", "sources", "comments", "audit_events"}
+
+// SeedBench creates a database at path (which must not exist) that looks
+// like a newsroom's after two years: articles of real length over a broad
+// vocabulary, claims in every state with the mix a desk has, verdicts with
+// sources, comments, and the audit history of every step, hash-chained so
+// that `audit verify` passes. The schema is the application's, migrated
+// through Open; rows go in with the indexes and triggers set aside and the
+// journal off, which is why a million claims take minutes, not hours. A
+// half-written file is removed.
+func SeedBench(ctx context.Context, path string, o BenchSeed) (counts *BenchSeedCounts, err error) {
+	if o.Claims <= 0 {
+		return nil, errors.New("seed: claims must be more than 0")
+	}
+	if o.Articles <= 0 {
+		o.Articles = max(1, o.Claims/5)
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if o.Progress == nil {
+		o.Progress = io.Discard
+	}
+	if _, err := os.Stat(path); err == nil {
+		return nil, fmt.Errorf("seed: %s already exists", path)
+	}
+	defer func() {
+		if err != nil {
+			for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+				os.Remove(p)
+			}
+		}
+	}()
+	start := time.Now()
+	db, err := Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	sys := domain.WithActor(ctx, domain.SystemActor)
+	users := []*domain.User{{Email: BenchAdminEmail, Name: "Ada Admin", Role: domain.RoleAdmin}}
+	for i := 1; i <= BenchEditors; i++ {
+		users = append(users, &domain.User{Email: BenchEditorEmail(i), Name: "Editor " + surnames[i%len(surnames)], Role: domain.RoleEditor})
+	}
+	for i := 1; i <= BenchReviewers; i++ {
+		users = append(users, &domain.User{Email: BenchReviewerEmail(i), Name: "Reviewer " + surnames[i%len(surnames)] + " " + strconv.Itoa(i), Role: domain.RoleReviewer})
+	}
+	for _, u := range users {
+		if err := db.CreateUser(sys, u, o.PasswordHash); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("seed user %s: %w", u.Email, err)
+		}
+	}
+	if err := db.SetSettings(sys, map[string]string{
+		SettingPublisherName: "Bench Desk Fact Check",
+		SettingPublisherURL:  "https://factcheck.bench.example",
+	}); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(0)&_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)"+
+		"&_pragma=cache_size(-400000)&_pragma=temp_store(MEMORY)&_pragma=locking_mode(EXCLUSIVE)")
+	if err != nil {
+		return nil, err
+	}
+	defer raw.Close()
+	raw.SetMaxOpenConns(1)
+	conn, err := raw.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+
+	s := &benchSeeder{o: o, r: rand.New(rand.NewPCG(1000003, uint64(o.Claims))), vocab: newVocabulary(24000),
+		counts: &BenchSeedCounts{Users: len(users), States: map[domain.ClaimState]int{}}}
+	for _, u := range users {
+		switch u.Role {
+		case domain.RoleEditor:
+			s.editors = append(s.editors, u)
+		case domain.RoleReviewer:
+			s.reviewers = append(s.reviewers, u)
+		}
+	}
+	if err := s.run(ctx, conn); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(o.Progress, "seed: done in %s\n", time.Since(start).Round(time.Millisecond))
+	return s.counts, nil
+}
+
+type benchSeeder struct {
+	o                  BenchSeed
+	r                  *rand.Rand
+	vocab              *vocabulary
+	editors, reviewers []*domain.User
+	ratings            []benchRating
+	counts             *BenchSeedCounts
+
+	claims, verdicts, sources, comments, workers, events *bulkInsert
+	articles                                             *bulkInsert
+
+	nextClaim, nextSource, nextComment int64
+	// The audit chain: the head so far and events waiting for their time.
+	lastID   int64
+	lastHash string
+	pending  eventQueue
+	seq      int64
+}
+
+type benchRating struct {
+	id   int64
+	name string
+}
+
+func (s *benchSeeder) phase(name string, t0 time.Time) {
+	fmt.Fprintf(s.o.Progress, "seed: %-34s %s\n", name, time.Since(t0).Round(time.Millisecond))
+}
+
+func (s *benchSeeder) run(ctx context.Context, conn *sql.Conn) error {
+	t0 := time.Now()
+	// Set aside the indexes and triggers of the bulk tables.
+	list := `SELECT name, type, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL
+		AND tbl_name IN ('` + strings.Join(benchTables, "', '") + `') ORDER BY rowid`
+	type schemaObject struct{ name, typ, sql string }
+	var objects []schemaObject
+	rows, err := conn.QueryContext(ctx, list)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var o schemaObject
+		if err := rows.Scan(&o.name, &o.typ, &o.sql); err != nil {
+			rows.Close()
+			return err
+		}
+		objects = append(objects, o)
+	}
+	rows.Close()
+	for _, o := range objects {
+		if _, err := conn.ExecContext(ctx, `DROP `+strings.ToUpper(o.typ)+` "`+o.name+`"`); err != nil {
+			return fmt.Errorf("set aside %s: %w", o.name, err)
+		}
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1`).Scan(&s.lastID, &s.lastHash); err != nil {
+		return fmt.Errorf("read audit chain head: %w", err)
+	}
+	rrows, err := conn.QueryContext(ctx, `SELECT id, name FROM ratings ORDER BY position`)
+	if err != nil {
+		return err
+	}
+	for rrows.Next() {
+		var r benchRating
+		if err := rrows.Scan(&r.id, &r.name); err != nil {
+			rrows.Close()
+			return err
+		}
+		s.ratings = append(s.ratings, r)
+	}
+	rrows.Close()
+	if len(s.ratings) == 0 {
+		return errors.New("seed: no rating scale")
+	}
+	if _, err := conn.ExecContext(ctx, `BEGIN`); err != nil {
+		return err
+	}
+	s.articles = newBulkInsert(ctx, conn, "articles", "id, title, outlet, author, url, url_key, published_at, body, fingerprint, origin, added_by, created_at, updated_at")
+	s.claims = newBulkInsert(ctx, conn, "claims", "id, article_id, sentence, start_offset, end_offset, text, score, checkworthy, type, figures, claimant, reasons, manual, state, priority, assignee_id, due_at, dismiss_reason, queued_at, version, created_at, updated_at")
+	s.workers = newBulkInsert(ctx, conn, "claim_workers", "claim_id, user_id")
+	s.verdicts = newBulkInsert(ctx, conn, "verdicts", "claim_id, rating_id, conclusion, explanation, author_id, version, submitted_at, submitted_by, approved_at, approved_by, created_at, updated_at")
+	s.sources = newBulkInsert(ctx, conn, "sources", "id, claim_id, position, url, title, publisher, published_at, accessed_at, type, quote, created_at, updated_at")
+	s.comments = newBulkInsert(ctx, conn, "comments", "id, claim_id, author_id, kind, body, created_at")
+	s.events = newBulkInsert(ctx, conn, "audit_events", "id, at, actor_id, actor_label, token_name, action, entity, entity_id, before_json, after_json, request_id, client_addr, prev_hash, hash")
+	s.nextClaim, s.nextSource, s.nextComment = 1, 1, 1
+
+	perArticle := s.claimsPerArticle()
+	span := 730 * 24 * time.Hour
+	begin := s.o.Now.Add(-span)
+	for i := range s.o.Articles {
+		at := begin.Add(time.Duration(float64(span) * 0.98 * float64(i) / float64(s.o.Articles)))
+		if err := s.article(int64(i+1), at, perArticle[i]); err != nil {
+			return err
+		}
+	}
+	for s.pending.Len() > 0 {
+		if err := s.emit(heap.Pop(&s.pending).(*pendingEvent).ev); err != nil {
+			return err
+		}
+	}
+	for _, b := range []*bulkInsert{s.articles, s.claims, s.workers, s.verdicts, s.sources, s.comments, s.events} {
+		if err := b.flush(); err != nil {
+			return err
+		}
+	}
+	s.phase(fmt.Sprintf("rows (%d claims, %d events)", s.counts.Claims, s.counts.AuditEvents), t0)
+
+	t1 := time.Now()
+	// The search index over accepted claims, as migration 007 fills it.
+	if _, err := conn.ExecContext(ctx, `INSERT INTO claim_search (rowid, text)
+		SELECT id, text FROM claims WHERE state IN ('queued', 'in_review', 'submitted', 'approved')`); err != nil {
+		return fmt.Errorf("fill claim search: %w", err)
+	}
+	s.phase("claim search index", t1)
+	t1 = time.Now()
+	for _, o := range objects {
+		if _, err := conn.ExecContext(ctx, o.sql); err != nil {
+			return fmt.Errorf("remake %s: %w", o.name, err)
+		}
+	}
+	s.phase("indexes and triggers", t1)
+	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
+		return err
+	}
+	t1 = time.Now()
+	for _, q := range []string{`PRAGMA analysis_limit = 2000`, `ANALYZE`, `PRAGMA journal_mode = WAL`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	s.phase("analyze", t1)
+	return nil
+}
+
+// claimsPerArticle spreads the claims over the articles, one to about
+// twice the average each, adding up to exactly the number asked for.
+func (s *benchSeeder) claimsPerArticle() []int {
+	n, a := s.o.Claims, s.o.Articles
+	counts := make([]int, a)
+	avg := float64(n) / float64(a)
+	total := 0
+	for i := range counts {
+		counts[i] = max(1, int(avg*(0.4+1.2*s.r.Float64())+0.5))
+		total += counts[i]
+	}
+	floor := 1
+	if n < a {
+		floor = 0
+	}
+	for total > n {
+		if i := s.r.IntN(a); counts[i] > floor {
+			counts[i]--
+			total--
+		}
+	}
+	for total < n {
+		counts[s.r.IntN(a)]++
+		total++
+	}
+	return counts
+}
+
+var (
+	benchOutlets = []string{"The Daily Ledger", "Morning Post", "City Wire", "North Star", "The Evening Record", "Capital Courier",
+		"Harbour Gazette", "The Weekly Review", "Valley Herald", "Metro Dispatch", "The Observer Line", "Coastal Times",
+		"Northern Echo Press", "The Chronicle", "Midland Bulletin", "The Standard Sheet", "Riverside News", "Union Journal",
+		"The Civic Voice", "Border Telegraph", "Highland Mail", "Southern Advertiser", "The Sentinel", "East End Press",
+		"Westgate Tribune", "The Examiner", "Pennine Post", "The Informer", "Lakeside Leader", "Market Town Mercury"}
+	claimTypes     = []domain.ClaimType{domain.TypeQuantity, domain.TypeQuantity, domain.TypeQuantity, domain.TypePrediction, domain.TypeCausation, domain.TypeRulesLaws, domain.TypeQuote, domain.TypeOther, domain.TypePersonalExperience}
+	dismissReasons = []string{"Opinion, not a checkable claim", "Already checked last month", "Too minor to check", "A prediction nobody can check yet", "Not a claim"}
+	sourceTypes    = []string{"official_statistics", "official_statistics", "primary_document", "expert", "news_report", "other"}
+	benchReasons   = []string{`["has a figure","names who said it"]`, `["has a figure"]`, `["compares with the past"]`, `[]`, `["names who said it","makes a prediction"]`}
+)
+
+// pickState draws a claim's state with a desk's mix: most extracted
+// sentences are never accepted; of those accepted, most are checked.
+func (s *benchSeeder) pickState() domain.ClaimState {
+	switch p := s.r.IntN(100); {
+	case p < 30:
+		return domain.StateCandidate
+	case p < 50:
+		return domain.StateDismissed
+	case p < 72:
+		return domain.StateQueued
+	case p < 78:
+		return domain.StateInReview
+	case p < 82:
+		return domain.StateSubmitted
+	default:
+		return domain.StateApproved
+	}
+}
+
+func (s *benchSeeder) article(id int64, at time.Time, nClaims int) error {
+	r := s.r
+	// Emit every event that happened before this article arrived.
+	for s.pending.Len() > 0 && !s.pending[0].ev.At.After(at) {
+		if err := s.emit(heap.Pop(&s.pending).(*pendingEvent).ev); err != nil {
+			return err
+		}
+	}
+	outlet := benchOutlets[min(len(benchOutlets)-1, int(float64(len(benchOutlets))*r.Float64()*r.Float64()))]
+	author := capitalise(s.vocab.words[300+r.IntN(400)]) + " " + surnames[r.IntN(len(surnames))]
+	title := s.vocab.title(r)
+	slug := strings.ToLower(strings.ReplaceAll(strings.Join(strings.Fields(title)[:min(5, len(strings.Fields(title)))], "-"), ",", ""))
+	host := strings.ToLower(strings.ReplaceAll(outlet, " ", "")) + ".example"
+	url := "https://" + host + "/news/" + strconv.FormatInt(id, 10) + "-" + slug
+	adder := s.reviewers[r.IntN(len(s.reviewers))]
+	published := at.Add(-time.Duration(r.IntN(48*60)) * time.Minute)
+
+	// The body: paragraphs of two to four sentences, claims among them.
+	type claimAt struct {
+		start, end int
+		sentence   string
+		figures    []benchFigure
+		claimant   string
+		worthy     bool
+	}
+	plain := 6 + r.IntN(10)
+	total := plain + nClaims
+	isClaim := make([]bool, total)
+	for _, p := range r.Perm(total)[:nClaims] {
+		isClaim[p] = true
+	}
+	var body strings.Builder
+	var found []claimAt
+	inPara := 0
+	for i := range total {
+		if body.Len() > 0 {
+			if inPara >= 2+r.IntN(3) {
+				body.WriteString("\n\n")
+				inPara = 0
+			} else {
+				body.WriteByte(' ')
+			}
+		}
+		inPara++
+		if isClaim[i] {
+			c := claimAt{start: body.Len(), worthy: r.IntN(10) < 7}
+			if c.worthy {
+				c.sentence, c.figures, c.claimant = s.vocab.claimSentence(r)
+			} else {
+				c.sentence = s.vocab.sentence(r)
+			}
+			body.WriteString(c.sentence)
+			c.end = body.Len()
+			found = append(found, c)
+		} else {
+			body.WriteString(s.vocab.sentence(r))
+		}
+	}
+	text := body.String()
+	sum := sha256.Sum256([]byte(text))
+	ts := formatTime(at)
+	if err := s.articles.add(id, title, outlet, author, url, host+"/news/"+strconv.FormatInt(id, 10)+"-"+slug,
+		formatTime(published), text, hex.EncodeToString(sum[:]), "url", adder.ID, ts, ts); err != nil {
+		return err
+	}
+	s.counts.Articles++
+	n := len(found)
+	pubDay := published.UTC().Format("2006-01-02")
+	if err := s.emit(domain.AuditEvent{At: at, ActorID: adder.ID, ActorLabel: adder.Email, Action: "article.created", Entity: "article", EntityID: id,
+		After: mustJSON(articleState{Title: title, Outlet: outlet, Author: author, URL: url, PublishedAt: pubDay, Origin: "url",
+			Fingerprint: hex.EncodeToString(sum[:]), Candidates: &n})}); err != nil {
+		return err
+	}
+	for _, c := range found {
+		state := s.pickState()
+		if !c.worthy && state != domain.StateCandidate {
+			state = domain.StateDismissed
+		}
+		if err := s.claim(id, at, adder, c.start, c.end, c.sentence, c.figures, c.claimant, c.worthy, state); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// claim writes one claim at its final state, with what each step left
+// behind, and queues the audit events of its steps at their times.
+func (s *benchSeeder) claim(articleID int64, at time.Time, adder *domain.User, start, end int, sentence string,
+	figs []benchFigure, claimant string, worthy bool, state domain.ClaimState) error {
+	r := s.r
+	id := s.nextClaim
+	s.nextClaim++
+	s.counts.Claims++
+	s.counts.States[state]++
+	score := 0.05 + 0.45*r.Float64()
+	typ := domain.TypeOther
+	if worthy {
+		score = 0.3 + 0.69*r.Float64()
+		typ = claimTypes[r.IntN(len(claimTypes))]
+	}
+	figures := "[]"
+	if len(figs) > 0 {
+		figures = string(mustJSON(figs))
+	}
+	c := &domain.Claim{ID: id, Text: sentence, State: domain.StateCandidate, Priority: domain.PriorityNormal, Version: 1}
+	if err := s.emit(domain.AuditEvent{At: at, ActorID: adder.ID, ActorLabel: adder.Email, Action: "claim.created", Entity: "claim", EntityID: id,
+		After: mustJSON(newClaimState{ArticleID: articleID, Start: start, End: end, Text: sentence, Score: score, CheckWorthy: score >= 0.275,
+			Type: typ, State: domain.StateCandidate, Version: 1})}); err != nil {
+		return err
+	}
+	// step moves the claim on and queues its audit event.
+	t := at
+	step := func(to domain.ClaimState, action string, after time.Duration, actor *domain.User, mutate func()) {
+		t = t.Add(time.Duration(1+r.Int64N(int64(after/time.Second))) * time.Second)
+		before := stateOfClaim(c)
+		c.State = to
+		if mutate != nil {
+			mutate()
+		}
+		c.Version++
+		s.later(domain.AuditEvent{At: t, ActorID: actor.ID, ActorLabel: actor.Email, Action: "claim." + action, Entity: "claim", EntityID: id,
+			Before: mustJSON(before), After: mustJSON(stateOfClaim(c))})
+	}
+	reviewer := s.reviewers[r.IntN(len(s.reviewers))]
+	editor := s.editors[r.IntN(len(s.editors))]
+	var queuedAt, takenAt time.Time
+	if state == domain.StateDismissed {
+		step(domain.StateDismissed, "dismissed", 8*time.Hour, adder, func() { c.DismissReason = dismissReasons[r.IntN(len(dismissReasons))] })
+	}
+	accepted := state != domain.StateCandidate && state != domain.StateDismissed
+	if accepted {
+		if r.IntN(8) == 0 {
+			c.Text = capitalise(strings.TrimPrefix(sentence[strings.IndexByte(sentence, ' ')+1:], ","))
+		}
+		step(domain.StateQueued, "accepted", 6*time.Hour, adder, func() {
+			switch p := r.IntN(20); {
+			case p == 0:
+				c.Priority = domain.PriorityUrgent
+			case p < 4:
+				c.Priority = domain.PriorityHigh
+			case p < 6:
+				c.Priority = domain.PriorityLow
+			}
+			if r.IntN(10) == 0 {
+				c.DueAt = t.Add(time.Duration(2+r.IntN(12)) * 24 * time.Hour).Truncate(24 * time.Hour)
+			}
+		})
+		queuedAt = t
+	}
+	if state == domain.StateInReview || state == domain.StateSubmitted || state == domain.StateApproved {
+		step(domain.StateInReview, "taken", 3*24*time.Hour, reviewer, func() { c.AssigneeID = reviewer.ID })
+		takenAt = t
+		if err := s.workers.add(id, reviewer.ID); err != nil {
+			return err
+		}
+		if err := s.verdict(c, reviewer, editor, state, &t); err != nil {
+			return err
+		}
+	}
+	if err := s.comment(c, reviewer, editor, takenAt, t); err != nil {
+		return err
+	}
+	return s.claims.add(id, articleID, sentence, start, end, c.Text, score, score >= 0.275, typ, figures, claimant,
+		benchReasons[r.IntN(len(benchReasons))], false, c.State, int(c.Priority), nullInt(c.AssigneeID), nullTime(c.DueAt),
+		c.DismissReason, nullTime(queuedAt), c.Version, formatTime(at), formatTime(t))
+}
+
+// verdict writes the verdict of a claim in review or beyond, with its
+// sources, and the steps that took it to state.
+func (s *benchSeeder) verdict(c *domain.Claim, reviewer, editor *domain.User, state domain.ClaimState, t *time.Time) error {
+	r := s.r
+	draft := state == domain.StateInReview
+	created := *t
+	*t = t.Add(time.Duration(10+r.IntN(2*24*60)) * time.Minute)
+	rating := s.ratings[min(len(s.ratings)-1, int(float64(len(s.ratings))*(1-r.Float64()*r.Float64())))]
+	conclusion := s.vocab.sentence(r)
+	explanation := s.vocab.paragraph(r, 3+r.IntN(4)) + "\n\n" + s.vocab.paragraph(r, 2+r.IntN(4))
+	if draft && r.IntN(3) == 0 {
+		rating, conclusion, explanation = benchRating{}, "", ""
+	}
+	nSources := 1 + r.IntN(4)
+	if draft {
+		nSources = r.IntN(3)
+	}
+	vs := verdictState{Rating: rating.name, Conclusion: conclusion, Explanation: explanation, Version: 1}
+	s.later(domain.AuditEvent{At: *t, ActorID: reviewer.ID, ActorLabel: reviewer.Email, Action: "verdict.saved", Entity: "claim", EntityID: c.ID,
+		After: mustJSON(vs)})
+	for p := range nSources {
+		host := []string{"stats.bench.example", "parliament.bench.example", "budget.bench.example", "research.bench.example"}[r.IntN(4)]
+		sid := s.nextSource
+		s.nextSource++
+		s.counts.Sources++
+		if err := s.sources.add(sid, c.ID, p, "https://"+host+"/"+s.vocab.word(r)+"/"+strconv.Itoa(r.IntN(100000)), s.vocab.title(r),
+			benchOutlets[r.IntN(len(benchOutlets))], formatTime(created.Add(-time.Duration(r.IntN(900))*24*time.Hour)), formatTime(*t),
+			sourceTypes[r.IntN(len(sourceTypes))], s.vocab.sentence(r), formatTime(*t), formatTime(*t)); err != nil {
+			return err
+		}
+	}
+	var submittedAt, approvedAt time.Time
+	var submittedBy, approvedBy int64
+	if state == domain.StateSubmitted || state == domain.StateApproved {
+		s.stepAt(c, t, 2*24*time.Hour, reviewer, domain.StateSubmitted, "submitted")
+		submittedAt, submittedBy = *t, reviewer.ID
+	}
+	if state == domain.StateApproved {
+		s.stepAt(c, t, 24*time.Hour, editor, domain.StateApproved, "approved")
+		approvedAt, approvedBy = *t, editor.ID
+	}
+	var ratingID any
+	if rating.id != 0 {
+		ratingID = rating.id
+	}
+	s.counts.Verdicts++
+	return s.verdicts.add(c.ID, ratingID, conclusion, explanation, reviewer.ID, 1, nullTime(submittedAt), nullInt(submittedBy),
+		nullTime(approvedAt), nullInt(approvedBy), formatTime(created), formatTime(*t))
+}
+
+func (s *benchSeeder) stepAt(c *domain.Claim, t *time.Time, within time.Duration, actor *domain.User, to domain.ClaimState, action string) {
+	*t = t.Add(time.Duration(60+s.r.Int64N(int64(within/time.Second))) * time.Second)
+	before := stateOfClaim(c)
+	c.State = to
+	c.Version++
+	s.later(domain.AuditEvent{At: *t, ActorID: actor.ID, ActorLabel: actor.Email, Action: "claim." + action, Entity: "claim", EntityID: c.ID,
+		Before: mustJSON(before), After: mustJSON(stateOfClaim(c))})
+}
+
+// comment adds a note to about one claim in ten that someone worked on.
+func (s *benchSeeder) comment(c *domain.Claim, reviewer, editor *domain.User, from, to time.Time) error {
+	if from.IsZero() || s.r.IntN(10) != 0 {
+		return nil
+	}
+	for range 1 + s.r.IntN(3) {
+		author := reviewer
+		if s.r.IntN(2) == 0 {
+			author = editor
+		}
+		at := from.Add(time.Duration(s.r.Int64N(int64(to.Sub(from)) + 1)))
+		body := s.vocab.sentence(s.r)
+		id := s.nextComment
+		s.nextComment++
+		s.counts.Comments++
+		if err := s.comments.add(id, c.ID, author.ID, "comment", body, formatTime(at)); err != nil {
+			return err
+		}
+		s.later(domain.AuditEvent{At: at, ActorID: author.ID, ActorLabel: author.Email, Action: "comment.added", Entity: "claim", EntityID: c.ID,
+			After: mustJSON(commentState{ID: id, Kind: "comment", Body: body})})
+	}
+	return nil
+}
+
+// later queues an event until the seeded clock reaches its time, so that
+// the audit log is in time order as the application would have written it.
+func (s *benchSeeder) later(ev domain.AuditEvent) {
+	s.seq++
+	heap.Push(&s.pending, &pendingEvent{ev: ev, seq: s.seq})
+}
+
+// emit chains and writes one audit event.
+func (s *benchSeeder) emit(ev domain.AuditEvent) error {
+	ev.At = ev.At.UTC().Truncate(time.Microsecond)
+	s.lastID++
+	ev.ID, ev.PrevHash = s.lastID, s.lastHash
+	ev.Hash = eventHash(&ev)
+	s.lastHash = ev.Hash
+	s.counts.AuditEvents++
+	return s.events.add(ev.ID, formatTime(ev.At), nullInt(ev.ActorID), ev.ActorLabel, ev.TokenName, ev.Action, ev.Entity, ev.EntityID,
+		nullJSON(ev.Before), nullJSON(ev.After), ev.RequestID, ev.ClientAddr, ev.PrevHash, ev.Hash)
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+type pendingEvent struct {
+	ev  domain.AuditEvent
+	seq int64
+}
+
+type eventQueue []*pendingEvent
+
+func (q eventQueue) Len() int { return len(q) }
+func (q eventQueue) Less(i, j int) bool {
+	if !q[i].ev.At.Equal(q[j].ev.At) {
+		return q[i].ev.At.Before(q[j].ev.At)
+	}
+	return q[i].seq < q[j].seq
+}
+func (q eventQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *eventQueue) Push(x any)   { *q = append(*q, x.(*pendingEvent)) }
+func (q *eventQueue) Pop() any {
+	old := *q
+	x := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return x
+}
+
+// bulkInsert writes rows many at a time with one multi-row INSERT.
+type bulkInsert struct {
+	ctx   context.Context
+	conn  *sql.Conn
+	table string
+	cols  string
+	width int
+	per   int
+	full  *sql.Stmt
+	args  []any
+	rows  int
+}
+
+func newBulkInsert(ctx context.Context, conn *sql.Conn, table, cols string) *bulkInsert {
+	width := len(strings.Split(cols, ","))
+	return &bulkInsert{ctx: ctx, conn: conn, table: table, cols: cols, width: width, per: max(1, 900/width)}
+}
+
+func (b *bulkInsert) query(rows int) string {
+	one := "(" + strings.Repeat("?, ", b.width-1) + "?)"
+	return `INSERT INTO ` + b.table + ` (` + b.cols + `) VALUES ` + strings.Repeat(one+", ", rows-1) + one
+}
+
+func (b *bulkInsert) add(vals ...any) error {
+	if len(vals) != b.width {
+		return fmt.Errorf("seed %s: %d values for %d columns", b.table, len(vals), b.width)
+	}
+	b.args = append(b.args, vals...)
+	b.rows++
+	if b.rows < b.per {
+		return nil
+	}
+	if b.full == nil {
+		st, err := b.conn.PrepareContext(b.ctx, b.query(b.per))
+		if err != nil {
+			return err
+		}
+		b.full = st
+	}
+	if _, err := b.full.ExecContext(b.ctx, b.args...); err != nil {
+		return fmt.Errorf("seed %s: %w", b.table, err)
+	}
+	b.args, b.rows = b.args[:0], 0
+	return nil
+}
+
+func (b *bulkInsert) flush() error {
+	defer func() {
+		if b.full != nil {
+			b.full.Close()
+			b.full = nil
+		}
+	}()
+	if b.rows == 0 {
+		return nil
+	}
+	if _, err := b.conn.ExecContext(b.ctx, b.query(b.rows), b.args...); err != nil {
+		return fmt.Errorf("seed %s: %w", b.table, err)
+	}
+	b.args, b.rows = b.args[:0], 0
+	return nil
+}
