@@ -78,7 +78,7 @@ func TestSeedBench(t *testing.T) {
 	if n < counts.AuditEvents {
 		t.Errorf("verified %d events, seeded %d", n, counts.AuditEvents)
 	}
-	items, _, err := db.ListQueue(ctx, storage.QueueFilter{Limit: 50})
+	items, _, err := db.ListQueue(ctx, domain.QueueFilter{Limit: 50})
 	if err != nil || len(items) != 50 {
 		t.Fatalf("queue page: %d items, %v", len(items), err)
 	}
