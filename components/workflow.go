@@ -126,13 +126,9 @@ type ClaimView struct {
 	Due        TextForm
 	Assign     TextForm
 
-	MayWork   bool   // may edit the verdict and its sources
-	MayDecide bool   // may approve or return it
-	DecideWhy string // why not, when the claim awaits approval
+	// May is what the viewer may do with the claim, decided by the domain.
+	May domain.ClaimPermissions
 }
-
-// IsEditor reports whether the viewer does editors' work.
-func (v ClaimView) IsEditor() bool { return domain.CanEdit(v.User) }
 
 // ReviewView is the editors' review page's props.
 type ReviewView struct {

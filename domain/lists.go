@@ -93,9 +93,9 @@ type ReviewItem struct {
 	Rating         string
 	Conclusion     string
 	VerdictVersion int64
-	// WorkedOn is true when the acting editor worked on the claim, so the
-	// four-eyes rule keeps them from approving it.
-	WorkedOn bool
+	// May is what the person reading the list may do with the claim; the
+	// four-eyes rule shows in May.Decide and May.DecideWhy.
+	May ClaimPermissions
 }
 
 // ArticleContext is what the claim page shows of the claim's article.

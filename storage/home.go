@@ -41,9 +41,7 @@ func (db *DB) HomeFor(ctx context.Context) (*domain.Home, error) {
 	mine, args := ` AND c.assignee_id = ?`, []any{u.ID}
 	if domain.CanEdit(u) {
 		mine, args = "", nil
-		if h.Waiting, err = queryQueueItems(ctx, tx, sel+` JOIN verdicts v ON v.claim_id = c.id WHERE c.state = 'submitted'
-			AND coalesce(c.assignee_id, 0) <> ? AND NOT EXISTS (SELECT 1 FROM claim_workers w WHERE w.claim_id = c.id AND w.user_id = ?)
-			ORDER BY v.submitted_at, c.id LIMIT ?`, u.ID, u.ID, homeListLimit); err != nil {
+		if h.Waiting, err = waitingFor(ctx, tx, u, homeListLimit); err != nil {
 			return nil, err
 		}
 	}
@@ -83,19 +81,29 @@ func (db *DB) ListReview(ctx context.Context, cursor string, limit int) ([]*doma
 	out, err := queryAll(ctx, tx, func(row scanner) (*domain.ReviewItem, error) {
 		var it domain.ReviewItem
 		var submitted sql.NullString
-		qi, err := scanQueueItem(scanTail{row, []any{&submitted, &it.SubmittedBy, &it.Rating, &it.Conclusion, &it.VerdictVersion, &it.WorkedOn}})
+		qi, err := scanQueueItem(scanTail{row, []any{&submitted, &it.SubmittedBy, &it.Rating, &it.Conclusion, &it.VerdictVersion}})
 		if err != nil {
 			return nil, err
 		}
 		it.QueueItem, it.SubmittedAt = qi, parseNullTime(submitted)
-		it.WorkedOn = it.WorkedOn || qi.AssigneeID == u.ID
 		return &it, nil
 	}, `SELECT `+queueItemColumns+`, v.submitted_at, coalesce(s.name, ''), coalesce(r.name, ''),
-		v.conclusion, v.version, EXISTS (SELECT 1 FROM claim_workers w WHERE w.claim_id = c.id AND w.user_id = ?)`+queueItemFrom+`
+		v.conclusion, v.version`+queueItemFrom+`
 		JOIN verdicts v ON v.claim_id = c.id LEFT JOIN users s ON s.id = v.submitted_by LEFT JOIN ratings r ON r.id = v.rating_id
-		WHERE c.state = 'submitted'`+where+` ORDER BY v.submitted_at, c.id LIMIT ?`, append(append([]any{u.ID}, args...), limit+1)...)
+		WHERE c.state = 'submitted'`+where+` ORDER BY v.submitted_at, c.id LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, "", err
+	}
+	claims := make([]*domain.Claim, len(out))
+	for i, it := range out {
+		claims[i] = it.Claim
+	}
+	workers, err := workersOf(ctx, tx, claims)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, it := range out {
+		it.May = domain.Permissions(u, it.Claim, workers[it.ID])
 	}
 	next := ""
 	if len(out) > limit {
@@ -114,3 +122,70 @@ type scanTail struct {
 }
 
 func (s scanTail) Scan(dest ...any) error { return s.row.Scan(append(dest, s.tail...)...) }
+
+// waitingFor lists up to limit submitted verdicts, oldest first, that u may
+// approve or return: the four-eyes rule is domain.Permissions's, applied to
+// each claim with its workers, not restated here.
+func waitingFor(ctx context.Context, tx *Tx, u *domain.User, limit int) ([]*domain.QueueItem, error) {
+	const batch = 100
+	var out []*domain.QueueItem
+	after, afterID := "", int64(0)
+	for {
+		page, err := queryAll(ctx, tx, func(row scanner) (*domain.QueueItem, error) {
+			var submitted string
+			it, err := scanQueueItem(scanTail{row, []any{&submitted}})
+			if err == nil {
+				after, afterID = submitted, it.ID
+			}
+			return it, err
+		}, `SELECT `+queueItemColumns+`, coalesce(v.submitted_at, '')`+queueItemFrom+` JOIN verdicts v ON v.claim_id = c.id
+			WHERE c.state = 'submitted' AND (coalesce(v.submitted_at, ''), c.id) > (?, ?) ORDER BY v.submitted_at, c.id LIMIT ?`, after, afterID, batch)
+		if err != nil {
+			return nil, err
+		}
+		claims := make([]*domain.Claim, len(page))
+		for i, it := range page {
+			claims[i] = it.Claim
+		}
+		workers, err := workersOf(ctx, tx, claims)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range page {
+			if domain.Permissions(u, it.Claim, workers[it.ID]).Decide {
+				out = append(out, it)
+				if len(out) == limit {
+					return out, nil
+				}
+			}
+		}
+		if len(page) < batch {
+			return out, nil
+		}
+	}
+}
+
+// workersOf reads who worked on each of claims, by claim id.
+func workersOf(ctx context.Context, tx *Tx, claims []*domain.Claim) (map[int64][]int64, error) {
+	out := make(map[int64][]int64, len(claims))
+	if len(claims) == 0 {
+		return out, nil
+	}
+	ids := make([]any, len(claims))
+	for i, c := range claims {
+		ids[i] = c.ID
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT claim_id, user_id FROM claim_workers WHERE claim_id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`)`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var claim, user int64
+		if err := rows.Scan(&claim, &user); err != nil {
+			return nil, err
+		}
+		out[claim] = append(out[claim], user)
+	}
+	return out, rows.Err()
+}

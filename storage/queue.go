@@ -238,11 +238,14 @@ func (db *DB) AssignClaim(ctx context.Context, claimID, assigneeID, seen int64) 
 }
 
 func (db *DB) assign(ctx context.Context, tx *Tx, claimID, assigneeID, seen int64) (*domain.User, error) {
-	_, c, err := editorClaim(ctx, tx, claimID)
+	u, c, err := editorClaim(ctx, tx, claimID)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkSeen(c, seen); err != nil {
+		return nil, err
+	}
+	if err := domain.CanAssignClaim(u, c); err != nil {
 		return nil, err
 	}
 	assignee, err := findUserByID(ctx, tx, assigneeID)
@@ -254,21 +257,18 @@ func (db *DB) assign(ctx context.Context, tx *Tx, claimID, assigneeID, seen int6
 	if err := domain.CanBeAssigned(assignee); err != nil {
 		return nil, err
 	}
-	switch c.State {
-	case domain.StateQueued:
+	if c.State == domain.StateQueued {
 		return assignee, startReview(ctx, tx, c, assignee.ID, "assigned")
-	case domain.StateInReview:
-		if c.AssigneeID == assignee.ID {
-			return nil, domain.Errorf(domain.ECONFLICT, "Claim %d is already assigned to %s.", c.ID, assignee.Name)
-		}
-		before := stateOfClaim(c)
-		c.AssigneeID = assignee.ID
-		if err := saveClaim(ctx, tx, before, c, "reassigned"); err != nil {
-			return nil, err
-		}
-		return assignee, addClaimWorker(ctx, tx, c.ID, assignee.ID)
 	}
-	return nil, domain.Errorf(domain.ECONFLICT, "Claim %d is %s; only queued claims and claims in review can be assigned.", c.ID, strings.ToLower(c.State.Label()))
+	if c.AssigneeID == assignee.ID {
+		return nil, domain.Errorf(domain.ECONFLICT, "Claim %d is already assigned to %s.", c.ID, assignee.Name)
+	}
+	before := stateOfClaim(c)
+	c.AssigneeID = assignee.ID
+	if err := saveClaim(ctx, tx, before, c, "reassigned"); err != nil {
+		return nil, err
+	}
+	return assignee, addClaimWorker(ctx, tx, c.ID, assignee.ID)
 }
 
 // ClaimRef names a claim in a bulk change with the version the editor was
@@ -383,15 +383,15 @@ func (db *DB) prioritise(ctx context.Context, refs []ClaimRef, p domain.Priority
 	}
 	changed := 0
 	for _, ref := range refs {
-		_, c, err := editorClaim(ctx, tx, ref.ID)
+		u, c, err := editorClaim(ctx, tx, ref.ID)
 		if err != nil {
 			return 0, refused(ref.ID, err)
 		}
 		if err := checkSeen(c, ref.Seen); err != nil {
 			return 0, refused(ref.ID, err)
 		}
-		if c.State == domain.StateDismissed || c.State == domain.StateApproved {
-			return 0, domain.Errorf(domain.ECONFLICT, "Claim %d is %s, so its priority no longer matters.", c.ID, strings.ToLower(c.State.Label()))
+		if err := domain.CanPrioritise(u, c); err != nil {
+			return 0, err
 		}
 		if c.Priority == p {
 			continue
@@ -413,7 +413,7 @@ func (db *DB) SetClaimDue(ctx context.Context, claimID int64, due time.Time, see
 		return nil, err
 	}
 	defer tx.Rollback()
-	_, c, err := editorClaim(ctx, tx, claimID)
+	u, c, err := editorClaim(ctx, tx, claimID)
 	if err != nil {
 		return nil, err
 	}
@@ -423,8 +423,8 @@ func (db *DB) SetClaimDue(ctx context.Context, claimID int64, due time.Time, see
 	if err := domain.CheckDue(due, tx.now); err != nil {
 		return nil, err
 	}
-	if c.State == domain.StateDismissed || c.State == domain.StateApproved {
-		return nil, domain.Errorf(domain.ECONFLICT, "This claim is %s, so it no longer needs a due date.", strings.ToLower(c.State.Label()))
+	if err := domain.CanSetDue(u, c); err != nil {
+		return nil, err
 	}
 	if c.DueAt.Equal(due) {
 		return c, nil // nothing changes, so nothing is recorded

@@ -499,15 +499,15 @@ func (db *DB) ReopenClaim(ctx context.Context, claimID int64, reason string) (*d
 		return nil, err
 	}
 	defer tx.Rollback()
-	if !domain.CanEdit(u) {
-		return nil, domain.Errorf(domain.EFORBIDDEN, "Only editors can reopen approved verdicts.")
+	if !domain.CanEdit(u) { // before looking the claim up, so no one else learns it exists
+		return nil, domain.CanReopen(u, &domain.Claim{})
 	}
 	c, err := findClaimByID(ctx, tx, claimID)
 	if err != nil {
 		return nil, err
 	}
-	if c.State != domain.StateApproved {
-		return nil, domain.Errorf(domain.ECONFLICT, "This claim is %s; only approved claims can be reopened.", strings.ToLower(c.State.Label()))
+	if err := domain.CanReopen(u, c); err != nil {
+		return nil, err
 	}
 	v, err := findVerdict(ctx, tx, claimID)
 	if err != nil {

@@ -794,7 +794,7 @@ func TestHomeLists(t *testing.T) {
 		t.Errorf("eddie: waiting %v overdue %v", ids(h.Waiting), ids(h.Overdue))
 	}
 	items, _, err := n.db.ListReview(as(n.eddie), "", 10)
-	if err != nil || len(items) != 1 || items[0].ID != waiting || items[0].WorkedOn {
+	if err != nil || len(items) != 1 || items[0].ID != waiting || !items[0].May.Decide {
 		t.Errorf("review list: %v %+v", err, items)
 	}
 

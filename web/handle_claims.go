@@ -20,11 +20,11 @@ func (app *App) claimView(r *http.Request, id int64) (components.ClaimView, erro
 	if err != nil {
 		return components.ClaimView{}, err
 	}
-	v := components.ClaimView{D: d, User: u, Now: time.Now(), Timeline: timeline(d.History, d.Names)}
+	v := components.ClaimView{D: d, User: u, Now: time.Now(), Timeline: timeline(d.History, d.Names), May: domain.Permissions(u, d.Claim, d.Workers)}
 	if v.Ratings, err = app.db.ListRatings(ctx); err != nil {
 		return v, err
 	}
-	if domain.CanAssign(u) {
+	if v.May.Assign {
 		if v.Assignees, err = app.db.Assignees(ctx); err != nil {
 			return v, err
 		}
@@ -34,16 +34,6 @@ func (app *App) claimView(r *http.Request, id int64) (components.ClaimView, erro
 		v.Verdict = components.VerdictForm{Conclusion: d.Verdict.Conclusion, Explanation: d.Verdict.Explanation, Version: d.Verdict.Version}
 		if d.Verdict.RatingID != 0 {
 			v.Verdict.RatingID = idText(d.Verdict.RatingID)
-		}
-		v.MayWork = domain.CanWorkOn(u, d.Claim) == nil
-		if d.Claim.State == domain.StateSubmitted {
-			if err := domain.CanApprove(u, d.Claim, d.Workers); err == nil {
-				v.MayDecide = true
-			} else if domain.CanEdit(u) {
-				v.DecideWhy = domain.ErrorMessage(err)
-			} else {
-				v.DecideWhy = "This verdict is waiting for an editor's approval."
-			}
 		}
 	}
 	return v, nil
