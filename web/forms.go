@@ -127,6 +127,16 @@ var errFormUnreadable = domain.Errorf(domain.EINVALID, "We could not read that f
 // decodeForm parses the request's form and fills dst's fields by their
 // `form` tags. Strings are trimmed; text that is not valid UTF-8 is refused.
 func decodeForm(r *http.Request, dst any) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	return fillForm(r.Form, dst)
+}
+
+// parseForm is r.ParseForm for every handler: a body that is not a form
+// (a broken escape such as %zz, more fields than Go reads) is the sender's
+// mistake, a 422 with errFormUnreadable; an oversized one stays a 413.
+func parseForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -134,7 +144,7 @@ func decodeForm(r *http.Request, dst any) error {
 		}
 		return errFormUnreadable
 	}
-	return fillForm(r.Form, dst)
+	return nil
 }
 
 func fillForm(values map[string][]string, dst any) error {

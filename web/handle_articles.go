@@ -262,7 +262,7 @@ func (app *App) pasteArticle(w http.ResponseWriter, r *http.Request) {
 	var form struct {
 		Body string `form:"body,raw"`
 	}
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		app.articleFormError(w, r, components.ArticleForm{Mode: "paste"}, err)
 		return
 	}
@@ -324,7 +324,7 @@ func (app *App) uploadArticle(w http.ResponseWriter, r *http.Request) {
 }
 
 func (app *App) fetchArticle(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		app.articleFormError(w, r, components.ArticleForm{Mode: "fetch"}, err)
 		return
 	}
@@ -407,7 +407,7 @@ func (app *App) renderArticle(w http.ResponseWriter, r *http.Request, status int
 func (app *App) editArticle(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err == nil {
-		err = r.ParseForm()
+		err = parseForm(r)
 	}
 	if err != nil {
 		app.error(w, r, err)

@@ -46,7 +46,10 @@ func HTML(page []byte, pageURL string) (Article, error) {
 
 	doc, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
-		return Article{}, fmt.Errorf("parse html: %w", err)
+		// The parser reads from memory, so its only failure is the page
+		// itself: elements nested more than 512 deep, which no article is.
+		return Article{}, fieldErr(domain.EINVALID, fieldBody,
+			"That page's HTML is nested too deeply for claimtrail to read. Paste the article text instead.")
 	}
 	// Read our own metadata first: the readability parser rewrites the tree.
 	meta := pageMetadata(doc)

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"claimtrail/domain"
+)
+
+// deepPage is a small page whose article sits inside 511 nested elements,
+// deeper than the HTML parser keeps.
+var deepPage = "<html><body>" + strings.Repeat("<div>", 511) +
+	"The council said spending on the harbour rose by 12% in 2024 across every district. " +
+	strings.Repeat("</div>", 511) + "</body></html>"
+
+// A page nested too deeply, uploaded or fetched, is refused with a message
+// beside its field, never a 500.
+func TestDeeplyNestedHTMLIsRefusedClearly(t *testing.T) {
+	env := articleEnv(t)
+	c, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+
+	res := c.upload("/articles/upload", "deep.html", []byte(deepPage), nil)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if msg := res.TestID(t, "error-file"); !strings.Contains(msg, "nested too deeply") {
+		t.Errorf("upload: message beside the file %q", msg)
+	}
+
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(deepPage))
+	}))
+	defer page.Close()
+	res = c.postForm("/articles/fetch", url.Values{"url": {page.URL + "/story"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if msg := res.TestID(t, "error-url"); !strings.Contains(msg, "nested too deeply") {
+		t.Errorf("fetch: message beside the address %q", msg)
+	}
+}
+
+// A body that is not a readable form (a broken %-escape, more fields than
+// are read) is a 422 that says so, on every form that reads its own body.
+func TestMalformedFormBodiesAreRefusedClearly(t *testing.T) {
+	env := articleEnv(t)
+	c, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	id := articleIDFrom(t, c.postForm("/articles", url.Values{"body": {testReport}}))
+
+	many := strings.Repeat("x=1&", 10_001) + "body=text"
+	for _, path := range []string{"/articles", "/articles/fetch", "/articles/" + id + "/edit", "/settings/password"} {
+		for name, body := range map[string]string{"broken escape": "body=%zz&title=a", "10,001 fields": many} {
+			t.Run(path+" "+name, func(t *testing.T) {
+				req, _ := http.NewRequest(http.MethodPost, env.srv.URL+path, strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("Origin", env.srv.URL)
+				res := c.do(req)
+				wantStatus(t, res, http.StatusUnprocessableEntity)
+				if !strings.Contains(res.Body, "could not read that form") {
+					t.Errorf("no clear message:\n%s", snippet(res.Body))
+				}
+			})
+		}
+	}
+}
