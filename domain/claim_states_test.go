@@ -3,6 +3,7 @@ package domain
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseClaimStates(t *testing.T) {
@@ -35,5 +36,22 @@ func TestQueueFilterRefusesRepeatedStates(t *testing.T) {
 	f := QueueFilter{States: []ClaimState{StateQueued, StateQueued}}
 	if err := f.Check(); ErrorCode(err) != EINVALID {
 		t.Errorf("queue filter with a state twice: %v", err)
+	}
+}
+
+func TestCheckDateAndClaimWording(t *testing.T) {
+	for _, tt := range []struct {
+		date string
+		ok   bool
+	}{{"1900-01-01", true}, {"2100-12-31", true}, {"1899-12-31", false}, {"2101-01-01", false}, {"0000-01-01", false}, {"0001-01-01", false}, {"9999-12-31", false}} {
+		d, _ := time.Parse("2006-01-02", tt.date)
+		if err := CheckDate("due", d); (err == nil) != tt.ok || (err != nil && ErrorCode(err) != EINVALID) {
+			t.Errorf("CheckDate(%s) = %v", tt.date, err)
+		}
+	}
+	for s, ok := range map[string]bool{"Jobs rose by 4%": true, "Jobs\x00 rose": false, "Jobs\nrose": false, "Jobs\u0085rose": false, "Émploi, 😀": true} {
+		if err := CheckClaimWording("text", s); (err == nil) != ok {
+			t.Errorf("CheckClaimWording(%q) = %v", s, err)
+		}
 	}
 }

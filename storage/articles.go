@@ -405,6 +405,9 @@ func (db *DB) AcceptClaim(ctx context.Context, claimID int64, reworded string, e
 	if utf8.RuneCountInString(reworded) > maxClaimText {
 		return nil, domain.FieldError("text", "Keep the claim's wording to 1000 characters or fewer.")
 	}
+	if err := domain.CheckClaimWording("text", reworded); err != nil {
+		return nil, err
+	}
 	return db.triageClaim(ctx, claimID, func(tx *Tx, c *domain.Claim) error {
 		return acceptClaim(ctx, tx, c, reworded, expectVersion)
 	})

@@ -197,6 +197,11 @@ func (app *App) decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, 
 	if !utf8.Valid(body) {
 		return badRequest("The request body is not valid UTF-8 text; send it as UTF-8.", nil)
 	}
+	// Likewise a \u escape of half a UTF-16 surrogate pair, which is no
+	// character at all.
+	if at := loneSurrogate(body); at >= 0 {
+		return badRequest(fmt.Sprintf("The request body has a \\u escape of half a UTF-16 surrogate pair (near byte %d), which is not a character; send the text as UTF-8.", at), nil)
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -213,6 +218,41 @@ func (app *App) decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, 
 		return &domain.Error{Code: domain.EINVALID, Message: "Some fields need fixing; see fields.", Fields: errs}
 	}
 	return nil
+}
+
+// loneSurrogate returns the offset of the first \uD800–\uDFFF escape in a
+// JSON text that is not half of a high-then-low pair, or -1. Backslashes
+// only occur inside JSON strings, so no string tracking is needed.
+func loneSurrogate(b []byte) int {
+	escape := func(i int) (rune, bool) {
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 32)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := escape(i)
+		if !ok {
+			i++ // another escape such as \\ or \": skip the escaped byte
+			continue
+		}
+		switch {
+		case r >= 0xD800 && r < 0xDC00:
+			if low, ok := escape(i + 6); ok && low >= 0xDC00 && low < 0xE000 {
+				i += 11
+				continue
+			}
+			return i
+		case r >= 0xDC00 && r < 0xE000:
+			return i
+		}
+		i += 5
+	}
+	return -1
 }
 
 // decodeOptionalJSON is decodeJSON for actions whose body may be left out

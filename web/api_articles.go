@@ -50,12 +50,15 @@ func parseAPIDate(field, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
-	}
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
+	t, err := time.Parse(time.RFC3339, s)
+	if err == nil {
+		t = t.UTC()
+	} else if t, err = time.Parse("2006-01-02", s); err != nil {
 		return time.Time{}, domain.FieldError(field, "Enter a date like 2025-02-23 (or a time like 2025-02-23T09:30:00Z).")
+	}
+	// The browser's rule, so 0000 and 9999 are refused on both.
+	if err := domain.CheckDate(field, t); err != nil {
+		return time.Time{}, err
 	}
 	return t, nil
 }

@@ -218,10 +218,11 @@ func parseDate(field, s string) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	t, err := time.Parse("2006-01-02", s)
-	// Year 1 would read as "no date" (Go's zero time); no newsroom date is
-	// that old.
-	if err != nil || t.Year() < 1900 {
+	if err != nil {
 		return time.Time{}, domain.FieldError(field, "Enter a date like 2025-02-23.")
+	}
+	if err := domain.CheckDate(field, t); err != nil {
+		return time.Time{}, err
 	}
 	return t, nil
 }

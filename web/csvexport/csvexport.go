@@ -189,5 +189,9 @@ func parseDay(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	return time.Parse("2006-01-02", s)
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return t, err
+	}
+	return t, domain.CheckDate("date", t)
 }

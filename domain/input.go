@@ -1,0 +1,33 @@
+package domain
+
+import (
+	"strings"
+	"time"
+)
+
+// The dates a newsroom writes down (publication, access, due, filters) lie
+// between these years; anything outside is a typing slip such as 0000 or 9999.
+const (
+	EarliestYear = 1900
+	LatestYear   = 2100
+)
+
+// CheckDate refuses a date that was written down outside
+// EarliestYear–LatestYear, naming field. The browser and the API both check
+// every date they read with it, so 0000-01-01, 0001-01-01 (which would read
+// as "no date") and 9999-12-31 get the same answer.
+func CheckDate(field string, t time.Time) error {
+	if y := t.UTC().Year(); y < EarliestYear || y > LatestYear {
+		return FieldError(field, "Enter a date between 1900 and 2100, like 2025-02-23.")
+	}
+	return nil
+}
+
+// CheckClaimWording refuses a claim's wording that holds a NUL or another
+// control character: wording is one line of text shown and exported as is.
+func CheckClaimWording(field, s string) error {
+	if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) }) {
+		return FieldError(field, "The claim's wording contains a control character (such as NUL or a line break); write it as one line of plain text.")
+	}
+	return nil
+}
