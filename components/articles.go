@@ -53,14 +53,27 @@ type ArticleView struct {
 	Rows       map[int64]ClaimInput // what was typed into a claim's row, when it failed
 	Quote      string               // the add-a-claim form
 	QuoteErrs  FieldErrors
-	BulkErrs   FieldErrors
-	BulkReason string
+	BulkErrs       FieldErrors
+	BulkReason     string
+	BulkReasonCode string
 }
 
 // ClaimInput is what a reviewer typed into one claim's accept or dismiss form.
 type ClaimInput struct {
-	Text, Reason string
-	Errors       FieldErrors
+	Text, Reason, ReasonCode string
+	Errors                   FieldErrors
+}
+
+// dismissedAs says why a claim was dismissed, with the reviewer's note.
+func dismissedAs(c *domain.Claim) string {
+	s := "Dismissed"
+	if l := c.DismissCode.Label(); l != "" {
+		s += " (" + l + ")"
+	}
+	if c.DismissReason != "" {
+		s += ": " + c.DismissReason
+	}
+	return s
 }
 
 // ClaimRowView is one row of the "By score" list.

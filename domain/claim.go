@@ -205,8 +205,9 @@ type Claim struct {
 	Priority      Priority
 	AssigneeID    int64 // 0 when unassigned
 	DueAt         time.Time
-	DismissReason string
-	Version       int64 // bumped on every change, for optimistic locking
+	DismissReason string          // the reviewer's note on a dismissal
+	DismissCode   DismissalReason // why it was dismissed; "" unless dismissed
+	Version       int64           // bumped on every change, for optimistic locking
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }

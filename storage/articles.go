@@ -384,7 +384,6 @@ func (db *DB) ArticleClaims(ctx context.Context, articleID int64) ([]*domain.Cla
 // Limits on what reviewers type while triaging.
 const (
 	maxClaimText     = 1000
-	maxDismissReason = 500
 	maxQuote         = 5000
 )
 
@@ -445,35 +444,24 @@ func acceptClaim(ctx context.Context, tx *Tx, c *domain.Claim, reworded string, 
 	})
 }
 
-// checkDismissReason requires a short reason for dismissing.
-func checkDismissReason(reason string) (string, error) {
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return "", domain.FieldError("reason", "Say why this claim is being dismissed, for example “not checkable” or “opinion”.")
-	}
-	if utf8.RuneCountInString(reason) > maxDismissReason {
-		return "", domain.FieldError("reason", "Keep the reason to 500 characters or fewer.")
-	}
-	return reason, nil
-}
-
-// DismissClaim triages a candidate out with a reason, recording
-// "claim.dismissed".
-func (db *DB) DismissClaim(ctx context.Context, claimID int64, reason string) (*domain.Claim, error) {
-	reason, err := checkDismissReason(reason)
-	if err != nil {
-		return nil, err
-	}
+// DismissClaim triages a candidate out with a checked reason and note
+// (domain.NewDismissal), recording "claim.dismissed".
+func (db *DB) DismissClaim(ctx context.Context, claimID int64, d domain.Dismissal) (*domain.Claim, error) {
 	return db.triageClaim(ctx, claimID, func(tx *Tx, c *domain.Claim) error {
-		return dismissClaim(ctx, tx, c, reason)
+		return dismissClaim(ctx, tx, c, d)
 	})
 }
 
-func dismissClaim(ctx context.Context, tx *Tx, c *domain.Claim, reason string) error {
+func dismissClaim(ctx context.Context, tx *Tx, c *domain.Claim, d domain.Dismissal) error {
 	if c.State != domain.StateCandidate {
 		return notCandidate(c)
 	}
-	return transitionClaim(ctx, tx, c, domain.StateDismissed, func(c *domain.Claim) { c.DismissReason = reason })
+	if d.Reason.Label() == "" {
+		return domain.FieldError("reason_code", "Choose why this claim is being dismissed.")
+	}
+	return transitionClaim(ctx, tx, c, domain.StateDismissed, func(c *domain.Claim) {
+		c.DismissReason, c.DismissCode = d.Note, d.Reason
+	})
 }
 
 // AddManualClaim adds a claim the extractor missed as a candidate, recording
@@ -598,13 +586,12 @@ func (db *DB) AcceptClaims(ctx context.Context, articleID int64, ids []int64) (*
 // DismissClaims dismisses several candidates of one article with one reason,
 // in one transaction, one "claim.dismissed" event each; failures as for
 // AcceptClaims.
-func (db *DB) DismissClaims(ctx context.Context, articleID int64, ids []int64, reason string) (*BulkResult, error) {
-	reason, err := checkDismissReason(reason)
-	if err != nil {
-		return nil, err
+func (db *DB) DismissClaims(ctx context.Context, articleID int64, ids []int64, d domain.Dismissal) (*BulkResult, error) {
+	if d.Reason.Label() == "" {
+		return nil, domain.FieldError("reason_code", "Choose why these claims are being dismissed.")
 	}
 	return db.bulkTriage(ctx, articleID, ids, func(ctx context.Context, tx *Tx, c *domain.Claim) error {
-		return dismissClaim(ctx, tx, c, reason)
+		return dismissClaim(ctx, tx, c, d)
 	})
 }
 

@@ -285,17 +285,20 @@ func TestAcceptAndDismissClaims(t *testing.T) {
 		t.Errorf("second accept: %v", err)
 	}
 	// Dismiss needs a reason.
-	if _, err := db.DismissClaim(ctx, defence.ID, "  "); domain.ErrorCode(err) != domain.EINVALID {
+	if _, err := db.DismissClaim(ctx, defence.ID, domain.Dismissal{Note: "no reason chosen"}); domain.ErrorCode(err) != domain.EINVALID {
 		t.Errorf("dismiss without reason: %v", err)
 	}
-	d, err := db.DismissClaim(ctx, defence.ID, "Not checkable")
-	if err != nil || d.State != domain.StateDismissed || d.DismissReason != "Not checkable" {
+	d, err := db.DismissClaim(ctx, defence.ID, domain.Dismissal{Reason: domain.DismissNotCheckable, Note: "No public data"})
+	if err != nil || d.State != domain.StateDismissed || d.DismissReason != "No public data" || d.DismissCode != domain.DismissNotCheckable {
 		t.Fatalf("dismiss: %+v %v", d, err)
+	}
+	if again, err := db.ClaimByID(ctx, defence.ID); err != nil || again.DismissCode != domain.DismissNotCheckable {
+		t.Fatalf("dismissal read back: %+v %v", again, err)
 	}
 	if h := actions(t, db, "claim", defence.ID); strings.Join(h, ",") != "claim.created,claim.dismissed" {
 		t.Errorf("history = %v", h)
 	}
-	if _, err := db.DismissClaim(ctx, defence.ID, "again"); domain.ErrorCode(err) != domain.ECONFLICT {
+	if _, err := db.DismissClaim(ctx, defence.ID, domain.Dismissal{Reason: domain.DismissOther, Note: "again"}); domain.ErrorCode(err) != domain.ECONFLICT {
 		t.Errorf("dismiss twice: %v", err)
 	}
 	if _, err := db.AcceptClaim(ctx, 99999, "", 0); domain.ErrorCode(err) != domain.ENOTFOUND {
@@ -313,7 +316,7 @@ func TestBulkTriageReportsFailures(t *testing.T) {
 	if len(cands) < 2 || len(otherCands) == 0 {
 		t.Fatalf("candidates: %d and %d", len(cands), len(otherCands))
 	}
-	if _, err := db.DismissClaim(ctx, cands[1].ID, "opinion"); err != nil {
+	if _, err := db.DismissClaim(ctx, cands[1].ID, domain.Dismissal{Reason: domain.DismissNotCheckWorthy}); err != nil {
 		t.Fatal(err)
 	}
 	before := countEvents(t, db)
@@ -333,7 +336,7 @@ func TestBulkTriageReportsFailures(t *testing.T) {
 	if n := countEvents(t, db) - before; n != 1 {
 		t.Errorf("bulk accept wrote %d events, want 1", n)
 	}
-	if _, err := db.DismissClaims(ctx, a.ID, []int64{cands[0].ID}, ""); domain.ErrorCode(err) != domain.EINVALID {
+	if _, err := db.DismissClaims(ctx, a.ID, []int64{cands[0].ID}, domain.Dismissal{}); domain.ErrorCode(err) != domain.EINVALID {
 		t.Errorf("bulk dismiss without reason: %v", err)
 	}
 	var rest []int64
@@ -341,7 +344,7 @@ func TestBulkTriageReportsFailures(t *testing.T) {
 		rest = append(rest, c.ID)
 	}
 	before = countEvents(t, db)
-	res, err = db.DismissClaims(ctx, a.ID, rest, "duplicate of another check")
+	res, err = db.DismissClaims(ctx, a.ID, rest, domain.Dismissal{Reason: domain.DismissDuplicate, Note: "duplicate of another check"})
 	if err != nil || len(res.Changed) != len(rest) || len(res.Failed) != 0 {
 		t.Fatalf("bulk dismiss: %+v %v", res, err)
 	}

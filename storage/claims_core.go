@@ -16,7 +16,7 @@ import (
 
 const claimColumns = `c.id, c.article_id, c.sentence, c.start_offset, c.end_offset, c.text, c.score, c.checkworthy, c.type,
 	c.figures, c.claimant, c.reasons, c.manual, c.state, c.priority, coalesce(c.assignee_id, 0), c.due_at,
-	c.dismiss_reason, c.version, c.created_at, c.updated_at`
+	c.dismiss_reason, c.dismiss_code, c.version, c.created_at, c.updated_at`
 
 func scanClaim(row scanner) (*domain.Claim, error) {
 	var c domain.Claim
@@ -24,7 +24,7 @@ func scanClaim(row scanner) (*domain.Claim, error) {
 	var due sql.NullString
 	err := row.Scan(&c.ID, &c.ArticleID, &c.Sentence, &c.Start, &c.End, &c.Text, &c.Score, &c.CheckWorthy, &c.Type,
 		&figures, &c.Claimant, &reasons, &c.Manual, &c.State, &c.Priority, &c.AssigneeID, &due,
-		&c.DismissReason, &c.Version, &created, &updated)
+		&c.DismissReason, &c.DismissCode, &c.Version, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "There is no such claim.")
 	} else if err != nil {
@@ -62,12 +62,13 @@ type claimState struct {
 	AssigneeID    int64             `json:"assignee_id,omitempty"`
 	DueAt         string            `json:"due_at,omitempty"`
 	DismissReason string            `json:"dismiss_reason,omitempty"`
+	DismissCode   string            `json:"dismiss_code,omitempty"`
 	Version       int64             `json:"version"`
 }
 
 func stateOfClaim(c *domain.Claim) claimState {
 	s := claimState{State: c.State, Text: c.Text, Priority: c.Priority.String(), AssigneeID: c.AssigneeID,
-		DismissReason: c.DismissReason, Version: c.Version}
+		DismissReason: c.DismissReason, DismissCode: string(c.DismissCode), Version: c.Version}
 	if !c.DueAt.IsZero() {
 		s.DueAt = c.DueAt.UTC().Format("2006-01-02")
 	}
@@ -85,8 +86,8 @@ func saveClaim(ctx context.Context, tx *Tx, before claimState, c *domain.Claim, 
 		queuedAt = formatTime(tx.now)
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE claims SET text = ?, state = ?, priority = ?, assignee_id = ?, due_at = ?,
-		dismiss_reason = ?, queued_at = coalesce(?, queued_at), version = ?, updated_at = ? WHERE id = ? AND version = ?`,
-		c.Text, c.State, c.Priority, nullInt(c.AssigneeID), nullTime(c.DueAt), c.DismissReason, queuedAt,
+		dismiss_reason = ?, dismiss_code = ?, queued_at = coalesce(?, queued_at), version = ?, updated_at = ? WHERE id = ? AND version = ?`,
+		c.Text, c.State, c.Priority, nullInt(c.AssigneeID), nullTime(c.DueAt), c.DismissReason, c.DismissCode, queuedAt,
 		c.Version, formatTime(tx.now), c.ID, before.Version)
 	if err != nil {
 		return mapError(err, "")

@@ -29,7 +29,7 @@ func scanQueueItem(row scanner) (*domain.QueueItem, error) {
 	var due, queued sql.NullString
 	err := row.Scan(&c.ID, &c.ArticleID, &c.Sentence, &c.Start, &c.End, &c.Text, &c.Score, &c.CheckWorthy, &c.Type,
 		&figures, &c.Claimant, &reasons, &c.Manual, &c.State, &c.Priority, &c.AssigneeID, &due,
-		&c.DismissReason, &c.Version, &created, &updated,
+		&c.DismissReason, &c.DismissCode, &c.Version, &created, &updated,
 		&it.ArticleTitle, &it.Outlet, &it.AssigneeName, &queued, &it.Key)
 	if err != nil {
 		return nil, err

@@ -127,7 +127,9 @@ func TestAPIRequestErrors(t *testing.T) {
 		{"overlong title", "/api/v1/articles", `{"title": "` + strings.Repeat("t", 301) + `", "body": "The rate rose to 5%."}`, 422, domain.EINVALID, []string{"title"}},
 		{"bad date and address", "/api/v1/articles", `{"title": "t", "body": "The rate rose to 5%.", "published_at": "23/02/2026"}`, 422, domain.EINVALID, []string{"published_at"}},
 		{"bad address", "/api/v1/articles", `{"title": "t", "body": "The rate rose to 5%.", "url": "ftp://x.example/a"}`, 422, domain.EINVALID, []string{"url"}},
-		{"dismiss without reason", "/api/v1/claims/1/dismiss", `{}`, 422, domain.EINVALID, []string{"reason"}},
+		{"dismiss without reason", "/api/v1/claims/1/dismiss", `{}`, 422, domain.EINVALID, []string{"reason_code"}},
+		{"dismiss for an unknown reason", "/api/v1/claims/1/dismiss", `{"reason_code": "boring"}`, 422, domain.EINVALID, []string{"reason_code"}},
+		{"dismiss as other without a note", "/api/v1/claims/1/dismiss", `{"reason_code": "other"}`, 422, domain.EINVALID, []string{"reason"}},
 		{"small endpoints take 1 MB at most", "/api/v1/claims/1/dismiss", `{"reason": "` + strings.Repeat("x", 1<<20) + `"}`, 413, domain.ETOOLARGE, nil},
 	}
 	for _, tt := range tests {

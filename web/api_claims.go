@@ -54,6 +54,7 @@ type apiClaim struct {
 	AssigneeID    *int64            `json:"assignee_id"`
 	DueAt         *string           `json:"due_at"`
 	DismissReason string            `json:"dismiss_reason,omitempty"`
+	DismissCode   string            `json:"dismiss_reason_code,omitempty"`
 	Version       int64             `json:"version"`
 	CreatedAt     *string           `json:"created_at"`
 	UpdatedAt     *string           `json:"updated_at"`
@@ -64,7 +65,7 @@ func toAPIClaim(c *domain.Claim) apiClaim {
 		ID: c.ID, ArticleID: c.ArticleID, Text: c.Text, Sentence: c.Sentence, Start: c.Start, End: c.End,
 		Score: c.Score, CheckWorthy: c.CheckWorthy, Type: c.Type, Figures: c.Figures, Claimant: c.Claimant,
 		Reasons: c.Reasons, Manual: c.Manual, State: c.State, Priority: c.Priority.String(),
-		AssigneeID: apiID(c.AssigneeID), DueAt: apiDate(c.DueAt), DismissReason: c.DismissReason,
+		AssigneeID: apiID(c.AssigneeID), DueAt: apiDate(c.DueAt), DismissReason: c.DismissReason, DismissCode: string(c.DismissCode),
 		Version: c.Version, CreatedAt: apiTime(c.CreatedAt), UpdatedAt: apiTime(c.UpdatedAt),
 	}
 	// Lists are [] rather than null, so that clients can iterate without checks.

@@ -14,8 +14,11 @@ type apiAcceptRequest struct {
 	Version int64  `json:"version" validate:"gte=0"`
 }
 
+// apiDismissRequest: reason_code is one of the dismissal reasons; reason is
+// the note. A note alone is an "other" dismissal, as before reasons existed.
 type apiDismissRequest struct {
-	Reason string `json:"reason" label:"reason" validate:"required,max=500"`
+	ReasonCode string `json:"reason_code"`
+	Reason     string `json:"reason"`
 }
 
 // apiAcceptClaim moves a candidate into the queue. The body is optional:
@@ -36,7 +39,11 @@ func (app *App) apiDismissClaim(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	c, err := app.db.DismissClaim(r.Context(), id, req.Reason)
+	d, err := domain.NewDismissal(req.ReasonCode, req.Reason)
+	var c *domain.Claim
+	if err == nil {
+		c, err = app.db.DismissClaim(r.Context(), id, d)
+	}
 	app.apiClaimResult(w, r, c, err)
 }
 

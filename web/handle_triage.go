@@ -91,15 +91,20 @@ func (app *App) triageForm(w http.ResponseWriter, r *http.Request, form any) (id
 
 func (app *App) dismissClaim(w http.ResponseWriter, r *http.Request) {
 	var form struct {
-		Reason string `form:"reason"`
+		ReasonCode string `form:"reason_code"`
+		Reason     string `form:"reason"`
 	}
 	id, ok := app.triageForm(w, r, &form)
 	if !ok {
 		return
 	}
-	c, err := app.db.DismissClaim(r.Context(), id, form.Reason)
+	d, err := domain.NewDismissal(form.ReasonCode, form.Reason)
+	var c *domain.Claim
+	if err == nil {
+		c, err = app.db.DismissClaim(r.Context(), id, d)
+	}
 	if err != nil {
-		app.triageFailed(w, r, id, components.ClaimInput{Reason: form.Reason}, err)
+		app.triageFailed(w, r, id, components.ClaimInput{Reason: form.Reason, ReasonCode: form.ReasonCode}, err)
 		return
 	}
 	app.triageDone(w, r, c, "Claim dismissed.")
@@ -141,9 +146,10 @@ func (app *App) addManualClaim(w http.ResponseWriter, r *http.Request) {
 
 func (app *App) bulkTriage(w http.ResponseWriter, r *http.Request) {
 	var form struct {
-		IDs    []int64 `form:"ids"`
-		Action string  `form:"action"`
-		Reason string  `form:"reason"`
+		IDs        []int64 `form:"ids"`
+		Action     string  `form:"action"`
+		ReasonCode string  `form:"reason_code"`
+		Reason     string  `form:"reason"`
 	}
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -157,7 +163,10 @@ func (app *App) bulkTriage(w http.ResponseWriter, r *http.Request) {
 		case "accept":
 			res, err = app.db.AcceptClaims(r.Context(), id, form.IDs)
 		case "dismiss":
-			res, err = app.db.DismissClaims(r.Context(), id, form.IDs, form.Reason)
+			var d domain.Dismissal
+			if d, err = domain.NewDismissal(form.ReasonCode, form.Reason); err == nil {
+				res, err = app.db.DismissClaims(r.Context(), id, form.IDs, d)
+			}
 		default:
 			err = domain.FieldError("ids", "Choose Accept selected or Dismiss selected.")
 		}
@@ -166,6 +175,7 @@ func (app *App) bulkTriage(w http.ResponseWriter, r *http.Request) {
 		if fe := fieldErrors(err); fe != nil {
 			app.renderArticle(w, r, http.StatusUnprocessableEntity, id, func(v *components.ArticleView) {
 				v.BulkErrs, v.BulkReason = fe, strings.ToValidUTF8(form.Reason, "")
+				v.BulkReasonCode = strings.ToValidUTF8(form.ReasonCode, "")
 			})
 			return
 		}

@@ -138,14 +138,24 @@ func TestAcceptAndDismissClaims(t *testing.T) {
 	res = c.postForm("/claims/"+idPath(defence.ID)+"/dismiss", url.Values{"reason": {"  "}})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	row := res.Doc(t).Find(`#claim-row-` + idPath(defence.ID))
-	if row.Find(`[data-testid="error-reason"]`).Text() == "" {
+	if row.Find(`[data-testid="error-reason_code"]`).Text() == "" {
 		t.Error("no message beside the reason field in the claim's row")
 	}
 	if h := history(t, env, defence.ID); len(h) != 1 {
 		t.Errorf("failed dismiss changed the claim: %v", h)
 	}
-	wantStatus(t, c.postForm("/claims/"+idPath(defence.ID)+"/dismiss", url.Values{"reason": {"Not checkable"}}), http.StatusSeeOther)
-	if got, _ := env.db.ClaimByID(context.Background(), defence.ID); got.State != domain.StateDismissed || got.DismissReason != "Not checkable" {
+	// A reason and note typed in are kept when the form comes back with an error.
+	res = c.postForm("/claims/"+idPath(defence.ID)+"/dismiss", url.Values{"reason_code": {"other"}, "reason": {strings.Repeat("n", 501)}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	row = res.Doc(t).Find(`#claim-row-` + idPath(defence.ID))
+	if got := row.Find(`select[name=reason_code] option[selected]`).AttrOr("value", ""); got != "other" {
+		t.Errorf("chosen reason after a refused note: %q", got)
+	}
+	if row.Find(`[data-testid="error-reason"]`).Text() == "" {
+		t.Error("no message beside the overlong note")
+	}
+	wantStatus(t, c.postForm("/claims/"+idPath(defence.ID)+"/dismiss", url.Values{"reason_code": {"not_checkable"}, "reason": {"No public data"}}), http.StatusSeeOther)
+	if got, _ := env.db.ClaimByID(context.Background(), defence.ID); got.State != domain.StateDismissed || got.DismissReason != "No public data" || got.DismissCode != domain.DismissNotCheckable {
 		t.Errorf("dismissed claim = %+v", got)
 	}
 
@@ -173,7 +183,7 @@ func TestTriageWithHTMXReturnsRows(t *testing.T) {
 
 	res = c.htmx(http.MethodPost, "/claims/"+idPath(defence.ID)+"/dismiss", url.Values{})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
-	if rowDoc(t, res).Find(`tr#claim-row-`+idPath(defence.ID)+` [data-testid="error-reason"]`).Length() != 1 {
+	if rowDoc(t, res).Find(`tr#claim-row-`+idPath(defence.ID)+` [data-testid="error-reason_code"]`).Length() != 1 {
 		t.Errorf("htmx 422 row lacks the reason error: %s", snippet(res.Body))
 	}
 	res = c.htmx(http.MethodPost, "/claims/"+idPath(defence.ID)+"/dismiss", url.Values{"reason": {"Opinion, not fact"}})
@@ -215,7 +225,7 @@ func TestBulkTriageOneEventEach(t *testing.T) {
 	// Dismissing needs a reason: 422 beside the bulk form, nothing changed.
 	res = c.postForm("/articles/"+articleID+"/bulk", url.Values{"action": {"dismiss"}, "ids": ids(claims[2])})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
-	if res.TestID(t, "error-reason") == "" {
+	if res.TestID(t, "error-reason_code") == "" {
 		t.Error("no reason error on the bulk form")
 	}
 	// One already accepted is reported, the rest dismissed.

@@ -72,7 +72,7 @@ func demoWorkflow(ctx context.Context, db *storage.DB, articleID int64, out io.W
 		// The reviewer triages the article.
 		func() error { return accept(asRita, db, hole, share, troops, rebuttal, audit) },
 		func() error {
-			_, err := db.DismissClaim(asRita, debate, "Scene-setting about the debate, not a claim about the world.")
+			_, err := db.DismissClaim(asRita, debate, domain.Dismissal{Reason: domain.DismissNotCheckWorthy, Note: "Scene-setting about the debate, not a claim about the world."})
 			return err
 		},
 		// The editor sets the order of work.
