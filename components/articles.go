@@ -49,10 +49,10 @@ type ArticleView struct {
 	Article *domain.Article
 	Claims  []*domain.Claim // document order
 
-	Edit       ArticleForm          // the metadata form, with errors when it failed
-	Rows       map[int64]ClaimInput // what was typed into a claim's row, when it failed
-	Quote      string               // the add-a-claim form
-	QuoteErrs  FieldErrors
+	Edit           ArticleForm          // the metadata form, with errors when it failed
+	Rows           map[int64]ClaimInput // what was typed into a claim's row, when it failed
+	Quote          string               // the add-a-claim form
+	QuoteErrs      FieldErrors
 	BulkErrs       FieldErrors
 	BulkReason     string
 	BulkReasonCode string

@@ -383,8 +383,8 @@ func (db *DB) ArticleClaims(ctx context.Context, articleID int64) ([]*domain.Cla
 
 // Limits on what reviewers type while triaging.
 const (
-	maxClaimText     = 1000
-	maxQuote         = 5000
+	maxClaimText = 1000
+	maxQuote     = 5000
 )
 
 // notCandidate explains why a claim can no longer be triaged.

@@ -45,7 +45,7 @@ func deskNewsroom(t *testing.T) (n *newsroom, start time.Time, waiting int64) {
 	}
 
 	dropped := storage.InsertCandidateForTest(t, n.db, n.article, "It was a lovely day", 0, 0.1, domain.TypeOther)
-	if _, err := n.db.DismissClaim(as(n.rita), dropped, "Not a claim"); err != nil {
+	if _, err := n.db.DismissClaim(as(n.rita), dropped, domain.Dismissal{Reason: domain.DismissNotCheckWorthy, Note: "Not a claim"}); err != nil {
 		t.Fatal(err)
 	}
 	at(6 * time.Hour)
