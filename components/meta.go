@@ -36,7 +36,7 @@ func navFor(u *domain.User) []navItem {
 	}
 	items := []navItem{{"/", "Home"}, {"/articles", "Articles"}, {"/queue", "Queue"}}
 	if domain.CanEdit(u) {
-		items = append(items, navItem{"/review", "Review"}, navItem{"/ratings", "Ratings"})
+		items = append(items, navItem{"/review", "Review"}, navItem{"/dashboard", "Dashboard"}, navItem{"/ratings", "Ratings"})
 	}
 	items = append(items, navItem{"/export", "Export"})
 	if domain.CanManageUsers(u) {

@@ -114,6 +114,14 @@ BEGIN
         FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id = NEW.claim_id;
 END;
 
+CREATE TRIGGER desk_verdict_submitted_new AFTER INSERT ON verdicts
+WHEN NEW.submitted_at IS NOT NULL
+BEGIN
+    INSERT INTO desk_event (day, outlet, metric, key, n)
+        SELECT substr(NEW.submitted_at, 1, 10), a.outlet, 'submitted', coalesce(NEW.submitted_by, ''), 1
+        FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id = NEW.claim_id;
+END;
+
 CREATE TRIGGER desk_verdict_approved AFTER UPDATE OF approved_at ON verdicts
 WHEN NEW.approved_at IS NOT NULL AND NEW.approved_at IS NOT OLD.approved_at
 BEGIN

@@ -66,6 +66,8 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /claims/{id}/reopen", app.editor(app.reopenClaim))
 	mux.HandleFunc("POST /claims/{id}/comments", app.reviewer(app.addComment))
 	mux.HandleFunc("GET /review", app.editor(app.reviewPage))
+	mux.HandleFunc("GET /dashboard", app.editor(app.dashboard))
+	mux.HandleFunc("GET /dashboard/charts/{file}", app.editor(app.dashboardCSV))
 	mux.HandleFunc("GET /ratings", app.editor(app.ratingsPage))
 	mux.HandleFunc("POST /ratings", app.editor(app.createRating))
 	mux.HandleFunc("POST /ratings/{id}", app.editor(app.updateRating))

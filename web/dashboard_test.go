@@ -1,0 +1,109 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"claimtrail/domain"
+	"claimtrail/storage/storagetest"
+)
+
+// deskSeed adds approved checks from two outlets in February 2025.
+func deskSeed(t *testing.T, env *testEnv) {
+	s := storagetest.New(t, env.db.Path)
+	reviewer := s.User("rhea@newsroom.example", "Rhea Reviewer", domain.RoleReviewer)
+	editor := s.User("ed@newsroom.example", "Ed Editor", domain.RoleEditor)
+	ledger := s.Article(storagetest.Article{Outlet: "The Daily Ledger"})
+	wire := s.Article(storagetest.Article{Outlet: "City Wire"})
+	day := time.Date(2025, 2, 10, 9, 0, 0, 0, time.UTC)
+	for i, c := range []struct {
+		article  int64
+		claimant string
+		rating   int64
+	}{{ledger, "Jo Marsh", 1}, {ledger, "Jo Marsh", 1}, {ledger, "+44 Minister", 6}, {wire, "Jo Marsh", 3}} {
+		s.Claim(storagetest.Claim{ArticleID: c.article, Text: "Claim " + itoa(int64(i)), Claimant: c.claimant, RatingID: c.rating,
+			AuthorID: reviewer, EditorID: editor, SubmittedAt: day.Add(time.Duration(i) * time.Hour), ApprovedAt: day.Add(time.Duration(i)*time.Hour + 3*time.Hour)})
+	}
+}
+
+func TestDashboard(t *testing.T) {
+	env := newTestEnv(t)
+	deskSeed(t, env)
+	reviewer, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	wantStatus(t, reviewer.get("/dashboard"), http.StatusForbidden)
+	wantStatus(t, reviewer.get("/dashboard/charts/ratings.csv"), http.StatusForbidden)
+
+	editor, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	res := editor.get("/dashboard?from=2025-02-01&to=2025-02-28")
+	wantStatus(t, res, http.StatusOK)
+	doc := res.Doc(t)
+	if got := strings.TrimSpace(doc.Find(`[data-testid="figure-approved"] dd`).Text()); got != "4" {
+		t.Errorf("approved in February: %q, want 4", got)
+	}
+	if got := strings.TrimSpace(doc.Find(`[data-testid="figure-s2a-median"] dd`).Text()); got != "about 3 hours" {
+		t.Errorf("submitted to approved: %q", got)
+	}
+	// Every chart has its title and description, a table of its numbers
+	// and a CSV link carrying the filter.
+	for _, id := range []string{"flow", "ratings", "returns", "reviewers", "editors", "outlets", "claimants"} {
+		c := doc.Find(`[data-testid="chart-` + id + `"]`)
+		if c.Length() != 1 {
+			t.Errorf("chart %s: %d found", id, c.Length())
+			continue
+		}
+		svg := c.Find(`svg[role="img"]`)
+		if svg.ChildrenFiltered("title").Length() != 1 || svg.ChildrenFiltered("desc").Length() != 1 {
+			t.Errorf("chart %s lacks an SVG with a title and a description", id)
+		}
+		if c.Find(`details table tbody tr`).Length() == 0 {
+			t.Errorf("chart %s has no table of its numbers", id)
+		}
+		if href, _ := c.Find(`[data-testid="chart-csv"]`).Attr("href"); href != "/dashboard/charts/"+id+".csv?from=2025-02-01&to=2025-02-28" {
+			t.Errorf("chart %s CSV link %q", id, href)
+		}
+	}
+	if !strings.Contains(doc.Find(`[data-testid="chart-ratings"] desc`).Text(), "True 2") {
+		t.Errorf("ratings description: %q", doc.Find(`[data-testid="chart-ratings"] desc`).Text())
+	}
+	if href, _ := doc.Find(`[data-testid="chart-claimants"] tbody a`).First().Attr("href"); href != "/claimants?name=Jo+Marsh" {
+		t.Errorf("claimant row links to %q", href)
+	}
+
+	// The CSV has the same numbers, spreadsheet-safe.
+	res = editor.get("/dashboard/charts/claimants.csv?from=2025-02-01&to=2025-02-28")
+	wantStatus(t, res, http.StatusOK)
+	if !strings.HasPrefix(res.Header.Get("Content-Disposition"), `attachment; filename="claimtrail-claimants-2025-02-01-to-2025-02-28.csv"`) {
+		t.Errorf("Content-Disposition %q", res.Header.Get("Content-Disposition"))
+	}
+	rows, err := csv.NewReader(strings.NewReader(res.Body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || strings.Join(rows[0][:3], ",") != "Claimant,Checked,True" || strings.Join(rows[1][:3], ",") != "Jo Marsh,3,2" || rows[2][0] != "'+44 Minister" {
+		t.Errorf("claimants CSV %q", rows)
+	}
+
+	// One outlet only.
+	res = editor.get("/dashboard?from=2025-02-01&to=2025-02-28&outlet=City+Wire")
+	wantStatus(t, res, http.StatusOK)
+	if got := strings.TrimSpace(res.Doc(t).Find(`[data-testid="figure-approved"] dd`).Text()); got != "1" {
+		t.Errorf("approved at City Wire: %q, want 1", got)
+	}
+
+	// A bad filter is shown back with its message, over the default period.
+	res = editor.get("/dashboard?from=sometime&to=2025-02-28")
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	doc = res.Doc(t)
+	if doc.Find(`[data-testid="error-from"]`).Length() != 1 || doc.Find(`input#from`).AttrOr("value", "") != "sometime" {
+		t.Errorf("bad filter: no message or the typed value is lost")
+	}
+	if doc.Find(`[data-testid="chart-flow"]`).Length() != 1 {
+		t.Errorf("bad filter: no dashboard drawn")
+	}
+	wantStatus(t, editor.get("/dashboard/charts/ratings.csv?to=yesterday"), http.StatusUnprocessableEntity)
+	wantStatus(t, editor.get("/dashboard/charts/nothing.csv"), http.StatusNotFound)
+	wantStatus(t, editor.get("/dashboard/charts/ratings"), http.StatusNotFound)
+}

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"claimtrail/components"
+	"claimtrail/domain"
+	"claimtrail/web/csvexport"
+)
+
+// deskView reads the dashboard for the filter in the address. A filter
+// that cannot be read is shown back with its messages over the default
+// period's dashboard, and status says so (422).
+func (app *App) deskView(r *http.Request) (components.DashboardView, int, error) {
+	q := r.URL.Query()
+	v := components.DashboardView{From: q.Get("from"), To: q.Get("to"), Outlet: strings.TrimSpace(q.Get("outlet"))}
+	status := http.StatusOK
+	f, err := domain.ParseDeskFilter(v.From, v.To, v.Outlet, time.Now())
+	var de *domain.Error
+	if errors.As(err, &de) {
+		v.Errors, status = components.FieldErrors(de.Fields), http.StatusUnprocessableEntity
+	} else if err != nil {
+		return v, 0, err
+	}
+	if status == http.StatusOK {
+		v.From, v.To = f.From.Format("2006-01-02"), f.To.Format("2006-01-02")
+	} else {
+		// Keep what was typed in the fields at fault; fill in the rest.
+		if v.Errors["from"] == "" {
+			v.From = f.From.Format("2006-01-02")
+		}
+		if v.Errors["to"] == "" {
+			v.To = f.To.Format("2006-01-02")
+		}
+	}
+	d, err := app.db.Desk(r.Context(), f)
+	if err != nil {
+		return v, 0, err
+	}
+	v.Desk, v.Charts = d, components.DeskCharts(d)
+	return v, status, nil
+}
+
+// dashboard shows editors and admins the desk at a glance.
+func (app *App) dashboard(w http.ResponseWriter, r *http.Request) {
+	v, status, err := app.deskView(r)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.render(w, r, status, components.DashboardPage(app.meta(w, r, "Dashboard"), v))
+}
+
+// dashboardCSV sends the numbers behind one of the dashboard's charts.
+func (app *App) dashboardCSV(w http.ResponseWriter, r *http.Request) {
+	id, ok := strings.CutSuffix(r.PathValue("file"), ".csv")
+	v, status, err := app.deskView(r)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	if status != http.StatusOK {
+		app.error(w, r, &domain.Error{Code: domain.EINVALID, Message: "The dashboard's filters in this address need fixing: " + firstMessage(v.Errors), Fields: v.Errors})
+		return
+	}
+	c := v.Chart(id)
+	if !ok || c == nil {
+		app.error(w, r, domain.Errorf(domain.ENOTFOUND, "There is no such chart."))
+		return
+	}
+	writeChartCSV(w, "claimtrail-"+id+"-"+v.From+"-to-"+v.To+".csv", c.Table.Columns, c.Table.Rows)
+}
+
+// writeChartCSV sends a chart's table as a CSV download.
+func writeChartCSV(w http.ResponseWriter, filename string, columns []string, rows [][]string) {
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	cw.Write(columns)
+	for _, row := range rows {
+		out := make([]string, len(row))
+		for i, cell := range row {
+			out[i] = csvexport.Neutralise(cell)
+		}
+		cw.Write(out)
+	}
+	cw.Flush()
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="`+strings.Map(safeFilenameRune, filename)+`"`)
+	h.Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+}
+
+// safeFilenameRune keeps a download's name to letters, digits, dots and
+// dashes, whatever an outlet or claimant is called.
+func safeFilenameRune(r rune) rune {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-':
+		return r
+	}
+	return '-'
+}
+
+func firstMessage(errs components.FieldErrors) string {
+	for _, f := range []string{"from", "to", "outlet"} {
+		if m := errs[f]; m != "" {
+			return m
+		}
+	}
+	return ""
+}
