@@ -183,7 +183,7 @@ func DeskCharts(d *domain.Desk) []ChartView {
 	}
 	for _, m := range []struct {
 		id, title, who, link string
-		rows              []domain.RatingMix
+		rows                 []domain.RatingMix
 	}{
 		{"outlets", "Outlets with the most checked claims, by rating", "Outlet", "/outlets?name=", d.TopOutlets},
 		{"claimants", "Claimants with the most checked claims, by rating", "Claimant", "/claimants?name=", d.TopClaimants},
