@@ -125,10 +125,91 @@ type ClaimView struct {
 	Reopen     TextForm
 	Due        TextForm
 	Assign     TextForm
+	Release    TextForm
+
+	// Problem is why the last change was refused, shown at the top while
+	// everything typed stays in the forms.
+	Problem string
+	// Carried is set when the forms hold text typed before the last post
+	// that it did not save.
+	Carried bool
 
 	// May is what the viewer may do with the claim, decided by the domain.
 	May domain.ClaimPermissions
 }
+
+// ClaimFormID is the id of the claim page's one form, which every control
+// on the page joins with its form attribute.
+const ClaimFormID = "claim-work"
+
+// EditSourcePrefix starts the ids and names of the fields editing source id.
+func EditSourcePrefix(id int64) string { return "src-" + itoa(id) + "-" }
+
+func sourceFieldName(prefix string, prefixNames bool, name string) string {
+	if prefixNames {
+		return prefix + name
+	}
+	return name
+}
+
+// ReturnedNote is the editor's reason when the claim is back with its
+// reviewer after a return or a reopening, newer than the last submission;
+// nil otherwise.
+func (v ClaimView) ReturnedNote() *domain.Comment {
+	if v.D.Claim.State != domain.StateInReview {
+		return nil
+	}
+	for i := len(v.D.Comments) - 1; i >= 0; i-- {
+		m := &v.D.Comments[i]
+		if m.Kind != domain.CommentReturned && m.Kind != domain.CommentReopened {
+			continue
+		}
+		if v.D.Verdict != nil && v.D.Verdict.SubmittedAt.After(m.CreatedAt) {
+			return nil
+		}
+		return m
+	}
+	return nil
+}
+
+// verdictFieldOrder is the order of the verdict's fields on the page, for
+// the summary of what to fix; "sources" points at the add-source form.
+var verdictFieldOrder = []string{"rating", "conclusion", "explanation", "sources"}
+
+type summaryItem struct {
+	Name, Field, Message string
+}
+
+// summaryItems lists errs in the given order, then any others by name; each
+// links to its input's id.
+func summaryItems(errs FieldErrors, order []string) []summaryItem {
+	var out []summaryItem
+	seen := map[string]bool{}
+	add := func(name string) {
+		if errs[name] == "" || seen[name] {
+			return
+		}
+		seen[name] = true
+		field := name
+		if name == "sources" {
+			field = "new-source-url"
+		}
+		out = append(out, summaryItem{Name: name, Field: field, Message: errs[name]})
+	}
+	for _, n := range order {
+		add(n)
+	}
+	rest := make([]string, 0, len(errs))
+	for n := range errs {
+		rest = append(rest, n)
+	}
+	sort.Strings(rest)
+	for _, n := range rest {
+		add(n)
+	}
+	return out
+}
+
 
 // ReviewView is the editors' review page's props.
 type ReviewView struct {
@@ -230,6 +311,9 @@ func dueText(c *domain.Claim) string {
 	}
 	return "Due " + FormatDate(c.DueAt)
 }
+
+// DateValue is t as a date input's value, "" for no date.
+func DateValue(t time.Time) string { return dateValue(t) }
 
 func dateValue(t time.Time) string {
 	if t.IsZero() {

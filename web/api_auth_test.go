@@ -33,7 +33,11 @@ func TestSettingsPageCreatesAndRevokesTokens(t *testing.T) {
 	}
 
 	res = c.postForm("/settings/tokens", url.Values{"name": {"weekly sheet"}})
-	wantStatus(t, res, http.StatusCreated)
+	wantStatus(t, res, http.StatusSeeOther)
+	if res.Header.Get("Location") != "/settings" {
+		t.Fatalf("token created: redirected to %q", res.Header.Get("Location"))
+	}
+	res = c.get("/settings")
 	token := res.TestID(t, "new-token")
 	if !tokenPattern.MatchString(token) {
 		t.Fatalf("token shown %q", token)

@@ -72,6 +72,9 @@ type App struct {
 	loginByAccount *auth.Throttle
 	// hashes bounds how many argon2id computations run at once.
 	hashes *auth.Gate
+
+	// carry keeps typed-but-unsaved text across a post's redirect.
+	carry *carryStore
 }
 
 // New builds the application.
@@ -114,6 +117,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		loginByIP:      auth.NewThrottle(domain.AddressSignInDelay, domain.SignInMemory),
 		loginByAccount: auth.NewThrottle(domain.AccountSignInDelay, domain.SignInMemory),
 		hashes:         auth.NewGate(cfg.MaxConcurrentHashes, 3*time.Second),
+		carry:          newCarryStore(),
 	}, nil
 }
 

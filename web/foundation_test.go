@@ -167,10 +167,17 @@ func TestAdminCreatesUserAndResetsPassword(t *testing.T) {
 	}
 
 	res := admin.postForm("/admin/users", url.Values{"name": {"Nia Reviewer"}, "email": {"nia@newsroom.example"}, "role": {"reviewer"}})
-	wantStatus(t, res, http.StatusCreated)
-	password := res.TestID(t, "one-time-password")
+	// A redirect, so that reloading the page cannot create the user twice;
+	// the page it leads to shows the password once.
+	wantStatus(t, res, http.StatusSeeOther)
+	shown := admin.get(res.Header.Get("Location"))
+	wantStatus(t, shown, http.StatusOK)
+	password := shown.TestID(t, "one-time-password")
 	if len(password) < 12 {
 		t.Fatalf("one-time password %q", password)
+	}
+	if again := admin.get(res.Header.Get("Location")); strings.Contains(again.Body, password) {
+		t.Error("the one-time password is shown again on reload")
 	}
 	dup := admin.postForm("/admin/users", url.Values{"name": {"Nia Again"}, "email": {"NIA@newsroom.example"}, "role": {"editor"}})
 	wantStatus(t, dup, http.StatusUnprocessableEntity)
@@ -184,8 +191,8 @@ func TestAdminCreatesUserAndResetsPassword(t *testing.T) {
 
 	u, _ := env.db.UserByEmail(context.Background(), "nia@newsroom.example")
 	reset := admin.postForm("/admin/users/"+itoa(u.ID)+"/password", nil)
-	wantStatus(t, reset, http.StatusOK)
-	newPassword := reset.TestID(t, "one-time-password")
+	wantStatus(t, reset, http.StatusSeeOther)
+	newPassword := admin.get(reset.Header.Get("Location")).TestID(t, "one-time-password")
 	if newPassword == "" || newPassword == password {
 		t.Fatalf("reset gave %q", newPassword)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"claimtrail/components"
 	"claimtrail/domain"
@@ -11,7 +12,11 @@ import (
 // The signed-in user's own settings page (/settings): API tokens and password.
 
 func (app *App) settingsPage(w http.ResponseWriter, r *http.Request) {
-	app.renderSettings(w, r, http.StatusOK, components.SettingsView{})
+	var v components.SettingsView
+	if kept := app.takeCarried(r, r.URL.Path); kept != nil {
+		v.NewToken, v.NewTokenName = kept.Get("secret"), kept.Get("name")
+	}
+	app.renderSettings(w, r, http.StatusOK, v)
 }
 
 // renderSettings shows the settings page with the user's current tokens.
@@ -49,10 +54,10 @@ func (app *App) createToken(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	// Like a one-time password, the token is shown on this response only:
-	// never stored, flashed or put in a redirect.
-	w.Header().Set("Cache-Control", "no-store")
-	app.renderSettings(w, r, http.StatusCreated, components.SettingsView{NewToken: token, NewTokenName: t.Name})
+	// Like a one-time password, the token is shown once, on the page the
+	// redirect leads to (see showOnce).
+	app.carry.put(app.sessionID(r), "/settings", url.Values{"secret": {token}, "name": {t.Name}})
+	redirect(w, r, "/settings")
 }
 
 func (app *App) revokeToken(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,9 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"claimtrail/components"
@@ -50,7 +52,84 @@ func (app *App) claimPage(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
+	if typed := app.takeCarried(r, r.URL.Path); typed != nil {
+		v.Carried = applyTyped(&v, typed)
+	}
 	app.renderClaim(w, r, http.StatusOK, v)
+}
+
+// applyTyped puts text typed on the claim page back into the forms the page
+// shows in the claim's present state, and reports whether any of it differs
+// from what is stored. Version stamps come from the stored claim: the
+// person's own change since has moved them on.
+func applyTyped(v *components.ClaimView, typed url.Values) bool {
+	changed := false
+	put := func(dst *string, name string) {
+		vals, ok := typed[name]
+		if !ok || len(vals) == 0 {
+			return
+		}
+		if vals[0] != *dst {
+			*dst, changed = vals[0], true
+		}
+	}
+	c := v.D.Claim
+	if v.May.Work {
+		put(&v.Verdict.RatingID, "rating")
+		put(&v.Verdict.Conclusion, "conclusion")
+		put(&v.Verdict.Explanation, "explanation")
+		nf := &v.NewSource
+		for name, dst := range map[string]*string{"url": &nf.URL, "title": &nf.Title, "publisher": &nf.Publisher, "type": &nf.Type,
+			"published_at": &nf.PublishedAt, "accessed_at": &nf.AccessedAt, "quote": &nf.Quote} {
+			put(dst, name)
+		}
+		for _, s := range v.D.Verdict.Sources {
+			if v.EditSource.ID != 0 {
+				break // one edit open at a time: the one that failed, if any
+			}
+			before := changed
+			ef := components.SourceFormFrom(s)
+			prefix := components.EditSourcePrefix(s.ID)
+			for name, dst := range map[string]*string{"url": &ef.URL, "title": &ef.Title, "publisher": &ef.Publisher, "type": &ef.Type,
+				"published_at": &ef.PublishedAt, "accessed_at": &ef.AccessedAt, "quote": &ef.Quote} {
+				put(dst, prefix+name)
+			}
+			if changed != before {
+				v.EditSource = ef
+			}
+		}
+	}
+	put(&v.Comment.Text, "body")
+	if v.May.Release {
+		put(&v.Release.Text, "comment")
+	}
+	if v.May.Decide {
+		put(&v.Return.Text, "comment")
+	}
+	if v.May.Reopen {
+		put(&v.Reopen.Text, "reason")
+	}
+	if v.May.SetDue {
+		stored := components.DateValue(c.DueAt)
+		if d, ok := typed["due"]; ok && len(d) > 0 && d[0] != stored {
+			v.Due.Text, changed = d[0], true
+		}
+	}
+	return changed
+}
+
+// keepTyped answers the claim page's default button (Enter in a field
+// without JavaScript): it saves nothing and shows the page again with
+// everything typed still in place.
+func (app *App) keepTyped(w http.ResponseWriter, r *http.Request) {
+	id, err := claimForm(r, &struct{}{})
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.carryTyped(r, "/claims/"+idText(id))
+	app.flash(w, r, "info", "Nothing is saved yet: press the button beside what you typed.")
+	redirect(w, r, "/claims/"+idText(id))
 }
 
 func (app *App) renderClaim(w http.ResponseWriter, r *http.Request, status int, v components.ClaimView) {
@@ -60,10 +139,16 @@ func (app *App) renderClaim(w http.ResponseWriter, r *http.Request, status int, 
 // claimFailed answers a failed claim form: field errors re-render the page
 // with 422 and what was typed (set puts it back); anything else goes to the
 // error page.
+//
+// A refusal without fields (a colleague's change in between, a state that
+// no longer allows it) also shows the claim page, with the reason at the
+// top, so that nothing typed anywhere on the page is lost.
 func (app *App) claimFailed(w http.ResponseWriter, r *http.Request, id int64, err error, set func(v *components.ClaimView, fe components.FieldErrors)) {
 	fe := fieldErrors(err)
 	var stale *domain.StaleVerdictError
-	if fe == nil && !errors.As(err, &stale) {
+	errors.As(err, &stale)
+	code := domain.ErrorCode(err)
+	if fe == nil && stale == nil && code != domain.EINVALID && code != domain.ECONFLICT && code != domain.EFORBIDDEN {
 		app.error(w, r, err)
 		return
 	}
@@ -73,8 +158,15 @@ func (app *App) claimFailed(w http.ResponseWriter, r *http.Request, id int64, er
 		return
 	}
 	status := http.StatusUnprocessableEntity
-	if stale != nil {
+	switch {
+	case stale != nil:
 		status, v.Stale = http.StatusConflict, stale
+	case fe == nil:
+		status, v.Problem = statusOf(code), domain.ErrorMessage(err)
+	}
+	applyTyped(&v, r.PostForm)
+	if set == nil {
+		set = func(*components.ClaimView, components.FieldErrors) {}
 	}
 	set(&v, fe)
 	if stale != nil {
@@ -84,8 +176,11 @@ func (app *App) claimFailed(w http.ResponseWriter, r *http.Request, id int64, er
 	app.renderClaim(w, r, status, v)
 }
 
-// claimDone answers a successful claim form with a flash and the claim page.
-func (app *App) claimDone(w http.ResponseWriter, r *http.Request, id int64, msg, anchor string) {
+// claimDone answers a successful claim form with a flash and the claim
+// page, carrying over everything else typed on the page; saved names the
+// fields this form saved, which the page now shows from storage.
+func (app *App) claimDone(w http.ResponseWriter, r *http.Request, id int64, msg, anchor string, saved ...string) {
+	app.carryTyped(r, "/claims/"+idText(id), saved...)
 	app.flash(w, r, "success", msg)
 	redirect(w, r, "/claims/"+idText(id)+anchor)
 }
@@ -114,7 +209,7 @@ func (app *App) assignClaim(w http.ResponseWriter, r *http.Request) {
 		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) { v.Assign.Errors = fe })
 		return
 	}
-	app.claimDone(w, r, id, "Claim "+idText(id)+" is assigned to "+assignee.Name+".", "")
+	app.claimDone(w, r, id, "Claim "+idText(id)+" is assigned to "+assignee.Name+".", "", "assignee")
 }
 
 func (app *App) setClaimPriority(w http.ResponseWriter, r *http.Request) {
@@ -131,10 +226,10 @@ func (app *App) setClaimPriority(w http.ResponseWriter, r *http.Request) {
 		err = app.db.PrioritiseClaim(r.Context(), id, p, form.Seen)
 	}
 	if err != nil {
-		app.error(w, r, err)
+		app.claimFailed(w, r, id, err, nil)
 		return
 	}
-	app.claimDone(w, r, id, "Priority set to "+p.Label()+".", "")
+	app.claimDone(w, r, id, "Priority set to "+p.Label()+".", "", "priority")
 }
 
 func (app *App) setClaimDue(w http.ResponseWriter, r *http.Request) {
@@ -161,7 +256,7 @@ func (app *App) setClaimDue(w http.ResponseWriter, r *http.Request) {
 	if !due.IsZero() {
 		msg = "Due " + components.FormatDate(due) + "."
 	}
-	app.claimDone(w, r, id, msg, "")
+	app.claimDone(w, r, id, msg, "", "due")
 }
 
 func (app *App) releaseClaim(w http.ResponseWriter, r *http.Request) {
@@ -173,14 +268,19 @@ func (app *App) releaseClaim(w http.ResponseWriter, r *http.Request) {
 		_, err = app.db.ReleaseClaim(r.Context(), id, form.Comment)
 	}
 	if err != nil {
-		app.error(w, r, err)
+		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) {
+			v.Release = components.TextForm{Text: form.Comment, Errors: fe}
+		})
 		return
 	}
-	app.claimDone(w, r, id, "Claim "+idText(id)+" is back in the queue.", "")
+	app.claimDone(w, r, id, "Claim "+idText(id)+" is back in the queue.", "", "comment")
 }
 
 // verdictForm is the verdict as typed; its rules (one-line conclusion, the
 // lengths) are domain.Verdict.CheckText, applied by storage on save.
+// verdictFields are the verdict form's inputs on the claim page.
+var verdictFields = []string{"rating", "conclusion", "explanation"}
+
 type verdictForm struct {
 	Version     int64  `form:"version"`
 	Rating      string `form:"rating"`
@@ -219,7 +319,7 @@ func (app *App) saveVerdict(w http.ResponseWriter, r *http.Request) {
 		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) { v.Verdict = form.view(fe) })
 		return
 	}
-	app.claimDone(w, r, id, "Draft saved.", "#verdict")
+	app.claimDone(w, r, id, "Draft saved.", "#verdict", verdictFields...)
 }
 
 // submitVerdict saves what is in the verdict form, then submits it, so that
@@ -256,7 +356,7 @@ func (app *App) submitVerdict(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	app.claimDone(w, r, id, "Verdict submitted for approval.", "")
+	app.claimDone(w, r, id, "Verdict submitted for approval.", "", verdictFields...)
 }
 
 type sourceForm struct {
@@ -306,21 +406,30 @@ func (f sourceForm) source() (domain.Source, error) {
 func (app *App) sourceChange(w http.ResponseWriter, r *http.Request, editing bool,
 	change func(id, sid int64, form sourceForm) (*domain.Verdict, error)) {
 	var form sourceForm
-	id, err := claimForm(r, &form)
+	id, err := pathID(r, "id")
 	var sid int64
 	if err == nil && r.PathValue("sid") != "" {
 		sid, err = pathID(r, "sid")
+	}
+	// An edit's fields are named after their source on the claim page
+	// (src-7-url); a plain url, title, ... is read as well.
+	prefix := ""
+	if err == nil {
+		err = parseForm(r)
+	}
+	if err == nil {
+		if editing && sid != 0 {
+			if p := components.EditSourcePrefix(sid); r.PostForm.Has(p + "url") {
+				prefix = p
+			}
+		}
+		err = fillForm(unprefixed(r.Form, prefix), &form)
 	}
 	if err != nil {
 		app.error(w, r, err)
 		return
 	}
 	_, err = change(id, sid, form)
-	fe := fieldErrors(err)
-	if err != nil && fe == nil {
-		app.error(w, r, err)
-		return
-	}
 	if !isHTMX(r) {
 		if err != nil {
 			app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) {
@@ -332,7 +441,21 @@ func (app *App) sourceChange(w http.ResponseWriter, r *http.Request, editing boo
 			})
 			return
 		}
+		var saved []string
+		if !editing {
+			saved = sourceFields
+		} else if prefix != "" {
+			for _, f := range sourceFields {
+				saved = append(saved, prefix+f)
+			}
+		}
+		app.carryTyped(r, "/claims/"+idText(id), saved...)
 		redirect(w, r, "/claims/"+idText(id)+"#sources")
+		return
+	}
+	fe := fieldErrors(err)
+	if err != nil && fe == nil {
+		app.error(w, r, err)
 		return
 	}
 	v, verr := app.claimView(r, id)
@@ -350,6 +473,24 @@ func (app *App) sourceChange(w http.ResponseWriter, r *http.Request, editing boo
 		}
 	}
 	app.render(w, r, status, components.SourcesPanel(v, true))
+}
+
+// sourceFields are a source's inputs, as named in the add-source form.
+var sourceFields = []string{"url", "title", "publisher", "type", "published_at", "accessed_at", "quote"}
+
+// unprefixed returns the values whose names start with prefix, without it,
+// with the version stamp; with no prefix, all of them.
+func unprefixed(values url.Values, prefix string) url.Values {
+	if prefix == "" {
+		return values
+	}
+	out := url.Values{"version": values["version"]}
+	for k, v := range values {
+		if name, ok := strings.CutPrefix(k, prefix); ok {
+			out[name] = v
+		}
+	}
+	return out
 }
 
 func (app *App) addSource(w http.ResponseWriter, r *http.Request) {
@@ -394,7 +535,11 @@ func (app *App) approveVerdict(w http.ResponseWriter, r *http.Request) {
 		_, err = app.db.ApproveVerdict(r.Context(), id, form.Version)
 	}
 	if err != nil {
-		app.error(w, r, err)
+		if form.From == "review" {
+			app.error(w, r, err)
+		} else {
+			app.claimFailed(w, r, id, err, nil)
+		}
 		return
 	}
 	if isHTMX(r) && form.From == "review" {
@@ -406,7 +551,7 @@ func (app *App) approveVerdict(w http.ResponseWriter, r *http.Request) {
 		app.render(w, r, http.StatusOK, components.ApprovedRow(id, c.Text))
 		return
 	}
-	app.claimDone(w, r, id, "Verdict approved.", "")
+	app.claimDone(w, r, id, "Verdict approved and published.", "")
 }
 
 func (app *App) returnVerdict(w http.ResponseWriter, r *http.Request) {
@@ -424,7 +569,7 @@ func (app *App) returnVerdict(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	app.claimDone(w, r, id, "Verdict returned to the reviewer.", "")
+	app.claimDone(w, r, id, "Verdict returned to the reviewer.", "", "comment")
 }
 
 func (app *App) reopenClaim(w http.ResponseWriter, r *http.Request) {
@@ -441,7 +586,7 @@ func (app *App) reopenClaim(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	app.claimDone(w, r, id, "Claim reopened; it is back in review.", "")
+	app.claimDone(w, r, id, "Claim reopened; it is back in review.", "", "reason")
 }
 
 func (app *App) addComment(w http.ResponseWriter, r *http.Request) {
@@ -458,5 +603,5 @@ func (app *App) addComment(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	app.claimDone(w, r, id, "Comment added.", "#comments")
+	app.claimDone(w, r, id, "Comment added.", "#comments", "body")
 }

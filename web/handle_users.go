@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"claimtrail/components"
@@ -54,8 +55,21 @@ func (app *App) createUser(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	// The one-time password is shown on this response only, never stored or redirected with.
-	app.render(w, r, http.StatusCreated, components.UserPage(app.meta(w, r, u.Name), u, password, nil))
+	app.flash(w, r, "success", u.Name+"'s account is ready.")
+	app.showOnce(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10), password)
+}
+
+// showOnce redirects to page, which shows the one-time secret once: it is
+// kept in memory for this browser's sign-in only, never in the database, a
+// cookie or the address, and a reload of the page no longer shows it.
+func (app *App) showOnce(w http.ResponseWriter, r *http.Request, page, secret string) {
+	app.carry.put(app.sessionID(r), page, url.Values{"secret": {secret}})
+	redirect(w, r, page)
+}
+
+// takeShown returns the secret showOnce kept for this page, or "".
+func (app *App) takeShown(r *http.Request) string {
+	return app.takeCarried(r, r.URL.Path).Get("secret")
 }
 
 func (app *App) userPage(w http.ResponseWriter, r *http.Request) {
@@ -64,7 +78,7 @@ func (app *App) userPage(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	app.render(w, r, http.StatusOK, components.UserPage(app.meta(w, r, u.Name), u, "", nil))
+	app.render(w, r, http.StatusOK, components.UserPage(app.meta(w, r, u.Name), u, app.takeShown(r), nil))
 }
 
 func (app *App) userFromPath(r *http.Request) (*domain.User, error) {
@@ -144,7 +158,7 @@ func (app *App) resetUserPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	// The new password works at once, whatever failures came before it.
 	app.loginByAccount.Succeeded(u.Email)
-	app.render(w, r, http.StatusOK, components.UserPage(app.meta(w, r, u.Name), u, password, nil))
+	app.showOnce(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10), password)
 }
 
 // busyError is the answer when every password-hashing slot stayed taken.

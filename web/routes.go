@@ -65,6 +65,7 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /claims/{id}/return", app.editor(app.returnVerdict))
 	mux.HandleFunc("POST /claims/{id}/reopen", app.editor(app.reopenClaim))
 	mux.HandleFunc("POST /claims/{id}/comments", app.reviewer(app.addComment))
+	mux.HandleFunc("POST /claims/{id}/keep", app.reviewer(app.keepTyped))
 	mux.HandleFunc("GET /review", app.editor(app.reviewPage))
 	mux.HandleFunc("GET /dashboard", app.editor(app.dashboard))
 	mux.HandleFunc("GET /dashboard/charts/{file}", app.editor(app.dashboardCSV))

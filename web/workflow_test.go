@@ -668,7 +668,7 @@ func TestClaimPageFormsCarryTheVersionSeen(t *testing.T) {
 	ed, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
 	page := ed.get("/claims/" + id)
 	wantStatus(t, page, http.StatusOK)
-	seen, ok := page.Doc(t).Find(`[data-testid="priority-form"] input[name="claim_version"]`).Attr("value")
+	seen, ok := page.Doc(t).Find(`input[name="claim_version"][form="claim-work"]`).Attr("value")
 	if !ok || seen == "" {
 		t.Fatal("the priority form does not say which version of the claim it was opened on")
 	}

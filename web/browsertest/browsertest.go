@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -104,6 +105,24 @@ func Screenshot(t testing.TB, ctx context.Context, name string) {
 		t.Fatalf("screenshot %q: %v", name, err)
 	}
 	t.Logf("screenshot: %s", path)
+}
+
+// NoScript turns JavaScript off in the tab, as for a reader whose browser
+// blocks it or before htmx has loaded: pages must still work as plain forms
+// and links. The test's own chromedp queries keep working.
+func NoScript(t testing.TB, ctx context.Context) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatalf("turn JavaScript off: %v", err)
+	}
+}
+
+// Phone sizes the tab like a phone held upright (390 CSS pixels wide).
+func Phone(t testing.TB, ctx context.Context) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		t.Fatalf("phone viewport: %v", err)
+	}
 }
 
 func chromiumPath() string {

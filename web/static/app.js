@@ -9,6 +9,9 @@
 //                                (stays visible without JS, or when it shows errors)
 //   [data-row] + data-action     j/k move, a accept, d dismiss, n take next, ? help
 //   [data-select-all]            checkbox toggling the checkboxes named by its value
+//   [data-form-section] [data-default]
+//                                Enter in a field of the section presses that button
+//                                (where a page's controls share one form)
 (function () {
   "use strict";
 
@@ -218,6 +221,22 @@
       m.checked = on === boxes.length && on > 0;
       m.indeterminate = on > 0 && on < boxes.length;
     });
+  });
+
+  // ---- (e) Enter presses the field's own button --------------------------
+
+  // The claim page's controls share one form so that no button loses what
+  // was typed elsewhere; Enter in a field should still do what the button
+  // beside it does, not the form's first button.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter" || ev.defaultPrevented || ev.isComposing) return;
+    var el = ev.target;
+    if (!el || el.tagName !== "INPUT" || notText[(el.type || "").toLowerCase()]) return;
+    var section = el.closest("[data-form-section]");
+    var button = section && section.querySelector("[data-default]");
+    if (!button) return;
+    ev.preventDefault();
+    button.click();
   });
 
   // ---- start --------------------------------------------------------------
