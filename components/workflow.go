@@ -210,7 +210,6 @@ func summaryItems(errs FieldErrors, order []string) []summaryItem {
 	return out
 }
 
-
 // ReviewView is the editors' review page's props.
 type ReviewView struct {
 	Items   []*domain.ReviewItem
