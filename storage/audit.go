@@ -2,11 +2,14 @@ package storage
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"hash"
 	"strconv"
 	"strings"
 
@@ -51,7 +54,7 @@ func (tx *Tx) audit(ctx context.Context, action, entity string, entityID int64, 
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'), 0) + 1`).Scan(&ev.ID); err != nil {
 		return fmt.Errorf("next audit id: %w", err)
 	}
-	ev.Hash = eventHash(&ev)
+	ev.Hash = tx.db.eventHash(&ev)
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit_events (id, at, actor_id, actor_label, token_name, action, entity, entity_id,
 		before_json, after_json, request_id, client_addr, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		ev.ID, formatTime(ev.At), nullInt(ev.ActorID), ev.ActorLabel, ev.TokenName, ev.Action, ev.Entity, ev.EntityID,
@@ -83,10 +86,42 @@ func nullJSON(b json.RawMessage) any {
 	return string(b)
 }
 
-// eventHash is sha256 over the previous hash and every stored field, each
-// length-prefixed so that no two different events encode the same.
-func eventHash(ev *domain.AuditEvent) string {
-	h := sha256.New()
+// SetAuditKey keys the hash of every audit event from event id from on with
+// HMAC-SHA256 under key, which is kept outside the database (package
+// keyfile). Without the key, someone who can write the database file can
+// still edit an event and recompute every hash after it; with it, they
+// cannot. Events before from keep their plain SHA-256 hashes.
+func (db *DB) SetAuditKey(key []byte, from int64) {
+	db.auditKey, db.auditFrom = key, from
+}
+
+// errNoAuditKey means keyed events cannot be checked without the key file.
+var errNoAuditKey = errors.New("the audit log's events are keyed, and the key file was not found: keep it beside the database")
+
+// keyedFrom is the first event id whose hash is keyed (0: none).
+func (db *DB) keyedFrom() int64 {
+	if db.auditKey == nil {
+		return 0
+	}
+	return db.auditFrom
+}
+
+// eventHash is the hash of one event: over the previous hash and every
+// stored field, each length-prefixed so that no two different events encode
+// the same; HMAC-SHA256 under the audit key from keyedFrom on, plain SHA-256
+// before.
+func (db *DB) eventHash(ev *domain.AuditEvent) string {
+	if from := db.keyedFrom(); from > 0 && ev.ID >= from {
+		return hashEvent(hmac.New(sha256.New, db.auditKey), ev)
+	}
+	return eventHash(ev)
+}
+
+// eventHash is the plain SHA-256 hash of an event, as written before the
+// audit key (and by bulk loads of databases that have none yet).
+func eventHash(ev *domain.AuditEvent) string { return hashEvent(sha256.New(), ev) }
+
+func hashEvent(h hash.Hash, ev *domain.AuditEvent) string {
 	for _, f := range []string{
 		ev.PrevHash,
 		strconv.FormatInt(ev.ID, 10),
@@ -132,6 +167,15 @@ func (db *DB) VerifyAudit(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	defer rows.Close()
+	// Without the key, keyed events cannot be checked at all.
+	var keyedFrom int64
+	if db.auditKey == nil {
+		var v sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, auditKeyedSetting).Scan(&v); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, err
+		}
+		keyedFrom, _ = strconv.ParseInt(v.String, 10, 64)
+	}
 	prev, wantID, n := genesisHash, int64(1), 0
 	for rows.Next() {
 		ev, err := scanAuditEvent(rows)
@@ -143,7 +187,9 @@ func (db *DB) VerifyAudit(ctx context.Context) (int, error) {
 			return n, &AuditBreak{EventID: wantID, Verified: n, Reason: fmt.Sprintf("is missing (the next event found is %d)", ev.ID)}
 		case ev.PrevHash != prev:
 			return n, &AuditBreak{EventID: ev.ID, Verified: n, Reason: "does not follow the event before it (an event was removed or reordered)"}
-		case eventHash(ev) != ev.Hash:
+		case keyedFrom > 0 && ev.ID >= keyedFrom:
+			return n, errNoAuditKey
+		case db.eventHash(ev) != ev.Hash:
 			return n, &AuditBreak{EventID: ev.ID, Verified: n, Reason: "has been altered since it was written"}
 		}
 		prev, wantID = ev.Hash, ev.ID+1

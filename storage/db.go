@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"sort"
 	"strconv"
@@ -33,6 +34,23 @@ type DB struct {
 
 	// Now returns the current time; tests replace it to fix timestamps.
 	Now func() time.Time
+
+	// auditKey, when set, keys the hash of every audit event from
+	// auditFrom on (HMAC-SHA256); see SetAuditKey.
+	auditKey  []byte
+	auditFrom int64
+}
+
+// createPrivate creates an empty file at path with mode 0600 unless a file
+// is already there.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -48,6 +66,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
 	readDSN := "file:" + path + "?" + pragmas.Encode()
 
+	// A new database is created readable by its owner only: it holds
+	// personal data and password hashes. SQLite gives its -wal and -shm
+	// files the same mode.
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("create database: %w", err)
+	}
 	db := &DB{Path: path, Now: time.Now}
 	var err error
 	if db.write, err = sql.Open("sqlite", writeDSN); err != nil {
@@ -155,9 +179,18 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 }
 
 // Backup writes a consistent copy of the database to path while the
-// database stays in use (VACUUM INTO reads one snapshot).
+// database stays in use (VACUUM INTO reads one snapshot). The copy holds
+// personal data, so it is created readable by its owner only; path must not
+// exist yet.
 func (db *DB) Backup(ctx context.Context, path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	f.Close()
+	// VACUUM INTO writes into an empty file and keeps its mode.
 	if _, err := db.read.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		os.Remove(path)
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
 	return nil

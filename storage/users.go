@@ -264,21 +264,45 @@ func (db *DB) RecordSignIn(ctx context.Context, userID int64, action string) err
 	return tx.Commit()
 }
 
-// SessionKeys returns the keys that sign and encrypt session cookies, made
-// once per database by the first migration.
-func (db *DB) SessionKeys(ctx context.Context) (hashKey, blockKey []byte, err error) {
+// LegacySessionKeys returns the session keys that earlier versions kept in
+// the database (table secrets), as one key of hash then block halves; nil
+// when there are none. They are moved out to the key file once, then dropped
+// with DropLegacySessionKeys.
+func (db *DB) LegacySessionKeys(ctx context.Context) ([]byte, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `SELECT value FROM secrets WHERE name = 'session_hash_key'`).Scan(&hashKey); err != nil {
-		return nil, nil, err
+	var hashKey, blockKey []byte
+	err = tx.QueryRowContext(ctx, `SELECT (SELECT value FROM secrets WHERE name = 'session_hash_key'),
+		(SELECT value FROM secrets WHERE name = 'session_block_key')`).Scan(&hashKey, &blockKey)
+	if err != nil || len(hashKey) != 32 || len(blockKey) != 32 {
+		return nil, err
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT value FROM secrets WHERE name = 'session_block_key'`).Scan(&blockKey); err != nil {
-		return nil, nil, err
+	return append(hashKey, blockKey...), nil
+}
+
+// DropLegacySessionKeys deletes the session keys from the database, once
+// they are safe in the key file, so that a copy of the database no longer
+// holds them. The deletion is audited (without the keys).
+func (db *DB) DropLegacySessionKeys(ctx context.Context) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
 	}
-	return hashKey, blockKey, nil
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `DELETE FROM secrets WHERE name IN ('session_hash_key', 'session_block_key')`)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	if err := tx.audit(ctx, "secrets.session_keys_moved_out", "secrets", 0, nil, nil); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // Setting returns a newsroom setting, or def when it was never set.

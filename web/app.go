@@ -5,6 +5,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -16,6 +17,7 @@ import (
 
 	"claimtrail/components"
 	"claimtrail/domain"
+	"claimtrail/keyfile"
 	"claimtrail/storage"
 	"claimtrail/web/auth"
 	"claimtrail/web/ingest"
@@ -39,6 +41,12 @@ type Config struct {
 
 	// SessionLifetime is how long a sign-in lasts (default 8 hours).
 	SessionLifetime time.Duration
+
+	// SessionKeys sign and encrypt session cookies (keyfile.SessionKeySize
+	// bytes each): the first makes new cookies, the others (earlier keys
+	// after a rotation) are still accepted. Empty: a key for this process
+	// only, so sessions end when it stops.
+	SessionKeys [][]byte
 
 	// TrustedProxies are the addresses of reverse proxies whose
 	// X-Forwarded-For header names the real client (for the sign-in throttle,
@@ -94,11 +102,20 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.SessionLifetime <= 0 {
 		cfg.SessionLifetime = 8 * time.Hour
 	}
-	hashKey, blockKey, err := cfg.DB.SessionKeys(ctx)
-	if err != nil {
-		return nil, err
+	if len(cfg.SessionKeys) == 0 {
+		// Keys for this process only: sessions end when it stops.
+		cfg.SessionKeys = [][]byte{keyfile.NewSessionKey()}
 	}
-	store := sessions.NewCookieStore(hashKey, blockKey)
+	var pairs [][]byte
+	for _, k := range cfg.SessionKeys {
+		if len(k) != keyfile.SessionKeySize {
+			return nil, fmt.Errorf("a session key must be %d bytes", keyfile.SessionKeySize)
+		}
+		hashKey, blockKey := keyfile.SplitSessionKey(k)
+		pairs = append(pairs, hashKey, blockKey)
+	}
+	// The first pair makes new cookies; every pair is tried when reading one.
+	store := sessions.NewCookieStore(pairs...)
 	store.Options = &sessions.Options{
 		Path:     "/",
 		MaxAge:   int(cfg.SessionLifetime.Seconds()),

@@ -58,26 +58,58 @@ func cmdBackup(ctx context.Context, env *environment, args []string) error {
 }
 
 func cmdAudit(ctx context.Context, env *environment, args []string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprint(env.stderr, "usage: claimtrail audit verify [-db FILE]\n")
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "checkpoint") {
+		fmt.Fprint(env.stderr, "usage: claimtrail audit verify [-checkpoints FILE] [-db FILE]\n       claimtrail audit checkpoint -o FILE [-db FILE]\n")
 		return &usageError{}
 	}
-	fs, dbPath := newFlags(env, "audit verify")
+	fs, dbPath := newFlags(env, "audit "+args[0])
+	var checkpoints, out *string
+	if args[0] == "verify" {
+		checkpoints = fs.String("checkpoints", "", "also check the log against the signed checkpoints in `file`")
+	} else {
+		out = fs.String("o", "", "append a signed checkpoint line to `file`")
+	}
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
+	}
+	if out != nil && *out == "" {
+		fs.Usage()
+		return &usageError{msg: "audit checkpoint needs -o FILE"}
+	}
+	var cps []storage.Checkpoint
+	if checkpoints != nil && *checkpoints != "" {
+		var err error
+		if cps, err = readCheckpoints(*checkpoints); err != nil {
+			return err
+		}
 	}
 	db, ctx, err := openExistingDB(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if out != nil {
+		cp, err := appendCheckpoint(ctx, db, *out)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "checkpoint written to %s: event %d\n", *out, cp.Seq)
+		return nil
+	}
 	n, err := db.VerifyAudit(ctx)
+	if err == nil && cps != nil {
+		err = db.VerifyCheckpoints(ctx, cps)
+	}
 	var br *storage.AuditBreak
 	if errors.As(err, &br) {
 		fmt.Fprintf(env.stdout, "audit log BROKEN at event %d: %s\n%d events verified before it\n", br.EventID, br.Reason, br.Verified)
 		return &exitError{code: 1}
 	} else if err != nil {
 		return err
+	}
+	if cps != nil {
+		fmt.Fprintf(env.stdout, "audit log intact: %d events verified, and %d checkpoints hold\n", n, len(cps))
+		return nil
 	}
 	fmt.Fprintf(env.stdout, "audit log intact: %d events verified\n", n)
 	return nil

@@ -62,5 +62,10 @@ func openDB(ctx context.Context, path string) (*storage.DB, context.Context, err
 	if err != nil {
 		return nil, ctx, err
 	}
-	return db, domain.WithActor(ctx, domain.Actor{Label: "cli"}), nil
+	ctx = domain.WithActor(ctx, domain.Actor{Label: "cli"})
+	if _, err := setUpKeys(ctx, db, path); err != nil {
+		db.Close()
+		return nil, ctx, err
+	}
+	return db, ctx, nil
 }

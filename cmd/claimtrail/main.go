@@ -66,7 +66,10 @@ Usage:
   claimtrail user disable -email E [-db FILE]
   claimtrail user enable -email E [-db FILE]
   claimtrail backup -o FILE [-db FILE]                     copy the database while it is in use
-  claimtrail audit verify [-db FILE]                       check the audit log's hash chain
+  claimtrail audit verify [-checkpoints FILE] [-db FILE]   check the audit log's keyed hash chain
+                                                          (and the signed checkpoints in FILE)
+  claimtrail audit checkpoint -o FILE [-db FILE]           append the chain's signed head to FILE
+  claimtrail keys rotate [-db FILE]                        new session key; the previous one still works
   claimtrail export [-format csv|claimreview] [-since DATE] [-until DATE] [-o FILE] [-bom]
                     [-state S] [-rating R] [-outlet O] [-reviewer EMAIL] [-editor EMAIL] [-type T]
                     [-base-url URL] [-stats]
@@ -103,6 +106,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdAudit(ctx, env, args[1:])
 	case "token":
 		return cmdToken(ctx, env, args[1:])
+	case "keys":
+		return cmdKeys(ctx, env, args[1:])
 	case "export":
 		return cmdExport(ctx, env, args[1:])
 	case "import":

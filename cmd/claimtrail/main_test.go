@@ -101,9 +101,11 @@ func TestUserCommands(t *testing.T) {
 	if _, stderr, code := runCLI(t, "", "user", "disable", "-db", db, "-email", "nobody@newsroom.example"); code != 1 || !strings.Contains(stderr, "no account") {
 		t.Errorf("disable unknown: %d %q", code, stderr)
 	}
-	// Every change went through the audit log, and the chain holds.
+	// Every change went through the audit log, and the chain holds: the
+	// four changes, after the key file's two (keyed from here on, session
+	// keys moved out of the database).
 	out, _, code = runCLI(t, "", "audit", "verify", "-db", db)
-	if code != 0 || !strings.Contains(out, "4 events verified") {
+	if code != 0 || !strings.Contains(out, "6 events verified") {
 		t.Errorf("audit verify: %d %q", code, out)
 	}
 }
@@ -142,8 +144,22 @@ func TestMigrateAndBackup(t *testing.T) {
 	if _, stderr, code := runCLI(t, "", "backup", "-db", db, "-o", backup); code != 0 {
 		t.Fatalf("backup: %s", stderr)
 	}
+	// A backup is used with the key file of the database it came from.
+	if _, stderr, code := runCLI(t, "", "user", "list", "-db", backup); code != 1 || !strings.Contains(stderr, "copy the key file") {
+		t.Errorf("backup without its key file: %d %q", code, stderr)
+	}
+	keys, err := os.ReadFile(db + ".keys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(backup+".keys", keys, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if out, _, _ := runCLI(t, "", "user", "list", "-db", backup); !strings.Contains(out, "a@newsroom.example") {
 		t.Errorf("backup lacks the user: %q", out)
+	}
+	if out, _, code := runCLI(t, "", "audit", "verify", "-db", backup); code != 0 {
+		t.Errorf("backup's audit log: %d %q", code, out)
 	}
 	if _, stderr, code := runCLI(t, "", "backup", "-db", db, "-o", backup); code != 1 || !strings.Contains(stderr, "already exists") {
 		t.Errorf("backup over an existing file: %d %q", code, stderr)

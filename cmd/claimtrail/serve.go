@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"claimtrail/keyfile"
+	"claimtrail/storage"
 	"claimtrail/web"
 )
 
@@ -22,6 +24,8 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	baseURL := fs.String("base-url", env.getenv("CLAIMTRAIL_BASE_URL"), "public `URL` of the site, used in exports and ClaimReview")
 	secure := fs.Bool("secure-cookies", env.getenv("CLAIMTRAIL_SECURE_COOKIES") == "1", "mark session cookies Secure (behind a TLS proxy)")
 	proxies := fs.String("trusted-proxies", env.getenv("CLAIMTRAIL_TRUSTED_PROXIES"), "comma-separated `addresses` or CIDR ranges of reverse proxies whose X-Forwarded-For names the client")
+	checkpoints := fs.String("audit-checkpoints", env.getenv("CLAIMTRAIL_AUDIT_CHECKPOINTS"), "append a signed checkpoint of the audit log to `file` at start and every -checkpoint-every")
+	checkpointEvery := fs.Duration("checkpoint-every", time.Hour, "how often to write an audit checkpoint")
 	maxUpload := fs.Int64("max-upload-mb", envInt(env, "CLAIMTRAIL_MAX_UPLOAD_MB", 5), "largest article accepted, in `MB`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -42,8 +46,17 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
+	keys, err := keyfile.Load(keyfile.PathFor(*dbPath))
+	if err != nil {
+		return err
+	}
+	sessKeys, err := sessionKeys(env, keys)
+	if err != nil {
+		return &usageError{msg: err.Error()}
+	}
 	app, err := web.New(ctx, web.Config{
-		DB: db, Logger: logger, BaseURL: *baseURL, SecureCookies: *secure, MaxUploadBytes: *maxUpload << 20,
+		SessionKeys: sessKeys,
+		DB:          db, Logger: logger, BaseURL: *baseURL, SecureCookies: *secure, MaxUploadBytes: *maxUpload << 20,
 		TrustedProxies: trusted,
 	})
 	if err != nil {
@@ -69,6 +82,9 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if *checkpoints != "" {
+		go writeCheckpoints(ctx, dbCtx, db, *checkpoints, *checkpointEvery, logger)
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -113,4 +129,28 @@ func parseTrustedProxies(s string) ([]netip.Prefix, error) {
 		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
 	}
 	return out, nil
+}
+
+// writeCheckpoints appends a signed checkpoint of the audit log to file now
+// and then every interval while the log grows, until ctx ends.
+func writeCheckpoints(ctx, dbCtx context.Context, db *storage.DB, file string, every time.Duration, logger *slog.Logger) {
+	var last int64 = -1
+	tick := time.NewTicker(max(every, time.Second))
+	defer tick.Stop()
+	for {
+		cp, err := db.AuditCheckpoint(dbCtx)
+		if err == nil && cp.Seq != last {
+			cp, err = appendCheckpoint(dbCtx, db, file)
+		}
+		if err != nil {
+			logger.Error("audit checkpoint", slog.String("file", file), slog.Any("error", err))
+		} else {
+			last = cp.Seq
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
