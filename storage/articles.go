@@ -382,29 +382,14 @@ func (db *DB) ArticleClaims(ctx context.Context, articleID int64) ([]*domain.Cla
 }
 
 // Limits on what reviewers type while triaging.
-const (
-	maxClaimText = 1000
-	maxQuote     = 5000
-)
-
-// notCandidate explains why a claim can no longer be triaged.
-func notCandidate(c *domain.Claim) error {
-	if c.State == domain.StateDismissed {
-		return domain.Errorf(domain.ECONFLICT, "This claim was already dismissed, so it can no longer be accepted or dismissed.")
-	}
-	return domain.Errorf(domain.ECONFLICT, "This claim was already accepted into the queue (it is now %s).", strings.ToLower(c.State.Label()))
-}
+const maxQuote = 5000
 
 // AcceptClaim moves a candidate into the queue, recording "claim.accepted".
 // reworded, when not empty, becomes the claim's stand-alone wording; the
 // original sentence and its offsets are kept. expectVersion, when not zero,
 // refuses the change if someone else changed the claim since it was shown.
 func (db *DB) AcceptClaim(ctx context.Context, claimID int64, reworded string, expectVersion int64) (*domain.Claim, error) {
-	reworded = strings.TrimSpace(reworded)
-	if utf8.RuneCountInString(reworded) > maxClaimText {
-		return nil, domain.FieldError("text", "Keep the claim's wording to 1000 characters or fewer.")
-	}
-	if err := domain.CheckClaimWording("text", reworded); err != nil {
+	if _, err := domain.CheckRewording(reworded); err != nil {
 		return nil, err
 	}
 	return db.triageClaim(ctx, claimID, func(tx *Tx, c *domain.Claim) error {
@@ -431,17 +416,14 @@ func (db *DB) triageClaim(ctx context.Context, claimID int64, decide func(*Tx, *
 }
 
 func acceptClaim(ctx context.Context, tx *Tx, c *domain.Claim, reworded string, expectVersion int64) error {
-	if c.State != domain.StateCandidate {
-		return notCandidate(c)
+	ch, err := domain.Accept(c, reworded, tx.now)
+	if err != nil {
+		return err
 	}
 	if err := checkSeen(c, expectVersion); err != nil {
 		return err
 	}
-	return transitionClaim(ctx, tx, c, domain.StateQueued, func(c *domain.Claim) {
-		if reworded != "" {
-			c.Text = reworded
-		}
-	})
+	return applyChange(ctx, tx, c, ch)
 }
 
 // DismissClaim triages a candidate out with a checked reason and note
@@ -453,15 +435,11 @@ func (db *DB) DismissClaim(ctx context.Context, claimID int64, d domain.Dismissa
 }
 
 func dismissClaim(ctx context.Context, tx *Tx, c *domain.Claim, d domain.Dismissal) error {
-	if c.State != domain.StateCandidate {
-		return notCandidate(c)
+	ch, err := domain.Dismiss(c, d, tx.now)
+	if err != nil {
+		return err
 	}
-	if d.Reason.Label() == "" {
-		return domain.FieldError("reason_code", "Choose why this claim is being dismissed.")
-	}
-	return transitionClaim(ctx, tx, c, domain.StateDismissed, func(c *domain.Claim) {
-		c.DismissReason, c.DismissCode = d.Note, d.Reason
-	})
+	return applyChange(ctx, tx, c, ch)
 }
 
 // AddManualClaim adds a claim the extractor missed as a candidate, recording

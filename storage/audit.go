@@ -19,6 +19,11 @@ import (
 // genesisHash is the previous hash of the first event in the chain.
 const genesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
 
+// record writes a change's one audit event inside tx.
+func (tx *Tx) record(ctx context.Context, ev domain.Event) error {
+	return tx.audit(ctx, ev.Action, ev.Entity, ev.EntityID, ev.Before, ev.After)
+}
+
 // audit records one change inside tx. before and after are marshalled to
 // JSON; pass nil for "did not exist".
 func (tx *Tx) audit(ctx context.Context, action, entity string, entityID int64, before, after any) error {

@@ -53,71 +53,76 @@ func findClaimByID(ctx context.Context, tx *Tx, id int64) (*domain.Claim, error)
 	return scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimColumns+` FROM claims c WHERE c.id = ?`, id))
 }
 
-// claimState is what the audit log records of a claim: the fields people
-// change, not the extractor's output, which never changes.
-type claimState struct {
-	State         domain.ClaimState `json:"state"`
-	Text          string            `json:"text"`
-	Priority      string            `json:"priority"`
-	AssigneeID    int64             `json:"assignee_id,omitempty"`
-	DueAt         string            `json:"due_at,omitempty"`
-	DismissReason string            `json:"dismiss_reason,omitempty"`
-	DismissCode   string            `json:"dismiss_code,omitempty"`
-	Version       int64             `json:"version"`
-}
+// stateOfClaim is what the audit log records of a claim.
+func stateOfClaim(c *domain.Claim) *domain.ClaimRecord { return domain.RecordOf(c) }
 
-func stateOfClaim(c *domain.Claim) claimState {
-	s := claimState{State: c.State, Text: c.Text, Priority: c.Priority.String(), AssigneeID: c.AssigneeID,
-		DismissReason: c.DismissReason, DismissCode: string(c.DismissCode), Version: c.Version}
-	if !c.DueAt.IsZero() {
-		s.DueAt = c.DueAt.UTC().Format("2006-01-02")
+// applyChange saves a change the domain decided on c, loaded in tx: the
+// claim (refused if someone else changed it meanwhile), the verdict and the
+// comment that go with it, the new worker, and the change's one audit event.
+// c then holds the claim as saved.
+func applyChange(ctx context.Context, tx *Tx, c *domain.Claim, ch domain.ClaimChange) error {
+	if ch.Unchanged() {
+		return nil
 	}
-	return s
-}
-
-// saveClaim writes the mutable fields of c (bumping its version) and records
-// action with before and after. expectVersion, when non-zero, refuses the
-// write if someone else changed the claim since it was read.
-func saveClaim(ctx context.Context, tx *Tx, before claimState, c *domain.Claim, action string) error {
-	c.Version++
-	c.UpdatedAt = tx.now
+	if err := nameRatings(ctx, tx, &ch.Event); err != nil {
+		return err
+	}
+	next := ch.Claim
 	queuedAt := any(nil)
-	if c.State == domain.StateQueued && before.State == domain.StateCandidate {
+	if next.State == domain.StateQueued && c.State == domain.StateCandidate {
 		queuedAt = formatTime(tx.now)
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE claims SET text = ?, state = ?, priority = ?, assignee_id = ?, due_at = ?,
 		dismiss_reason = ?, dismiss_code = ?, queued_at = coalesce(?, queued_at), version = ?, updated_at = ? WHERE id = ? AND version = ?`,
-		c.Text, c.State, c.Priority, nullInt(c.AssigneeID), nullTime(c.DueAt), c.DismissReason, c.DismissCode, queuedAt,
-		c.Version, formatTime(tx.now), c.ID, before.Version)
+		next.Text, next.State, next.Priority, nullInt(next.AssigneeID), nullTime(next.DueAt), next.DismissReason, next.DismissCode, queuedAt,
+		next.Version, formatTime(next.UpdatedAt), c.ID, c.Version)
 	if err != nil {
 		return mapError(err, "")
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return domain.Errorf(domain.ECONFLICT, "Someone else changed this claim a moment ago. Reload to see their change.")
 	}
-	return tx.audit(ctx, "claim."+action, "claim", c.ID, before, stateOfClaim(c))
-}
-
-// transitionClaim moves c to state to, applying mutate first (to set the
-// assignee, a reason, ...), and records the transition's audit event. The
-// domain state machine is checked here and the database trigger checks it
-// again.
-func transitionClaim(ctx context.Context, tx *Tx, c *domain.Claim, to domain.ClaimState, mutate func(c *domain.Claim)) error {
-	if err := domain.CheckTransition(c.State, to); err != nil {
-		return err
-	}
-	action := ""
-	for _, t := range domain.Transitions {
-		if t.From == c.State && t.To == to {
-			action = t.Action
+	if next.State == domain.StateInReview {
+		if err := ensureVerdict(ctx, tx, c.ID); err != nil {
+			return err
 		}
 	}
-	before := stateOfClaim(c)
-	c.State = to
-	if mutate != nil {
-		mutate(c)
+	if ch.Verdict != nil {
+		if err := bumpVerdict(ctx, tx, ch.Verdict); err != nil {
+			return err
+		}
 	}
-	return saveClaim(ctx, tx, before, c, action)
+	if err := addClaimWorker(ctx, tx, c.ID, ch.Worker); err != nil {
+		return err
+	}
+	if m := ch.Comment; m != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO comments (claim_id, author_id, kind, body, created_at) VALUES (?, ?, ?, ?, ?)`,
+			m.ClaimID, m.AuthorID, m.Kind, m.Body, formatTime(tx.now)); err != nil {
+			return mapError(err, "")
+		}
+	}
+	if err := tx.record(ctx, ch.Event); err != nil {
+		return err
+	}
+	*c = *next
+	return nil
+}
+
+// nameRatings fills in the rating names of the verdicts an event records,
+// refusing a rating that no longer exists.
+func nameRatings(ctx context.Context, tx *Tx, ev *domain.Event) error {
+	for _, side := range []any{ev.Before, ev.After} {
+		r, ok := side.(*domain.ClaimRecord)
+		if !ok || r.Verdict == nil || r.Verdict.RatingID == 0 {
+			continue
+		}
+		name, err := ratingName(ctx, tx, r.Verdict.RatingID)
+		if err != nil {
+			return err
+		}
+		r.Verdict.Rating = name
+	}
+	return nil
 }
 
 // errStaleClaim is checkSeen's refusal; bulk actions reword it to name the claim.

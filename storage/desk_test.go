@@ -27,7 +27,7 @@ func deskNewsroom(t *testing.T) (n *newsroom, start time.Time, waiting int64) {
 	}
 	version := n.inReviewWithVerdict(t, checked)
 	at(time.Hour)
-	v, err := n.db.SubmitVerdict(as(n.rita), checked, version)
+	v, err := n.db.SubmitVerdict(as(n.rita), checked, nil, version)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func deskNewsroom(t *testing.T) (n *newsroom, start time.Time, waiting int64) {
 		t.Fatal(err)
 	}
 	at(3 * time.Hour)
-	if v, err = n.db.SubmitVerdict(as(n.rita), checked, v.Version); err != nil {
+	if v, err = n.db.SubmitVerdict(as(n.rita), checked, nil, v.Version); err != nil {
 		t.Fatal(err)
 	}
 	at(5 * time.Hour)

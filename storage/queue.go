@@ -150,35 +150,10 @@ func beginAs(ctx context.Context, begin func(context.Context) (*Tx, error)) (*Tx
 	return tx, u, nil
 }
 
-// moveClaim is transitionClaim with the audit action named by the caller,
-// for moves that the state machine's own action word would misdescribe
-// (an editor assigning a claim rather than a reviewer taking it).
-func moveClaim(ctx context.Context, tx *Tx, c *domain.Claim, to domain.ClaimState, action string, mutate func(*domain.Claim)) error {
-	if err := domain.CheckTransition(c.State, to); err != nil {
-		return err
-	}
-	before := stateOfClaim(c)
-	c.State = to
-	mutate(c)
-	return saveClaim(ctx, tx, before, c, action)
-}
-
 // ensureVerdict makes the claim's draft verdict if it has none yet.
 func ensureVerdict(ctx context.Context, tx *Tx, claimID int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO verdicts (claim_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 		claimID, formatTime(tx.now), formatTime(tx.now))
-	return err
-}
-
-// startReview puts a queued claim in review with its reviewer.
-func startReview(ctx context.Context, tx *Tx, c *domain.Claim, assigneeID int64, action string) error {
-	err := moveClaim(ctx, tx, c, domain.StateInReview, action, func(c *domain.Claim) { c.AssigneeID = assigneeID })
-	if err == nil {
-		err = addClaimWorker(ctx, tx, c.ID, assigneeID)
-	}
-	if err == nil {
-		err = ensureVerdict(ctx, tx, c.ID)
-	}
 	return err
 }
 
@@ -191,8 +166,9 @@ func (db *DB) TakeNext(ctx context.Context) (*domain.Claim, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	if !domain.CanReview(u) {
-		return nil, domain.Errorf(domain.EFORBIDDEN, "Your role does not allow checking claims.")
+	if !domain.CanReview(u) { // before looking, so the refusal does not depend on the queue
+		_, err := domain.Take(u, &domain.Claim{}, tx.now)
+		return nil, err
 	}
 	c, err := scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimColumns+` FROM claims c
 		WHERE c.state = 'queued' AND c.assignee_id IS NULL ORDER BY c.queue_key LIMIT 1`))
@@ -201,7 +177,11 @@ func (db *DB) TakeNext(ctx context.Context) (*domain.Claim, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	if err := startReview(ctx, tx, c, u.ID, "taken"); err != nil {
+	ch, err := domain.Take(u, c, tx.now)
+	if err != nil {
+		return nil, err
+	}
+	if err := applyChange(ctx, tx, c, ch); err != nil {
 		return nil, err
 	}
 	return c, tx.Commit()
@@ -254,21 +234,11 @@ func (db *DB) assign(ctx context.Context, tx *Tx, claimID, assigneeID, seen int6
 	} else if err != nil {
 		return nil, err
 	}
-	if err := domain.CanBeAssigned(assignee); err != nil {
+	ch, err := domain.Assign(u, c, assignee, tx.now)
+	if err != nil {
 		return nil, err
 	}
-	if c.State == domain.StateQueued {
-		return assignee, startReview(ctx, tx, c, assignee.ID, "assigned")
-	}
-	if c.AssigneeID == assignee.ID {
-		return nil, domain.Errorf(domain.ECONFLICT, "Claim %d is already assigned to %s.", c.ID, assignee.Name)
-	}
-	before := stateOfClaim(c)
-	c.AssigneeID = assignee.ID
-	if err := saveClaim(ctx, tx, before, c, "reassigned"); err != nil {
-		return nil, err
-	}
-	return assignee, addClaimWorker(ctx, tx, c.ID, assignee.ID)
+	return assignee, applyChange(ctx, tx, c, ch)
 }
 
 // ClaimRef names a claim in a bulk change with the version the editor was
@@ -390,15 +360,14 @@ func (db *DB) prioritise(ctx context.Context, refs []ClaimRef, p domain.Priority
 		if err := checkSeen(c, ref.Seen); err != nil {
 			return 0, refused(ref.ID, err)
 		}
-		if err := domain.CanPrioritise(u, c); err != nil {
+		ch, err := domain.Prioritise(u, c, p, tx.now)
+		if err != nil {
 			return 0, err
 		}
-		if c.Priority == p {
+		if ch.Unchanged() {
 			continue
 		}
-		before := stateOfClaim(c)
-		c.Priority = p
-		if err := saveClaim(ctx, tx, before, c, "prioritised"); err != nil {
+		if err := applyChange(ctx, tx, c, ch); err != nil {
 			return 0, err
 		}
 		changed++
@@ -420,18 +389,11 @@ func (db *DB) SetClaimDue(ctx context.Context, claimID int64, due time.Time, see
 	if err := checkSeen(c, seen); err != nil {
 		return nil, err
 	}
-	if err := domain.CheckDue(due, tx.now); err != nil {
+	ch, err := domain.SetDue(u, c, due, tx.now)
+	if err != nil {
 		return nil, err
 	}
-	if err := domain.CanSetDue(u, c); err != nil {
-		return nil, err
-	}
-	if c.DueAt.Equal(due) {
-		return c, nil // nothing changes, so nothing is recorded
-	}
-	before := stateOfClaim(c)
-	c.DueAt = due
-	if err := saveClaim(ctx, tx, before, c, "due_set"); err != nil {
+	if err := applyChange(ctx, tx, c, ch); err != nil {
 		return nil, err
 	}
 	return c, tx.Commit()
@@ -440,11 +402,6 @@ func (db *DB) SetClaimDue(ctx context.Context, claimID int64, due time.Time, see
 // ReleaseClaim puts a claim in review back in the queue, unassigned, with an
 // optional comment saying why. Its draft verdict stays.
 func (db *DB) ReleaseClaim(ctx context.Context, claimID int64, comment string) (*domain.Claim, error) {
-	if comment != "" {
-		if err := domain.CheckComment("comment", comment); err != nil {
-			return nil, err
-		}
-	}
 	tx, u, err := beginAs(ctx, db.begin)
 	if err != nil {
 		return nil, err
@@ -454,16 +411,12 @@ func (db *DB) ReleaseClaim(ctx context.Context, claimID int64, comment string) (
 	if err != nil {
 		return nil, err
 	}
-	if err := domain.CanRelease(u, c); err != nil {
+	ch, err := domain.Release(u, c, comment, tx.now)
+	if err != nil {
 		return nil, err
 	}
-	if err := transitionClaim(ctx, tx, c, domain.StateQueued, func(c *domain.Claim) { c.AssigneeID = 0 }); err != nil {
+	if err := applyChange(ctx, tx, c, ch); err != nil {
 		return nil, err
-	}
-	if comment != "" {
-		if err := addComment(ctx, tx, c.ID, u.ID, domain.CommentReleased, comment); err != nil {
-			return nil, err
-		}
 	}
 	return c, tx.Commit()
 }

@@ -207,19 +207,22 @@ func (db *DB) MoveRating(ctx context.Context, id int64, up bool) error {
 	if j < 0 || j >= len(all) {
 		return domain.Errorf(domain.ECONFLICT, "%s is already at the %s of the scale.", all[i].Name, map[bool]string{true: "top", false: "bottom"}[up])
 	}
+	moved := all[i]
+	before := stateOfRating(moved)
 	all[i], all[j] = all[j], all[i]
+	// The whole scale is renumbered (so that equal positions can never
+	// stick), but the change is one: this rating's move.
 	for k, r := range all {
 		if r.Position == k+1 {
 			continue
 		}
-		before := stateOfRating(r)
 		r.Position = k + 1
 		if _, err := tx.ExecContext(ctx, `UPDATE ratings SET position = ?, updated_at = ? WHERE id = ?`, r.Position, formatTime(tx.now), r.ID); err != nil {
 			return err
 		}
-		if err := tx.audit(ctx, "rating.moved", "rating", r.ID, before, stateOfRating(r)); err != nil {
-			return err
-		}
+	}
+	if err := tx.audit(ctx, "rating.moved", "rating", moved.ID, before, stateOfRating(moved)); err != nil {
+		return err
 	}
 	return tx.Commit()
 }

@@ -320,13 +320,15 @@ func (db *DB) Setting(ctx context.Context, key, def string) (string, error) {
 	return v, err
 }
 
-// SetSettings stores several newsroom settings at once, each audited.
+// SetSettings stores several newsroom settings at once, with one
+// "setting.changed" event naming every value that changed, before and after.
 func (db *DB) SetSettings(ctx context.Context, values map[string]string) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	before, after := map[string]string{}, map[string]string{}
 	for _, key := range slices.Sorted(maps.Keys(values)) {
 		v := values[key]
 		var old sql.NullString
@@ -340,13 +342,20 @@ func (db *DB) SetSettings(ctx context.Context, values map[string]string) error {
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, v, formatTime(tx.now)); err != nil {
 			return err
 		}
-		var before any
 		if old.Valid {
-			before = map[string]string{key: old.String}
+			before[key] = old.String
 		}
-		if err := tx.audit(ctx, "setting.changed", "setting", 0, before, map[string]string{key: v}); err != nil {
-			return err
-		}
+		after[key] = v
+	}
+	if len(after) == 0 {
+		return nil // nothing changed, so nothing is recorded
+	}
+	var was any
+	if len(before) > 0 {
+		was = before
+	}
+	if err := tx.audit(ctx, "setting.changed", "setting", 0, was, after); err != nil {
+		return err
 	}
 	return tx.Commit()
 }

@@ -21,9 +21,9 @@ const MaxSourcesPerVerdict = 50
 // verdict at once (the API), where the browser edits it piece by piece with
 // SaveVerdict and AddSource. The same rules apply — the claim in review, the
 // caller its assignee or an editor, who then counts as one of its workers.
-// It records "verdict.saved" and, when the sources changed,
-// "sources.replaced" with the lists before and after.
-func (db *DB) ReplaceVerdict(ctx context.Context, claimID int64, in VerdictInput, sources []domain.Source, expectVersion int64) (*domain.Verdict, error) {
+// It records one "verdict.saved" event, with the lists of sources before
+// and after when they changed.
+func (db *DB) ReplaceVerdict(ctx context.Context, claimID int64, in domain.VerdictInput, sources []domain.Source, expectVersion int64) (*domain.Verdict, error) {
 	if err := checkWholeVerdict(&in, sources); err != nil {
 		return nil, err
 	}
@@ -40,10 +40,10 @@ func (db *DB) ReplaceVerdict(ctx context.Context, claimID int64, in VerdictInput
 	for i := range v.Sources {
 		oldSources = append(oldSources, stateOfSource(&v.Sources[i]))
 	}
-	if err := writeVerdictText(ctx, tx, u, v, in); err != nil {
+	before, after, err := writeVerdictText(ctx, tx, u, v, in)
+	if err != nil {
 		return nil, err
 	}
-
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE claim_id = ?`, claimID); err != nil {
 		return nil, err
 	}
@@ -56,11 +56,12 @@ func (db *DB) ReplaceVerdict(ctx context.Context, claimID int64, in VerdictInput
 		}
 		newSources = append(newSources, stateOfSource(&s))
 	}
+	// One event for the whole change: the text, and the sources when they changed.
 	if !reflect.DeepEqual(oldSources, newSources) {
-		if err := tx.audit(ctx, "sources.replaced", "claim", claimID,
-			map[string]any{"sources": oldSources}, map[string]any{"sources": newSources}); err != nil {
-			return nil, err
-		}
+		before.Sources, after.Sources = oldSources, newSources
+	}
+	if err := tx.audit(ctx, "verdict.saved", "claim", claimID, before, after); err != nil {
+		return nil, err
 	}
 	if v, err = findVerdict(ctx, tx, claimID); err != nil {
 		return nil, err
@@ -71,7 +72,7 @@ func (db *DB) ReplaceVerdict(ctx context.Context, claimID int64, in VerdictInput
 // VerdictProblems lists every field at fault in a verdict sent whole, its
 // text and each of its sources, so that a script can fix them all at once;
 // nil when there are none. It changes neither argument.
-func VerdictProblems(in VerdictInput, sources []domain.Source) map[string]string {
+func VerdictProblems(in domain.VerdictInput, sources []domain.Source) map[string]string {
 	var e *domain.Error
 	if errors.As(checkWholeVerdict(&in, slices.Clone(sources)), &e) {
 		return e.Fields
@@ -81,9 +82,9 @@ func VerdictProblems(in VerdictInput, sources []domain.Source) map[string]string
 
 // checkWholeVerdict tidies and checks a verdict's text and sources together
 // and names every field at fault in one error.
-func checkWholeVerdict(in *VerdictInput, sources []domain.Source) error {
+func checkWholeVerdict(in *domain.VerdictInput, sources []domain.Source) error {
 	fields := map[string]string{}
-	for _, err := range []error{checkVerdictInput(in), checkSources(sources)} {
+	for _, err := range []error{in.Tidy(), checkSources(sources)} {
 		var e *domain.Error
 		if errors.As(err, &e) && len(e.Fields) > 0 {
 			maps.Copy(fields, e.Fields)

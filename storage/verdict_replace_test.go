@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"strings"
 	"testing"
 
 	"claimtrail/domain"
@@ -43,7 +44,7 @@ func TestReplaceVerdictIsAtomicAndVersioned(t *testing.T) {
 	src := func(title string) domain.Source {
 		return domain.Source{URL: "https://stats.example/" + title, Title: title, Type: domain.SourceOfficialStatistics}
 	}
-	in := storage.VerdictInput{RatingID: ratings[0].ID, Conclusion: "Fares rose 8%.", Explanation: "The fares table shows it."}
+	in := domain.VerdictInput{RatingID: ratings[0].ID, Conclusion: "Fares rose 8%.", Explanation: "The fares table shows it."}
 
 	v, err := db.ReplaceVerdict(as(rita), id, in, []domain.Source{src("one"), src("two")}, version)
 	if err != nil {
@@ -77,13 +78,14 @@ func TestReplaceVerdictIsAtomicAndVersioned(t *testing.T) {
 		t.Fatalf("second replace: %+v %v", v, err)
 	}
 	events, _ := db.EntityHistory(as(rita), "claim", id)
+	// Each replacement is one event, carrying the sources it changed.
 	var replaced int
 	for _, e := range events {
-		if e.Action == "sources.replaced" {
+		if e.Action == "verdict.saved" && strings.Contains(string(e.After), `"sources":`) {
 			replaced++
 		}
 	}
 	if replaced != 2 {
-		t.Errorf("%d sources.replaced events, want 2", replaced)
+		t.Errorf("%d verdict.saved events with sources, want 2", replaced)
 	}
 }

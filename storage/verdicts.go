@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"claimtrail/domain"
@@ -13,52 +12,14 @@ import (
 // Verdicts and their sources. Every change bumps the verdict's version and is
 // refused when the caller's version is stale, so no edit is silently lost.
 
-// VerdictInput is what a reviewer types into the verdict form.
-type VerdictInput struct {
-	RatingID    int64
-	Conclusion  string
-	Explanation string
-}
+// verdictState and sourceState are what the audit log records of a verdict
+// and a source.
+type (
+	verdictState = domain.VerdictRecord
+	sourceState  = domain.SourceRecord
+)
 
-// verdictState is what the audit log records of a verdict's text.
-type verdictState struct {
-	Rating      string `json:"rating,omitempty"`
-	Conclusion  string `json:"conclusion"`
-	Explanation string `json:"explanation"`
-	Version     int64  `json:"version"`
-}
-
-// sourceState is what the audit log records of a source.
-type sourceState struct {
-	Position    int    `json:"position"`
-	URL         string `json:"url"`
-	Title       string `json:"title"`
-	Publisher   string `json:"publisher,omitempty"`
-	PublishedAt string `json:"published_at,omitempty"`
-	AccessedAt  string `json:"accessed_at,omitempty"`
-	Type        string `json:"type"`
-	Quote       string `json:"quote,omitempty"`
-}
-
-func stateOfSource(s *domain.Source) sourceState {
-	st := sourceState{Position: s.Position, URL: s.URL, Title: s.Title, Publisher: s.Publisher, Type: string(s.Type), Quote: s.Quote}
-	if !s.PublishedAt.IsZero() {
-		st.PublishedAt = s.PublishedAt.Format("2006-01-02")
-	}
-	if !s.AccessedAt.IsZero() {
-		st.AccessedAt = s.AccessedAt.Format("2006-01-02")
-	}
-	return st
-}
-
-// verdictSnapshot is the whole verdict as it stood, kept in the audit log
-// when an approved verdict is reopened.
-type verdictSnapshot struct {
-	verdictState
-	Sources    []sourceState `json:"sources"`
-	ApprovedBy int64         `json:"approved_by,omitempty"`
-	ApprovedAt string        `json:"approved_at,omitempty"`
-}
+func stateOfSource(s *domain.Source) sourceState { return domain.SourceRecordOf(s) }
 
 func ratingName(ctx context.Context, tx *Tx, id int64) (string, error) {
 	if id == 0 {
@@ -72,9 +33,11 @@ func ratingName(ctx context.Context, tx *Tx, id int64) (string, error) {
 	return name, err
 }
 
-func stateOfVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) (verdictState, error) {
-	name, err := ratingName(ctx, tx, v.RatingID)
-	return verdictState{Rating: name, Conclusion: v.Conclusion, Explanation: v.Explanation, Version: v.Version}, err
+func stateOfVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) (*verdictState, error) {
+	st := domain.VerdictRecordOf(v, false)
+	var err error
+	st.Rating, err = ratingName(ctx, tx, v.RatingID)
+	return st, err
 }
 
 // findVerdict reads a claim's verdict and its sources in order; ENOTFOUND
@@ -146,25 +109,35 @@ func bumpVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) error {
 // must be in review, the user its assignee or an editor, and expectVersion
 // the verdict's current version. The user becomes one of the claim's workers.
 func draft(ctx context.Context, tx *Tx, claimID, expectVersion int64) (*domain.User, *domain.Verdict, error) {
+	u, _, v, err := loadDraft(ctx, tx, claimID, expectVersion)
+	if err == nil {
+		err = addClaimWorker(ctx, tx, claimID, u.ID)
+	}
+	return u, v, err
+}
+
+// loadDraft loads the acting user, the claim and its verdict for a change to
+// the draft, refusing a change from a stale version of the verdict.
+func loadDraft(ctx context.Context, tx *Tx, claimID, expectVersion int64) (*domain.User, *domain.Claim, *domain.Verdict, error) {
 	u, err := actingUser(ctx, tx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	c, err := findClaimByID(ctx, tx, claimID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := domain.CanWorkOn(u, c); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	v, err := findVerdict(ctx, tx, claimID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if v.Version != expectVersion {
-		return nil, nil, staleVerdict(ctx, tx, v)
+		return nil, nil, nil, staleVerdict(ctx, tx, v)
 	}
-	return u, v, addClaimWorker(ctx, tx, claimID, u.ID)
+	return u, c, v, nil
 }
 
 // VerdictByClaim returns a claim's verdict with its sources.
@@ -178,8 +151,8 @@ func (db *DB) VerdictByClaim(ctx context.Context, claimID int64) (*domain.Verdic
 }
 
 // SaveVerdict saves the draft verdict's rating, conclusion and explanation.
-func (db *DB) SaveVerdict(ctx context.Context, claimID int64, in VerdictInput, expectVersion int64) (*domain.Verdict, error) {
-	if err := checkVerdictInput(&in); err != nil {
+func (db *DB) SaveVerdict(ctx context.Context, claimID int64, in domain.VerdictInput, expectVersion int64) (*domain.Verdict, error) {
+	if err := in.Tidy(); err != nil {
 		return nil, err
 	}
 	tx, err := db.begin(ctx)
@@ -191,43 +164,37 @@ func (db *DB) SaveVerdict(ctx context.Context, claimID int64, in VerdictInput, e
 	if err != nil {
 		return nil, err
 	}
-	if err := writeVerdictText(ctx, tx, u, v, in); err != nil {
+	before, after, err := writeVerdictText(ctx, tx, u, v, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.audit(ctx, "verdict.saved", "claim", v.ClaimID, before, after); err != nil {
 		return nil, err
 	}
 	return v, tx.Commit()
 }
 
-// checkVerdictInput trims what the reviewer typed and checks it by the domain's rules.
-func checkVerdictInput(in *VerdictInput) error {
-	in.Conclusion, in.Explanation = strings.TrimSpace(in.Conclusion), strings.TrimSpace(in.Explanation)
-	check := domain.Verdict{Conclusion: in.Conclusion, Explanation: in.Explanation}
-	return check.CheckText()
-}
-
-// writeVerdictText puts in on the draft v as u's work, bumps its version and
-// records "verdict.saved" with before and after.
-func writeVerdictText(ctx context.Context, tx *Tx, u *domain.User, v *domain.Verdict, in VerdictInput) error {
+// writeVerdictText puts in on the draft v as u's work and bumps its
+// version; it returns the verdict's text before and after, for the caller's
+// one audit event.
+func writeVerdictText(ctx context.Context, tx *Tx, u *domain.User, v *domain.Verdict, in domain.VerdictInput) (before, after *verdictState, err error) {
 	if in.RatingID != 0 {
 		// A rating deleted since the page was loaded, or an id that never was.
 		if _, err := findRating(ctx, tx, in.RatingID); domain.ErrorCode(err) == domain.ENOTFOUND {
-			return domain.FieldError("rating", "Choose a rating from the list; that one no longer exists.")
+			return nil, nil, domain.FieldError("rating", "Choose a rating from the list; that one no longer exists.")
 		} else if err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
-	before, err := stateOfVerdict(ctx, tx, v)
-	if err != nil {
-		return err
+	if before, err = stateOfVerdict(ctx, tx, v); err != nil {
+		return nil, nil, err
 	}
 	v.RatingID, v.Conclusion, v.Explanation, v.AuthorID = in.RatingID, in.Conclusion, in.Explanation, u.ID
 	if err := bumpVerdict(ctx, tx, v); err != nil {
-		return err
+		return nil, nil, err
 	}
-	after, err := stateOfVerdict(ctx, tx, v)
-	if err != nil {
-		return err
-	}
-	return tx.audit(ctx, "verdict.saved", "claim", v.ClaimID, before, after)
+	after, err = stateOfVerdict(ctx, tx, v)
+	return before, after, err
 }
 
 // changeSources runs fn on a draft verdict's sources, then bumps the
@@ -368,131 +335,116 @@ func (db *DB) MoveSource(ctx context.Context, claimID, sourceID int64, up bool, 
 	})
 }
 
-// SubmitVerdict sends a complete draft to the editors.
-func (db *DB) SubmitVerdict(ctx context.Context, claimID, expectVersion int64) (*domain.Verdict, error) {
+// SubmitVerdict sends a complete draft to the editors. text, when not nil,
+// is what the reviewer has just typed: it is saved with the submission, in
+// the same transaction and the same "claim.submitted" event.
+func (db *DB) SubmitVerdict(ctx context.Context, claimID int64, text *domain.VerdictInput, expectVersion int64) (*domain.Verdict, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, v, err := draft(ctx, tx, claimID, expectVersion)
+	u, c, v, err := loadDraft(ctx, tx, claimID, expectVersion)
 	if err != nil {
 		return nil, err
 	}
-	if err := v.CheckSubmittable(); err != nil {
-		return nil, err
-	}
-	c, err := findClaimByID(ctx, tx, claimID)
+	ch, err := domain.Submit(u, c, v, text, tx.now)
 	if err != nil {
 		return nil, err
 	}
-	if err := transitionClaim(ctx, tx, c, domain.StateSubmitted, nil); err != nil {
+	if err := applyChange(ctx, tx, c, ch); err != nil {
 		return nil, err
 	}
-	v.SubmittedAt, v.SubmittedBy = tx.now, u.ID
-	if err := bumpVerdict(ctx, tx, v); err != nil {
-		return nil, err
-	}
-	return v, tx.Commit()
+	return ch.Verdict, tx.Commit()
 }
 
 // decide loads a submitted verdict for an editor's decision, applying the
 // four-eyes rule inside the transaction. A decision that lost a race with
 // another editor's is refused with what that editor did and when.
-func decide(ctx context.Context, tx *Tx, claimID, expectVersion int64) (*domain.User, *domain.Claim, *domain.Verdict, error) {
+func decide(ctx context.Context, tx *Tx, claimID, expectVersion int64) (*domain.User, *domain.Claim, *domain.Verdict, []int64, error) {
 	u, err := actingUser(ctx, tx)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	if !domain.CanEdit(u) {
-		return nil, nil, nil, domain.Errorf(domain.EFORBIDDEN, "Only editors can approve or return verdicts.")
+		return nil, nil, nil, nil, domain.Errorf(domain.EFORBIDDEN, "Only editors can approve or return verdicts.")
 	}
 	c, err := findClaimByID(ctx, tx, claimID)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	// A claim that was never submitted has no verdict to decide on: say so
 	// as a conflict with its state, not as a missing verdict.
 	if c.State != domain.StateSubmitted {
 		if msg := lastDecision(ctx, tx, claimID); msg != "" {
-			return nil, nil, nil, domain.Errorf(domain.ECONFLICT, "%s Reload to see where it stands.", msg)
+			return nil, nil, nil, nil, domain.Errorf(domain.ECONFLICT, "%s Reload to see where it stands.", msg)
 		}
-		return nil, nil, nil, domain.CheckTransition(c.State, domain.StateApproved)
+		return nil, nil, nil, nil, domain.CheckTransition(c.State, domain.StateApproved)
 	}
 	v, err := findVerdict(ctx, tx, claimID)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	if v.Version != expectVersion {
 		msg := lastDecision(ctx, tx, claimID)
 		if msg == "" {
 			msg = "This verdict changed since you opened it."
 		}
-		return nil, nil, nil, domain.Errorf(domain.ECONFLICT, "%s Reload to see where it stands.", msg)
+		return nil, nil, nil, nil, domain.Errorf(domain.ECONFLICT, "%s Reload to see where it stands.", msg)
 	}
 	workers, err := claimWorkers(ctx, tx, claimID)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	if err := domain.CanApprove(u, c, workers); err != nil {
-		return nil, nil, nil, err
-	}
-	return u, c, v, nil
+	return u, c, v, workers, nil
 }
 
 // ApproveVerdict approves a submitted verdict.
 func (db *DB) ApproveVerdict(ctx context.Context, claimID, expectVersion int64) (*domain.Verdict, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	u, c, v, err := decide(ctx, tx, claimID, expectVersion)
-	if err != nil {
-		return nil, err
-	}
-	if err := transitionClaim(ctx, tx, c, domain.StateApproved, nil); err != nil {
-		return nil, err
-	}
-	v.ApprovedAt, v.ApprovedBy = tx.now, u.ID
-	if err := bumpVerdict(ctx, tx, v); err != nil {
-		return nil, err
-	}
-	return v, tx.Commit()
+	return db.decideVerdict(ctx, claimID, expectVersion, func(u *domain.User, c *domain.Claim, v *domain.Verdict, workers []int64, now time.Time) (domain.ClaimChange, error) {
+		return domain.Approve(u, c, v, workers, now)
+	})
 }
 
 // ReturnVerdict sends a submitted verdict back to its reviewer with a comment.
 func (db *DB) ReturnVerdict(ctx context.Context, claimID int64, comment string, expectVersion int64) (*domain.Verdict, error) {
-	if err := domain.CheckComment("comment", comment); err != nil {
-		return nil, domain.FieldError("comment", "Say what needs changing before you return it.")
+	if err := domain.CheckReturnComment(comment); err != nil {
+		return nil, err
 	}
+	return db.decideVerdict(ctx, claimID, expectVersion, func(u *domain.User, c *domain.Claim, v *domain.Verdict, workers []int64, now time.Time) (domain.ClaimChange, error) {
+		return domain.Return(u, c, v, workers, comment, now)
+	})
+}
+
+// decideVerdict runs an editor's decision on a submitted verdict in one
+// transaction: load, decide, save with its one event, commit.
+func (db *DB) decideVerdict(ctx context.Context, claimID, expectVersion int64,
+	decision func(*domain.User, *domain.Claim, *domain.Verdict, []int64, time.Time) (domain.ClaimChange, error)) (*domain.Verdict, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, c, v, err := decide(ctx, tx, claimID, expectVersion)
+	u, c, v, workers, err := decide(ctx, tx, claimID, expectVersion)
 	if err != nil {
 		return nil, err
 	}
-	if err := transitionClaim(ctx, tx, c, domain.StateInReview, nil); err != nil {
+	ch, err := decision(u, c, v, workers, tx.now)
+	if err != nil {
 		return nil, err
 	}
-	if err := bumpVerdict(ctx, tx, v); err != nil {
+	if err := applyChange(ctx, tx, c, ch); err != nil {
 		return nil, err
 	}
-	if err := addComment(ctx, tx, claimID, u.ID, domain.CommentReturned, comment); err != nil {
-		return nil, err
-	}
-	return v, tx.Commit()
+	return ch.Verdict, tx.Commit()
 }
 
 // ReopenClaim puts an approved claim back in review with a reason. The
-// approved verdict is kept whole in the audit log ("verdict.reopened"
-// before), so the history still shows what was approved.
+// approved verdict is kept whole in the "claim.reopened" event (before), so
+// the history still shows what was approved.
 func (db *DB) ReopenClaim(ctx context.Context, claimID int64, reason string) (*domain.Claim, error) {
-	if err := domain.CheckComment("reason", reason); err != nil {
-		return nil, domain.FieldError("reason", "Say why this verdict is being reopened.")
+	if err := domain.CheckReopenReason(reason); err != nil {
+		return nil, err
 	}
 	tx, u, err := beginAs(ctx, db.begin)
 	if err != nil {
@@ -513,24 +465,11 @@ func (db *DB) ReopenClaim(ctx context.Context, claimID int64, reason string) (*d
 	if err != nil {
 		return nil, err
 	}
-	snap := verdictSnapshot{ApprovedBy: v.ApprovedBy, ApprovedAt: formatTime(v.ApprovedAt)}
-	if snap.verdictState, err = stateOfVerdict(ctx, tx, v); err != nil {
+	ch, err := domain.Reopen(u, c, v, reason, tx.now)
+	if err != nil {
 		return nil, err
 	}
-	for i := range v.Sources {
-		snap.Sources = append(snap.Sources, stateOfSource(&v.Sources[i]))
-	}
-	if err := transitionClaim(ctx, tx, c, domain.StateInReview, nil); err != nil {
-		return nil, err
-	}
-	v.ApprovedAt, v.ApprovedBy = time.Time{}, 0
-	if err := bumpVerdict(ctx, tx, v); err != nil {
-		return nil, err
-	}
-	if err := tx.audit(ctx, "verdict.reopened", "claim", claimID, snap, map[string]string{"status": "draft"}); err != nil {
-		return nil, err
-	}
-	if err := addComment(ctx, tx, claimID, u.ID, domain.CommentReopened, reason); err != nil {
+	if err := applyChange(ctx, tx, c, ch); err != nil {
 		return nil, err
 	}
 	return c, tx.Commit()

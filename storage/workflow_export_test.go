@@ -49,7 +49,11 @@ func AcceptClaimForTest(t testing.TB, db *DB, ctx context.Context, id int64, p d
 	defer tx.Rollback()
 	c, err := findClaimByID(ctx, tx, id)
 	if err == nil {
-		err = transitionClaim(ctx, tx, c, domain.StateQueued, func(c *domain.Claim) { c.Priority = p })
+		var ch domain.ClaimChange
+		if ch, err = domain.Accept(c, "", tx.now); err == nil {
+			ch.Claim.Priority = p
+			err = applyChange(ctx, tx, c, ch)
+		}
 	}
 	if err == nil {
 		err = tx.Commit()

@@ -71,7 +71,7 @@ func (n *newsroom) inReviewWithVerdict(t *testing.T, id int64) int64 {
 	if _, err := n.db.AssignClaim(as(n.eddie), id, n.rita.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	v, err := n.db.SaveVerdict(as(n.rita), id, storage.VerdictInput{RatingID: n.ratingID(t, "Mostly false"), Conclusion: "It fell by 0.3 points, not 3%."}, 1)
+	v, err := n.db.SaveVerdict(as(n.rita), id, domain.VerdictInput{RatingID: n.ratingID(t, "Mostly false"), Conclusion: "It fell by 0.3 points, not 3%."}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestEveryTransitionWritesItsAuditEvent(t *testing.T) {
 		{"verdict.saved", "", "", func() error {
 			v, err := n.db.VerdictByClaim(context.Background(), id)
 			if err == nil {
-				v, err = n.db.SaveVerdict(as(n.emma), id, storage.VerdictInput{RatingID: rating, Conclusion: "Wrong."}, v.Version)
+				v, err = n.db.SaveVerdict(as(n.emma), id, domain.VerdictInput{RatingID: rating, Conclusion: "Wrong."}, v.Version)
 			}
 			if err == nil {
 				v, err = n.db.AddSource(as(n.emma), id, onsSource, v.Version)
@@ -156,7 +156,7 @@ func TestEveryTransitionWritesItsAuditEvent(t *testing.T) {
 			return err
 		}},
 		{"claim.submitted", "in_review", "submitted", func() error {
-			v, err := n.db.SubmitVerdict(as(n.emma), id, version)
+			v, err := n.db.SubmitVerdict(as(n.emma), id, nil, version)
 			if err == nil {
 				version = v.Version
 			}
@@ -170,7 +170,7 @@ func TestEveryTransitionWritesItsAuditEvent(t *testing.T) {
 			return err
 		}},
 		{"claim.submitted", "in_review", "submitted", func() error {
-			v, err := n.db.SubmitVerdict(as(n.emma), id, version)
+			v, err := n.db.SubmitVerdict(as(n.emma), id, nil, version)
 			if err == nil {
 				version = v.Version
 			}
@@ -206,10 +206,11 @@ func TestEveryTransitionWritesItsAuditEvent(t *testing.T) {
 			t.Errorf("%s: recorded %s → %s, want %s → %s", s.action, b.State, a.State, s.from, s.to)
 		}
 	}
-	// The approved verdict stays in the history after reopening.
+	// The approved verdict stays in the history after reopening, in the
+	// reopening's own event.
 	evs := claimEvents(t, n.db, id)
-	last := evs[len(evs)-2]
-	if last.Action != "verdict.reopened" || !strings.Contains(string(last.Before), `"conclusion":"Wrong."`) || !strings.Contains(string(last.Before), "ons.gov.uk") {
+	last := evs[len(evs)-1]
+	if last.Action != "claim.reopened" || !strings.Contains(string(last.Before), `"conclusion":"Wrong."`) || !strings.Contains(string(last.Before), "ons.gov.uk") {
 		t.Errorf("reopen kept no snapshot of the approved verdict: %s %s", last.Action, last.Before)
 	}
 	if _, err := n.db.VerifyAudit(context.Background()); err != nil {
@@ -228,7 +229,7 @@ func TestRefusedTransitionsChangeNothing(t *testing.T) {
 		do   func(id int64) error
 		want string
 	}{
-		{"submit a queued claim", queued, func(id int64) error { _, err := n.db.SubmitVerdict(as(n.rita), id, 1); return err }, domain.ECONFLICT},
+		{"submit a queued claim", queued, func(id int64) error { _, err := n.db.SubmitVerdict(as(n.rita), id, nil, 1); return err }, domain.ECONFLICT},
 		{"approve a queued claim", queued, func(id int64) error { _, err := n.db.ApproveVerdict(as(n.eddie), id, 1); return err }, domain.ECONFLICT},
 		{"release a queued claim", queued, func(id int64) error { _, err := n.db.ReleaseClaim(as(n.eddie), id, ""); return err }, domain.ECONFLICT},
 		{"reopen a claim in review", inReview, func(id int64) error { _, err := n.db.ReopenClaim(as(n.eddie), id, "why"); return err }, domain.ECONFLICT},
@@ -249,7 +250,7 @@ func TestRefusedTransitionsChangeNothing(t *testing.T) {
 		}, domain.EINVALID},
 		{"someone else's verdict", inReview, func(id int64) error {
 			other := mustCreateUser(t, n.db, "rob@newsroom.example", domain.RoleReviewer)
-			_, err := n.db.SaveVerdict(as(other), id, storage.VerdictInput{Conclusion: "Mine now"}, version)
+			_, err := n.db.SaveVerdict(as(other), id, domain.VerdictInput{Conclusion: "Mine now"}, version)
 			return err
 		}, domain.EFORBIDDEN},
 		{"reviewer releases someone else's claim", inReview, func(id int64) error {
@@ -523,10 +524,10 @@ func TestStaleVerdictSaveIsRefusedWithTheOtherChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Rita and Eddie both open version 1; Rita saves first.
-	if _, err := n.db.SaveVerdict(as(n.rita), id, storage.VerdictInput{Conclusion: "Rita's finding"}, 1); err != nil {
+	if _, err := n.db.SaveVerdict(as(n.rita), id, domain.VerdictInput{Conclusion: "Rita's finding"}, 1); err != nil {
 		t.Fatal(err)
 	}
-	_, err := n.db.SaveVerdict(as(n.eddie), id, storage.VerdictInput{Conclusion: "Eddie's finding"}, 1)
+	_, err := n.db.SaveVerdict(as(n.eddie), id, domain.VerdictInput{Conclusion: "Eddie's finding"}, 1)
 	var stale *domain.StaleVerdictError
 	if !errors.As(err, &stale) || domain.ErrorCode(err) != domain.ECONFLICT {
 		t.Fatalf("err = %v, want a stale-verdict conflict", err)
@@ -548,7 +549,7 @@ func TestTwoEditorsApprovingAtOnceOneWins(t *testing.T) {
 	n := newNewsroom(t)
 	id := n.queued(t, 0.5, domain.PriorityNormal)
 	version := n.inReviewWithVerdict(t, id)
-	v, err := n.db.SubmitVerdict(as(n.rita), id, version)
+	v, err := n.db.SubmitVerdict(as(n.rita), id, nil, version)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -595,12 +596,12 @@ func TestFourEyesInsideTheTransaction(t *testing.T) {
 	if _, err := n.db.TakeNext(as(n.eddie)); err != nil {
 		t.Fatal(err)
 	}
-	v, err := n.db.SaveVerdict(as(n.eddie), id, storage.VerdictInput{RatingID: n.ratingID(t, "True"), Conclusion: "Correct."}, 1)
+	v, err := n.db.SaveVerdict(as(n.eddie), id, domain.VerdictInput{RatingID: n.ratingID(t, "True"), Conclusion: "Correct."}, 1)
 	if err == nil {
 		v, err = n.db.AddSource(as(n.eddie), id, onsSource, v.Version)
 	}
 	if err == nil {
-		v, err = n.db.SubmitVerdict(as(n.eddie), id, v.Version)
+		v, err = n.db.SubmitVerdict(as(n.eddie), id, nil, v.Version)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -617,11 +618,11 @@ func TestFourEyesInsideTheTransaction(t *testing.T) {
 	// An editor who only edited someone else's draft also worked on it.
 	id2 := n.queued(t, 0.5, domain.PriorityNormal)
 	version := n.inReviewWithVerdict(t, id2)
-	v2, err := n.db.SaveVerdict(as(n.emma), id2, storage.VerdictInput{RatingID: n.ratingID(t, "False"), Conclusion: "Emma's edit"}, version)
+	v2, err := n.db.SaveVerdict(as(n.emma), id2, domain.VerdictInput{RatingID: n.ratingID(t, "False"), Conclusion: "Emma's edit"}, version)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v2, err = n.db.SubmitVerdict(as(n.rita), id2, v2.Version); err != nil {
+	if v2, err = n.db.SubmitVerdict(as(n.rita), id2, nil, v2.Version); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := n.db.ApproveVerdict(as(n.emma), id2, v2.Version); domain.ErrorCode(err) != domain.EFORBIDDEN {
@@ -641,7 +642,7 @@ func TestSourcesAndSubmitRules(t *testing.T) {
 	if _, err := n.db.AssignClaim(as(n.eddie), id, n.rita.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	_, err := n.db.SubmitVerdict(as(n.rita), id, 1)
+	_, err := n.db.SubmitVerdict(as(n.rita), id, nil, 1)
 	var de *domain.Error
 	if !errors.As(err, &de) || de.Code != domain.EINVALID || de.Fields["rating"] == "" || de.Fields["conclusion"] == "" || de.Fields["sources"] == "" {
 		t.Fatalf("submitting an empty verdict: %v", err)
@@ -677,10 +678,10 @@ func TestSourcesAndSubmitRules(t *testing.T) {
 	if v, err = n.db.RemoveSource(as(n.rita), id, v.Sources[0].ID, v.Version); err != nil || len(v.Sources) != 1 {
 		t.Fatalf("remove: %v", err)
 	}
-	if v, err = n.db.SaveVerdict(as(n.rita), id, storage.VerdictInput{RatingID: n.ratingID(t, "Half true"), Conclusion: "Partly."}, v.Version); err != nil {
+	if v, err = n.db.SaveVerdict(as(n.rita), id, domain.VerdictInput{RatingID: n.ratingID(t, "Half true"), Conclusion: "Partly."}, v.Version); err != nil {
 		t.Fatal(err)
 	}
-	if v, err = n.db.SubmitVerdict(as(n.rita), id, v.Version); err != nil {
+	if v, err = n.db.SubmitVerdict(as(n.rita), id, nil, v.Version); err != nil {
 		t.Fatal(err)
 	}
 	// Once submitted, the draft is closed to edits.
@@ -728,7 +729,7 @@ func TestRatingsManagedByEditorsAndInUseKept(t *testing.T) {
 	if _, err := n.db.AssignClaim(as(n.eddie), id, n.rita.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := n.db.SaveVerdict(as(n.rita), id, storage.VerdictInput{RatingID: r.ID}, 1); err != nil {
+	if _, err := n.db.SaveVerdict(as(n.rita), id, domain.VerdictInput{RatingID: r.ID}, 1); err != nil {
 		t.Fatal(err)
 	}
 	err := n.db.DeleteRating(as(n.eddie), r.ID)
@@ -750,7 +751,7 @@ func TestHomeLists(t *testing.T) {
 	returned := n.queued(t, 0.5, domain.PriorityNormal)
 	n.inReviewWithVerdict(t, mine)
 	v := n.inReviewWithVerdict(t, returned)
-	sv, err := n.db.SubmitVerdict(as(n.rita), returned, v)
+	sv, err := n.db.SubmitVerdict(as(n.rita), returned, nil, v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -759,7 +760,7 @@ func TestHomeLists(t *testing.T) {
 	}
 	waiting := n.queued(t, 0.5, domain.PriorityNormal)
 	wv := n.inReviewWithVerdict(t, waiting)
-	if _, err := n.db.SubmitVerdict(as(n.rita), waiting, wv); err != nil {
+	if _, err := n.db.SubmitVerdict(as(n.rita), waiting, nil, wv); err != nil {
 		t.Fatal(err)
 	}
 	overdue := n.queued(t, 0.5, domain.PriorityNormal)

@@ -252,7 +252,7 @@ func (app *App) apiPutVerdict(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	in := storage.VerdictInput{Conclusion: req.Conclusion, Explanation: req.Explanation}
+	in := domain.VerdictInput{Conclusion: req.Conclusion, Explanation: req.Explanation}
 	fields := map[string]string{}
 	if req.Rating != "" {
 		ratings, err := app.db.ListRatings(r.Context())
@@ -336,7 +336,7 @@ func (app *App) currentVersion(ctx context.Context, claimID, given int64, to dom
 
 func (app *App) apiSubmitVerdict(w http.ResponseWriter, r *http.Request) {
 	app.verdictDecision(w, r, domain.StateSubmitted, func(ctx context.Context, id, version int64, _ string) error {
-		_, err := app.db.SubmitVerdict(ctx, id, version)
+		_, err := app.db.SubmitVerdict(ctx, id, nil, version)
 		return err
 	})
 }

@@ -105,7 +105,6 @@ func TestAPIHappyPath(t *testing.T) {
 		"claim.accepted rita@newsroom.example (rita script)",
 		"claim.taken rita@newsroom.example (rita script)",
 		"verdict.saved rita@newsroom.example (rita script)",
-		"sources.replaced rita@newsroom.example (rita script)",
 		"claim.submitted rita@newsroom.example (rita script)",
 		"claim.approved ed@newsroom.example (ed script)",
 	}

@@ -10,7 +10,6 @@ import (
 
 	"claimtrail/components"
 	"claimtrail/domain"
-	"claimtrail/storage"
 )
 
 // claimView loads everything the claim page shows, with its forms filled
@@ -292,8 +291,8 @@ func (f verdictForm) view(errs components.FieldErrors) components.VerdictForm {
 	return components.VerdictForm{RatingID: f.Rating, Conclusion: f.Conclusion, Explanation: f.Explanation, Version: f.Version, Errors: errs}
 }
 
-func (f verdictForm) input() (storage.VerdictInput, error) {
-	in := storage.VerdictInput{Conclusion: f.Conclusion, Explanation: f.Explanation}
+func (f verdictForm) input() (domain.VerdictInput, error) {
+	in := domain.VerdictInput{Conclusion: f.Conclusion, Explanation: f.Explanation}
 	if f.Rating != "" {
 		id, err := strconv.ParseInt(f.Rating, 10, 64)
 		if err != nil {
@@ -322,8 +321,8 @@ func (app *App) saveVerdict(w http.ResponseWriter, r *http.Request) {
 	app.claimDone(w, r, id, "Draft saved.", "#verdict", verdictFields...)
 }
 
-// submitVerdict saves what is in the verdict form, then submits it, so that
-// nothing typed is lost on the way to the editors.
+// submitVerdict saves what is in the verdict form and submits it, in one
+// change, so that nothing typed is lost on the way to the editors.
 func (app *App) submitVerdict(w http.ResponseWriter, r *http.Request) {
 	var form verdictForm
 	id, err := claimForm(r, &form)
@@ -331,18 +330,15 @@ func (app *App) submitVerdict(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	version := form.Version
+	var text *domain.VerdictInput
 	if _, typed := r.PostForm["conclusion"]; typed {
-		var in storage.VerdictInput
+		var in domain.VerdictInput
 		if in, err = form.input(); err == nil {
-			var saved *domain.Verdict
-			if saved, err = app.db.SaveVerdict(r.Context(), id, in, form.Version); err == nil {
-				version = saved.Version
-			}
+			text = &in
 		}
 	}
 	if err == nil {
-		_, err = app.db.SubmitVerdict(r.Context(), id, version)
+		_, err = app.db.SubmitVerdict(r.Context(), id, text, form.Version)
 	}
 	if err != nil {
 		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) {

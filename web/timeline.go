@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -24,9 +23,9 @@ var fieldLabels = map[string]string{
 var fieldOrder = []string{"state", "assignee_id", "priority", "due_at", "text", "dismiss_reason", "rating", "conclusion",
 	"explanation", "title", "url", "publisher", "type", "published_at", "accessed_at", "quote", "position"}
 
-// timeline tells a claim's audit events in words, oldest first, with before →
-// after for the fields each changed. A comment written with a return,
-// reopening or release is folded into that event.
+// timeline tells a claim's audit events in words, oldest first, one entry
+// per event, with before → after for the fields each changed. A return,
+// reopening or release carries its comment or reason in its own event.
 func timeline(events []*domain.AuditEvent, names map[int64]string) []components.TimelineEntry {
 	var out []components.TimelineEntry
 	who := func(ev *domain.AuditEvent) string {
@@ -45,8 +44,7 @@ func timeline(events []*domain.AuditEvent, names map[int64]string) []components.
 		}
 		return "user " + strconv.FormatFloat(f, 'f', 0, 64)
 	}
-	for i := 0; i < len(events); i++ {
-		ev := events[i]
+	for _, ev := range events {
 		before, after := decodeState(ev.Before), decodeState(ev.After)
 		e := components.TimelineEntry{At: ev.At}
 		actor := who(ev)
@@ -69,14 +67,17 @@ func timeline(events []*domain.AuditEvent, names map[int64]string) []components.
 			e.Text, showChanges = actor+" reassigned this claim from "+person(before["assignee_id"])+" to "+person(after["assignee_id"]), false
 		case "claim.released":
 			e.Text, showChanges = actor+" released this claim back to the queue", false
+			e.Quote = text(after["comment"])
 		case "claim.submitted":
 			e.Text, showChanges = actor+" submitted the verdict for approval", false
 		case "claim.approved":
 			e.Text, showChanges = actor+" approved the verdict", false
 		case "claim.returned":
 			e.Text, showChanges = actor+" returned it", false
+			e.Quote = text(after["comment"])
 		case "claim.reopened":
-			e.Text, showChanges = actor+" reopened it", false
+			e.Text, showChanges = actor+" reopened it. The approved verdict was kept in the history", false
+			e.Quote = text(after["reason"])
 		case "claim.prioritised":
 			e.Text = actor + " changed the priority"
 		case "claim.due_set":
@@ -101,25 +102,25 @@ func timeline(events []*domain.AuditEvent, names map[int64]string) []components.
 		default:
 			e.Text = actor + ": " + ev.Action
 		}
-		// A return, reopening or release carries its comment in the next event.
-		if slices.Contains([]string{"claim.returned", "claim.reopened", "claim.released"}, ev.Action) {
-			for j := i + 1; j < len(events) && events[j].At.Equal(ev.At); j++ {
-				if events[j].Action == "comment.added" && events[j].ActorID == ev.ActorID {
-					c := decodeState(events[j].After)
-					if kind, _ := c["kind"].(string); kind != string(domain.CommentNote) {
-						e.Quote = fmt.Sprint(c["body"])
-						events = slices.Delete(slices.Clone(events), j, j+1)
-						break
-					}
-				}
-			}
-		}
+		// A state change that also saved the verdict (a submission with what
+		// was typed, a reopening keeping the approved verdict) shows the
+		// verdict's before → after, and none of the claim's own fields.
+		bv, bok := before["verdict"].(map[string]any)
+		av, aok := after["verdict"].(map[string]any)
 		if showChanges {
 			e.Changes = changes(before, after, person)
+		} else if bok || aok {
+			e.Changes = changes(bv, av, person)
 		}
 		out = append(out, e)
 	}
 	return out
+}
+
+// text is a recorded string, or "" when there is none.
+func text(v any) string {
+	s, _ := v.(string)
+	return s
 }
 
 func decodeState(raw json.RawMessage) map[string]any {
@@ -145,16 +146,22 @@ func changes(before, after map[string]any, person func(any) string) []components
 		}
 		out = append(out, components.Change{Field: fieldLabels[k], Before: bs, After: as})
 	}
-	if srcs, ok := before["sources"].([]any); ok {
-		var titles []string
-		for _, s := range srcs {
-			if m, ok := s.(map[string]any); ok {
-				titles = append(titles, fmt.Sprint(m["title"]))
-			}
-		}
-		out = append(out, components.Change{Field: "Sources", Before: strings.Join(titles, "; ")})
+	if b, a := sourceTitles(before), sourceTitles(after); b != a {
+		out = append(out, components.Change{Field: "Sources", Before: b, After: a})
 	}
 	return out
+}
+
+// sourceTitles lists the titles of the sources a state records, if any.
+func sourceTitles(state map[string]any) string {
+	srcs, _ := state["sources"].([]any)
+	var titles []string
+	for _, s := range srcs {
+		if m, ok := s.(map[string]any); ok {
+			titles = append(titles, fmt.Sprint(m["title"]))
+		}
+	}
+	return strings.Join(titles, "; ")
 }
 
 func showValue(k string, v any, present bool, person func(any) string) string {

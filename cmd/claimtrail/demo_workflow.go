@@ -92,7 +92,7 @@ func demoWorkflow(ctx context.Context, db *storage.DB, articleID int64, out io.W
 		},
 		// The defence share is checked, and approved by the editor.
 		func() error {
-			return demoVerdict(asRita, asEddie, db, share, storage.VerdictInput{
+			return demoVerdict(asRita, asEddie, db, share, domain.VerdictInput{
 				RatingID:   rating("Mostly true"),
 				Conclusion: "Right on NATO's measure: the alliance put UK defence spending at about 2.3% of GDP for 2024.",
 				Explanation: "NATO's annual estimates give the UK 2.33% of GDP for 2024. NATO counts items such as " +
@@ -108,7 +108,7 @@ func demoWorkflow(ctx context.Context, db *storage.DB, articleID int64, out io.W
 		func() error { return approve(asEddie, db, share) },
 		// The £22 billion claim is checked and waits for the editor.
 		func() error {
-			return demoVerdict(asRita, asEddie, db, hole, storage.VerdictInput{
+			return demoVerdict(asRita, asEddie, db, hole, domain.VerdictInput{
 				RatingID: rating("Half true"),
 				Conclusion: "The figure is real but is an in-year estimate of spending pressures, not an audited " +
 					"shortfall, so \"black hole\" overstates how settled it is.",
@@ -155,7 +155,7 @@ func accept(ctx context.Context, db *storage.DB, ids ...int64) error {
 
 // demoVerdict has the editor assign the claim to the reviewer, who writes
 // the verdict, adds one source and submits it; ctx carries the reviewer.
-func demoVerdict(ctx, editor context.Context, db *storage.DB, claimID int64, in storage.VerdictInput, src domain.Source) error {
+func demoVerdict(ctx, editor context.Context, db *storage.DB, claimID int64, in domain.VerdictInput, src domain.Source) error {
 	if _, err := db.AssignClaim(editor, claimID, domain.ActorFrom(ctx).UserID, 0); err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func demoVerdict(ctx, editor context.Context, db *storage.DB, claimID int64, in 
 	if v, err = db.AddSource(ctx, claimID, src, v.Version); err != nil {
 		return err
 	}
-	_, err = db.SubmitVerdict(ctx, claimID, v.Version)
+	_, err = db.SubmitVerdict(ctx, claimID, nil, v.Version)
 	return err
 }
 

@@ -1,0 +1,395 @@
+package domain
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Every change to a claim is decided here, over the state storage loaded in
+// its transaction: a decision checks the rules, and returns the claim as it
+// is to be saved with exactly one audit event. Storage then saves what the
+// decision returned, writes the event, and commits.
+
+// Event is the one audit record of a change. Before and After are marshalled
+// to JSON; nil means "did not exist".
+type Event struct {
+	Action   string // e.g. "claim.returned"
+	Entity   string // e.g. "claim"
+	EntityID int64
+	Before   any
+	After    any
+}
+
+// ClaimRecord is what the audit log keeps of a claim: the fields people
+// change, not the extractor's output, which never changes. A change made with
+// words (a return's comment, a reopening's reason) carries them here, and a
+// change that also moves the verdict carries the verdict.
+type ClaimRecord struct {
+	State         ClaimState     `json:"state"`
+	Text          string         `json:"text"`
+	Priority      string         `json:"priority"`
+	AssigneeID    int64          `json:"assignee_id,omitempty"`
+	DueAt         string         `json:"due_at,omitempty"`
+	DismissReason string         `json:"dismiss_reason,omitempty"`
+	DismissCode   string         `json:"dismiss_code,omitempty"`
+	Version       int64          `json:"version"`
+	Comment       string         `json:"comment,omitempty"`
+	Reason        string         `json:"reason,omitempty"`
+	Verdict       *VerdictRecord `json:"verdict,omitempty"`
+}
+
+// RecordOf is what the audit log keeps of c.
+func RecordOf(c *Claim) *ClaimRecord {
+	r := &ClaimRecord{State: c.State, Text: c.Text, Priority: c.Priority.String(), AssigneeID: c.AssigneeID,
+		DismissReason: c.DismissReason, DismissCode: string(c.DismissCode), Version: c.Version}
+	if !c.DueAt.IsZero() {
+		r.DueAt = c.DueAt.UTC().Format("2006-01-02")
+	}
+	return r
+}
+
+// VerdictRecord is what the audit log keeps of a verdict. Rating is the
+// rating's name, filled in by storage from RatingID when it writes the event.
+type VerdictRecord struct {
+	RatingID    int64          `json:"-"`
+	Rating      string         `json:"rating,omitempty"`
+	Conclusion  string         `json:"conclusion"`
+	Explanation string         `json:"explanation"`
+	Version     int64          `json:"version"`
+	Sources     []SourceRecord `json:"sources,omitempty"`
+	ApprovedBy  int64          `json:"approved_by,omitempty"`
+	ApprovedAt  string         `json:"approved_at,omitempty"`
+}
+
+// VerdictRecordOf is what the audit log keeps of v's text; withSources adds
+// its sources and approval, for a verdict kept whole.
+func VerdictRecordOf(v *Verdict, withSources bool) *VerdictRecord {
+	r := &VerdictRecord{RatingID: v.RatingID, Conclusion: v.Conclusion, Explanation: v.Explanation, Version: v.Version}
+	if withSources {
+		for i := range v.Sources {
+			r.Sources = append(r.Sources, SourceRecordOf(&v.Sources[i]))
+		}
+		r.ApprovedBy = v.ApprovedBy
+		if !v.ApprovedAt.IsZero() {
+			r.ApprovedAt = v.ApprovedAt.UTC().Format(time.RFC3339Nano)
+		}
+	}
+	return r
+}
+
+// SourceRecord is what the audit log keeps of a source.
+type SourceRecord struct {
+	Position    int    `json:"position"`
+	URL         string `json:"url"`
+	Title       string `json:"title"`
+	Publisher   string `json:"publisher,omitempty"`
+	PublishedAt string `json:"published_at,omitempty"`
+	AccessedAt  string `json:"accessed_at,omitempty"`
+	Type        string `json:"type"`
+	Quote       string `json:"quote,omitempty"`
+}
+
+// SourceRecordOf is what the audit log keeps of s.
+func SourceRecordOf(s *Source) SourceRecord {
+	r := SourceRecord{Position: s.Position, URL: s.URL, Title: s.Title, Publisher: s.Publisher, Type: string(s.Type), Quote: s.Quote}
+	if !s.PublishedAt.IsZero() {
+		r.PublishedAt = s.PublishedAt.Format("2006-01-02")
+	}
+	if !s.AccessedAt.IsZero() {
+		r.AccessedAt = s.AccessedAt.Format("2006-01-02")
+	}
+	return r
+}
+
+// ClaimChange is a decided change to a claim: what to save, and its one
+// audit event. A change that leaves everything as it was has no event.
+type ClaimChange struct {
+	Claim   *Claim   // the claim as it is to be saved, version bumped
+	Verdict *Verdict // the verdict as it is to be saved (its loaded version), when it changes too
+	Comment *Comment // a comment for the claim's thread, written with the change
+	Worker  int64    // someone who from now on counts as having worked on the claim
+	Event   Event
+}
+
+// Unchanged reports a decision that changes nothing, so nothing is saved or recorded.
+func (ch ClaimChange) Unchanged() bool { return ch.Event.Action == "" }
+
+// move makes the change of c to state to (when different), its audit action
+// taken from the state machine unless action is given, with edit applied to
+// the copy that will be saved.
+func move(c *Claim, to ClaimState, action string, now time.Time, edit func(next *Claim)) (ClaimChange, error) {
+	if to != c.State {
+		if err := CheckTransition(c.State, to); err != nil {
+			return ClaimChange{}, err
+		}
+		if action == "" {
+			for _, t := range Transitions {
+				if t.From == c.State && t.To == to {
+					action = t.Action
+				}
+			}
+		}
+	}
+	next := *c
+	next.State = to
+	if edit != nil {
+		edit(&next)
+	}
+	next.Version, next.UpdatedAt = c.Version+1, now
+	return ClaimChange{Claim: &next, Event: Event{Action: "claim." + action, Entity: "claim", EntityID: c.ID,
+		Before: RecordOf(c), After: RecordOf(&next)}}, nil
+}
+
+// MaxClaimText is the longest stand-alone wording a claim may be given.
+const MaxClaimText = 1000
+
+// CheckRewording tidies and checks a candidate's stand-alone wording; empty
+// keeps the sentence as found.
+func CheckRewording(text string) (string, error) {
+	text = strings.TrimSpace(text)
+	if utf8.RuneCountInString(text) > MaxClaimText {
+		return "", FieldError("text", "Keep the claim's wording to 1000 characters or fewer.")
+	}
+	return text, CheckClaimWording("text", text)
+}
+
+// NotCandidate explains why a claim can no longer be triaged.
+func NotCandidate(c *Claim) error {
+	if c.State == StateDismissed {
+		return Errorf(ECONFLICT, "This claim was already dismissed, so it can no longer be accepted or dismissed.")
+	}
+	return Errorf(ECONFLICT, "This claim was already accepted into the queue (it is now %s).", lower(c.State.Label()))
+}
+
+// Accept moves a candidate into the queue, reworded when reworded is not
+// empty (the original sentence and offsets stay).
+func Accept(c *Claim, reworded string, now time.Time) (ClaimChange, error) {
+	reworded, err := CheckRewording(reworded)
+	if err != nil {
+		return ClaimChange{}, err
+	}
+	if c.State != StateCandidate {
+		return ClaimChange{}, NotCandidate(c)
+	}
+	return move(c, StateQueued, "", now, func(next *Claim) {
+		if reworded != "" {
+			next.Text = reworded
+		}
+	})
+}
+
+// Dismiss triages a candidate out with a reason and note checked by
+// NewDismissal.
+func Dismiss(c *Claim, d Dismissal, now time.Time) (ClaimChange, error) {
+	if c.State != StateCandidate {
+		return ClaimChange{}, NotCandidate(c)
+	}
+	if d.Reason.Label() == "" {
+		return ClaimChange{}, FieldError("reason_code", "Choose why this claim is being dismissed.")
+	}
+	return move(c, StateDismissed, "", now, func(next *Claim) { next.DismissReason, next.DismissCode = d.Note, d.Reason })
+}
+
+// Take gives a queued claim to the reviewer taking it.
+func Take(by *User, c *Claim, now time.Time) (ClaimChange, error) {
+	if !CanReview(by) {
+		return ClaimChange{}, Errorf(EFORBIDDEN, "Your role does not allow checking claims.")
+	}
+	ch, err := move(c, StateInReview, "taken", now, func(next *Claim) { next.AssigneeID = by.ID })
+	ch.Worker = by.ID
+	return ch, err
+}
+
+// Assign gives a claim to a reviewer: a queued claim goes into review
+// ("claim.assigned"); a claim in review changes hands ("claim.reassigned").
+func Assign(by *User, c *Claim, to *User, now time.Time) (ClaimChange, error) {
+	if err := CanAssignClaim(by, c); err != nil {
+		return ClaimChange{}, err
+	}
+	if err := CanBeAssigned(to); err != nil {
+		return ClaimChange{}, err
+	}
+	action := "assigned"
+	if c.State == StateInReview {
+		if c.AssigneeID == to.ID {
+			return ClaimChange{}, Errorf(ECONFLICT, "Claim %d is already assigned to %s.", c.ID, to.Name)
+		}
+		action = "reassigned"
+	}
+	ch, err := move(c, StateInReview, action, now, func(next *Claim) { next.AssigneeID = to.ID })
+	ch.Worker = to.ID
+	return ch, err
+}
+
+// Prioritise sets a claim's priority; the same priority changes nothing.
+func Prioritise(by *User, c *Claim, p Priority, now time.Time) (ClaimChange, error) {
+	if !p.Valid() {
+		return ClaimChange{}, FieldError("priority", "Choose a priority: urgent, high, normal or low.")
+	}
+	if err := CanPrioritise(by, c); err != nil {
+		return ClaimChange{}, err
+	}
+	if c.Priority == p {
+		return ClaimChange{Claim: c}, nil
+	}
+	return move(c, c.State, "prioritised", now, func(next *Claim) { next.Priority = p })
+}
+
+// SetDue sets or (with the zero time) clears a claim's due date; the date it
+// already has changes nothing.
+func SetDue(by *User, c *Claim, due, now time.Time) (ClaimChange, error) {
+	if err := CheckDue(due, now); err != nil {
+		return ClaimChange{}, err
+	}
+	if err := CanSetDue(by, c); err != nil {
+		return ClaimChange{}, err
+	}
+	if c.DueAt.Equal(due) {
+		return ClaimChange{Claim: c}, nil
+	}
+	return move(c, c.State, "due_set", now, func(next *Claim) { next.DueAt = due })
+}
+
+// Release puts a claim in review back in the queue, unassigned, with an
+// optional comment saying why; the draft verdict stays.
+func Release(by *User, c *Claim, comment string, now time.Time) (ClaimChange, error) {
+	if comment != "" {
+		if err := CheckComment("comment", comment); err != nil {
+			return ClaimChange{}, err
+		}
+	}
+	if err := CanRelease(by, c); err != nil {
+		return ClaimChange{}, err
+	}
+	ch, err := move(c, StateQueued, "", now, func(next *Claim) { next.AssigneeID = 0 })
+	if err != nil {
+		return ch, err
+	}
+	if comment != "" {
+		ch.Event.After.(*ClaimRecord).Comment = comment
+		ch.Comment = &Comment{ClaimID: c.ID, AuthorID: by.ID, Kind: CommentReleased, Body: comment, CreatedAt: now}
+	}
+	return ch, nil
+}
+
+// VerdictInput is what a reviewer types into the verdict form, or a script
+// sends as the verdict's text.
+type VerdictInput struct {
+	RatingID    int64
+	Conclusion  string
+	Explanation string
+}
+
+// Tidy trims what was typed and checks it by the verdict's rules.
+func (t *VerdictInput) Tidy() error {
+	t.Conclusion, t.Explanation = strings.TrimSpace(t.Conclusion), strings.TrimSpace(t.Explanation)
+	check := Verdict{Conclusion: t.Conclusion, Explanation: t.Explanation}
+	return check.CheckText()
+}
+
+// Submit sends a complete draft to the editors. text, when not nil, is what
+// the reviewer typed on the way, saved with the submission so that nothing
+// typed is lost; the event then shows the verdict's text before and after.
+func Submit(by *User, c *Claim, v *Verdict, text *VerdictInput, now time.Time) (ClaimChange, error) {
+	if err := CanWorkOn(by, c); err != nil {
+		return ClaimChange{}, err
+	}
+	next := *v
+	if text != nil {
+		if err := text.Tidy(); err != nil {
+			return ClaimChange{}, err
+		}
+		next.RatingID, next.Conclusion, next.Explanation, next.AuthorID = text.RatingID, text.Conclusion, text.Explanation, by.ID
+	}
+	if err := next.CheckSubmittable(); err != nil {
+		return ClaimChange{}, err
+	}
+	next.SubmittedAt, next.SubmittedBy = now, by.ID
+	ch, err := move(c, StateSubmitted, "", now, nil)
+	if err != nil {
+		return ch, err
+	}
+	if text != nil {
+		ch.Event.Before.(*ClaimRecord).Verdict = VerdictRecordOf(v, false)
+		after := VerdictRecordOf(&next, false)
+		after.Version++
+		ch.Event.After.(*ClaimRecord).Verdict = after
+	}
+	ch.Verdict, ch.Worker = &next, by.ID
+	return ch, nil
+}
+
+// Approve approves a submitted verdict; the four-eyes rule applies.
+func Approve(by *User, c *Claim, v *Verdict, workers []int64, now time.Time) (ClaimChange, error) {
+	if err := CanApprove(by, c, workers); err != nil {
+		return ClaimChange{}, err
+	}
+	ch, err := move(c, StateApproved, "", now, nil)
+	if err != nil {
+		return ch, err
+	}
+	next := *v
+	next.ApprovedAt, next.ApprovedBy = now, by.ID
+	ch.Verdict = &next
+	return ch, nil
+}
+
+// Return sends a submitted verdict back to its reviewer with a comment
+// saying what needs changing; the four-eyes rule applies.
+func Return(by *User, c *Claim, v *Verdict, workers []int64, comment string, now time.Time) (ClaimChange, error) {
+	if err := CheckReturnComment(comment); err != nil {
+		return ClaimChange{}, err
+	}
+	if err := CanApprove(by, c, workers); err != nil {
+		return ClaimChange{}, err
+	}
+	ch, err := move(c, StateInReview, "", now, nil)
+	if err != nil {
+		return ch, err
+	}
+	next := *v
+	ch.Verdict = &next
+	ch.Event.After.(*ClaimRecord).Comment = comment
+	ch.Comment = &Comment{ClaimID: c.ID, AuthorID: by.ID, Kind: CommentReturned, Body: comment, CreatedAt: now}
+	return ch, nil
+}
+
+// Reopen puts an approved claim back in review with a reason. The event keeps
+// the approved verdict whole (before), so the history still shows what was
+// approved.
+func Reopen(by *User, c *Claim, v *Verdict, reason string, now time.Time) (ClaimChange, error) {
+	if err := CheckReopenReason(reason); err != nil {
+		return ClaimChange{}, err
+	}
+	if err := CanReopen(by, c); err != nil {
+		return ClaimChange{}, err
+	}
+	ch, err := move(c, StateInReview, "", now, nil)
+	if err != nil {
+		return ch, err
+	}
+	next := *v
+	next.ApprovedAt, next.ApprovedBy = time.Time{}, 0
+	ch.Verdict = &next
+	ch.Event.Before.(*ClaimRecord).Verdict = VerdictRecordOf(v, true)
+	ch.Event.After.(*ClaimRecord).Reason = reason
+	ch.Comment = &Comment{ClaimID: c.ID, AuthorID: by.ID, Kind: CommentReopened, Body: reason, CreatedAt: now}
+	return ch, nil
+}
+
+// CheckReturnComment requires the comment an editor returns a verdict with.
+func CheckReturnComment(comment string) error {
+	if err := CheckComment("comment", comment); err != nil {
+		return FieldError("comment", "Say what needs changing before you return it.")
+	}
+	return nil
+}
+
+// CheckReopenReason requires the reason an editor reopens a verdict with.
+func CheckReopenReason(reason string) error {
+	if err := CheckComment("reason", reason); err != nil {
+		return FieldError("reason", "Say why this verdict is being reopened.")
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package domain
+
+import (
+	"testing"
+	"time"
+)
+
+func TestDecisionsReturnOneEventCarryingTheirWords(t *testing.T) {
+	now := time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC)
+	rita := &User{ID: 1, Role: RoleReviewer, Active: true}
+	eddie := &User{ID: 2, Role: RoleEditor, Active: true}
+	inReview := &Claim{ID: 7, State: StateInReview, AssigneeID: 1, Version: 4}
+	submitted := &Claim{ID: 7, State: StateSubmitted, AssigneeID: 1, Version: 5}
+	approved := &Claim{ID: 7, State: StateApproved, AssigneeID: 1, Version: 6}
+	draft := &Verdict{ClaimID: 7, RatingID: 3, Conclusion: "Wrong.", Version: 2, Sources: []Source{{Title: "ONS", URL: "https://ons.example"}}}
+
+	release, err := Release(rita, inReview, "Out sick", now)
+	if err != nil || release.Event.Action != "claim.released" || release.Event.After.(*ClaimRecord).Comment != "Out sick" ||
+		release.Comment == nil || release.Comment.Kind != CommentReleased || release.Claim.AssigneeID != 0 || release.Claim.Version != 5 {
+		t.Errorf("release: %+v %v", release, err)
+	}
+	if inReview.State != StateInReview || inReview.AssigneeID != 1 {
+		t.Error("a decision changed the loaded claim")
+	}
+	ret, err := Return(eddie, submitted, draft, []int64{1}, "Cite the table.", now)
+	if err != nil || ret.Event.Action != "claim.returned" || ret.Event.After.(*ClaimRecord).Comment != "Cite the table." || ret.Claim.State != StateInReview {
+		t.Errorf("return: %+v %v", ret, err)
+	}
+	if _, err := Return(eddie, submitted, draft, nil, "  ", now); ErrorCode(err) != EINVALID {
+		t.Errorf("return without a comment: %v", err)
+	}
+	if _, err := Return(rita, submitted, draft, nil, "Fix it", now); ErrorCode(err) != EFORBIDDEN {
+		t.Errorf("return by a reviewer: %v", err)
+	}
+	reopen, err := Reopen(eddie, approved, draft, "Revised figures", now)
+	if err != nil || reopen.Event.Action != "claim.reopened" || reopen.Event.After.(*ClaimRecord).Reason != "Revised figures" ||
+		len(reopen.Event.Before.(*ClaimRecord).Verdict.Sources) != 1 || !reopen.Verdict.ApprovedAt.IsZero() {
+		t.Errorf("reopen: %+v %v", reopen, err)
+	}
+	sub, err := Submit(rita, inReview, draft, &VerdictInput{RatingID: 4, Conclusion: " Mostly wrong. "}, now)
+	if err != nil || sub.Event.Action != "claim.submitted" || sub.Verdict.Conclusion != "Mostly wrong." ||
+		sub.Event.Before.(*ClaimRecord).Verdict.Conclusion != "Wrong." || sub.Event.After.(*ClaimRecord).Verdict.Conclusion != "Mostly wrong." {
+		t.Errorf("submit with text: %+v %v", sub, err)
+	}
+	if _, err := Submit(rita, inReview, &Verdict{ClaimID: 7}, nil, now); ErrorCode(err) != EINVALID {
+		t.Errorf("submitting an empty draft: %v", err)
+	}
+	same, err := Prioritise(eddie, inReview, inReview.Priority, now)
+	if err != nil || !same.Unchanged() {
+		t.Errorf("the same priority: %+v %v", same, err)
+	}
+	if _, err := Approve(eddie, submitted, draft, []int64{2}, now); ErrorCode(err) != EFORBIDDEN {
+		t.Errorf("four eyes: %v", err)
+	}
+}
