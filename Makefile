@@ -70,7 +70,7 @@ test: assets check-generated lint ## check-generated, lint, then go test -count=
 		exit "$$status"; \
 	fi
 
-bench: ## go benchmarks, then bench/*.sh if any
+bench: ## go benchmarks, then bench/*.sh (load.sh seeds a 1,000,000-claim database once)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	@for script in bench/*.sh; do \
 		[ -e "$$script" ] || continue; \

@@ -12,6 +12,27 @@ import (
 // claim page shows.
 const contextChars = 280
 
+// ClaimWithVerdict reads a claim and its verdict (nil until the claim is
+// first taken) from one snapshot: what a change through the API answers
+// with. It is a few primary-key reads, where ClaimDetail also gathers the
+// article, thread, history and similar claims for the claim page.
+func (db *DB) ClaimWithVerdict(ctx context.Context, id int64) (*domain.Claim, *domain.Verdict, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+	c, err := findClaimByID(ctx, tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := findVerdict(ctx, tx, id)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return c, nil, nil
+	}
+	return c, v, err
+}
+
 // ClaimDetail reads a claim with its article, verdict, sources, thread and
 // history from one snapshot.
 func (db *DB) ClaimDetail(ctx context.Context, id int64) (*domain.ClaimDetail, error) {

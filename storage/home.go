@@ -21,6 +21,20 @@ const returnedSince = `EXISTS (SELECT 1 FROM comments m WHERE m.claim_id = c.id 
 	AND m.created_at > coalesce((SELECT max(e.at) FROM audit_events e WHERE e.entity = 'claim' AND e.entity_id = c.id
 		AND e.action IN ('claim.taken', 'claim.assigned', 'claim.reassigned')), ''))`
 
+// verdictItemFrom reads queue items verdict first, so that a list in the
+// order of a verdict's time walks the verdict index and stops at its limit.
+const verdictItemFrom = ` FROM verdicts v CROSS JOIN claims c ON c.id = v.claim_id CROSS JOIN articles a ON a.id = c.article_id
+	LEFT JOIN users u ON u.id = c.assignee_id`
+
+// waitingItemFrom and waitingWhere read the verdicts waiting for an editor
+// in submission order through their own partial index (migration 150): the
+// planner would otherwise take the approval index and sort.
+const (
+	waitingItemFrom = ` FROM verdicts v INDEXED BY verdicts_waiting CROSS JOIN claims c ON c.id = v.claim_id
+	CROSS JOIN articles a ON a.id = c.article_id LEFT JOIN users u ON u.id = c.assignee_id`
+	waitingWhere = `v.approved_at IS NULL AND v.submitted_at IS NOT NULL AND c.state = 'submitted'`
+)
+
 // HomeFor gathers the acting user's home page lists.
 func (db *DB) HomeFor(ctx context.Context) (*domain.Home, error) {
 	tx, u, err := beginAs(ctx, db.beginRead)
@@ -51,8 +65,8 @@ func (db *DB) HomeFor(ctx context.Context) (*domain.Home, error) {
 		append(append([]any{formatTime(tx.now.AddDate(0, 0, -1))}, args...), homeListLimit)...); err != nil {
 		return nil, err
 	}
-	if h.RecentlyApproved, err = queryQueueItems(ctx, tx, sel+` JOIN verdicts v ON v.claim_id = c.id
-		WHERE c.state = 'approved'`+mine+` ORDER BY v.approved_at DESC, c.id DESC LIMIT 10`, args...); err != nil {
+	if h.RecentlyApproved, err = queryQueueItems(ctx, tx, `SELECT `+queueItemColumns+verdictItemFrom+`
+		WHERE v.approved_at IS NOT NULL AND c.state = 'approved'`+mine+` ORDER BY v.approved_at DESC, v.claim_id DESC LIMIT 10`, args...); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -71,7 +85,7 @@ func (db *DB) ListReview(ctx context.Context, cursor string, limit int) ([]*doma
 		if !ok || err != nil {
 			return nil, "", domain.Errorf(domain.EINVALID, "That page link is broken; start again from the first page.")
 		}
-		where, args = ` AND (v.submitted_at, c.id) > (?, ?)`, []any{at, id}
+		where, args = ` AND (v.submitted_at, v.claim_id) > (?, ?)`, []any{at, id}
 	}
 	tx, u, err := beginAs(ctx, db.beginRead)
 	if err != nil {
@@ -88,9 +102,9 @@ func (db *DB) ListReview(ctx context.Context, cursor string, limit int) ([]*doma
 		it.QueueItem, it.SubmittedAt = qi, parseNullTime(submitted)
 		return &it, nil
 	}, `SELECT `+queueItemColumns+`, v.submitted_at, coalesce(s.name, ''), coalesce(r.name, ''),
-		v.conclusion, v.version`+queueItemFrom+`
-		JOIN verdicts v ON v.claim_id = c.id LEFT JOIN users s ON s.id = v.submitted_by LEFT JOIN ratings r ON r.id = v.rating_id
-		WHERE c.state = 'submitted'`+where+` ORDER BY v.submitted_at, c.id LIMIT ?`, append(args, limit+1)...)
+		v.conclusion, v.version`+waitingItemFrom+`
+		LEFT JOIN users s ON s.id = v.submitted_by LEFT JOIN ratings r ON r.id = v.rating_id
+		WHERE `+waitingWhere+where+` ORDER BY v.submitted_at, v.claim_id LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -138,8 +152,8 @@ func waitingFor(ctx context.Context, tx *Tx, u *domain.User, limit int) ([]*doma
 				after, afterID = submitted, it.ID
 			}
 			return it, err
-		}, `SELECT `+queueItemColumns+`, coalesce(v.submitted_at, '')`+queueItemFrom+` JOIN verdicts v ON v.claim_id = c.id
-			WHERE c.state = 'submitted' AND (coalesce(v.submitted_at, ''), c.id) > (?, ?) ORDER BY v.submitted_at, c.id LIMIT ?`, after, afterID, batch)
+		}, `SELECT `+queueItemColumns+`, v.submitted_at`+waitingItemFrom+`
+			WHERE `+waitingWhere+` AND (v.submitted_at, v.claim_id) > (?, ?) ORDER BY v.submitted_at, v.claim_id LIMIT ?`, after, afterID, batch)
 		if err != nil {
 			return nil, err
 		}

@@ -236,7 +236,7 @@ func (s *benchSeeder) run(ctx context.Context, conn *sql.Conn) error {
 		return err
 	}
 	s.articles = newBulkInsert(ctx, conn, "articles", "id, title, outlet, author, url, url_key, published_at, body, fingerprint, origin, added_by, created_at, updated_at")
-	s.claims = newBulkInsert(ctx, conn, "claims", "id, article_id, sentence, start_offset, end_offset, text, score, checkworthy, type, figures, claimant, reasons, manual, state, priority, assignee_id, due_at, dismiss_reason, queued_at, version, created_at, updated_at")
+	s.claims = newBulkInsert(ctx, conn, "claims", "id, article_id, sentence, start_offset, end_offset, text, score, checkworthy, type, figures, claimant, reasons, manual, state, priority, assignee_id, due_at, dismiss_reason, dismiss_code, queued_at, version, created_at, updated_at")
 	s.workers = newBulkInsert(ctx, conn, "claim_workers", "claim_id, user_id")
 	s.verdicts = newBulkInsert(ctx, conn, "verdicts", "claim_id, rating_id, conclusion, explanation, author_id, version, submitted_at, submitted_by, approved_at, approved_by, created_at, updated_at")
 	s.sources = newBulkInsert(ctx, conn, "sources", "id, claim_id, position, url, title, publisher, published_at, accessed_at, type, quote, created_at, updated_at")
@@ -328,6 +328,7 @@ var (
 		"Westgate Tribune", "The Examiner", "Pennine Post", "The Informer", "Lakeside Leader", "Market Town Mercury"}
 	claimTypes     = []domain.ClaimType{domain.TypeQuantity, domain.TypeQuantity, domain.TypeQuantity, domain.TypePrediction, domain.TypeCausation, domain.TypeRulesLaws, domain.TypeQuote, domain.TypeOther, domain.TypePersonalExperience}
 	dismissReasons = []string{"Opinion, not a checkable claim", "Already checked last month", "Too minor to check", "A prediction nobody can check yet", "Not a claim"}
+	dismissCodes   = []domain.DismissalReason{domain.DismissNotCheckable, domain.DismissDuplicate, domain.DismissOutOfScope, domain.DismissNotCheckable, domain.DismissNotCheckWorthy}
 	sourceTypes    = []string{"official_statistics", "official_statistics", "primary_document", "expert", "news_report", "other"}
 	benchReasons   = []string{`["has a figure","names who said it"]`, `["has a figure"]`, `["compares with the past"]`, `[]`, `["names who said it","makes a prediction"]`}
 )
@@ -478,7 +479,10 @@ func (s *benchSeeder) claim(articleID int64, at time.Time, adder *domain.User, s
 	editor := s.editors[r.IntN(len(s.editors))]
 	var queuedAt, takenAt time.Time
 	if state == domain.StateDismissed {
-		step(domain.StateDismissed, "dismissed", 8*time.Hour, adder, func() { c.DismissReason = dismissReasons[r.IntN(len(dismissReasons))] })
+		step(domain.StateDismissed, "dismissed", 8*time.Hour, adder, func() {
+			k := r.IntN(len(dismissReasons))
+			c.DismissReason, c.DismissCode = dismissReasons[k], dismissCodes[k]
+		})
 	}
 	accepted := state != domain.StateCandidate && state != domain.StateDismissed
 	if accepted {
@@ -515,7 +519,7 @@ func (s *benchSeeder) claim(articleID int64, at time.Time, adder *domain.User, s
 	}
 	return s.claims.add(id, articleID, sentence, start, end, c.Text, score, score >= 0.275, typ, figures, claimant,
 		benchReasons[r.IntN(len(benchReasons))], false, c.State, int(c.Priority), nullInt(c.AssigneeID), nullTime(c.DueAt),
-		c.DismissReason, nullTime(queuedAt), c.Version, formatTime(at), formatTime(t))
+		c.DismissReason, string(c.DismissCode), nullTime(queuedAt), c.Version, formatTime(at), formatTime(t))
 }
 
 // verdict writes the verdict of a claim in review or beyond, with its

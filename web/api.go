@@ -415,6 +415,9 @@ func newRateLimiter(perMinute int) *rateLimiter {
 
 // allow takes one request from key's bucket, or says how long until one is free.
 func (l *rateLimiter) allow(key int64) (bool, time.Duration) {
+	if l.perMinute < 0 {
+		return true, 0
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()

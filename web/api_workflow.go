@@ -114,6 +114,23 @@ func (app *App) ratingNames(ctx context.Context) (map[int64]string, error) {
 	return names, nil
 }
 
+// writeChanged answers a change with the claim as it now stands and its
+// verdict: a few primary-key reads, not the claim page's whole read (thread,
+// history, similar claims), which GET /claims/{id} still gives.
+func (app *App) writeChanged(w http.ResponseWriter, r *http.Request, status int, id int64) {
+	c, v, err := app.db.ClaimWithVerdict(r.Context(), id)
+	if err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	names, err := app.ratingNames(r.Context())
+	if err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, status, apiClaimWithVerdict{apiClaim: toAPIClaim(c), Verdict: toAPIVerdict(v, names)})
+}
+
 // writeClaim answers with the claim as it now stands, verdict included.
 func (app *App) writeClaim(w http.ResponseWriter, r *http.Request, status int, id int64) {
 	d, err := app.db.ClaimDetail(r.Context(), id)
@@ -223,7 +240,7 @@ func (app *App) apiTakeNext(w http.ResponseWriter, r *http.Request) {
 		app.apiError(w, r, err)
 		return
 	}
-	app.writeClaim(w, r, http.StatusOK, c.ID)
+	app.writeChanged(w, r, http.StatusOK, c.ID)
 }
 
 type apiSourceRequest struct {
@@ -299,7 +316,7 @@ func (app *App) apiPutVerdict(w http.ResponseWriter, r *http.Request) {
 		app.apiError(w, r, err)
 		return
 	}
-	app.writeClaim(w, r, http.StatusOK, id)
+	app.writeChanged(w, r, http.StatusOK, id)
 }
 
 // apiVersionRequest is the optional body of submit and approve; without a
@@ -383,5 +400,5 @@ func (app *App) verdictDecision(w http.ResponseWriter, r *http.Request, to domai
 		app.apiError(w, r, err)
 		return
 	}
-	app.writeClaim(w, r, http.StatusOK, id)
+	app.writeChanged(w, r, http.StatusOK, id)
 }

@@ -58,6 +58,10 @@ type Config struct {
 	// number of CPUs, at least 2.
 	MaxConcurrentHashes int
 
+	// APIRequestsPerMinute is each API token's rate limit (default 600);
+	// negative means no limit, for load tests on a trusted network.
+	APIRequestsPerMinute int
+
 	// Fetcher fetches articles from the web (default: 15 s timeout, bodies up
 	// to MaxUploadBytes, internal addresses refused). Tests set AllowAddr on
 	// it to reach their own server on 127.0.0.1.
@@ -99,6 +103,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.MaxConcurrentHashes <= 0 {
 		cfg.MaxConcurrentHashes = max(2, runtime.NumCPU())
 	}
+	if cfg.APIRequestsPerMinute == 0 {
+		cfg.APIRequestsPerMinute = apiRequestsPerMinute
+	}
 	if cfg.SessionLifetime <= 0 {
 		cfg.SessionLifetime = 8 * time.Hour
 	}
@@ -130,7 +137,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		sessions:       store,
 		validate:       newFormValidator(),
 		jsonValidate:   newJSONValidator(),
-		apiLimiter:     newRateLimiter(apiRequestsPerMinute),
+		apiLimiter:     newRateLimiter(cfg.APIRequestsPerMinute),
 		loginByIP:      auth.NewThrottle(domain.AddressSignInDelay, domain.SignInMemory),
 		loginByAccount: auth.NewThrottle(domain.AccountSignInDelay, domain.SignInMemory),
 		hashes:         auth.NewGate(cfg.MaxConcurrentHashes, 3*time.Second),

@@ -27,8 +27,12 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	checkpoints := fs.String("audit-checkpoints", env.getenv("CLAIMTRAIL_AUDIT_CHECKPOINTS"), "append a signed checkpoint of the audit log to `file` at start and every -checkpoint-every")
 	checkpointEvery := fs.Duration("checkpoint-every", time.Hour, "how often to write an audit checkpoint")
 	maxUpload := fs.Int64("max-upload-mb", envInt(env, "CLAIMTRAIL_MAX_UPLOAD_MB", 5), "largest article accepted, in `MB`")
+	apiRate := fs.Int64("api-rate", envInt(env, "CLAIMTRAIL_API_RATE", 600), "API requests a `minute` per token; 0 for no limit (load tests)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *apiRate == 0 {
+		*apiRate = -1
 	}
 	trusted, err := parseTrustedProxies(*proxies)
 	if err != nil {
@@ -57,7 +61,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	app, err := web.New(ctx, web.Config{
 		SessionKeys: sessKeys,
 		DB:          db, Logger: logger, BaseURL: *baseURL, SecureCookies: *secure, MaxUploadBytes: *maxUpload << 20,
-		TrustedProxies: trusted,
+		TrustedProxies: trusted, APIRequestsPerMinute: int(*apiRate),
 	})
 	if err != nil {
 		return err

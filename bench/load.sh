@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Load benchmark: every page against a static file served by the same binary,
+# then the desk's writes, on a `claimtrail seed-bench` database.
+#
+#   bash bench/load.sh                        # 1,000,000 claims (seeded once, ~4 min), reused after
+#   CLAIMS=100000 bash bench/load.sh          # a smaller database
+#   BENCH_DB=/tmp/x.db DURATION=5 ROUNDS=3 CONNS=32 WRITE_SECONDS=10 bash bench/load.sh
+#
+# Pages: wrk at CONNS connections, DURATION seconds each, the static file
+# measured just before each page, ROUNDS rounds; prints requests/s (median),
+# p99 (range over rounds) and the page's share of the static file's rate.
+# Writes (bench/loadgen): take next with 50 reviewers through the API and
+# through the browser's form, then 30 reviewers taking, saving and submitting
+# verdicts while 6 editors approve; afterwards the database is checked for a
+# claim handed out twice. Also: startup time and the server's peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CLAIMS=${CLAIMS:-1000000}
+DB=${BENCH_DB:-/tmp/claimtrail-bench-$CLAIMS.db}
+DURATION=${DURATION:-5}
+ROUNDS=${ROUNDS:-3}
+CONNS=${CONNS:-32}
+PORT=${PORT:-18080}
+WRITE_SECONDS=${WRITE_SECONDS:-10}
+PASSWORD=bench-password
+BASE=http://127.0.0.1:$PORT
+WORK=$(mktemp -d)
+
+# install-check: the tools this script drives.
+need() { # need COMMAND DEBIAN-PACKAGE
+	command -v "$1" >/dev/null 2>&1 && return
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "==> installing $2"
+		apt-get install -y "$2" >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y "$2" >/dev/null 2>&1; } || true
+	fi
+	command -v "$1" >/dev/null 2>&1 || { echo "load.sh: $1 not found; install it with: apt-get install -y $2" >&2; exit 1; }
+}
+need wrk wrk
+need sqlite3 sqlite3
+need curl curl
+
+echo "==> building claimtrail and loadgen into $WORK"
+go build -o "$WORK/claimtrail" ./cmd/claimtrail
+go build -o "$WORK/loadgen" ./bench/loadgen
+
+if [ ! -e "$DB" ]; then
+	echo "==> seeding $CLAIMS claims into $DB"
+	"$WORK/claimtrail" seed-bench -db "$DB" -claims "$CLAIMS" -password "$PASSWORD"
+fi
+TOKENS=$DB.tokens
+if [ ! -s "$TOKENS" ]; then
+	echo "==> making API tokens for 50 reviewers and 8 editors ($TOKENS)"
+	for who in $(seq -f 'reviewer%02g' 1 50) $(seq -f 'editor%02g' 1 8); do
+		echo "$who@bench.example $("$WORK/claimtrail" token create -db "$DB" -user "$who@bench.example" -name load 2>/dev/null)"
+	done > "$TOKENS.tmp"
+	mv "$TOKENS.tmp" "$TOKENS"
+fi
+TOKEN=$(awk '/^editor01/ {print $2}' "$TOKENS")
+
+PID=
+stop_server() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; PID=; }
+trap 'stop_server; rm -rf "$WORK"' EXIT
+start_server() {
+	local t0 t1
+	t0=$(date +%s%N)
+	"$WORK/claimtrail" serve -db "$DB" -addr "127.0.0.1:$PORT" -api-rate 0 >>"$WORK/server.log" 2>&1 &
+	PID=$!
+	until curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null; do
+		kill -0 "$PID" 2>/dev/null || { echo "load.sh: the server did not start:" >&2; tail "$WORK/server.log" >&2; exit 1; }
+		sleep 0.005
+	done
+	t1=$(date +%s%N)
+	STARTUP_MS=$(( (t1 - t0) / 1000000 ))
+}
+start_server
+echo "==> server up in ${STARTUP_MS} ms (pid $PID, database $(du -h "$DB" | cut -f1))"
+COOKIE=$("$WORK/loadgen" login -base "$BASE" -email editor01@bench.example -password "$PASSWORD")
+
+sqlite3 "$DB" "SELECT id FROM claims WHERE state IN ('in_review', 'submitted', 'approved') AND id % 97 = 3 LIMIT 500" > "$WORK/claim.ids"
+sqlite3 "$DB" "SELECT id FROM articles WHERE id % 89 = 5 LIMIT 500" > "$WORK/article.ids"
+sqlite3 "$DB" "SELECT claim_id FROM verdicts WHERE approved_at IS NOT NULL AND claim_id % 83 = 7 LIMIT 500" > "$WORK/check.ids"
+sqlite3 "$DB" "SELECT text FROM claims WHERE state = 'approved' AND id % 101 = 1 LIMIT 300" |
+	awk '{ w = tolower($3); gsub(/[^a-z]/, "", w); if (length(w) > 3) print w }' > "$WORK/words"
+
+# name | path | who (cookie, token, none) | ids file
+PAGES="home|/|cookie|
+queue|/queue|cookie|
+claim|/claims/{id}|cookie|claim.ids
+article|/articles/{id}|cookie|article.ids
+review|/review|cookie|
+api-list|/api/v1/claims?limit=50|token|
+public-check|/checks/{id}|none|check.ids
+public-list|/checks|none|"
+# Pages that exist only once their feature has landed.
+probe() { curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$1"; }
+if [ "$(probe /search?q=budget)" = 200 ]; then PAGES="$PAGES
+search|/search?q={id}|cookie|words"; fi
+if [ "$(probe /dashboard)" = 200 ]; then PAGES="$PAGES
+dashboard|/dashboard|cookie|"; fi
+
+wrk_run() { # wrk_run PATH WHO IDS -> "rps p99 non2xx errors"
+	local hdr=()
+	case "$2" in
+	cookie) hdr=(-H "Cookie: $COOKIE") ;;
+	token) hdr=(-H "Authorization: Bearer $TOKEN") ;;
+	esac
+	WRK_PATH="$1" WRK_IDS="${3:+$WORK/$3}" wrk -t2 -c"$CONNS" -d"${DURATION}s" -s bench/wrk.lua "${hdr[@]}" "$BASE" |
+		awk '/^WRKRESULT/ {print $2, $3, $4, $5}'
+}
+
+# Each page must answer 200 before it is measured.
+while IFS='|' read -r name path who ids; do
+	p=${path//\{id\}/$( [ -n "$ids" ] && head -1 "$WORK/$ids" || echo 1)}
+	case "$who" in
+	cookie) code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$p") ;;
+	token) code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$BASE$p") ;;
+	*) code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE$p") ;;
+	esac
+	[ "$code" = 200 ] || { echo "load.sh: $name ($p) answers $code, not 200" >&2; exit 1; }
+done <<< "$PAGES"
+
+RSS_LOG=$WORK/rss
+( while kill -0 "$PID" 2>/dev/null; do awk '/VmRSS/ {print $2}' "/proc/$PID/status" 2>/dev/null; sleep 1; done ) > "$RSS_LOG" &
+RESULTS=$WORK/results
+: > "$RESULTS"
+for round in $(seq "$ROUNDS"); do
+	echo "==> round $round of $ROUNDS: each page for ${DURATION}s at $CONNS connections, the static file just before it"
+	while IFS='|' read -r name path who ids; do
+		read -r srps sp99 _ _ < <(wrk_run /static/app.css none "")
+		read -r rps p99 bad errs < <(wrk_run "$path" "$who" "$ids")
+		printf '   %-13s %9.1f req/s  p99 %8.2f ms   (static %9.1f req/s, p99 %6.2f ms)  non-2xx %s  socket errors %s\n' \
+			"$name" "$rps" "$p99" "$srps" "$sp99" "$bad" "$errs"
+		echo "$name $rps $p99 $srps $bad $errs" >> "$RESULTS"
+	done <<< "$PAGES"
+done
+
+echo
+echo "==> pages: $ROUNDS rounds, ${DURATION}s each, $CONNS connections (median requests/s, p99 range, median share of the static file's rate)"
+printf '| %-13s | %12s | %17s | %8s | %s |\n' page "requests/s" "p99 (ms)" share "non-2xx"
+printf '|%s|%s|%s|%s|%s|\n' --------------- -------------- ------------------- ---------- --------
+while IFS='|' read -r name _ _ _; do
+	awk -v n="$name" '$1 == n { rps[++k] = $2; p99[k] = $3; ratio[k] = $2 / $4; bad += $5 + $6 }
+		function median(a, k,   i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+			return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+		END { lo = p99[1]; hi = p99[1]; for (i = 2; i <= k; i++) { if (p99[i] < lo) lo = p99[i]; if (p99[i] > hi) hi = p99[i] }
+			printf "| %-13s | %12.1f | %7.1f – %7.1f | %8.3f | %d |\n", n, median(rps, k), lo, hi, median(ratio, k), bad }' "$RESULTS"
+done <<< "$PAGES"
+awk '{ s[++k] = $4 } END { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (s[j] < s[i]) { t = s[i]; s[i] = s[j]; s[j] = t }
+	printf "| %-13s | %12.1f | (median of the %d static runs) |\n", "static file", k % 2 ? s[(k + 1) / 2] : (s[k / 2] + s[k / 2 + 1]) / 2, k }' "$RESULTS"
+
+echo
+max_audit() { sqlite3 "$DB" "SELECT coalesce(max(id), 0) FROM audit_events"; }
+twice() { # claims taken more than once since audit event $1
+	sqlite3 "$DB" "SELECT count(*) FROM (SELECT entity_id FROM audit_events WHERE id > $1 AND action = 'claim.taken' GROUP BY entity_id HAVING count(*) > 1)"
+}
+for via in api browser; do
+	before=$(max_audit)
+	echo "==> take next: 50 reviewers through the $via for ${WRITE_SECONDS}s"
+	"$WORK/loadgen" take -base "$BASE" -via "$via" -clients 50 -duration "${WRITE_SECONDS}s" -tokens "$TOKENS" -password "$PASSWORD" | sed 's/^/   /'
+	taken=$(sqlite3 "$DB" "SELECT count(*) FROM audit_events WHERE id > $before AND action = 'claim.taken'")
+	echo "   database: $taken claims taken, $(twice "$before") of them taken more than once"
+done
+before=$(max_audit)
+echo "==> desk: 30 reviewers take, save and submit verdicts while 6 editors approve, all through the API, ${WRITE_SECONDS}s"
+"$WORK/loadgen" desk -base "$BASE" -tokens "$TOKENS" -reviewers 30 -editors 6 -duration "${WRITE_SECONDS}s" | sed 's/^/   /'
+echo "   database: $(sqlite3 "$DB" "SELECT count(*) FROM audit_events WHERE id > $before AND action IN ('verdict.saved', 'claim.submitted', 'claim.approved')") verdict saves, submits and approvals recorded; $(twice "$before") claims taken more than once"
+
+peak=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")
+echo
+echo "==> server memory: peak RSS $((peak / 1024)) MB; RSS every second during the run (MB): $(awk '{printf "%d ", $1/1024}' "$RSS_LOG" | fold -w 200 | head -3)"
+first=$STARTUP_MS
+stop_server
+start_server
+echo "==> startup on $(du -h "$DB" | cut -f1): ${first} ms at the first start, ${STARTUP_MS} ms at a restart (until /healthz answers)"
+stop_server
+echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"
