@@ -45,6 +45,7 @@ go build -o "$WORK/claimtrail" ./cmd/claimtrail
 go build -o "$WORK/loadgen" ./bench/loadgen
 
 if [ ! -e "$DB" ]; then
+	rm -f "$DB.keys" "$DB.tokens"
 	echo "==> seeding $CLAIMS claims into $DB"
 	"$WORK/claimtrail" seed-bench -db "$DB" -claims "$CLAIMS" -password "$PASSWORD"
 fi

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
+	"claimtrail/keyfile"
 	"claimtrail/storage"
 	"claimtrail/web/auth"
 )
@@ -24,6 +26,9 @@ func cmdSeedBench(ctx context.Context, env *environment, args []string) error {
 	}
 	if err := folderOf(*dbPath); err != nil {
 		return err
+	}
+	if _, err := os.Stat(keyfile.PathFor(*dbPath)); err == nil {
+		return fmt.Errorf("%s is left from an earlier database; remove it with that database before seeding a new one", keyfile.PathFor(*dbPath))
 	}
 	hash, err := auth.HashPassword(*password)
 	if err != nil {
