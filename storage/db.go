@@ -157,6 +157,20 @@ type Tx struct {
 	db    *DB
 	now   time.Time
 	actor domain.Actor
+	// ctx is the write transaction's context, for the work done at commit;
+	// nil for a read transaction.
+	ctx context.Context
+}
+
+// Commit brings the matcher's index in step with the claims this
+// transaction changed, then commits, so the index never lags the claims.
+func (tx *Tx) Commit() error {
+	if tx.ctx != nil {
+		if err := indexPending(tx.ctx, tx); err != nil {
+			return fmt.Errorf("index claims: %w", err)
+		}
+	}
+	return tx.Tx.Commit()
 }
 
 // begin starts a write transaction (BEGIN IMMEDIATE on the single writer).
@@ -165,7 +179,7 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx)}, nil
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx), ctx: ctx}, nil
 }
 
 // beginRead starts a read-only transaction on the reader pool: a consistent

@@ -10,10 +10,12 @@
 package match
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"claimtrail/domain"
@@ -59,25 +61,25 @@ const (
 // Text is an analysed piece of text: what the index stores and compares.
 type Text struct {
 	// Terms are the distinct stemmed words and figure terms, sorted.
-	Terms []string
+	Terms []string `json:"t"`
 	// Figures are the quantities stated, for telling a different figure from
 	// the same one.
-	Figures []Quantity
+	Figures []Quantity `json:"f,omitempty"`
 	// Claimant is the surname of who made the claim, folded; empty when unknown.
-	Claimant string
+	Claimant string `json:"c,omitempty"`
 	// Names are the terms of the capitalised words (France, NATO, Medicare).
-	Names []string
+	Names []string `json:"n,omitempty"`
 	// Direction is which way the text says something moved: +1 up ("rose",
 	// "higher"), -1 down ("fell", "cut"), 0 neither or both.
-	Direction int
+	Direction int `json:"d,omitempty"`
 }
 
 // Quantity is one figure reduced to what makes two figures comparable: the
 // same kind and unit is the same quantity, and then the values must agree.
 type Quantity struct {
-	Kind  string
-	Unit  string
-	Value float64
+	Kind  string  `json:"k"`
+	Unit  string  `json:"u"`
+	Value float64 `json:"v"`
 }
 
 // Term is the index term of a quantity: "£22bn", "£22 billion" and "22
@@ -475,4 +477,37 @@ func ValidText(text string) (string, error) {
 		return "", &domain.Error{Code: domain.EINVALID, Message: "The text to match is too long (at most " + strconv.Itoa(MaxTextBytes) + " bytes)."}
 	}
 	return text, nil
+}
+
+// Kinds of matched document.
+const (
+	KindClaim    = "claim"    // a claim the newsroom accepted
+	KindImported = "imported" // a fact check imported from another publisher
+)
+
+// Found is one match of a text: an accepted claim or an imported check.
+type Found struct {
+	Kind         string
+	ID           int64
+	Claim        string
+	State        domain.ClaimState // of our claims
+	Rating       string            // the approved verdict's or the imported check's rating
+	URL          string            // an imported check's own address; empty for our claims
+	Publisher    string            // of an imported check
+	ArticleTitle string            // of our claims
+	Date         time.Time         // when our verdict was approved, or the check published
+	Score        float64
+	Tier         Tier
+}
+
+// Better orders matches best first: higher score, then the same tier before
+// related, then an approved check before work in progress, then newer.
+func Better(a, b Found) int {
+	approved := func(f Found) int {
+		if f.Kind == KindImported || f.State == domain.StateApproved {
+			return 0
+		}
+		return 1
+	}
+	return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(approved(a), approved(b)), b.Date.Compare(a.Date), cmp.Compare(a.ID, b.ID))
 }
