@@ -3,7 +3,10 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"time"
+
+	"claimtrail/domain/match"
 
 	"claimtrail/domain"
 )
@@ -124,34 +127,120 @@ func (db *DB) ImportedCheck(ctx context.Context, id int64) (*domain.ImportedChec
 
 // Reindex rebuilds the matcher's index from every accepted claim and
 // imported check, in one transaction. It changes no newsroom data, so it
-// writes no audit event.
-func (db *DB) Reindex(ctx context.Context) (docs int, err error) {
+// writes no audit event. progress, when not nil, is told how many documents
+// are done every so often.
+func (db *DB) Reindex(ctx context.Context, progress func(done int)) (docs int, err error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
-	for _, q := range []string{`DELETE FROM match_postings`, `DELETE FROM match_terms`, `DELETE FROM match_docs`,
-		`UPDATE match_stats SET docs = 0`, `DELETE FROM match_pending`,
-		`INSERT INTO match_pending (claim_id) SELECT id FROM claims WHERE state IN ('queued', 'in_review', 'submitted', 'approved')`} {
+	for _, q := range []string{`DELETE FROM match_postings`, `DELETE FROM match_terms`, `DELETE FROM match_docs`, `DELETE FROM match_pending`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return 0, err
 		}
 	}
-	checks, err := queryAll(ctx, tx, scanImported, `SELECT `+importedColumns+` FROM imported_checks`)
+	putDoc, err := tx.PrepareContext(ctx, `INSERT INTO match_docs (doc, data) VALUES (?, ?)`)
 	if err != nil {
 		return 0, err
 	}
-	for _, c := range checks {
-		if err := indexImported(ctx, tx, c.ID, c.Claim, c.Headline, c.Claimant); err != nil {
+	defer putDoc.Close()
+	putPosting, err := tx.PrepareContext(ctx, `INSERT INTO match_postings (term, doc) VALUES (?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	defer putPosting.Close()
+	// Two passes over the documents: the first counts each term's
+	// documents, the second writes every document with the final counts.
+	df := map[string]int{}
+	total := 0
+	if err := eachDocument(ctx, tx, func(_ int64, d docData) error {
+		for _, t := range d.terms() {
+			df[t]++
+		}
+		total++
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	if err := eachDocument(ctx, tx, func(doc int64, d docData) error {
+		terms := d.terms()
+		d.DF, d.N = make([]int, len(terms)), total
+		for i, t := range terms {
+			d.DF[i] = df[t]
+			if _, err := putPosting.ExecContext(ctx, t, doc); err != nil {
+				return err
+			}
+		}
+		data, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		if _, err := putDoc.ExecContext(ctx, doc, string(data)); err != nil {
+			return err
+		}
+		docs++
+		if progress != nil && docs%10000 == 0 {
+			progress(docs)
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	putTerm, err := tx.PrepareContext(ctx, `INSERT INTO match_terms (term, df) VALUES (?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	defer putTerm.Close()
+	for t, n := range df {
+		if _, err := putTerm.ExecContext(ctx, t, n); err != nil {
 			return 0, err
 		}
 	}
-	if err := indexPending(ctx, tx); err != nil {
-		return 0, err
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT docs FROM match_stats`).Scan(&docs); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE match_stats SET docs = ? WHERE id = 1`, docs); err != nil {
 		return 0, err
 	}
 	return docs, tx.Commit()
+}
+
+// eachDocument calls fn with every accepted claim and imported check,
+// analysed, read in pages by id so that no cursor stays open while writing.
+func eachDocument(ctx context.Context, tx *Tx, fn func(doc int64, d docData) error) error {
+	type claimRow struct {
+		id             int64
+		text, claimant string
+	}
+	for last := int64(-1); ; {
+		page, err := queryAll(ctx, tx, func(r scanner) (claimRow, error) {
+			var c claimRow
+			return c, r.Scan(&c.id, &c.text, &c.claimant)
+		}, `SELECT id, text, claimant FROM claims WHERE id > ? AND state IN ('queued', 'in_review', 'submitted', 'approved') ORDER BY id LIMIT 5000`, last)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, c := range page {
+			if err := fn(claimDoc(c.id), docData{Text: match.Analyse(c.text, c.claimant)}); err != nil {
+				return err
+			}
+		}
+		last = page[len(page)-1].id
+	}
+	for last := int64(0); ; {
+		page, err := queryAll(ctx, tx, scanImported, `SELECT `+importedColumns+` FROM imported_checks WHERE id > ? ORDER BY id LIMIT 5000`, last)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		for _, c := range page {
+			if err := fn(importedDoc(c.ID), importedDocData(c.Claim, c.Headline, c.Claimant)); err != nil {
+				return err
+			}
+		}
+		last = page[len(page)-1].ID
+	}
 }

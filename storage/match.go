@@ -19,9 +19,9 @@ import (
 // them in Go with domain/match. Common words never reach the database, so a
 // match costs the same at a million claims as at a thousand.
 const (
-	seedTerms     = 8   // the rarest terms of a query that find candidates
-	maxPostings   = 400 // documents read per term, newest first
-	maxCandidates = 80  // documents reranked
+	seedTerms     = 6   // the rarest terms of a query that find candidates
+	maxPostings   = 300 // documents read per term, newest first
+	maxCandidates = 50  // documents reranked
 	// maxCommonShare leaves out of candidate finding a term in more than this
 	// share of documents: it tells nothing apart.
 	maxCommonShare = 0.05
@@ -31,6 +31,28 @@ const (
 type docData struct {
 	Text     match.Text  `json:"t"`
 	Headline *match.Text `json:"h,omitempty"` // an imported check's headline
+	// DF and N are each term's document count (in the order of terms()) and
+	// the number of documents when it was indexed. Reranking weighs the
+	// terms the query lacks from them, scaled to today's size, instead of
+	// looking up thousands of terms per match.
+	DF []int `json:"w,omitempty"`
+	N  int   `json:"n,omitempty"`
+}
+
+// weight is the rarity of a term for reranking this document: today's count
+// for terms looked up (the query's), else the stored count scaled to today's
+// number of documents.
+func (d docData) weight(df map[string]int, n int) func(string) float64 {
+	terms := d.terms()
+	return func(t string) float64 {
+		if k, ok := df[t]; ok {
+			return match.IDF(k, n)
+		}
+		if i, ok := slices.BinarySearch(terms, t); ok && i < len(d.DF) && d.N > 0 {
+			return match.IDF(int(float64(d.DF[i])*float64(n)/float64(d.N)+0.5), n)
+		}
+		return match.IDF(1, n)
+	}
 }
 
 // claimDoc and importedDoc turn an id into its document number.
@@ -44,7 +66,7 @@ func indexPending(ctx context.Context, tx *Tx) error {
 	ids, err := queryAll(ctx, tx, func(row scanner) (int64, error) {
 		var id int64
 		return id, row.Scan(&id)
-	}, `SELECT claim_id FROM match_pending`)
+	}, `SELECT claim_id FROM match_pending ORDER BY claim_id LIMIT ?`, maxPendingPerCommit)
 	if err != nil || len(ids) == 0 {
 		return err
 	}
@@ -53,9 +75,15 @@ func indexPending(ctx context.Context, tx *Tx) error {
 			return err
 		}
 	}
-	_, err = tx.ExecContext(ctx, `DELETE FROM match_pending`)
+	_, err = tx.ExecContext(ctx, `DELETE FROM match_pending WHERE claim_id <= ?`, ids[len(ids)-1])
 	return err
 }
+
+// maxPendingPerCommit bounds the indexing one commit does. The newsroom's own
+// changes touch a few claims at a time; only a bulk load written around
+// storage leaves more, and that is caught up a slice per commit or at once
+// by claimtrail reindex.
+const maxPendingPerCommit = 2000
 
 // indexClaim puts an accepted claim in the index, or takes out one that is
 // no longer accepted or no longer exists.
@@ -73,12 +101,16 @@ func indexClaim(ctx context.Context, tx *Tx, id int64) error {
 
 // indexImported puts an imported check in the index.
 func indexImported(ctx context.Context, tx *Tx, id int64, claim, headline, claimant string) error {
+	return putDoc(ctx, tx, importedDoc(id), importedDocData(claim, headline, claimant))
+}
+
+func importedDocData(claim, headline, claimant string) docData {
 	d := docData{Text: match.Analyse(claim, claimant)}
 	if headline != "" {
 		h := match.Analyse(headline, claimant)
 		d.Headline = &h
 	}
-	return putDoc(ctx, tx, importedDoc(id), d)
+	return d
 }
 
 // docTerms are every term a document is found by.
@@ -95,23 +127,25 @@ func putDoc(ctx context.Context, tx *Tx, doc int64, d docData) error {
 	if err := removeDoc(ctx, tx, doc); err != nil {
 		return err
 	}
+	terms := d.terms()
+	d.DF = make([]int, len(terms))
+	for i, t := range terms {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO match_postings (term, doc) VALUES (?, ?)`, t, doc); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO match_terms (term, df) VALUES (?, 1)
+			ON CONFLICT (term) DO UPDATE SET df = df + 1 RETURNING df`, t).Scan(&d.DF[i]); err != nil {
+			return err
+		}
+	}
+	if err := tx.QueryRowContext(ctx, `UPDATE match_stats SET docs = docs + 1 WHERE id = 1 RETURNING docs`).Scan(&d.N); err != nil {
+		return err
+	}
 	data, err := json.Marshal(d)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO match_docs (doc, data) VALUES (?, ?)`, doc, string(data)); err != nil {
-		return err
-	}
-	for _, t := range d.terms() {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO match_postings (term, doc) VALUES (?, ?)`, t, doc); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO match_terms (term, df) VALUES (?, 1)
-			ON CONFLICT (term) DO UPDATE SET df = df + 1`, t); err != nil {
-			return err
-		}
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE match_stats SET docs = docs + 1 WHERE id = 1`)
+	_, err = tx.ExecContext(ctx, `INSERT INTO match_docs (doc, data) VALUES (?, ?)`, doc, string(data))
 	return err
 }
 
@@ -238,18 +272,32 @@ func matchText(ctx context.Context, tx *Tx, q match.Text, exclude int64, limit i
 	seeds = kept[:min(len(kept), seedTerms)]
 	weight := func(t string) float64 { return match.IDF(df[t], n) }
 
+	// One statement reads every seed term's postings.
 	found := map[int64]float64{}
-	for _, t := range seeds {
-		docs, err := queryAll(ctx, tx, func(row scanner) (int64, error) {
-			var d int64
-			return d, row.Scan(&d)
-		}, `SELECT doc FROM match_postings WHERE term = ? ORDER BY doc DESC LIMIT ?`, t, maxPostings)
+	if len(seeds) > 0 {
+		var union strings.Builder
+		var args []any
+		for i, t := range seeds {
+			if i > 0 {
+				union.WriteString(" UNION ALL ")
+			}
+			fmt.Fprintf(&union, "SELECT * FROM (SELECT doc, %d FROM match_postings WHERE term = ? ORDER BY doc DESC LIMIT %d)", i, maxPostings)
+			args = append(args, t)
+		}
+		type posting struct {
+			doc  int64
+			term int
+		}
+		ps, err := queryAll(ctx, tx, func(row scanner) (posting, error) {
+			var p posting
+			return p, row.Scan(&p.doc, &p.term)
+		}, union.String(), args...)
 		if err != nil {
 			return nil, err
 		}
-		for _, d := range docs {
-			if d != exclude {
-				found[d] += weight(t)
+		for _, p := range ps {
+			if p.doc != exclude {
+				found[p.doc] += weight(seeds[p.term])
 			}
 		}
 	}
@@ -274,7 +322,6 @@ func matchText(ctx context.Context, tx *Tx, q match.Text, exclude int64, limit i
 	if err != nil {
 		return nil, err
 	}
-	var all []string
 	for rows.Next() {
 		var doc int64
 		var data []byte
@@ -288,12 +335,8 @@ func matchText(ctx context.Context, tx *Tx, q match.Text, exclude int64, limit i
 			return nil, fmt.Errorf("match index entry %d: %w", doc, err)
 		}
 		docs[doc] = d
-		all = append(all, d.terms()...)
 	}
 	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := weights(ctx, tx, all, df); err != nil {
 		return nil, err
 	}
 
@@ -314,9 +357,10 @@ func matchText(ctx context.Context, tx *Tx, q match.Text, exclude int64, limit i
 		if _, stale := pending[doc]; stale && d.Text.Terms == nil {
 			continue
 		}
-		c := match.Compare(q, d.Text, weight)
+		w := d.weight(df, n)
+		c := match.Compare(q, d.Text, w)
 		if d.Headline != nil {
-			if h := match.Compare(q, *d.Headline, weight); h.Score > c.Score {
+			if h := match.Compare(q, *d.Headline, w); h.Score > c.Score {
 				c = h
 			}
 		}
@@ -405,4 +449,21 @@ func parseDay(s string) time.Time {
 		return time.Time{}
 	}
 	return t
+}
+
+// MatchMany matches several texts (an article's candidates) from one
+// snapshot, up to limit matches each.
+func (db *DB) MatchMany(ctx context.Context, texts []string, limit int) ([][]match.Found, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	out := make([][]match.Found, len(texts))
+	for i, t := range texts {
+		if out[i], err = matchText(ctx, tx, match.Analyse(t, ""), 0, limit); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

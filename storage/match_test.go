@@ -62,7 +62,7 @@ func TestMatchIndexFollowsClaimsInTheSameTransaction(t *testing.T) {
 	}
 
 	// Rebuilding the index finds the same.
-	docs, err := n.db.Reindex(context.Background())
+	docs, err := n.db.Reindex(context.Background(), nil)
 	if err != nil || docs != 3 {
 		t.Fatalf("reindex: %d documents, %v; want 3", docs, err)
 	}
