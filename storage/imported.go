@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"time"
 
 	"claimtrail/domain/match"
@@ -172,11 +171,7 @@ func (db *DB) Reindex(ctx context.Context, progress func(done int)) (docs int, e
 				return err
 			}
 		}
-		data, err := json.Marshal(d)
-		if err != nil {
-			return err
-		}
-		if _, err := putDoc.ExecContext(ctx, doc, string(data)); err != nil {
+		if _, err := putDoc.ExecContext(ctx, doc, d.encode()); err != nil {
 			return err
 		}
 		docs++

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -141,11 +140,7 @@ func putDoc(ctx context.Context, tx *Tx, doc int64, d docData) error {
 	if err := tx.QueryRowContext(ctx, `UPDATE match_stats SET docs = docs + 1 WHERE id = 1 RETURNING docs`).Scan(&d.N); err != nil {
 		return err
 	}
-	data, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO match_docs (doc, data) VALUES (?, ?)`, doc, string(data))
+	_, err := tx.ExecContext(ctx, `INSERT INTO match_docs (doc, data) VALUES (?, ?)`, doc, d.encode())
 	return err
 }
 
@@ -158,8 +153,8 @@ func removeDoc(ctx context.Context, tx *Tx, doc int64) error {
 	if err != nil {
 		return err
 	}
-	var d docData
-	if err := json.Unmarshal([]byte(data), &d); err != nil {
+	d, err := decodeDoc(data)
+	if err != nil {
 		return fmt.Errorf("match index entry %d: %w", doc, err)
 	}
 	for _, t := range d.terms() {
@@ -324,13 +319,13 @@ func matchText(ctx context.Context, tx *Tx, q match.Text, exclude int64, limit i
 	}
 	for rows.Next() {
 		var doc int64
-		var data []byte
+		var data string
 		if err := rows.Scan(&doc, &data); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		var d docData
-		if err := json.Unmarshal(data, &d); err != nil {
+		d, err := decodeDoc(data)
+		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("match index entry %d: %w", doc, err)
 		}
@@ -392,13 +387,23 @@ func pendingDocs(ctx context.Context, tx *Tx, exclude int64) (map[int64]docData,
 		id                    int64
 		text, claimant, state string
 	}
-	rows, err := queryAll(ctx, tx, func(r scanner) (row, error) {
-		var x row
-		return x, r.Scan(&x.id, &x.text, &x.claimant, &x.state)
-	}, `SELECT c.id, c.text, c.claimant, c.state FROM match_pending p JOIN claims c ON c.id = p.claim_id
-		WHERE (SELECT count(*) FROM match_pending) <= ?`, maxPendingRead)
-	if err != nil || len(rows) == 0 {
+	ids, err := queryAll(ctx, tx, func(r scanner) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	}, `SELECT claim_id FROM match_pending LIMIT ?`, maxPendingRead+1)
+	if err != nil || len(ids) == 0 || len(ids) > maxPendingRead {
 		return nil, err
+	}
+	var rows []row
+	for _, id := range ids {
+		x := row{id: id}
+		err := tx.QueryRowContext(ctx, `SELECT text, claimant, state FROM claims WHERE id = ?`, id).Scan(&x.text, &x.claimant, &x.state)
+		if err == sql.ErrNoRows {
+			x.state = "" // deleted: hides its entry
+		} else if err != nil {
+			return nil, err
+		}
+		rows = append(rows, x)
 	}
 	out := map[int64]docData{}
 	for _, r := range rows {

@@ -1,10 +1,8 @@
 package storage_test
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -15,18 +13,16 @@ import (
 	"testing"
 	"time"
 
+	"claimtrail/domain"
 	"claimtrail/storage"
-	"claimtrail/storage/storagetest"
 )
 
-// The matcher benchmarks run over a database of accepted claims and imported
-// checks worded with a broad vocabulary: sentences of the check-worthiness
-// data (US debates, read from ../shared when present) with a third of their
-// words swapped for others drawn by frequency and a figure added, so that
-// most claims are distinct and common words are as common as in real text.
-// CLAIMTRAIL_MATCH_BENCH_DB keeps the database between runs (it is built
-// when missing); CLAIMTRAIL_BENCH_CLAIMS sets its size (imported checks are a
-// tenth of it).
+// The matcher benchmarks run over the benchmark newsroom of SeedBench (a
+// broad vocabulary, claims in every state) plus imported checks, a tenth as
+// many as claims, added through ImportChecks: half of them other publishers'
+// rewordings of accepted claims, half of new claims. CLAIMTRAIL_MATCH_BENCH_DB
+// keeps the database between runs (built when missing); CLAIMTRAIL_BENCH_CLAIMS
+// sets its size.
 
 var (
 	matchOnce    sync.Once
@@ -34,52 +30,7 @@ var (
 	matchQueries []string
 )
 
-type vocabulary struct {
-	sentences [][]string
-	words     []string // one entry per occurrence, so drawing is by frequency
-}
-
-func loadVocabulary(b *testing.B) *vocabulary {
-	v := &vocabulary{}
-	f, err := os.Open("../../shared/claimdata/checkthat2024/train.tsv")
-	if err != nil {
-		b.Skip("the check-worthiness data is not beside the repository; it supplies the benchmark's vocabulary")
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for first := true; sc.Scan(); first = false {
-		cols := strings.Split(sc.Text(), "\t")
-		if first || len(cols) < 2 {
-			continue
-		}
-		w := strings.Fields(strings.Trim(cols[1], `"`))
-		if len(w) < 6 {
-			continue
-		}
-		v.sentences = append(v.sentences, w)
-		v.words = append(v.words, w...)
-	}
-	return v
-}
-
-var figures = []string{"£%dm", "%d%%", "%d,000 jobs", "$%d billion", "%d new nurses", "£%dbn", "%d per cent"}
-
-// claim makes a claim from a random sentence.
-func (v *vocabulary) claim(r *rand.Rand) string {
-	s := slices.Clone(v.sentences[r.IntN(len(v.sentences))])
-	for i := range s {
-		if r.IntN(3) == 0 {
-			s[i] = v.words[r.IntN(len(v.words))]
-		}
-	}
-	if r.IntN(2) == 0 {
-		s = append(s, "by", fmt.Sprintf(figures[r.IntN(len(figures))], 1+r.IntN(900)))
-	}
-	return strings.Join(s, " ")
-}
-
-// reworded drops a few words of a claim, as a repeat would.
+// reworded drops a fifth of a claim's words, as a repeat would.
 func reworded(r *rand.Rand, text string) string {
 	w := strings.Fields(text)
 	out := w[:0:0]
@@ -93,73 +44,66 @@ func reworded(r *rand.Rand, text string) string {
 
 func matchBenchDB(b *testing.B) *storage.DB {
 	matchOnce.Do(func() {
-		v := loadVocabulary(b)
+		ctx := domain.WithActor(context.Background(), domain.SystemActor)
 		path := os.Getenv("CLAIMTRAIL_MATCH_BENCH_DB")
 		if path == "" {
-			dir := b.TempDir()
-			path = filepath.Join(dir, "match.db")
+			path = filepath.Join(b.TempDir(), "match.db")
 		}
 		n := benchClaims()
 		r := rand.New(rand.NewPCG(1, 2))
 		if _, err := os.Stat(path); err != nil {
 			start := time.Now()
-			if err := storagetest.Bulk(path, n); err != nil {
-				b.Fatal(err)
-			}
-			raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=synchronous(OFF)&_pragma=cache_size(-400000)")
-			if err != nil {
-				b.Fatal(err)
-			}
-			tx, _ := raw.Begin()
-			upd, _ := tx.Prepare(`UPDATE claims SET text = ? WHERE id = ?`)
-			for id := 1; id <= n; id++ {
-				if _, err := upd.Exec(v.claim(r), id); err != nil {
-					b.Fatal(err)
-				}
-			}
-			imp, _ := tx.Prepare(`INSERT INTO imported_checks (url, claim, headline, publisher, rating, published_on, imported_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, '2025-01-01', '2025-01-01T00:00:00.000000Z', '2025-01-01T00:00:00.000000Z')`)
-			for i := 1; i <= n/10; i++ {
-				c := v.claim(r)
-				if _, err := imp.Exec("https://checks.example/"+strconv.Itoa(i), c, "Fact check: "+reworded(r, c), "Checker "+strconv.Itoa(i%40), "False"); err != nil {
-					b.Fatal(err)
-				}
-			}
-			if err := tx.Commit(); err != nil {
-				b.Fatal(err)
-			}
-			raw.Close()
-			db, err := storage.Open(context.Background(), path)
-			if err != nil {
+			if _, err := storage.SeedBench(ctx, path, storage.BenchSeed{Claims: n, PasswordHash: "x"}); err != nil {
 				b.Fatal(err)
 			}
 			seeded := time.Since(start)
-			start = time.Now()
-			docs, err := db.Reindex(context.Background(), nil)
+			db, err := storage.Open(ctx, path)
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.Logf("seeded %d claims and %d imported checks in %s; indexed %d documents in %s", n, n/10, seeded.Round(time.Second), docs, time.Since(start).Round(time.Second))
+			accepted, err := queryTexts(path, `state <> 'candidate' AND state <> 'dismissed'`, n/20)
+			if err != nil {
+				b.Fatal(err)
+			}
+			fresh, err := queryTexts(path, `state = 'candidate'`, n/20)
+			if err != nil {
+				b.Fatal(err)
+			}
+			start = time.Now()
+			texts := append(accepted, fresh...)
+			var checks []domain.ImportedCheck
+			for i, t := range texts {
+				c := reworded(r, t)
+				checks = append(checks, domain.ImportedCheck{URL: "https://checks.example/" + strconv.Itoa(i), Claim: c,
+					Headline: "Fact check: " + reworded(r, c), Publisher: "Checker " + strconv.Itoa(i%40), Rating: "False",
+					PublishedOn: time.Date(2025, 1, 1+i%365, 0, 0, 0, 0, time.UTC)})
+				if len(checks) == 1000 || i == len(texts)-1 {
+					if _, err := db.ImportChecks(ctx, checks); err != nil {
+						b.Fatal(err)
+					}
+					checks = checks[:0]
+				}
+			}
+			b.Logf("seeded %d claims in %s; imported %d checks in %s", n, seeded.Round(time.Second), len(texts), time.Since(start).Round(time.Second))
 			db.Close()
 		}
-		db, err := storage.Open(context.Background(), path)
+		db, err := storage.Open(ctx, path)
 		if err != nil {
 			b.Fatal(err)
 		}
-		// Queries: half repeats of stored claims (reworded), half new text.
-		var texts []string
-		rows, err := queryTexts(path, 500)
+		// Queries: half repeats of accepted claims (reworded), half candidates.
+		accepted, err := queryTexts(path, `state = 'approved' AND id % 7 = 3`, 250)
 		if err != nil {
 			b.Fatal(err)
 		}
-		for i, t := range rows {
-			if i%2 == 0 {
-				texts = append(texts, reworded(r, t))
-			} else {
-				texts = append(texts, v.claim(r))
-			}
+		fresh, err := queryTexts(path, `state = 'candidate' AND id % 7 = 3`, 250)
+		if err != nil {
+			b.Fatal(err)
 		}
-		matchDB, matchQueries = db, texts
+		for i := range min(len(accepted), len(fresh)) {
+			matchQueries = append(matchQueries, reworded(r, accepted[i]), fresh[i])
+		}
+		matchDB = db
 	})
 	if matchDB == nil {
 		b.Fatal("benchmark database failed to seed")
@@ -167,13 +111,14 @@ func matchBenchDB(b *testing.B) *storage.DB {
 	return matchDB
 }
 
-func queryTexts(path string, n int) ([]string, error) {
+// queryTexts reads up to n claim texts spread over the table.
+func queryTexts(path, where string, n int) ([]string, error) {
 	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
 		return nil, err
 	}
 	defer raw.Close()
-	rows, err := raw.Query(`SELECT text FROM claims WHERE id % 1999 = 7 LIMIT ?`, n)
+	rows, err := raw.Query(`SELECT text FROM claims WHERE `+where+` ORDER BY id LIMIT ?`, n)
 	if err != nil {
 		return nil, err
 	}
