@@ -257,3 +257,11 @@ func moreReasons(n int) string {
 	}
 	return itoa(int64(n)) + " more reasons"
 }
+
+// scorerName names the claim scorer version that scored an article.
+func scorerName(version int64) string {
+	if version == 0 {
+		return "the base claim scorer"
+	}
+	return "the newsroom's claim scorer, version " + strconv.FormatInt(version, 10)
+}

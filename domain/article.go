@@ -32,8 +32,11 @@ type Article struct {
 	Origin      string
 	AddedBy     int64  // 0 for the system (demo content)
 	AddedByName string // filled in when read, for display
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// ScorerVersion is the newsroom claim scorer version that scored the
+	// article's sentences; 0 is the base model built into the program.
+	ScorerVersion int64
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 
 	// URLKey and Fingerprint recognise the same article added twice: the
 	// normalised URL ("" without one) and a hash of the normalised text.

@@ -87,14 +87,14 @@ type newClaimState struct {
 }
 
 const articleColumns = `a.id, a.title, a.outlet, a.author, a.url, coalesce(a.url_key, ''), a.published_at, a.fingerprint,
-	a.origin, coalesce(a.added_by, 0), coalesce(u.name, ''), a.created_at, a.updated_at`
+	a.origin, coalesce(a.added_by, 0), coalesce(u.name, ''), a.created_at, a.updated_at, coalesce(a.scorer_version, 0)`
 
 func scanArticle(row scanner, extra ...any) (*domain.Article, error) {
 	var a domain.Article
 	var published sql.NullString
 	var created, updated string
 	dest := append([]any{&a.ID, &a.Title, &a.Outlet, &a.Author, &a.URL, &a.URLKey, &published, &a.Fingerprint,
-		&a.Origin, &a.AddedBy, &a.AddedByName, &created, &updated}, extra...)
+		&a.Origin, &a.AddedBy, &a.AddedByName, &created, &updated, &a.ScorerVersion}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, domain.Errorf(domain.ENOTFOUND, "There is no such article.")
@@ -173,9 +173,9 @@ func (db *DB) CreateArticle(ctx context.Context, a *domain.Article, candidates [
 	a.AddedBy = tx.actor.UserID
 	a.CreatedAt, a.UpdatedAt = tx.now, tx.now
 	res, err := tx.ExecContext(ctx, `INSERT INTO articles (title, outlet, author, url, url_key, published_at, body, fingerprint,
-		origin, added_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		origin, added_by, created_at, updated_at, scorer_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.Title, a.Outlet, a.Author, a.URL, nullString(a.URLKey), nullTime(a.PublishedAt), a.Body, a.Fingerprint,
-		a.Origin, nullInt(a.AddedBy), formatTime(tx.now), formatTime(tx.now))
+		a.Origin, nullInt(a.AddedBy), formatTime(tx.now), formatTime(tx.now), nullInt(a.ScorerVersion))
 	if err != nil {
 		return mapError(err, "This article is already in claimtrail.")
 	}

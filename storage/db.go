@@ -39,6 +39,8 @@ type DB struct {
 	// auditFrom on (HMAC-SHA256); see SetAuditKey.
 	auditKey  []byte
 	auditFrom int64
+
+	scorer scorerCache // the claim scorer in use, decoded
 }
 
 // createPrivate creates an empty file at path with mode 0600 unless a file

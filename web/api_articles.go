@@ -23,22 +23,25 @@ type apiArticleRequest struct {
 }
 
 type apiArticle struct {
-	ID          int64      `json:"id"`
-	Title       string     `json:"title"`
-	URL         string     `json:"url"`
-	Outlet      string     `json:"outlet"`
-	Author      string     `json:"author"`
-	PublishedAt *string    `json:"published_at"`
-	Origin      string     `json:"origin"`
-	AddedBy     *int64     `json:"added_by"`
-	CreatedAt   *string    `json:"created_at"`
-	Claims      []apiClaim `json:"claims"`
+	ID          int64   `json:"id"`
+	Title       string  `json:"title"`
+	URL         string  `json:"url"`
+	Outlet      string  `json:"outlet"`
+	Author      string  `json:"author"`
+	PublishedAt *string `json:"published_at"`
+	Origin      string  `json:"origin"`
+	AddedBy     *int64  `json:"added_by"`
+	CreatedAt   *string `json:"created_at"`
+	// ScorerVersion is the newsroom claim scorer version that scored the
+	// claims; 0 is the base model.
+	ScorerVersion int64      `json:"scorer_version"`
+	Claims        []apiClaim `json:"claims"`
 }
 
 func toAPIArticle(a *domain.Article, claims []*domain.Claim) apiArticle {
 	out := apiArticle{ID: a.ID, Title: a.Title, URL: a.URL, Outlet: a.Outlet, Author: a.Author,
 		PublishedAt: apiDate(a.PublishedAt), Origin: a.Origin, AddedBy: apiID(a.AddedBy), CreatedAt: apiTime(a.CreatedAt),
-		Claims: make([]apiClaim, 0, len(claims))}
+		ScorerVersion: a.ScorerVersion, Claims: make([]apiClaim, 0, len(claims))}
 	for _, c := range claims {
 		out.Claims = append(out.Claims, toAPIClaim(c))
 	}
@@ -79,8 +82,8 @@ func (app *App) apiCreateArticle(w http.ResponseWriter, r *http.Request) {
 		app.apiError(w, r, err)
 		return
 	}
-	// The browser's path for adding an article: PrepareArticle, then CreateArticle.
-	a, claims, err := PrepareArticle(ingest.Article{Title: req.Title, URL: req.URL, Outlet: req.Outlet, Author: req.Author,
+	// The browser's path for adding an article: prepareArticle, then CreateArticle.
+	a, claims, err := app.prepareArticle(r, ingest.Article{Title: req.Title, URL: req.URL, Outlet: req.Outlet, Author: req.Author,
 		PublishedAt: published, Text: text.Text}, domain.OriginAPI)
 	if err == nil {
 		err = app.db.CreateArticle(r.Context(), a, claims)

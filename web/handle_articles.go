@@ -12,6 +12,7 @@ import (
 
 	"claimtrail/components"
 	"claimtrail/domain"
+	"claimtrail/domain/extract"
 	"claimtrail/domain/triage"
 	"claimtrail/storage"
 	"claimtrail/web/ingest"
@@ -116,13 +117,22 @@ func (app *App) checkMeta(m articleMeta) components.FieldErrors {
 
 // PrepareArticle turns an ingested article into one ready to store: the
 // keys that recognise it if added again, and the extractor's candidate
-// claims. The browser, the API and the demo seeding all add articles this way.
+// claims, scored by the base model.
 func PrepareArticle(in ingest.Article, origin string) (*domain.Article, []*domain.Claim, error) {
+	return PrepareArticleWith(in, origin, 0, extract.DefaultModel())
+}
+
+// PrepareArticleWith is PrepareArticle scoring with claim scorer version
+// version, model m: the newsroom's scorer in use (storage.CurrentScorer).
+// The browser, the API, imports and the demo seeding all add articles this
+// way.
+func PrepareArticleWith(in ingest.Article, origin string, version int64, m *extract.Model) (*domain.Article, []*domain.Claim, error) {
 	a := &domain.Article{
 		Title: strings.TrimSpace(in.Title), Outlet: strings.TrimSpace(in.Outlet), Author: strings.TrimSpace(in.Author),
 		URL: strings.TrimSpace(in.URL), PublishedAt: in.PublishedAt, Body: in.Text, Origin: origin,
+		ScorerVersion: version,
 	}
-	analysis := triage.Analyse(a.Body)
+	analysis := triage.AnalyseWith(m, a.Body)
 	if a.Title == "" {
 		a.Title = headlineFrom(cmp.Or(analysis.Lede, in.Text))
 	}
@@ -177,7 +187,7 @@ func (app *App) saveArticle(w http.ResponseWriter, r *http.Request, in ingest.Ar
 		}
 		in.PublishedAt = t
 	}
-	a, candidates, err := PrepareArticle(in, origin)
+	a, candidates, err := app.prepareArticle(r, in, origin)
 	if err == nil {
 		err = app.db.CreateArticle(r.Context(), a, candidates)
 	}
@@ -466,4 +476,13 @@ func echoText(s string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(s, ""))
+}
+
+// prepareArticle is PrepareArticleWith the newsroom's claim scorer in use.
+func (app *App) prepareArticle(r *http.Request, in ingest.Article, origin string) (*domain.Article, []*domain.Claim, error) {
+	version, m, err := app.db.CurrentScorer(r.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	return PrepareArticleWith(in, origin, version, m)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -11,7 +12,7 @@ import (
 // run runs cmdExtract and returns its exit code, stdout and stderr.
 func runExtract(args []string, stdin string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := cmdExtract(args, strings.NewReader(stdin), &out, &errb)
+	code := cmdExtract(context.Background(), args, strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"claimtrail/domain"
+	"claimtrail/domain/extract"
 	"claimtrail/storage"
 	"claimtrail/web"
 	"claimtrail/web/ingest"
@@ -58,6 +59,11 @@ func cmdImportArticles(ctx context.Context, env *environment, args []string) err
 	}
 	defer db.Close()
 	imp.db = db
+	// Imported articles are scored as the browser scores them, by the
+	// newsroom's claim scorer in use when the import starts.
+	if imp.scorerVersion, imp.scorer, err = db.CurrentScorer(ctx); err != nil {
+		return err
+	}
 
 	imp.progress = newProgress(env.stderr, "articles", imp.total)
 	runErr := imp.run(ctx)
@@ -113,11 +119,13 @@ type skippedInput struct {
 }
 
 type articleImporter struct {
-	db       *storage.DB
-	limit    int64
-	sources  []articleSource
-	total    int64
-	progress *progress
+	db            *storage.DB
+	scorer        *extract.Model
+	scorerVersion int64
+	limit         int64
+	sources       []articleSource
+	total         int64
+	progress      *progress
 
 	added, candidates, checkWorthy int
 	already                        int
@@ -380,7 +388,7 @@ func (imp *articleImporter) add(ctx context.Context, where string, in ingest.Art
 	if afterImportedArticle != nil {
 		defer afterImportedArticle()
 	}
-	a, candidates, err := web.PrepareArticle(in, domain.OriginUpload)
+	a, candidates, err := web.PrepareArticleWith(in, domain.OriginUpload, imp.scorerVersion, imp.scorer)
 	if err == nil {
 		err = imp.db.CreateArticle(ctx, a, candidates)
 	}

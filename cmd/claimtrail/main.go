@@ -76,7 +76,11 @@ Usage:
                                                           checked claims as CSV, or ClaimReview JSON-LD
   claimtrail import -format articles [-max-mb N] FILE|DIR...
                                                           add articles from .txt, .md, .html and .jsonl files
-  claimtrail extract [-lines] [-threshold X] [FILE]        find check-worthy claims (JSON Lines)
+  claimtrail extract [-lines] [-threshold X] [-db FILE] [FILE]
+                                                          find check-worthy claims (JSON Lines)
+  claimtrail model adapt [-labels FILE.tsv]                learn the newsroom's claim scorer from its triage
+  claimtrail model list                                    its versions, with their figures
+  claimtrail model use VERSION|base                        switch version, or back to the base model
   claimtrail seed-bench -db FILE [-claims N] [-articles M] [-password P]
                                                           a realistic database for benchmarks
   claimtrail token create -user EMAIL [-name NAME]         make an API token (printed once)
@@ -114,8 +118,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdImport(ctx, env, args[1:])
 	case "seed-bench":
 		return cmdSeedBench(ctx, env, args[1:])
+	case "model":
+		return cmdModel(ctx, env, args[1:])
 	case "extract":
-		if code := cmdExtract(args[1:], stdin, stdout, stderr); code != 0 {
+		if code := cmdExtract(ctx, args[1:], stdin, stdout, stderr); code != 0 {
 			return &exitError{code: code}
 		}
 		return nil

@@ -12,10 +12,13 @@ import (
 // invalid byte is kept in place for the offsets but shown as U+FFFD in
 // Sentence.Text and Figure.Text, so only for such input can Text differ from
 // text[Start:End].
-func Extract(text string) []Sentence {
+func Extract(text string) []Sentence { return ExtractWith(DefaultModel(), text) }
+
+// ExtractWith is Extract scoring with m, a newsroom's own model, instead of
+// the embedded one.
+func ExtractWith(m *Model, text string) []Sentence {
 	spans := Split(text)
 	out := make([]Sentence, len(spans))
-	m := DefaultModel()
 	var (
 		speaker     string    // the last named speaker, for running quotes and "they said"
 		refs        referents // recently mentioned people and bodies, for "he added"
@@ -125,9 +128,11 @@ func appendNew(known []string, name string) []string {
 // ExtractLines analyses each line as one sentence, without splitting. Start
 // and End are byte offsets into the line. A quotation is not carried from one
 // line to the next: lines are treated as unrelated.
-func ExtractLines(lines []string) []Sentence {
+func ExtractLines(lines []string) []Sentence { return ExtractLinesWith(DefaultModel(), lines) }
+
+// ExtractLinesWith is ExtractLines scoring with m.
+func ExtractLinesWith(m *Model, lines []string) []Sentence {
 	out := make([]Sentence, len(lines))
-	m := DefaultModel()
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	for i, line := range lines {

@@ -48,10 +48,14 @@ type Analysis struct {
 	Lede string
 }
 
-// Analyse runs the extractor once over an article's text.
-func Analyse(text string) Analysis {
+// Analyse runs the extractor once over an article's text, with the
+// embedded model.
+func Analyse(text string) Analysis { return AnalyseWith(extract.DefaultModel(), text) }
+
+// AnalyseWith runs the extractor over an article's text, scoring with m.
+func AnalyseWith(m *extract.Model, text string) Analysis {
 	var a Analysis
-	for _, s := range extract.Extract(text) {
+	for _, s := range extract.ExtractWith(m, text) {
 		if isDateline(s.Text) {
 			continue // "Published: 2025-02-23" is neither a headline nor a claim
 		}
