@@ -300,7 +300,7 @@ func (db *DB) ListArticles(ctx context.Context, f ArticleFilter) ([]*domain.Arti
 		f.Limit = 50
 	}
 	page := `SELECT a.id, a.title, a.outlet, a.author, a.url, a.url_key, a.published_at, a.fingerprint, a.origin,
-		a.added_by, a.created_at, a.updated_at FROM articles a`
+		a.added_by, a.created_at, a.updated_at, a.scorer_version FROM articles a`
 	if len(where) > 0 {
 		page += ` WHERE ` + strings.Join(where, ` AND `)
 	}
