@@ -107,6 +107,28 @@ func (db *DB) RevokeAPIToken(ctx context.Context, userID, tokenID int64) (*domai
 	return t, tx.Commit()
 }
 
+// revokeWorkingTokens revokes every working token of a user inside tx, one
+// audit event each: a password reset or a deactivation is incident response,
+// and a token must not outlive it (nor work again on reactivation).
+func revokeWorkingTokens(ctx context.Context, tx *Tx, userID int64) error {
+	tokens, err := queryAll(ctx, tx, func(row scanner) (*domain.APIToken, error) { return scanToken(row) },
+		`SELECT `+tokenColumns+` FROM api_tokens t WHERE t.user_id = ? AND t.revoked_at IS NULL ORDER BY t.id`, userID)
+	if err != nil {
+		return err
+	}
+	for _, t := range tokens {
+		before := stateOfToken(t)
+		t.RevokedAt = tx.now
+		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ?`, formatTime(tx.now), t.ID); err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, "api_token.revoked", "api_token", t.ID, before, stateOfToken(t)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // errBadToken is the one answer for every token that does not work, so that
 // a caller learns nothing about which tokens exist.
 var errBadToken = domain.Errorf(domain.EUNAUTHORIZED, "That API token is not valid. It may have been revoked, or its owner's account deactivated.")

@@ -211,7 +211,8 @@ func (db *DB) SetUserRole(ctx context.Context, id int64, role domain.Role) (*dom
 	})
 }
 
-// SetUserActive deactivates or reactivates an account; deactivation ends its sessions.
+// SetUserActive deactivates or reactivates an account; deactivation ends its
+// sessions and revokes its API tokens, which reactivation does not restore.
 func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) (*domain.User, error) {
 	action := "user.deactivated"
 	if active {
@@ -227,15 +228,21 @@ func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) (*domain
 			}
 		}
 		u.Active = active
+		if !active {
+			return revokeWorkingTokens(ctx, tx, u.ID)
+		}
 		return nil
 	})
 }
 
-// SetUserPassword stores a new password hash and ends the user's sessions.
+// SetUserPassword stores a new password hash, ends the user's sessions and
+// revokes their API tokens.
 func (db *DB) SetUserPassword(ctx context.Context, id int64, passwordHash string) (*domain.User, error) {
 	return db.changeUser(ctx, id, "user.password_reset", true, func(tx *Tx, u *domain.User) error {
-		_, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, passwordHash, u.ID)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, passwordHash, u.ID); err != nil {
+			return err
+		}
+		return revokeWorkingTokens(ctx, tx, u.ID)
 	})
 }
 

@@ -131,9 +131,9 @@ func TestAPIRefusesMissingBadRevokedAndDeactivatedTokens(t *testing.T) {
 	// Deactivating the owner stops the token at once.
 	wantStatus(t, admin.postForm("/admin/users/"+itoa(u.ID)+"/active", url.Values{"active": {"false"}}), http.StatusSeeOther)
 	wantAPIError(t, api.get(path), http.StatusUnauthorized, domain.EUNAUTHORIZED)
-	// ...and reactivating brings it back.
+	// ...and reactivating does not bring it back: deactivation revoked it.
 	wantStatus(t, admin.postForm("/admin/users/"+itoa(u.ID)+"/active", url.Values{"active": {"true"}}), http.StatusSeeOther)
-	wantStatus(t, api.get(path), http.StatusNotFound)
+	wantAPIError(t, api.get(path), http.StatusUnauthorized, domain.EUNAUTHORIZED)
 }
 
 // do lets table tests send hand-built requests.

@@ -78,7 +78,31 @@ func (app *App) userPage(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	app.render(w, r, http.StatusOK, components.UserPage(app.meta(w, r, u.Name), u, app.takeShown(r), nil))
+	tokens, err := app.db.ListAPITokens(r.Context(), u.ID)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.render(w, r, http.StatusOK, components.UserPage(app.meta(w, r, u.Name), u, app.takeShown(r), nil, tokens))
+}
+
+// revokeUserToken lets an admin revoke any user's API token.
+func (app *App) revokeUserToken(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	var tid int64
+	if err == nil {
+		tid, err = pathID(r, "tid")
+	}
+	var t *domain.APIToken
+	if err == nil {
+		t, err = app.db.RevokeAPIToken(r.Context(), id, tid)
+	}
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.flash(w, r, "success", "The token "+strconv.Quote(t.Name)+" is revoked; scripts using it stop working at once.")
+	redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10))
 }
 
 func (app *App) userFromPath(r *http.Request) (*domain.User, error) {

@@ -31,6 +31,7 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /admin/users/{id}/role", app.admin(app.setUserRole))
 	mux.HandleFunc("POST /admin/users/{id}/active", app.admin(app.setUserActive))
 	mux.HandleFunc("POST /admin/users/{id}/password", app.admin(app.resetUserPassword))
+	mux.HandleFunc("POST /admin/users/{id}/tokens/{tid}/revoke", app.admin(app.revokeUserToken))
 	mux.HandleFunc("GET /admin/audit", app.admin(app.auditPage))
 
 	// Articles in, and triage of their candidate claims.
