@@ -10,7 +10,8 @@ import (
 // importFormats are the kinds of file `claimtrail import -format F` reads.
 // Each takes the arguments after -format F and parses its own flags.
 var importFormats = map[string]func(ctx context.Context, env *environment, args []string) error{
-	"articles": cmdImportArticles,
+	"articles":    cmdImportArticles,
+	"claimreview": cmdImportClaimReview,
 }
 
 // cmdImport picks the importer named by -format (which may stand anywhere

@@ -76,6 +76,9 @@ Usage:
                                                           checked claims as CSV, or ClaimReview JSON-LD
   claimtrail import -format articles [-max-mb N] FILE|DIR...
                                                           add articles from .txt, .md, .html and .jsonl files
+  claimtrail import -format claimreview FILE|-             add other publishers' fact checks (ClaimReview JSON,
+                                                          JSON Lines or @graph); a re-import updates by url
+  claimtrail reindex [-db FILE]                            rebuild the index that matches claims and checks
   claimtrail extract [-lines] [-threshold X] [-db FILE] [FILE]
                                                           find check-worthy claims (JSON Lines)
   claimtrail model adapt [-labels FILE.tsv]                learn the newsroom's claim scorer from its triage
@@ -116,6 +119,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdExport(ctx, env, args[1:])
 	case "import":
 		return cmdImport(ctx, env, args[1:])
+	case "reindex":
+		return cmdReindex(ctx, env, args[1:])
 	case "seed-bench":
 		return cmdSeedBench(ctx, env, args[1:])
 	case "model":
