@@ -33,7 +33,7 @@ func TestNavigationFollowsRole(t *testing.T) {
 	}{
 		{domain.RoleReviewer, []string{"Home", "Articles", "Queue", "Export"}, []string{"Review", "Ratings", "Users", "Audit log"}},
 		{domain.RoleEditor, []string{"Queue", "Review", "Ratings"}, []string{"Users", "Audit log"}},
-		{domain.RoleAdmin, []string{"Review", "Users", "Audit log", "Settings"}, nil},
+		{domain.RoleAdmin, []string{"Review", "Users", "Audit log", "Publishing", "Published"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.role), func(t *testing.T) {

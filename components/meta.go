@@ -38,9 +38,9 @@ func navFor(u *domain.User) []navItem {
 	if domain.CanEdit(u) {
 		items = append(items, navItem{"/review", "Review"}, navItem{"/dashboard", "Dashboard"}, navItem{"/ratings", "Ratings"})
 	}
-	items = append(items, navItem{"/export", "Export"})
+	items = append(items, navItem{"/export", "Export"}, navItem{"/checks", "Published"})
 	if domain.CanManageUsers(u) {
-		items = append(items, navItem{"/admin/users", "Users"}, navItem{"/admin/audit", "Audit log"}, navItem{"/admin/settings", "Settings"})
+		items = append(items, navItem{"/admin/users", "Users"}, navItem{"/admin/audit", "Audit log"}, navItem{"/admin/settings", "Publishing"})
 	}
 	return items
 }

@@ -27,7 +27,7 @@ func (app *App) renderSettings(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	v.Tokens = tokens
-	app.render(w, r, status, components.SettingsPage(app.meta(w, r, "Your settings"), v))
+	app.render(w, r, status, components.SettingsPage(app.meta(w, r, "Your account"), v))
 }
 
 type tokenForm struct {

@@ -15,6 +15,9 @@
 (function () {
   "use strict";
 
+  // Hints about keys and other scripted help show only when this runs.
+  document.documentElement.classList.add("js");
+
   // ---- (a) confirmations --------------------------------------------------
 
   // Capture phase, so a "no" stops the event before htmx or the browser act.

@@ -8,5 +8,5 @@ import "embed"
 // FS holds app.css, app.js and everything under vendor/. The all: prefix keeps
 // vendor/.gitkeep, so the pattern matches even before `make assets` has run.
 //
-//go:embed all:vendor app.css app.js
+//go:embed all:vendor app.css app.js favicon.svg
 var FS embed.FS
