@@ -287,7 +287,7 @@ func reasons(m *Model, s *Sentence, fs []Feature, c cueInfo) []string {
 		w := m.Weights[f.Slot] * f.Value
 		ngram -= w
 		txt := cueText[f.Slot]
-		if txt == "" {
+		if txt == "" || f.Slot == hSuperlative && !saysSuperlative(c.lower) {
 			continue
 		}
 		if w > 0.05 {
@@ -352,6 +352,42 @@ var cueText = [numHand]string{
 	hSecondPerson: "addresses the listener",
 	hLaw:          "cites a law, vote or rule",
 	hCause:        "claims a cause or effect",
-	hSuperlative:  "makes a superlative claim (most, first, never)",
+	hSuperlative:  "makes a superlative claim (most, largest, never)",
 	hStatistic:    "refers to a statistic",
+}
+
+// superlativeWords are the superlative cue's words that rank or absolve
+// something. The cue also fires on "first", which the model learnt from,
+// but "first" mostly orders things ("the first weeks") or is part of a
+// compound ("first-hand"), so it alone is not called a superlative claim.
+var superlativeWords = []string{"most", "largest", "biggest", "highest", "lowest", "only", "never", "every", "record", "worst", "best"}
+
+// saysSuperlative reports whether lower (a lower-cased sentence) holds one
+// of superlativeWords as a word of its own, not inside a hyphenated
+// compound ("best-selling" is a name for a thing, not a ranking).
+func saysSuperlative(lower string) bool {
+	for _, w := range superlativeWords {
+		for i := 0; ; {
+			j := strings.Index(lower[i:], w)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(w)
+			if wordEdge(lower, start-1) && wordEdge(lower, end) {
+				return true
+			}
+			i = end
+		}
+	}
+	return false
+}
+
+// wordEdge reports whether lower[i] (or the text's end) ends a word: not a
+// letter, digit, apostrophe or hyphen.
+func wordEdge(lower string, i int) bool {
+	if i < 0 || i >= len(lower) {
+		return true
+	}
+	c := lower[i]
+	return !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\'' || c == '-' || c >= 0x80)
 }

@@ -44,6 +44,11 @@ func TestClaimType(t *testing.T) {
 		{"Unemployment rose to 5.1% last year.", Quantity},
 		{"The government will raise the minimum wage to £12.60 next April.", Prediction},
 		{"Prices will keep climbing through the winter.", Prediction},
+		// A quantity about the past stays a quantity when the sentence also
+		// promises something, even a target figure.
+		{"We will get there, but they left a £40 billion hole in the budget and no plan to reach 3%.", Quantity},
+		{"We will fix it; the last government cut 20,000 police officers.", Quantity},
+		{"Ministers will raise spending to 3% of GDP by 2030.", Prediction},
 		{"Knife crime fell because more officers were put on the streets.", Causation},
 		{"The law requires landlords to protect deposits.", RulesLaws},
 		{"When I was a nurse I saw patients on trolleys in corridors.", PersonalExperience},
@@ -92,6 +97,30 @@ func TestReasons(t *testing.T) {
 		if !slices.Contains(s.Reasons, want) {
 			t.Errorf("reasons %q lack %q", s.Reasons, want)
 		}
+	}
+}
+
+// TestSuperlativeReason: the superlative reason is given for words that
+// rank something, not for "first" as an order or inside a compound.
+func TestSuperlativeReason(t *testing.T) {
+	const reason = "makes a superlative claim (most, largest, never)"
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"In the first weeks of the strike, 300 operations were cancelled at the hospital.", false},
+		{"I have seen first-hand how long the queues at the food bank have become.", false},
+		{"It was the first rise in the jobless rate for two years.", false},
+		{"The hospital has the longest waiting list in the region and the worst record on cancer.", true},
+		{"This is the largest rise in food prices the town has ever seen.", true},
+		{"The best-selling car was a hybrid, and sales of electric cars rose 20%.", false},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			s := ExtractLines([]string{tc.in})[0]
+			if got := slices.Contains(s.Reasons, reason); got != tc.want {
+				t.Errorf("superlative reason %v, want %v: %q", got, tc.want, s.Reasons)
+			}
+		})
 	}
 }
 
