@@ -41,6 +41,11 @@ type DB struct {
 	auditFrom int64
 
 	scorer scorerCache // the claim scorer in use, decoded
+
+	// Durability is when a change counts as saved; syncer shares one sync of
+	// the log among the changes committed meanwhile (DurableFull only).
+	Durability Durability
+	syncer     *logSyncer
 }
 
 // createPrivate creates an empty file at path with mode 0600 unless a file
@@ -55,14 +60,28 @@ func createPrivate(path string) error {
 	return f.Close()
 }
 
-// Open opens (creating if needed) the database at path and applies any
-// migrations it lacks.
+// Options are the database settings a deployment chooses.
+type Options struct {
+	Durability Durability // "" is DurableFull
+}
+
+// Open opens (creating if needed) the database at path with the default
+// settings and applies any migrations it lacks.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith is Open with settings.
+func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("storage: no database path")
 	}
+	durability, err := ParseDurability(string(o.Durability))
+	if err != nil {
+		return nil, err
+	}
 	pragmas := url.Values{}
-	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "cache_size(-20000)", "temp_store(MEMORY)"} {
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(" + durability.synchronous() + ")", "busy_timeout(10000)", "cache_size(-20000)", "temp_store(MEMORY)"} {
 		pragmas.Add("_pragma", p)
 	}
 	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
@@ -74,8 +93,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, fmt.Errorf("create database: %w", err)
 	}
-	db := &DB{Path: path, Now: time.Now}
-	var err error
+	db := &DB{Path: path, Now: time.Now, Durability: durability}
+	if durability == DurableFull {
+		db.syncer = newLogSyncer(path)
+	}
 	if db.write, err = sql.Open("sqlite", writeDSN); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -98,7 +119,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // Close closes every connection.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	err := errors.Join(db.read.Close(), db.write.Close())
+	if db.syncer != nil {
+		err = errors.Join(err, db.syncer.close())
+	}
+	return err
 }
 
 // migrate applies, in order, each embedded migration not yet recorded in
@@ -172,7 +197,14 @@ func (tx *Tx) Commit() error {
 			return fmt.Errorf("index claims: %w", err)
 		}
 	}
-	return tx.Tx.Commit()
+	if err := tx.Tx.Commit(); err != nil {
+		return err
+	}
+	if tx.ctx != nil && tx.db.syncer != nil {
+		// Committed; not acknowledged until the log is on disk.
+		return tx.db.syncer.wait()
+	}
+	return nil
 }
 
 // begin starts a write transaction (BEGIN IMMEDIATE on the single writer).

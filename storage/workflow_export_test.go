@@ -109,3 +109,14 @@ func OutletsBySkipScanForBenchmark(ctx context.Context, db *DB) ([]string, error
 	slices.SortStableFunc(outlets, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
 	return outlets, err
 }
+
+// LogSyncsForTest says how many times the write-ahead log was synced to
+// acknowledge changes (DurableFull only).
+func LogSyncsForTest(db *DB) uint64 {
+	if db.syncer == nil {
+		return 0
+	}
+	db.syncer.mu.Lock()
+	defer db.syncer.mu.Unlock()
+	return db.syncer.syncs
+}

@@ -55,10 +55,15 @@ func folderOf(path string) error {
 
 // openDB opens the database with the CLI as the actor of any change.
 func openDB(ctx context.Context, path string) (*storage.DB, context.Context, error) {
+	return openDBWith(ctx, path, storage.Options{})
+}
+
+// openDBWith is openDB with database settings (serve's -durability).
+func openDBWith(ctx context.Context, path string, o storage.Options) (*storage.DB, context.Context, error) {
 	if err := folderOf(path); err != nil {
 		return nil, ctx, err
 	}
-	db, err := storage.Open(ctx, path)
+	db, err := storage.OpenWith(ctx, path, o)
 	if err != nil {
 		return nil, ctx, err
 	}

@@ -28,8 +28,13 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	checkpointEvery := fs.Duration("checkpoint-every", time.Hour, "how often to write an audit checkpoint")
 	maxUpload := fs.Int64("max-upload-mb", envInt(env, "CLAIMTRAIL_MAX_UPLOAD_MB", 5), "largest article accepted, in `MB`")
 	apiRate := fs.Int64("api-rate", envInt(env, "CLAIMTRAIL_API_RATE", 600), "API requests a `minute` per token; 0 for no limit (load tests)")
+	durability := fs.String("durability", env.getenv("CLAIMTRAIL_DURABILITY"), "when a change is acknowledged: `full` (on disk; the default), sqlite-full or normal (see README)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	dur, err := storage.ParseDurability(*durability)
+	if err != nil {
+		return &usageError{msg: "-durability: " + err.Error()}
 	}
 	if *apiRate == 0 {
 		*apiRate = -1
@@ -40,7 +45,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
-	db, dbCtx, err := openDB(ctx, *dbPath)
+	db, dbCtx, err := openDBWith(ctx, *dbPath, storage.Options{Durability: dur})
 	if err != nil {
 		return err
 	}
