@@ -380,16 +380,16 @@ func Reopen(by *User, c *Claim, v *Verdict, reason string, now time.Time) (Claim
 
 // CheckReturnComment requires the comment an editor returns a verdict with.
 func CheckReturnComment(comment string) error {
-	if err := CheckComment("comment", comment); err != nil {
+	if strings.TrimSpace(comment) == "" {
 		return FieldError("comment", "Say what needs changing before you return it.")
 	}
-	return nil
+	return CheckComment("comment", comment)
 }
 
 // CheckReopenReason requires the reason an editor reopens a verdict with.
 func CheckReopenReason(reason string) error {
-	if err := CheckComment("reason", reason); err != nil {
+	if strings.TrimSpace(reason) == "" {
 		return FieldError("reason", "Say why this verdict is being reopened.")
 	}
-	return nil
+	return CheckComment("reason", reason)
 }

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -80,6 +82,49 @@ func CheckComment(field, body string) error {
 	}
 	if utf8.RuneCountInString(body) > MaxCommentLength {
 		return FieldError(field, "Keep the comment to 5000 characters or fewer.")
+	}
+	return nil
+}
+
+// MaxSources is the most sources one verdict cites, however they are added.
+const MaxSources = 50
+
+// errTooManySources is the one refusal of a 51st source, from any surface.
+var errTooManySources = FieldError("sources", "A verdict can cite at most 50 sources; remove one before adding another.")
+
+// Tidy trims the white space around what was typed into a source's fields,
+// as the browser and the API receive it alike.
+func (s *Source) Tidy() {
+	s.URL, s.Title, s.Publisher, s.Quote = strings.TrimSpace(s.URL), strings.TrimSpace(s.Title), strings.TrimSpace(s.Publisher), strings.TrimSpace(s.Quote)
+}
+
+// CanAddSource refuses a source beyond MaxSources on v.
+func CanAddSource(v *Verdict) error {
+	if len(v.Sources) >= MaxSources {
+		return errTooManySources
+	}
+	return nil
+}
+
+// CheckSources tidies and checks a whole list of sources, naming each field
+// at fault as "sources[2].url" so that the source at fault is known.
+func CheckSources(sources []Source) error {
+	if len(sources) > MaxSources {
+		return errTooManySources
+	}
+	fields := map[string]string{}
+	for i := range sources {
+		s := &sources[i]
+		s.Tidy()
+		var e *Error
+		if errors.As(s.Check(), &e) {
+			for k, m := range e.Fields {
+				fields[fmt.Sprintf("sources[%d].%s", i, k)] = m
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return &Error{Code: EINVALID, Message: "Some sources need fixing.", Fields: fields}
 	}
 	return nil
 }

@@ -3,17 +3,12 @@ package storage
 import (
 	"context"
 	"errors"
-	"fmt"
 	"maps"
 	"reflect"
 	"slices"
-	"strings"
 
 	"claimtrail/domain"
 )
-
-// MaxSourcesPerVerdict bounds a verdict sent whole (the API's PUT).
-const MaxSourcesPerVerdict = 50
 
 // ReplaceVerdict saves a draft verdict's rating, conclusion and explanation
 // and replaces its sources with the given list, in order, in one
@@ -84,7 +79,7 @@ func VerdictProblems(in domain.VerdictInput, sources []domain.Source) map[string
 // and names every field at fault in one error.
 func checkWholeVerdict(in *domain.VerdictInput, sources []domain.Source) error {
 	fields := map[string]string{}
-	for _, err := range []error{in.Tidy(), checkSources(sources)} {
+	for _, err := range []error{in.Tidy(), domain.CheckSources(sources)} {
 		var e *domain.Error
 		if errors.As(err, &e) && len(e.Fields) > 0 {
 			maps.Copy(fields, e.Fields)
@@ -94,32 +89,6 @@ func checkWholeVerdict(in *domain.VerdictInput, sources []domain.Source) error {
 	}
 	if len(fields) > 0 {
 		return &domain.Error{Code: domain.EINVALID, Message: "Some fields need fixing; see fields.", Fields: fields}
-	}
-	return nil
-}
-
-// checkSources checks each source by the domain's rules, naming fields as
-// "sources[2].url" so that a client can tell which source is at fault.
-func checkSources(sources []domain.Source) error {
-	if len(sources) > MaxSourcesPerVerdict {
-		return domain.FieldError("sources", fmt.Sprintf("Send at most %d sources.", MaxSourcesPerVerdict))
-	}
-	fields := map[string]string{}
-	for i := range sources {
-		s := &sources[i]
-		s.URL, s.Title, s.Publisher, s.Quote = strings.TrimSpace(s.URL), strings.TrimSpace(s.Title), strings.TrimSpace(s.Publisher), strings.TrimSpace(s.Quote)
-		if err := s.Check(); err != nil {
-			e, ok := err.(*domain.Error)
-			if !ok {
-				return err
-			}
-			for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
-				fields[fmt.Sprintf("sources[%d].%s", i, k)] = e.Fields[k]
-			}
-		}
-	}
-	if len(fields) > 0 {
-		return &domain.Error{Code: domain.EINVALID, Message: "Some sources need fixing.", Fields: fields}
 	}
 	return nil
 }

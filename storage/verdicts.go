@@ -242,10 +242,14 @@ func writeSourcePosition(ctx context.Context, tx *Tx, s *domain.Source) error {
 
 // AddSource appends a source to a draft verdict.
 func (db *DB) AddSource(ctx context.Context, claimID int64, s domain.Source, expectVersion int64) (*domain.Verdict, error) {
+	s.Tidy()
 	if err := s.Check(); err != nil {
 		return nil, err
 	}
 	return db.changeSources(ctx, claimID, expectVersion, "source.added", func(tx *Tx, v *domain.Verdict) (any, any, error) {
+		if err := domain.CanAddSource(v); err != nil {
+			return nil, nil, err
+		}
 		s.ClaimID, s.Position = claimID, 1
 		if n := len(v.Sources); n > 0 {
 			s.Position = v.Sources[n-1].Position + 1
@@ -272,6 +276,7 @@ func insertSource(ctx context.Context, tx *Tx, s *domain.Source) error {
 
 // UpdateSource changes a source of a draft verdict.
 func (db *DB) UpdateSource(ctx context.Context, claimID, sourceID int64, s domain.Source, expectVersion int64) (*domain.Verdict, error) {
+	s.Tidy()
 	if err := s.Check(); err != nil {
 		return nil, err
 	}

@@ -9,8 +9,9 @@ import (
 // Triage through the API: the same storage calls as the browser's accept
 // and dismiss buttons.
 
+// apiAcceptRequest: the wording's rules are domain.CheckRewording's.
 type apiAcceptRequest struct {
-	Text    string `json:"text" label:"claim wording" validate:"max=1000"`
+	Text    string `json:"text"`
 	Version int64  `json:"version" validate:"gte=0"`
 }
 

@@ -243,21 +243,24 @@ func (app *App) apiTakeNext(w http.ResponseWriter, r *http.Request) {
 	app.writeChanged(w, r, http.StatusOK, c.ID)
 }
 
+// apiSourceRequest and apiVerdictRequest carry shape only: every limit and
+// rule on what they hold is the domain's (domain.CheckSources,
+// Verdict.CheckText), the same the browser's forms are checked by.
 type apiSourceRequest struct {
-	URL         string `json:"url" label:"source address" validate:"required,max=2000"`
-	Title       string `json:"title" label:"source title" validate:"required,max=300"`
-	Publisher   string `json:"publisher" label:"publisher" validate:"max=200"`
+	URL         string `json:"url"`
+	Title       string `json:"title"`
+	Publisher   string `json:"publisher"`
 	PublishedAt string `json:"published_at" label:"publication date"`
 	AccessedAt  string `json:"accessed_at" label:"date accessed"`
-	Type        string `json:"type" label:"source type" validate:"required"`
-	Quote       string `json:"quote" label:"quote" validate:"max=5000"`
+	Type        string `json:"type"`
+	Quote       string `json:"quote"`
 }
 
 type apiVerdictRequest struct {
-	Rating      string             `json:"rating" label:"rating" validate:"max=60"`
-	Conclusion  string             `json:"conclusion" label:"conclusion" validate:"max=300"`
-	Explanation string             `json:"explanation" label:"explanation" validate:"max=20000"`
-	Sources     []apiSourceRequest `json:"sources" label:"sources" validate:"max=50,dive"`
+	Rating      string             `json:"rating"`
+	Conclusion  string             `json:"conclusion"`
+	Explanation string             `json:"explanation"`
+	Sources     []apiSourceRequest `json:"sources"`
 	Version     int64              `json:"version" label:"version" validate:"required,gte=1"`
 }
 
@@ -325,8 +328,9 @@ type apiVersionRequest struct {
 	Version int64 `json:"version" validate:"gte=0"`
 }
 
+// apiReturnRequest: the comment's rules are domain.CheckReturnComment's.
 type apiReturnRequest struct {
-	Comment string `json:"comment" label:"comment" validate:"required,max=5000"`
+	Comment string `json:"comment"`
 	Version int64  `json:"version" validate:"gte=0"`
 }
 

@@ -375,6 +375,7 @@ func (f sourceForm) view(id int64, errs components.FieldErrors) components.Sourc
 // gathered with the source's own checks.
 func (f sourceForm) source() (domain.Source, error) {
 	s := domain.Source{URL: f.URL, Title: f.Title, Publisher: f.Publisher, Type: domain.SourceType(f.Type), Quote: f.Quote}
+	s.Tidy()
 	fields := map[string]string{}
 	var err error
 	if s.PublishedAt, err = parseDate("published_at", f.PublishedAt); err != nil {

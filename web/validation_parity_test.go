@@ -1,0 +1,136 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"claimtrail/domain"
+)
+
+// TestSameBadInputSameMessageInBrowserAndAPI posts each bad input through
+// the browser's form and through the API, and checks both refuse it naming
+// the same field with the same words: the rule is the domain's, once.
+func TestSameBadInputSameMessageInBrowserAndAPI(t *testing.T) {
+	env := newTestEnv(t)
+	browser, rita := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	api := env.apiClientFor(rita, "rita script")
+	edBrowser, ed := env.signedIn("ed@newsroom.example", domain.RoleEditor)
+	edAPI := env.apiClientFor(ed, "ed script")
+
+	inReviewID, version := inReview(t, api, api, "https://gazette.example/parity")
+	submittedID, sv := inReview(t, api, api, "https://gazette.example/parity-submitted")
+	submitted(t, api, submittedID, sv)
+	candidate := postArticle(t, api, "https://gazette.example/parity-candidate").Claims[0].ID
+	v := itoa(version)
+
+	long := func(n int) string { return strings.Repeat("a", n) }
+	source := func(change map[string]string) (url.Values, map[string]any) {
+		form := url.Values{"version": {v}, "url": {"https://stats.example/t"}, "title": {"Annual table"}, "type": {"official_statistics"}}
+		js := map[string]any{"url": "https://stats.example/t", "title": "Annual table", "type": "official_statistics"}
+		for k, val := range change {
+			form.Set(k, val)
+			js[k] = val
+		}
+		return form, map[string]any{"version": version, "conclusion": "", "sources": []map[string]any{js}}
+	}
+	verdict := func(field, val string) (url.Values, map[string]any) {
+		return url.Values{"version": {v}, field: {val}}, map[string]any{"version": version, field: val}
+	}
+	type surface struct {
+		browser *client
+		path    string
+		form    url.Values
+		api     *apiClient
+		method  string
+		apiPath string
+		body    map[string]any
+	}
+	cases := []struct {
+		name     string
+		field    string // the browser's field
+		apiField string // the same field in the API's answer
+		build    func() surface
+	}{
+		{"conclusion too long", "conclusion", "conclusion", func() surface {
+			f, b := verdict("conclusion", long(301))
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"conclusion on two lines", "conclusion", "conclusion", func() surface {
+			f, b := verdict("conclusion", "It fell.\nBy a lot.")
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"explanation too long", "explanation", "explanation", func() surface {
+			f, b := verdict("explanation", long(20001))
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"source address that runs script", "url", "sources[0].url", func() surface {
+			f, b := source(map[string]string{"url": "javascript:alert(1)"})
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"source without a title", "title", "sources[0].title", func() surface {
+			f, b := source(map[string]string{"title": "   "})
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"source title too long", "title", "sources[0].title", func() surface {
+			f, b := source(map[string]string{"title": long(301)})
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"publisher too long", "publisher", "sources[0].publisher", func() surface {
+			f, b := source(map[string]string{"publisher": long(201)})
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"unknown source type", "type", "sources[0].type", func() surface {
+			f, b := source(map[string]string{"type": "rumour"})
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"quote too long", "quote", "sources[0].quote", func() surface {
+			f, b := source(map[string]string{"quote": long(5001)})
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"accessed before published", "accessed_at", "sources[0].accessed_at", func() surface {
+			f, b := source(map[string]string{"published_at": "2026-02-10", "accessed_at": "2026-02-01"})
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"a 51st source", "sources", "sources", func() surface {
+			full, fv := inReview(t, api, api, "https://gazette.example/parity-full")
+			fifty := make([]string, domain.MaxSources)
+			for i := range fifty {
+				fifty[i] = "table-" + itoa(int64(i))
+			}
+			wantStatus(t, api.put("/api/v1/claims/"+itoa(full)+"/verdict", verdictBody(fv, fifty...)), http.StatusOK)
+			form := url.Values{"version": {itoa(fv + 1)}, "url": {"https://stats.example/more"}, "title": {"One more"}, "type": {"official_statistics"}}
+			return surface{browser, "/claims/" + itoa(full) + "/sources", form, api, http.MethodPut, "/api/v1/claims/" + itoa(full) + "/verdict",
+				verdictBody(fv+1, append(fifty, "one-more")...)}
+		}},
+		{"return without a comment", "comment", "comment", func() surface {
+			return surface{edBrowser, "/claims/" + itoa(submittedID) + "/return", url.Values{"version": {itoa(sv + 1)}, "comment": {"  "}},
+				edAPI, http.MethodPost, "/api/v1/claims/" + itoa(submittedID) + "/return", map[string]any{"comment": "  "}}
+		}},
+		{"return comment too long", "comment", "comment", func() surface {
+			return surface{edBrowser, "/claims/" + itoa(submittedID) + "/return", url.Values{"version": {itoa(sv + 1)}, "comment": {long(5001)}},
+				edAPI, http.MethodPost, "/api/v1/claims/" + itoa(submittedID) + "/return", map[string]any{"comment": long(5001)}}
+		}},
+		{"rewording too long", "text", "text", func() surface {
+			return surface{browser, "/claims/" + itoa(candidate) + "/accept", url.Values{"text": {long(1001)}},
+				api, http.MethodPost, "/api/v1/claims/" + itoa(candidate) + "/accept", map[string]any{"text": long(1001)}}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.build()
+			page := s.browser.postForm(s.path, s.form)
+			wantStatus(t, page, http.StatusUnprocessableEntity)
+			inBrowser := page.TestID(t, "error-"+tc.field)
+			fields := wantAPIError(t, s.api.call(s.method, s.apiPath, s.body), http.StatusUnprocessableEntity, domain.EINVALID)
+			inAPI, ok := fields[tc.apiField]
+			if !ok {
+				t.Fatalf("the API did not name %q: %v", tc.apiField, fields)
+			}
+			if inBrowser == "" || strings.TrimSpace(inBrowser) != inAPI {
+				t.Errorf("browser says %q, API says %q", inBrowser, inAPI)
+			}
+		})
+	}
+}
