@@ -7,7 +7,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"claimtrail/domain"
+	"claimtrail/domain/match"
 )
 
 // ArticleForm is what was typed into one of the three ways of adding an
@@ -48,6 +51,8 @@ type ArticleList struct {
 type ArticleView struct {
 	Article *domain.Article
 	Claims  []*domain.Claim // document order
+	// Matches are the published checks candidates match, by claim id.
+	Matches map[int64]match.Found
 
 	Edit           ArticleForm          // the metadata form, with errors when it failed
 	Rows           map[int64]ClaimInput // what was typed into a claim's row, when it failed
@@ -80,13 +85,50 @@ func dismissedAs(c *domain.Claim) string {
 type ClaimRowView struct {
 	Claim *domain.Claim
 	Input ClaimInput
+	Match *match.Found // the published check it matches, if any
+}
+
+// matchLabel says where a candidate was checked before, in the desk's words:
+// "Checked before: Misleading, 3 Mar 2025 (ours)" or "Checked by Example
+// Checks: False"; a related check says so.
+func matchLabel(f *match.Found) string {
+	var s string
+	if f.Kind == match.KindImported {
+		s = "Checked by " + cmp.Or(f.Publisher, "another fact-checker") + ": " + cmp.Or(f.Rating, "no rating")
+		if !f.Date.IsZero() {
+			s += ", " + f.Date.Format("2 Jan 2006")
+		}
+	} else {
+		s = "Checked before: " + cmp.Or(f.Rating, "no rating")
+		if !f.Date.IsZero() {
+			s += ", " + f.Date.Format("2 Jan 2006")
+		}
+		s += " (ours)"
+	}
+	if f.Tier == match.TierRelated {
+		s = "Related — " + s
+	}
+	return s
+}
+
+// matchLink is where a match badge leads: our claim's page, or the other
+// publisher's check.
+func matchLink(f *match.Found) templ.SafeURL {
+	if f.Kind == match.KindImported {
+		return templ.URL(f.URL)
+	}
+	return templ.SafeURL("/claims/" + strconv.FormatInt(f.ID, 10))
 }
 
 // ByScore lists the claims most check-worthy first, document order breaking ties.
 func (v ArticleView) ByScore() []ClaimRowView {
 	rows := make([]ClaimRowView, 0, len(v.Claims))
 	for _, c := range v.Claims {
-		rows = append(rows, ClaimRowView{Claim: c, Input: v.Rows[c.ID]})
+		row := ClaimRowView{Claim: c, Input: v.Rows[c.ID]}
+		if f, ok := v.Matches[c.ID]; ok {
+			row.Match = &f
+		}
+		rows = append(rows, row)
 	}
 	slices.SortStableFunc(rows, func(a, b ClaimRowView) int {
 		if c := cmp.Compare(b.Claim.Score, a.Claim.Score); c != 0 {

@@ -431,13 +431,13 @@ func describeFound(ctx context.Context, tx *Tx, found []match.Found) error {
 			f.Date = parseDay(published)
 		} else {
 			var approved sql.NullString
-			err = tx.QueryRowContext(ctx, `SELECT c.text, c.state, a.title, coalesce(r.name, ''),
+			err = tx.QueryRowContext(ctx, `SELECT c.text, c.state, a.id, a.title, coalesce(r.name, ''),
 					CASE WHEN c.state = 'approved' THEN v.approved_at END
 				FROM claims c
 				JOIN articles a ON a.id = c.article_id
 				LEFT JOIN verdicts v ON v.claim_id = c.id
 				LEFT JOIN ratings r ON r.id = v.rating_id AND c.state = 'approved'
-				WHERE c.id = ?`, f.ID).Scan(&f.Claim, &f.State, &f.ArticleTitle, &f.Rating, &approved)
+				WHERE c.id = ?`, f.ID).Scan(&f.Claim, &f.State, &f.ArticleID, &f.ArticleTitle, &f.Rating, &approved)
 			f.Date = parseNullTime(approved)
 		}
 		if err != nil {
@@ -468,6 +468,50 @@ func (db *DB) MatchMany(ctx context.Context, texts []string, limit int) ([][]mat
 	for i, t := range texts {
 		if out[i], err = matchText(ctx, tx, match.Analyse(t, ""), 0, limit); err != nil {
 			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// articleMatchCandidates is how many of an article's candidates, highest
+// scores first, are matched when its page is shown: enough for every claim a
+// reviewer looks at, few enough that a long article costs no more than a
+// short one.
+const articleMatchCandidates = 40
+
+// ArticleMatches finds, for the article's candidates with the highest
+// scores, the best published check each one matches: an approved claim of
+// ours from another article, or an imported check. Candidates that match
+// none are left out.
+func (db *DB) ArticleMatches(ctx context.Context, articleID int64) (map[int64]match.Found, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	type candidate struct {
+		id             int64
+		text, claimant string
+	}
+	cands, err := queryAll(ctx, tx, func(r scanner) (candidate, error) {
+		var c candidate
+		return c, r.Scan(&c.id, &c.text, &c.claimant)
+	}, `SELECT id, text, claimant FROM claims WHERE article_id = ? AND state = 'candidate'
+		ORDER BY score DESC, id LIMIT ?`, articleID, articleMatchCandidates)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]match.Found{}
+	for _, c := range cands {
+		found, err := matchText(ctx, tx, match.Analyse(c.text, c.claimant), 0, 5)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range found {
+			if f.Kind == match.KindImported || f.State == domain.StateApproved && f.ArticleID != articleID {
+				out[c.id] = f
+				break
+			}
 		}
 	}
 	return out, nil

@@ -387,7 +387,11 @@ func (app *App) articleView(r *http.Request, id int64) (components.ArticleView, 
 	if err != nil {
 		return components.ArticleView{}, err
 	}
-	return components.ArticleView{Article: a, Claims: claims}, nil
+	matches, err := app.db.ArticleMatches(r.Context(), id)
+	if err != nil {
+		return components.ArticleView{}, err
+	}
+	return components.ArticleView{Article: a, Claims: claims, Matches: matches}, nil
 }
 
 func (app *App) articlePage(w http.ResponseWriter, r *http.Request) {

@@ -108,6 +108,7 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/claims/{id}/return", app.apiEditor(app.apiReturnVerdict))
 	mux.HandleFunc("GET /api/v1/claims/{id}/history", app.apiReviewer(app.apiClaimHistory))
 	mux.HandleFunc("GET /api/v1/export.csv", app.apiReviewer(app.apiExportCSV))
+	mux.HandleFunc("POST /api/v1/match", app.apiReviewer(app.apiMatch))
 	mux.HandleFunc("/api/", app.apiNoRoute(mux))
 
 	// Everything else is a friendly 404.

@@ -494,6 +494,7 @@ type Found struct {
 	Rating       string            // the approved verdict's or the imported check's rating
 	URL          string            // an imported check's own address; empty for our claims
 	Publisher    string            // of an imported check
+	ArticleID    int64             // of our claims
 	ArticleTitle string            // of our claims
 	Date         time.Time         // when our verdict was approved, or the check published
 	Score        float64
