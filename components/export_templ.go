@@ -1435,7 +1435,7 @@ func PublishingSettingsPage(meta PageMeta, form PublishingForm) templ.Component 
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 113, "<p class=\"hint\">Used for links in exports and ClaimReview, like https://checks.newsroom.org. Left empty, claimtrail uses the address it was started with, or the one in the browser.</p><button type=\"submit\" class=\"btn btn-primary\" data-testid=\"save-publishing\">Save settings</button></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 113, "<p class=\"hint\">Used for links in exports and ClaimReview, like https://checks.newsroom.org. Left empty, claimtrail uses the address it was started with (-base-url); with neither, published checks carry no ClaimReview and the feed is off, because the address a browser sends cannot be trusted.</p><button type=\"submit\" class=\"btn btn-primary\" data-testid=\"save-publishing\">Save settings</button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

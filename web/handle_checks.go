@@ -53,20 +53,22 @@ func (app *App) checkPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var cr *claimreview.ClaimReview
-	if pub.Publisher.Name != "" {
+	// ClaimReview names the check's address: without a configured public
+	// address there is none to name, and the request's Host is not trusted.
+	if pub.Publisher.Name != "" && app.resolveBaseURL(pub) != "" {
 		values, err := app.db.RatingValues(r.Context())
 		if err != nil {
 			app.serverError(w, r, err)
 			return
 		}
-		built := claimreview.Build(claimreview.CheckOf(c, app.checkURL(r, pub, c.ClaimID)), pub.Publisher, claimreview.ScaleOf(values))
+		built := claimreview.Build(claimreview.CheckOf(c, app.checkURL(pub, c.ClaimID)), pub.Publisher, claimreview.ScaleOf(values))
 		cr = &built
 	}
 	app.render(w, r, http.StatusOK, components.CheckPage(app.meta(w, r, c.Claim), c, cr))
 }
 
-func (app *App) checkURL(r *http.Request, pub storage.Publishing, id int64) string {
-	return app.resolveBaseURL(r, pub) + "/checks/" + strconv.FormatInt(id, 10)
+func (app *App) checkURL(pub storage.Publishing, id int64) string {
+	return app.resolveBaseURL(pub) + "/checks/" + strconv.FormatInt(id, 10)
 }
 
 // checksFeed streams every published check as one JSON-LD array.
@@ -78,6 +80,10 @@ func (app *App) checksFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	if pub.Publisher.Name == "" {
 		app.errorStatus(w, r, http.StatusServiceUnavailable, "This newsroom has not set up publishing yet.")
+		return
+	}
+	if app.resolveBaseURL(pub) == "" {
+		app.errorStatus(w, r, http.StatusServiceUnavailable, domain.ErrorMessage(domain.ErrNoPublicAddress))
 		return
 	}
 	values, err := app.db.RatingValues(r.Context())
@@ -101,7 +107,7 @@ func (app *App) checksFeed(w http.ResponseWriter, r *http.Request) {
 			rc.Flush()
 			rc.SetWriteDeadline(time.Now().Add(time.Minute))
 		}
-		return fw.Write(claimreview.Build(claimreview.CheckOf(c, app.checkURL(r, pub, c.ClaimID)), pub.Publisher, scale))
+		return fw.Write(claimreview.Build(claimreview.CheckOf(c, app.checkURL(pub, c.ClaimID)), pub.Publisher, scale))
 	})
 	if err == nil {
 		err = fw.Close()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"claimtrail/components"
+	"claimtrail/domain"
 	"claimtrail/storage"
 	"claimtrail/web/csvexport"
 )
@@ -120,33 +121,17 @@ func (s *sentWriter) Write(b []byte) (int, error) {
 	return s.w.Write(b)
 }
 
-// baseURL is the public address of the site: the admin's setting, else the
-// configured one, else the request's own scheme and host.
+// baseURL is the public address of the site (domain.PublicAddress), "" when
+// none is set.
 func (app *App) baseURL(r *http.Request) (string, error) {
 	pub, err := app.db.PublishingSettings(r.Context())
 	if err != nil {
 		return "", err
 	}
-	return app.resolveBaseURL(r, pub), nil
+	return app.resolveBaseURL(pub), nil
 }
 
-func (app *App) resolveBaseURL(r *http.Request, pub storage.Publishing) string {
-	if pub.BaseURL != "" {
-		return pub.BaseURL
-	}
-	if app.cfg.BaseURL != "" {
-		return trimSlash(app.cfg.BaseURL)
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+func (app *App) resolveBaseURL(pub storage.Publishing) string {
+	return domain.PublicAddress(pub.BaseURL, app.cfg.BaseURL)
 }
 
-func trimSlash(s string) string {
-	for len(s) > 0 && s[len(s)-1] == '/' {
-		s = s[:len(s)-1]
-	}
-	return s
-}

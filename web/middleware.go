@@ -201,3 +201,50 @@ func withActor(r *http.Request, u *domain.User, tokenName string) *http.Request 
 	}
 	return r.WithContext(ctx)
 }
+
+// publicPageMaxAge is how long a shared cache may keep a public page: short,
+// so that a withdrawn check disappears soon.
+const publicPageMaxAge = "300"
+
+// publicPage marks a public page's successful answer to someone not signed
+// in as cacheable by shared caches for a few minutes; anything else (an
+// error, or the page as a signed-in person sees it, which the session sets
+// to no-store) is not stored. Vary: Cookie keeps the two apart.
+func publicPage(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Cookie")
+		if currentUser(r) != nil {
+			next(w, r)
+			return
+		}
+		next(&cacheByStatus{ResponseWriter: w}, r)
+	}
+}
+
+// cacheByStatus sets Cache-Control when the status is written.
+type cacheByStatus struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (c *cacheByStatus) WriteHeader(code int) {
+	if !c.wrote {
+		c.wrote = true
+		if code == http.StatusOK {
+			c.Header().Set("Cache-Control", "public, max-age="+publicPageMaxAge)
+		} else {
+			c.Header().Set("Cache-Control", "no-store")
+		}
+	}
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *cacheByStatus) Write(b []byte) (int, error) {
+	if !c.wrote {
+		c.WriteHeader(http.StatusOK)
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+// Unwrap lets the feed flush as it streams.
+func (c *cacheByStatus) Unwrap() http.ResponseWriter { return c.ResponseWriter }

@@ -82,9 +82,9 @@ func (app *App) Handler() http.Handler {
 	// Export and public ClaimReview pages.
 	mux.HandleFunc("GET /export", app.reviewer(app.exportPage))
 	mux.HandleFunc("GET /export.csv", app.reviewer(app.exportCSV))
-	mux.HandleFunc("GET /checks", app.checksPage)
-	mux.HandleFunc("GET /checks/feed.jsonld", app.checksFeed)
-	mux.HandleFunc("GET /checks/{id}", app.checkPage)
+	mux.HandleFunc("GET /checks", publicPage(app.checksPage))
+	mux.HandleFunc("GET /checks/feed.jsonld", publicPage(app.checksFeed))
+	mux.HandleFunc("GET /checks/{id}", publicPage(app.checkPage))
 	mux.HandleFunc("GET /admin/settings", app.admin(app.publishingSettingsPage))
 	mux.HandleFunc("POST /admin/settings", app.admin(app.savePublishingSettings))
 

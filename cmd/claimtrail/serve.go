@@ -63,15 +63,22 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return &usageError{msg: err.Error()}
 	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	if *demo && *baseURL == "" {
+		// The demo runs on one's own machine: its public address is the one
+		// it listens on, so its check pages carry ClaimReview. Otherwise the
+		// address comes from -base-url or the admin, never from a request.
+		*baseURL = "http://" + ln.Addr().String()
+	}
 	app, err := web.New(ctx, web.Config{
 		SessionKeys: sessKeys,
 		DB:          db, Logger: logger, BaseURL: *baseURL, SecureCookies: *secure, MaxUploadBytes: *maxUpload << 20,
 		TrustedProxies: trusted, APIRequestsPerMinute: int(*apiRate),
 	})
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
