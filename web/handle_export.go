@@ -134,4 +134,3 @@ func (app *App) baseURL(r *http.Request) (string, error) {
 func (app *App) resolveBaseURL(pub storage.Publishing) string {
 	return domain.PublicAddress(pub.BaseURL, app.cfg.BaseURL)
 }
-
