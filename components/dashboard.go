@@ -348,3 +348,16 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// ClaimantHref is the address of a claimant's page.
+func ClaimantHref(name string) string { return "/claimants?name=" + url.QueryEscape(name) }
+
+// OutletHref is the address of an outlet's page.
+func OutletHref(name string) string { return "/outlets?name=" + url.QueryEscape(name) }
+
+func profileKindLabel(k domain.ProfileKind) string {
+	if k == domain.ProfileOutlet {
+		return "Outlet"
+	}
+	return "Claimant"
+}

@@ -205,14 +205,9 @@ func (db *DB) Desk(ctx context.Context, f domain.DeskFilter) (*domain.Desk, erro
 }
 
 func readDeskRatings(ctx context.Context, tx *Tx, d *domain.Desk, totals map[string]map[string]int) error {
-	ratings, err := listRatings(ctx, tx)
-	if err != nil {
-		return err
-	}
-	for _, r := range ratings {
-		d.Ratings = append(d.Ratings, domain.RatingCount{RatingID: r.ID, Rating: r.Name, N: totals["rating"][strconv.FormatInt(r.ID, 10)]})
-	}
-	return nil
+	var err error
+	d.Ratings, err = ratingCounts(ctx, tx, totals["rating"])
+	return err
 }
 
 // readDeskPeople names the reviewers and editors who did anything in the

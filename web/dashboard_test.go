@@ -107,3 +107,64 @@ func TestDashboard(t *testing.T) {
 	wantStatus(t, editor.get("/dashboard/charts/nothing.csv"), http.StatusNotFound)
 	wantStatus(t, editor.get("/dashboard/charts/ratings"), http.StatusNotFound)
 }
+
+func TestClaimantAndOutletPages(t *testing.T) {
+	env := newTestEnv(t)
+	deskSeed(t, env)
+	// Enough of one claimant's claims, waiting in the queue, for a second page.
+	s := storagetest.New(t, env.db.Path)
+	herald := s.Article(storagetest.Article{Outlet: "Harbour Herald"})
+	for i := 0; i < 52; i++ {
+		s.Claim(storagetest.Claim{ArticleID: herald, Text: "Queued claim " + itoa(int64(i)), Claimant: "Jo Marsh", State: domain.StateQueued})
+	}
+	c, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+
+	res := c.get("/claimants?name=Jo+Marsh")
+	wantStatus(t, res, http.StatusOK)
+	doc := res.Doc(t)
+	if got := doc.Find(`[data-testid="profile-name"]`).Text(); got != "Jo Marsh" {
+		t.Errorf("name %q", got)
+	}
+	if got := strings.TrimSpace(doc.Find(`[data-testid="figure-total"] dd`).Text()); got != "55" {
+		t.Errorf("total %q, want 55", got)
+	}
+	if n := doc.Find(`[data-testid="profile-claim"]`).Length(); n != 50 {
+		t.Errorf("%d claims on the first page, want 50", n)
+	}
+	// The rating mix: two True, one Half true, drawn and tabled.
+	chart := doc.Find(`[data-testid="chart-ratings"]`)
+	if chart.Find(`svg[role="img"]`).Length() != 1 || !strings.Contains(chart.Find("desc").Text(), "True 2") || !strings.Contains(chart.Find("desc").Text(), "Half true 1") {
+		t.Errorf("rating chart: %q", chart.Find("desc").Text())
+	}
+	next, _ := doc.Find(`[data-testid="profile-next"]`).Attr("href")
+	res = c.get(next)
+	wantStatus(t, res, http.StatusOK)
+	doc = res.Doc(t)
+	if n := doc.Find(`[data-testid="profile-claim"]`).Length(); n != 5 || doc.Find(`[data-testid="profile-next"]`).Length() != 0 {
+		t.Errorf("second page: %d claims, want the last 5 and no further page", n)
+	}
+	if strings.Count(doc.Find(`[data-testid="profile-rating"]`).Text(), "True") != 2 {
+		t.Errorf("the oldest claims carry their verdicts: %q", doc.Find(`[data-testid="profile-rating"]`).Text())
+	}
+	res = c.get("/claimants/ratings.csv?name=Jo+Marsh")
+	wantStatus(t, res, http.StatusOK)
+	if !strings.Contains(res.Body, "Rating,Verdicts\nTrue,2\n") {
+		t.Errorf("claimant CSV %q", res.Body)
+	}
+
+	res = c.get("/outlets?name=The+Daily+Ledger")
+	wantStatus(t, res, http.StatusOK)
+	doc = res.Doc(t)
+	if n := doc.Find(`[data-testid="profile-claim"]`).Length(); n != 3 {
+		t.Errorf("%d claims from the Ledger, want 3", n)
+	}
+	if href, _ := doc.Find(`[data-testid="profile-claims"] [data-testid="claimant-link"]`).First().Attr("href"); href != "/claimants?name=%2B44+Minister" && href != "/claimants?name=Jo+Marsh" {
+		t.Errorf("claimant link %q", href)
+	}
+
+	wantStatus(t, c.get("/claimants?name=Nobody+Known"), http.StatusNotFound)
+	wantStatus(t, c.get("/outlets?name=Nowhere"), http.StatusNotFound)
+	wantStatus(t, c.get("/claimants"), http.StatusUnprocessableEntity)
+	wantStatus(t, c.get("/claimants?name=Jo+Marsh&before=zzz"), http.StatusUnprocessableEntity)
+	wantStatus(t, c.get("/outlets?name=The+Daily+Ledger&before=zzz"), http.StatusUnprocessableEntity)
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"claimtrail/domain"
 	"claimtrail/web/static"
 )
 
@@ -72,6 +73,10 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /claims/{id}/keep", app.reviewer(app.keepTyped))
 	mux.HandleFunc("GET /review", app.editor(app.reviewPage))
 	mux.HandleFunc("GET /dashboard", app.editor(app.dashboard))
+	mux.HandleFunc("GET /claimants", app.reviewer(app.profilePage(domain.ProfileClaimant)))
+	mux.HandleFunc("GET /claimants/ratings.csv", app.reviewer(app.profileCSV(domain.ProfileClaimant)))
+	mux.HandleFunc("GET /outlets", app.reviewer(app.profilePage(domain.ProfileOutlet)))
+	mux.HandleFunc("GET /outlets/ratings.csv", app.reviewer(app.profileCSV(domain.ProfileOutlet)))
 	mux.HandleFunc("GET /dashboard/charts/{file}", app.editor(app.dashboardCSV))
 	mux.HandleFunc("GET /ratings", app.editor(app.ratingsPage))
 	mux.HandleFunc("POST /ratings", app.editor(app.createRating))
