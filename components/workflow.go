@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"claimtrail/domain"
+	"claimtrail/domain/match"
 )
 
 // QueueFilterForm holds the queue page's filters as typed.
@@ -109,7 +110,9 @@ type TimelineEntry struct {
 
 // ClaimView is the claim page's props.
 type ClaimView struct {
-	D         *domain.ClaimDetail
+	D *domain.ClaimDetail
+	// Imported are other publishers' checks of this claim or a related one.
+	Imported  []match.Found
 	User      *domain.User
 	Ratings   []*domain.Rating
 	Assignees []*domain.User

@@ -516,3 +516,20 @@ func (db *DB) ArticleMatches(ctx context.Context, articleID int64) (map[int64]ma
 	}
 	return out, nil
 }
+
+// ClaimMatches finds the accepted claims and imported checks that state the
+// same claim as claim id, or a related one, best first.
+func (db *DB) ClaimMatches(ctx context.Context, id int64, limit int) ([]match.Found, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var text, claimant string
+	if err := tx.QueryRowContext(ctx, `SELECT text, claimant FROM claims WHERE id = ?`, id).Scan(&text, &claimant); err == sql.ErrNoRows {
+		return nil, &domain.Error{Code: domain.ENOTFOUND, Message: "No such claim."}
+	} else if err != nil {
+		return nil, err
+	}
+	return matchText(ctx, tx, match.Analyse(text, claimant), claimDoc(id), limit)
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"claimtrail/domain"
+	"claimtrail/domain/match"
 	"claimtrail/storage"
 	"claimtrail/web/ingest"
 )
@@ -126,5 +127,17 @@ func (app *App) apiArticle(w http.ResponseWriter, r *http.Request) {
 		app.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toAPIArticle(a, claims))
+	matches, err := app.db.ArticleMatches(r.Context(), id)
+	if err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	out := toAPIArticle(a, claims)
+	base, _ := app.baseURL(r)
+	for i, c := range out.Claims {
+		if f, ok := matches[c.ID]; ok {
+			out.Claims[i].Matches = toAPIMatches([]match.Found{f}, base)
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 }

@@ -58,6 +58,8 @@ type apiClaim struct {
 	Version       int64             `json:"version"`
 	CreatedAt     *string           `json:"created_at"`
 	UpdatedAt     *string           `json:"updated_at"`
+	// Matches are the published checks a candidate matches (on an article only).
+	Matches []apiMatch `json:"matches,omitempty"`
 }
 
 func toAPIClaim(c *domain.Claim) apiClaim {

@@ -64,3 +64,33 @@ func TestAPIMatchFindsOurChecksAndImportedOnes(t *testing.T) {
 		}
 	}
 }
+
+func TestClaimPageAndAPIListImportedMatches(t *testing.T) {
+	env := newTestEnv(t)
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	id := env.queuedClaims(1, "unemployment in Leeds fell by 3% last year")[0]
+	if _, err := env.db.ImportChecks(domain.WithActor(context.Background(), domain.SystemActor), []domain.ImportedCheck{
+		{URL: "https://checks.example/leeds", Claim: "Leeds unemployment fell by three per cent last year.", Publisher: "Example Checks", Rating: "True"},
+		{URL: "https://checks.example/leeds-5", Claim: "Leeds unemployment fell by 5% last year.", Publisher: "Other Checks", Rating: "False"},
+		{URL: "https://checks.example/fares", Claim: "Bus fares rose by 12% in Bristol.", Publisher: "Other Checks", Rating: "False"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	doc := rita.get("/claims/" + itoa(id)).Doc(t)
+	items := doc.Find(`[data-testid="imported-match"]`)
+	if items.Length() != 2 || items.First().AttrOr("data-tier", "") != "same" || items.Eq(1).AttrOr("data-tier", "") != "related" {
+		t.Fatalf("imported matches on the claim page: %d, tiers %q %q", items.Length(), items.First().AttrOr("data-tier", ""), items.Eq(1).AttrOr("data-tier", ""))
+	}
+	if href := items.First().Find("a").AttrOr("href", ""); href != "https://checks.example/leeds" {
+		t.Errorf("link %q", href)
+	}
+	api, _ := env.apiUser("script@newsroom.example", domain.RoleReviewer)
+	res := api.get("/api/v1/claims/" + itoa(id))
+	wantStatus(t, res, http.StatusOK)
+	got := decode[struct {
+		Matches []struct{ Kind, Tier string } `json:"matches"`
+	}](t, res)
+	if len(got.Matches) != 2 || got.Matches[0].Kind != "imported" || got.Matches[0].Tier != "same" || got.Matches[1].Tier != "related" {
+		t.Errorf("API matches: %+v", got.Matches)
+	}
+}

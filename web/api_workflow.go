@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"claimtrail/domain"
+	"claimtrail/domain/match"
 	"claimtrail/storage"
 )
 
@@ -80,6 +81,9 @@ type apiClaimDetail struct {
 	Workers  []int64      `json:"workers"`
 	Comments []apiComment `json:"comments"`
 	Similar  []apiSimilar `json:"similar"`
+	// Matches are accepted claims and imported checks that state the same
+	// claim or a related one, best first.
+	Matches []apiMatch `json:"matches"`
 }
 
 // apiSimilar is an accepted claim worded like this one.
@@ -161,6 +165,13 @@ func (app *App) writeClaim(w http.ResponseWriter, r *http.Request, status int, i
 		}
 		out.Similar = append(out.Similar, sim)
 	}
+	found, err := app.db.ClaimMatches(r.Context(), d.Claim.ID, match.DefaultLimit)
+	if err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	base, _ := app.baseURL(r)
+	out.Matches = toAPIMatches(found, base)
 	writeJSON(w, status, out)
 }
 

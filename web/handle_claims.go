@@ -10,6 +10,7 @@ import (
 
 	"claimtrail/components"
 	"claimtrail/domain"
+	"claimtrail/domain/match"
 )
 
 // claimView loads everything the claim page shows, with its forms filled
@@ -28,6 +29,15 @@ func (app *App) claimView(r *http.Request, id int64) (components.ClaimView, erro
 	if v.May.Assign {
 		if v.Assignees, err = app.db.Assignees(ctx); err != nil {
 			return v, err
+		}
+	}
+	found, err := app.db.ClaimMatches(ctx, id, match.DefaultLimit)
+	if err != nil {
+		return v, err
+	}
+	for _, f := range found {
+		if f.Kind == match.KindImported {
+			v.Imported = append(v.Imported, f)
 		}
 	}
 	v.NewSource.Type = string(domain.SourceOfficialStatistics)
