@@ -1,6 +1,10 @@
 package domain
 
-import "time"
+import (
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
 
 // PublishedCheck is an approved claim with its verdict, as the public sees
 // it on /checks and in ClaimReview. Only approved claims ever become one.
@@ -20,4 +24,38 @@ type PublishedCheck struct {
 	Sources            []Source
 	ApprovedAt         time.Time
 	UpdatedAt          time.Time
+
+	// FirstPublishedAt and FirstRating are the first approval's time and
+	// rating; a check reopened and approved again differs from them.
+	FirstPublishedAt time.Time
+	FirstRating      string
+	// CheckedBy and ApprovedBy are the public names of the reviewer who
+	// submitted the verdict and the editor who approved it ("" when unset).
+	CheckedBy  string
+	ApprovedBy string
+}
+
+// Republished reports whether the check was approved again after it was
+// first published (reopened, then approved).
+func (p *PublishedCheck) Republished() bool {
+	return !p.FirstPublishedAt.IsZero() && p.ApprovedAt.After(p.FirstPublishedAt)
+}
+
+// Corrected reports whether a republished check's rating differs from the
+// one first published: a correction, not only an update.
+func (p *PublishedCheck) Corrected() bool {
+	return p.Republished() && p.FirstRating != "" && p.FirstRating != p.Rating.Name
+}
+
+// MaxPublicNameLength caps the name a byline shows.
+const MaxPublicNameLength = 120
+
+// CheckPublicName tidies the name a person wants on published bylines and
+// checks it; "" means no byline.
+func CheckPublicName(name string) (string, error) {
+	name = CleanName(name)
+	if utf8.RuneCountInString(name) > MaxPublicNameLength {
+		return name, FieldError("public_name", fmt.Sprintf("Keep the public name to %d characters or fewer.", MaxPublicNameLength))
+	}
+	return name, nil
 }

@@ -23,18 +23,22 @@ const publishedQuery = `SELECT c.id, c.text, c.claimant, c.type, a.title, a.url,
 	v.conclusion, v.explanation,
 	(SELECT json_group_array(json_object('url', s.url, 'title', s.title, 'publisher', s.publisher, 'type', s.type))
 		FROM (SELECT url, title, publisher, type FROM sources WHERE claim_id = c.id ORDER BY position, id) s),
-	v.approved_at, v.updated_at
+	v.approved_at, v.updated_at, coalesce(v.first_approved_at, v.approved_at), v.first_rating,
+	coalesce(su.public_name, ''), coalesce(au.public_name, '')
 FROM verdicts v
 CROSS JOIN claims c ON c.id = v.claim_id
 CROSS JOIN articles a ON a.id = c.article_id
 LEFT JOIN ratings r ON r.id = v.rating_id
+LEFT JOIN users su ON su.id = v.submitted_by
+LEFT JOIN users au ON au.id = v.approved_by
 WHERE c.state = 'approved' AND v.approved_at IS NOT NULL`
 
 func scanPublishedCheck(row scanner) (*domain.PublishedCheck, error) {
 	var p domain.PublishedCheck
-	var published, sources, approved, updated string
+	var published, sources, approved, updated, first string
 	err := row.Scan(&p.ClaimID, &p.Claim, &p.Claimant, &p.ClaimType, &p.ArticleTitle, &p.ArticleURL, &p.Outlet, &p.ArticleAuthor, &published,
-		&p.Rating.ID, &p.Rating.Name, &p.Rating.Value, &p.Rating.Position, &p.Rating.OnScale, &p.Conclusion, &p.Explanation, &sources, &approved, &updated)
+		&p.Rating.ID, &p.Rating.Name, &p.Rating.Value, &p.Rating.Position, &p.Rating.OnScale, &p.Conclusion, &p.Explanation, &sources, &approved, &updated,
+		&first, &p.FirstRating, &p.CheckedBy, &p.ApprovedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "There is no published check at this address.")
 	} else if err != nil {
@@ -51,7 +55,7 @@ func scanPublishedCheck(row scanner) (*domain.PublishedCheck, error) {
 		p.Sources = append(p.Sources, domain.Source{ClaimID: p.ClaimID, Position: i, URL: s.URL, Title: s.Title, Publisher: s.Publisher, Type: s.Type})
 	}
 	p.ArticlePublishedAt = parseOptionalTime(published)
-	p.ApprovedAt, p.UpdatedAt = parseTime(approved), parseTime(updated)
+	p.ApprovedAt, p.UpdatedAt, p.FirstPublishedAt = parseTime(approved), parseTime(updated), parseTime(first)
 	return &p, nil
 }
 

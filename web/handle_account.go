@@ -27,6 +27,12 @@ func (app *App) renderSettings(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	v.Tokens = tokens
+	if v.PublicNameErrors == nil {
+		if v.PublicName, err = app.db.PublicName(r.Context(), currentUser(r).ID); err != nil {
+			app.serverError(w, r, err)
+			return
+		}
+	}
 	app.render(w, r, status, components.SettingsPage(app.meta(w, r, "Your account"), v))
 }
 
@@ -146,5 +152,32 @@ func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
 	sess, _ := app.sessions.Get(r, sessionName)
 	sess.Values["ver"] = u.SessionVersion
 	app.flash(w, r, "success", "Your password is changed. You have been signed out everywhere else.")
+	redirect(w, r, "/settings")
+}
+
+// setPublicName sets the name the user's published checks carry as a
+// byline; an empty one removes it.
+func (app *App) setPublicName(w http.ResponseWriter, r *http.Request) {
+	var form struct {
+		Name string `form:"public_name"`
+	}
+	if err := decodeForm(r, &form); err != nil {
+		app.error(w, r, err)
+		return
+	}
+	name, err := app.db.SetPublicName(r.Context(), currentUser(r).ID, form.Name)
+	if err != nil {
+		if fe := fieldErrors(err); fe != nil {
+			app.renderSettings(w, r, http.StatusUnprocessableEntity, components.SettingsView{PublicName: form.Name, PublicNameErrors: fe})
+			return
+		}
+		app.error(w, r, err)
+		return
+	}
+	msg := "Your published checks carry no byline."
+	if name != "" {
+		msg = "Your published checks say \"" + name + "\"."
+	}
+	app.flash(w, r, "success", msg)
 	redirect(w, r, "/settings")
 }

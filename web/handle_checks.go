@@ -33,7 +33,10 @@ func (app *App) checksPage(w http.ResponseWriter, r *http.Request) {
 		next = "/checks?before=" + storage.CursorAfter(checks[len(checks)-1]).String()
 	}
 	// The feed needs a publisher to name; until one is set it is not offered.
-	app.render(w, r, http.StatusOK, components.ChecksPage(app.meta(w, r, "Fact checks"), checks, next, pub.Publisher.Name != ""))
+	meta := components.PublicMeta{Title: "Fact checks", URL: app.resolveBaseURL(pub) + "/checks", Type: "website", Publisher: pub.Publisher,
+		Description: "Claims checked by " + firstNonEmpty(pub.Publisher.Name, "our fact-checkers") + ", newest first."}
+	allowLogo(w, pub.Publisher.LogoURL)
+	app.render(w, r, http.StatusOK, components.ChecksPage(meta, checks, next, pub.Publisher.Name != ""))
 }
 
 func (app *App) checkPage(w http.ResponseWriter, r *http.Request) {
@@ -64,7 +67,45 @@ func (app *App) checkPage(w http.ResponseWriter, r *http.Request) {
 		built := claimreview.Build(claimreview.CheckOf(c, app.checkURL(pub, c.ClaimID)), pub.Publisher, claimreview.ScaleOf(values))
 		cr = &built
 	}
-	app.render(w, r, http.StatusOK, components.CheckPage(app.meta(w, r, c.Claim), c, cr))
+	meta := components.PublicMeta{Title: c.Claim, Description: checkSummary(c), URL: app.checkURL(pub, c.ClaimID), Type: "article", Publisher: pub.Publisher}
+	allowLogo(w, pub.Publisher.LogoURL)
+	app.render(w, r, http.StatusOK, components.CheckPage(meta, c, cr))
+}
+
+// checkSummary is a check in one line for link previews: rating, conclusion.
+func checkSummary(c *domain.PublishedCheck) string {
+	if c.Rating.Name == "" {
+		return c.Conclusion
+	}
+	return c.Rating.Name + ": " + c.Conclusion
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// howWeRatePage explains the rating scale to readers, from the ratings
+// editors keep.
+func (app *App) howWeRatePage(w http.ResponseWriter, r *http.Request) {
+	ratings, err := app.db.ListRatings(r.Context())
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	pub, err := app.db.PublishingSettings(r.Context())
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	meta := components.PublicMeta{Title: "How we rate claims", URL: app.resolveBaseURL(pub) + "/checks/how-we-rate", Type: "website",
+		Publisher: pub.Publisher, Description: "The ratings " + firstNonEmpty(pub.Publisher.Name, "we") + " give the claims checked, and what they mean."}
+	allowLogo(w, pub.Publisher.LogoURL)
+	app.render(w, r, http.StatusOK, components.HowWeRatePage(meta, ratings))
 }
 
 func (app *App) checkURL(pub storage.Publishing, id int64) string {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -84,13 +85,34 @@ func (app *App) recoverPanic(next http.Handler) http.Handler {
 	})
 }
 
+// contentSecurityPolicy is the policy every page gets; imageOrigin, when
+// set, is one more origin images may come from (the newsroom's logo on the
+// public pages).
+func contentSecurityPolicy(imageOrigin string) string {
+	img := "img-src 'self' data:"
+	if imageOrigin != "" {
+		img += " " + imageOrigin
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; " + img + "; " +
+		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+}
+
+// allowLogo lets the public page show the newsroom's logo from its own
+// site: only that origin (scheme and host, checked) is added for images.
+func allowLogo(w http.ResponseWriter, logoURL string) {
+	u, err := url.Parse(logoURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(u.Host, " ;,'\"") {
+		return
+	}
+	w.Header().Set("Content-Security-Policy", contentSecurityPolicy(u.Scheme+"://"+u.Host))
+}
+
 // securityHeaders sets a strict Content-Security-Policy (no inline script or
 // style, no framing) and the other headers a newsroom tool should send.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+		h.Set("Content-Security-Policy", contentSecurityPolicy(""))
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")

@@ -89,6 +89,7 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("GET /export.csv", app.reviewer(app.exportCSV))
 	mux.HandleFunc("GET /checks", publicPage(app.checksPage))
 	mux.HandleFunc("GET /checks/feed.jsonld", publicPage(app.checksFeed))
+	mux.HandleFunc("GET /checks/how-we-rate", publicPage(app.howWeRatePage))
 	mux.HandleFunc("GET /checks/{id}", publicPage(app.checkPage))
 	mux.HandleFunc("GET /admin/settings", app.admin(app.publishingSettingsPage))
 	mux.HandleFunc("POST /admin/settings", app.admin(app.savePublishingSettings))
@@ -99,6 +100,7 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /settings/tokens", app.reviewer(app.createToken))
 	mux.HandleFunc("POST /settings/tokens/{id}/revoke", app.reviewer(app.revokeToken))
 	mux.HandleFunc("POST /settings/password", app.reviewer(app.changePassword))
+	mux.HandleFunc("POST /settings/public-name", app.reviewer(app.setPublicName))
 	// The API itself: bearer token only, JSON in and out (web/api*.go).
 	mux.HandleFunc("POST /api/v1/articles", app.apiReviewer(app.apiCreateArticle))
 	mux.HandleFunc("GET /api/v1/articles/{id}", app.apiReviewer(app.apiArticle))

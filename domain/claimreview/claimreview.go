@@ -71,6 +71,7 @@ type ClaimReview struct {
 	ReviewBody    string       `json:"reviewBody,omitempty"`
 	Author        Organization `json:"author"`
 	DatePublished string       `json:"datePublished"`
+	DateModified  string       `json:"dateModified,omitempty"` // approved again after a reopening
 	ReviewRating  Rating       `json:"reviewRating"`
 	ItemReviewed  Claim        `json:"itemReviewed"`
 }
@@ -125,6 +126,7 @@ type Check struct {
 	OnScale            bool // the rating is on the numeric scale (not, say, Unverifiable)
 	Conclusion         string
 	ApprovedAt         time.Time
+	FirstPublishedAt   time.Time // zero, or before ApprovedAt when approved again
 }
 
 // CheckOf is what the builder needs of a published check whose public page
@@ -134,6 +136,7 @@ func CheckOf(p *domain.PublishedCheck, pageURL string) Check {
 		URL: pageURL, Claim: p.Claim, Claimant: p.Claimant, Outlet: p.Outlet,
 		ArticleTitle: p.ArticleTitle, ArticleURL: p.ArticleURL, ArticlePublishedAt: p.ArticlePublishedAt,
 		RatingName: p.Rating.Name, RatingValue: p.Rating.Value, OnScale: p.Rating.OnScale, Conclusion: p.Conclusion, ApprovedAt: p.ApprovedAt,
+		FirstPublishedAt: p.FirstPublishedAt,
 	}
 }
 
@@ -149,6 +152,9 @@ func Build(c Check, pub Publisher, scale Scale) ClaimReview {
 		DatePublished: isoTime(c.ApprovedAt),
 		ReviewRating:  Rating{Type: "Rating", AlternateName: c.RatingName},
 		ItemReviewed:  Claim{Type: "Claim", Author: claimAuthor(c), DatePublished: isoTime(c.ArticlePublishedAt)},
+	}
+	if !c.FirstPublishedAt.IsZero() && c.FirstPublishedAt.Before(c.ApprovedAt) {
+		cr.DatePublished, cr.DateModified = isoTime(c.FirstPublishedAt), isoTime(c.ApprovedAt)
 	}
 	if pub.LogoURL != "" {
 		cr.Author.Logo = &ImageLink{Type: "ImageObject", URL: pub.LogoURL}
