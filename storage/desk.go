@@ -24,35 +24,43 @@ import (
 // allOutlets is desk_counts' and desk_states' outlet for every outlet at once.
 const allOutlets = " "
 
-const deskMigration = "140_desk_rollups.sql"
+// deskMigrations keep the dashboard's tables; each ends with a backfill
+// that fills them from the rows already stored.
+var deskMigrations = []string{"140_desk_rollups.sql", "142_desk_due.sql"}
 
-// backfillMarker starts the part of the migration that fills the counters
-// from the rows already stored.
+// backfillMarker starts a migration's backfill.
 const backfillMarker = "-- The backfill:"
 
 // RebuildDesk recounts the dashboard's counters from the claims, verdicts
-// and comments, for a database loaded in bulk around the triggers. It
-// records "desk.recounted".
+// and comments, for a database loaded in bulk around the triggers: it runs
+// again the backfill of each migration that keeps them. It records
+// "desk.recounted".
 func (db *DB) RebuildDesk(ctx context.Context) error {
-	body, err := fs.ReadFile(migrations.FS, deskMigration)
-	if err != nil {
-		return err
-	}
-	_, backfill, ok := strings.Cut(string(body), backfillMarker)
-	if !ok {
-		return errors.New("rebuild desk: no backfill in " + deskMigration)
+	var backfills []string
+	for _, name := range deskMigrations {
+		body, err := fs.ReadFile(migrations.FS, name)
+		if err != nil {
+			return err
+		}
+		_, backfill, ok := strings.Cut(string(body), backfillMarker)
+		if !ok {
+			return errors.New("rebuild desk: no backfill in " + name)
+		}
+		// The marker's own comment line runs on to the statements.
+		backfills = append(backfills, "--"+backfill)
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM desk_counts; DELETE FROM desk_states;`); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM desk_counts; DELETE FROM desk_states; DELETE FROM desk_due;`); err != nil {
 		return err
 	}
-	// The marker's own comment line runs on to the statements.
-	if _, err := tx.ExecContext(ctx, "--"+backfill); err != nil {
-		return err
+	for _, b := range backfills {
+		if _, err := tx.ExecContext(ctx, b); err != nil {
+			return err
+		}
 	}
 	var rows int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM desk_counts`).Scan(&rows); err != nil {
@@ -169,8 +177,8 @@ func (db *DB) Desk(ctx context.Context, f domain.DeskFilter) (*domain.Desk, erro
 			}
 			totals[metric][key] += n
 			return nil
-		}, `SELECT metric, key, sum(n) FROM desk_counts WHERE outlet = ? AND metric IN (`+placeholders(len(deskTotals))+`)
-			AND period BETWEEN ? AND ? GROUP BY metric, key`, append(append([]any{outlet}, anySlice(deskTotals)...), rg[0], rg[1])...)
+		}, `SELECT metric, key, n FROM desk_counts WHERE outlet = ? AND metric IN (`+placeholders(len(deskTotals))+`)
+			AND period BETWEEN ? AND ?`, append(append([]any{outlet}, anySlice(deskTotals)...), rg[0], rg[1])...)
 		if err != nil {
 			return nil, err
 		}
@@ -372,8 +380,7 @@ func readDeskQueue(ctx context.Context, tx *Tx, d *domain.Desk, outlet string) e
 		WHERE state IN ('queued', 'in_review', 'submitted') AND due_at IS NOT NULL AND due_at < ?`
 	args := []any{formatTime(tx.now)}
 	if outlet != allOutlets {
-		q += ` AND (SELECT outlet FROM articles WHERE id = claims.article_id) = ?`
-		args = append(args, outlet)
+		q, args = `SELECT count(*) FROM desk_due WHERE outlet = ? AND due_at < ?`, []any{outlet, formatTime(tx.now)}
 	}
 	return tx.QueryRowContext(ctx, q, args...).Scan(&d.Overdue)
 }
