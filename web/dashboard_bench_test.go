@@ -67,7 +67,7 @@ func BenchmarkDashboard(b *testing.B) {
 	}
 	var busiest, quietest, claimant string
 	for q, into := range map[string]*string{
-		`SELECT outlet FROM desk_states WHERE outlet NOT IN (' ', '') GROUP BY outlet ORDER BY sum(n) DESC LIMIT 1`: &busiest,
+		`SELECT outlet FROM desk_states WHERE outlet NOT IN (' ', '') GROUP BY outlet ORDER BY sum(n) DESC LIMIT 1`:              &busiest,
 		`SELECT outlet FROM desk_states WHERE outlet NOT IN (' ', '') GROUP BY outlet HAVING sum(n) > 0 ORDER BY sum(n) LIMIT 1`: &quietest,
 		`SELECT substr(key, 1, instr(key, char(31)) - 1) FROM desk_counts WHERE outlet = ' ' AND metric = 'claimant_rating' AND period >= 'M'
 			GROUP BY 1 ORDER BY sum(n) DESC LIMIT 1`: &claimant,
