@@ -3,8 +3,8 @@
 package components
 
 import (
-	"fmt"
 	"github.com/a-h/templ"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,7 +78,8 @@ func FormatDate(t time.Time) string {
 // ISOTime is the machine-readable form for <time datetime>.
 func ISOTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-func itoa(n int64) string { return fmt.Sprint(n) }
+// itoa writes an id, a version or a count in decimal.
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // FieldErrors maps form field names to messages shown beside them.
 type FieldErrors map[string]string

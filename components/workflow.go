@@ -249,8 +249,6 @@ func claimURL(id int64) string { return "/claims/" + itoa(id) }
 
 func ratingSelected(f VerdictForm, r *domain.Rating) bool { return f.RatingID == itoa(r.ID) }
 
-func versionString(v int64) string { return strconv.FormatInt(v, 10) }
-
 // textPart is a run of a sentence, marked when it is a figure.
 type textPart struct {
 	Text   string

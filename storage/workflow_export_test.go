@@ -7,36 +7,33 @@ import (
 	"testing"
 
 	"claimtrail/domain"
+	"claimtrail/storage/storagetest"
 )
 
 // Test-only doors into the package for storage_test: workflow tests make
 // their articles and candidate claims directly, without the extractor, and
 // accept them through the same code as triage.
 
-// InsertArticleForTest stores a bare article and returns its id.
+// InsertArticleForTest stores a bare article and returns its id, through
+// the one test seeder (storagetest).
 func InsertArticleForTest(t testing.TB, db *DB, title, outlet, body string) int64 {
 	t.Helper()
-	res, err := db.write.Exec(`INSERT INTO articles (title, outlet, body, fingerprint, origin, created_at, updated_at)
-		VALUES (?, ?, ?, lower(hex(randomblob(16))), 'paste', ?, ?)`, title, outlet, body, formatTime(db.Now()), formatTime(db.Now()))
-	if err != nil {
-		t.Fatalf("insert article: %v", err)
-	}
-	id, _ := res.LastInsertId()
-	return id
+	return seeder(t, db).Article(storagetest.Article{Title: title, Outlet: outlet, Body: body})
 }
 
 // InsertCandidateForTest stores a candidate claim covering body[start:end]
-// of its article.
+// of its article, through the one test seeder.
 func InsertCandidateForTest(t testing.TB, db *DB, articleID int64, sentence string, start int, score float64, typ domain.ClaimType) int64 {
 	t.Helper()
-	res, err := db.write.Exec(`INSERT INTO claims (article_id, sentence, start_offset, end_offset, text, score, type, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, articleID, sentence, start, start+len(sentence), sentence, score, typ,
-		formatTime(db.Now()), formatTime(db.Now()))
-	if err != nil {
-		t.Fatalf("insert claim: %v", err)
-	}
-	id, _ := res.LastInsertId()
-	return id
+	return seeder(t, db).Claim(storagetest.Claim{ArticleID: articleID, Text: sentence, Start: start, Score: score,
+		Type: typ, State: domain.StateCandidate})
+}
+
+// seeder writes on db's clock, so rows carry the time the test set.
+func seeder(t testing.TB, db *DB) *storagetest.Seeder {
+	s := storagetest.New(t, db.Path)
+	s.Now = db.Now()
+	return s
 }
 
 // AcceptClaimForTest moves a candidate into the queue, as triage will.

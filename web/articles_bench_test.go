@@ -39,7 +39,7 @@ func BenchmarkArticlePage(b *testing.B) {
 	if len(cands) < 150 {
 		b.Fatalf("only %d candidates", len(cands))
 	}
-	path := env.srv.URL + "/articles/" + idPath(a.ID)
+	path := env.srv.URL + "/articles/" + itoa(a.ID)
 	b.ResetTimer()
 	for b.Loop() {
 		req, _ := http.NewRequest(http.MethodGet, path, nil)

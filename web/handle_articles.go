@@ -199,7 +199,7 @@ func (app *App) saveArticle(w http.ResponseWriter, r *http.Request, in ingest.Ar
 		app.articleFormError(w, r, view, err)
 	default:
 		app.flash(w, r, "success", addedMessage(candidates))
-		redirect(w, r, "/articles/"+idPath(a.ID))
+		redirect(w, r, "/articles/"+itoa(a.ID))
 	}
 }
 
@@ -226,7 +226,7 @@ func (app *App) duplicateArticle(w http.ResponseWriter, r *http.Request, dup *st
 		how = "the same web address"
 	}
 	app.flash(w, r, "info", "This article is already in claimtrail (it has "+how+"), so you have been taken to it.")
-	redirect(w, r, "/articles/"+idPath(dup.ID))
+	redirect(w, r, "/articles/"+itoa(dup.ID))
 }
 
 // articleFormError re-renders the add-article page with err beside its
@@ -457,7 +457,7 @@ func (app *App) editArticle(w http.ResponseWriter, r *http.Request) {
 	var dup *storage.DuplicateArticleError
 	switch {
 	case errors.As(err, &dup):
-		fail(components.FieldErrors{"url": "Another article in claimtrail (number " + idPath(dup.ID) + ") already has this web address."})
+		fail(components.FieldErrors{"url": "Another article in claimtrail (number " + itoa(dup.ID) + ") already has this web address."})
 		return
 	case fieldErrors(err) != nil:
 		fail(fieldErrors(err))
@@ -467,7 +467,7 @@ func (app *App) editArticle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app.flash(w, r, "success", "The article's details are saved.")
-	redirect(w, r, "/articles/"+idPath(id))
+	redirect(w, r, "/articles/"+itoa(id))
 }
 
 // echoText is what a refused form shows back of what was typed: readable

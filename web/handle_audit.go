@@ -79,14 +79,10 @@ func auditChanges(before, after json.RawMessage) []components.Change {
 	}
 	fields := maps.Clone(a)
 	maps.Copy(fields, b) // every field either side has
-	var out []components.Change
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		// Compare whole values; shorten only what is shown.
-		bv, av := auditValue(b[k]), auditValue(a[k])
-		if bv == av {
-			continue
-		}
-		out = append(out, components.Change{Field: k, Before: shortValue(bv), After: shortValue(av)})
+	// Compare whole values; shorten only what is shown.
+	out := diffStates(b, a, slices.Sorted(maps.Keys(fields)), func(_ string, v any, _ bool) string { return auditValue(v) })
+	for i := range out {
+		out[i].Before, out[i].After = shortValue(out[i].Before), shortValue(out[i].After)
 	}
 	return out
 }

@@ -44,7 +44,7 @@ func (app *App) claimView(r *http.Request, id int64) (components.ClaimView, erro
 	if d.Verdict != nil {
 		v.Verdict = components.VerdictForm{Conclusion: d.Verdict.Conclusion, Explanation: d.Verdict.Explanation, Version: d.Verdict.Version}
 		if d.Verdict.RatingID != 0 {
-			v.Verdict.RatingID = idText(d.Verdict.RatingID)
+			v.Verdict.RatingID = itoa(d.Verdict.RatingID)
 		}
 	}
 	return v, nil
@@ -136,13 +136,13 @@ func (app *App) keepTyped(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	app.carryTyped(r, "/claims/"+idText(id))
+	app.carryTyped(r, "/claims/"+itoa(id))
 	app.flash(w, r, "info", "Nothing is saved yet: press the button beside what you typed.")
-	redirect(w, r, "/claims/"+idText(id))
+	redirect(w, r, "/claims/"+itoa(id))
 }
 
 func (app *App) renderClaim(w http.ResponseWriter, r *http.Request, status int, v components.ClaimView) {
-	app.render(w, r, status, components.ClaimPage(app.meta(w, r, "Claim "+idText(v.D.Claim.ID)), v))
+	app.render(w, r, status, components.ClaimPage(app.meta(w, r, "Claim "+itoa(v.D.Claim.ID)), v))
 }
 
 // claimFailed answers a failed claim form: field errors re-render the page
@@ -189,9 +189,9 @@ func (app *App) claimFailed(w http.ResponseWriter, r *http.Request, id int64, er
 // page, carrying over everything else typed on the page; saved names the
 // fields this form saved, which the page now shows from storage.
 func (app *App) claimDone(w http.ResponseWriter, r *http.Request, id int64, msg, anchor string, saved ...string) {
-	app.carryTyped(r, "/claims/"+idText(id), saved...)
+	app.carryTyped(r, "/claims/"+itoa(id), saved...)
 	app.flash(w, r, "success", msg)
-	redirect(w, r, "/claims/"+idText(id)+anchor)
+	redirect(w, r, "/claims/"+itoa(id)+anchor)
 }
 
 // claimForm reads the claim id from the path and the form into dst.
@@ -218,7 +218,7 @@ func (app *App) assignClaim(w http.ResponseWriter, r *http.Request) {
 		app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) { v.Assign.Errors = fe })
 		return
 	}
-	app.claimDone(w, r, id, "Claim "+idText(id)+" is assigned to "+assignee.Name+".", "", "assignee")
+	app.claimDone(w, r, id, "Claim "+itoa(id)+" is assigned to "+assignee.Name+".", "", "assignee")
 }
 
 func (app *App) setClaimPriority(w http.ResponseWriter, r *http.Request) {
@@ -282,7 +282,7 @@ func (app *App) releaseClaim(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	app.claimDone(w, r, id, "Claim "+idText(id)+" is back in the queue.", "", "comment")
+	app.claimDone(w, r, id, "Claim "+itoa(id)+" is back in the queue.", "", "comment")
 }
 
 // verdictForm is the verdict as typed; its rules (one-line conclusion, the
@@ -456,8 +456,8 @@ func (app *App) sourceChange(w http.ResponseWriter, r *http.Request, editing boo
 				saved = append(saved, prefix+f)
 			}
 		}
-		app.carryTyped(r, "/claims/"+idText(id), saved...)
-		redirect(w, r, "/claims/"+idText(id)+"#sources")
+		app.carryTyped(r, "/claims/"+itoa(id), saved...)
+		redirect(w, r, "/claims/"+itoa(id)+"#sources")
 		return
 	}
 	fe := fieldErrors(err)

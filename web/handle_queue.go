@@ -127,8 +127,8 @@ func (app *App) takeNext(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	app.flash(w, r, "success", "Claim "+idText(c.ID)+" is yours.")
-	redirect(w, r, "/claims/"+idText(c.ID))
+	app.flash(w, r, "success", "Claim "+itoa(c.ID)+" is yours.")
+	redirect(w, r, "/claims/"+itoa(c.ID))
 }
 
 type bulkForm struct {
@@ -210,7 +210,7 @@ func (app *App) bulkQueue(w http.ResponseWriter, r *http.Request) {
 	case 1:
 		app.flash(w, r, "success", "Updated 1 claim.")
 	default:
-		app.flash(w, r, "success", "Updated "+idText(int64(changed))+" claims.")
+		app.flash(w, r, "success", "Updated "+itoa(int64(changed))+" claims.")
 	}
 	redirect(w, r, "/queue")
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"claimtrail/components"
@@ -16,8 +15,6 @@ import (
 // dismiss with a reason, add one by hand, and do either to several at once.
 // htmx requests get the claim's row back; plain ones a 303 to the article.
 
-func idPath(id int64) string { return strconv.FormatInt(id, 10) }
-
 // triageDone answers a successful accept or dismiss.
 func (app *App) triageDone(w http.ResponseWriter, r *http.Request, c *domain.Claim, message string) {
 	if isHTMX(r) {
@@ -25,7 +22,7 @@ func (app *App) triageDone(w http.ResponseWriter, r *http.Request, c *domain.Cla
 		return
 	}
 	app.flash(w, r, "success", message)
-	redirect(w, r, "/articles/"+idPath(c.ArticleID)+"#claim-row-"+idPath(c.ID))
+	redirect(w, r, "/articles/"+itoa(c.ArticleID)+"#claim-row-"+itoa(c.ID))
 }
 
 // triageFailed answers a failed accept or dismiss: field errors re-render the
@@ -126,8 +123,8 @@ func (app *App) addManualClaim(w http.ResponseWriter, r *http.Request) {
 	}
 	var existing *storage.ExistingClaimError
 	if errors.As(err, &existing) {
-		app.flash(w, r, "info", "That passage is already claim "+idText(existing.ID)+"; it is highlighted below.")
-		redirect(w, r, "/articles/"+idPath(id)+"#claim-row-"+idPath(existing.ID))
+		app.flash(w, r, "info", "That passage is already claim "+itoa(existing.ID)+"; it is highlighted below.")
+		redirect(w, r, "/articles/"+itoa(id)+"#claim-row-"+itoa(existing.ID))
 		return
 	}
 	if err != nil {
@@ -141,7 +138,7 @@ func (app *App) addManualClaim(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app.flash(w, r, "success", "Claim added. Accept it into the queue when it is ready.")
-	redirect(w, r, "/articles/"+idPath(id)+"#claim-row-"+idPath(c.ID))
+	redirect(w, r, "/articles/"+itoa(id)+"#claim-row-"+itoa(c.ID))
 }
 
 func (app *App) bulkTriage(w http.ResponseWriter, r *http.Request) {
@@ -193,5 +190,5 @@ func (app *App) bulkTriage(w http.ResponseWriter, r *http.Request) {
 		}
 		app.flash(w, r, "error", plural(len(res.Failed), "claim")+" left unchanged — "+strings.Join(why, "; ")+".")
 	}
-	redirect(w, r, "/articles/"+idPath(id))
+	redirect(w, r, "/articles/"+itoa(id))
 }

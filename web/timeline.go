@@ -10,7 +10,8 @@ import (
 	"claimtrail/domain"
 )
 
-func idText(n int64) string { return strconv.FormatInt(n, 10) }
+// itoa writes an id or a count in decimal, for paths, forms and messages.
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // fieldLabels name the audited fields in words; fields not listed are not shown.
 var fieldLabels = map[string]string{
@@ -133,21 +134,30 @@ func decodeState(raw json.RawMessage) map[string]any {
 
 // changes lists the labelled fields whose values differ, in a fixed order.
 func changes(before, after map[string]any, person func(any) string) []components.Change {
+	out := diffStates(before, after, fieldOrder, func(k string, v any, present bool) string { return showValue(k, v, present, person) })
+	for i := range out {
+		out[i].Field = fieldLabels[out[i].Field]
+	}
+	if b, a := sourceTitles(before), sourceTitles(after); b != a {
+		out = append(out, components.Change{Field: "Sources", Before: b, After: a})
+	}
+	return out
+}
+
+// diffStates lists, for each of keys in order, a recorded state's value
+// before and after as show writes them, leaving out what did not change. The
+// claim timeline and the admin's audit page both read events through it.
+func diffStates(before, after map[string]any, keys []string, show func(k string, v any, present bool) string) []components.Change {
 	var out []components.Change
-	for _, k := range fieldOrder {
+	for _, k := range keys {
 		b, inB := before[k]
 		a, inA := after[k]
 		if !inB && !inA {
 			continue
 		}
-		bs, as := showValue(k, b, inB, person), showValue(k, a, inA, person)
-		if bs == as {
-			continue
+		if bs, as := show(k, b, inB), show(k, a, inA); bs != as {
+			out = append(out, components.Change{Field: k, Before: bs, After: as})
 		}
-		out = append(out, components.Change{Field: fieldLabels[k], Before: bs, After: as})
-	}
-	if b, a := sourceTitles(before), sourceTitles(after); b != a {
-		out = append(out, components.Change{Field: "Sources", Before: b, After: a})
 	}
 	return out
 }

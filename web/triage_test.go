@@ -87,7 +87,7 @@ func TestArticlePageHighlightsClaimsSafely(t *testing.T) {
 	claims, _ := env.db.ArticleClaims(context.Background(), mustID(t, id))
 	scores := map[string]float64{}
 	for _, cl := range claims {
-		scores[idPath(cl.ID)] = cl.Score
+		scores[itoa(cl.ID)] = cl.Score
 	}
 	doc.Find(`[data-testid="claim-row"]`).Each(func(_ int, row *goquery.Selection) {
 		s := scores[row.AttrOr("data-claim-id", "")]
@@ -106,15 +106,15 @@ func TestAcceptAndDismissClaims(t *testing.T) {
 	defence := claimWith(t, claims, "2.3%")
 
 	// A tampered version is a message on the row, and changes nothing.
-	res := c.postForm("/claims/"+idPath(hole.ID)+"/accept", url.Values{"version": {"abc"}})
+	res := c.postForm("/claims/"+itoa(hole.ID)+"/accept", url.Values{"version": {"abc"}})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
-	if msg := res.Doc(t).Find(`#claim-row-` + idPath(hole.ID) + ` [data-testid="error-text"]`).Text(); !strings.Contains(msg, "Reload the page") {
+	if msg := res.Doc(t).Find(`#claim-row-` + itoa(hole.ID) + ` [data-testid="error-text"]`).Text(); !strings.Contains(msg, "Reload the page") {
 		t.Errorf("bad version: row message %q", msg)
 	}
 
 	// Accept with rewording: the sentence and offsets stay.
 	wording := "The previous government left a £22bn shortfall in the public finances."
-	res = c.postForm("/claims/"+idPath(hole.ID)+"/accept", url.Values{"text": {wording}, "version": {"1"}})
+	res = c.postForm("/claims/"+itoa(hole.ID)+"/accept", url.Values{"text": {wording}, "version": {"1"}})
 	wantStatus(t, res, http.StatusSeeOther)
 	if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/articles/"+articleID) {
 		t.Errorf("redirect to %q", loc)
@@ -128,16 +128,16 @@ func TestAcceptAndDismissClaims(t *testing.T) {
 	}
 
 	// Accepting it again is a 409 that says why.
-	res = c.postForm("/claims/"+idPath(hole.ID)+"/accept", url.Values{})
+	res = c.postForm("/claims/"+itoa(hole.ID)+"/accept", url.Values{})
 	wantStatus(t, res, http.StatusConflict)
 	if msg := res.TestID(t, "error-message"); !strings.Contains(msg, "already accepted") {
 		t.Errorf("409 message = %q", msg)
 	}
 
 	// Dismiss without a reason: 422 with the message beside the field, nothing changed.
-	res = c.postForm("/claims/"+idPath(defence.ID)+"/dismiss", url.Values{"reason": {"  "}})
+	res = c.postForm("/claims/"+itoa(defence.ID)+"/dismiss", url.Values{"reason": {"  "}})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
-	row := res.Doc(t).Find(`#claim-row-` + idPath(defence.ID))
+	row := res.Doc(t).Find(`#claim-row-` + itoa(defence.ID))
 	if row.Find(`[data-testid="error-reason_code"]`).Text() == "" {
 		t.Error("no message beside the reason field in the claim's row")
 	}
@@ -145,16 +145,16 @@ func TestAcceptAndDismissClaims(t *testing.T) {
 		t.Errorf("failed dismiss changed the claim: %v", h)
 	}
 	// A reason and note typed in are kept when the form comes back with an error.
-	res = c.postForm("/claims/"+idPath(defence.ID)+"/dismiss", url.Values{"reason_code": {"other"}, "reason": {strings.Repeat("n", 501)}})
+	res = c.postForm("/claims/"+itoa(defence.ID)+"/dismiss", url.Values{"reason_code": {"other"}, "reason": {strings.Repeat("n", 501)}})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
-	row = res.Doc(t).Find(`#claim-row-` + idPath(defence.ID))
+	row = res.Doc(t).Find(`#claim-row-` + itoa(defence.ID))
 	if got := row.Find(`select[name=reason_code] option[selected]`).AttrOr("value", ""); got != "other" {
 		t.Errorf("chosen reason after a refused note: %q", got)
 	}
 	if row.Find(`[data-testid="error-reason"]`).Text() == "" {
 		t.Error("no message beside the overlong note")
 	}
-	wantStatus(t, c.postForm("/claims/"+idPath(defence.ID)+"/dismiss", url.Values{"reason_code": {"not_checkable"}, "reason": {"No public data"}}), http.StatusSeeOther)
+	wantStatus(t, c.postForm("/claims/"+itoa(defence.ID)+"/dismiss", url.Values{"reason_code": {"not_checkable"}, "reason": {"No public data"}}), http.StatusSeeOther)
 	if got, _ := env.db.ClaimByID(context.Background(), defence.ID); got.State != domain.StateDismissed || got.DismissReason != "No public data" || got.DismissCode != domain.DismissNotCheckable {
 		t.Errorf("dismissed claim = %+v", got)
 	}
@@ -171,29 +171,29 @@ func TestTriageWithHTMXReturnsRows(t *testing.T) {
 	hole := claimWith(t, claims, "£22 billion")
 	defence := claimWith(t, claims, "2.3%")
 
-	res := c.htmx(http.MethodPost, "/claims/"+idPath(hole.ID)+"/accept", url.Values{})
+	res := c.htmx(http.MethodPost, "/claims/"+itoa(hole.ID)+"/accept", url.Values{})
 	wantStatus(t, res, http.StatusOK)
 	if strings.Contains(res.Body, "<html") {
 		t.Error("htmx accept returned a full page")
 	}
-	row := rowDoc(t, res).Find(`tr#claim-row-` + idPath(hole.ID))
+	row := rowDoc(t, res).Find(`tr#claim-row-` + itoa(hole.ID))
 	if row.AttrOr("data-state", "") != "queued" || row.Find(`[data-action="accept"]`).Length() != 0 {
 		t.Errorf("row after accept: %s", snippet(res.Body))
 	}
 
-	res = c.htmx(http.MethodPost, "/claims/"+idPath(defence.ID)+"/dismiss", url.Values{})
+	res = c.htmx(http.MethodPost, "/claims/"+itoa(defence.ID)+"/dismiss", url.Values{})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
-	if rowDoc(t, res).Find(`tr#claim-row-`+idPath(defence.ID)+` [data-testid="error-reason_code"]`).Length() != 1 {
+	if rowDoc(t, res).Find(`tr#claim-row-`+itoa(defence.ID)+` [data-testid="error-reason_code"]`).Length() != 1 {
 		t.Errorf("htmx 422 row lacks the reason error: %s", snippet(res.Body))
 	}
-	res = c.htmx(http.MethodPost, "/claims/"+idPath(defence.ID)+"/dismiss", url.Values{"reason": {"Opinion, not fact"}})
+	res = c.htmx(http.MethodPost, "/claims/"+itoa(defence.ID)+"/dismiss", url.Values{"reason": {"Opinion, not fact"}})
 	wantStatus(t, res, http.StatusOK)
 	if rowDoc(t, res).Find(`tr`).AttrOr("data-state", "") != "dismissed" {
 		t.Errorf("row after dismiss: %s", snippet(res.Body))
 	}
 
 	// A conflict goes to the flash area.
-	res = c.htmx(http.MethodPost, "/claims/"+idPath(hole.ID)+"/accept", url.Values{})
+	res = c.htmx(http.MethodPost, "/claims/"+itoa(hole.ID)+"/accept", url.Values{})
 	wantStatus(t, res, http.StatusConflict)
 	if res.Header.Get("HX-Retarget") != "#flash" {
 		t.Errorf("409 not retargeted to the flash area")
@@ -210,7 +210,7 @@ func TestBulkTriageOneEventEach(t *testing.T) {
 	ids := func(cs ...*domain.Claim) []string {
 		var out []string
 		for _, cl := range cs {
-			out = append(out, idPath(cl.ID))
+			out = append(out, itoa(cl.ID))
 		}
 		return out
 	}
@@ -338,7 +338,7 @@ func TestArticlesListPaginates(t *testing.T) {
 	env := articleEnv(t)
 	c, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
 	for i := range 55 {
-		a := &domain.Article{Title: "Story " + idPath(int64(i)), Body: "Text " + idPath(int64(i)), Fingerprint: "fp" + idPath(int64(i)), Origin: "api"}
+		a := &domain.Article{Title: "Story " + itoa(int64(i)), Body: "Text " + itoa(int64(i)), Fingerprint: "fp" + itoa(int64(i)), Origin: "api"}
 		if err := env.db.CreateArticle(context.Background(), a, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -402,7 +402,7 @@ func TestSampleArticle(t *testing.T) {
 		t.Errorf("the £22 billion figure is missing: %+v", hole.Figures)
 	}
 	page := c.get("/articles/" + id)
-	if page.Doc(t).Find(`#claim-`+idPath(hole.ID)+` mark.figure`).Length() == 0 {
+	if page.Doc(t).Find(`#claim-`+itoa(hole.ID)+` mark.figure`).Length() == 0 {
 		t.Error("the figure is not marked in the text")
 	}
 	// Uploaded without a headline, the article is named after its lede, not

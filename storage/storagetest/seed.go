@@ -83,8 +83,10 @@ func (s *Seeder) Rating(name string, value float64, position int) int64 {
 }
 
 // Article is an article to add; zero fields get harmless defaults.
+// Article is an article to add; Body defaults to a line naming its title.
 type Article struct {
 	Title, Outlet, Author, URL string
+	Body                       string
 	PublishedAt                time.Time
 }
 
@@ -99,9 +101,12 @@ func (s *Seeder) Article(a Article) int64 {
 	if a.URL != "" {
 		urlKey = fmt.Sprintf("%s#%d", a.URL, n)
 	}
+	if a.Body == "" {
+		a.Body = "Body of " + a.Title
+	}
 	return s.insert(`INSERT INTO articles (title, outlet, author, url, url_key, published_at, body, fingerprint, origin, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'paste', ?, ?)`,
-		a.Title, a.Outlet, a.Author, a.URL, urlKey, ts(a.PublishedAt), "Body of "+a.Title, fmt.Sprintf("fp-%d-%d", n, time.Now().UnixNano()), ts(s.Now), ts(s.Now))
+		a.Title, a.Outlet, a.Author, a.URL, urlKey, ts(a.PublishedAt), a.Body, fmt.Sprintf("fp-%d-%d", n, time.Now().UnixNano()), ts(s.Now), ts(s.Now))
 }
 
 // Source is evidence for a verdict.
@@ -111,6 +116,8 @@ type Source struct{ Title, URL string }
 type Claim struct {
 	ArticleID   int64
 	Text        string
+	Start       int     // where the sentence starts in the article's body
+	Score       float64 // the extractor's check-worthiness score
 	Claimant    string
 	Type        domain.ClaimType
 	Figures     []string
@@ -149,9 +156,9 @@ func (s *Seeder) Claim(c Claim) int64 {
 		figs[i] = domain.Figure{Text: f, Kind: "number"}
 	}
 	figures, _ := json.Marshal(figs)
-	id := s.insert(`INSERT INTO claims (article_id, sentence, start_offset, end_offset, text, type, figures, claimant, state, created_at, updated_at)
-		VALUES (?, ?, 0, ?, ?, ?, ?, ?, 'candidate', ?, ?)`,
-		c.ArticleID, c.Text, len(c.Text), c.Text, c.Type, string(figures), c.Claimant, ts(s.Now), ts(s.Now))
+	id := s.insert(`INSERT INTO claims (article_id, sentence, start_offset, end_offset, text, score, type, figures, claimant, state, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'candidate', ?, ?)`,
+		c.ArticleID, c.Text, c.Start, c.Start+len(c.Text), c.Text, c.Score, c.Type, string(figures), c.Claimant, ts(s.Now), ts(s.Now))
 	for _, st := range paths[c.State] {
 		s.exec(`UPDATE claims SET state = ? WHERE id = ?`, st, id)
 		if st == domain.StateInReview {
