@@ -53,6 +53,7 @@ func (app *App) Handler() http.Handler {
 
 	// Queue, claims, verdicts, editors' review and ratings.
 	mux.HandleFunc("GET /queue", app.reviewer(app.queuePage))
+	mux.HandleFunc("GET /search", app.reviewer(app.searchPage))
 	mux.HandleFunc("POST /queue/next", app.reviewer(app.takeNext))
 	mux.HandleFunc("POST /queue/bulk", app.editor(app.bulkQueue))
 	mux.HandleFunc("GET /claims/{id}", app.reviewer(app.claimPage))
@@ -116,6 +117,7 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/claims/{id}/history", app.apiReviewer(app.apiClaimHistory))
 	mux.HandleFunc("GET /api/v1/export.csv", app.apiReviewer(app.apiExportCSV))
 	mux.HandleFunc("POST /api/v1/match", app.apiReviewer(app.apiMatch))
+	mux.HandleFunc("GET /api/v1/search", app.apiReviewer(app.apiSearch))
 	mux.HandleFunc("/api/", app.apiNoRoute(mux))
 
 	// Everything else is a friendly 404.
