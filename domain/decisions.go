@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -392,4 +393,108 @@ func CheckReopenReason(reason string) error {
 		return FieldError("reason", "Say why this verdict is being reopened.")
 	}
 	return CheckComment("reason", reason)
+}
+
+// SourceChange is a decided change to a draft verdict's sources: the list as
+// it is to be saved and the change's one audit event. Sources with ID 0 are
+// new; sources of the verdict missing from the list are removed.
+type SourceChange struct {
+	Sources []Source
+	Event   Event
+}
+
+// sourceIndex finds a source of v by id.
+func sourceIndex(v *Verdict, id int64) (int, error) {
+	for i := range v.Sources {
+		if v.Sources[i].ID == id {
+			return i, nil
+		}
+	}
+	return -1, Errorf(ENOTFOUND, "That source is not part of this verdict.")
+}
+
+// sourceEvent makes a source change's event on the claim.
+func sourceEvent(action string, c *Claim, before, after any) Event {
+	return Event{Action: "source." + action, Entity: "claim", EntityID: c.ID, Before: before, After: after}
+}
+
+// AddSource appends s to the draft verdict v of c, up to MaxSources.
+func AddSource(by *User, c *Claim, v *Verdict, s Source) (SourceChange, error) {
+	s.Tidy()
+	if err := s.Check(); err != nil {
+		return SourceChange{}, err
+	}
+	if err := CanWorkOn(by, c); err != nil {
+		return SourceChange{}, err
+	}
+	if err := CanAddSource(v); err != nil {
+		return SourceChange{}, err
+	}
+	s.ID, s.ClaimID, s.Position = 0, c.ID, 1
+	if n := len(v.Sources); n > 0 {
+		s.Position = v.Sources[n-1].Position + 1
+	}
+	rec := SourceRecordOf(&s)
+	return SourceChange{Sources: append(slices.Clone(v.Sources), s), Event: sourceEvent("added", c, nil, rec)}, nil
+}
+
+// UpdateSource rewrites the source id of the draft verdict v of c with s.
+func UpdateSource(by *User, c *Claim, v *Verdict, id int64, s Source) (SourceChange, error) {
+	s.Tidy()
+	if err := s.Check(); err != nil {
+		return SourceChange{}, err
+	}
+	if err := CanWorkOn(by, c); err != nil {
+		return SourceChange{}, err
+	}
+	i, err := sourceIndex(v, id)
+	if err != nil {
+		return SourceChange{}, err
+	}
+	old := v.Sources[i]
+	s.ID, s.ClaimID, s.Position = old.ID, c.ID, old.Position
+	list := slices.Clone(v.Sources)
+	list[i] = s
+	return SourceChange{Sources: list, Event: sourceEvent("updated", c, SourceRecordOf(&old), SourceRecordOf(&s))}, nil
+}
+
+// RemoveSource takes the source id off the draft verdict v of c.
+func RemoveSource(by *User, c *Claim, v *Verdict, id int64) (SourceChange, error) {
+	if err := CanWorkOn(by, c); err != nil {
+		return SourceChange{}, err
+	}
+	i, err := sourceIndex(v, id)
+	if err != nil {
+		return SourceChange{}, err
+	}
+	return SourceChange{Sources: slices.Delete(slices.Clone(v.Sources), i, i+1),
+		Event: sourceEvent("removed", c, SourceRecordOf(&v.Sources[i]), nil)}, nil
+}
+
+// MoveSource moves the source id one place up or down the draft verdict v
+// of c. The list is renumbered 1, 2, 3, … so that the two swap even if
+// positions were ever equal.
+func MoveSource(by *User, c *Claim, v *Verdict, id int64, up bool) (SourceChange, error) {
+	if err := CanWorkOn(by, c); err != nil {
+		return SourceChange{}, err
+	}
+	i, err := sourceIndex(v, id)
+	if err != nil {
+		return SourceChange{}, err
+	}
+	j := i + 1
+	if up {
+		j = i - 1
+	}
+	if j < 0 || j >= len(v.Sources) {
+		return SourceChange{}, Errorf(ECONFLICT, "That source is already at the %s of the list.", map[bool]string{true: "top", false: "bottom"}[up])
+	}
+	list := slices.Clone(v.Sources)
+	list[i], list[j] = list[j], list[i]
+	for k := range list {
+		list[k].Position = k + 1
+	}
+	title := v.Sources[i].Title
+	return SourceChange{Sources: list, Event: sourceEvent("moved", c,
+		map[string]any{"title": title, "position": i + 1}, map[string]any{"title": title, "position": j + 1})}, nil
 }

@@ -53,3 +53,42 @@ func TestDecisionsReturnOneEventCarryingTheirWords(t *testing.T) {
 		t.Errorf("four eyes: %v", err)
 	}
 }
+
+func TestSourceDecisions(t *testing.T) {
+	rita := &User{ID: 1, Role: RoleReviewer, Active: true}
+	other := &User{ID: 5, Role: RoleReviewer, Active: true}
+	c := &Claim{ID: 7, State: StateInReview, AssigneeID: 1}
+	src := func(id int64, title string, pos int) Source {
+		return Source{ID: id, ClaimID: 7, Position: pos, URL: "https://stats.example/" + title, Title: title, Type: SourceOther}
+	}
+	v := &Verdict{ClaimID: 7, Sources: []Source{src(1, "a", 1), src(2, "b", 2), src(3, "c", 3)}}
+
+	added, err := AddSource(rita, c, v, Source{URL: " https://stats.example/d ", Title: " d ", Type: SourceOther})
+	if err != nil || len(added.Sources) != 4 || added.Sources[3].Position != 4 || added.Sources[3].Title != "d" || added.Event.Action != "source.added" {
+		t.Errorf("add: %+v %v", added, err)
+	}
+	if len(v.Sources) != 3 {
+		t.Error("a decision changed the loaded verdict")
+	}
+	if _, err := AddSource(other, c, v, src(0, "d", 0)); ErrorCode(err) != EFORBIDDEN {
+		t.Errorf("someone else's claim: %v", err)
+	}
+	full := &Verdict{ClaimID: 7, Sources: make([]Source, MaxSources)}
+	if _, err := AddSource(rita, c, full, src(0, "d", 0)); ErrorCode(err) != EINVALID {
+		t.Errorf("a 51st source: %v", err)
+	}
+	moved, err := MoveSource(rita, c, v, 3, true)
+	if err != nil || moved.Sources[1].ID != 3 || moved.Sources[2].ID != 2 || moved.Sources[1].Position != 2 || moved.Sources[2].Position != 3 {
+		t.Errorf("move up: %+v %v", moved.Sources, err)
+	}
+	if _, err := MoveSource(rita, c, v, 1, true); ErrorCode(err) != ECONFLICT {
+		t.Errorf("moving the first up: %v", err)
+	}
+	removed, err := RemoveSource(rita, c, v, 2)
+	if err != nil || len(removed.Sources) != 2 || removed.Event.Before.(SourceRecord).Title != "b" || removed.Event.After != nil {
+		t.Errorf("remove: %+v %v", removed, err)
+	}
+	if _, err := UpdateSource(rita, c, v, 99, src(0, "x", 0)); ErrorCode(err) != ENOTFOUND {
+		t.Errorf("update a source not on the verdict: %v", err)
+	}
+}

@@ -197,27 +197,34 @@ func writeVerdictText(ctx context.Context, tx *Tx, u *domain.User, v *domain.Ver
 	return before, after, err
 }
 
-// changeSources runs fn on a draft verdict's sources, then bumps the
-// verdict's version and records action with before and after.
-func (db *DB) changeSources(ctx context.Context, claimID, expectVersion int64, action string,
-	fn func(tx *Tx, v *domain.Verdict) (before, after any, err error)) (*domain.Verdict, error) {
+// changeSources runs one change to a draft verdict's sources: load, let the
+// domain decide, save the list it returned (new, rewritten and removed
+// sources), bump the verdict's version, write the change's one event, commit.
+func (db *DB) changeSources(ctx context.Context, claimID, expectVersion int64,
+	decide func(u *domain.User, c *domain.Claim, v *domain.Verdict) (domain.SourceChange, error)) (*domain.Verdict, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	_, v, err := draft(ctx, tx, claimID, expectVersion)
+	u, c, v, err := loadDraft(ctx, tx, claimID, expectVersion)
 	if err != nil {
 		return nil, err
 	}
-	before, after, err := fn(tx, v)
+	ch, err := decide(u, c, v)
 	if err != nil {
+		return nil, err
+	}
+	if err := saveSources(ctx, tx, v.Sources, ch.Sources); err != nil {
+		return nil, err
+	}
+	if err := addClaimWorker(ctx, tx, claimID, u.ID); err != nil {
 		return nil, err
 	}
 	if err := bumpVerdict(ctx, tx, v); err != nil {
 		return nil, err
 	}
-	if err := tx.audit(ctx, action, "claim", claimID, before, after); err != nil {
+	if err := tx.record(ctx, ch.Event); err != nil {
 		return nil, err
 	}
 	if v, err = findVerdict(ctx, tx, claimID); err != nil {
@@ -226,38 +233,49 @@ func (db *DB) changeSources(ctx context.Context, claimID, expectVersion int64, a
 	return v, tx.Commit()
 }
 
-func findSource(v *domain.Verdict, sourceID int64) (int, error) {
-	for i := range v.Sources {
-		if v.Sources[i].ID == sourceID {
-			return i, nil
+// saveSources turns a verdict's sources from was into now: sources new in
+// now are inserted, changed ones rewritten, and those gone deleted.
+func saveSources(ctx context.Context, tx *Tx, was, now []domain.Source) error {
+	kept := map[int64]bool{}
+	old := map[int64]domain.Source{}
+	for _, s := range was {
+		old[s.ID] = s
+	}
+	for i := range now {
+		s := &now[i]
+		kept[s.ID] = true
+		switch prev, ok := old[s.ID]; {
+		case s.ID == 0:
+			if err := insertSource(ctx, tx, s); err != nil {
+				return err
+			}
+		case ok && prev == *s:
+		default:
+			if _, err := tx.ExecContext(ctx, `UPDATE sources SET position = ?, url = ?, title = ?, publisher = ?, published_at = ?,
+				accessed_at = ?, type = ?, quote = ?, updated_at = ? WHERE id = ?`, s.Position, s.URL, s.Title, s.Publisher,
+				nullTime(s.PublishedAt), nullTime(s.AccessedAt), s.Type, s.Quote, formatTime(tx.now), s.ID); err != nil {
+				return mapError(err, "")
+			}
 		}
 	}
-	return -1, domain.Errorf(domain.ENOTFOUND, "That source is not part of this verdict.")
-}
-
-func writeSourcePosition(ctx context.Context, tx *Tx, s *domain.Source) error {
-	_, err := tx.ExecContext(ctx, `UPDATE sources SET position = ?, updated_at = ? WHERE id = ?`, s.Position, formatTime(tx.now), s.ID)
-	return err
+	for _, s := range was {
+		if !kept[s.ID] {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE id = ?`, s.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // AddSource appends a source to a draft verdict.
 func (db *DB) AddSource(ctx context.Context, claimID int64, s domain.Source, expectVersion int64) (*domain.Verdict, error) {
 	s.Tidy()
-	if err := s.Check(); err != nil {
+	if err := s.Check(); err != nil { // before the version is looked at, so what was typed is judged first
 		return nil, err
 	}
-	return db.changeSources(ctx, claimID, expectVersion, "source.added", func(tx *Tx, v *domain.Verdict) (any, any, error) {
-		if err := domain.CanAddSource(v); err != nil {
-			return nil, nil, err
-		}
-		s.ClaimID, s.Position = claimID, 1
-		if n := len(v.Sources); n > 0 {
-			s.Position = v.Sources[n-1].Position + 1
-		}
-		if err := insertSource(ctx, tx, &s); err != nil {
-			return nil, nil, err
-		}
-		return nil, stateOfSource(&s), nil
+	return db.changeSources(ctx, claimID, expectVersion, func(u *domain.User, c *domain.Claim, v *domain.Verdict) (domain.SourceChange, error) {
+		return domain.AddSource(u, c, v, s)
 	})
 }
 
@@ -280,63 +298,22 @@ func (db *DB) UpdateSource(ctx context.Context, claimID, sourceID int64, s domai
 	if err := s.Check(); err != nil {
 		return nil, err
 	}
-	return db.changeSources(ctx, claimID, expectVersion, "source.updated", func(tx *Tx, v *domain.Verdict) (any, any, error) {
-		i, err := findSource(v, sourceID)
-		if err != nil {
-			return nil, nil, err
-		}
-		old := v.Sources[i]
-		s.ID, s.ClaimID, s.Position = old.ID, claimID, old.Position
-		if _, err := tx.ExecContext(ctx, `UPDATE sources SET url = ?, title = ?, publisher = ?, published_at = ?, accessed_at = ?,
-			type = ?, quote = ?, updated_at = ? WHERE id = ?`, s.URL, s.Title, s.Publisher, nullTime(s.PublishedAt),
-			nullTime(s.AccessedAt), s.Type, s.Quote, formatTime(tx.now), s.ID); err != nil {
-			return nil, nil, mapError(err, "")
-		}
-		return stateOfSource(&old), stateOfSource(&s), nil
+	return db.changeSources(ctx, claimID, expectVersion, func(u *domain.User, c *domain.Claim, v *domain.Verdict) (domain.SourceChange, error) {
+		return domain.UpdateSource(u, c, v, sourceID, s)
 	})
 }
 
 // RemoveSource deletes a source from a draft verdict.
 func (db *DB) RemoveSource(ctx context.Context, claimID, sourceID, expectVersion int64) (*domain.Verdict, error) {
-	return db.changeSources(ctx, claimID, expectVersion, "source.removed", func(tx *Tx, v *domain.Verdict) (any, any, error) {
-		i, err := findSource(v, sourceID)
-		if err != nil {
-			return nil, nil, err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE id = ?`, sourceID); err != nil {
-			return nil, nil, err
-		}
-		return stateOfSource(&v.Sources[i]), nil, nil
+	return db.changeSources(ctx, claimID, expectVersion, func(u *domain.User, c *domain.Claim, v *domain.Verdict) (domain.SourceChange, error) {
+		return domain.RemoveSource(u, c, v, sourceID)
 	})
 }
 
 // MoveSource moves a source one place up or down in a draft verdict's list.
 func (db *DB) MoveSource(ctx context.Context, claimID, sourceID int64, up bool, expectVersion int64) (*domain.Verdict, error) {
-	return db.changeSources(ctx, claimID, expectVersion, "source.moved", func(tx *Tx, v *domain.Verdict) (any, any, error) {
-		i, err := findSource(v, sourceID)
-		if err != nil {
-			return nil, nil, err
-		}
-		j := i + 1
-		if up {
-			j = i - 1
-		}
-		if j < 0 || j >= len(v.Sources) {
-			return nil, nil, domain.Errorf(domain.ECONFLICT, "That source is already at the %s of the list.", map[bool]string{true: "top", false: "bottom"}[up])
-		}
-		a, b := &v.Sources[i], &v.Sources[j]
-		before := map[string]int{"position": i + 1}
-		// Renumber so that the two swap even if positions were ever equal.
-		a.Position, b.Position = j+1, i+1
-		for k := range v.Sources {
-			if k != i && k != j {
-				v.Sources[k].Position = k + 1
-			}
-			if err := writeSourcePosition(ctx, tx, &v.Sources[k]); err != nil {
-				return nil, nil, err
-			}
-		}
-		return map[string]any{"title": a.Title, "position": before["position"]}, map[string]any{"title": a.Title, "position": j + 1}, nil
+	return db.changeSources(ctx, claimID, expectVersion, func(u *domain.User, c *domain.Claim, v *domain.Verdict) (domain.SourceChange, error) {
+		return domain.MoveSource(u, c, v, sourceID, up)
 	})
 }
 
