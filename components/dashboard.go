@@ -96,7 +96,12 @@ func DeskQuery(f domain.DeskFilter) url.Values {
 	return q
 }
 
-const chartWidth = 640
+// Chart widths in SVG units, near the width each is shown at, so that
+// their text reads at about the page's size.
+const (
+	chartWidth     = 460 // charts two to a row
+	wideChartWidth = 960 // the day-by-day chart, the page's full width
+)
 
 // DeskCharts draws the dashboard's charts.
 func DeskCharts(d *domain.Desk) []ChartView {
@@ -124,7 +129,7 @@ func DeskCharts(d *domain.Desk) []ChartView {
 		}
 		flow.Table.Rows = append(flow.Table.Rows, []string{day.Day.Format("2006-01-02"), count(day.Added), count(day.Accepted), count(day.Approved), count(day.Dismissed)})
 	}
-	lines := chart.LinesOver(labels, series, chartWidth, 300, unit, "claims", 8)
+	lines := chart.LinesOver(labels, series, wideChartWidth, 320, unit, "claims", 10)
 	flow.Lines = &lines
 	charts = append(charts, flow)
 
@@ -334,8 +339,11 @@ func Span(d time.Duration) string {
 }
 
 func approvalSpan(count int, d time.Duration) string {
-	if count == 0 {
+	switch {
+	case count == 0:
 		return "none approved"
+	case d < time.Minute:
+		return "under a minute"
 	}
 	return "about " + Span(d)
 }
