@@ -78,11 +78,12 @@ type QueueItem struct {
 
 // Home is what a person's home page lists.
 type Home struct {
-	InReview         []*QueueItem // claims assigned to them, in review
-	Returned         []*QueueItem // of those, sent back by an editor or reopened since last submitted
-	Waiting          []*QueueItem // editors: submitted verdicts they may approve (four-eyes)
-	Overdue          []*QueueItem // reviewers: their own; editors: everyone's
-	RecentlyApproved []*QueueItem // reviewers: their own; editors: everyone's
+	InReview         []*QueueItem     // claims assigned to them, in review
+	Returned         []*QueueItem     // of those, sent back by an editor or reopened since last submitted
+	ReturnedWhy      map[int64]string // the editor's reason for each returned claim, by claim id
+	Waiting          []*QueueItem     // editors: submitted verdicts they may approve (four-eyes)
+	Overdue          []*QueueItem     // reviewers: their own; editors: everyone's
+	RecentlyApproved []*QueueItem     // reviewers: their own; editors: everyone's
 }
 
 // ReviewItem is a submitted verdict on the editors' review page.
@@ -92,6 +93,8 @@ type ReviewItem struct {
 	SubmittedBy    string
 	Rating         string
 	Conclusion     string
+	Explanation    string
+	Sources        []Source // titles, addresses and publishers, in order
 	VerdictVersion int64
 	// May is what the person reading the list may do with the claim; the
 	// four-eyes rule shows in May.Decide and May.DecideWhy.

@@ -3,6 +3,9 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -52,6 +55,15 @@ func (db *DB) HomeFor(ctx context.Context) (*domain.Home, error) {
 		` ORDER BY c.queue_key LIMIT ?`, u.ID, homeListLimit); err != nil {
 		return nil, err
 	}
+	h.ReturnedWhy = map[int64]string{}
+	for _, it := range h.Returned {
+		var why string
+		err := tx.QueryRowContext(ctx, `SELECT body FROM comments WHERE claim_id = ? AND kind IN ('returned', 'reopened') ORDER BY id DESC LIMIT 1`, it.ID).Scan(&why)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		h.ReturnedWhy[it.ID] = why
+	}
 	mine, args := ` AND c.assignee_id = ?`, []any{u.ID}
 	if domain.CanEdit(u) {
 		mine, args = "", nil
@@ -95,14 +107,20 @@ func (db *DB) ListReview(ctx context.Context, cursor string, limit int) ([]*doma
 	out, err := queryAll(ctx, tx, func(row scanner) (*domain.ReviewItem, error) {
 		var it domain.ReviewItem
 		var submitted sql.NullString
-		qi, err := scanQueueItem(scanTail{row, []any{&submitted, &it.SubmittedBy, &it.Rating, &it.Conclusion, &it.VerdictVersion}})
+		var sources string
+		qi, err := scanQueueItem(scanTail{row, []any{&submitted, &it.SubmittedBy, &it.Rating, &it.Conclusion, &it.VerdictVersion, &it.Explanation, &sources}})
 		if err != nil {
 			return nil, err
 		}
 		it.QueueItem, it.SubmittedAt = qi, parseNullTime(submitted)
+		if err := json.Unmarshal([]byte(sources), &it.Sources); err != nil {
+			return nil, fmt.Errorf("claim %d sources: %w", it.ID, err)
+		}
 		return &it, nil
 	}, `SELECT `+queueItemColumns+`, v.submitted_at, coalesce(s.name, ''), coalesce(r.name, ''),
-		v.conclusion, v.version`+waitingItemFrom+`
+		v.conclusion, v.version, v.explanation,
+		(SELECT json_group_array(json_object('URL', x.url, 'Title', x.title, 'Publisher', x.publisher))
+			FROM (SELECT url, title, publisher FROM sources WHERE claim_id = c.id ORDER BY position, id) x)`+waitingItemFrom+`
 		LEFT JOIN users s ON s.id = v.submitted_by LEFT JOIN ratings r ON r.id = v.rating_id
 		WHERE `+waitingWhere+where+` ORDER BY v.submitted_at, v.claim_id LIMIT ?`, append(args, limit+1)...)
 	if err != nil {

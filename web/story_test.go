@@ -208,10 +208,22 @@ func TestBrowserWholeStory(t *testing.T) {
 
 	// The reviewer sees it returned, fixes the conclusion and resubmits.
 	b.signIn("rita@newsroom.example")
-	b.do("open the returned claim from home",
+	b.do("see the returned claim on home",
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="home-returned-section"] [data-claim-id="`+claimID+`"]`)),
+	)
+	// The editor's reason is on home and at the top of the claim page.
+	const reason = "Say which Treasury document the figure comes from in the conclusion."
+	if got := b.text(`[data-testid="home-returned-section"] [data-testid="returned-why"]`); got != reason {
+		t.Errorf("home shows the return's reason as %q", got)
+	}
+	b.do("open the returned claim",
 		chromedp.Navigate(env.srv.URL+"/claims/"+claimID),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-form"]`)),
+	)
+	if got := b.text(`[data-testid="returned-reason"]`); got != reason {
+		t.Errorf("claim page shows the return's reason as %q", got)
+	}
+	b.do("fix and resubmit",
 		chromedp.SetValue(chromedp.CSS(`#conclusion`), "Misleading: the £22 billion comes from the Treasury's July 2024 spending audit, an in-year estimate rather than an audited deficit."),
 		chromedp.Click(chromedp.CSS(`[data-testid="submit-verdict"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-view"]`)),
@@ -220,11 +232,26 @@ func TestBrowserWholeStory(t *testing.T) {
 
 	// The editor approves from the review page.
 	b.signIn("eddie@newsroom.example")
-	b.do("approve",
+	b.do("open the review list",
 		chromedp.Navigate(env.srv.URL+"/review"),
-		chromedp.Click(chromedp.CSS(`[data-testid="review-row"][data-claim-id="`+claimID+`"] [data-testid="approve"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="review-row"][data-claim-id="`+claimID+`"] [data-testid="review-sources"]`)),
+	)
+	// What approving publishes is on the list before the button.
+	row = `[data-testid="review-row"][data-claim-id="` + claimID + `"] `
+	if got := b.text(row + `[data-testid="review-explanation"]`); !strings.Contains(got, "Treasury audit of July 2024") {
+		t.Errorf("review list explanation %q", got)
+	}
+	if n := b.eval(`Promise.resolve(String(document.querySelectorAll('` + row + `[data-testid="review-sources"] li').length))`); n != "2" {
+		t.Errorf("review list shows %s sources, want 2", n)
+	}
+	b.eval(`Promise.resolve((window.confirm = (m) => { window.lastConfirm = m; return true; }, ""))`)
+	b.do("approve",
+		chromedp.Click(chromedp.CSS(row+`[data-testid="approve"]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="review-row"][data-claim-id="`+claimID+`"]`)),
 	)
+	if asked := b.eval(`Promise.resolve(String(window.lastConfirm))`); !strings.Contains(asked, "publish") {
+		t.Errorf("approving asked %q", asked)
+	}
 	b.do("open the claim", chromedp.Navigate(env.srv.URL+"/claims/"+claimID), chromedp.WaitVisible(chromedp.CSS(`[data-testid="history"]`)))
 	browsertest.Screenshot(t, b.ctx, "claim-page")
 
