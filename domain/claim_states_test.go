@@ -55,3 +55,28 @@ func TestCheckDateAndClaimWording(t *testing.T) {
 		}
 	}
 }
+
+func TestCommonPasswordsRefused(t *testing.T) {
+	for pw, common := range map[string]bool{
+		"password1234":                      true,
+		"Password2024!":                     true,
+		"P@ssw0rd-2024":                     false, // "psswrd" is not a stem on the list
+		"passwordpassword":                  true,
+		"qwertyqwertyqwerty":                true,
+		"123456789012":                      true,
+		"!!!!!!!!!!!!":                      true,
+		"aaaaaaaaaaaa":                      true,
+		"abcabcabcabc":                      true,
+		"ClaimTrail2026":                    true,
+		"a long test password":              false,
+		"harbour trams run late on sundays": false,
+		"kH7mQ2xVp9rT4wLs":                  false,
+	} {
+		if got := IsCommonPassword(pw); got != common {
+			t.Errorf("IsCommonPassword(%q) = %v", pw, got)
+		}
+		if err := CheckPassword(pw); common && ErrorCode(err) != EINVALID {
+			t.Errorf("CheckPassword(%q) = %v", pw, err)
+		}
+	}
+}

@@ -61,6 +61,10 @@ type User struct {
 	// SessionVersion changes whenever existing sessions must end: a role
 	// change, a password reset or deactivation.
 	SessionVersion int64
+
+	// MustChangePassword is set while the password is one an admin issued:
+	// until the person chooses their own, they may only do that.
+	MustChangePassword bool
 }
 
 // IsEditor reports whether u may do editors' work (editors and admins).
@@ -92,6 +96,9 @@ func CheckPassword(pw string) error {
 	}
 	if len(pw) > 256 {
 		return FieldError("password", "Use a password of at most 256 characters.")
+	}
+	if IsCommonPassword(pw) {
+		return FieldError("password", "That password is among the first that anyone guessing would try. Choose another, such as four unrelated words.")
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func TestEveryMutationWritesOneEventPerChange(t *testing.T) {
 		{"SetUserRole", 1, func() error { _, err := db.SetUserRole(as(admin), newUser.ID, domain.RoleEditor); return err }},
 		{"SetUserActive", 1, func() error { _, err := db.SetUserActive(as(admin), newUser.ID, false); return err }},
 		{"SetUserActive again", 1, func() error { _, err := db.SetUserActive(as(admin), newUser.ID, true); return err }},
-		{"SetUserPassword", 1, func() error { _, err := db.SetUserPassword(as(admin), newUser.ID, "hash2"); return err }},
+		{"SetUserPassword", 1, func() error { _, err := db.SetUserPassword(as(admin), newUser.ID, "hash2", true); return err }},
 		{"ChangeOwnPassword", 1, func() error { _, err := db.ChangeOwnPassword(as(newUser), newUser.ID, "hash3"); return err }},
 		{"RecordSignIn", 1, func() error { return db.RecordSignIn(as(newUser), newUser.ID, "user.signed_in") }},
 		{"EndSession", 1, func() error { return db.EndSession(as(newUser), newUser.ID, "sid-1", time.Now().Add(-time.Hour)) }},

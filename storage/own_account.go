@@ -15,7 +15,8 @@ func (db *DB) ChangeOwnPassword(ctx context.Context, id int64, passwordHash stri
 		if !u.Active {
 			return domain.Errorf(domain.EFORBIDDEN, "This account is deactivated.")
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, passwordHash, u.ID)
+		_, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?`, passwordHash, u.ID)
+		u.MustChangePassword = false
 		return err
 	})
 }

@@ -13,22 +13,23 @@ import (
 
 // userState is what the audit log records of a user: never the password hash.
 type userState struct {
-	Email  string      `json:"email"`
-	Name   string      `json:"name"`
-	Role   domain.Role `json:"role"`
-	Active bool        `json:"active"`
+	Email              string      `json:"email"`
+	Name               string      `json:"name"`
+	Role               domain.Role `json:"role"`
+	Active             bool        `json:"active"`
+	MustChangePassword bool        `json:"must_change_password,omitempty"`
 }
 
 func stateOfUser(u *domain.User) userState {
-	return userState{Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active}
+	return userState{Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active, MustChangePassword: u.MustChangePassword}
 }
 
-const userColumns = `id, email, name, role, active, session_version, created_at, updated_at`
+const userColumns = `id, email, name, role, active, session_version, created_at, updated_at, must_change_password`
 
 func scanUser(row scanner) (*domain.User, error) {
 	var u domain.User
 	var created, updated string
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.SessionVersion, &created, &updated); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.SessionVersion, &created, &updated, &u.MustChangePassword); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, domain.Errorf(domain.ENOTFOUND, "No such user.")
 		}
@@ -62,8 +63,8 @@ func (db *DB) CreateUser(ctx context.Context, u *domain.User, passwordHash strin
 		return err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, password_hash, active, session_version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, 1, 1, ?, ?)`, u.Email, u.Name, u.Role, passwordHash, formatTime(tx.now), formatTime(tx.now))
+	res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, password_hash, active, session_version, created_at, updated_at, must_change_password)
+		VALUES (?, ?, ?, ?, 1, 1, ?, ?, ?)`, u.Email, u.Name, u.Role, passwordHash, formatTime(tx.now), formatTime(tx.now), u.MustChangePassword)
 	if err != nil {
 		if e := mapError(err, "An account with that email address already exists."); domain.ErrorCode(e) == domain.ECONFLICT {
 			e.(*domain.Error).Fields = map[string]string{"email": "An account with that email address already exists."}
@@ -141,7 +142,7 @@ func (db *DB) UserCredentials(ctx context.Context, email string) (*domain.User, 
 	var u domain.User
 	var created, updated, hash string
 	err = tx.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, email).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.SessionVersion, &created, &updated, &hash)
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.SessionVersion, &created, &updated, &u.MustChangePassword, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", domain.Errorf(domain.ENOTFOUND, "No such user.")
 	} else if err != nil {
@@ -235,13 +236,15 @@ func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) (*domain
 	})
 }
 
-// SetUserPassword stores a new password hash, ends the user's sessions and
-// revokes their API tokens.
-func (db *DB) SetUserPassword(ctx context.Context, id int64, passwordHash string) (*domain.User, error) {
+// SetUserPassword stores a password an admin issued, ends the user's
+// sessions and revokes their API tokens; mustChange makes them choose their
+// own at their next sign-in (domain.IssuedPasswordMustChange).
+func (db *DB) SetUserPassword(ctx context.Context, id int64, passwordHash string, mustChange bool) (*domain.User, error) {
 	return db.changeUser(ctx, id, "user.password_reset", true, func(tx *Tx, u *domain.User) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, passwordHash, u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?`, passwordHash, mustChange, u.ID); err != nil {
 			return err
 		}
+		u.MustChangePassword = mustChange
 		return revokeWorkingTokens(ctx, tx, u.ID)
 	})
 }

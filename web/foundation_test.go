@@ -187,7 +187,11 @@ func TestAdminCreatesUserAndResetsPassword(t *testing.T) {
 
 	nia := env.newClient()
 	wantStatus(t, nia.postForm("/login", url.Values{"email": {"nia@newsroom.example"}, "password": {password}}), http.StatusSeeOther)
-	wantStatus(t, nia.get("/"), http.StatusOK)
+	// The issued password must be replaced first: pages lead to the settings page.
+	if res := nia.get("/"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/settings" {
+		t.Errorf("first sign-in with an issued password: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	wantStatus(t, nia.get("/settings"), http.StatusOK)
 
 	u, _ := env.db.UserByEmail(context.Background(), "nia@newsroom.example")
 	reset := admin.postForm("/admin/users/"+itoa(u.ID)+"/password", nil)
@@ -196,7 +200,7 @@ func TestAdminCreatesUserAndResetsPassword(t *testing.T) {
 	if newPassword == "" || newPassword == password {
 		t.Fatalf("reset gave %q", newPassword)
 	}
-	if res := nia.get("/"); res.StatusCode != http.StatusSeeOther {
+	if res := nia.get("/settings"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
 		t.Error("session survived a password reset")
 	}
 	wantStatus(t, nia.postForm("/login", url.Values{"email": {"nia@newsroom.example"}, "password": {password}}), http.StatusUnauthorized)

@@ -45,7 +45,7 @@ func (app *App) createUser(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u := &domain.User{Name: form.Name, Email: form.Email, Role: domain.Role(form.Role)}
+	u := &domain.User{Name: form.Name, Email: form.Email, Role: domain.Role(form.Role), MustChangePassword: domain.IssuedPasswordMustChange(false)}
 	if err := app.db.CreateUser(r.Context(), u, hash); err != nil {
 		if fe := fieldErrors(err); fe != nil {
 			view.Errors = fe
@@ -175,7 +175,7 @@ func (app *App) resetUserPassword(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, err := app.db.SetUserPassword(r.Context(), id, hash)
+	u, err := app.db.SetUserPassword(r.Context(), id, hash, domain.IssuedPasswordMustChange(false))
 	if err != nil {
 		app.error(w, r, err)
 		return

@@ -130,6 +130,10 @@ func (app *App) requireRole(allowed func(*domain.User) bool, next http.HandlerFu
 			app.forbidden(w, r)
 			return
 		}
+		if domain.MustChangePassword(u) && !domain.PasswordChangeAllows(r.Method, r.URL.Path) {
+			app.mustChangePassword(w, r)
+			return
+		}
 		next(w, r)
 	}
 }
@@ -142,4 +146,17 @@ func (app *App) editor(h http.HandlerFunc) http.HandlerFunc {
 }
 func (app *App) admin(h http.HandlerFunc) http.HandlerFunc {
 	return app.requireRole(domain.CanManageUsers, h)
+}
+
+// mustChangePassword sends someone signed in with an issued password to
+// choose their own first: a page goes to the settings page, anything else
+// is refused.
+func (app *App) mustChangePassword(w http.ResponseWriter, r *http.Request) {
+	msg := "Your password was issued by an admin. Choose your own password before you continue."
+	if r.Method == http.MethodGet && !isHTMX(r) {
+		app.flash(w, r, "info", msg)
+		http.Redirect(w, r, "/settings", http.StatusSeeOther)
+		return
+	}
+	app.error(w, r, domain.Errorf(domain.EFORBIDDEN, "%s", msg))
 }

@@ -176,7 +176,9 @@ func cmdUser(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return err
 		}
-		u := &domain.User{Email: *email, Name: *name, Role: r}
+		// A generated password is the CLI issuing one, like an admin; a
+		// password typed in is the person's own choice.
+		u := &domain.User{Email: *email, Name: *name, Role: r, MustChangePassword: generated && domain.IssuedPasswordMustChange(false)}
 		if err := db.CreateUser(ctx, u, hash); err != nil {
 			return errors.New(domain.ErrorMessage(err))
 		}

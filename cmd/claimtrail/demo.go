@@ -29,10 +29,10 @@ func seedDemo(ctx context.Context, db *storage.DB, out io.Writer) error {
 		u, err := db.UserByEmail(ctx, acct.Email)
 		switch domain.ErrorCode(err) {
 		case domain.ENOTFOUND:
-			u = &domain.User{Email: acct.Email, Name: acct.Name, Role: acct.Role}
+			u = &domain.User{Email: acct.Email, Name: acct.Name, Role: acct.Role, MustChangePassword: domain.IssuedPasswordMustChange(true)}
 			err = db.CreateUser(ctx, u, hash)
 		case "":
-			_, err = db.SetUserPassword(ctx, u.ID, hash)
+			_, err = db.SetUserPassword(ctx, u.ID, hash, domain.IssuedPasswordMustChange(true))
 		}
 		if err != nil {
 			return err
