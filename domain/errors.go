@@ -19,6 +19,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // signed in, but the role does not allow it
 	ETOOLARGE     = "too_large"    // the input is bigger than allowed
 	ERATELIMIT    = "rate_limited" // too many attempts
+	EUNAVAILABLE  = "unavailable"  // changes cannot be saved now (disk full, database read-only); reads still work
 )
 
 // Error is an error a user may read: Message is written for a journalist, and

@@ -7,6 +7,11 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"claimtrail/domain"
 )
 
 // Durability says when a change is safe from a power cut or a kernel crash,
@@ -44,6 +49,10 @@ func (d Durability) synchronous() string {
 	}
 	return "NORMAL"
 }
+
+// errSyncFailed marks a failed sync of the log: the change is committed but
+// may not survive a power cut, so it is not acknowledged.
+var errSyncFailed = errors.New("sync the write-ahead log")
 
 // logSyncer makes committed changes durable by syncing the write-ahead log,
 // one sync for every change committed before it started (group commit).
@@ -101,7 +110,7 @@ func (s *logSyncer) sync() error {
 	if errors.Is(err, os.ErrNotExist) {
 		return nil // no log: every change is in the database file, synced at checkpoint
 	} else if err != nil {
-		return fmt.Errorf("sync the write-ahead log: %w", err)
+		return fmt.Errorf("%w: %w", errSyncFailed, err)
 	}
 	ino := st.Sys().(*syscall.Stat_t).Ino
 	if s.f == nil || ino != s.ino {
@@ -109,12 +118,12 @@ func (s *logSyncer) sync() error {
 			s.f.Close()
 		}
 		if s.f, err = os.Open(s.path); err != nil {
-			return fmt.Errorf("sync the write-ahead log: %w", err)
+			return fmt.Errorf("%w: %w", errSyncFailed, err)
 		}
 		s.ino = ino
 	}
 	if err := s.f.Sync(); err != nil {
-		return fmt.Errorf("sync the write-ahead log: %w", err)
+		return fmt.Errorf("%w: %w", errSyncFailed, err)
 	}
 	return nil
 }
@@ -126,4 +135,29 @@ func (s *logSyncer) close() error {
 		return s.f.Close()
 	}
 	return nil
+}
+
+// Unavailable reports whether err means the database cannot take changes
+// now — the disk is full, the file or its folder is read-only, or the disk
+// fails — and says so in words a newsroom can act on. Reads go on working.
+func Unavailable(err error) (*domain.Error, bool) {
+	if errors.Is(err, errSyncFailed) {
+		return &domain.Error{Code: domain.EUNAVAILABLE, Message: "The server could not write to its disk. Your change may not have been saved; check before trying again."}, true
+	}
+	var se *sqlite.Error
+	if err == nil || !errors.As(err, &se) {
+		return nil, false
+	}
+	msg := ""
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_FULL:
+		msg = "The server's disk is full, so nothing can be saved until someone makes room. Your change was not saved; reading works as before."
+	case sqlite3.SQLITE_READONLY:
+		msg = "The database is read-only at the moment, so nothing can be saved. Your change was not saved; reading works as before."
+	case sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+		msg = "The server could not write to its disk. Your change was not saved; try again in a moment."
+	default:
+		return nil, false
+	}
+	return &domain.Error{Code: domain.EUNAVAILABLE, Message: msg}, true
 }

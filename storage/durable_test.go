@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
+	"claimtrail/domain"
 	"claimtrail/storage"
 )
 
@@ -102,5 +104,34 @@ func BenchmarkDurability(b *testing.B) {
 			})
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
 		})
+	}
+}
+
+// TestFullDisk: once the disk is full, a change is refused with a clear
+// "unavailable" error (not an internal one), and reading goes on working.
+func TestFullDisk(t *testing.T) {
+	db := openTestDB(t)
+	ctx := actorCtx("admin@example.org")
+	if err := db.SetSettings(ctx, map[string]string{"before": "x"}); err != nil {
+		t.Fatal(err)
+	}
+	storage.FillDiskForTest(t, db)
+	big := map[string]string{}
+	for i := range 200 {
+		big[fmt.Sprintf("key-%d", i)] = fmt.Sprintf("%0500d", i)
+	}
+	err := db.SetSettings(ctx, big)
+	if err == nil {
+		t.Fatal("a change that needs room was saved on a full disk")
+	}
+	derr, ok := storage.Unavailable(err)
+	if !ok || derr.Code != domain.EUNAVAILABLE || !strings.Contains(derr.Message, "disk is full") {
+		t.Fatalf("full disk: %v gave %+v, %v", err, derr, ok)
+	}
+	if v, err := db.Setting(context.Background(), "before", ""); err != nil || v != "x" {
+		t.Errorf("reading on a full disk: %q, %v", v, err)
+	}
+	if _, ok := storage.Unavailable(domain.Errorf(domain.ECONFLICT, "x")); ok {
+		t.Error("a conflict was taken for a disk problem")
 	}
 }

@@ -117,3 +117,13 @@ func LogSyncsForTest(db *DB) uint64 {
 	defer db.syncer.mu.Unlock()
 	return db.syncer.syncs
 }
+
+// FillDiskForTest makes the database as full as its disk could be: the
+// writer may not grow the file by another page, so changes that need room
+// fail as they would on a full disk.
+func FillDiskForTest(t testing.TB, db *DB) {
+	t.Helper()
+	if _, err := db.write.Exec(`PRAGMA max_page_count = 1`); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -78,6 +78,7 @@ func (app *App) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	if clientGone(r) {
 		return
 	}
+	err = app.unavailable(r, err)
 	var (
 		tooBig  *http.MaxBytesError
 		bad     *badRequestError

@@ -9,6 +9,7 @@ import (
 
 	"claimtrail/components"
 	"claimtrail/domain"
+	"claimtrail/storage"
 )
 
 // codeStatuses is the one table between domain error codes and HTTP
@@ -24,6 +25,7 @@ var codeStatuses = []struct {
 	{domain.ECONFLICT, http.StatusConflict},
 	{domain.ETOOLARGE, http.StatusRequestEntityTooLarge},
 	{domain.ERATELIMIT, http.StatusTooManyRequests},
+	{domain.EUNAVAILABLE, http.StatusServiceUnavailable},
 }
 
 // statusOf maps a domain error code to an HTTP status; unknown codes are internal.
@@ -44,6 +46,7 @@ var headings = map[int]string{
 	http.StatusConflict:              "That change could not be made",
 	http.StatusRequestEntityTooLarge: "That is too large",
 	http.StatusTooManyRequests:       "Too many attempts",
+	http.StatusServiceUnavailable:    "Changes can't be saved right now",
 	http.StatusInternalServerError:   "Something went wrong",
 	http.StatusMethodNotAllowed:      "That action isn't available here",
 	http.StatusBadRequest:            "That request didn't make sense",
@@ -71,6 +74,7 @@ func (app *App) error(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		err = domain.Errorf(domain.ETOOLARGE, "That is more than we accept in one go (%s). Try a smaller file or shorter text.", sizeLabel(limit))
 	}
+	err = app.unavailable(r, err)
 	code := domain.ErrorCode(err)
 	status := statusOf(code)
 	if status == http.StatusInternalServerError {
@@ -146,4 +150,17 @@ func (app *App) notFound(w http.ResponseWriter, r *http.Request) {
 
 func (app *App) forbidden(w http.ResponseWriter, r *http.Request) {
 	app.errorStatus(w, r, http.StatusForbidden, "Your role does not allow this. Ask an admin if you think you need access.")
+}
+
+// unavailable turns a database that cannot be written (disk full, read-only,
+// failing disk) into a clear refusal for the person, and a log line naming
+// the cause for whoever runs the server. Other errors pass through.
+func (app *App) unavailable(r *http.Request, err error) error {
+	derr, ok := storage.Unavailable(err)
+	if ok {
+		app.log.Error("database cannot be written", "cause", derr.Message, "err", err,
+			"method", r.Method, "path", r.URL.Path, "request_id", requestID(r))
+		return derr
+	}
+	return err
 }
