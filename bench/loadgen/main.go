@@ -8,6 +8,7 @@
 //	loadgen login -base URL -email E -password P       # prints a session cookie
 //	loadgen take  -base URL -via api|browser -clients 50 -duration 10s (-tokens FILE | -password P)
 //	loadgen desk  -base URL -tokens FILE -reviewers 30 -editors 6 -duration 10s [-ack FILE] [-comments]
+//	loadgen crash -bin CLAIMTRAIL -db FILE -tokens FILE -rounds 20          # bench/crash.sh
 //
 // A tokens file has one "email token" pair a line (reviewers, then editors,
 // by their email). Only the standard library; nothing but the server given is
@@ -16,7 +17,10 @@ package main
 
 import (
 	"bufio"
+	"os/exec"
+
 	"bytes"
+	"claimtrail/bench/crashtest"
 	"context"
 	"encoding/json"
 	"errors"
@@ -52,6 +56,8 @@ func main() {
 		err = cmdTake(ctx, os.Args[2:])
 	case "desk":
 		err = cmdDesk(ctx, os.Args[2:])
+	case "crash":
+		err = cmdCrash(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -519,4 +525,60 @@ func cmdDesk(ctx context.Context, args []string) error {
 		float64(len(lat.byOp["take"]))/elapsed.Seconds(), ms(pct(lat.byOp["take"], 0.99)),
 		lat.errs["save"]+lat.errs["submit"]+lat.errs["approve"])
 	return nil
+}
+
+// cmdCrash kills the server again and again under a working desk
+// (package crashtest) and checks the database after each kill.
+func cmdCrash(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("crash", flag.ExitOnError)
+	bin := fs.String("bin", "claimtrail", "the claimtrail `binary`")
+	db := fs.String("db", "", "seeded database")
+	tokens := fs.String("tokens", "", "tokens `file`")
+	rounds := fs.Int("rounds", 20, "kills")
+	reviewers := fs.Int("reviewers", 12, "reviewers at once")
+	editors := fs.Int("editors", 3, "editors at once")
+	password := fs.String("password", "bench-password", "password, for the reviewers who comment")
+	minRun := fs.Duration("min", 500*time.Millisecond, "shortest time before a kill")
+	maxRun := fs.Duration("max", 3*time.Second, "longest time before a kill")
+	fs.Parse(args)
+	accounts, err := readTokens(*tokens)
+	if err != nil {
+		return err
+	}
+	revs, eds := byRole(accounts, "reviewer"), byRole(accounts, "editor")
+	if len(revs) < *reviewers || len(eds) < *editors {
+		return fmt.Errorf("need %d reviewer and %d editor tokens", *reviewers, *editors)
+	}
+	cfg := crashtest.Config{DB: *db, Password: *password, Rounds: *rounds, MinRun: *minRun, MaxRun: *maxRun,
+		RestartLimit: time.Second, BackupRound: 2, Log: os.Stdout,
+		Start: func(addr string) *exec.Cmd {
+			return exec.Command(*bin, "serve", "-db", *db, "-addr", addr, "-api-rate", "0")
+		},
+		Verify: func(path string) error {
+			out, err := exec.CommandContext(ctx, *bin, "audit", "verify", "-db", path).CombinedOutput()
+			if err != nil {
+				return fmt.Errorf("%w: %s", err, out)
+			}
+			return nil
+		},
+		Backup: func(out string) error {
+			b, err := exec.CommandContext(ctx, *bin, "backup", "-db", *db, "-o", out).CombinedOutput()
+			if err != nil {
+				return fmt.Errorf("%w: %s", err, b)
+			}
+			return nil
+		},
+	}
+	for _, a := range revs[:*reviewers] {
+		cfg.Reviewers = append(cfg.Reviewers, crashtest.Account{Email: a.email, Token: a.token})
+	}
+	for _, a := range eds[:*editors] {
+		cfg.Editors = append(cfg.Editors, crashtest.Account{Email: a.email, Token: a.token})
+	}
+	rep, err := crashtest.Run(ctx, cfg)
+	if rep != nil {
+		fmt.Printf("RESULT crash rounds=%d acknowledged=%d kinds=%v backup_checked=%d slowest_restart_ms=%d\n",
+			rep.Rounds, rep.Acknowledged, rep.Kinds, rep.BackupChecked, rep.SlowestRestart.Milliseconds())
+	}
+	return err
 }
