@@ -23,6 +23,9 @@ type PageMeta struct {
 	User  *domain.User // nil when signed out
 	Flash []Flash
 	Path  string // the request path, to mark the current navigation link
+	// Refresh, when above 0, reloads the page after that many seconds: how a
+	// page without JavaScript follows work running on the server.
+	Refresh int
 }
 
 type navItem struct {
@@ -40,7 +43,7 @@ func navFor(u *domain.User) []navItem {
 	}
 	items = append(items, navItem{"/export", "Export"}, navItem{"/checks", "Published"})
 	if domain.CanManageUsers(u) {
-		items = append(items, navItem{"/admin/users", "Users"}, navItem{"/admin/audit", "Audit log"}, navItem{"/admin/settings", "Publishing"})
+		items = append(items, navItem{"/admin/users", "Users"}, navItem{"/admin/audit", "Audit log"}, navItem{"/admin/settings", "Publishing"}, navItem{"/admin/scorer", "Claim scorer"})
 	}
 	return items
 }

@@ -69,5 +69,6 @@ func (app *App) apiClaimResult(w http.ResponseWriter, r *http.Request, c *domain
 		app.apiError(w, r, err)
 		return
 	}
+	app.noteTriage()
 	writeJSON(w, http.StatusOK, toAPIClaim(c))
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/a-h/templ"
@@ -87,6 +88,12 @@ type App struct {
 
 	// carry keeps typed-but-unsaved text across a post's redirect.
 	carry *carryStore
+
+	// bg outlives requests: background work such as adapting the claim
+	// scorer runs under it and stops when the server does.
+	bg          context.Context
+	scorer      scorerJob
+	scorerCheck sync.Mutex // held while checking whether the scorer is due to adapt
 }
 
 // New builds the application.
@@ -142,6 +149,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		loginByAccount: auth.NewThrottle(domain.AccountSignInDelay, domain.SignInMemory),
 		hashes:         auth.NewGate(cfg.MaxConcurrentHashes, 3*time.Second),
 		carry:          newCarryStore(),
+		bg:             ctx,
 	}, nil
 }
 

@@ -17,6 +17,7 @@ import (
 
 // triageDone answers a successful accept or dismiss.
 func (app *App) triageDone(w http.ResponseWriter, r *http.Request, c *domain.Claim, message string) {
+	app.noteTriage()
 	if isHTMX(r) {
 		app.render(w, r, http.StatusOK, components.ClaimRow(components.ClaimRowView{Claim: c}))
 		return
@@ -137,6 +138,7 @@ func (app *App) addManualClaim(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
+	app.noteTriage()
 	app.flash(w, r, "success", "Claim added. Accept it into the queue when it is ready.")
 	redirect(w, r, "/articles/"+itoa(id)+"#claim-row-"+itoa(c.ID))
 }
@@ -179,6 +181,7 @@ func (app *App) bulkTriage(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
+	app.noteTriage()
 	verb := map[string]string{"accept": "accepted into the queue", "dismiss": "dismissed"}[form.Action]
 	if len(res.Changed) > 0 {
 		app.flash(w, r, "success", plural(len(res.Changed), "claim")+" "+verb+".")

@@ -94,6 +94,11 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("GET /checks/{id}", publicPage(app.checkPage))
 	mux.HandleFunc("GET /admin/settings", app.admin(app.publishingSettingsPage))
 	mux.HandleFunc("POST /admin/settings", app.admin(app.savePublishingSettings))
+	mux.HandleFunc("GET /admin/scorer", app.admin(app.scorerPage))
+	mux.HandleFunc("GET /admin/scorer/progress", app.admin(app.scorerProgress))
+	mux.HandleFunc("POST /admin/scorer/adapt", app.admin(app.adaptScorer))
+	mux.HandleFunc("POST /admin/scorer/use", app.admin(app.useScorer))
+	mux.HandleFunc("POST /admin/scorer/auto", app.admin(app.saveScorerAuto))
 
 	// JSON API.
 	// Tokens are made and revoked on the user's own settings page.

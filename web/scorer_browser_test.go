@@ -1,0 +1,49 @@
+package web
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"claimtrail/domain"
+	"claimtrail/web/browsertest"
+)
+
+// An admin adapts the claim scorer from the page, watches it run, rolls
+// back to the base model, and does it all again with JavaScript off.
+func TestBrowserClaimScorerPage(t *testing.T) {
+	env := newTestEnv(t)
+	env.createUser("ada@newsroom.example", domain.RoleAdmin)
+	env.triageLabels(12, 10)
+	release := make(chan struct{})
+	adaptStarted = func() { <-release }
+	t.Cleanup(func() { adaptStarted = nil })
+
+	b := &browser{t: t, ctx: browsertest.New(t), env: env}
+	b.signIn("ada@newsroom.example")
+	b.do("open the Claim scorer page from the navigation",
+		chromedp.Click(chromedp.CSS(`[data-testid="nav"] a[href="/admin/scorer"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="adapt-now"]`)),
+	)
+	if got := b.text(`[data-testid="scorer-labels"]`); got[:40] != "22 labels: 12 check-worthy, 10 not check" {
+		t.Errorf("labels: %q", got)
+	}
+	b.do("adapt now", chromedp.Click(chromedp.CSS(`[data-testid="adapt-now"]`)))
+	b.waitFor("the progress while it runs", `document.querySelector('[data-testid="scorer-progress"]') && document.querySelector('[data-testid="scorer-progress"]').innerText.includes("Adapting: step 0 of")`)
+	release <- struct{}{}
+	b.waitFor("the page to show the new version", `document.querySelector('[data-testid="scorer-done"]') && document.querySelector('[data-version="1"] [data-testid="in-use"]')`)
+
+	b.do("roll back", chromedp.Click(chromedp.CSS(`[data-testid="use-base"]`)))
+	b.waitFor("the base model in use", `document.querySelector('[data-version="base"] [data-testid="in-use"]') && document.querySelector('[data-testid="use-1"]')`)
+
+	// Without JavaScript the page reloads itself while the run lasts.
+	browsertest.NoScript(t, b.ctx)
+	b.do("reload without JavaScript and adapt again",
+		chromedp.Navigate(env.srv.URL+"/admin/scorer"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="adapt-now"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="adapt-now"]`)),
+	)
+	b.waitFor("the progress without JavaScript", `document.querySelector('[data-testid="scorer-progress"]') && document.querySelector('meta[http-equiv="refresh"]')`)
+	release <- struct{}{}
+	b.waitFor("version 2 in use after the page reloaded itself", `document.querySelector('[data-version="2"] [data-testid="in-use"]')`)
+}
