@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"claimtrail/domain"
+	"claimtrail/domain/match"
 	"claimtrail/storage"
 )
 
@@ -168,6 +169,35 @@ func BenchmarkMatchArticle(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		start := time.Now()
 		if _, err := db.MatchMany(ctx, matchQueries[(i*40)%len(matchQueries):][:min(40, len(matchQueries)-(i*40)%len(matchQueries))], 3); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(start))
+	}
+	reportLatency(b, times)
+}
+
+// BenchmarkSearch measures one search of two or three words from the
+// queries (a word, a figure, a phrase), over every accepted claim and
+// imported check.
+func BenchmarkSearch(b *testing.B) {
+	db := matchBenchDB(b)
+	ctx := context.Background()
+	var searches []match.Query
+	for i, t := range matchQueries {
+		w := strings.Fields(t)
+		if len(w) < 6 {
+			continue
+		}
+		s := w[len(w)/2] + " " + w[len(w)/2+2]
+		if i%3 == 0 {
+			s = `"` + w[1] + " " + w[2] + `"`
+		}
+		searches = append(searches, match.ParseQuery(s))
+	}
+	var times []time.Duration
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		if _, err := db.Search(ctx, searches[i%len(searches)], storage.SearchFilter{}, 20); err != nil {
 			b.Fatal(err)
 		}
 		times = append(times, time.Since(start))

@@ -19,7 +19,7 @@ type SearchFilter struct {
 }
 
 const (
-	searchScan   = 5000 // newest documents with the query's rarest term that are looked at
+	searchScan   = 2000 // newest documents with the query's rarest term that are looked at
 	searchRerank = 300  // documents that have every term, read and ranked
 )
 
