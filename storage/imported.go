@@ -239,3 +239,14 @@ func eachDocument(ctx context.Context, tx *Tx, fn func(doc int64, d docData) err
 		last = page[len(page)-1].ID
 	}
 }
+
+// CountImportedChecks says how many imported checks there are.
+func (db *DB) CountImportedChecks(ctx context.Context) (int, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var n int
+	return n, tx.QueryRowContext(ctx, `SELECT count(*) FROM imported_checks`).Scan(&n)
+}

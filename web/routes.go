@@ -54,6 +54,8 @@ func (app *App) Handler() http.Handler {
 	// Queue, claims, verdicts, editors' review and ratings.
 	mux.HandleFunc("GET /queue", app.reviewer(app.queuePage))
 	mux.HandleFunc("GET /search", app.reviewer(app.searchPage))
+	mux.HandleFunc("GET /import/checks", app.editor(app.importChecksPage))
+	mux.HandleFunc("POST /import/checks", app.editor(app.importChecks))
 	mux.HandleFunc("POST /queue/next", app.reviewer(app.takeNext))
 	mux.HandleFunc("POST /queue/bulk", app.editor(app.bulkQueue))
 	mux.HandleFunc("GET /claims/{id}", app.reviewer(app.claimPage))
