@@ -33,6 +33,12 @@ type PublishedCheck struct {
 	// submitted the verdict and the editor who approved it ("" when unset).
 	CheckedBy  string
 	ApprovedBy string
+
+	// Rating above is the rating as it was at approval, and these are the
+	// ends of the numeric scale then (ScaleKnown false for checks approved
+	// with no scale), so a later change to the scale rewrites nothing.
+	ScaleKnown            bool
+	ScaleBest, ScaleWorst float64
 }
 
 // Republished reports whether the check was approved again after it was

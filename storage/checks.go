@@ -19,7 +19,8 @@ import (
 // verdicts outermost, so a page walks the approval index newest first and
 // stops at its limit instead of sorting every approved claim.
 const publishedQuery = `SELECT c.id, c.text, c.claimant, c.type, a.title, a.url, a.outlet, a.author, coalesce(a.published_at, ''),
-	coalesce(r.id, 0), coalesce(r.name, ''), coalesce(r.value, 0), coalesce(r.position, 0), coalesce(r.on_scale, 0),
+	coalesce(r.id, 0), coalesce(v.approved_rating_name, r.name, ''), coalesce(v.approved_rating_value, r.value, 0), coalesce(r.position, 0),
+	coalesce(v.approved_rating_on_scale, r.on_scale, 0), v.approved_scale_best IS NOT NULL, coalesce(v.approved_scale_best, 0), coalesce(v.approved_scale_worst, 0),
 	v.conclusion, v.explanation,
 	(SELECT json_group_array(json_object('url', s.url, 'title', s.title, 'publisher', s.publisher, 'type', s.type))
 		FROM (SELECT url, title, publisher, type FROM sources WHERE claim_id = c.id ORDER BY position, id) s),
@@ -37,7 +38,7 @@ func scanPublishedCheck(row scanner) (*domain.PublishedCheck, error) {
 	var p domain.PublishedCheck
 	var published, sources, approved, updated, first string
 	err := row.Scan(&p.ClaimID, &p.Claim, &p.Claimant, &p.ClaimType, &p.ArticleTitle, &p.ArticleURL, &p.Outlet, &p.ArticleAuthor, &published,
-		&p.Rating.ID, &p.Rating.Name, &p.Rating.Value, &p.Rating.Position, &p.Rating.OnScale, &p.Conclusion, &p.Explanation, &sources, &approved, &updated,
+		&p.Rating.ID, &p.Rating.Name, &p.Rating.Value, &p.Rating.Position, &p.Rating.OnScale, &p.ScaleKnown, &p.ScaleBest, &p.ScaleWorst, &p.Conclusion, &p.Explanation, &sources, &approved, &updated,
 		&first, &p.FirstRating, &p.CheckedBy, &p.ApprovedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "There is no published check at this address.")

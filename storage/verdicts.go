@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"claimtrail/domain"
+	"claimtrail/domain/claimreview"
 )
 
 // Verdicts and their sources. Every change bumps the verdict's version and is
@@ -385,7 +386,29 @@ func decide(ctx context.Context, tx *Tx, claimID, expectVersion int64) (*domain.
 func (db *DB) ApproveVerdict(ctx context.Context, claimID, expectVersion int64) (*domain.Verdict, error) {
 	return db.decideVerdict(ctx, claimID, expectVersion, func(u *domain.User, c *domain.Claim, v *domain.Verdict, workers []int64, now time.Time) (domain.ClaimChange, error) {
 		return domain.Approve(u, c, v, workers, now)
-	})
+	}, keepApprovedRating)
+}
+
+// keepApprovedRating stores, inside the approving transaction, the verdict's
+// rating as it is now and the ends of the numeric scale now, which the
+// published check shows from then on: renaming or revaluing a rating, or
+// stretching the scale, never rewrites a check already published.
+func keepApprovedRating(ctx context.Context, tx *Tx, claimID int64) error {
+	values, err := queryAll(ctx, tx, scanValue[float64], `SELECT value FROM ratings WHERE on_scale = 1 ORDER BY position, id`)
+	if err != nil {
+		return err
+	}
+	scale := claimreview.ScaleOf(values)
+	var best, worst any
+	if scale.Valid {
+		best, worst = scale.Best, scale.Worst
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE verdicts SET
+		approved_rating_name = coalesce((SELECT name FROM ratings WHERE id = verdicts.rating_id), ''),
+		approved_rating_value = coalesce((SELECT value FROM ratings WHERE id = verdicts.rating_id), 0),
+		approved_rating_on_scale = coalesce((SELECT on_scale FROM ratings WHERE id = verdicts.rating_id), 0),
+		approved_scale_best = ?, approved_scale_worst = ? WHERE claim_id = ?`, best, worst, claimID)
+	return err
 }
 
 // ReturnVerdict sends a submitted verdict back to its reviewer with a comment.
@@ -401,7 +424,8 @@ func (db *DB) ReturnVerdict(ctx context.Context, claimID int64, comment string, 
 // decideVerdict runs an editor's decision on a submitted verdict in one
 // transaction: load, decide, save with its one event, commit.
 func (db *DB) decideVerdict(ctx context.Context, claimID, expectVersion int64,
-	decision func(*domain.User, *domain.Claim, *domain.Verdict, []int64, time.Time) (domain.ClaimChange, error)) (*domain.Verdict, error) {
+	decision func(*domain.User, *domain.Claim, *domain.Verdict, []int64, time.Time) (domain.ClaimChange, error),
+	also ...func(context.Context, *Tx, int64) error) (*domain.Verdict, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -417,6 +441,11 @@ func (db *DB) decideVerdict(ctx context.Context, claimID, expectVersion int64,
 	}
 	if err := applyChange(ctx, tx, c, ch); err != nil {
 		return nil, err
+	}
+	for _, f := range also {
+		if err := f(ctx, tx, claimID); err != nil {
+			return nil, err
+		}
 	}
 	return ch.Verdict, tx.Commit()
 }

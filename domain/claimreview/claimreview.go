@@ -127,6 +127,7 @@ type Check struct {
 	Conclusion         string
 	ApprovedAt         time.Time
 	FirstPublishedAt   time.Time // zero, or before ApprovedAt when approved again
+	Scale              Scale     // the numeric scale at approval; not Valid: use today's
 }
 
 // CheckOf is what the builder needs of a published check whose public page
@@ -137,11 +138,16 @@ func CheckOf(p *domain.PublishedCheck, pageURL string) Check {
 		ArticleTitle: p.ArticleTitle, ArticleURL: p.ArticleURL, ArticlePublishedAt: p.ArticlePublishedAt,
 		RatingName: p.Rating.Name, RatingValue: p.Rating.Value, OnScale: p.Rating.OnScale, Conclusion: p.Conclusion, ApprovedAt: p.ApprovedAt,
 		FirstPublishedAt: p.FirstPublishedAt,
+		Scale:            Scale{Valid: p.ScaleKnown, Best: p.ScaleBest, Worst: p.ScaleWorst},
 	}
 }
 
-// Build returns the ClaimReview for a check.
+// Build returns the ClaimReview for a check. The scale at the check's
+// approval, when it has one, wins over scale (today's).
 func Build(c Check, pub Publisher, scale Scale) ClaimReview {
+	if c.Scale.Valid {
+		scale = c.Scale
+	}
 	cr := ClaimReview{
 		Context:       "https://schema.org",
 		Type:          "ClaimReview",
