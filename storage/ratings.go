@@ -13,16 +13,7 @@ import (
 // Half true 4, Misleading 3, Mostly false 2, False 1, and Unverifiable 0
 // marked off the scale (on_scale = 0).
 
-type ratingState struct {
-	Name     string  `json:"name"`
-	Value    float64 `json:"value"`
-	Position int     `json:"position"`
-	OnScale  bool    `json:"on_scale"`
-}
-
-func stateOfRating(r *domain.Rating) ratingState {
-	return ratingState{Name: r.Name, Value: r.Value, Position: r.Position, OnScale: r.OnScale}
-}
+func stateOfRating(r *domain.Rating) domain.RatingRecord { return domain.RatingRecordOf(r) }
 
 const ratingColumns = `id, name, value, position, on_scale`
 
@@ -72,20 +63,60 @@ func (db *DB) RatingUse(ctx context.Context) (map[int64]int, error) {
 	return out, rows.Err()
 }
 
-// ratingManager starts a change to the scale, refusing anyone but editors.
-func (db *DB) ratingManager(ctx context.Context) (*Tx, error) {
+// changeScale runs one change to the rating scale: begin, load the acting
+// user and the scale, let the domain decide, save, record the event, commit.
+func (db *DB) changeScale(ctx context.Context, decide func(u *domain.User, scale []*domain.Rating, tx *Tx) (domain.RatingChange, error)) (*domain.Rating, error) {
 	tx, u, err := beginAs(ctx, db.begin)
 	if err != nil {
 		return nil, err
 	}
-	if !domain.CanManageRatings(u) {
-		tx.Rollback()
-		return nil, domain.Errorf(domain.EFORBIDDEN, "Only editors can change the rating scale.")
+	defer tx.Rollback()
+	scale, err := listRatings(ctx, tx)
+	if err != nil {
+		return nil, err
 	}
-	return tx, nil
+	ch, err := decide(u, scale, tx)
+	if err != nil {
+		return nil, err
+	}
+	r := ch.Rating
+	switch ch.Event.Action {
+	case "rating.created":
+		res, err := tx.ExecContext(ctx, `INSERT INTO ratings (name, value, position, on_scale, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			r.Name, r.Value, r.Position, r.OnScale, formatTime(tx.now), formatTime(tx.now))
+		if err != nil {
+			return nil, ratingConflict(err)
+		}
+		r.ID, _ = res.LastInsertId()
+		ch.Event.EntityID = r.ID
+	case "rating.updated":
+		if _, err := tx.ExecContext(ctx, `UPDATE ratings SET name = ?, value = ?, on_scale = ?, updated_at = ? WHERE id = ?`,
+			r.Name, r.Value, r.OnScale, formatTime(tx.now), r.ID); err != nil {
+			return nil, ratingConflict(err)
+		}
+	case "rating.moved":
+		was := map[int64]int{}
+		for _, old := range scale {
+			was[old.ID] = old.Position
+		}
+		for _, next := range ch.Scale {
+			if was[next.ID] == next.Position {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE ratings SET position = ?, updated_at = ? WHERE id = ?`, next.Position, formatTime(tx.now), next.ID); err != nil {
+				return nil, err
+			}
+		}
+	case "rating.deleted":
+		if _, err := tx.ExecContext(ctx, `DELETE FROM ratings WHERE id = ?`, r.ID); err != nil {
+			return nil, mapError(err, "")
+		}
+	}
+	if err := tx.record(ctx, ch.Event); err != nil {
+		return nil, err
+	}
+	return r, tx.Commit()
 }
-
-const duplicateRating = "There is already a rating with that name."
 
 func findRating(ctx context.Context, tx *Tx, id int64) (*domain.Rating, error) {
 	r, err := scanRating(tx.QueryRowContext(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE id = ?`, id))
@@ -96,59 +127,26 @@ func findRating(ctx context.Context, tx *Tx, id int64) (*domain.Rating, error) {
 }
 
 func ratingConflict(err error) error {
-	err = mapError(err, duplicateRating)
+	err = mapError(err, domain.DuplicateRating)
 	if domain.ErrorCode(err) == domain.ECONFLICT {
-		return domain.FieldError("name", duplicateRating)
+		return domain.FieldError("name", domain.DuplicateRating)
 	}
 	return err
-}
-
-// checkRatingName refuses a name another rating has in any letter case:
-// "Mostly True" beside "Mostly true" could not be told apart where a name is
-// typed, as in the API.
-func checkRatingName(ctx context.Context, tx *Tx, r *domain.Rating) error {
-	ratings, err := queryAll(ctx, tx, func(row scanner) (*domain.Rating, error) {
-		var other domain.Rating
-		return &other, row.Scan(&other.ID, &other.Name)
-	}, `SELECT id, name FROM ratings`)
-	if err != nil {
-		return err
-	}
-	for _, other := range ratings {
-		if other.ID != r.ID && strings.EqualFold(other.Name, r.Name) {
-			return domain.FieldError("name", duplicateRating)
-		}
-	}
-	return nil
 }
 
 // CreateRating adds a rating at the end of the scale.
 func (db *DB) CreateRating(ctx context.Context, r *domain.Rating) error {
 	r.Name = strings.TrimSpace(r.Name)
-	if err := r.Check(); err != nil {
+	if err := r.Check(); err != nil { // what was typed is judged before who typed it
 		return err
 	}
-	tx, err := db.ratingManager(ctx)
-	if err != nil {
-		return err
+	saved, err := db.changeScale(ctx, func(u *domain.User, scale []*domain.Rating, _ *Tx) (domain.RatingChange, error) {
+		return domain.CreateRating(u, scale, *r)
+	})
+	if err == nil {
+		*r = *saved
 	}
-	defer tx.Rollback()
-	if err := checkRatingName(ctx, tx, r); err != nil {
-		return err
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(position), 0) + 1 FROM ratings`).Scan(&r.Position); err != nil {
-		return err
-	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO ratings (name, value, position, on_scale, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		r.Name, r.Value, r.Position, r.OnScale, formatTime(tx.now), formatTime(tx.now))
-	if err != nil {
-		return ratingConflict(err)
-	}
-	r.ID, _ = res.LastInsertId()
-	if err := tx.audit(ctx, "rating.created", "rating", r.ID, nil, stateOfRating(r)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return err
 }
 
 // UpdateRating renames a rating or changes its value.
@@ -157,103 +155,38 @@ func (db *DB) UpdateRating(ctx context.Context, r *domain.Rating) error {
 	if err := r.Check(); err != nil {
 		return err
 	}
-	tx, err := db.ratingManager(ctx)
-	if err != nil {
-		return err
+	saved, err := db.changeScale(ctx, func(u *domain.User, scale []*domain.Rating, _ *Tx) (domain.RatingChange, error) {
+		return domain.UpdateRating(u, scale, *r)
+	})
+	if err == nil {
+		*r = *saved
 	}
-	defer tx.Rollback()
-	old, err := findRating(ctx, tx, r.ID)
-	if err != nil {
-		return err
-	}
-	r.Position = old.Position
-	if err := checkRatingName(ctx, tx, r); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE ratings SET name = ?, value = ?, on_scale = ?, updated_at = ? WHERE id = ?`,
-		r.Name, r.Value, r.OnScale, formatTime(tx.now), r.ID); err != nil {
-		return ratingConflict(err)
-	}
-	if err := tx.audit(ctx, "rating.updated", "rating", r.ID, stateOfRating(old), stateOfRating(r)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return err
 }
 
 // MoveRating moves a rating one place up or down the scale.
 func (db *DB) MoveRating(ctx context.Context, id int64, up bool) error {
-	tx, err := db.ratingManager(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	all, err := listRatings(ctx, tx)
-	if err != nil {
-		return err
-	}
-	i := -1
-	for k, r := range all {
-		if r.ID == id {
-			i = k
-		}
-	}
-	if i < 0 {
-		return domain.Errorf(domain.ENOTFOUND, "There is no such rating.")
-	}
-	j := i + 1
-	if up {
-		j = i - 1
-	}
-	if j < 0 || j >= len(all) {
-		return domain.Errorf(domain.ECONFLICT, "%s is already at the %s of the scale.", all[i].Name, map[bool]string{true: "top", false: "bottom"}[up])
-	}
-	moved := all[i]
-	before := stateOfRating(moved)
-	all[i], all[j] = all[j], all[i]
-	// The whole scale is renumbered (so that equal positions can never
-	// stick), but the change is one: this rating's move.
-	for k, r := range all {
-		if r.Position == k+1 {
-			continue
-		}
-		r.Position = k + 1
-		if _, err := tx.ExecContext(ctx, `UPDATE ratings SET position = ?, updated_at = ? WHERE id = ?`, r.Position, formatTime(tx.now), r.ID); err != nil {
-			return err
-		}
-	}
-	if err := tx.audit(ctx, "rating.moved", "rating", moved.ID, before, stateOfRating(moved)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	_, err := db.changeScale(ctx, func(u *domain.User, scale []*domain.Rating, _ *Tx) (domain.RatingChange, error) {
+		return domain.MoveRating(u, scale, id, up)
+	})
+	return err
 }
 
 // DeleteRating removes a rating no verdict uses.
 func (db *DB) DeleteRating(ctx context.Context, id int64) error {
-	tx, err := db.ratingManager(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	r, err := findRating(ctx, tx, id)
-	if err != nil {
-		return err
-	}
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM verdicts WHERE rating_id = ?`, id).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		noun := "verdicts"
-		if n == 1 {
-			noun = "verdict"
+	_, err := db.changeScale(ctx, func(u *domain.User, scale []*domain.Rating, tx *Tx) (domain.RatingChange, error) {
+		if !domain.CanManageRatings(u) { // before looking the rating up
+			return domain.DeleteRating(u, nil, 0)
 		}
-		return domain.Errorf(domain.ECONFLICT, "%q cannot be deleted: it is used by %d %s. Rename it instead.", r.Name, n, noun)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM ratings WHERE id = ?`, id); err != nil {
-		return mapError(err, "")
-	}
-	if err := tx.audit(ctx, "rating.deleted", "rating", id, stateOfRating(r), nil); err != nil {
-		return err
-	}
-	return tx.Commit()
+		r, err := findRating(ctx, tx, id)
+		if err != nil {
+			return domain.RatingChange{}, err
+		}
+		var uses int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM verdicts WHERE rating_id = ?`, id).Scan(&uses); err != nil {
+			return domain.RatingChange{}, err
+		}
+		return domain.DeleteRating(u, r, uses)
+	})
+	return err
 }
