@@ -20,7 +20,7 @@ type SearchFilter struct {
 
 const (
 	searchScan   = 2000 // newest documents with the query's rarest term that are looked at
-	searchRerank = 300  // documents that have every term, read and ranked
+	searchRerank = 100  // documents that have every term, read and ranked
 )
 
 // Search finds accepted claims and imported checks that have every word,
