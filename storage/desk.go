@@ -26,7 +26,7 @@ const allOutlets = " "
 
 // deskMigrations keep the dashboard's tables; each ends with a backfill
 // that fills them from the rows already stored.
-var deskMigrations = []string{"140_desk_rollups.sql", "142_desk_due.sql"}
+var deskMigrations = []string{"140_desk_rollups.sql", "142_desk_due.sql", "143_desk_claimants.sql"}
 
 // backfillMarker starts a migration's backfill.
 const backfillMarker = "-- The backfill:"
@@ -105,12 +105,33 @@ func spanOf(from, to time.Time) deskSpan {
 	return s
 }
 
+// periods lists every day and month of the span, as desk_counts.period.
+func (s deskSpan) periods() []any {
+	var out []any
+	for _, rg := range s.ranges {
+		if strings.HasPrefix(rg[0], "M") {
+			from, _ := time.Parse("2006-01", rg[0][1:])
+			to, _ := time.Parse("2006-01", rg[1][1:])
+			for t := from; !t.After(to); t = t.AddDate(0, 1, 0) {
+				out = append(out, "M"+t.Format("2006-01"))
+			}
+			continue
+		}
+		from, _ := time.Parse("2006-01-02", rg[0])
+		to, _ := time.Parse("2006-01-02", rg[1])
+		for t := from; !t.After(to); t = t.AddDate(0, 0, 1) {
+			out = append(out, t.Format("2006-01-02"))
+		}
+	}
+	return out
+}
+
 // deskSeries are the metrics drawn day by day.
 var deskSeries = []string{"added", "accepted", "approved", "dismissed"}
 
 // deskTotals are the metrics summed over the period by key.
 var deskTotals = []string{"returned", "reopened", "submitted", "returned_to", "approved_by", "approved_for", "rating",
-	"returns", "queued_to_approved", "submitted_to_approved", "claimant_rating"}
+	"returns", "queued_to_approved", "submitted_to_approved", "claimant"}
 
 // Desk reads the dashboard for a period and, optionally, one outlet.
 func (db *DB) Desk(ctx context.Context, f domain.DeskFilter) (*domain.Desk, error) {
@@ -281,22 +302,49 @@ func readDeskMixes(ctx context.Context, tx *Tx, d *domain.Desk, f domain.DeskFil
 	for i, r := range d.Ratings {
 		pos[strconv.FormatInt(r.RatingID, 10)] = i
 	}
-	// Claimants: counted under the "claimant_rating" metric as name, unit
-	// separator, rating id.
-	byClaimant := map[string]*domain.RatingMix{}
-	for k, n := range totals["claimant_rating"] {
-		name, rating, _ := strings.Cut(k, "\x1f")
-		m := byClaimant[name]
-		if m == nil {
-			m = &domain.RatingMix{Name: name, ByRating: make([]int, len(d.Ratings))}
-			byClaimant[name] = m
-		}
-		m.Total += n
-		if i, ok := pos[rating]; ok {
-			m.ByRating[i] += n
+	// Claimants: ranked by their count by name, then the rating mix of the
+	// top ten read from "claimant_rating" (name, unit separator, rating
+	// id), each name's rows found by seeking every period of the span.
+	var ranked []domain.RatingMix
+	for name, n := range totals["claimant"] {
+		if n > 0 && name != "" {
+			ranked = append(ranked, domain.RatingMix{Name: name, Total: n, ByRating: make([]int, len(d.Ratings))})
 		}
 	}
-	d.TopClaimants = topMixes(byClaimant)
+	sort.Slice(ranked, func(i, j int) bool {
+		if ranked[i].Total != ranked[j].Total {
+			return ranked[i].Total > ranked[j].Total
+		}
+		return ranked[i].Name < ranked[j].Name
+	})
+	ranked = ranked[:min(len(ranked), deskTop)]
+	periods := spanOf(f.From, f.To).periods()
+	outlet := allOutlets
+	if f.Outlet != "" {
+		outlet = f.Outlet
+	}
+	for i := range ranked {
+		m := &ranked[i]
+		args := append([]any{outlet}, periods...)
+		args = append(args, m.Name+"\x1f", m.Name+"\x20")
+		err := eachRow(ctx, tx, func(r scanner) error {
+			var key string
+			var n int
+			if err := r.Scan(&key, &n); err != nil {
+				return err
+			}
+			_, rating, _ := strings.Cut(key, "\x1f")
+			if j, ok := pos[rating]; ok {
+				m.ByRating[j] += n
+			}
+			return nil
+		}, `SELECT key, n FROM desk_counts WHERE outlet = ? AND metric = 'claimant_rating'
+			AND period IN (`+placeholders(len(periods))+`) AND key >= ? AND key < ?`, args...)
+		if err != nil {
+			return err
+		}
+	}
+	d.TopClaimants = ranked
 
 	// Outlets: the "rating" metric per outlet.
 	byOutlet := map[string]*domain.RatingMix{}
