@@ -1604,6 +1604,9 @@ func byline(c *domain.PublishedCheck) string {
 type PublishingForm struct {
 	PublisherName, PublisherURL, LogoURL, BaseURL string
 	Errors                                        FieldErrors
+
+	WebhookURL    string // the chat's incoming webhook for notifications
+	WebhookErrors FieldErrors
 }
 
 func PublishingSettingsPage(meta PageMeta, form PublishingForm) templ.Component {
@@ -1655,7 +1658,15 @@ func PublishingSettingsPage(meta PageMeta, form PublishingForm) templ.Component 
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 138, "<p class=\"hint\">Used for links in exports and ClaimReview, like https://checks.newsroom.org. Left empty, claimtrail uses the address it was started with (-base-url); with neither, published checks carry no ClaimReview and the feed is off, because the address a browser sends cannot be trusted.</p><button type=\"submit\" class=\"btn btn-primary\" data-testid=\"save-publishing\">Save settings</button></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 138, "<p class=\"hint\">Used for links in exports and ClaimReview, like https://checks.newsroom.org. Left empty, claimtrail uses the address it was started with (-base-url); with neither, published checks carry no ClaimReview and the feed is off, because the address a browser sends cannot be trusted.</p><button type=\"submit\" class=\"btn btn-primary\" data-testid=\"save-publishing\">Save settings</button></form><form method=\"post\" action=\"/admin/settings/webhook\" class=\"card stack\" data-testid=\"webhook-form\" novalidate><h2 class=\"card-title\">Notifications in the newsroom's chat</h2>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = TextField("webhook_url", "Incoming webhook address (optional)", "url", form.WebhookURL, form.WebhookErrors, false).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 139, "<p class=\"hint\">A Slack-compatible incoming webhook. Each notification a person has chosen is also posted there, by name. Addresses inside the newsroom's own network are refused.</p><button type=\"submit\" class=\"btn btn-secondary\" data-testid=\"save-webhook\">Save webhook</button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

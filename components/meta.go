@@ -26,6 +26,8 @@ type PageMeta struct {
 	// Refresh, when above 0, reloads the page after that many seconds: how a
 	// page without JavaScript follows work running on the server.
 	Refresh int
+
+	Unread int // the user's unread notifications, shown in the header
 }
 
 type navItem struct {

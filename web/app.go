@@ -94,6 +94,8 @@ type App struct {
 	bg          context.Context
 	scorer      scorerJob
 	scorerCheck sync.Mutex // held while checking whether the scorer is due to adapt
+	// overdueEvery is how often the notifier looks for overdue claims.
+	overdueEvery time.Duration
 }
 
 // New builds the application.
@@ -150,16 +152,18 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		hashes:         auth.NewGate(cfg.MaxConcurrentHashes, 3*time.Second),
 		carry:          newCarryStore(),
 		bg:             ctx,
+		overdueEvery:   time.Minute,
 	}, nil
 }
 
 // meta builds the layout's props for the current request.
 func (app *App) meta(w http.ResponseWriter, r *http.Request, title string) components.PageMeta {
 	return components.PageMeta{
-		Title: title,
-		User:  currentUser(r),
-		Flash: app.popFlashes(w, r),
-		Path:  r.URL.Path,
+		Title:  title,
+		User:   currentUser(r),
+		Flash:  app.popFlashes(w, r),
+		Unread: app.unreadCount(r),
+		Path:   r.URL.Path,
 	}
 }
 

@@ -27,6 +27,10 @@ func (app *App) renderSettings(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	v.Tokens = tokens
+	if v.Notify, err = app.db.NotificationPrefs(r.Context(), currentUser(r).ID); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
 	if v.PublicNameErrors == nil {
 		if v.PublicName, err = app.db.PublicName(r.Context(), currentUser(r).ID); err != nil {
 			app.serverError(w, r, err)

@@ -27,6 +27,10 @@ func (app *App) publishingSettingsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	form := components.PublishingForm{PublisherName: pub.Publisher.Name, PublisherURL: pub.Publisher.URL,
 		LogoURL: pub.Publisher.LogoURL, BaseURL: pub.BaseURL}
+	if form.WebhookURL, err = app.db.Setting(r.Context(), storage.SettingNotifyWebhookURL, ""); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
 	app.render(w, r, http.StatusOK, components.PublishingSettingsPage(app.meta(w, r, "Publishing settings"), form))
 }
 
@@ -59,5 +63,38 @@ func (app *App) savePublishingSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app.flash(w, r, "success", "Publishing settings saved.")
+	redirect(w, r, "/admin/settings")
+}
+
+// saveWebhookSetting sets (or, empty, removes) the chat webhook that
+// notifications are posted to.
+func (app *App) saveWebhookSetting(w http.ResponseWriter, r *http.Request) {
+	var form struct {
+		URL string `form:"webhook_url" label:"webhook address" validate:"omitempty,http_url,max=500"`
+	}
+	if err := decodeForm(r, &form); err != nil {
+		app.error(w, r, err)
+		return
+	}
+	if errs := app.validate.Check(&form); errs != nil {
+		pub, err := app.db.PublishingSettings(r.Context())
+		if err != nil {
+			app.serverError(w, r, err)
+			return
+		}
+		view := components.PublishingForm{PublisherName: pub.Publisher.Name, PublisherURL: pub.Publisher.URL,
+			LogoURL: pub.Publisher.LogoURL, BaseURL: pub.BaseURL, WebhookURL: form.URL, WebhookErrors: errs}
+		app.render(w, r, http.StatusUnprocessableEntity, components.PublishingSettingsPage(app.meta(w, r, "Publishing settings"), view))
+		return
+	}
+	if err := app.db.SetSettings(r.Context(), map[string]string{storage.SettingNotifyWebhookURL: form.URL}); err != nil {
+		app.error(w, r, err)
+		return
+	}
+	msg := "Notifications stay in claimtrail."
+	if form.URL != "" {
+		msg = "Notifications are also posted to the chat webhook."
+	}
+	app.flash(w, r, "success", msg)
 	redirect(w, r, "/admin/settings")
 }

@@ -109,6 +109,10 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /settings/tokens/{id}/revoke", app.reviewer(app.revokeToken))
 	mux.HandleFunc("POST /settings/password", app.reviewer(app.changePassword))
 	mux.HandleFunc("POST /settings/public-name", app.reviewer(app.setPublicName))
+	mux.HandleFunc("POST /settings/notifications", app.reviewer(app.setNotificationPrefs))
+	mux.HandleFunc("GET /notifications", app.reviewer(app.notificationsPage))
+	mux.HandleFunc("POST /notifications/read", app.reviewer(app.markNotificationsRead))
+	mux.HandleFunc("POST /admin/settings/webhook", app.admin(app.saveWebhookSetting))
 	// The API itself: bearer token only, JSON in and out (web/api*.go).
 	mux.HandleFunc("POST /api/v1/articles", app.apiReviewer(app.apiCreateArticle))
 	mux.HandleFunc("GET /api/v1/articles/{id}", app.apiReviewer(app.apiArticle))

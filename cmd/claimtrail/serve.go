@@ -82,6 +82,8 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Notifications are made and delivered in the background.
+	go app.RunNotifier(ctx, 5*time.Second)
 	srv := &http.Server{
 		Handler:           app.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,

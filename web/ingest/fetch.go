@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -417,4 +418,36 @@ func (f *Fetcher) httpClient() *http.Client {
 		f.client = &c
 	})
 	return f.client
+}
+
+// PostJSON sends body to rawURL as JSON through the same guarded client as
+// Fetch (internal addresses refused, no redirects to them), for webhooks.
+// A status other than 2xx is an error naming it.
+func (f *Fetcher) PostJSON(ctx context.Context, rawURL string, body []byte) error {
+	u, err := checkURL(rawURL)
+	if err != nil {
+		return err
+	}
+	timeout := f.Timeout
+	if timeout <= 0 {
+		timeout = 15 * time.Second
+	}
+	tctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(tctx, http.MethodPost, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", UserAgent)
+	res, err := f.httpClient().Do(req)
+	if err != nil {
+		return f.fetchError(ctx, tctx, timeout, err)
+	}
+	defer res.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+	if res.StatusCode < 200 || res.StatusCode > 299 {
+		return fmt.Errorf("webhook answered %s", res.Status)
+	}
+	return nil
 }

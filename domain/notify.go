@@ -1,0 +1,113 @@
+package domain
+
+import "time"
+
+// NotificationEvent is something that happens to a claim that a person may
+// want to hear about.
+type NotificationEvent string
+
+const (
+	NotifyReturned NotificationEvent = "returned" // a claim of mine was returned or reopened
+	NotifyWaiting  NotificationEvent = "waiting"  // a verdict waits for my approval
+	NotifyAssigned NotificationEvent = "assigned" // a claim was assigned to me
+	NotifyOverdue  NotificationEvent = "overdue"  // a claim of mine is past its due date
+)
+
+// NotificationEvents lists the events in the order the settings show them.
+var NotificationEvents = []NotificationEvent{NotifyReturned, NotifyWaiting, NotifyAssigned, NotifyOverdue}
+
+// Label is how the settings page names the event.
+func (e NotificationEvent) Label() string {
+	switch e {
+	case NotifyReturned:
+		return "A claim of mine is returned or reopened"
+	case NotifyWaiting:
+		return "A verdict is waiting for my approval"
+	case NotifyAssigned:
+		return "A claim is assigned to me"
+	case NotifyOverdue:
+		return "A claim of mine is overdue"
+	}
+	return string(e)
+}
+
+// Valid reports whether e is one of NotificationEvents.
+func (e NotificationEvent) Valid() bool {
+	for _, v := range NotificationEvents {
+		if v == e {
+			return true
+		}
+	}
+	return false
+}
+
+// Notification is one message in a person's list.
+type Notification struct {
+	ID        int64
+	UserID    int64
+	Event     NotificationEvent
+	ClaimID   int64
+	Body      string
+	CreatedAt time.Time
+	ReadAt    time.Time
+}
+
+// NotificationEventOf says which event, if any, an audited action is; the
+// recipients follow from the event (see NotificationRecipients).
+func NotificationEventOf(action string) (NotificationEvent, bool) {
+	switch action {
+	case "claim.returned", "claim.reopened":
+		return NotifyReturned, true
+	case "claim.submitted":
+		return NotifyWaiting, true
+	case "claim.assigned", "claim.reassigned":
+		return NotifyAssigned, true
+	}
+	return "", false
+}
+
+// NotificationBody is the message for an event about a claim.
+func NotificationBody(e NotificationEvent, claimID int64, claimText, actor string) string {
+	c := "claim " + itoa(claimID) + " “" + shorten(claimText, 120) + "”"
+	switch e {
+	case NotifyReturned:
+		return actor + " sent back " + c
+	case NotifyWaiting:
+		return actor + " submitted a verdict for your approval on " + c
+	case NotifyAssigned:
+		return actor + " assigned you " + c
+	case NotifyOverdue:
+		return "Overdue: " + c
+	}
+	return c
+}
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func itoa(n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}

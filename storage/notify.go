@@ -1,0 +1,321 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"claimtrail/domain"
+)
+
+// SettingNotifyWebhookURL is the chat's incoming-webhook address, set by an
+// admin; empty means notifications stay in the app.
+const SettingNotifyWebhookURL = "notify.webhook_url"
+
+// Notifications are made from the audit log by a background worker
+// (NotifyFromAudit, NotifyOverdue): they are each person's own inbox, not a
+// change to the newsroom's record, so they write no audit events; a
+// person's choice of events (SetNotificationPrefs) does.
+
+// NotificationPrefs returns which events reach the user.
+func (db *DB) NotificationPrefs(ctx context.Context, userID int64) (map[domain.NotificationEvent]bool, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return notificationPrefs(ctx, tx, userID)
+}
+
+func notificationPrefs(ctx context.Context, tx *Tx, userID int64) (map[domain.NotificationEvent]bool, error) {
+	out := map[domain.NotificationEvent]bool{}
+	for _, e := range domain.NotificationEvents {
+		out[e] = true
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT event, enabled FROM notification_prefs WHERE user_id = ?`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e domain.NotificationEvent
+		var on bool
+		if err := rows.Scan(&e, &on); err != nil {
+			return nil, err
+		}
+		out[e] = on
+	}
+	return out, rows.Err()
+}
+
+// SetNotificationPrefs records which events reach the user; events not
+// named in on are turned off.
+func (db *DB) SetNotificationPrefs(ctx context.Context, userID int64, on map[domain.NotificationEvent]bool) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	before, err := notificationPrefs(ctx, tx, userID)
+	if err != nil {
+		return err
+	}
+	after := map[domain.NotificationEvent]bool{}
+	changed := false
+	for _, e := range domain.NotificationEvents {
+		after[e] = on[e]
+		if after[e] != before[e] {
+			changed = true
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO notification_prefs (user_id, event, enabled) VALUES (?, ?, ?)
+			ON CONFLICT (user_id, event) DO UPDATE SET enabled = excluded.enabled`, userID, e, after[e]); err != nil {
+			return err
+		}
+	}
+	if !changed {
+		return nil
+	}
+	if err := tx.audit(ctx, "user.notifications_set", "user", userID, before, after); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Notifications returns the user's latest notifications, newest first.
+func (db *DB) Notifications(ctx context.Context, userID int64, limit int) ([]*domain.Notification, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return queryAll(ctx, tx, func(row scanner) (*domain.Notification, error) {
+		var n domain.Notification
+		var created string
+		var read sql.NullString
+		if err := row.Scan(&n.ID, &n.UserID, &n.Event, &n.ClaimID, &n.Body, &created, &read); err != nil {
+			return nil, err
+		}
+		n.CreatedAt, n.ReadAt = parseTime(created), parseNullTime(read)
+		return &n, nil
+	}, `SELECT id, user_id, event, claim_id, body, created_at, read_at FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?`, userID, limit)
+}
+
+// UnreadNotifications counts the user's unread notifications.
+func (db *DB) UnreadNotifications(ctx context.Context, userID int64) (int, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var n int
+	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n)
+	return n, err
+}
+
+// MarkNotificationsRead marks every notification of the user read.
+func (db *DB) MarkNotificationsRead(ctx context.Context, userID int64) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL`, formatTime(tx.now), userID); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// NotifyFromAudit turns up to limit audit events recorded since its last
+// run into notifications for the people they concern (and chat messages
+// when a webhook is set), in one transaction that also moves its place on.
+// It returns how many events it read.
+func (db *DB) NotifyFromAudit(ctx context.Context, limit int) (int, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT last_audit_id FROM notifier_state WHERE id = 1`).Scan(&last); err != nil {
+		return 0, err
+	}
+	type event struct {
+		id, actorID, claimID int64
+		action               string
+	}
+	events, err := queryAll(ctx, tx, func(row scanner) (event, error) {
+		var e event
+		err := row.Scan(&e.id, &e.actorID, &e.action, &e.claimID)
+		return e, err
+	}, `SELECT id, coalesce(actor_id, 0), action, CASE WHEN entity = 'claim' THEN entity_id ELSE 0 END
+		FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`, last, limit)
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range events {
+		last = e.id
+		kind, ok := domain.NotificationEventOf(e.action)
+		if !ok || e.claimID == 0 {
+			continue
+		}
+		var text, actor string
+		var assignee sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT c.text, c.assignee_id, coalesce((SELECT name FROM users WHERE id = ?), 'Someone')
+			FROM claims c WHERE c.id = ?`, e.actorID, e.claimID).Scan(&text, &assignee, &actor)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		} else if err != nil {
+			return 0, err
+		}
+		var to []int64
+		switch kind {
+		case domain.NotifyReturned, domain.NotifyAssigned:
+			if assignee.Valid && assignee.Int64 != e.actorID {
+				to = []int64{assignee.Int64}
+			}
+		case domain.NotifyWaiting:
+			// Editors who may approve it: not its workers (four eyes).
+			to, err = queryAll(ctx, tx, scanValue[int64], `SELECT id FROM users WHERE active = 1 AND role IN ('editor', 'admin') AND id != ?
+				AND id NOT IN (SELECT user_id FROM claim_workers WHERE claim_id = ?) ORDER BY id`, e.actorID, e.claimID)
+			if err != nil {
+				return 0, err
+			}
+		}
+		body := domain.NotificationBody(kind, e.claimID, text, actor)
+		for _, uid := range to {
+			if err := notify(ctx, tx, uid, kind, e.claimID, body); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE notifier_state SET last_audit_id = ? WHERE id = 1`, last); err != nil {
+		return 0, err
+	}
+	return len(events), tx.Commit()
+}
+
+// NotifyOverdue tells each assignee, once, about their claims past their
+// due date at now.
+func (db *DB) NotifyOverdue(ctx context.Context, now time.Time) (int, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	type due struct {
+		claimID, assignee int64
+		text              string
+	}
+	claims, err := queryAll(ctx, tx, func(row scanner) (due, error) {
+		var d due
+		err := row.Scan(&d.claimID, &d.assignee, &d.text)
+		return d, err
+	}, `SELECT c.id, c.assignee_id, c.text FROM claims c
+		WHERE c.due_at IS NOT NULL AND c.due_at < ? AND c.assignee_id IS NOT NULL AND c.state IN ('queued', 'in_review', 'submitted')
+		AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event = 'overdue' AND n.user_id = c.assignee_id AND n.claim_id = c.id)
+		ORDER BY c.id LIMIT 500`, formatTime(now))
+	if err != nil {
+		return 0, err
+	}
+	for _, d := range claims {
+		if err := notify(ctx, tx, d.assignee, domain.NotifyOverdue, d.claimID, domain.NotificationBody(domain.NotifyOverdue, d.claimID, d.text, "")); err != nil {
+			return 0, err
+		}
+	}
+	return len(claims), tx.Commit()
+}
+
+// notify adds one notification if the person wants that event, and its
+// chat message when a webhook is set.
+func notify(ctx context.Context, tx *Tx, userID int64, kind domain.NotificationEvent, claimID int64, body string) error {
+	prefs, err := notificationPrefs(ctx, tx, userID)
+	if err != nil {
+		return err
+	}
+	var active bool
+	if err := tx.QueryRowContext(ctx, `SELECT active FROM users WHERE id = ?`, userID).Scan(&active); err != nil || !active {
+		return err
+	}
+	if !prefs[kind] {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, event, claim_id, body, created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, userID, kind, claimID, body, formatTime(tx.now)); err != nil {
+		return err
+	}
+	var hook string
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, SettingNotifyWebhookURL).Scan(&hook); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if strings.TrimSpace(hook) == "" {
+		return nil
+	}
+	var name string
+	if err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, userID).Scan(&name); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO webhook_outbox (text, next_at) VALUES (?, ?)`, "For "+name+": "+body, formatTime(tx.now))
+	return err
+}
+
+// WebhookMessage is one chat message waiting to be delivered.
+type WebhookMessage struct {
+	ID       int64
+	Text     string
+	Attempts int
+}
+
+// DueWebhookMessages returns up to limit messages due for a delivery
+// attempt at now, with the webhook's address ("" when none is set).
+func (db *DB) DueWebhookMessages(ctx context.Context, now time.Time, limit int) ([]WebhookMessage, string, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback()
+	var hook string
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, SettingNotifyWebhookURL).Scan(&hook); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, "", err
+	}
+	msgs, err := queryAll(ctx, tx, func(row scanner) (WebhookMessage, error) {
+		var m WebhookMessage
+		err := row.Scan(&m.ID, &m.Text, &m.Attempts)
+		return m, err
+	}, `SELECT id, text, attempts FROM webhook_outbox WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_at <= ? ORDER BY id LIMIT ?`,
+		formatTime(now), limit)
+	return msgs, strings.TrimSpace(hook), err
+}
+
+// WebhookAttempts is how many times a message is tried before it is given up.
+const WebhookAttempts = 5
+
+// WebhookTried records a delivery attempt: delivered when failure is "",
+// otherwise tried again after a growing wait, and given up after
+// WebhookAttempts tries.
+func (db *DB) WebhookTried(ctx context.Context, id int64, failure string, now time.Time) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var attempts int
+	if err := tx.QueryRowContext(ctx, `SELECT attempts FROM webhook_outbox WHERE id = ?`, id).Scan(&attempts); err != nil {
+		return err
+	}
+	attempts++
+	switch {
+	case failure == "":
+		_, err = tx.ExecContext(ctx, `UPDATE webhook_outbox SET attempts = ?, delivered_at = ?, last_error = '' WHERE id = ?`, attempts, formatTime(now), id)
+	case attempts >= WebhookAttempts:
+		_, err = tx.ExecContext(ctx, `UPDATE webhook_outbox SET attempts = ?, gave_up_at = ?, last_error = ? WHERE id = ?`, attempts, formatTime(now), failure, id)
+	default:
+		wait := time.Duration(attempts*attempts) * 5 * time.Second
+		_, err = tx.ExecContext(ctx, `UPDATE webhook_outbox SET attempts = ?, next_at = ?, last_error = ? WHERE id = ?`, attempts, formatTime(now.Add(wait)), failure, id)
+	}
+	if err != nil {
+		return err
+	}
+	return tx.Commit()
+}

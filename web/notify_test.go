@@ -1,0 +1,193 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"claimtrail/domain"
+	"claimtrail/web/ingest"
+)
+
+// chatServer is a stand-in for the newsroom's chat: it refuses the first
+// message (a chat having a bad moment) and keeps the rest.
+type chatServer struct {
+	mu       sync.Mutex
+	refused  int
+	messages []string
+}
+
+func (c *chatServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.refused == 0 {
+		c.refused++
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return
+	}
+	var msg struct{ Text string }
+	body, _ := io.ReadAll(r.Body)
+	if r.Header.Get("Content-Type") != "application/json" || json.Unmarshal(body, &msg) != nil || msg.Text == "" {
+		http.Error(w, "not a Slack-style message", http.StatusBadRequest)
+		return
+	}
+	c.messages = append(c.messages, msg.Text)
+}
+
+func (c *chatServer) got() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.messages...)
+}
+
+// TestNotificationsReachTheRightPeople walks a claim through assignment,
+// submission and return with the notifier running in the background: each
+// person hears about their own events only, as they chose, with a count in
+// the nav and a list; an overdue claim is told once; and every notification
+// also goes to the chat webhook, retried after the chat refused it.
+func TestNotificationsReachTheRightPeople(t *testing.T) {
+	chat := &chatServer{}
+	hook := httptest.NewServer(chat)
+	defer hook.Close()
+	env := newTestEnv(t, func(c *Config) {
+		c.Fetcher = &ingest.Fetcher{AllowAddr: allowLoopback, Timeout: 2 * time.Second}
+	})
+	ids := env.queuedClaims(2, "unemployment fell by 3%")
+	rita, ritaUser := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	emma, _ := env.signedIn("emma@newsroom.example", domain.RoleEditor)
+	ada, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	wantStatus(t, ada.postForm("/admin/settings/webhook", url.Values{"webhook_url": {hook.URL + "/hooks/desk"}}), http.StatusSeeOther)
+	if bad := ada.postForm("/admin/settings/webhook", url.Values{"webhook_url": {"not an address"}}); bad.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a bad webhook address: status %d", bad.StatusCode)
+	}
+	// Eddie does not want approval requests; Ada wants nothing at all.
+	wantStatus(t, eddie.postForm("/settings/notifications", url.Values{"event": {"returned", "assigned", "overdue"}}), http.StatusSeeOther)
+	wantStatus(t, ada.postForm("/settings/notifications", url.Values{}), http.StatusSeeOther)
+
+	env.app.overdueEvery = 0 // look for overdue claims on every tick, not once a minute
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { env.app.RunNotifier(ctx, 20*time.Millisecond); close(done) }()
+	defer func() { stop(); <-done }()
+
+	claim := itoa(ids[0])
+	wantStatus(t, eddie.postForm("/claims/"+claim+"/assign", url.Values{"assignee": {itoa(ritaUser.ID)}, "claim_version": {env.claimVersion(ids[0])}}), http.StatusSeeOther)
+	wantStatus(t, rita.postForm("/claims/"+claim+"/verdict", url.Values{"version": {env.verdictVersion(ids[0])}, "rating": {env.ratingID("Mostly false")},
+		"conclusion": {"It fell by 0.3 points."}, "explanation": {"The ONS says so."}}), http.StatusSeeOther)
+	wantStatus(t, rita.postForm("/claims/"+claim+"/sources", withVersion(goodSource, env.verdictVersion(ids[0]))), http.StatusSeeOther)
+	wantStatus(t, rita.postForm("/claims/"+claim+"/submit", url.Values{"version": {env.verdictVersion(ids[0])}}), http.StatusSeeOther)
+	wantStatus(t, emma.postForm("/claims/"+claim+"/return", url.Values{"version": {env.verdictVersion(ids[0])}, "comment": {"Name the ONS release."}}), http.StatusSeeOther)
+	// The other claim is Rita's and was due yesterday.
+	if _, err := env.raw().Exec(`UPDATE claims SET assignee_id = ?, state = 'in_review', due_at = ? WHERE id = ?`,
+		ritaUser.ID, time.Now().Add(-24*time.Hour).UTC().Format("2006-01-02T15:04:05.000000Z"), ids[1]); err != nil {
+		t.Fatal(err)
+	}
+
+	waitUntil(t, "Rita's three notifications", func() bool {
+		return env.count(`SELECT count(*) FROM notifications WHERE user_id = ?`, ritaUser.ID) == 3
+	})
+	home := rita.get("/")
+	if got := home.TestID(t, "unread-count"); !strings.HasPrefix(got, "3") {
+		t.Errorf("nav shows %q unread", got)
+	}
+	list := rita.get("/notifications")
+	wantStatus(t, list, http.StatusOK)
+	var bodies []string
+	list.Doc(t).Find(`[data-testid="notification-body"]`).Each(func(_ int, s *goquery.Selection) { bodies = append(bodies, s.Text()) })
+	joined := strings.Join(bodies, "\n")
+	for _, want := range []string{"eddie assigned you claim " + claim, "emma sent back claim " + claim, "Overdue: claim " + itoa(ids[1])} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("Rita's notifications lack %q:\n%s", want, joined)
+		}
+	}
+	// Emma may approve and wants to hear; Eddie chose not to; Ada chose nothing.
+	if n := env.count(`SELECT count(*) FROM notifications WHERE event = 'waiting' AND user_id = (SELECT id FROM users WHERE email = 'emma@newsroom.example')`); n != 1 {
+		t.Errorf("Emma has %d approval requests, want 1", n)
+	}
+	if n := env.count(`SELECT count(*) FROM notifications WHERE user_id IN (SELECT id FROM users WHERE email IN ('eddie@newsroom.example', 'ada@newsroom.example'))`); n != 0 {
+		t.Errorf("%d notifications reached people who turned them off", n)
+	}
+
+	// Marked read, the count goes.
+	wantStatus(t, rita.postForm("/notifications/read", nil), http.StatusSeeOther)
+	if rita.get("/").Doc(t).Find(`[data-testid="unread-count"]`).Length() != 0 {
+		t.Error("the unread count stays after marking all read")
+	}
+
+	// The chat refused the first message; it is tried again (the wait is
+	// shortened here) and every notification arrives once.
+	waitUntil(t, "a refused delivery", func() bool {
+		return env.count(`SELECT count(*) FROM webhook_outbox WHERE attempts = 1 AND delivered_at IS NULL`) == 1
+	})
+	env.raw().Exec(`UPDATE webhook_outbox SET next_at = '2000-01-01T00:00:00.000000Z' WHERE delivered_at IS NULL`)
+	waitUntil(t, "every chat message", func() bool { return len(chat.got()) == 4 })
+	msgs := strings.Join(chat.got(), "\n")
+	if !strings.Contains(msgs, "For rita: emma sent back claim "+claim) || !strings.Contains(msgs, "For emma: rita submitted a verdict") {
+		t.Errorf("chat messages:\n%s", msgs)
+	}
+	if n := env.count(`SELECT count(*) FROM webhook_outbox WHERE delivered_at IS NULL`); n != 0 {
+		t.Errorf("%d chat messages undelivered", n)
+	}
+}
+
+// TestWebhookRefusesInternalAddresses: without a test's permission, the
+// webhook cannot reach the newsroom's own network; the message is given up
+// after its tries, never delivered.
+func TestWebhookRefusesInternalAddresses(t *testing.T) {
+	chat := &chatServer{refused: 1}
+	hook := httptest.NewServer(chat)
+	defer hook.Close()
+	env := newTestEnv(t)
+	ids := env.queuedClaims(1, "prices rose by 10%")
+	rita, ritaUser := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	_ = rita
+	ada, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	wantStatus(t, ada.postForm("/admin/settings/webhook", url.Values{"webhook_url": {hook.URL}}), http.StatusSeeOther)
+	wantStatus(t, ada.postForm("/claims/"+itoa(ids[0])+"/assign", url.Values{"assignee": {itoa(ritaUser.ID)}, "claim_version": {env.claimVersion(ids[0])}}), http.StatusSeeOther)
+	var last time.Time
+	for range 6 {
+		env.app.notifyOnce(context.Background(), &last)
+		env.raw().Exec(`UPDATE webhook_outbox SET next_at = '2000-01-01T00:00:00.000000Z'`)
+	}
+	if len(chat.got()) != 0 {
+		t.Fatal("a webhook on a loopback address was called")
+	}
+	if n := env.count(`SELECT count(*) FROM webhook_outbox WHERE gave_up_at IS NOT NULL AND last_error != ''`); n != 1 {
+		t.Errorf("%d messages given up with a reason, want 1", n)
+	}
+}
+
+func (e *testEnv) count(q string, args ...any) int {
+	e.t.Helper()
+	var n int
+	if err := e.raw().QueryRow(q, args...).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+func (e *testEnv) claimVersion(id int64) string {
+	e.t.Helper()
+	return itoa(int64(e.count(`SELECT version FROM claims WHERE id = ?`, id)))
+}
+
+func waitUntil(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for range 250 {
+		if ok() {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("waited 5s for %s", what)
+}
