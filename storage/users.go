@@ -338,33 +338,27 @@ func (db *DB) SetSettings(ctx context.Context, values map[string]string) error {
 		return err
 	}
 	defer tx.Rollback()
-	before, after := map[string]string{}, map[string]string{}
-	for _, key := range slices.Sorted(maps.Keys(values)) {
-		v := values[key]
+	current := map[string]string{}
+	for key := range values {
 		var old sql.NullString
 		if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if old.Valid && old.String == v {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, v, formatTime(tx.now)); err != nil {
-			return err
-		}
 		if old.Valid {
-			before[key] = old.String
+			current[key] = old.String
 		}
-		after[key] = v
 	}
-	if len(after) == 0 {
+	ch := domain.ChangeSettings(current, values)
+	if ch.Event.Action == "" {
 		return nil // nothing changed, so nothing is recorded
 	}
-	var was any
-	if len(before) > 0 {
-		was = before
+	for _, key := range slices.Sorted(maps.Keys(ch.Set)) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, ch.Set[key], formatTime(tx.now)); err != nil {
+			return err
+		}
 	}
-	if err := tx.audit(ctx, "setting.changed", "setting", 0, was, after); err != nil {
+	if err := tx.record(ctx, ch.Event); err != nil {
 		return err
 	}
 	return tx.Commit()
