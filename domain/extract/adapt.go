@@ -234,23 +234,20 @@ func newAdaptProblem(base *Model, labels []Label) *adaptProblem {
 	p := &adaptProblem{slots: slots, yes: make([]bool, len(labels))}
 	p.pull = make([]float64, len(slots)+1)
 	p.base = make([]float64, len(slots)+1)
-	for j, s := range slots {
-		p.base[j] = float64(base.Weights[s])
-		p.pull[j] = ngramPull
-		if s < numHand {
-			p.pull[j] = 1
+	// A slot's pull is ngramPull, or its share of the labels it occurs in
+	// when larger (newsroom round 2): a slot in most sentences acts like the
+	// bias, so it is held as firmly. Hand cues are held like the bias.
+	occurs := make([]float64, len(slots))
+	for _, fs := range feats {
+		for _, f := range fs {
+			occurs[index[f.Slot&(NumSlots-1)]]++ // an n-gram repeated in a sentence counts again
 		}
 	}
-	{
-		// A slot in most sentences acts like the bias, so it is held as firmly.
-		df := make([]float64, len(slots))
-		for _, fs := range feats {
-			for _, f := range fs {
-				df[index[f.Slot&(NumSlots-1)]]++ // a repeated n-gram counts again; rare
-			}
-		}
-		for j := range slots {
-			p.pull[j] = max(p.pull[j], min(df[j]/float64(len(labels)), 1))
+	for j, s := range slots {
+		p.base[j] = float64(base.Weights[s])
+		p.pull[j] = max(ngramPull, min(occurs[j]/float64(len(labels)), 1))
+		if s < numHand {
+			p.pull[j] = 1
 		}
 	}
 	p.base[len(slots)] = float64(base.Bias)
