@@ -138,7 +138,7 @@ done
 
 echo
 echo "==> pages: $ROUNDS rounds, ${DURATION}s each, $CONNS connections (median requests/s, p99 range, median share of the static file's rate)"
-printf '| %-13s | %12s | %17s | %8s | %s |\n' page "requests/s" "p99 (ms)" share "non-2xx"
+printf '| %-13s | %12s | %17s | %8s | %s |\n' page "requests/s" "p99 (ms)" share "non-2xx or timed out"
 printf '|%s|%s|%s|%s|%s|\n' --------------- -------------- ------------------- ---------- --------
 while IFS='|' read -r name _ _ _; do
 	awk -v n="$name" '$1 == n { rps[++k] = $2; p99[k] = $3; ratio[k] = $2 / $4; bad += $5 + $6 }
