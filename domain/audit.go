@@ -27,8 +27,8 @@ type AuditEvent struct {
 
 // AuditFilter selects audit events for the admin log.
 type AuditFilter struct {
-	Actor    string // matches the actor's label (email) exactly or by prefix
-	Action   string // exact action, or a prefix ending in "." such as "claim."
+	Actor    string // any part of the actor's label, or of their name or email
+	Action   string // any part of the action, such as "export" or "claim."
 	Entity   string
 	EntityID int64
 	Since    time.Time

@@ -241,14 +241,15 @@ func (db *DB) ListAuditEvents(ctx context.Context, f domain.AuditFilter) ([]*dom
 	var where []string
 	var args []any
 	if f.Actor != "" {
-		where, args = append(where, `actor_label LIKE ? ESCAPE '\'`), append(args, likePrefix(f.Actor))
+		// Any part of the label (an email, "system", "cli"), or of the
+		// acting person's name or email.
+		like := likeContains(f.Actor)
+		where = append(where, `(actor_label LIKE ? ESCAPE '\' OR actor_id IN (SELECT id FROM users WHERE name LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\'))`)
+		args = append(args, like, like, like)
 	}
 	if f.Action != "" {
-		if strings.HasSuffix(f.Action, ".") {
-			where, args = append(where, `action LIKE ? ESCAPE '\'`), append(args, likePrefix(f.Action))
-		} else {
-			where, args = append(where, `action = ?`), append(args, f.Action)
-		}
+		// Any part of the action: "export", "claim." or "claim.approved".
+		where, args = append(where, `action LIKE ? ESCAPE '\'`), append(args, likeContains(f.Action))
 	}
 	if f.Entity != "" {
 		where, args = append(where, `entity = ?`), append(args, f.Entity)
@@ -296,6 +297,9 @@ func (db *DB) EntityHistory(ctx context.Context, entity string, id int64) ([]*do
 func queryAuditEvents(ctx context.Context, tx *Tx, q string, args ...any) ([]*domain.AuditEvent, error) {
 	return queryAll(ctx, tx, scanAuditEvent, q, args...)
 }
+
+// likeContains is a LIKE pattern matching s anywhere, wildcards escaped.
+func likeContains(s string) string { return "%" + likePrefix(s) }
 
 func likePrefix(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -191,3 +191,31 @@ func waitUntil(t *testing.T, what string, ok func() bool) {
 	}
 	t.Fatalf("waited 5s for %s", what)
 }
+
+// TestAuditLogFindsByPartsAndLinks: the admin's audit log finds events by
+// any part of the action or of the actor's name or email, and links each
+// claim, article or user to its page.
+func TestAuditLogFindsByPartsAndLinks(t *testing.T) {
+	env := newTestEnv(t)
+	id := itoa(env.queuedClaims(1, "prices rose by 10%")[0])
+	ada, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	wantStatus(t, eddie.postForm("/claims/"+id+"/priority", url.Values{"priority": {"urgent"}, "claim_version": {env.claimVersion(mustID(t, id))}}), http.StatusSeeOther)
+
+	for _, tt := range []struct{ query, want, notWant string }{
+		{"action=prioritis", "claim.prioritised", "user.created"},
+		{"actor=ddie", "claim.prioritised", "ada@newsroom.example"},
+		{"actor=newsroom.exam&action=claim", "claim.prioritised", "user.signed_in"},
+	} {
+		res := ada.get("/admin/audit?" + tt.query)
+		wantStatus(t, res, http.StatusOK)
+		rows := res.Doc(t).Find(`[data-testid="audit-row"]`)
+		if rows.Length() == 0 || !strings.Contains(rows.Text(), tt.want) || strings.Contains(rows.Text(), tt.notWant) {
+			t.Errorf("%s: %d rows, want %q and not %q:\n%s", tt.query, rows.Length(), tt.want, tt.notWant, rows.Text())
+		}
+	}
+	href, _ := ada.get("/admin/audit?action=claim.prioritised").Doc(t).Find(`[data-testid="audit-entity-link"]`).Attr("href")
+	if href != "/claims/"+id {
+		t.Errorf("the claim in the log links to %q", href)
+	}
+}
