@@ -455,6 +455,11 @@ func (db *DB) AddManualClaim(ctx context.Context, articleID int64, text string, 
 	if end <= start && text == "" {
 		return nil, domain.FieldError("quote", "Select the claim in the article text, or paste it here.")
 	}
+	// Scored like the article's own candidates: by the newsroom's scorer in use.
+	_, scorer, err := db.CurrentScorer(ctx)
+	if err != nil {
+		return nil, err
+	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -498,7 +503,7 @@ func (db *DB) AddManualClaim(ctx context.Context, articleID int64, text string, 
 			return nil, &ExistingClaimError{ID: sp.id}
 		}
 	}
-	c := triage.Manual(a.Body, start, end, text)
+	c := triage.ManualWith(scorer, a.Body, start, end, text)
 	c.ArticleID = a.ID
 	if err := insertClaim(ctx, tx, c); err != nil {
 		return nil, err

@@ -51,7 +51,24 @@ func TestNewArticlesAreScoredByTheModelInUse(t *testing.T) {
 		t.Fatalf("claims scored by the newsroom model: %+v %v", claims, err)
 	}
 
-	res := api.post("/api/v1/articles", map[string]string{"title": "By API", "body": body + " Once more."})
+	// A passage added by hand is scored by it too.
+	res := c.postForm("/articles/"+id+"/claims", url.Values{"quote": {"Good evening and welcome"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	claims, _ = env.db.ArticleClaims(context.Background(), mustID(t, id))
+	manual := 0
+	for _, cl := range claims {
+		if cl.Manual {
+			manual++
+			if cl.Score < 0.99 {
+				t.Errorf("claim added by hand scored %.3f, not by the newsroom model", cl.Score)
+			}
+		}
+	}
+	if manual != 1 {
+		t.Errorf("%d claims added by hand, want 1", manual)
+	}
+
+	res = api.post("/api/v1/articles", map[string]string{"title": "By API", "body": body + " Once more."})
 	wantStatus(t, res, http.StatusCreated)
 	a := decode[struct {
 		ScorerVersion int64 `json:"scorer_version"`

@@ -85,8 +85,13 @@ func Candidates(text string) []*domain.Claim { return Analyse(text).Candidates }
 // Manual analyses a passage a reviewer picked out by hand (body[start:end])
 // so that it carries figures, a type and a score like the extractor's own.
 func Manual(body string, start, end int, text string) *domain.Claim {
+	return ManualWith(extract.DefaultModel(), body, start, end, text)
+}
+
+// ManualWith is Manual scoring with m, the newsroom's claim scorer in use.
+func ManualWith(m *extract.Model, body string, start, end int, text string) *domain.Claim {
 	sentence := body[start:end]
-	s := extract.ExtractLines([]string{sentence})[0]
+	s := extract.ExtractLinesWith(m, []string{sentence})[0]
 	c := claimFrom(s, sentence, start, end)
 	c.Manual = true
 	if text != "" {
