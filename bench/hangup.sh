@@ -21,6 +21,8 @@ command -v curl >/dev/null || { echo "hangup.sh: curl not found" >&2; exit 1; }
 DB="$WORK/claimtrail.db"
 if [ -n "${BENCH_DB:-}" ]; then
 	cp "$BENCH_DB" "$DB"
+	# A database's keys live beside it; a copy needs them too.
+	if [ -f "$BENCH_DB.keys" ]; then cp "$BENCH_DB.keys" "$DB.keys"; fi
 fi
 go build -o "$WORK/claimtrail" ./cmd/claimtrail
 "$WORK/claimtrail" serve -demo -db "$DB" -addr "127.0.0.1:$PORT" >"$WORK/out.log" 2>"$WORK/server.log" &
