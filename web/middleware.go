@@ -163,9 +163,8 @@ func (app *App) realClient(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if addr := forwardedClient(r, app.cfg.TrustedProxies); addr != "" {
-			r2 := *r
-			r2.RemoteAddr = net.JoinHostPort(addr, "0")
-			r = &r2
+			r = r.WithContext(r.Context()) // a copy, so the caller's request is untouched
+			r.RemoteAddr = net.JoinHostPort(addr, "0")
 		}
 		next.ServeHTTP(w, r)
 	})
