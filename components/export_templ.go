@@ -1658,7 +1658,7 @@ func PublishingSettingsPage(meta PageMeta, form PublishingForm) templ.Component 
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 138, "<p class=\"hint\">Used for links in exports and ClaimReview, like https://checks.newsroom.org. Left empty, claimtrail uses the address it was started with (-base-url); with neither, published checks carry no ClaimReview and the feed is off, because the address a browser sends cannot be trusted.</p><button type=\"submit\" class=\"btn btn-primary\" data-testid=\"save-publishing\">Save settings</button></form><form method=\"post\" action=\"/admin/settings/webhook\" class=\"card stack\" data-testid=\"webhook-form\" novalidate><h2 class=\"card-title\">Notifications in the newsroom's chat</h2>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 138, "<p class=\"hint\">Used for links in exports and ClaimReview, like https://checks.newsroom.org. Left empty, claimtrail uses the address it was started with (-base-url); with neither, published checks carry no ClaimReview and the feed is off, because the address a browser sends cannot be trusted.</p><button type=\"submit\" class=\"btn btn-primary\" data-testid=\"save-publishing\">Save settings</button><p class=\"hint\"><a href=\"/admin/security\">Sign-in security</a>: require two-factor sign-in for admins.</p></form><form method=\"post\" action=\"/admin/settings/webhook\" class=\"card stack\" data-testid=\"webhook-form\" novalidate><h2 class=\"card-title\">Notifications in the newsroom's chat</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -65,6 +65,10 @@ type User struct {
 	// MustChangePassword is set while the password is one an admin issued:
 	// until the person chooses their own, they may only do that.
 	MustChangePassword bool
+
+	// TwoFactor is set while the user signs in with a one-time code from
+	// an app as well as their password.
+	TwoFactor bool
 }
 
 // IsEditor reports whether u may do editors' work (editors and admins).

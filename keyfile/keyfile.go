@@ -14,7 +14,9 @@ package keyfile
 import (
 	"bufio"
 	"bytes"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -214,3 +216,14 @@ func (k *Keys) Rotate() {
 
 // IsNotExist reports whether err means the key file is missing.
 func IsNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+
+// TwoFactorKey is the key that protects two-factor secrets in the database,
+// derived from the audit key (which never rotates, so secrets stay readable).
+func (k *Keys) TwoFactorKey() []byte {
+	if k.Audit == nil {
+		return nil
+	}
+	m := hmac.New(sha256.New, k.Audit)
+	m.Write([]byte("claimtrail two-factor secrets"))
+	return m.Sum(nil)
+}

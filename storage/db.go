@@ -40,6 +40,10 @@ type DB struct {
 	auditKey  []byte
 	auditFrom int64
 
+	// twoFactorKey encrypts two-factor secrets and keys recovery-code
+	// hashes; it comes from the key file (SetTwoFactorKey).
+	twoFactorKey []byte
+
 	scorer scorerCache // the claim scorer in use, decoded
 
 	// Durability is when a change counts as saved; syncer shares one sync of

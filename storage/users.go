@@ -24,12 +24,12 @@ func stateOfUser(u *domain.User) userState {
 	return userState{Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active, MustChangePassword: u.MustChangePassword}
 }
 
-const userColumns = `id, email, name, role, active, session_version, created_at, updated_at, must_change_password`
+const userColumns = `id, email, name, role, active, session_version, created_at, updated_at, must_change_password, totp_secret IS NOT NULL`
 
 func scanUser(row scanner) (*domain.User, error) {
 	var u domain.User
 	var created, updated string
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.SessionVersion, &created, &updated, &u.MustChangePassword); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.SessionVersion, &created, &updated, &u.MustChangePassword, &u.TwoFactor); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, domain.Errorf(domain.ENOTFOUND, "No such user.")
 		}
@@ -142,7 +142,7 @@ func (db *DB) UserCredentials(ctx context.Context, email string) (*domain.User, 
 	var u domain.User
 	var created, updated, hash string
 	err = tx.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, email).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.SessionVersion, &created, &updated, &u.MustChangePassword, &hash)
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.SessionVersion, &created, &updated, &u.MustChangePassword, &u.TwoFactor, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", domain.Errorf(domain.ENOTFOUND, "No such user.")
 	} else if err != nil {

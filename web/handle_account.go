@@ -15,6 +15,7 @@ func (app *App) settingsPage(w http.ResponseWriter, r *http.Request) {
 	var v components.SettingsView
 	if kept := app.takeCarried(r, r.URL.Path); kept != nil {
 		v.NewToken, v.NewTokenName = kept.Get("secret"), kept.Get("name")
+		v.TwoFactor.NewCodes = kept["recovery"]
 	}
 	app.renderSettings(w, r, http.StatusOK, v)
 }
@@ -27,6 +28,13 @@ func (app *App) renderSettings(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	v.Tokens = tokens
+	tf, err := app.twoFactorView(w, r, currentUser(r))
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	tf.NewCodes, tf.Errors = v.TwoFactor.NewCodes, v.TwoFactor.Errors
+	v.TwoFactor = tf
 	if v.Notify, err = app.db.NotificationPrefs(r.Context(), currentUser(r).ID); err != nil {
 		app.serverError(w, r, err)
 		return

@@ -71,8 +71,21 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		app.render(w, r, http.StatusUnauthorized, components.LoginPage(app.meta(w, r, "Sign in"), view))
 		return
 	}
-	app.loginByAccount.Succeeded(email)
 	app.loginByIP.Refund(ip)
+	if u.TwoFactor {
+		// The password was right, so it does not count; the account's
+		// failures are not forgotten either until the second step passes,
+		// where each code is counted like a password. No session exists
+		// until then.
+		app.loginByAccount.Refund(email)
+		if err := app.beginSecondStep(w, r, u, view.Next); err != nil {
+			app.serverError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/login/two-factor", http.StatusSeeOther)
+		return
+	}
+	app.loginByAccount.Succeeded(email)
 	if err := app.startSession(w, r, u); err != nil {
 		app.serverError(w, r, err)
 		return

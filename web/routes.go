@@ -22,6 +22,8 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /login", app.loginPage)
 	mux.HandleFunc("POST /login", app.login)
+	mux.HandleFunc("GET /login/two-factor", app.secondStepPage)
+	mux.HandleFunc("POST /login/two-factor", app.secondStep)
 	mux.HandleFunc("POST /logout", app.logout)
 
 	// Everyone signed in.
@@ -108,6 +110,11 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /settings/tokens", app.reviewer(app.createToken))
 	mux.HandleFunc("POST /settings/tokens/{id}/revoke", app.reviewer(app.revokeToken))
 	mux.HandleFunc("POST /settings/password", app.reviewer(app.changePassword))
+	mux.HandleFunc("POST /settings/two-factor/start", app.reviewer(app.startTwoFactor))
+	mux.HandleFunc("POST /settings/two-factor/enable", app.reviewer(app.enableTwoFactor))
+	mux.HandleFunc("POST /settings/two-factor/disable", app.reviewer(app.disableTwoFactor))
+	mux.HandleFunc("GET /admin/security", app.admin(app.securitySettingsPage))
+	mux.HandleFunc("POST /admin/security", app.admin(app.saveSecuritySettings))
 	mux.HandleFunc("POST /settings/public-name", app.reviewer(app.setPublicName))
 	mux.HandleFunc("POST /settings/notifications", app.reviewer(app.setNotificationPrefs))
 	mux.HandleFunc("GET /notifications", app.reviewer(app.notificationsPage))

@@ -134,6 +134,17 @@ func (app *App) requireRole(allowed func(*domain.User) bool, next http.HandlerFu
 			app.mustChangePassword(w, r)
 			return
 		}
+		if u.Role == domain.RoleAdmin && !u.TwoFactor && !domain.TwoFactorSetupAllows(r.Method, r.URL.Path) {
+			required, err := app.twoFactorRequiredForAdmins(r)
+			if err != nil {
+				app.serverError(w, r, err)
+				return
+			}
+			if domain.MustSetUpTwoFactor(u, required) {
+				app.mustSetUpTwoFactor(w, r)
+				return
+			}
+		}
 		next(w, r)
 	}
 }

@@ -39,6 +39,7 @@ func setUpKeys(ctx context.Context, db *storage.DB, dbPath string) (*keyfile.Key
 		return nil, fmt.Errorf("the key file %s has no audit key", path)
 	}
 	db.SetAuditKey(k.Audit, k.AuditFrom)
+	db.SetTwoFactorKey(k.TwoFactorKey())
 	if err := db.StartKeyedAudit(ctx, k.AuditFrom); err != nil {
 		return nil, err
 	}
