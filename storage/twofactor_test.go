@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"claimtrail/domain"
-	"claimtrail/keyfile"
+	"claimtrail/storage/keyfile"
 )
 
 // A copy of the database opened with another key file (or none) cannot read

@@ -18,8 +18,8 @@ import (
 
 	"claimtrail/components"
 	"claimtrail/domain"
-	"claimtrail/keyfile"
 	"claimtrail/storage"
+	"claimtrail/storage/keyfile"
 	"claimtrail/web/auth"
 	"claimtrail/web/ingest"
 )

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"claimtrail/domain"
-	"claimtrail/keyfile"
+	"claimtrail/storage/keyfile"
 )
 
 // Session keys come from outside the database; after a rotation the

@@ -14,7 +14,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"claimtrail/domain"
-	"claimtrail/keyfile"
+	"claimtrail/storage/keyfile"
 )
 
 // appCode is what an authenticator app shows for secret at t.

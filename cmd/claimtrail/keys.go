@@ -8,8 +8,8 @@ import (
 	"os"
 	"strings"
 
-	"claimtrail/keyfile"
 	"claimtrail/storage"
+	"claimtrail/storage/keyfile"
 )
 
 // setUpKeys gives db its audit key from the key file beside the database,

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"claimtrail/domain"
-	"claimtrail/keyfile"
 	"claimtrail/storage"
+	"claimtrail/storage/keyfile"
 )
 
 func fileMode(t *testing.T, path string) os.FileMode {

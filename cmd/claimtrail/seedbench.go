@@ -6,8 +6,8 @@ import (
 	"os"
 	"time"
 
-	"claimtrail/keyfile"
 	"claimtrail/storage"
+	"claimtrail/storage/keyfile"
 	"claimtrail/web/auth"
 )
 

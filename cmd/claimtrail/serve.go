@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"claimtrail/keyfile"
 	"claimtrail/storage"
+	"claimtrail/storage/keyfile"
 	"claimtrail/web"
 )
 
