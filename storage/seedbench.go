@@ -380,7 +380,7 @@ func (s *benchSeeder) article(id int64, at time.Time, nClaims int) error {
 	type claimAt struct {
 		start, end int
 		sentence   string
-		figures    []benchFigure
+		figures    []domain.Figure
 		claimant   string
 		worthy     bool
 	}
@@ -447,7 +447,7 @@ func (s *benchSeeder) article(id int64, at time.Time, nClaims int) error {
 // claim writes one claim at its final state, with what each step left
 // behind, and queues the audit events of its steps at their times.
 func (s *benchSeeder) claim(articleID int64, at time.Time, adder *domain.User, start, end int, sentence string,
-	figs []benchFigure, claimant string, worthy bool, state domain.ClaimState) error {
+	figs []domain.Figure, claimant string, worthy bool, state domain.ClaimState) error {
 	r := s.r
 	id := s.nextClaim
 	s.nextClaim++

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"claimtrail/domain"
 )
 
 // The benchmark database's text: a vocabulary of thousands of made-up words
@@ -116,16 +118,6 @@ func capitalise(s string) string {
 	return string(s[0]-'a'+'A') + s[1:]
 }
 
-// benchFigure is a figure in a claim sentence, at byte offsets in it.
-type benchFigure struct {
-	Text  string  `json:"text"`
-	Start int     `json:"start"`
-	End   int     `json:"end"`
-	Kind  string  `json:"kind"`
-	Value float64 `json:"value"`
-	Unit  string  `json:"unit"`
-}
-
 var (
 	claimVerbs = []string{"rose by", "fell by", "grew by", "is up", "is down", "reached", "doubled to", "was cut by", "now stands at", "has risen to"}
 	titles     = []string{"the Chancellor", "the Health Secretary", "the Prime Minister", "the Mayor", "the opposition leader",
@@ -137,7 +129,7 @@ var (
 // claimSentence is a check-worthy sentence: words, a figure, more words,
 // and often who said it. It returns the sentence, its figures and the
 // claimant.
-func (v *vocabulary) claimSentence(r *rand.Rand) (string, []benchFigure, string) {
+func (v *vocabulary) claimSentence(r *rand.Rand) (string, []domain.Figure, string) {
 	var b strings.Builder
 	n := sentenceLength(r)
 	lead := max(2, n/3)
@@ -145,22 +137,22 @@ func (v *vocabulary) claimSentence(r *rand.Rand) (string, []benchFigure, string)
 	b.WriteByte(' ')
 	b.WriteString(claimVerbs[r.IntN(len(claimVerbs))])
 	b.WriteByte(' ')
-	var figs []benchFigure
+	var figs []domain.Figure
 	start := b.Len()
-	var f benchFigure
+	var f domain.Figure
 	switch r.IntN(4) {
 	case 0:
 		val := float64(r.IntN(400)) / 10
-		f = benchFigure{Text: strconv.FormatFloat(val, 'f', 1, 64) + "%", Kind: "percent", Value: val, Unit: "%"}
+		f = domain.Figure{Text: strconv.FormatFloat(val, 'f', 1, 64) + "%", Kind: "percent", Value: val, Unit: "%"}
 	case 1:
 		val := float64(1+r.IntN(900)) / 10
-		f = benchFigure{Text: "£" + strconv.FormatFloat(val, 'f', 1, 64) + " billion", Kind: "money", Value: val * 1e9, Unit: "GBP"}
+		f = domain.Figure{Text: "£" + strconv.FormatFloat(val, 'f', 1, 64) + " billion", Kind: "money", Value: val * 1e9, Unit: "GBP"}
 	case 2:
 		val := 1000 * (1 + r.IntN(900))
-		f = benchFigure{Text: strconv.Itoa(val) + " " + v.words[40+r.IntN(200)], Kind: "count", Value: float64(val)}
+		f = domain.Figure{Text: strconv.Itoa(val) + " " + v.words[40+r.IntN(200)], Kind: "count", Value: float64(val)}
 	default:
 		val := 1 + r.IntN(9)
-		f = benchFigure{Text: "1 in " + strconv.Itoa(val+1), Kind: "ratio", Value: 1 / float64(val+1)}
+		f = domain.Figure{Text: "1 in " + strconv.Itoa(val+1), Kind: "ratio", Value: 1 / float64(val+1)}
 	}
 	b.WriteString(f.Text)
 	f.Start, f.End = start, b.Len()
