@@ -63,30 +63,49 @@ const (
 	MaxURLLength    = 2000
 )
 
+// CheckArticleDetails says what is wrong with the details a person may type
+// beside an article (headline, outlet, author, web address), with one
+// message per field; empty ones are left to what was detected in the
+// article. The browser's forms, the API and Check use it, so the same
+// details get the same messages everywhere.
+func CheckArticleDetails(title, outlet, author, address string) error {
+	fields := articleDetailProblems(strings.TrimSpace(title), strings.TrimSpace(outlet), strings.TrimSpace(author), strings.TrimSpace(address))
+	if len(fields) > 0 {
+		return &Error{Code: EINVALID, Message: "Some details of this article need fixing.", Fields: fields}
+	}
+	return nil
+}
+
+func articleDetailProblems(title, outlet, author, address string) map[string]string {
+	fields := map[string]string{}
+	if utf8.RuneCountInString(title) > MaxTitleLength {
+		fields["title"] = "Keep the headline to 300 characters or fewer."
+	}
+	if utf8.RuneCountInString(outlet) > MaxOutletLength {
+		fields["outlet"] = "Keep the outlet to 120 characters or fewer."
+	}
+	if utf8.RuneCountInString(author) > MaxAuthorLength {
+		fields["author"] = "Keep the author to 200 characters or fewer."
+	}
+	if address != "" && !IsWebAddress(address) {
+		fields["url"] = "Enter the web address in full, starting with https:// or http://."
+	} else if len(address) > MaxURLLength {
+		fields["url"] = "That web address is too long."
+	}
+	return fields
+}
+
 // Check says what is wrong with an article's metadata and origin, if
 // anything, with one message per field.
 func (a *Article) Check() error {
 	e := &Error{Code: EINVALID, Message: "Some details of this article need fixing.", Fields: map[string]string{}}
 	a.Title, a.Outlet, a.Author, a.URL = strings.TrimSpace(a.Title), strings.TrimSpace(a.Outlet), strings.TrimSpace(a.Author), strings.TrimSpace(a.URL)
+	e.Fields = articleDetailProblems(a.Title, a.Outlet, a.Author, a.URL)
 	noBody := strings.TrimSpace(a.Body) == ""
-	switch {
-	case a.Title == "" && !noBody:
+	if a.Title == "" && !noBody {
 		// With no text there is nothing to take a headline from either; the
 		// message beside the text is the one that helps.
 		e.Fields["title"] = "Enter the article's headline."
-	case utf8.RuneCountInString(a.Title) > MaxTitleLength:
-		e.Fields["title"] = "Keep the headline to 300 characters or fewer."
-	}
-	if utf8.RuneCountInString(a.Outlet) > MaxOutletLength {
-		e.Fields["outlet"] = "Keep the outlet to 120 characters or fewer."
-	}
-	if utf8.RuneCountInString(a.Author) > MaxAuthorLength {
-		e.Fields["author"] = "Keep the author to 200 characters or fewer."
-	}
-	if a.URL != "" && !IsWebAddress(a.URL) {
-		e.Fields["url"] = "Enter the web address in full, starting with https:// or http://."
-	} else if len(a.URL) > MaxURLLength {
-		e.Fields["url"] = "That web address is too long."
 	}
 	if noBody {
 		e.Fields["body"] = "The article has no text."

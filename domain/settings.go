@@ -3,6 +3,8 @@ package domain
 import (
 	"maps"
 	"slices"
+	"strings"
+	"unicode/utf8"
 )
 
 // SettingsChange is a decided change to the newsroom's settings: the values
@@ -35,4 +37,52 @@ func ChangeSettings(current, values map[string]string) SettingsChange {
 		ch.Event.Before = before
 	}
 	return ch
+}
+
+// Limits on the publishing settings an admin types.
+const (
+	MaxPublisherNameLength = 200
+	MaxSettingURLLength    = 500
+)
+
+// PublishingInput is what an admin typed on the publishing settings form.
+type PublishingInput struct {
+	PublisherName, PublisherURL, LogoURL, BaseURL string
+}
+
+// Check says what is wrong with the publishing settings, one message per
+// field: the organisation's name and the addresses' lengths, and whether
+// the site's public address can make each check's address.
+func (in PublishingInput) Check() error {
+	fields := map[string]string{}
+	if utf8.RuneCountInString(strings.TrimSpace(in.PublisherName)) > MaxPublisherNameLength {
+		fields["publisher_name"] = "Keep the publishing organisation to 200 characters or fewer."
+	}
+	for _, f := range []struct{ field, label, value string }{
+		{"publisher_url", "organisation's web address", in.PublisherURL},
+		{"logo_url", "logo web address", in.LogoURL},
+		{"base_url", "public address of this site", in.BaseURL},
+	} {
+		if len(f.value) > MaxSettingURLLength {
+			fields[f.field] = "Keep the " + f.label + " to 500 characters or fewer."
+		}
+	}
+	if _, long := fields["base_url"]; !long && in.BaseURL != "" {
+		if msg := SiteAddressProblem(in.BaseURL); msg != "" {
+			fields["base_url"] = msg
+		}
+	}
+	if len(fields) > 0 {
+		return &Error{Code: EINVALID, Message: "Some settings need fixing.", Fields: fields}
+	}
+	return nil
+}
+
+// CheckWebhookAddress refuses a chat webhook address longer than the
+// settings allow; "" (no webhook) is fine.
+func CheckWebhookAddress(address string) error {
+	if len(address) > MaxSettingURLLength {
+		return FieldError("webhook_url", "Keep the webhook address to 500 characters or fewer.")
+	}
+	return nil
 }

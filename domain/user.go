@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Role is what a user may do. Each role includes the one before it, except
@@ -85,6 +86,34 @@ func NormalizeEmail(s string) (string, error) {
 		return "", FieldError("email", "Enter an email address like name@newsroom.org.")
 	}
 	return s, nil
+}
+
+// Limits on a new account's details.
+const (
+	MaxUserNameLength = 120
+	MaxEmailLength    = 254
+)
+
+// CheckNewUser says what is wrong with a new account's name and email
+// address, one message per field: both are needed, the address must have
+// an address's shape, and neither may be longer than the limits.
+func CheckNewUser(name, email string) error {
+	fields := map[string]string{}
+	switch name = CleanName(name); {
+	case name == "":
+		fields["name"] = "Enter the person's name."
+	case utf8.RuneCountInString(name) > MaxUserNameLength:
+		fields["name"] = "Keep the name to 120 characters or fewer."
+	}
+	if len(strings.TrimSpace(email)) > MaxEmailLength {
+		fields["email"] = "Keep the email address to 254 characters or fewer."
+	} else if _, err := NormalizeEmail(email); err != nil {
+		fields["email"] = err.(*Error).Fields["email"]
+	}
+	if len(fields) > 0 {
+		return &Error{Code: EINVALID, Message: "Some details of this account need fixing.", Fields: fields}
+	}
+	return nil
 }
 
 // MinPasswordLength is the shortest password accepted.

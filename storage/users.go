@@ -45,17 +45,14 @@ func findUserByID(ctx context.Context, tx *Tx, id int64) (*domain.User, error) {
 
 // CreateUser adds an account with an already hashed password and sets u.ID.
 func (db *DB) CreateUser(ctx context.Context, u *domain.User, passwordHash string) error {
-	email, err := domain.NormalizeEmail(u.Email)
-	if err != nil {
+	if err := domain.CheckNewUser(u.Name, u.Email); err != nil {
 		return err
 	}
 	if !u.Role.Valid() {
 		return domain.FieldError("role", "Choose a role: reviewer, editor or admin.")
 	}
 	u.Name = domain.CleanName(u.Name)
-	if u.Name == "" {
-		return domain.FieldError("name", "Enter the person's name.")
-	}
+	email, _ := domain.NormalizeEmail(u.Email)
 	u.Email, u.Active, u.SessionVersion = email, true, 1
 
 	tx, err := db.begin(ctx)

@@ -15,10 +15,10 @@ import (
 // POST /api/v1/articles and GET /api/v1/articles/{id}.
 
 type apiArticleRequest struct {
-	Title       string `json:"title" label:"headline" validate:"max=300"` // as in the browser, the first line stands in when missing
-	URL         string `json:"url" label:"web address" validate:"max=2000"`
-	Outlet      string `json:"outlet" validate:"max=120"`
-	Author      string `json:"author" validate:"max=200"`
+	Title       string `json:"title" label:"headline"` // as in the browser, the first line stands in when missing
+	URL         string `json:"url" label:"web address"`
+	Outlet      string `json:"outlet"`
+	Author      string `json:"author"`
 	PublishedAt string `json:"published_at" label:"publication date"`
 	Body        string `json:"body" label:"article text" validate:"required"`
 }
@@ -70,6 +70,11 @@ func parseAPIDate(field, s string) (time.Time, error) {
 func (app *App) apiCreateArticle(w http.ResponseWriter, r *http.Request) {
 	var req apiArticleRequest
 	if err := app.decodeJSON(w, r, app.apiArticleLimit(), &req); err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	// The browser's rule for the details, before the text is read.
+	if err := domain.CheckArticleDetails(req.Title, req.Outlet, req.Author, req.URL); err != nil {
 		app.apiError(w, r, err)
 		return
 	}

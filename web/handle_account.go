@@ -49,7 +49,7 @@ func (app *App) renderSettings(w http.ResponseWriter, r *http.Request, status in
 }
 
 type tokenForm struct {
-	Name string `form:"name" label:"token name" validate:"required,max=80"`
+	Name string `form:"name" label:"token name" validate:"required"`
 }
 
 func (app *App) createToken(w http.ResponseWriter, r *http.Request) {

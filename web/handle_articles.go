@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -102,17 +103,21 @@ func (m articleMeta) form(mode string) components.ArticleForm {
 	return components.ArticleForm{Mode: mode, Title: m.Title, Outlet: m.Outlet, Author: m.Author, URL: m.URL, Published: m.Published}
 }
 
-// checkMeta validates the metadata with the form validator's messages.
+// checkMeta checks the metadata: the date's shape with the form
+// validator, everything else by the domain's rule, which the API uses too.
 func (app *App) checkMeta(m articleMeta) components.FieldErrors {
 	var tagged struct {
-		Title     string `form:"title" label:"headline" validate:"max=300"`
-		Outlet    string `form:"outlet" label:"outlet" validate:"max=120"`
-		Author    string `form:"author" label:"author" validate:"max=200"`
-		URL       string `form:"url" label:"web address" validate:"max=2000"`
 		Published string `form:"published" label:"publication date" validate:"omitempty,datetime=2006-01-02"`
 	}
-	tagged.Title, tagged.Outlet, tagged.Author, tagged.URL, tagged.Published = m.Title, m.Outlet, m.Author, m.URL, m.Published
-	return app.validate.Check(&tagged)
+	tagged.Published = m.Published
+	errs := app.validate.Check(&tagged)
+	if fe := fieldErrors(domain.CheckArticleDetails(m.Title, m.Outlet, m.Author, m.URL)); fe != nil {
+		if errs == nil {
+			errs = components.FieldErrors{}
+		}
+		maps.Copy(errs, fe)
+	}
+	return errs
 }
 
 // PrepareArticle turns an ingested article into one ready to store: the

@@ -26,7 +26,7 @@ func (app *App) renderRatings(w http.ResponseWriter, r *http.Request, status int
 }
 
 type ratingForm struct {
-	Name    string `form:"name" label:"name" validate:"required,max=60"`
+	Name    string `form:"name" label:"name" validate:"required"`
 	Value   string `form:"value" label:"value" validate:"required"`
 	OnScale bool   `form:"on_scale"`
 }

@@ -13,10 +13,10 @@ import (
 // site's public address, used by ClaimReview and exports.
 
 type publishingForm struct {
-	PublisherName string `form:"publisher_name" label:"publishing organisation" validate:"max=200"`
-	PublisherURL  string `form:"publisher_url" label:"organisation's web address" validate:"omitempty,http_url,max=500"`
-	LogoURL       string `form:"logo_url" label:"logo web address" validate:"omitempty,http_url,max=500"`
-	BaseURL       string `form:"base_url" label:"public address of this site" validate:"omitempty,http_url,max=500"`
+	PublisherName string `form:"publisher_name" label:"publishing organisation"`
+	PublisherURL  string `form:"publisher_url" label:"organisation's web address" validate:"omitempty,http_url"`
+	LogoURL       string `form:"logo_url" label:"logo web address" validate:"omitempty,http_url"`
+	BaseURL       string `form:"base_url" label:"public address of this site" validate:"omitempty,http_url"`
 }
 
 func (app *App) publishingSettingsPage(w http.ResponseWriter, r *http.Request) {
@@ -42,12 +42,8 @@ func (app *App) savePublishingSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	view := components.PublishingForm{PublisherName: form.PublisherName, PublisherURL: form.PublisherURL,
 		LogoURL: form.LogoURL, BaseURL: form.BaseURL, Errors: app.validate.Check(&form)}
-	if msg := domain.SiteAddressProblem(form.BaseURL); form.BaseURL != "" && msg != "" && view.Errors["base_url"] == "" {
-		if view.Errors == nil {
-			view.Errors = components.FieldErrors{}
-		}
-		view.Errors["base_url"] = msg
-	}
+	view.Errors = withDomainErrors(view.Errors, domain.PublishingInput{PublisherName: form.PublisherName, PublisherURL: form.PublisherURL,
+		LogoURL: form.LogoURL, BaseURL: form.BaseURL}.Check())
 	if view.Errors != nil {
 		app.render(w, r, http.StatusUnprocessableEntity, components.PublishingSettingsPage(app.meta(w, r, "Publishing settings"), view))
 		return
@@ -70,13 +66,13 @@ func (app *App) savePublishingSettings(w http.ResponseWriter, r *http.Request) {
 // notifications are posted to.
 func (app *App) saveWebhookSetting(w http.ResponseWriter, r *http.Request) {
 	var form struct {
-		URL string `form:"webhook_url" label:"webhook address" validate:"omitempty,http_url,max=500"`
+		URL string `form:"webhook_url" label:"webhook address" validate:"omitempty,http_url"`
 	}
 	if err := decodeForm(r, &form); err != nil {
 		app.error(w, r, err)
 		return
 	}
-	if errs := app.validate.Check(&form); errs != nil {
+	if errs := withDomainErrors(app.validate.Check(&form), domain.CheckWebhookAddress(form.URL)); errs != nil {
 		pub, err := app.db.PublishingSettings(r.Context())
 		if err != nil {
 			app.serverError(w, r, err)

@@ -25,8 +25,8 @@ func (app *App) newUserPage(w http.ResponseWriter, r *http.Request) {
 }
 
 type newUserForm struct {
-	Name  string `form:"name" label:"name" validate:"required,max=120"`
-	Email string `form:"email" label:"email address" validate:"required,email,max=254"`
+	Name  string `form:"name" label:"name" validate:"required"`
+	Email string `form:"email" label:"email address" validate:"required,email"`
 	Role  string `form:"role" label:"role" validate:"required,oneof=reviewer editor admin"`
 }
 
@@ -36,7 +36,8 @@ func (app *App) createUser(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	view := components.UserForm{Name: form.Name, Email: form.Email, Role: form.Role, Errors: app.validate.Check(&form)}
+	view := components.UserForm{Name: form.Name, Email: form.Email, Role: form.Role,
+		Errors: withDomainErrors(app.validate.Check(&form), domain.CheckNewUser(form.Name, form.Email))}
 	if view.Errors != nil {
 		app.render(w, r, http.StatusUnprocessableEntity, components.NewUserPage(app.meta(w, r, "Add a user"), view))
 		return
@@ -205,6 +206,25 @@ func fieldErrors(err error) components.FieldErrors {
 		return components.FieldErrors(e.Fields)
 	}
 	return nil
+}
+
+// withDomainErrors adds the per-field messages of the domain's check, err,
+// to the form validator's shape messages errs; a field the shape check
+// already named keeps its message.
+func withDomainErrors(errs components.FieldErrors, err error) components.FieldErrors {
+	fe := fieldErrors(err)
+	if fe == nil {
+		return errs
+	}
+	if errs == nil {
+		errs = components.FieldErrors{}
+	}
+	for field, msg := range fe {
+		if _, named := errs[field]; !named {
+			errs[field] = msg
+		}
+	}
+	return errs
 }
 
 // newPassword makes a one-time password for an admin to hand over, with its

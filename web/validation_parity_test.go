@@ -47,6 +47,18 @@ func TestSameBadInputSameMessageInBrowserAndAPI(t *testing.T) {
 		apiPath string
 		body    map[string]any
 	}
+	// An article's details: the paste form beside the text, and the API's
+	// article, each with one detail changed.
+	articleID := postArticle(t, api, "https://gazette.example/parity-article").ID
+	article := func(change map[string]string) surface {
+		form := url.Values{"body": {"The council said spending rose by 40 percent last year."}}
+		js := map[string]any{"body": "The council said spending rose by 40 percent last year."}
+		for k, val := range change {
+			form.Set(k, val)
+			js[k] = val
+		}
+		return surface{browser, "/articles", form, api, http.MethodPost, "/api/v1/articles", js}
+	}
 	cases := []struct {
 		name     string
 		field    string // the browser's field
@@ -115,6 +127,26 @@ func TestSameBadInputSameMessageInBrowserAndAPI(t *testing.T) {
 		{"rewording too long", "text", "text", func() surface {
 			return surface{browser, "/claims/" + itoa(candidate) + "/accept", url.Values{"text": {long(1001)}},
 				api, http.MethodPost, "/api/v1/claims/" + itoa(candidate) + "/accept", map[string]any{"text": long(1001)}}
+		}},
+		{"headline too long", "title", "title", func() surface {
+			return article(map[string]string{"title": long(301)})
+		}},
+		{"outlet too long", "outlet", "outlet", func() surface {
+			return article(map[string]string{"outlet": long(121)})
+		}},
+		{"author too long", "author", "author", func() surface {
+			return article(map[string]string{"author": long(201)})
+		}},
+		{"article address that is not a web address", "url", "url", func() surface {
+			return article(map[string]string{"url": "javascript:alert(1)"})
+		}},
+		{"article address too long", "url", "url", func() surface {
+			return article(map[string]string{"url": "https://gazette.example/" + long(2000)})
+		}},
+		{"headline too long when editing", "title", "title", func() surface {
+			s := article(map[string]string{"title": long(301)})
+			s.path = "/articles/" + itoa(articleID) + "/edit"
+			return s
 		}},
 	}
 	for _, tc := range cases {
