@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -497,4 +499,112 @@ func MoveSource(by *User, c *Claim, v *Verdict, id int64, up bool) (SourceChange
 	title := v.Sources[i].Title
 	return SourceChange{Sources: list, Event: sourceEvent("moved", c,
 		map[string]any{"title": title, "position": i + 1}, map[string]any{"title": title, "position": j + 1})}, nil
+}
+
+// DraftChange is a decided change to a draft verdict's text, and with it,
+// for a verdict sent whole, its sources: the verdict as it is to be saved
+// (its loaded version), the sources as they are to be saved when
+// ReplacesSources (ID 0 is new; the verdict's sources missing from the list
+// are removed), who worked on the claim, and the change's one event.
+type DraftChange struct {
+	Verdict         *Verdict
+	ReplacesSources bool
+	Sources         []Source
+	Worker          int64
+	Event           Event
+}
+
+// errRatingGone refuses a rating deleted since the form was drawn, or an id
+// that never was one.
+var errRatingGone = FieldError("rating", "Choose a rating from the list; that one no longer exists.")
+
+// SaveDraft saves what a reviewer typed into the draft verdict v of c: its
+// rating, conclusion and explanation. rating is the chosen rating as
+// storage found it, nil when none was chosen or it no longer exists. The
+// one "verdict.saved" event carries the text before and after.
+func SaveDraft(by *User, c *Claim, v *Verdict, in VerdictInput, rating *Rating) (DraftChange, error) {
+	if err := in.Tidy(); err != nil {
+		return DraftChange{}, err
+	}
+	return draftText(by, c, v, in, rating)
+}
+
+// draftText puts the tidied in on a copy of v as by's work.
+func draftText(by *User, c *Claim, v *Verdict, in VerdictInput, rating *Rating) (DraftChange, error) {
+	if err := CanWorkOn(by, c); err != nil {
+		return DraftChange{}, err
+	}
+	if in.RatingID != 0 && (rating == nil || rating.ID != in.RatingID) {
+		return DraftChange{}, errRatingGone
+	}
+	next := *v
+	next.Sources = slices.Clone(v.Sources)
+	next.RatingID, next.Conclusion, next.Explanation, next.AuthorID = in.RatingID, in.Conclusion, in.Explanation, by.ID
+	after := VerdictRecordOf(&next, false)
+	after.Version++
+	return DraftChange{Verdict: &next, Worker: by.ID,
+		Event: Event{Action: "verdict.saved", Entity: "claim", EntityID: c.ID, Before: VerdictRecordOf(v, false), After: after}}, nil
+}
+
+// CheckWholeVerdict tidies and checks a verdict's text and its sources
+// together and names every field at fault in one error, so that a script
+// sending the whole verdict can fix them all at once.
+func CheckWholeVerdict(in *VerdictInput, sources []Source) error {
+	fields := map[string]string{}
+	for _, err := range []error{in.Tidy(), CheckSources(sources)} {
+		var e *Error
+		if errors.As(err, &e) && len(e.Fields) > 0 {
+			maps.Copy(fields, e.Fields)
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(fields) > 0 {
+		return &Error{Code: EINVALID, Message: "Some fields need fixing; see fields.", Fields: fields}
+	}
+	return nil
+}
+
+// VerdictProblems lists every field at fault in a verdict sent whole, its
+// text and each of its sources; nil when there are none. It changes
+// neither argument.
+func VerdictProblems(in VerdictInput, sources []Source) map[string]string {
+	var e *Error
+	if errors.As(CheckWholeVerdict(&in, slices.Clone(sources)), &e) {
+		return e.Fields
+	}
+	return nil
+}
+
+// ReplaceVerdict saves a draft verdict sent whole (the API's way): its text
+// and its sources, which replace the old ones in the order given. The same
+// rules as SaveDraft and the source changes apply, and the one
+// "verdict.saved" event carries the lists of sources before and after when
+// they changed.
+func ReplaceVerdict(by *User, c *Claim, v *Verdict, in VerdictInput, sources []Source, rating *Rating) (DraftChange, error) {
+	sources = slices.Clone(sources)
+	if err := CheckWholeVerdict(&in, sources); err != nil {
+		return DraftChange{}, err
+	}
+	ch, err := draftText(by, c, v, in, rating)
+	if err != nil {
+		return DraftChange{}, err
+	}
+	oldRecords := make([]SourceRecord, 0, len(v.Sources))
+	for i := range v.Sources {
+		oldRecords = append(oldRecords, SourceRecordOf(&v.Sources[i]))
+	}
+	newRecords := make([]SourceRecord, 0, len(sources))
+	for i := range sources {
+		s := &sources[i]
+		s.ID, s.ClaimID, s.Position = 0, c.ID, i+1
+		newRecords = append(newRecords, SourceRecordOf(s))
+	}
+	ch.ReplacesSources, ch.Sources = true, sources
+	ch.Verdict.Sources = sources
+	if !slices.Equal(oldRecords, newRecords) {
+		ch.Event.Before.(*VerdictRecord).Sources = oldRecords
+		ch.Event.After.(*VerdictRecord).Sources = newRecords
+	}
+	return ch, nil
 }

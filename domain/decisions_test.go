@@ -92,3 +92,60 @@ func TestSourceDecisions(t *testing.T) {
 		t.Errorf("update a source not on the verdict: %v", err)
 	}
 }
+
+func TestDraftDecisions(t *testing.T) {
+	rita := &User{ID: 1, Role: RoleReviewer, Active: true}
+	other := &User{ID: 5, Role: RoleReviewer, Active: true}
+	c := &Claim{ID: 7, State: StateInReview, AssigneeID: 1}
+	mostly := &Rating{ID: 4, Name: "Mostly false"}
+	ons := Source{ID: 11, ClaimID: 7, Position: 1, Title: "ONS", URL: "https://ons.example", Type: SourceType("official_statistics")}
+	v := &Verdict{ClaimID: 7, RatingID: 3, Conclusion: "Wrong.", Version: 2, Sources: []Source{ons}}
+
+	save, err := SaveDraft(rita, c, v, VerdictInput{RatingID: 4, Conclusion: " Mostly wrong. "}, mostly)
+	if err != nil || save.Event.Action != "verdict.saved" || save.Event.EntityID != 7 || save.Worker != 1 || save.ReplacesSources ||
+		save.Verdict.Conclusion != "Mostly wrong." || save.Verdict.RatingID != 4 || save.Verdict.AuthorID != 1 ||
+		save.Event.Before.(*VerdictRecord).Conclusion != "Wrong." || save.Event.After.(*VerdictRecord).Version != 3 {
+		t.Fatalf("save: %+v %v", save, err)
+	}
+	if v.Conclusion != "Wrong." || v.RatingID != 3 {
+		t.Error("saving changed the loaded verdict")
+	}
+	if _, err := SaveDraft(rita, c, v, VerdictInput{RatingID: 9}, nil); fieldOf(err, "rating") == "" {
+		t.Errorf("a rating that no longer exists: %v", err)
+	}
+	if _, err := SaveDraft(other, c, v, VerdictInput{}, nil); ErrorCode(err) != EFORBIDDEN {
+		t.Errorf("someone else's draft: %v", err)
+	}
+	if _, err := SaveDraft(rita, c, v, VerdictInput{Conclusion: "Two\nlines"}, nil); fieldOf(err, "conclusion") == "" {
+		t.Errorf("a conclusion on two lines: %v", err)
+	}
+
+	same := []Source{{Title: "ONS", URL: "https://ons.example", Type: SourceType("official_statistics")}}
+	kept, err := ReplaceVerdict(rita, c, v, VerdictInput{Conclusion: "Wrong."}, same, nil)
+	if err != nil || !kept.ReplacesSources || len(kept.Sources) != 1 || kept.Sources[0].ID != 0 || kept.Sources[0].Position != 1 ||
+		kept.Event.After.(*VerdictRecord).Sources != nil {
+		t.Fatalf("the same sources sent again: %+v %v", kept, err)
+	}
+	two := append(same, Source{Title: " Budget ", URL: "https://budget.example", Type: SourceType("official_statistics")})
+	changed, err := ReplaceVerdict(rita, c, v, VerdictInput{}, two, nil)
+	if err != nil || len(changed.Event.Before.(*VerdictRecord).Sources) != 1 || len(changed.Event.After.(*VerdictRecord).Sources) != 2 ||
+		changed.Sources[1].Title != "Budget" || changed.Sources[1].Position != 2 {
+		t.Fatalf("a source added: %+v %v", changed, err)
+	}
+	if two[1].Title != " Budget " || len(v.Sources) != 1 {
+		t.Error("replacing changed what it was given")
+	}
+	bad := []Source{{Title: "", URL: "javascript:alert(1)", Type: SourceType("rumour")}}
+	_, err = ReplaceVerdict(rita, c, v, VerdictInput{Conclusion: "Two\nlines"}, bad, nil)
+	if fieldOf(err, "conclusion") == "" || fieldOf(err, "sources[0].url") == "" || fieldOf(err, "sources[0].title") == "" {
+		t.Errorf("every fault named at once: %v", err)
+	}
+}
+
+// fieldOf is the message err gives for field, "" when none.
+func fieldOf(err error, field string) string {
+	if e, ok := err.(*Error); ok {
+		return e.Fields[field]
+	}
+	return ""
+}

@@ -106,17 +106,6 @@ func bumpVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) error {
 	return nil
 }
 
-// draft opens a claim's verdict for editing by the acting user: the claim
-// must be in review, the user its assignee or an editor, and expectVersion
-// the verdict's current version. The user becomes one of the claim's workers.
-func draft(ctx context.Context, tx *Tx, claimID, expectVersion int64) (*domain.User, *domain.Verdict, error) {
-	u, _, v, err := loadDraft(ctx, tx, claimID, expectVersion)
-	if err == nil {
-		err = addClaimWorker(ctx, tx, claimID, u.ID)
-	}
-	return u, v, err
-}
-
 // loadDraft loads the acting user, the claim and its verdict for a change to
 // the draft, refusing a change from a stale version of the verdict.
 func loadDraft(ctx context.Context, tx *Tx, claimID, expectVersion int64) (*domain.User, *domain.Claim, *domain.Verdict, error) {
@@ -151,51 +140,87 @@ func (db *DB) VerdictByClaim(ctx context.Context, claimID int64) (*domain.Verdic
 	return findVerdict(ctx, tx, claimID)
 }
 
-// SaveVerdict saves the draft verdict's rating, conclusion and explanation.
+// SaveVerdict saves the draft verdict's rating, conclusion and explanation,
+// as domain.SaveDraft decides.
 func (db *DB) SaveVerdict(ctx context.Context, claimID int64, in domain.VerdictInput, expectVersion int64) (*domain.Verdict, error) {
+	// What was typed is judged before the version is looked at.
 	if err := in.Tidy(); err != nil {
 		return nil, err
 	}
+	return db.changeDraft(ctx, claimID, expectVersion, in.RatingID, func(u *domain.User, c *domain.Claim, v *domain.Verdict, rating *domain.Rating) (domain.DraftChange, error) {
+		return domain.SaveDraft(u, c, v, in, rating)
+	})
+}
+
+// changeDraft runs one change to a draft verdict's text (and, for a verdict
+// sent whole, its sources): load the acting user, the claim, the verdict
+// and the chosen rating, let the domain decide, save the verdict and the
+// sources it returned, write the change's one event, commit.
+func (db *DB) changeDraft(ctx context.Context, claimID, expectVersion, ratingID int64,
+	decide func(u *domain.User, c *domain.Claim, v *domain.Verdict, rating *domain.Rating) (domain.DraftChange, error)) (*domain.Verdict, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, v, err := draft(ctx, tx, claimID, expectVersion)
+	u, c, v, err := loadDraft(ctx, tx, claimID, expectVersion)
 	if err != nil {
 		return nil, err
 	}
-	before, after, err := writeVerdictText(ctx, tx, u, v, in)
+	var rating *domain.Rating
+	if ratingID != 0 {
+		if rating, err = findRating(ctx, tx, ratingID); domain.ErrorCode(err) == domain.ENOTFOUND {
+			rating = nil // the domain refuses a rating that no longer exists
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	ch, err := decide(u, c, v, rating)
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.audit(ctx, "verdict.saved", "claim", v.ClaimID, before, after); err != nil {
+	if err := nameVerdictRatings(ctx, tx, &ch.Event); err != nil {
 		return nil, err
+	}
+	if ch.ReplacesSources {
+		if err := saveSources(ctx, tx, v.Sources, ch.Sources); err != nil {
+			return nil, err
+		}
+	}
+	if err := addClaimWorker(ctx, tx, claimID, ch.Worker); err != nil {
+		return nil, err
+	}
+	if err := bumpVerdict(ctx, tx, ch.Verdict); err != nil {
+		return nil, err
+	}
+	if err := tx.record(ctx, ch.Event); err != nil {
+		return nil, err
+	}
+	if ch.ReplacesSources {
+		if v, err = findVerdict(ctx, tx, claimID); err != nil {
+			return nil, err
+		}
+	} else {
+		v = ch.Verdict
 	}
 	return v, tx.Commit()
 }
 
-// writeVerdictText puts in on the draft v as u's work and bumps its
-// version; it returns the verdict's text before and after, for the caller's
-// one audit event.
-func writeVerdictText(ctx context.Context, tx *Tx, u *domain.User, v *domain.Verdict, in domain.VerdictInput) (before, after *verdictState, err error) {
-	if in.RatingID != 0 {
-		// A rating deleted since the page was loaded, or an id that never was.
-		if _, err := findRating(ctx, tx, in.RatingID); domain.ErrorCode(err) == domain.ENOTFOUND {
-			return nil, nil, domain.FieldError("rating", "Choose a rating from the list; that one no longer exists.")
-		} else if err != nil {
-			return nil, nil, err
+// nameVerdictRatings fills in the rating names of the verdict texts a draft
+// change's event records.
+func nameVerdictRatings(ctx context.Context, tx *Tx, ev *domain.Event) error {
+	for _, side := range []any{ev.Before, ev.After} {
+		r, ok := side.(*domain.VerdictRecord)
+		if !ok || r.RatingID == 0 {
+			continue
 		}
+		name, err := ratingName(ctx, tx, r.RatingID)
+		if err != nil {
+			return err
+		}
+		r.Rating = name
 	}
-	if before, err = stateOfVerdict(ctx, tx, v); err != nil {
-		return nil, nil, err
-	}
-	v.RatingID, v.Conclusion, v.Explanation, v.AuthorID = in.RatingID, in.Conclusion, in.Explanation, u.ID
-	if err := bumpVerdict(ctx, tx, v); err != nil {
-		return nil, nil, err
-	}
-	after, err = stateOfVerdict(ctx, tx, v)
-	return before, after, err
+	return nil
 }
 
 // changeSources runs one change to a draft verdict's sources: load, let the
