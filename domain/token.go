@@ -36,3 +36,48 @@ func NormalizeTokenName(s string) (string, error) {
 	}
 	return s, nil
 }
+
+// TokenRecord is what the audit log keeps of a token: never the token or
+// its hash.
+type TokenRecord struct {
+	UserID  int64  `json:"user_id"`
+	Name    string `json:"name"`
+	Revoked bool   `json:"revoked,omitempty"`
+}
+
+// TokenRecordOf is what the audit log keeps of t.
+func TokenRecordOf(t *APIToken) TokenRecord {
+	return TokenRecord{UserID: t.UserID, Name: t.Name, Revoked: t.Revoked()}
+}
+
+// TokenChange is a decided change to an API token: the token as it is to be
+// saved and the change's one event.
+type TokenChange struct {
+	Token *APIToken
+	Event Event
+}
+
+// CreateToken decides a new token named name for owner's scripts: a
+// deactivated account has none.
+func CreateToken(owner *User, name string, now time.Time) (TokenChange, error) {
+	name, err := NormalizeTokenName(name)
+	if err != nil {
+		return TokenChange{}, err
+	}
+	if !owner.Active {
+		return TokenChange{}, Errorf(ECONFLICT, "%s's account is deactivated, so it cannot have API tokens.", owner.Name)
+	}
+	t := &APIToken{UserID: owner.ID, Name: name, CreatedAt: now}
+	return TokenChange{Token: t, Event: Event{Action: "api_token.created", Entity: "api_token", After: TokenRecordOf(t)}}, nil
+}
+
+// RevokeToken decides that t stops working now.
+func RevokeToken(t *APIToken, now time.Time) (TokenChange, error) {
+	if t.Revoked() {
+		return TokenChange{}, Errorf(ECONFLICT, "The token %q was already revoked.", t.Name)
+	}
+	next := *t
+	next.RevokedAt = now
+	return TokenChange{Token: &next, Event: Event{Action: "api_token.revoked", Entity: "api_token", EntityID: t.ID,
+		Before: TokenRecordOf(t), After: TokenRecordOf(&next)}}, nil
+}

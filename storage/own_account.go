@@ -11,13 +11,8 @@ import (
 // ChangeOwnPassword stores a new password hash chosen by the user themself
 // and ends their sessions; the caller has checked the current password.
 func (db *DB) ChangeOwnPassword(ctx context.Context, id int64, passwordHash string) (*domain.User, error) {
-	return db.changeUser(ctx, id, "user.password_changed", true, func(tx *Tx, u *domain.User) error {
-		if !u.Active {
-			return domain.Errorf(domain.EFORBIDDEN, "This account is deactivated.")
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?`, passwordHash, u.ID)
-		u.MustChangePassword = false
-		return err
+	return db.changeUser(ctx, id, passwordHash, func(u *domain.User, _ int) (domain.UserChange, error) {
+		return domain.ChangeOwnPassword(u)
 	})
 }
 

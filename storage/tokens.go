@@ -11,17 +11,6 @@ import (
 // API tokens: made and revoked by their owner (settings page or CLI), looked
 // up by hash on every API request. The token itself is never stored or audited.
 
-// tokenState is what the audit log records of a token: never the token or its hash.
-type tokenState struct {
-	UserID  int64  `json:"user_id"`
-	Name    string `json:"name"`
-	Revoked bool   `json:"revoked,omitempty"`
-}
-
-func stateOfToken(t *domain.APIToken) tokenState {
-	return tokenState{UserID: t.UserID, Name: t.Name, Revoked: t.Revoked()}
-}
-
 const tokenColumns = `t.id, t.user_id, t.name, t.created_at, t.last_used_at, t.revoked_at`
 
 func scanToken(row scanner, extra ...any) (*domain.APIToken, error) {
@@ -38,10 +27,11 @@ func scanToken(row scanner, extra ...any) (*domain.APIToken, error) {
 	return &t, nil
 }
 
-// CreateAPIToken stores a new token for a user under its hash and returns it.
+// CreateAPIToken stores a new token for a user under its hash and returns
+// it, as domain.CreateToken decides.
 func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name, tokenHash string) (*domain.APIToken, error) {
-	name, err := domain.NormalizeTokenName(name)
-	if err != nil {
+	// What was typed is judged before anything is looked up.
+	if _, err := domain.NormalizeTokenName(name); err != nil {
 		return nil, err
 	}
 	tx, err := db.begin(ctx)
@@ -53,17 +43,19 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name, tokenHash 
 	if err != nil {
 		return nil, err
 	}
-	if !u.Active {
-		return nil, domain.Errorf(domain.ECONFLICT, "%s's account is deactivated, so it cannot have API tokens.", u.Name)
+	ch, err := domain.CreateToken(u, name, tx.now)
+	if err != nil {
+		return nil, err
 	}
-	t := &domain.APIToken{UserID: userID, Name: name, CreatedAt: tx.now}
+	t := ch.Token
 	res, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)`,
-		userID, name, tokenHash, formatTime(tx.now))
+		t.UserID, t.Name, tokenHash, formatTime(t.CreatedAt))
 	if err != nil {
 		return nil, mapError(err, "That token could not be made. Try again.")
 	}
 	t.ID, _ = res.LastInsertId()
-	if err := tx.audit(ctx, "api_token.created", "api_token", t.ID, nil, stateOfToken(t)); err != nil {
+	ch.Event.EntityID = t.ID
+	if err := tx.record(ctx, ch.Event); err != nil {
 		return nil, err
 	}
 	return t, tx.Commit()
@@ -93,18 +85,22 @@ func (db *DB) RevokeAPIToken(ctx context.Context, userID, tokenID int64) (*domai
 	if err != nil {
 		return nil, err
 	}
-	if t.Revoked() {
-		return nil, domain.Errorf(domain.ECONFLICT, "The token %q was already revoked.", t.Name)
-	}
-	before := stateOfToken(t)
-	t.RevokedAt = tx.now
-	if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ?`, formatTime(tx.now), t.ID); err != nil {
+	ch, err := domain.RevokeToken(t, tx.now)
+	if err != nil {
 		return nil, err
 	}
-	if err := tx.audit(ctx, "api_token.revoked", "api_token", t.ID, before, stateOfToken(t)); err != nil {
+	if err := revoke(ctx, tx, ch); err != nil {
 		return nil, err
 	}
-	return t, tx.Commit()
+	return ch.Token, tx.Commit()
+}
+
+// revoke saves a token's decided revocation and writes its event.
+func revoke(ctx context.Context, tx *Tx, ch domain.TokenChange) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ?`, formatTime(ch.Token.RevokedAt), ch.Token.ID); err != nil {
+		return err
+	}
+	return tx.record(ctx, ch.Event)
 }
 
 // revokeWorkingTokens revokes every working token of a user inside tx, one
@@ -117,12 +113,11 @@ func revokeWorkingTokens(ctx context.Context, tx *Tx, userID int64) error {
 		return err
 	}
 	for _, t := range tokens {
-		before := stateOfToken(t)
-		t.RevokedAt = tx.now
-		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ?`, formatTime(tx.now), t.ID); err != nil {
+		ch, err := domain.RevokeToken(t, tx.now)
+		if err != nil {
 			return err
 		}
-		if err := tx.audit(ctx, "api_token.revoked", "api_token", t.ID, before, stateOfToken(t)); err != nil {
+		if err := revoke(ctx, tx, ch); err != nil {
 			return err
 		}
 	}

@@ -11,19 +11,6 @@ import (
 	"claimtrail/domain"
 )
 
-// userState is what the audit log records of a user: never the password hash.
-type userState struct {
-	Email              string      `json:"email"`
-	Name               string      `json:"name"`
-	Role               domain.Role `json:"role"`
-	Active             bool        `json:"active"`
-	MustChangePassword bool        `json:"must_change_password,omitempty"`
-}
-
-func stateOfUser(u *domain.User) userState {
-	return userState{Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active, MustChangePassword: u.MustChangePassword}
-}
-
 const userColumns = `id, email, name, role, active, session_version, created_at, updated_at, must_change_password, totp_secret IS NOT NULL`
 
 func scanUser(row scanner) (*domain.User, error) {
@@ -43,25 +30,21 @@ func findUserByID(ctx context.Context, tx *Tx, id int64) (*domain.User, error) {
 	return scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 }
 
-// CreateUser adds an account with an already hashed password and sets u.ID.
+// CreateUser adds an account with an already hashed password and sets u.ID,
+// as domain.CreateAccount decides.
 func (db *DB) CreateUser(ctx context.Context, u *domain.User, passwordHash string) error {
-	if err := domain.CheckNewUser(u.Name, u.Email); err != nil {
+	ch, err := domain.CreateAccount(*u)
+	if err != nil {
 		return err
 	}
-	if !u.Role.Valid() {
-		return domain.FieldError("role", "Choose a role: reviewer, editor or admin.")
-	}
-	u.Name = domain.CleanName(u.Name)
-	email, _ := domain.NormalizeEmail(u.Email)
-	u.Email, u.Active, u.SessionVersion = email, true, 1
-
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	n := ch.User
 	res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, password_hash, active, session_version, created_at, updated_at, must_change_password)
-		VALUES (?, ?, ?, ?, 1, 1, ?, ?, ?)`, u.Email, u.Name, u.Role, passwordHash, formatTime(tx.now), formatTime(tx.now), u.MustChangePassword)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.Email, n.Name, n.Role, passwordHash, n.Active, n.SessionVersion, formatTime(tx.now), formatTime(tx.now), n.MustChangePassword)
 	if err != nil {
 		if e := mapError(err, "An account with that email address already exists."); domain.ErrorCode(e) == domain.ECONFLICT {
 			e.(*domain.Error).Fields = map[string]string{"email": "An account with that email address already exists."}
@@ -69,12 +52,17 @@ func (db *DB) CreateUser(ctx context.Context, u *domain.User, passwordHash strin
 		}
 		return err
 	}
-	u.ID, _ = res.LastInsertId()
-	u.CreatedAt, u.UpdatedAt = tx.now, tx.now
-	if err := tx.audit(ctx, "user.created", "user", u.ID, nil, stateOfUser(u)); err != nil {
+	n.ID, _ = res.LastInsertId()
+	n.CreatedAt, n.UpdatedAt = tx.now, tx.now
+	ch.Event.EntityID = n.ID
+	if err := tx.record(ctx, ch.Event); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	*u = *n
+	return nil
 }
 
 // SessionUser returns the user behind a session cookie, and whether that
@@ -159,10 +147,11 @@ func (db *DB) ListUsers(ctx context.Context) ([]*domain.User, error) {
 	return queryAll(ctx, tx, scanUser, `SELECT `+userColumns+` FROM users ORDER BY active DESC, name COLLATE NOCASE, id`)
 }
 
-// changeUser applies fn to a user inside one transaction and records the
-// change as action. endSessions bumps the session version so that every
-// existing session of that user stops working at once.
-func (db *DB) changeUser(ctx context.Context, id int64, action string, endSessions bool, fn func(tx *Tx, u *domain.User) error) (*domain.User, error) {
+// changeUser runs one change to an account: load it and how many other
+// active admins there are, let the domain decide, save the account (with
+// passwordHash when the decision sets the password), revoke its working
+// tokens when the decision says so, write the change's event, commit.
+func (db *DB) changeUser(ctx context.Context, id int64, passwordHash string, decide func(u *domain.User, otherAdmins int) (domain.UserChange, error)) (*domain.User, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -172,64 +161,44 @@ func (db *DB) changeUser(ctx context.Context, id int64, action string, endSessio
 	if err != nil {
 		return nil, err
 	}
-	before := stateOfUser(u)
-	if err := fn(tx, u); err != nil {
+	var otherAdmins int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id <> ?`, id).Scan(&otherAdmins); err != nil {
 		return nil, err
 	}
-	if endSessions {
-		u.SessionVersion++
-	}
-	u.UpdatedAt = tx.now
-	if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, role = ?, active = ?, session_version = ?, updated_at = ? WHERE id = ?`,
-		u.Name, u.Role, u.Active, u.SessionVersion, formatTime(tx.now), u.ID); err != nil {
+	ch, err := decide(u, otherAdmins)
+	if err != nil {
 		return nil, err
 	}
-	if err := tx.audit(ctx, action, "user", u.ID, before, stateOfUser(u)); err != nil {
+	n := ch.User
+	n.UpdatedAt = tx.now
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, role = ?, active = ?, session_version = ?, must_change_password = ?,
+		password_hash = CASE WHEN ? THEN ? ELSE password_hash END, updated_at = ? WHERE id = ?`,
+		n.Name, n.Role, n.Active, n.SessionVersion, n.MustChangePassword, ch.SetPassword, passwordHash, formatTime(tx.now), n.ID); err != nil {
 		return nil, err
 	}
-	return u, tx.Commit()
+	if ch.RevokeTokens {
+		if err := revokeWorkingTokens(ctx, tx, n.ID); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.record(ctx, ch.Event); err != nil {
+		return nil, err
+	}
+	return n, tx.Commit()
 }
 
 // SetUserRole changes a user's role and ends their sessions.
 func (db *DB) SetUserRole(ctx context.Context, id int64, role domain.Role) (*domain.User, error) {
-	if !role.Valid() {
-		return nil, domain.FieldError("role", "Choose a role: reviewer, editor or admin.")
-	}
-	return db.changeUser(ctx, id, "user.role_changed", true, func(tx *Tx, u *domain.User) error {
-		if u.Role == role {
-			return domain.Errorf(domain.ECONFLICT, "%s is already %s.", u.Name, role.Label())
-		}
-		if u.Role == domain.RoleAdmin {
-			if err := ensureAnotherAdmin(ctx, tx, u.ID); err != nil {
-				return err
-			}
-		}
-		u.Role = role
-		return nil
+	return db.changeUser(ctx, id, "", func(u *domain.User, otherAdmins int) (domain.UserChange, error) {
+		return domain.ChangeRole(u, role, otherAdmins)
 	})
 }
 
 // SetUserActive deactivates or reactivates an account; deactivation ends its
 // sessions and revokes its API tokens, which reactivation does not restore.
 func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) (*domain.User, error) {
-	action := "user.deactivated"
-	if active {
-		action = "user.reactivated"
-	}
-	return db.changeUser(ctx, id, action, !active, func(tx *Tx, u *domain.User) error {
-		if u.Active == active {
-			return domain.Errorf(domain.ECONFLICT, "That account is already %s.", map[bool]string{true: "active", false: "deactivated"}[active])
-		}
-		if !active && u.Role == domain.RoleAdmin {
-			if err := ensureAnotherAdmin(ctx, tx, u.ID); err != nil {
-				return err
-			}
-		}
-		u.Active = active
-		if !active {
-			return revokeWorkingTokens(ctx, tx, u.ID)
-		}
-		return nil
+	return db.changeUser(ctx, id, "", func(u *domain.User, otherAdmins int) (domain.UserChange, error) {
+		return domain.SetActive(u, active, otherAdmins)
 	})
 }
 
@@ -237,25 +206,9 @@ func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) (*domain
 // sessions and revokes their API tokens; mustChange makes them choose their
 // own at their next sign-in (domain.IssuedPasswordMustChange).
 func (db *DB) SetUserPassword(ctx context.Context, id int64, passwordHash string, mustChange bool) (*domain.User, error) {
-	return db.changeUser(ctx, id, "user.password_reset", true, func(tx *Tx, u *domain.User) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?`, passwordHash, mustChange, u.ID); err != nil {
-			return err
-		}
-		u.MustChangePassword = mustChange
-		return revokeWorkingTokens(ctx, tx, u.ID)
+	return db.changeUser(ctx, id, passwordHash, func(u *domain.User, _ int) (domain.UserChange, error) {
+		return domain.ResetPassword(u, mustChange), nil
 	})
-}
-
-// ensureAnotherAdmin keeps the newsroom from locking itself out.
-func ensureAnotherAdmin(ctx context.Context, tx *Tx, except int64) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id <> ?`, except).Scan(&n); err != nil {
-		return err
-	}
-	if n == 0 {
-		return domain.Errorf(domain.ECONFLICT, "This is the last active admin account; make someone else an admin first.")
-	}
-	return nil
 }
 
 // RecordSignIn writes a sign-in or sign-out to the audit log.
@@ -265,7 +218,7 @@ func (db *DB) RecordSignIn(ctx context.Context, userID int64, action string) err
 		return err
 	}
 	defer tx.Rollback()
-	if err := tx.audit(ctx, action, "user", userID, nil, nil); err != nil {
+	if err := tx.record(ctx, domain.SignInEvent(userID, action)); err != nil {
 		return err
 	}
 	return tx.Commit()
