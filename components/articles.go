@@ -13,27 +13,48 @@ import (
 	"claimtrail/domain/match"
 )
 
-// ArticleForm is what was typed into one of the three ways of adding an
-// article, kept for re-rendering with errors. Mode says which form it was:
-// "paste", "upload" or "fetch".
+// ArticleForm is what was typed into the add-article form, kept whole for
+// re-rendering with errors: the details, and what was typed for every way
+// in, with Mode the one chosen.
 type ArticleForm struct {
-	Mode                                        string
+	Mode                                        string // the source chosen: paste, upload or fetch
 	Body, Title, Outlet, Author, URL, Published string
+	Address                                     string // the web address to fetch
 	Errors                                      FieldErrors
 }
 
-func (f ArticleForm) errsFor(mode string) FieldErrors {
-	if f.Mode == mode {
+// articleSources are the add-article form's ways in, in tab order.
+var articleSources = []struct{ Value, Label string }{
+	{"paste", "Paste text"}, {"upload", "Upload a file"}, {"fetch", "From a web address"},
+}
+
+// chosen reports whether source is the way in chosen (pasting when none).
+func (f ArticleForm) chosen(source string) bool {
+	return cmp.Or(f.Mode, "paste") == source
+}
+
+// addressErrs are the errors of the address to fetch: fetching reports
+// them as "url", the field's name on the API and in earlier forms.
+func (f ArticleForm) addressErrs() FieldErrors {
+	if f.Mode == "fetch" {
 		return f.Errors
 	}
 	return nil
 }
 
-func (f ArticleForm) valueFor(mode, v string) string {
-	if f.Mode == mode {
-		return v
+// metaErrs are the errors of the details; when fetching, "url" is the
+// address to fetch, not the detail.
+func (f ArticleForm) metaErrs() FieldErrors {
+	if f.Mode != "fetch" || f.Errors["url"] == "" {
+		return f.Errors
 	}
-	return ""
+	errs := FieldErrors{}
+	for k, v := range f.Errors {
+		if k != "url" {
+			errs[k] = v
+		}
+	}
+	return errs
 }
 
 // ArticleList is the articles page: one keyset page and its filters.
@@ -269,14 +290,6 @@ func addedBy(a *domain.Article) string {
 		return "claimtrail"
 	}
 	return a.AddedByName
-}
-
-// pick returns the form's values when they belong to mode, else an empty form.
-func pick(f ArticleForm, mode string) ArticleForm {
-	if f.Mode == mode {
-		return f
-	}
-	return ArticleForm{}
 }
 
 // prefixed renames field errors for a form whose inputs carry a prefix, so

@@ -268,7 +268,7 @@ func TestFetchRefusesInternalAddresses(t *testing.T) {
 		if res.TestID(t, "error-url") == "" {
 			t.Errorf("%s: no message beside the address", address)
 		}
-		if got := res.Doc(t).Find(`#fetch input[name="url"]`).AttrOr("value", ""); got != address {
+		if got := res.Doc(t).Find(`#address`).AttrOr("value", ""); got != address {
 			t.Errorf("%s: address not kept in the form: %q", address, got)
 		}
 	}

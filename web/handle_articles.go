@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"maps"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -169,9 +170,8 @@ func headlineFrom(text string) string {
 
 // saveArticle stores an ingested article with the person's metadata on top
 // and sends them to it; a duplicate sends them to the one already stored.
-// On bad input it re-renders the form (mode) with what was typed.
-func (app *App) saveArticle(w http.ResponseWriter, r *http.Request, in ingest.Article, m articleMeta, origin, mode string) {
-	view := m.form(mode)
+// On bad input it re-renders the form (view) with what was typed.
+func (app *App) saveArticle(w http.ResponseWriter, r *http.Request, in ingest.Article, m articleMeta, origin string, view components.ArticleForm) {
 	if m.Title != "" {
 		in.Title = m.Title
 	}
@@ -273,39 +273,74 @@ func (app *App) renderArticleForm(w http.ResponseWriter, r *http.Request, status
 	app.render(w, r, status, components.NewArticlePage(app.meta(w, r, "Add an article"), view))
 }
 
-func (app *App) pasteArticle(w http.ResponseWriter, r *http.Request) {
+// addArticle takes the add-article page's one form: one set of details and
+// the source chosen among its tabs (source = paste, upload or fetch), posted
+// as multipart so a file can come with it. Whatever was typed in every tab
+// comes back on a refusal, with the chosen tab still chosen. A post without
+// a source is pasted text, as API clients and older pages send it.
+func (app *App) addArticle(w http.ResponseWriter, r *http.Request) {
+	view := components.ArticleForm{Mode: "paste"}
+	if isMultipart(r) {
+		// The whole body is already capped at MaxUploadBytes+1 MB; files
+		// beyond 1 MB spill to a temporary file rather than memory.
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			view.Mode = "upload" // what is unreadable or too large is most likely the file
+			if errors.Is(err, multipart.ErrMessageTooLarge) {
+				err = &http.MaxBytesError{Limit: app.cfg.MaxUploadBytes}
+			}
+			app.articleFormError(w, r, view, err)
+			return
+		}
+		defer r.MultipartForm.RemoveAll()
+	} else if err := parseForm(r); err != nil {
+		app.articleFormError(w, r, view, err)
+		return
+	}
 	var form struct {
 		Body string `form:"body,raw"`
 	}
-	if err := parseForm(r); err != nil {
-		app.articleFormError(w, r, components.ArticleForm{Mode: "paste"}, err)
-		return
-	}
 	m, err := readMeta(r.PostForm, "")
-	view := m.form("paste")
-	if err == nil {
+	view = m.form(cmp.Or(r.PostForm.Get("source"), "paste"))
+	if err == nil && view.Mode == "paste" {
 		err = fillForm(r.PostForm, &form)
 	}
-	view.Body = echoText(form.Body)
-	if err != nil {
+	address := r.PostForm.Get("address")
+	view.Body, view.Address = echoText(r.PostForm.Get("body")), echoText(address)
+	switch {
+	case err != nil:
 		app.articleFormError(w, r, view, err)
-		return
+	case view.Mode == "paste":
+		app.addPasted(w, r, m, form.Body, view)
+	case view.Mode == "upload":
+		app.addUploaded(w, r, m, view)
+	case view.Mode == "fetch":
+		app.addFetched(w, r, m, address, view)
+	default:
+		view.Mode = "paste"
+		app.articleFormError(w, r, view, domain.FieldError("source", "Choose how to add the article: paste its text, upload a file or give its web address."))
 	}
+}
+
+func isMultipart(r *http.Request) bool {
+	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+}
+
+func (app *App) addPasted(w http.ResponseWriter, r *http.Request, m articleMeta, body string, view components.ArticleForm) {
 	if app.metaRefused(w, r, m, view) {
 		return
 	}
-	in, err := ingest.FromText(form.Body, app.cfg.MaxUploadBytes)
+	in, err := ingest.FromText(body, app.cfg.MaxUploadBytes)
 	if err != nil {
 		app.articleFormError(w, r, view, err)
 		return
 	}
-	app.saveArticle(w, r, in, m, domain.OriginPaste, "paste")
+	app.saveArticle(w, r, in, m, domain.OriginPaste, view)
 }
 
+// uploadArticle is the upload form of earlier pages, whose details carry
+// the prefix "upload-"; it now shows the one add-article form on refusal.
 func (app *App) uploadArticle(w http.ResponseWriter, r *http.Request) {
 	view := components.ArticleForm{Mode: "upload"}
-	// The whole body is already capped at MaxUploadBytes+1 MB; files beyond
-	// 1 MB spill to a temporary file rather than memory.
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if !errors.As(err, &tooBig) {
@@ -321,6 +356,11 @@ func (app *App) uploadArticle(w http.ResponseWriter, r *http.Request) {
 		app.articleFormError(w, r, view, err)
 		return
 	}
+	app.addUploaded(w, r, m, view)
+}
+
+// addUploaded adds the file of a parsed multipart form.
+func (app *App) addUploaded(w http.ResponseWriter, r *http.Request, m articleMeta, view components.ArticleForm) {
 	if app.metaRefused(w, r, m, view) {
 		return
 	}
@@ -335,22 +375,35 @@ func (app *App) uploadArticle(w http.ResponseWriter, r *http.Request) {
 		app.articleFormError(w, r, view, err)
 		return
 	}
-	app.saveArticle(w, r, in, m, domain.OriginUpload, "upload")
+	app.saveArticle(w, r, in, m, domain.OriginUpload, view)
 }
 
+// fetchArticle is the fetch form of earlier pages: the address in "url",
+// details with the prefix "fetch-".
 func (app *App) fetchArticle(w http.ResponseWriter, r *http.Request) {
 	if err := parseForm(r); err != nil {
 		app.articleFormError(w, r, components.ArticleForm{Mode: "fetch"}, err)
 		return
 	}
 	m, err := readMeta(r.PostForm, "fetch-")
-	address := strings.TrimSpace(r.PostForm.Get("url"))
+	address := r.PostForm.Get("url")
 	view := m.form("fetch")
-	view.URL = echoText(address)
-	if err == nil && !utf8.ValidString(address) {
-		err = domain.FieldError("url", "This contains characters we could not read. Type it again.")
+	view.Address = echoText(address)
+	if err != nil {
+		app.articleFormError(w, r, view, err)
+		return
 	}
-	if err == nil && address == "" {
+	app.addFetched(w, r, m, address, view)
+}
+
+// addFetched fetches the article at address. Its errors are the field
+// "url", which the page shows beside the address to fetch.
+func (app *App) addFetched(w http.ResponseWriter, r *http.Request, m articleMeta, address string, view components.ArticleForm) {
+	address = strings.TrimSpace(address)
+	var err error
+	if !utf8.ValidString(address) {
+		err = domain.FieldError("url", "This contains characters we could not read. Type it again.")
+	} else if address == "" {
 		err = domain.FieldError("url", "Enter the article's web address, starting with https://.")
 	}
 	if err != nil {
@@ -379,7 +432,7 @@ func (app *App) fetchArticle(w http.ResponseWriter, r *http.Request) {
 		app.articleFormError(w, r, view, err)
 		return
 	}
-	app.saveArticle(w, r, in, m, domain.OriginURL, "fetch")
+	app.saveArticle(w, r, in, m, domain.OriginURL, view)
 }
 
 // articleView loads an article and its claims for the article page.

@@ -43,7 +43,7 @@ func (app *App) Handler() http.Handler {
 	// Articles in, and triage of their candidate claims.
 	mux.HandleFunc("GET /articles", app.reviewer(app.articlesPage))
 	mux.HandleFunc("GET /articles/new", app.reviewer(app.newArticlePage))
-	mux.HandleFunc("POST /articles", app.reviewer(app.pasteArticle))
+	mux.HandleFunc("POST /articles", app.reviewer(app.addArticle))
 	mux.HandleFunc("POST /articles/upload", app.reviewer(app.uploadArticle))
 	mux.HandleFunc("POST /articles/fetch", app.reviewer(app.fetchArticle))
 	mux.HandleFunc("GET /articles/{id}", app.reviewer(app.articlePage))

@@ -133,10 +133,11 @@ func TestBrowserWholeStory(t *testing.T) {
 	b.signIn("rita@newsroom.example")
 	b.do("upload the sample article",
 		chromedp.Navigate(env.srv.URL+"/articles/new"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="upload-form"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="tab-upload"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="tab-upload"]`)),
 		chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{sample}),
-		chromedp.SendKeys(chromedp.CSS(`#upload-title`), "Starmer and Macron agree united front on Ukraine"),
-		chromedp.Click(chromedp.CSS(`[data-testid="upload-submit"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#title`), "Starmer and Macron agree united front on Ukraine"),
+		chromedp.Click(chromedp.CSS(`[data-testid="add-article-submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="claims-by-score"]`)),
 	)
 	// Accept the £22 billion claim from the list sorted by score.

@@ -12,6 +12,10 @@
 //   [data-form-section] [data-default]
 //                                Enter in a field of the section presses that button
 //                                (where a page's controls share one form)
+//   [data-tabs] [data-tab-radios] [data-tab-panel]
+//                                a radio group whose panels all show without JS
+//                                becomes tabs: role tab/tablist/tabpanel, arrow
+//                                keys, Home/End; the radio stays what is posted
 (function () {
   "use strict";
 
@@ -242,7 +246,79 @@
     button.click();
   });
 
+  // ---- (f) a radio group with panels becomes tabs ------------------------
+
+  // Without this, every panel shows and the radios choose which one is
+  // used. Here the radios hide behind a tablist; choosing a tab checks its
+  // radio, so the form posts the same thing either way.
+  function makeTabs(box) {
+    if (box.hasAttribute("data-tabs-ready")) return;
+    var radioBox = box.querySelector("[data-tab-radios]");
+    if (!radioBox) return;
+    var radios = Array.prototype.slice.call(radioBox.querySelectorAll("input[type=radio]"));
+    if (radios.length === 0) return;
+    box.setAttribute("data-tabs-ready", "");
+    var legend = box.querySelector("legend");
+    var list = document.createElement("div");
+    list.setAttribute("role", "tablist");
+    list.className = "tablist";
+    if (legend) {
+      if (!legend.id) legend.id = "tabs-" + radios[0].name;
+      list.setAttribute("aria-labelledby", legend.id);
+    }
+    var tabs = radios.map(function (radio) {
+      var panel = document.getElementById(radio.getAttribute("aria-controls"));
+      var tab = document.createElement("button");
+      tab.type = "button";
+      tab.className = "tab";
+      tab.id = "tab-" + radio.value;
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", panel.id);
+      tab.setAttribute("data-testid", "tab-" + radio.value);
+      tab.textContent = (radio.closest("label") || radio).textContent.trim();
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", tab.id);
+      list.appendChild(tab);
+      return { tab: tab, radio: radio, panel: panel };
+    });
+    function choose(i, focus) {
+      tabs.forEach(function (t, j) {
+        var on = i === j;
+        t.tab.setAttribute("aria-selected", on ? "true" : "false");
+        t.tab.tabIndex = on ? 0 : -1;
+        t.panel.hidden = !on;
+        if (on) t.radio.checked = true;
+      });
+      if (focus) tabs[i].tab.focus();
+    }
+    list.addEventListener("click", function (ev) {
+      var tab = ev.target.closest("[role=tab]");
+      if (!tab) return;
+      choose(tabs.findIndex(function (t) { return t.tab === tab; }), false);
+    });
+    list.addEventListener("keydown", function (ev) {
+      var i = tabs.findIndex(function (t) { return t.tab === document.activeElement; });
+      if (i < 0) return;
+      var next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[ev.key];
+      if (next === undefined) return;
+      ev.preventDefault();
+      choose((next + tabs.length) % tabs.length, true);
+    });
+    radioBox.hidden = true;
+    radioBox.parentNode.insertBefore(list, radioBox);
+    var chosen = tabs.findIndex(function (t) { return t.radio.checked; });
+    choose(chosen < 0 ? 0 : chosen, false);
+  }
+
+  function initTabs(root) {
+    if (root.matches && root.matches("[data-tabs]")) makeTabs(root);
+    Array.prototype.forEach.call(root.querySelectorAll("[data-tabs]"), makeTabs);
+  }
+
   // ---- start --------------------------------------------------------------
+
+  initTabs(document);
+  document.addEventListener("htmx:load", function (ev) { initTabs(ev.target); });
 
   hideClaimFormUntilSelection(document);
   document.addEventListener("htmx:load", function (ev) { hideClaimFormUntilSelection(ev.target); });
