@@ -50,6 +50,9 @@ type DB struct {
 	// the log among the changes committed meanwhile (DurableFull only).
 	Durability Durability
 	syncer     *logSyncer
+
+	// writeStmts and readStmts keep each pool's statements prepared.
+	writeStmts, readStmts *stmtCache
 }
 
 // createPrivate creates an empty file at path with mode 0600 unless a file
@@ -118,11 +121,20 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	// Made after the migrations, so no statement outlives a schema change
+	// made here (SQLite would re-prepare it anyway).
+	db.writeStmts = newStmtCache(db.write, 0)
+	db.readStmts = newStmtCache(db.read, 50*time.Millisecond)
 	return db, nil
 }
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	for _, c := range []*stmtCache{db.writeStmts, db.readStmts} {
+		if c != nil {
+			c.close()
+		}
+	}
 	err := errors.Join(db.read.Close(), db.write.Close())
 	if db.syncer != nil {
 		err = errors.Join(err, db.syncer.close())
@@ -191,6 +203,8 @@ type Tx struct {
 	// ctx is the write transaction's context, for the work done at commit;
 	// nil for a read transaction.
 	ctx context.Context
+	// stmts are the pool's prepared statements (nil: none).
+	stmts *stmtCache
 }
 
 // Commit brings the matcher's index in step with the claims this
@@ -213,21 +227,27 @@ func (tx *Tx) Commit() error {
 
 // begin starts a write transaction (BEGIN IMMEDIATE on the single writer).
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	if db.writeStmts != nil {
+		db.writeStmts.fill(ctx)
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx), ctx: ctx}, nil
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx), ctx: ctx, stmts: db.writeStmts}, nil
 }
 
 // beginRead starts a read-only transaction on the reader pool: a consistent
 // snapshot that never waits for the writer.
 func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
+	if db.readStmts != nil {
+		db.readStmts.fill(ctx)
+	}
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("begin read: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx)}, nil
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx), stmts: db.readStmts}, nil
 }
 
 // Backup writes a consistent copy of the database to path while the

@@ -84,7 +84,7 @@ func BenchmarkListQueue(b *testing.B) {
 		{"first-all-open", domain.QueueFilter{Limit: 50, States: []domain.ClaimState{domain.StateQueued, domain.StateInReview, domain.StateSubmitted}}},
 		{"deep-all-open", domain.QueueFilter{Limit: 50, Cursor: deep, States: []domain.ClaimState{domain.StateQueued, domain.StateInReview, domain.StateSubmitted}}},
 	} {
-		b.Run(bc.name, func(b *testing.B) {
+		eachStmtCache(b, db, bc.name, func(b *testing.B) {
 			start := time.Now()
 			for b.Loop() {
 				items, _, err := db.ListQueue(ctx, bc.f)
@@ -115,13 +115,32 @@ func BenchmarkTakeNext(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := as(u)
-	start := time.Now()
-	for b.Loop() {
-		if _, err := db.TakeNext(ctx); err != nil {
-			b.Fatal(err)
+	eachStmtCache(b, db, "", func(b *testing.B) {
+		start := time.Now()
+		for b.Loop() {
+			if _, err := db.TakeNext(ctx); err != nil {
+				b.Fatal(err)
+			}
 		}
+		b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/take")
+	})
+}
+
+// eachStmtCache runs bench twice, without and with prepared statements
+// kept per connection, so one run compares the two.
+func eachStmtCache(b *testing.B, db *storage.DB, name string, bench func(*testing.B)) {
+	for _, on := range []bool{false, true} {
+		mode := "unprepared"
+		if on {
+			mode = "prepared"
+		}
+		if name != "" {
+			mode = name + "/" + mode
+		}
+		storage.SetStatementCacheForTest(db, on)
+		b.Run(mode, bench)
 	}
-	b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/take")
+	storage.SetStatementCacheForTest(db, true)
 }
 
 // BenchmarkClaimDetail measures the claim page's read, similar claims
@@ -132,13 +151,15 @@ func BenchmarkClaimDetail(b *testing.B) {
 	db := queueBenchDB(b)
 	ctx := context.Background()
 	id := int64(benchClaims() / 2)
-	start := time.Now()
-	for b.Loop() {
-		if _, err := db.ClaimDetail(ctx, id); err != nil {
-			b.Fatal(err)
+	eachStmtCache(b, db, "", func(b *testing.B) {
+		start := time.Now()
+		for b.Loop() {
+			if _, err := db.ClaimDetail(ctx, id); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
-	b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/page")
+		b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/page")
+	})
 }
 
 // BenchmarkOutlets measures the outlet list the queue and article filters

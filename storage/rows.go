@@ -8,7 +8,7 @@ type scanner interface{ Scan(...any) error }
 // queryAll runs q in tx and scans every row with scan, in order. No rows
 // give a nil slice.
 func queryAll[T any](ctx context.Context, tx *Tx, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
+	rows, err := tx.queryCached(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -127,3 +127,10 @@ func FillDiskForTest(t testing.TB, db *DB) {
 		t.Fatal(err)
 	}
 }
+
+// SetStatementCacheForTest turns the prepared-statement cache on or off, so
+// benchmarks compare the two in one run.
+func SetStatementCacheForTest(db *DB, on bool) {
+	db.writeStmts.setEnabled(on)
+	db.readStmts.setEnabled(on)
+}

@@ -1,0 +1,144 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"sync"
+	"time"
+)
+
+// stmtCache keeps the statements a pool runs prepared, so that a statement
+// is compiled once per connection rather than on every call. database/sql
+// prepares a *sql.Stmt on each connection the first time a transaction uses
+// it there (Tx.StmtContext) and reuses it after.
+//
+// A statement can only be made on the pool while no transaction of the
+// caller holds a connection (the writer has one), so a statement seen for
+// the first time inside a transaction runs unprepared and is only noted;
+// the next transaction prepares the noted ones before it begins.
+type stmtCache struct {
+	pool *sql.DB
+	wait time.Duration // how long begin may wait for a connection to prepare on
+
+	mu      sync.Mutex
+	stmts   map[string]*sql.Stmt
+	pending map[string]struct{}
+	off     bool
+}
+
+// maxCachedStmts bounds the cache: statements built with a varying number
+// of placeholders are not worth keeping once the common ones are in.
+const maxCachedStmts = 400
+
+func newStmtCache(pool *sql.DB, wait time.Duration) *stmtCache {
+	return &stmtCache{pool: pool, wait: wait, stmts: map[string]*sql.Stmt{}, pending: map[string]struct{}{}}
+}
+
+// get returns the prepared statement for q, or nil after noting q for the
+// next fill.
+func (c *stmtCache) get(q string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.off {
+		return nil
+	}
+	if s := c.stmts[q]; s != nil {
+		return s
+	}
+	if len(c.stmts)+len(c.pending) < maxCachedStmts && !strings.Contains(q, ";") {
+		c.pending[q] = struct{}{}
+	}
+	return nil
+}
+
+// fill prepares the statements noted since the last fill. It runs before a
+// transaction begins; a statement that fails to prepare in time is dropped
+// and runs unprepared.
+func (c *stmtCache) fill(ctx context.Context) {
+	c.mu.Lock()
+	if len(c.pending) == 0 || c.off {
+		c.mu.Unlock()
+		return
+	}
+	qs := make([]string, 0, len(c.pending))
+	for q := range c.pending {
+		qs = append(qs, q)
+	}
+	clear(c.pending)
+	c.mu.Unlock()
+	if c.wait > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.wait)
+		defer cancel()
+	}
+	for _, q := range qs {
+		s, err := c.pool.PrepareContext(ctx, q)
+		if err != nil {
+			continue
+		}
+		c.mu.Lock()
+		if c.stmts[q] == nil && !c.off {
+			c.stmts[q] = s
+			s = nil
+		}
+		c.mu.Unlock()
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// setEnabled turns the cache on or off (off closes every statement); the
+// benchmarks compare the two.
+func (c *stmtCache) setEnabled(on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.off = !on
+	if !on {
+		for q, s := range c.stmts {
+			s.Close()
+			delete(c.stmts, q)
+		}
+		clear(c.pending)
+	}
+}
+
+func (c *stmtCache) close() { c.setEnabled(false) }
+
+// stmt returns q prepared on tx's connection, or nil to run it unprepared.
+func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if tx.stmts == nil {
+		return nil
+	}
+	if s := tx.stmts.get(q); s != nil {
+		return tx.Tx.StmtContext(ctx, s)
+	}
+	return nil
+}
+
+// ExecContext runs q in the transaction, prepared once per connection.
+func (tx *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s := tx.stmt(ctx, q); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	return tx.Tx.ExecContext(ctx, q, args...)
+}
+
+// QueryRowContext runs q in the transaction, prepared once per connection.
+func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if s := tx.stmt(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return tx.Tx.QueryRowContext(ctx, q, args...)
+}
+
+// queryCached runs q in the transaction, prepared once per connection. The
+// caller closes the rows before running q again in the same transaction
+// (queryAll does).
+func (tx *Tx) queryCached(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s := tx.stmt(ctx, q); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return tx.Tx.QueryContext(ctx, q, args...)
+}
