@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"claimtrail/domain"
@@ -116,8 +118,15 @@ func around(body string, start, end int) (string, string) {
 	return body[from:start], body[end:to]
 }
 
-// Assignees lists the active people claims can be given to.
+// Assignees lists the active people claims can be given to. Every queue
+// page shows this list, so it is kept for a few seconds and dropped as soon
+// as a change to any account commits here; a change made by another process
+// (the command line) shows within assigneesTTL.
 func (db *DB) Assignees(ctx context.Context) ([]*domain.User, error) {
+	if users := db.assignees.get(db.Now()); users != nil {
+		return users, nil
+	}
+	gen := db.assignees.generation()
 	users, err := db.ListUsers(ctx)
 	if err != nil {
 		return nil, err
@@ -128,5 +137,59 @@ func (db *DB) Assignees(ctx context.Context) ([]*domain.User, error) {
 			out = append(out, u)
 		}
 	}
-	return out, nil
+	db.assignees.put(gen, db.Now(), out)
+	return copyUsers(out), nil
+}
+
+const assigneesTTL = 5 * time.Second
+
+// assigneeCache is the last assignee list read and when.
+type assigneeCache struct {
+	mu    sync.Mutex
+	gen   uint64 // bumped by every committed change to users
+	users []*domain.User
+	at    time.Time
+}
+
+func (c *assigneeCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// get returns a copy of the list if it is fresh, nil otherwise.
+func (c *assigneeCache) get(now time.Time) []*domain.User {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.users == nil || now.Sub(c.at) > assigneesTTL || now.Before(c.at) {
+		return nil
+	}
+	return copyUsers(c.users)
+}
+
+// put keeps users read at generation gen, unless users changed meanwhile.
+func (c *assigneeCache) put(gen uint64, now time.Time, users []*domain.User) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.gen {
+		c.users, c.at = copyUsers(users), now
+	}
+}
+
+// changed drops the list: an account changed.
+func (c *assigneeCache) changed() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.users = nil
+}
+
+// copyUsers copies the list and each user, so no caller shares one.
+func copyUsers(users []*domain.User) []*domain.User {
+	out := make([]*domain.User, len(users))
+	for i, u := range users {
+		v := *u
+		out[i] = &v
+	}
+	return out
 }

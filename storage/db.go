@@ -53,6 +53,8 @@ type DB struct {
 
 	// writeStmts and readStmts keep each pool's statements prepared.
 	writeStmts, readStmts *stmtCache
+
+	assignees assigneeCache // the queue filter's list of people
 }
 
 // createPrivate creates an empty file at path with mode 0600 unless a file
@@ -66,6 +68,11 @@ func createPrivate(path string) error {
 	}
 	return f.Close()
 }
+
+// readerMmap is how much of the database file each reader maps. Mapped
+// pages are the kernel's page cache, shared by every reader, not memory of
+// our own.
+const readerMmap = 256 << 20
 
 // Options are the database settings a deployment chooses.
 type Options struct {
@@ -92,7 +99,9 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		pragmas.Add("_pragma", p)
 	}
 	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
-	readDSN := "file:" + path + "?" + pragmas.Encode()
+	// Readers map the file (readerMmap) and read pages straight from the
+	// page cache rather than copying each one in with a read call.
+	readDSN := "file:" + path + "?" + pragmas.Encode() + "&_pragma=" + url.QueryEscape(fmt.Sprintf("mmap_size(%d)", readerMmap))
 
 	// A new database is created readable by its owner only: it holds
 	// personal data and password hashes. SQLite gives its -wal and -shm
@@ -205,6 +214,8 @@ type Tx struct {
 	ctx context.Context
 	// stmts are the pool's prepared statements (nil: none).
 	stmts *stmtCache
+	// usersChanged: this transaction wrote to users (see Commit).
+	usersChanged bool
 }
 
 // Commit brings the matcher's index in step with the claims this
@@ -217,6 +228,9 @@ func (tx *Tx) Commit() error {
 	}
 	if err := tx.Tx.Commit(); err != nil {
 		return err
+	}
+	if tx.usersChanged {
+		tx.db.assignees.changed()
 	}
 	if tx.ctx != nil && tx.db.syncer != nil {
 		// Committed; not acknowledged until the log is on disk.

@@ -126,18 +126,23 @@ func BenchmarkTakeNext(b *testing.B) {
 	})
 }
 
-// eachStmtCache runs bench twice, without and with prepared statements
-// kept per connection, so one run compares the two.
+// eachStmtCache runs bench three times: without prepared statements and
+// without mapping the file (as before both), with statements kept prepared
+// per connection, and with both, so one run compares them.
 func eachStmtCache(b *testing.B, db *storage.DB, name string, bench func(*testing.B)) {
-	for _, on := range []bool{false, true} {
-		mode := "unprepared"
-		if on {
-			mode = "prepared"
-		}
+	for _, m := range []struct {
+		mode     string
+		prepared bool
+		mmap     int64
+	}{{"unprepared", false, 0}, {"prepared", true, 0}, {"prepared+mmap", true, storage.ReaderMmap}} {
+		mode := m.mode
 		if name != "" {
 			mode = name + "/" + mode
 		}
-		storage.SetStatementCacheForTest(db, on)
+		storage.SetStatementCacheForTest(db, m.prepared)
+		if err := storage.SetReaderMmapForTest(context.Background(), db, m.mmap); err != nil {
+			b.Fatal(err)
+		}
 		b.Run(mode, bench)
 	}
 	storage.SetStatementCacheForTest(db, true)

@@ -23,6 +23,7 @@ type stmtCache struct {
 
 	mu      sync.Mutex
 	stmts   map[string]*sql.Stmt
+	seen    map[string]bool // run once unprepared
 	pending map[string]struct{}
 	off     bool
 }
@@ -32,11 +33,11 @@ type stmtCache struct {
 const maxCachedStmts = 400
 
 func newStmtCache(pool *sql.DB, wait time.Duration) *stmtCache {
-	return &stmtCache{pool: pool, wait: wait, stmts: map[string]*sql.Stmt{}, pending: map[string]struct{}{}}
+	return &stmtCache{pool: pool, wait: wait, stmts: map[string]*sql.Stmt{}, seen: map[string]bool{}, pending: map[string]struct{}{}}
 }
 
-// get returns the prepared statement for q, or nil after noting q for the
-// next fill.
+// get returns the prepared statement for q, or nil after noting q (on its
+// second run) for the next fill.
 func (c *stmtCache) get(q string) *sql.Stmt {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -46,9 +47,20 @@ func (c *stmtCache) get(q string) *sql.Stmt {
 	if s := c.stmts[q]; s != nil {
 		return s
 	}
-	if len(c.stmts)+len(c.pending) < maxCachedStmts && !strings.Contains(q, ";") {
-		c.pending[q] = struct{}{}
+	if len(c.stmts)+len(c.pending) >= maxCachedStmts || strings.Contains(q, ";") {
+		return nil
 	}
+	// Kept from its second run on: a statement built for one call only
+	// (a list of ids of one length) would cost a second compile for nothing.
+	if !c.seen[q] {
+		if len(c.seen) >= 4*maxCachedStmts {
+			clear(c.seen)
+		}
+		c.seen[q] = true
+		return nil
+	}
+	delete(c.seen, q)
+	c.pending[q] = struct{}{}
 	return nil
 }
 
@@ -101,6 +113,7 @@ func (c *stmtCache) setEnabled(on bool) {
 			delete(c.stmts, q)
 		}
 		clear(c.pending)
+		clear(c.seen)
 	}
 }
 
@@ -119,6 +132,9 @@ func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 
 // ExecContext runs q in the transaction, prepared once per connection.
 func (tx *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if writesUsers(q) {
+		tx.usersChanged = true
+	}
 	if s := tx.stmt(ctx, q); s != nil {
 		return s.ExecContext(ctx, args...)
 	}
@@ -141,4 +157,10 @@ func (tx *Tx) queryCached(ctx context.Context, q string, args ...any) (*sql.Rows
 		return s.QueryContext(ctx, args...)
 	}
 	return tx.Tx.QueryContext(ctx, q, args...)
+}
+
+// writesUsers reports whether q changes the users table.
+func writesUsers(q string) bool {
+	q = strings.ToUpper(q)
+	return strings.Contains(q, "UPDATE USERS") || strings.Contains(q, "INTO USERS") || strings.Contains(q, "FROM USERS") && strings.Contains(q, "DELETE")
 }

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -134,3 +136,29 @@ func SetStatementCacheForTest(db *DB, on bool) {
 	db.writeStmts.setEnabled(on)
 	db.readStmts.setEnabled(on)
 }
+
+// SetReaderMmapForTest sets mmap_size on every reader connection, so
+// benchmarks compare mapped and unmapped reads in one run.
+func SetReaderMmapForTest(ctx context.Context, db *DB, size int64) error {
+	n := db.read.Stats().MaxOpenConnections
+	conns := make([]*sql.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range n {
+		c, err := db.read.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		conns = append(conns, c)
+		if _, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA mmap_size = %d", size)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReaderMmap is the mmap_size readers open with.
+const ReaderMmap = readerMmap
