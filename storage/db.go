@@ -69,11 +69,6 @@ func createPrivate(path string) error {
 	return f.Close()
 }
 
-// readerMmap is how much of the database file each reader maps. Mapped
-// pages are the kernel's page cache, shared by every reader, not memory of
-// our own.
-const readerMmap = 256 << 20
-
 // Options are the database settings a deployment chooses.
 type Options struct {
 	Durability Durability // "" is DurableFull
@@ -99,9 +94,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		pragmas.Add("_pragma", p)
 	}
 	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
-	// Readers map the file (readerMmap) and read pages straight from the
-	// page cache rather than copying each one in with a read call.
-	readDSN := "file:" + path + "?" + pragmas.Encode() + "&_pragma=" + url.QueryEscape(fmt.Sprintf("mmap_size(%d)", readerMmap))
+	readDSN := "file:" + path + "?" + pragmas.Encode()
 
 	// A new database is created readable by its owner only: it holds
 	// personal data and password hashes. SQLite gives its -wal and -shm

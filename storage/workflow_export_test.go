@@ -160,5 +160,6 @@ func SetReaderMmapForTest(ctx context.Context, db *DB, size int64) error {
 	return nil
 }
 
-// ReaderMmap is the mmap_size readers open with.
-const ReaderMmap = readerMmap
+// ReaderMmap is the mmap_size the benchmarks try on readers (readers open
+// without: it did not measurably help, see docs/benchmarks.md).
+const ReaderMmap = 256 << 20
