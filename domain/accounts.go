@@ -11,6 +11,9 @@ type UserRecord struct {
 	Role               Role   `json:"role"`
 	Active             bool   `json:"active"`
 	MustChangePassword bool   `json:"must_change_password,omitempty"`
+	// RevokedTokens lists the API tokens the change revoked (a deactivation
+	// or a password reset), so the change stays one event.
+	RevokedTokens []int64 `json:"revoked_tokens,omitempty"`
 }
 
 // UserRecordOf is what the audit log keeps of u.
@@ -27,6 +30,14 @@ type UserChange struct {
 	SetPassword  bool
 	RevokeTokens bool
 	Event        Event
+}
+
+// TokensRevoked records on the change's event which API tokens it revoked.
+func (ch *UserChange) TokensRevoked(ids []int64) {
+	if rec, ok := ch.Event.After.(UserRecord); ok && len(ids) > 0 {
+		rec.RevokedTokens = ids
+		ch.Event.After = rec
+	}
 }
 
 var errChooseRole = FieldError("role", "Choose a role: reviewer, editor or admin.")

@@ -46,6 +46,15 @@ func TestEveryMutationWritesOneEventPerChange(t *testing.T) {
 			return db.CreateUser(as(admin), newUser, "hash")
 		}},
 		{"SetUserRole", 1, func() error { _, err := db.SetUserRole(as(admin), newUser.ID, domain.RoleEditor); return err }},
+		{"CreateAPIToken for the new user", 1, func() error {
+			_, err := db.CreateAPIToken(as(newUser), newUser.ID, "first script", "new-token-hash-1")
+			return err
+		}},
+		{"another CreateAPIToken for the new user", 1, func() error {
+			_, err := db.CreateAPIToken(as(newUser), newUser.ID, "second script", "new-token-hash-2")
+			return err
+		}},
+		// Deactivating revokes both tokens: still one event, which names them.
 		{"SetUserActive", 1, func() error { _, err := db.SetUserActive(as(admin), newUser.ID, false); return err }},
 		{"SetUserActive again", 1, func() error { _, err := db.SetUserActive(as(admin), newUser.ID, true); return err }},
 		{"SetUserPassword", 1, func() error { _, err := db.SetUserPassword(as(admin), newUser.ID, "hash2", true); return err }},

@@ -103,25 +103,25 @@ func revoke(ctx context.Context, tx *Tx, ch domain.TokenChange) error {
 	return tx.record(ctx, ch.Event)
 }
 
-// revokeWorkingTokens revokes every working token of a user inside tx, one
-// audit event each: a password reset or a deactivation is incident response,
-// and a token must not outlive it (nor work again on reactivation).
-func revokeWorkingTokens(ctx context.Context, tx *Tx, userID int64) error {
-	tokens, err := queryAll(ctx, tx, func(row scanner) (*domain.APIToken, error) { return scanToken(row) },
-		`SELECT `+tokenColumns+` FROM api_tokens t WHERE t.user_id = ? AND t.revoked_at IS NULL ORDER BY t.id`, userID)
+// revokeWorkingTokens revokes every working token of a user inside tx and
+// returns their ids for the account change's one event: a password reset or
+// a deactivation is incident response, and a token must not outlive it (nor
+// work again on reactivation).
+func revokeWorkingTokens(ctx context.Context, tx *Tx, userID int64) ([]int64, error) {
+	ids, err := queryAll(ctx, tx, func(row scanner) (int64, error) {
+		var id int64
+		return id, row.Scan(&id)
+	}, `SELECT id FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL ORDER BY id`, userID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, t := range tokens {
-		ch, err := domain.RevokeToken(t, tx.now)
-		if err != nil {
-			return err
-		}
-		if err := revoke(ctx, tx, ch); err != nil {
-			return err
+	if len(ids) > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`,
+			formatTime(tx.now), userID); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return ids, nil
 }
 
 // errBadToken is the one answer for every token that does not work, so that

@@ -177,9 +177,11 @@ func (db *DB) changeUser(ctx context.Context, id int64, passwordHash string, dec
 		return nil, err
 	}
 	if ch.RevokeTokens {
-		if err := revokeWorkingTokens(ctx, tx, n.ID); err != nil {
+		ids, err := revokeWorkingTokens(ctx, tx, n.ID)
+		if err != nil {
 			return nil, err
 		}
+		ch.TokensRevoked(ids)
 	}
 	if err := tx.record(ctx, ch.Event); err != nil {
 		return nil, err
