@@ -189,33 +189,15 @@ func firstOf(s ...string) string {
 }
 
 // nameOf reads a name from a string, an object with "name", or a list of them.
-func nameOf(raw json.RawMessage) string {
-	if len(raw) == 0 {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var o struct {
-		Name string `json:"name"`
-	}
-	if json.Unmarshal(raw, &o) == nil && o.Name != "" {
-		return o.Name
-	}
-	var list []json.RawMessage
-	if json.Unmarshal(raw, &list) == nil {
-		for _, x := range list {
-			if n := nameOf(x); n != "" {
-				return n
-			}
-		}
-	}
-	return ""
-}
+func nameOf(raw json.RawMessage) string { return stringOrField(raw, "name") }
 
 // appearanceURL reads the first appearance's url (an object, a list, or a URL string).
-func appearanceURL(raw json.RawMessage) string {
+func appearanceURL(raw json.RawMessage) string { return stringOrField(raw, "url") }
+
+// stringOrField reads a string, an object's string field key, or the first
+// of a list of either that gives one: ClaimReview writes people, publishers
+// and appearances in all three shapes.
+func stringOrField(raw json.RawMessage, key string) string {
 	if len(raw) == 0 {
 		return ""
 	}
@@ -223,17 +205,19 @@ func appearanceURL(raw json.RawMessage) string {
 	if json.Unmarshal(raw, &s) == nil {
 		return s
 	}
-	var o struct {
-		URL string `json:"url"`
-	}
-	if json.Unmarshal(raw, &o) == nil && o.URL != "" {
-		return o.URL
+	var o map[string]json.RawMessage
+	if json.Unmarshal(raw, &o) == nil {
+		var v string
+		if f, ok := o[key]; ok && json.Unmarshal(f, &v) == nil {
+			return v
+		}
+		return ""
 	}
 	var list []json.RawMessage
 	if json.Unmarshal(raw, &list) == nil {
 		for _, x := range list {
-			if u := appearanceURL(x); u != "" {
-				return u
+			if v := stringOrField(x, key); v != "" {
+				return v
 			}
 		}
 	}
