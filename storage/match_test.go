@@ -104,3 +104,46 @@ func TestImportChecksIsIdempotentByURLAndAudited(t *testing.T) {
 		t.Errorf("by headline: %v", got)
 	}
 }
+
+// The index holds a claim's words, not its state: moving between accepted
+// states (take, submit, approve, return) leaves it alone, while entering or
+// leaving them, or a new wording, brings it up to date.
+func TestMatchIndexSkipsMovesBetweenAcceptedStates(t *testing.T) {
+	n := newNewsroom(t)
+	id := n.queued(t, 0.9, domain.PriorityNormal)
+	for _, tc := range []struct {
+		state domain.ClaimState
+		text  string
+		want  bool
+	}{
+		{domain.StateInReview, "", false},
+		{domain.StateQueued, "Unemployment fell by 4% last year", true},
+	} {
+		if got := storage.QueuedForIndexingForTest(t, n.db, id, tc.state, tc.text); got != tc.want {
+			t.Errorf("queued to %s (text %q): queued for indexing %v, want %v", tc.state, tc.text, got, tc.want)
+		}
+	}
+	if _, err := n.db.TakeNext(as(n.rita)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		state domain.ClaimState
+		want  bool
+	}{{domain.StateSubmitted, false}, {domain.StateQueued, false}} {
+		if got := storage.QueuedForIndexingForTest(t, n.db, id, tc.state, ""); got != tc.want {
+			t.Errorf("in review to %s: queued for indexing %v, want %v", tc.state, got, tc.want)
+		}
+	}
+	// A claim taken is still found, in its new state.
+	found, err := n.db.Match(context.Background(), "Unemployment fell by 3% last year", 5)
+	if err != nil || len(found) != 1 || found[0].ID != id || found[0].State != domain.StateInReview {
+		t.Fatalf("after taking: %+v, %v; want claim %d in review", found, err, id)
+	}
+	candidate := storage.InsertCandidateForTest(t, n.db, n.article, "Prices rose by 9% in a year", 0, 0.5, domain.TypeQuantity)
+	if !storage.QueuedForIndexingForTest(t, n.db, candidate, domain.StateQueued, "") {
+		t.Error("a candidate accepted is not queued for indexing")
+	}
+	if storage.QueuedForIndexingForTest(t, n.db, candidate, domain.StateDismissed, "") {
+		t.Error("a candidate dismissed is queued for indexing")
+	}
+}

@@ -163,3 +163,24 @@ func SetReaderMmapForTest(ctx context.Context, db *DB, size int64) error {
 // ReaderMmap is the mmap_size the benchmarks try on readers (readers open
 // without: it did not measurably help, see docs/benchmarks.md).
 const ReaderMmap = 256 << 20
+
+// QueuedForIndexingForTest reports whether moving claim id to state (and,
+// when text is not empty, rewording it) would queue it for the matcher's
+// index, by making the change in a transaction that is then rolled back.
+func QueuedForIndexingForTest(t testing.TB, db *DB, id int64, state domain.ClaimState, text string) bool {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE claims SET state = ?, text = coalesce(nullif(?, ''), text) WHERE id = ?`, state, text, id); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM match_pending WHERE claim_id = ?`, id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n > 0
+}
