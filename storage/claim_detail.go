@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"claimtrail/domain"
+	"claimtrail/domain/match"
 )
 
 // contextChars is how much article text either side of the sentence the
@@ -38,12 +39,37 @@ func (db *DB) ClaimWithVerdict(ctx context.Context, id int64) (*domain.Claim, *d
 // ClaimDetail reads a claim with its article, verdict, sources, thread and
 // history from one snapshot.
 func (db *DB) ClaimDetail(ctx context.Context, id int64) (*domain.ClaimDetail, error) {
+	d, _, err := db.ClaimDetailMatches(ctx, id, 0)
+	return d, err
+}
+
+// ClaimDetailMatches is ClaimDetail with the claim's matches (ClaimMatches,
+// up to limit) from the same snapshot. The claim page shows both, and both
+// come from one run of the matcher: the similar claims are the best of its
+// accepted claims.
+func (db *DB) ClaimDetailMatches(ctx context.Context, id int64, limit int) (*domain.ClaimDetail, []match.Found, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer tx.Rollback()
+	d, err := claimDetail(ctx, tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := d.Claim
+	found, err := matchText(ctx, tx, match.Analyse(c.Text, c.Claimant), claimDoc(c.ID), max(limit, similarLimit))
+	if err != nil {
+		return nil, nil, err
+	}
+	d.Similar = similarOf(found)
+	return d, found[:min(len(found), limit)], nil
+}
+
+// claimDetail reads everything of ClaimDetail but the similar claims.
+func claimDetail(ctx context.Context, tx *Tx, id int64) (*domain.ClaimDetail, error) {
 	d := &domain.ClaimDetail{Names: map[int64]string{}}
+	var err error
 	if d.Claim, err = findClaimByID(ctx, tx, id); err != nil {
 		return nil, err
 	}
@@ -77,9 +103,6 @@ func (db *DB) ClaimDetail(ctx context.Context, id int64) (*domain.ClaimDetail, e
 		return nil, err
 	}
 	if d.Comments, err = claimComments(ctx, tx, id); err != nil {
-		return nil, err
-	}
-	if d.Similar, err = similarClaims(ctx, tx, c); err != nil {
 		return nil, err
 	}
 	if d.History, err = queryAuditEvents(ctx, tx, `SELECT `+auditColumns+` FROM audit_events WHERE entity = 'claim' AND entity_id = ? ORDER BY id`, id); err != nil {

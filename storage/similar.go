@@ -1,8 +1,6 @@
 package storage
 
 import (
-	"context"
-
 	"claimtrail/domain"
 	"claimtrail/domain/match"
 )
@@ -14,20 +12,21 @@ var searchedStates = []domain.ClaimState{domain.StateQueued, domain.StateInRevie
 // maxSimilar is how many similar claims a claim page shows.
 const maxSimilar = 3
 
-// similarClaims finds up to maxSimilar accepted claims, other than c, that
-// the matcher finds the same as c or related to it, best first.
-func similarClaims(ctx context.Context, tx *Tx, c *domain.Claim) ([]*domain.SimilarClaim, error) {
-	found, err := matchText(ctx, tx, match.Analyse(c.Text, c.Claimant), claimDoc(c.ID), 4*maxSimilar)
-	if err != nil {
-		return nil, err
-	}
+// similarLimit is how many of the matcher's best a claim's similar claims
+// are chosen from: the accepted claims among them, imported checks aside.
+const similarLimit = 4 * maxSimilar
+
+// similarOf picks, from a claim's matches best first (matchText with at
+// least similarLimit), up to maxSimilar accepted claims among the first
+// similarLimit.
+func similarOf(found []match.Found) []*domain.SimilarClaim {
 	var similar []*domain.SimilarClaim
-	for _, f := range found {
+	for _, f := range found[:min(len(found), similarLimit)] {
 		if f.Kind != match.KindClaim || len(similar) == maxSimilar {
 			continue
 		}
 		similar = append(similar, &domain.SimilarClaim{ID: f.ID, Text: f.Claim, State: f.State, Rating: f.Rating,
 			ArticleTitle: f.ArticleTitle, Overlap: f.Score})
 	}
-	return similar, nil
+	return similar
 }

@@ -2,7 +2,9 @@ package storage_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 
 	"claimtrail/domain"
@@ -115,5 +117,65 @@ func TestSimilarClaimsRankCopiesFirstAndFoldAccents(t *testing.T) {
 	plain := accepted("L'economie francaise a cree beaucoup d'emplois recemment, declare le ministere.")
 	if got := similar(accented); !slices.Contains(got, plain) {
 		t.Errorf("accented claim finds %v, want %d", got, plain)
+	}
+}
+
+// The claim page reads its similar claims and its matches from one run of
+// the matcher; they must be what the two separate reads give.
+func TestClaimDetailMatchesIsClaimDetailAndClaimMatches(t *testing.T) {
+	n := newNewsroom(t)
+	ctx := context.Background()
+	var ids []int64
+	for _, text := range []string{
+		"Unemployment in the North East fell by 3% last year",
+		"Unemployment across the north-east fell 3% over the last year, the minister said.",
+		"Unemployment in the north east fell by three per cent last year, figures show",
+		"Unemployment in the North East fell by 3% in the last year alone",
+		"In the North East unemployment fell by 3% last year",
+		"Hospital waiting lists reached 7.6 million in September",
+	} {
+		id := storage.InsertCandidateForTest(t, n.db, n.article, text, 0, 0.5, domain.TypeQuantity)
+		storage.AcceptClaimForTest(t, n.db, actorCtx("triage@newsroom.example"), id, domain.PriorityNormal)
+		ids = append(ids, id)
+	}
+	for i, text := range []string{"Unemployment in the North East fell by 3% last year.", "North East unemployment fell 3% last year"} {
+		check := domain.ImportedCheck{URL: "https://checks.example/ne-" + strconv.Itoa(i), Claim: text,
+			Headline: "Did North East unemployment fall?", Publisher: "Example Checks", Rating: "True"}
+		if _, err := n.db.ImportChecks(ctx, []domain.ImportedCheck{check}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	simIDs := func(d *domain.ClaimDetail) []int64 {
+		var out []int64
+		for _, s := range d.Similar {
+			out = append(out, s.ID)
+		}
+		return out
+	}
+	for _, limit := range []int{1, 3, 10} {
+		for _, id := range ids {
+			d, found, err := n.db.ClaimDetailMatches(ctx, id, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			alone, err := n.db.ClaimDetail(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := n.db.ClaimMatches(ctx, id, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(found, want) {
+				t.Errorf("claim %d, limit %d: matches %+v, want %+v", id, limit, found, want)
+			}
+			if got, want := simIDs(d), simIDs(alone); !slices.Equal(got, want) {
+				t.Errorf("claim %d, limit %d: similar %v, want %v", id, limit, got, want)
+			}
+		}
+	}
+	d, found, err := n.db.ClaimDetailMatches(ctx, ids[0], 10)
+	if err != nil || len(d.Similar) == 0 || len(found) < 3 {
+		t.Fatalf("claim %d: %d similar, %d matches, %v; the set above has several of each", ids[0], len(d.Similar), len(found), err)
 	}
 }

@@ -137,7 +137,7 @@ func (app *App) writeChanged(w http.ResponseWriter, r *http.Request, status int,
 
 // writeClaim answers with the claim as it now stands, verdict included.
 func (app *App) writeClaim(w http.ResponseWriter, r *http.Request, status int, id int64) {
-	d, err := app.db.ClaimDetail(r.Context(), id)
+	d, found, err := app.db.ClaimDetailMatches(r.Context(), id, match.DefaultLimit)
 	if err != nil {
 		app.apiError(w, r, err)
 		return
@@ -164,11 +164,6 @@ func (app *App) writeClaim(w http.ResponseWriter, r *http.Request, status int, i
 			sim.Rating = &s.Rating
 		}
 		out.Similar = append(out.Similar, sim)
-	}
-	found, err := app.db.ClaimMatches(r.Context(), d.Claim.ID, match.DefaultLimit)
-	if err != nil {
-		app.apiError(w, r, err)
-		return
 	}
 	base, _ := app.baseURL(r)
 	out.Matches = toAPIMatches(found, base)

@@ -18,7 +18,7 @@ import (
 func (app *App) claimView(r *http.Request, id int64) (components.ClaimView, error) {
 	ctx := r.Context()
 	u := currentUser(r)
-	d, err := app.db.ClaimDetail(ctx, id)
+	d, found, err := app.db.ClaimDetailMatches(ctx, id, match.DefaultLimit)
 	if err != nil {
 		return components.ClaimView{}, err
 	}
@@ -30,10 +30,6 @@ func (app *App) claimView(r *http.Request, id int64) (components.ClaimView, erro
 		if v.Assignees, err = app.db.Assignees(ctx); err != nil {
 			return v, err
 		}
-	}
-	found, err := app.db.ClaimMatches(ctx, id, match.DefaultLimit)
-	if err != nil {
-		return v, err
 	}
 	for _, f := range found {
 		if f.Kind == match.KindImported {
