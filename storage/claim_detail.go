@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -47,7 +48,12 @@ func (db *DB) ClaimDetail(ctx context.Context, id int64) (*domain.ClaimDetail, e
 // up to limit) from the same snapshot. The claim page shows both, and both
 // come from one run of the matcher: the similar claims are the best of its
 // accepted claims.
+//
+// The matches are kept while nothing in the database changes (see
+// generation.go): they are most of the page's work, and a claim's page is
+// opened again and again while it is worked on.
 func (db *DB) ClaimDetailMatches(ctx context.Context, id int64, limit int) (*domain.ClaimDetail, []match.Found, error) {
+	gen, fresh := db.generation(ctx) // before the snapshot: see generation.go
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -58,12 +64,24 @@ func (db *DB) ClaimDetailMatches(ctx context.Context, id int64, limit int) (*dom
 		return nil, nil, err
 	}
 	c := d.Claim
-	found, err := matchText(ctx, tx, match.Analyse(c.Text, c.Claimant), claimDoc(c.ID), max(limit, similarLimit))
-	if err != nil {
-		return nil, nil, err
+	key := matchKey{claim: c.ID, limit: max(limit, similarLimit)}
+	found, ok := db.matches.get(gen, key)
+	if !fresh || !ok {
+		if found, err = matchText(ctx, tx, match.Analyse(c.Text, c.Claimant), claimDoc(c.ID), key.limit); err != nil {
+			return nil, nil, err
+		}
+		if fresh {
+			db.matches.put(gen, key, found)
+		}
 	}
 	d.Similar = similarOf(found)
-	return d, found[:min(len(found), limit)], nil
+	return d, slices.Clone(found[:min(len(found), limit)]), nil
+}
+
+// matchKey names a claim's matches, up to limit.
+type matchKey struct {
+	claim int64
+	limit int
 }
 
 // claimDetail reads everything of ClaimDetail but the similar claims.

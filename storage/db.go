@@ -21,6 +21,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"claimtrail/domain"
+	"claimtrail/domain/match"
 	"claimtrail/migrations"
 )
 
@@ -55,6 +56,14 @@ type DB struct {
 	writeStmts, readStmts *stmtCache
 
 	assignees assigneeCache // the queue filter's list of people
+
+	// gen tells whether anything changed since a cached read (generation.go);
+	// nil: nothing is cached.
+	gen         *generation
+	matches     *readCache[matchKey, []match.Found]
+	sessions    *readCache[sessionKey, sessionRead]
+	unread      *readCache[int64, int]
+	outletNames *readCache[struct{}, []string]
 }
 
 // createPrivate creates an empty file at path with mode 0600 unless a file
@@ -127,6 +136,14 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	// made here (SQLite would re-prepare it anyway).
 	db.writeStmts = newStmtCache(db.write, 0)
 	db.readStmts = newStmtCache(db.read, 50*time.Millisecond)
+	if db.gen, err = newGeneration(ctx, readDSN); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db.matches = newReadCache[matchKey, []match.Found](4096)
+	db.sessions = newReadCache[sessionKey, sessionRead](4096)
+	db.unread = newReadCache[int64, int](4096)
+	db.outletNames = newReadCache[struct{}, []string](1)
 	return db, nil
 }
 
@@ -138,6 +155,9 @@ func (db *DB) Close() error {
 		}
 	}
 	err := errors.Join(db.read.Close(), db.write.Close())
+	if db.gen != nil {
+		err = errors.Join(err, db.gen.close())
+	}
 	if db.syncer != nil {
 		err = errors.Join(err, db.syncer.close())
 	}

@@ -103,15 +103,19 @@ func (db *DB) Notifications(ctx context.Context, userID int64, limit int) ([]*do
 }
 
 // UnreadNotifications counts the user's unread notifications.
+// Every page's menu shows it, so it is kept while nothing in the database
+// changes (generation.go).
 func (db *DB) UnreadNotifications(ctx context.Context, userID int64) (int, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	var n int
-	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n)
-	return n, err
+	return cached(ctx, db, db.unread, userID, func() (int, error) {
+		tx, err := db.beginRead(ctx)
+		if err != nil {
+			return 0, err
+		}
+		defer tx.Rollback()
+		var n int
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n)
+		return n, err
+	}, func(n int) int { return n })
 }
 
 // MarkNotificationsRead marks every notification of the user read.

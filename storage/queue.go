@@ -105,13 +105,17 @@ func (db *DB) ListQueue(ctx context.Context, f domain.QueueFilter) ([]*domain.Qu
 }
 
 // Outlets lists the outlets of articles with claims, for the queue filter.
+// Every queue page shows them, so they are kept while nothing in the
+// database changes (generation.go).
 func (db *DB) Outlets(ctx context.Context) ([]string, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	return listOutlets(ctx, tx)
+	return cached(ctx, db, db.outletNames, struct{}{}, func() ([]string, error) {
+		tx, err := db.beginRead(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback()
+		return listOutlets(ctx, tx)
+	}, slices.Clone[[]string])
 }
 
 // listOutlets lists the outlets articles came from, by name, ignoring case.

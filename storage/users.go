@@ -67,17 +67,44 @@ func (db *DB) CreateUser(ctx context.Context, u *domain.User, passwordHash strin
 
 // SessionUser returns the user behind a session cookie, and whether that
 // session was ended by signing out, from one snapshot.
-func (db *DB) SessionUser(ctx context.Context, userID int64, sid string) (u *domain.User, ended bool, err error) {
-	tx, err := db.beginRead(ctx)
+// Every signed-in request asks, so the answer is kept while nothing in the
+// database changes (generation.go): a sign-out, deactivation or role change
+// is a commit, and the next request reads afresh.
+func (db *DB) SessionUser(ctx context.Context, userID int64, sid string) (*domain.User, bool, error) {
+	s, err := cached(ctx, db, db.sessions, sessionKey{userID, sid}, func() (sessionRead, error) {
+		return db.sessionUser(ctx, userID, sid)
+	}, func(s sessionRead) sessionRead { return s })
 	if err != nil {
 		return nil, false, err
 	}
-	defer tx.Rollback()
-	if u, err = findUserByID(ctx, tx, userID); err != nil {
-		return nil, false, err
+	u := s.user // each caller its own copy
+	return &u, s.ended, nil
+}
+
+type sessionKey struct {
+	user int64
+	sid  string
+}
+
+// sessionRead is what SessionUser keeps of one session.
+type sessionRead struct {
+	user  domain.User
+	ended bool
+}
+
+func (db *DB) sessionUser(ctx context.Context, userID int64, sid string) (sessionRead, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return sessionRead{}, err
 	}
-	err = tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ended_sessions WHERE sid = ?)`, sid).Scan(&ended)
-	return u, ended, err
+	defer tx.Rollback()
+	u, err := findUserByID(ctx, tx, userID)
+	if err != nil {
+		return sessionRead{}, err
+	}
+	s := sessionRead{user: *u}
+	err = tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ended_sessions WHERE sid = ?)`, sid).Scan(&s.ended)
+	return s, err
 }
 
 // EndSession records a sign-out: the session id stops working at once, with

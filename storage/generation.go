@@ -1,0 +1,151 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+)
+
+// Reads that every page repeats (who is signed in, their unread count, a
+// claim's matches, the list of outlets) are kept between requests for as
+// long as nothing at all in the database has changed since they were read.
+// "Nothing changed" is SQLite's data_version, read on a connection of its
+// own that never writes: it moves whenever any other connection commits,
+// this process's writer or another process (the command line) alike. A value
+// is read after the generation it is kept under, so a change committed
+// meanwhile makes it stale at once; nothing is ever served from an older
+// generation than the database's current one.
+
+// generation reads the database's data_version on one dedicated connection.
+// The number belongs to that connection and only grows while it is open, so
+// the connection is held for good: once it fails, nothing is cached again.
+type generation struct {
+	mu   sync.Mutex
+	db   *sql.DB
+	conn *sql.Conn
+	stmt *sql.Stmt
+}
+
+func newGeneration(ctx context.Context, dsn string) (*generation, error) {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	g := &generation{db: db}
+	if g.conn, err = db.Conn(ctx); err == nil {
+		g.stmt, err = g.conn.PrepareContext(ctx, `PRAGMA data_version`)
+	}
+	if err != nil {
+		g.close()
+		return nil, err
+	}
+	return g, nil
+}
+
+// current is the database's generation now: any commit since an earlier
+// call, on any other connection, gives a larger number.
+func (g *generation) current(ctx context.Context) (int64, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.stmt == nil {
+		return 0, errNoGeneration
+	}
+	var v int64
+	if err := g.stmt.QueryRowContext(ctx).Scan(&v); err != nil {
+		if ctx.Err() == nil {
+			// The connection may be gone, and a new one would count afresh.
+			g.stmt.Close()
+			g.stmt = nil
+		}
+		return 0, err
+	}
+	return v, nil
+}
+
+var errNoGeneration = errors.New("storage: database generation unknown")
+
+func (g *generation) close() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.stmt != nil {
+		g.stmt.Close()
+		g.stmt = nil
+	}
+	if g.conn != nil {
+		g.conn.Close()
+	}
+	return g.db.Close()
+}
+
+// readCache keeps values of one kind, each under the generation it was read
+// at; a newer generation empties it. max bounds how many it keeps.
+type readCache[K comparable, V any] struct {
+	mu  sync.Mutex
+	gen int64
+	max int
+	m   map[K]V
+}
+
+func newReadCache[K comparable, V any](max int) *readCache[K, V] {
+	return &readCache[K, V]{max: max, m: map[K]V{}}
+}
+
+// get returns the value kept for k if it was read at generation gen.
+func (c *readCache[K, V]) get(gen int64, k K) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		var zero V
+		return zero, false
+	}
+	v, ok := c.m[k]
+	return v, ok
+}
+
+// put keeps v for k, read at generation gen (taken before the read began).
+// A value from an older generation than the cache's is dropped.
+func (c *readCache[K, V]) put(gen int64, k K, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		if gen < c.gen {
+			return
+		}
+		clear(c.m)
+		c.gen = gen
+	}
+	if len(c.m) >= c.max {
+		clear(c.m) // a crude bound: the pages read most come back first
+	}
+	c.m[k] = v
+}
+
+// generation returns the database's generation now, or false when it is
+// unknown and nothing may be served from a cache.
+func (db *DB) generation(ctx context.Context) (int64, bool) {
+	if db.gen == nil {
+		return 0, false
+	}
+	gen, err := db.gen.current(ctx)
+	return gen, err == nil
+}
+
+// cached returns the value of read for k: kept if nothing changed since it
+// was read, read (and kept) otherwise. copy gives each caller its own value
+// where V holds pointers a caller might change.
+func cached[K comparable, V any](ctx context.Context, db *DB, c *readCache[K, V], k K, read func() (V, error), copy func(V) V) (V, error) {
+	gen, ok := db.generation(ctx)
+	if !ok {
+		return read()
+	}
+	if v, ok := c.get(gen, k); ok {
+		return copy(v), nil
+	}
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	c.put(gen, k, v)
+	return copy(v), nil
+}

@@ -1,0 +1,164 @@
+package storage_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"claimtrail/domain"
+	"claimtrail/domain/match"
+	"claimtrail/storage"
+)
+
+// The reads kept between requests (the signed-in user, the unread count,
+// the outlets, a claim's matches) must show every change at once: one made
+// through this process, one made by another process on the same file (the
+// command line), and one written around storage altogether. Each read is
+// made twice before the change, so that it is kept when the change lands.
+func TestCachedReadsShowEveryChangeAtOnce(t *testing.T) {
+	n := newNewsroom(t)
+	ctx := context.Background()
+	other, err := storage.Open(ctx, n.db.Path) // another process on the same file
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	raw := rawDB(t, n.db)
+	twice := func(read func()) { read(); read() }
+
+	t.Run("session", func(t *testing.T) {
+		sessionOf := func(sid string) (*domain.User, bool) {
+			t.Helper()
+			u, ended, err := n.db.SessionUser(ctx, n.rita.ID, sid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u, ended
+		}
+		twice(func() { sessionOf("s1") })
+		if err := other.EndSession(as(n.rita), n.rita.ID, "s1", time.Now().Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if _, ended := sessionOf("s1"); !ended {
+			t.Error("a session ended by another process still counts")
+		}
+		twice(func() { sessionOf("s2") })
+		if _, err := raw.Exec(`UPDATE users SET name = 'Rita Renamed' WHERE id = ?`, n.rita.ID); err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := sessionOf("s2"); u.Name != "Rita Renamed" {
+			t.Errorf("name %q after a change written around storage", u.Name)
+		}
+		twice(func() { sessionOf("s2") })
+		admin := mustCreateUser(t, n.db, "admin@newsroom.example", domain.RoleAdmin)
+		if _, err := n.db.SetUserActive(as(admin), n.rita.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := sessionOf("s2"); u.Active {
+			t.Error("a deactivated account's session still finds it active")
+		}
+		// Each caller gets its own user.
+		u, _ := sessionOf("s2")
+		u.Name = "changed by a caller"
+		if u, _ := sessionOf("s2"); u.Name == "changed by a caller" {
+			t.Error("one caller's change to the user reached the next caller")
+		}
+	})
+
+	t.Run("unread", func(t *testing.T) {
+		unread := func() int {
+			t.Helper()
+			k, err := n.db.UnreadNotifications(ctx, n.eddie.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return k
+		}
+		twice(func() { unread() })
+		before := unread()
+		claim := n.queued(t, 0.5, domain.PriorityNormal)
+		if _, err := raw.Exec(`INSERT INTO notifications (user_id, event, claim_id, body, created_at) VALUES (?, 'waiting', ?, 'x', '2026-01-01T00:00:00.000000Z')`,
+			n.eddie.ID, claim); err != nil {
+			t.Fatal(err)
+		}
+		if got := unread(); got != before+1 {
+			t.Errorf("unread %d after a new notification, want %d", got, before+1)
+		}
+		twice(func() { unread() })
+		if err := other.MarkNotificationsRead(as(n.eddie), n.eddie.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := unread(); got != 0 {
+			t.Errorf("unread %d after marking all read elsewhere", got)
+		}
+	})
+
+	t.Run("outlets", func(t *testing.T) {
+		outlets := func() []string {
+			t.Helper()
+			o, err := n.db.Outlets(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return o
+		}
+		twice(func() { outlets() })
+		storage.InsertArticleForTest(t, other, "Ferry timetable", "The Harbour Gazette", "Ferries ran 12% later in May.")
+		if got := outlets(); !slices.Contains(got, "The Harbour Gazette") {
+			t.Errorf("outlets %v lack one added by another process", got)
+		}
+		got := outlets()
+		got[0] = "changed by a caller"
+		if slices.Contains(outlets(), "changed by a caller") {
+			t.Error("one caller's change to the list reached the next caller")
+		}
+	})
+
+	t.Run("matches", func(t *testing.T) {
+		accept := func(db *storage.DB, text string) int64 {
+			id := storage.InsertCandidateForTest(t, db, n.article, text, 0, 0.5, domain.TypeQuantity)
+			storage.AcceptClaimForTest(t, db, actorCtx("triage@newsroom.example"), id, domain.PriorityNormal)
+			return id
+		}
+		read := func(id int64) ([]int64, []match.Found) {
+			t.Helper()
+			d, found, err := n.db.ClaimDetailMatches(ctx, id, match.DefaultLimit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var similar []int64
+			for _, s := range d.Similar {
+				similar = append(similar, s.ID)
+			}
+			return similar, found
+		}
+		a := accept(n.db, "Ferry crossings to the islands rose by 14% in the summer")
+		twice(func() { read(a) })
+		b := accept(other, "Ferry crossings to the islands rose 14% this summer")
+		similar, found := read(a)
+		if !slices.Contains(similar, b) || len(found) == 0 || found[0].ID != b {
+			t.Fatalf("after another process accepted %d: similar %v, matches %+v", b, similar, found)
+		}
+		if found[0].State != domain.StateQueued {
+			t.Fatalf("match state %q, want queued", found[0].State)
+		}
+		// A change the matcher's index does not see (the title of the
+		// article a match comes from) still shows.
+		twice(func() { read(a) })
+		if _, err := raw.Exec(`UPDATE articles SET title = 'Island ferries' WHERE id = ?`, n.article); err != nil {
+			t.Fatal(err)
+		}
+		if _, found := read(a); found[0].ArticleTitle != "Island ferries" {
+			t.Errorf("match names its article %q after the title changed", found[0].ArticleTitle)
+		}
+		twice(func() { read(a) })
+		reworded := "Bus journeys in the capital fell by a fifth"
+		if _, err := raw.Exec(`UPDATE claims SET text = ? WHERE id = ?`, reworded, b); err != nil {
+			t.Fatal(err)
+		}
+		if similar, _ := read(a); slices.Contains(similar, b) {
+			t.Errorf("claim %d reworded elsewhere is still similar to %d", b, a)
+		}
+	})
+}
