@@ -400,7 +400,7 @@ func (db *DB) AcceptClaim(ctx context.Context, claimID int64, reworded string, e
 // triageClaim loads a claim, decides on it with decide and commits, in one
 // write transaction.
 func (db *DB) triageClaim(ctx context.Context, claimID int64, decide func(*Tx, *domain.Claim) error) (*domain.Claim, error) {
-	tx, err := db.begin(ctx)
+	tx, err := db.beginShared(ctx)
 	if err != nil {
 		return nil, err
 	}

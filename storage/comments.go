@@ -30,7 +30,7 @@ func (db *DB) AddComment(ctx context.Context, claimID int64, body string) (*doma
 	if err := domain.CheckComment("body", body); err != nil {
 		return nil, err
 	}
-	tx, u, err := beginAs(ctx, db.begin)
+	tx, u, err := beginAs(ctx, db.beginShared)
 	if err != nil {
 		return nil, err
 	}

@@ -64,6 +64,8 @@ type DB struct {
 	sessions    *readCache[sessionKey, sessionRead]
 	unread      *readCache[int64, int]
 	outletNames *readCache[struct{}, []string]
+
+	writer *writer // turns on the single writer, and the shared transaction
 }
 
 // createPrivate creates an empty file at path with mode 0600 unless a file
@@ -111,7 +113,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, fmt.Errorf("create database: %w", err)
 	}
-	db := &DB{Path: path, Now: time.Now, Durability: durability}
+	db := &DB{Path: path, Now: time.Now, Durability: durability, writer: newWriter()}
 	if durability == DurableFull {
 		db.syncer = newLogSyncer(path)
 	}
@@ -229,17 +231,40 @@ type Tx struct {
 	stmts *stmtCache
 	// usersChanged: this transaction wrote to users (see Commit).
 	usersChanged bool
+	// batch is the shared transaction this change runs in (nil: a
+	// transaction of its own); holdsTurn: the writer is still this
+	// transaction's.
+	batch     *batch
+	holdsTurn bool
 }
 
 // Commit brings the matcher's index in step with the claims this
-// transaction changed, then commits, so the index never lags the claims.
+// transaction changed, then commits, so the index never lags the claims. A
+// change in the shared transaction returns once that transaction commits.
 func (tx *Tx) Commit() error {
 	if tx.ctx != nil {
 		if err := indexPending(tx.ctx, tx); err != nil {
 			return fmt.Errorf("index claims: %w", err)
 		}
 	}
-	if err := tx.Tx.Commit(); err != nil {
+	if tx.batch != nil {
+		if !tx.holdsTurn {
+			return sql.ErrTxDone
+		}
+		if err := tx.releaseShared(true); err != nil {
+			return err
+		}
+		if tx.usersChanged {
+			tx.db.assignees.changed()
+		}
+		return nil
+	}
+	err := tx.Tx.Commit()
+	if tx.holdsTurn {
+		tx.holdsTurn = false
+		<-tx.db.writer.turn
+	}
+	if err != nil {
 		return err
 	}
 	if tx.usersChanged {
@@ -252,16 +277,43 @@ func (tx *Tx) Commit() error {
 	return nil
 }
 
-// begin starts a write transaction (BEGIN IMMEDIATE on the single writer).
+// Rollback undoes the transaction unless it was committed; in the shared
+// transaction it undoes this change alone.
+func (tx *Tx) Rollback() error {
+	if tx.batch != nil {
+		if !tx.holdsTurn {
+			return sql.ErrTxDone
+		}
+		return tx.releaseShared(false)
+	}
+	err := tx.Tx.Rollback()
+	if tx.holdsTurn {
+		tx.holdsTurn = false
+		<-tx.db.writer.turn
+	}
+	return err
+}
+
+// begin starts a write transaction of its own (BEGIN IMMEDIATE on the
+// single writer), after committing the shared one if it is open. Changes
+// that may run long (bulk changes, imports, reindexing) use it, so they
+// never hold up others' acknowledgements.
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	if err := db.acquire(ctx); err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	if db.writer.batch != nil {
+		db.commitBatch()
+	}
 	if db.writeStmts != nil {
 		db.writeStmts.fill(ctx)
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
+		<-db.writer.turn
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx), ctx: ctx, stmts: db.writeStmts}, nil
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx), ctx: ctx, stmts: db.writeStmts, holdsTurn: true}, nil
 }
 
 // beginRead starts a read-only transaction on the reader pool: a consistent

@@ -165,7 +165,7 @@ func ensureVerdict(ctx context.Context, tx *Tx, claimID int64) error {
 // transactions run one at a time on the single writer, and the claim's
 // version is checked on update, so two reviewers never get the same claim.
 func (db *DB) TakeNext(ctx context.Context) (*domain.Claim, error) {
-	tx, u, err := beginAs(ctx, db.begin)
+	tx, u, err := beginAs(ctx, db.beginShared)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +209,7 @@ func editorClaim(ctx context.Context, tx *Tx, id int64) (*domain.User, *domain.C
 // ("claim.reassigned"). Editors only. seen is the claim version the editor
 // was looking at (0: unchecked). It returns the person now holding the claim.
 func (db *DB) AssignClaim(ctx context.Context, claimID, assigneeID, seen int64) (*domain.User, error) {
-	tx, err := db.begin(ctx)
+	tx, err := db.beginShared(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -381,7 +381,7 @@ func (db *DB) prioritise(ctx context.Context, refs []ClaimRef, p domain.Priority
 
 // SetClaimDue sets or (with the zero time) clears a claim's due date.
 func (db *DB) SetClaimDue(ctx context.Context, claimID int64, due time.Time, seen int64) (*domain.Claim, error) {
-	tx, err := db.begin(ctx)
+	tx, err := db.beginShared(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -406,7 +406,7 @@ func (db *DB) SetClaimDue(ctx context.Context, claimID int64, due time.Time, see
 // ReleaseClaim puts a claim in review back in the queue, unassigned, with an
 // optional comment saying why. Its draft verdict stays.
 func (db *DB) ReleaseClaim(ctx context.Context, claimID int64, comment string) (*domain.Claim, error) {
-	tx, u, err := beginAs(ctx, db.begin)
+	tx, u, err := beginAs(ctx, db.beginShared)
 	if err != nil {
 		return nil, err
 	}

@@ -119,6 +119,16 @@ func (c *stmtCache) setEnabled(on bool) {
 
 func (c *stmtCache) close() { c.setEnabled(false) }
 
+// stmtContext is the context a statement runs under: in the shared
+// transaction a request that goes away must not interrupt a statement,
+// since SQLite would then roll back every change in the transaction.
+func (tx *Tx) stmtContext(ctx context.Context) context.Context {
+	if tx.batch != nil {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
 // stmt returns q prepared on tx's connection, or nil to run it unprepared.
 func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 	if tx.stmts == nil {
@@ -135,6 +145,7 @@ func (tx *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Resul
 	if writesUsers(q) {
 		tx.usersChanged = true
 	}
+	ctx = tx.stmtContext(ctx)
 	if s := tx.stmt(ctx, q); s != nil {
 		return s.ExecContext(ctx, args...)
 	}
@@ -143,6 +154,7 @@ func (tx *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Resul
 
 // QueryRowContext runs q in the transaction, prepared once per connection.
 func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = tx.stmtContext(ctx)
 	if s := tx.stmt(ctx, q); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
@@ -153,10 +165,16 @@ func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.R
 // caller closes the rows before running q again in the same transaction
 // (queryAll does).
 func (tx *Tx) queryCached(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = tx.stmtContext(ctx)
 	if s := tx.stmt(ctx, q); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
 	return tx.Tx.QueryContext(ctx, q, args...)
+}
+
+// QueryContext runs q in the transaction, unprepared.
+func (tx *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.Tx.QueryContext(tx.stmtContext(ctx), q, args...)
 }
 
 // writesUsers reports whether q changes the users table.

@@ -158,7 +158,7 @@ func (db *DB) SaveVerdict(ctx context.Context, claimID int64, in domain.VerdictI
 // sources it returned, write the change's one event, commit.
 func (db *DB) changeDraft(ctx context.Context, claimID, expectVersion, ratingID int64,
 	decide func(u *domain.User, c *domain.Claim, v *domain.Verdict, rating *domain.Rating) (domain.DraftChange, error)) (*domain.Verdict, error) {
-	tx, err := db.begin(ctx)
+	tx, err := db.beginShared(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +228,7 @@ func nameVerdictRatings(ctx context.Context, tx *Tx, ev *domain.Event) error {
 // sources), bump the verdict's version, write the change's one event, commit.
 func (db *DB) changeSources(ctx context.Context, claimID, expectVersion int64,
 	decide func(u *domain.User, c *domain.Claim, v *domain.Verdict) (domain.SourceChange, error)) (*domain.Verdict, error) {
-	tx, err := db.begin(ctx)
+	tx, err := db.beginShared(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -347,7 +347,7 @@ func (db *DB) MoveSource(ctx context.Context, claimID, sourceID int64, up bool, 
 // is what the reviewer has just typed: it is saved with the submission, in
 // the same transaction and the same "claim.submitted" event.
 func (db *DB) SubmitVerdict(ctx context.Context, claimID int64, text *domain.VerdictInput, expectVersion int64) (*domain.Verdict, error) {
-	tx, err := db.begin(ctx)
+	tx, err := db.beginShared(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -451,7 +451,7 @@ func (db *DB) ReturnVerdict(ctx context.Context, claimID int64, comment string, 
 func (db *DB) decideVerdict(ctx context.Context, claimID, expectVersion int64,
 	decision func(*domain.User, *domain.Claim, *domain.Verdict, []int64, time.Time) (domain.ClaimChange, error),
 	also ...func(context.Context, *Tx, int64) error) (*domain.Verdict, error) {
-	tx, err := db.begin(ctx)
+	tx, err := db.beginShared(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -482,7 +482,7 @@ func (db *DB) ReopenClaim(ctx context.Context, claimID int64, reason string) (*d
 	if err := domain.CheckReopenReason(reason); err != nil {
 		return nil, err
 	}
-	tx, u, err := beginAs(ctx, db.begin)
+	tx, u, err := beginAs(ctx, db.beginShared)
 	if err != nil {
 		return nil, err
 	}

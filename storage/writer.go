@@ -1,0 +1,176 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"claimtrail/domain"
+)
+
+// The single writer, taken in turns. A change to one claim (take next, a
+// verdict saved, submitted or approved, a comment) is small, and committing
+// each on its own costs more than the change: SQLite writes every page the
+// commit touched to the log, and successive changes touch the same pages
+// (the queue's indexes, the audit log's end, the desk's counters). So while
+// others are waiting for the writer, such changes share one transaction:
+// each runs inside its own savepoint (all of it or none of it, exactly as
+// before), and the transaction commits once nobody is waiting, or after
+// maxBatchChanges changes or maxBatchAge. Nobody is answered before the
+// commit that holds their change is on disk, so an acknowledged change
+// survives a kill or a power cut as before; a change whose batch fails is
+// answered with the error, never as saved.
+const (
+	maxBatchChanges = 32
+	maxBatchAge     = 8 * time.Millisecond
+)
+
+// writer hands out turns on the single writer connection.
+type writer struct {
+	turn    chan struct{} // holding its one slot is holding the writer
+	waiting atomic.Int64  // callers waiting for a turn (they will all get one)
+
+	// Guarded by holding the turn.
+	batch *batch // the shared transaction, open between turns, or nil
+}
+
+// batch is a transaction shared by several changes, each in a savepoint.
+type batch struct {
+	tx      *sql.Tx
+	started time.Time
+	changes int // changes released into it, waiting for its commit
+
+	done chan struct{} // closed once committed and synced, or failed
+	err  error
+}
+
+func newWriter() *writer { return &writer{turn: make(chan struct{}, 1)} }
+
+// errBatchLost answers the changes of a shared transaction that SQLite
+// rolled back as a whole (after a failed statement of another change, such
+// as a full disk): none of them was saved.
+var errBatchLost = errors.New("the shared write transaction was rolled back")
+
+// acquire waits for the writer's turn. A caller that gives up still takes
+// its turn in the background and ends it, so that a change left waiting in
+// the shared transaction is always committed by somebody.
+func (db *DB) acquire(ctx context.Context) error {
+	w := db.writer
+	w.waiting.Add(1)
+	select {
+	case w.turn <- struct{}{}:
+		w.waiting.Add(-1)
+		return nil
+	case <-ctx.Done():
+		go func() {
+			w.turn <- struct{}{}
+			w.waiting.Add(-1)
+			db.endTurn()
+		}()
+		return ctx.Err()
+	}
+}
+
+// endTurn commits the shared transaction unless someone waiting will add
+// to it, then gives up the turn.
+func (db *DB) endTurn() {
+	w := db.writer
+	if b := w.batch; b != nil && (w.waiting.Load() == 0 || b.changes >= maxBatchChanges || time.Since(b.started) >= maxBatchAge) {
+		db.commitBatch()
+	}
+	<-w.turn
+}
+
+// commitBatch commits the shared transaction (holding the turn) and
+// answers its changes once the log is on disk, without holding the writer
+// during the sync.
+func (db *DB) commitBatch() {
+	w := db.writer
+	b := w.batch
+	w.batch = nil
+	err := b.tx.Commit()
+	if err == nil && db.syncer != nil {
+		go func() {
+			b.err = db.syncer.wait()
+			close(b.done)
+		}()
+		return
+	}
+	b.err = err
+	close(b.done)
+}
+
+// failBatch gives up a shared transaction that SQLite has already rolled
+// back (holding the turn): every change in it is answered with the cause.
+func (db *DB) failBatch(cause error) {
+	w := db.writer
+	b := w.batch
+	w.batch = nil
+	b.tx.Rollback()
+	b.err = fmt.Errorf("%w: %w", errBatchLost, cause)
+	close(b.done)
+}
+
+// beginShared starts a small change in the shared transaction (BEGIN
+// IMMEDIATE when none is open), inside a savepoint of its own.
+func (db *DB) beginShared(ctx context.Context) (*Tx, error) {
+	if err := db.acquire(ctx); err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	w := db.writer
+	if w.batch == nil {
+		if db.writeStmts != nil {
+			db.writeStmts.fill(ctx)
+		}
+		// The transaction outlives the request that opens it.
+		tx, err := db.write.BeginTx(context.WithoutCancel(ctx), nil)
+		if err != nil {
+			<-w.turn
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+		w.batch = &batch{tx: tx, started: time.Now(), done: make(chan struct{})}
+	}
+	b := w.batch
+	// A request that goes away mid-change must not interrupt a statement:
+	// SQLite would roll back the whole shared transaction.
+	if _, err := b.tx.ExecContext(context.WithoutCancel(ctx), `SAVEPOINT change`); err != nil {
+		db.failBatch(err)
+		<-w.turn
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{Tx: b.tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx), ctx: ctx,
+		stmts: db.writeStmts, batch: b, holdsTurn: true}, nil
+}
+
+// releaseShared ends a change in the shared transaction: kept (RELEASE) or
+// undone (ROLLBACK TO), then the turn passes on. A kept change is answered
+// once the transaction holding it commits.
+func (tx *Tx) releaseShared(keep bool) error {
+	db, b := tx.db, tx.batch
+	tx.holdsTurn = false
+	ctx := context.WithoutCancel(tx.ctx)
+	var err error
+	if keep {
+		if _, err = b.tx.ExecContext(ctx, `RELEASE change`); err == nil {
+			b.changes++
+		}
+	}
+	if !keep || err != nil {
+		if _, rerr := b.tx.ExecContext(ctx, `ROLLBACK TO change`); rerr != nil {
+			// SQLite rolled the whole transaction back: nobody's change in
+			// it was saved.
+			db.failBatch(errors.Join(err, rerr))
+		} else if _, rerr := b.tx.ExecContext(ctx, `RELEASE change`); rerr != nil {
+			db.failBatch(rerr)
+		}
+	}
+	db.endTurn()
+	if err != nil || !keep {
+		return err
+	}
+	<-b.done
+	return b.err
+}

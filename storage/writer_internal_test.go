@@ -1,0 +1,167 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func openWriterTestDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// setting reads a setting from the reader pool: what others see as saved.
+func setting(t *testing.T, db *DB, key string) string {
+	t.Helper()
+	var v string
+	err := db.read.QueryRow(`SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func putSetting(t *testing.T, tx *Tx, key string) {
+	t.Helper()
+	if _, err := tx.ExecContext(tx.ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, 'v', 'now')`, key); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitForWaiters waits until n callers wait for the writer's turn.
+func waitForWaiters(t *testing.T, db *DB, n int64) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); db.writer.waiting.Load() != n; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d waiting for the writer, want %d", db.writer.waiting.Load(), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// A change kept while another waits is committed with the next one, and a
+// change undone in the same transaction leaves the first alone.
+func TestSharedTransactionKeepsEachChangeWhole(t *testing.T) {
+	db := openWriterTestDB(t)
+	ctx := context.Background()
+	first, err := db.beginShared(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := make(chan *Tx)
+	go func() {
+		tx, err := db.beginShared(ctx)
+		if err != nil {
+			t.Error(err)
+		}
+		second <- tx
+	}()
+	waitForWaiters(t, db, 1)
+	putSetting(t, first, "kept")
+	firstDone := make(chan error)
+	go func() { firstDone <- first.Commit() }()
+	tx := <-second
+	select {
+	case err := <-firstDone:
+		t.Fatalf("the first change was answered (%v) before its transaction committed", err)
+	default:
+	}
+	if got := setting(t, db, "kept"); got != "" {
+		t.Fatal("the first change is visible before its transaction committed")
+	}
+	putSetting(t, tx, "undone")
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-firstDone; err != nil {
+		t.Fatal(err)
+	}
+	if setting(t, db, "kept") != "v" || setting(t, db, "undone") != "" {
+		t.Errorf("kept %q, undone %q; want the first change alone", setting(t, db, "kept"), setting(t, db, "undone"))
+	}
+}
+
+// A caller that stops waiting for the writer still ends its turn, so a
+// change left in the shared transaction is committed.
+func TestGivingUpOnTheWriterCommitsWhatWaits(t *testing.T) {
+	db := openWriterTestDB(t)
+	first, err := db.beginShared(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	gaveUp := make(chan error)
+	go func() {
+		_, err := db.beginShared(ctx)
+		gaveUp <- err
+	}()
+	waitForWaiters(t, db, 1)
+	putSetting(t, first, "waits")
+	firstDone := make(chan error)
+	go func() { firstDone <- first.Commit() }()
+	cancel()
+	if err := <-gaveUp; !errors.Is(err, context.Canceled) {
+		t.Fatalf("giving up: %v", err)
+	}
+	select {
+	case err := <-firstDone:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the change was never committed")
+	}
+	if setting(t, db, "waits") != "v" {
+		t.Error("the change is not saved")
+	}
+}
+
+// When SQLite rolls back the shared transaction as a whole, every change in
+// it is answered with an error, never as saved.
+func TestLostSharedTransactionAnswersEveryChangeWithAnError(t *testing.T) {
+	db := openWriterTestDB(t)
+	ctx := context.Background()
+	first, err := db.beginShared(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := make(chan *Tx)
+	go func() {
+		tx, _ := db.beginShared(ctx)
+		second <- tx
+	}()
+	waitForWaiters(t, db, 1)
+	putSetting(t, first, "lost")
+	firstDone := make(chan error)
+	go func() { firstDone <- first.Commit() }()
+	tx := <-second
+	// What a failed statement can do to SQLite's transaction.
+	if _, err := tx.Tx.ExecContext(ctx, `ROLLBACK`); err != nil {
+		t.Fatal(err)
+	}
+	tx.Rollback()
+	if err := <-firstDone; !errors.Is(err, errBatchLost) {
+		t.Errorf("the first change was answered %v, want the lost transaction", err)
+	}
+	if setting(t, db, "lost") != "" {
+		t.Error("a change answered with an error is saved")
+	}
+	// The writer goes on working.
+	next, err := db.beginShared(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	putSetting(t, next, "after")
+	if err := next.Commit(); err != nil || setting(t, db, "after") != "v" {
+		t.Errorf("after a lost transaction: %v, %q", err, setting(t, db, "after"))
+	}
+}
