@@ -64,6 +64,9 @@ type DB struct {
 	sessions    *readCache[sessionKey, sessionRead]
 	unread      *readCache[int64, int]
 	outletNames *readCache[struct{}, []string]
+	queuePages  *readCache[string, queuePage]
+	reviewPages *readCache[reviewKey, reviewPage]
+	waiting     *readCache[waitingKey, []*domain.QueueItem]
 
 	writer *writer // turns on the single writer, and the shared transaction
 }
@@ -146,6 +149,9 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	db.sessions = newReadCache[sessionKey, sessionRead](4096)
 	db.unread = newReadCache[int64, int](4096)
 	db.outletNames = newReadCache[struct{}, []string](1)
+	db.queuePages = newReadCache[string, queuePage](1024)
+	db.reviewPages = newReadCache[reviewKey, reviewPage](1024)
+	db.waiting = newReadCache[waitingKey, []*domain.QueueItem](1024)
 	return db, nil
 }
 

@@ -28,23 +28,24 @@ func TestCachedReadsShowEveryChangeAtOnce(t *testing.T) {
 	twice := func(read func()) { read(); read() }
 
 	t.Run("session", func(t *testing.T) {
+		sam := mustCreateUser(t, n.db, "sam@newsroom.example", domain.RoleReviewer)
 		sessionOf := func(sid string) (*domain.User, bool) {
 			t.Helper()
-			u, ended, err := n.db.SessionUser(ctx, n.rita.ID, sid)
+			u, ended, err := n.db.SessionUser(ctx, sam.ID, sid)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return u, ended
 		}
 		twice(func() { sessionOf("s1") })
-		if err := other.EndSession(as(n.rita), n.rita.ID, "s1", time.Now().Add(-time.Hour)); err != nil {
+		if err := other.EndSession(as(sam), sam.ID, "s1", time.Now().Add(-time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		if _, ended := sessionOf("s1"); !ended {
 			t.Error("a session ended by another process still counts")
 		}
 		twice(func() { sessionOf("s2") })
-		if _, err := raw.Exec(`UPDATE users SET name = 'Rita Renamed' WHERE id = ?`, n.rita.ID); err != nil {
+		if _, err := raw.Exec(`UPDATE users SET name = 'Rita Renamed' WHERE id = ?`, sam.ID); err != nil {
 			t.Fatal(err)
 		}
 		if u, _ := sessionOf("s2"); u.Name != "Rita Renamed" {
@@ -52,7 +53,7 @@ func TestCachedReadsShowEveryChangeAtOnce(t *testing.T) {
 		}
 		twice(func() { sessionOf("s2") })
 		admin := mustCreateUser(t, n.db, "admin@newsroom.example", domain.RoleAdmin)
-		if _, err := n.db.SetUserActive(as(admin), n.rita.ID, false); err != nil {
+		if _, err := n.db.SetUserActive(as(admin), sam.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		if u, _ := sessionOf("s2"); u.Active {
@@ -159,6 +160,96 @@ func TestCachedReadsShowEveryChangeAtOnce(t *testing.T) {
 		}
 		if similar, _ := read(a); slices.Contains(similar, b) {
 			t.Errorf("claim %d reworded elsewhere is still similar to %d", b, a)
+		}
+	})
+
+	t.Run("queue", func(t *testing.T) {
+		first := func() []*domain.QueueItem {
+			t.Helper()
+			items, _, err := n.db.ListQueue(ctx, domain.QueueFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return items
+		}
+		top := n.queued(t, 0.99, domain.PriorityUrgent)
+		twice(func() { first() })
+		if items := first(); len(items) == 0 || items[0].ID != top {
+			t.Fatalf("queue does not start with %d", top)
+		}
+		if _, err := other.TakeNext(as(n.rita)); err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range first() {
+			if it.ID == top {
+				t.Fatalf("claim %d taken by another process is still in the queue", top)
+			}
+		}
+		items := first()
+		items[0].Claim.Text = "changed by a caller"
+		items[0].Reasons = append(items[0].Reasons[:0], "changed")
+		if again := first(); again[0].Text == "changed by a caller" || slices.Contains(again[0].Reasons, "changed") {
+			t.Error("one caller's change to a queue item reached the next caller")
+		}
+	})
+
+	t.Run("review and waiting", func(t *testing.T) {
+		review := func() []int64 {
+			t.Helper()
+			items, _, err := n.db.ListReview(as(n.emma), "", 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, it := range items {
+				ids = append(ids, it.ID)
+			}
+			return ids
+		}
+		waiting := func() []int64 {
+			t.Helper()
+			h, err := n.db.HomeFor(as(n.emma))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, it := range h.Waiting {
+				ids = append(ids, it.ID)
+			}
+			return ids
+		}
+		id := n.queued(t, 0.5, domain.PriorityNormal)
+		version := n.inReviewWithVerdict(t, id)
+		twice(func() { review(); waiting() })
+		if _, err := other.SubmitVerdict(as(n.rita), id, nil, version); err != nil {
+			t.Fatal(err)
+		}
+		if got := review(); !slices.Contains(got, id) {
+			t.Errorf("review list %v lacks %d, submitted by another process", got, id)
+		}
+		if got := waiting(); !slices.Contains(got, id) {
+			t.Errorf("waiting list %v lacks %d, submitted by another process", got, id)
+		}
+		// Someone who worked on the claim may not approve it: the lists are
+		// each person's own.
+		items, _, err := n.db.ListReview(as(n.rita), "", 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			if it.ID == id && it.May.Decide {
+				t.Errorf("the reviewer of %d may decide on it in their review list", id)
+			}
+		}
+		twice(func() { review(); waiting() })
+		if _, err := raw.Exec(`UPDATE claims SET state = 'in_review' WHERE id = ?`, id); err != nil {
+			t.Fatal(err)
+		}
+		if got := review(); slices.Contains(got, id) {
+			t.Errorf("review list %v still has %d, sent back around storage", got, id)
+		}
+		if got := waiting(); slices.Contains(got, id) {
+			t.Errorf("waiting list %v still has %d, sent back around storage", got, id)
 		}
 	})
 }

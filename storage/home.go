@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,7 +40,12 @@ const (
 )
 
 // HomeFor gathers the acting user's home page lists.
+//
+// The editors' waiting list is most of its work and changes only with the
+// data, so it is kept while nothing in the database changes (generation.go);
+// the other lists depend on the day as well and are read every time.
 func (db *DB) HomeFor(ctx context.Context) (*domain.Home, error) {
+	gen, fresh := db.generation(ctx) // before the snapshot: see generation.go
 	tx, u, err := beginAs(ctx, db.beginRead)
 	if err != nil {
 		return nil, err
@@ -67,9 +73,17 @@ func (db *DB) HomeFor(ctx context.Context) (*domain.Home, error) {
 	mine, args := ` AND c.assignee_id = ?`, []any{u.ID}
 	if domain.CanEdit(u) {
 		mine, args = "", nil
-		if h.Waiting, err = waitingFor(ctx, tx, u, homeListLimit); err != nil {
-			return nil, err
+		key := waitingKey{user: u.ID, limit: homeListLimit}
+		waiting, ok := db.waiting.get(gen, key)
+		if !fresh || !ok {
+			if waiting, err = waitingFor(ctx, tx, u, key.limit); err != nil {
+				return nil, err
+			}
+			if fresh {
+				db.waiting.put(gen, key, waiting)
+			}
 		}
+		h.Waiting = copyQueueItems(waiting)
 	}
 	if h.Overdue, err = queryQueueItems(ctx, tx, sel+` WHERE c.due_at IS NOT NULL AND c.due_at < ?
 		AND c.state IN ('queued', 'in_review', 'submitted')`+mine+` ORDER BY c.due_at, c.id LIMIT ?`,
@@ -99,6 +113,42 @@ func (db *DB) ListReview(ctx context.Context, cursor string, limit int) ([]*doma
 		}
 		where, args = ` AND (v.submitted_at, v.claim_id) > (?, ?)`, []any{at, id}
 	}
+	key := reviewKey{user: domain.ActorFrom(ctx).UserID, cursor: cursor, limit: limit}
+	page, err := cached(ctx, db, db.reviewPages, key, func() (reviewPage, error) {
+		items, next, err := db.listReview(ctx, where, args, limit)
+		return reviewPage{items, next}, err
+	}, copyReviewPage)
+	return page.items, page.next, err
+}
+
+// reviewKey names a page of the review list as one person sees it.
+type reviewKey struct {
+	user   int64
+	cursor string
+	limit  int
+}
+
+type reviewPage struct {
+	items []*domain.ReviewItem
+	next  string
+}
+
+// copyReviewPage copies a kept page down to each item's lists.
+func copyReviewPage(p reviewPage) reviewPage {
+	out := reviewPage{next: p.next}
+	if p.items != nil {
+		out.items = make([]*domain.ReviewItem, len(p.items))
+	}
+	for i, it := range p.items {
+		c := *it
+		c.QueueItem = copyQueueItem(it.QueueItem)
+		c.Sources = slices.Clone(it.Sources)
+		out.items[i] = &c
+	}
+	return out
+}
+
+func (db *DB) listReview(ctx context.Context, where string, args []any, limit int) ([]*domain.ReviewItem, string, error) {
 	tx, u, err := beginAs(ctx, db.beginRead)
 	if err != nil {
 		return nil, "", err
@@ -154,6 +204,12 @@ type scanTail struct {
 }
 
 func (s scanTail) Scan(dest ...any) error { return s.row.Scan(append(dest, s.tail...)...) }
+
+// waitingKey names the waiting list as one editor sees it.
+type waitingKey struct {
+	user  int64
+	limit int
+}
 
 // waitingFor lists up to limit submitted verdicts, oldest first, that u may
 // approve or return: the four-eyes rule is domain.Permissions's, applied to

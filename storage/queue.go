@@ -80,6 +80,26 @@ func (db *DB) ListQueue(ctx context.Context, f domain.QueueFilter) ([]*domain.Qu
 	q := `SELECT ` + queueItemColumns + queueItemFrom + ` WHERE ` + strings.Join(append([]string{`c.state = ?`}, where...), ` AND `) +
 		` ORDER BY c.queue_key LIMIT ?`
 
+	page, err := cached(ctx, db, db.queuePages, queueKey(f), func() (queuePage, error) {
+		items, next, err := db.listQueue(ctx, f, q, args)
+		return queuePage{items, next}, err
+	}, func(p queuePage) queuePage { return queuePage{copyQueueItems(p.items), p.next} })
+	return page.items, page.next, err
+}
+
+// queuePage is one page of the queue as ListQueue keeps it.
+type queuePage struct {
+	items []*domain.QueueItem
+	next  string
+}
+
+// queueKey names a checked filter: every field, in a fixed order.
+func queueKey(f domain.QueueFilter) string {
+	return fmt.Sprintf("%q|%q|%d|%t|%q|%d|%d|%q|%d", f.States, f.Type, f.AssigneeID, f.Unassigned, f.Outlet,
+		f.Since.UnixMicro(), f.Until.UnixMicro(), f.Cursor, f.Limit)
+}
+
+func (db *DB) listQueue(ctx context.Context, f domain.QueueFilter, q string, args []any) ([]*domain.QueueItem, string, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, "", err
@@ -102,6 +122,29 @@ func (db *DB) ListQueue(ctx context.Context, f domain.QueueFilter) ([]*domain.Qu
 		next = items[len(items)-1].Key
 	}
 	return items, next, nil
+}
+
+// copyQueueItems copies items down to each claim's lists, so that callers
+// of a kept page never share anything.
+func copyQueueItems(items []*domain.QueueItem) []*domain.QueueItem {
+	if items == nil {
+		return nil
+	}
+	out := make([]*domain.QueueItem, len(items))
+	for i, it := range items {
+		out[i] = copyQueueItem(it)
+	}
+	return out
+}
+
+func copyQueueItem(it *domain.QueueItem) *domain.QueueItem {
+	c := *it
+	if it.Claim != nil {
+		claim := *it.Claim
+		claim.Figures, claim.Reasons = slices.Clone(claim.Figures), slices.Clone(claim.Reasons)
+		c.Claim = &claim
+	}
+	return &c
 }
 
 // Outlets lists the outlets of articles with claims, for the queue filter.
