@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"maps"
+	"slices"
 	"time"
 
 	"claimtrail/domain/match"
@@ -144,7 +146,13 @@ func (db *DB) Reindex(ctx context.Context, progress func(done int)) (docs int, e
 		return 0, err
 	}
 	defer putDoc.Close()
-	putPosting, err := tx.PrepareContext(ctx, `INSERT INTO match_postings (term, doc) VALUES (?, ?)`)
+	// Postings go first into an unindexed scratch table and then into the
+	// index in one sorted pass: written document by document, each term's
+	// postings would land all over the index's pages.
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS reindex_postings (term TEXT NOT NULL, doc INTEGER NOT NULL)`); err != nil {
+		return 0, err
+	}
+	putPosting, err := tx.PrepareContext(ctx, `INSERT INTO temp.reindex_postings (term, doc) VALUES (?, ?)`)
 	if err != nil {
 		return 0, err
 	}
@@ -182,13 +190,21 @@ func (db *DB) Reindex(ctx context.Context, progress func(done int)) (docs int, e
 	}); err != nil {
 		return 0, err
 	}
+	// The scratch table is dropped in the same transaction (a rollback
+	// drops it too), so it never outlives the reindex on the connection.
+	for _, q := range []string{`INSERT INTO match_postings (term, doc) SELECT term, doc FROM temp.reindex_postings ORDER BY term, doc`,
+		`DROP TABLE temp.reindex_postings`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return 0, err
+		}
+	}
 	putTerm, err := tx.PrepareContext(ctx, `INSERT INTO match_terms (term, df) VALUES (?, ?)`)
 	if err != nil {
 		return 0, err
 	}
 	defer putTerm.Close()
-	for t, n := range df {
-		if _, err := putTerm.ExecContext(ctx, t, n); err != nil {
+	for _, t := range slices.Sorted(maps.Keys(df)) {
+		if _, err := putTerm.ExecContext(ctx, t, df[t]); err != nil {
 			return 0, err
 		}
 	}
