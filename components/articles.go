@@ -82,6 +82,21 @@ type ArticleView struct {
 	BulkErrs       FieldErrors
 	BulkReason     string
 	BulkReasonCode string
+	Selected       map[int64]bool // candidates ticked for a bulk change, as typed
+	Carried        bool           // the page shows typed text a post kept for it
+	Problem        string         // why a change without fields was refused
+}
+
+// ArticleFormID is the article page's one form. Every control on the page
+// belongs to it by its form attribute and each button posts to its own
+// address, so whichever is pressed the server gets everything typed on the
+// page and keeps, across its redirect, what that button did not save.
+const ArticleFormID = "article-page"
+
+// RowField names a field of one claim's row on the article page, so that
+// every row's wording, reason and note can travel in the one form.
+func RowField(claimID int64, name string) string {
+	return "row-" + strconv.FormatInt(claimID, 10) + "-" + name
 }
 
 // ClaimInput is what a reviewer typed into one claim's accept or dismiss form.
@@ -102,11 +117,29 @@ func dismissedAs(c *domain.Claim) string {
 	return s
 }
 
+// rowInvalid marks a row's field invalid, pointing at its message by the
+// row's own id so that several rows' messages never share one.
+func rowInvalid(row ClaimRowView, field string) templ.Attributes {
+	if row.Input.Errors[field] == "" {
+		return nil
+	}
+	return templ.Attributes{"aria-invalid": "true", "aria-describedby": RowField(row.Claim.ID, field) + "-error"}
+}
+
+// errorClass is the error style for a field that invalid or rowInvalid marked.
+func errorClass(invalidAttrs templ.Attributes) string {
+	if invalidAttrs != nil {
+		return "input-error"
+	}
+	return ""
+}
+
 // ClaimRowView is one row of the "By score" list.
 type ClaimRowView struct {
-	Claim *domain.Claim
-	Input ClaimInput
-	Match *match.Found // the published check it matches, if any
+	Claim    *domain.Claim
+	Input    ClaimInput
+	Selected bool         // ticked for a bulk change
+	Match    *match.Found // the published check it matches, if any
 }
 
 // matchLabel says where a candidate was checked before, in the desk's words:
@@ -145,7 +178,7 @@ func matchLink(f *match.Found) templ.SafeURL {
 func (v ArticleView) ByScore() []ClaimRowView {
 	rows := make([]ClaimRowView, 0, len(v.Claims))
 	for _, c := range v.Claims {
-		row := ClaimRowView{Claim: c, Input: v.Rows[c.ID]}
+		row := ClaimRowView{Claim: c, Input: v.Rows[c.ID], Selected: v.Selected[c.ID]}
 		if f, ok := v.Matches[c.ID]; ok {
 			row.Match = &f
 		}
@@ -294,13 +327,6 @@ func addedBy(a *domain.Article) string {
 
 // prefixed renames field errors for a form whose inputs carry a prefix, so
 // that "title" shows beside "upload-title".
-func prefixed(errs FieldErrors, prefix, name string) FieldErrors {
-	if prefix == "" || errs[name] == "" {
-		return errs
-	}
-	return FieldErrors{prefix + name: errs[name]}
-}
-
 // firstN returns at most the first n items, for lists shown in part.
 func firstN[T any](items []T, n int) []T {
 	return items[:min(n, len(items))]

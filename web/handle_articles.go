@@ -462,10 +462,13 @@ func (app *App) articlePage(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
+	v.Carried = applyArticleTyped(&v, app.takeCarried(r, articlePath(id)))
 	app.render(w, r, http.StatusOK, components.ArticlePage(app.meta(w, r, v.Article.Title), v))
 }
 
-// renderArticle re-renders the article page after a failed form on it.
+// renderArticle re-renders the article page after a failed form on it:
+// fill sets what the failed form shows, and everything else typed on the
+// page is put back as it was posted.
 func (app *App) renderArticle(w http.ResponseWriter, r *http.Request, status int, id int64, fill func(*components.ArticleView)) {
 	v, err := app.articleView(r, id)
 	if err != nil {
@@ -473,6 +476,7 @@ func (app *App) renderArticle(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	fill(&v)
+	applyArticleTyped(&v, r.PostForm)
 	app.render(w, r, status, components.ArticlePage(app.meta(w, r, v.Article.Title), v))
 }
 
@@ -524,6 +528,7 @@ func (app *App) editArticle(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
+	app.carryArticle(r, id, articleDetailFields...)
 	app.flash(w, r, "success", "The article's details are saved.")
 	redirect(w, r, "/articles/"+itoa(id))
 }

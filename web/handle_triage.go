@@ -22,6 +22,7 @@ func (app *App) triageDone(w http.ResponseWriter, r *http.Request, c *domain.Cla
 		app.render(w, r, http.StatusOK, components.ClaimRow(components.ClaimRowView{Claim: c}))
 		return
 	}
+	app.carryArticle(r, c.ArticleID, rowFieldNames(c.ID)...)
 	app.flash(w, r, "success", message)
 	redirect(w, r, "/articles/"+itoa(c.ArticleID)+"#claim-row-"+itoa(c.ID))
 }
@@ -31,7 +32,8 @@ func (app *App) triageDone(w http.ResponseWriter, r *http.Request, c *domain.Cla
 // to the error page (404, 409, ...).
 func (app *App) triageFailed(w http.ResponseWriter, r *http.Request, claimID int64, input components.ClaimInput, err error) {
 	fe := fieldErrors(err)
-	if fe == nil {
+	code := domain.ErrorCode(err)
+	if fe == nil && (isHTMX(r) || code != domain.ECONFLICT && code != domain.EINVALID && code != domain.EFORBIDDEN) {
 		app.error(w, r, err)
 		return
 	}
@@ -43,6 +45,14 @@ func (app *App) triageFailed(w http.ResponseWriter, r *http.Request, claimID int
 	input.Errors = fe
 	if isHTMX(r) {
 		app.render(w, r, http.StatusUnprocessableEntity, components.ClaimRow(components.ClaimRowView{Claim: c, Input: input}))
+		return
+	}
+	if fe == nil {
+		// A colleague decided first, or the claim moved on: say so at the
+		// top of the page, which still holds everything typed on it.
+		app.renderArticle(w, r, statusOf(code), c.ArticleID, func(v *components.ArticleView) {
+			v.Problem = "Claim " + itoa(c.ID) + ": " + domain.ErrorMessage(err)
+		})
 		return
 	}
 	app.renderArticle(w, r, http.StatusUnprocessableEntity, c.ArticleID, func(v *components.ArticleView) {
@@ -75,7 +85,11 @@ func (app *App) triageForm(w http.ResponseWriter, r *http.Request, form any) (id
 		app.error(w, r, err)
 		return 0, false
 	}
-	if err := decodeForm(r, form); err != nil {
+	err = parseForm(r)
+	if err == nil {
+		err = fillForm(rowValues(r.Form, id), form)
+	}
+	if err != nil {
 		// The hidden version field has no place on the row to show a
 		// message, so its message goes beside the wording.
 		if fe := fieldErrors(err); fe["version"] != "" {
@@ -124,6 +138,7 @@ func (app *App) addManualClaim(w http.ResponseWriter, r *http.Request) {
 	}
 	var existing *storage.ExistingClaimError
 	if errors.As(err, &existing) {
+		app.carryArticle(r, id, "quote")
 		app.flash(w, r, "info", "That passage is already claim "+itoa(existing.ID)+"; it is highlighted below.")
 		redirect(w, r, "/articles/"+itoa(id)+"#claim-row-"+itoa(existing.ID))
 		return
@@ -139,6 +154,7 @@ func (app *App) addManualClaim(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app.noteTriage()
+	app.carryArticle(r, id, "quote")
 	app.flash(w, r, "success", "Claim added. Accept it into the queue when it is ready.")
 	redirect(w, r, "/articles/"+itoa(id)+"#claim-row-"+itoa(c.ID))
 }
@@ -182,6 +198,7 @@ func (app *App) bulkTriage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app.noteTriage()
+	app.carryArticle(r, id, "ids", "action", "reason_code", "reason")
 	verb := map[string]string{"accept": "accepted into the queue", "dismiss": "dismissed"}[form.Action]
 	if len(res.Changed) > 0 {
 		app.flash(w, r, "success", plural(len(res.Changed), "claim")+" "+verb+".")

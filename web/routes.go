@@ -50,6 +50,7 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /articles/{id}/edit", app.reviewer(app.editArticle))
 	mux.HandleFunc("POST /articles/{id}/claims", app.reviewer(app.addManualClaim))
 	mux.HandleFunc("POST /articles/{id}/bulk", app.reviewer(app.bulkTriage))
+	mux.HandleFunc("POST /articles/{id}/keep", app.reviewer(app.keepArticleTyped))
 	mux.HandleFunc("POST /claims/{id}/accept", app.reviewer(app.acceptClaim))
 	mux.HandleFunc("POST /claims/{id}/dismiss", app.reviewer(app.dismissClaim))
 

@@ -148,7 +148,7 @@ func TestAcceptAndDismissClaims(t *testing.T) {
 	res = c.postForm("/claims/"+itoa(defence.ID)+"/dismiss", url.Values{"reason_code": {"other"}, "reason": {strings.Repeat("n", 501)}})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	row = res.Doc(t).Find(`#claim-row-` + itoa(defence.ID))
-	if got := row.Find(`select[name=reason_code] option[selected]`).AttrOr("value", ""); got != "other" {
+	if got := row.Find(`select[data-testid="reason-code"] option[selected]`).AttrOr("value", ""); got != "other" {
 		t.Errorf("chosen reason after a refused note: %q", got)
 	}
 	if row.Find(`[data-testid="error-reason"]`).Text() == "" {

@@ -220,7 +220,8 @@
       return;
     }
     // Keep the master box honest when single boxes change.
-    var masters = (el.form || document).querySelectorAll("input[type=checkbox][data-select-all]");
+    // The master box may sit outside the form it joins, so look page-wide.
+    var masters = document.querySelectorAll("input[type=checkbox][data-select-all]");
     Array.prototype.forEach.call(masters, function (m) {
       if (groupName(m) !== el.name) return;
       var boxes = groupBoxes(m);
