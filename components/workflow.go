@@ -226,6 +226,42 @@ type RatingsView struct {
 	Use     map[int64]int
 	New     RatingForm
 	Edit    RatingForm // a rating edit that failed validation
+	// Typed holds ratings as typed but not saved, by id, put back after
+	// another button on the page was pressed.
+	Typed   map[int64]RatingForm
+	Carried bool   // the page shows typed text a post kept for it
+	Problem string // why a change without fields was refused
+}
+
+// RatingsFormID is the ratings page's one form: every row's inputs and the
+// new rating's belong to it, and each button posts to its own address, so
+// saving, moving or deleting one rating keeps what was typed in the others.
+const RatingsFormID = "ratings-page"
+
+// RatingField names a field of one rating's row in the page's one form.
+func RatingField(id int64, name string) string {
+	return "rating-" + strconv.FormatInt(id, 10) + "-" + name
+}
+
+// ratingInvalid marks a rating row's field invalid, pointing at its
+// message by the row's own id.
+func ratingInvalid(f RatingForm, field string) templ.Attributes {
+	if f.Errors[field] == "" {
+		return nil
+	}
+	return templ.Attributes{"aria-invalid": "true", "aria-describedby": RatingField(f.ID, field) + "-error"}
+}
+
+// row is the form a rating's row shows: the failed edit, what was typed,
+// or the rating as stored.
+func (v RatingsView) row(r *domain.Rating) RatingForm {
+	if v.Edit.ID == r.ID {
+		return v.Edit
+	}
+	if f, ok := v.Typed[r.ID]; ok {
+		return f
+	}
+	return RatingForm{ID: r.ID, Name: r.Name, Value: ratingValue(r.Value), OnScale: r.OnScale}
 }
 
 // RatingForm is a rating form's values as typed.

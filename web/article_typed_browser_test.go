@@ -49,6 +49,12 @@ func (b *browser) value(sel string) string {
 	return b.eval(`Promise.resolve(document.querySelector(` + jsString(sel) + `).value)`)
 }
 
+// clear empties a field on the page.
+func (b *browser) clear(sel string) {
+	b.t.Helper()
+	b.eval(`Promise.resolve(document.querySelector(` + jsString(sel) + `).value = "")`)
+}
+
 func jsString(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }

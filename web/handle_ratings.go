@@ -2,21 +2,111 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"claimtrail/components"
 	"claimtrail/domain"
 )
 
+// The ratings page's controls share one form (components.RatingsFormID):
+// whichever button is pressed, the post holds every row as typed and the
+// new rating; a successful post keeps what it did not save for the page
+// its redirect shows, and a refused one draws the page with all of it.
+
 func (app *App) ratingsPage(w http.ResponseWriter, r *http.Request) {
-	app.renderRatings(w, r, http.StatusOK, components.RatingsView{New: components.RatingForm{OnScale: true}})
+	app.renderRatingsTyped(w, r, http.StatusOK, components.RatingsView{New: components.RatingForm{OnScale: true}}, app.takeCarried(r, "/ratings"))
 }
 
-func (app *App) renderRatings(w http.ResponseWriter, r *http.Request, status int, v components.RatingsView) {
+// keepRatingsTyped answers the page's default button (Enter in a field
+// without JavaScript): nothing is saved and everything typed comes back.
+func (app *App) keepRatingsTyped(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(r); err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.carryTyped(r, "/ratings")
+	app.flash(w, r, "info", "Nothing is saved yet: press the button beside what you typed.")
+	redirect(w, r, "/ratings")
+}
+
+// ratingsDone answers a successful post on the ratings page: saved names
+// the fields it saved, the rest is kept for the page.
+func (app *App) ratingsDone(w http.ResponseWriter, r *http.Request, msg string, saved ...string) {
+	app.carryTyped(r, "/ratings", saved...)
+	if msg != "" {
+		app.flash(w, r, "success", msg)
+	}
+	redirect(w, r, "/ratings")
+}
+
+// ratingRowFields are one rating's fields as the page's one form posts them.
+func ratingRowFields(id int64) []string {
+	return []string{components.RatingField(id, "name"), components.RatingField(id, "value"),
+		components.RatingField(id, "on_scale"), components.RatingField(id, "shown")}
+}
+
+// ratingValues are one rating's posted fields without their prefix; a post
+// without them (an older page, a script) is read as it is.
+func ratingValues(values url.Values, id int64) url.Values {
+	prefix := components.RatingField(id, "")
+	out := url.Values{}
+	for k, v := range values {
+		if name, ok := strings.CutPrefix(k, prefix); ok {
+			out[name] = v
+		}
+	}
+	if len(out) == 0 {
+		return values
+	}
+	return out
+}
+
+// renderRatingsTyped draws the page with what was typed put back: each
+// row that was posted and differs from the stored rating, and the new
+// rating's fields. A row that failed (v.Edit) keeps its own values.
+func (app *App) renderRatingsTyped(w http.ResponseWriter, r *http.Request, status int, v components.RatingsView, typed url.Values) {
 	var err error
 	if v.Ratings, err = app.db.ListRatings(r.Context()); err != nil {
 		app.serverError(w, r, err)
 		return
+	}
+	if len(typed) > 0 {
+		for _, rt := range v.Ratings {
+			if typed.Get(components.RatingField(rt.ID, "shown")) == "" || rt.ID == v.Edit.ID {
+				continue
+			}
+			f := components.RatingForm{ID: rt.ID,
+				Name:    echoText(typed.Get(components.RatingField(rt.ID, "name"))),
+				Value:   echoText(typed.Get(components.RatingField(rt.ID, "value"))),
+				OnScale: typed.Get(components.RatingField(rt.ID, "on_scale")) == "true"}
+			if f.Name == rt.Name && f.Value == strconv.FormatFloat(rt.Value, 'f', -1, 64) && f.OnScale == rt.OnScale {
+				continue
+			}
+			if v.Typed == nil {
+				v.Typed = map[int64]components.RatingForm{}
+			}
+			v.Typed[rt.ID], v.Carried = f, true
+		}
+		if typed.Get("shown") != "" && v.New.Errors == nil {
+			v.New.Name, v.New.Value = echoText(typed.Get("name")), echoText(typed.Get("value"))
+			v.New.OnScale = typed.Get("on_scale") == "true"
+			if v.New.Name != "" || v.New.Value != "" {
+				v.Carried = true
+			}
+		}
+	}
+	app.renderRatings(w, r, status, v)
+}
+
+func (app *App) renderRatings(w http.ResponseWriter, r *http.Request, status int, v components.RatingsView) {
+	var err error
+	if v.Ratings == nil {
+		if v.Ratings, err = app.db.ListRatings(r.Context()); err != nil {
+			app.serverError(w, r, err)
+			return
+		}
 	}
 	if v.Use, err = app.db.RatingUse(r.Context()); err != nil {
 		app.serverError(w, r, err)
@@ -67,18 +157,20 @@ func (app *App) createRating(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if errs != nil {
-		app.renderRatings(w, r, http.StatusUnprocessableEntity, components.RatingsView{New: form.view(0, errs)})
+		app.renderRatingsTyped(w, r, http.StatusUnprocessableEntity, components.RatingsView{New: form.view(0, errs)}, r.PostForm)
 		return
 	}
-	app.flash(w, r, "success", "Added the rating "+rt.Name+".")
-	redirect(w, r, "/ratings")
+	app.ratingsDone(w, r, "Added the rating "+rt.Name+".", "name", "value", "on_scale", "shown")
 }
 
 func (app *App) updateRating(w http.ResponseWriter, r *http.Request) {
 	var form ratingForm
 	id, err := pathID(r, "id")
 	if err == nil {
-		err = decodeForm(r, &form)
+		err = parseForm(r)
+	}
+	if err == nil {
+		err = fillForm(ratingValues(r.Form, id), &form)
 	}
 	if err != nil {
 		app.error(w, r, err)
@@ -94,11 +186,10 @@ func (app *App) updateRating(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if errs != nil {
-		app.renderRatings(w, r, http.StatusUnprocessableEntity, components.RatingsView{New: components.RatingForm{OnScale: true}, Edit: form.view(id, errs)})
+		app.renderRatingsTyped(w, r, http.StatusUnprocessableEntity, components.RatingsView{New: components.RatingForm{OnScale: true}, Edit: form.view(id, errs)}, r.PostForm)
 		return
 	}
-	app.flash(w, r, "success", "Saved the rating "+rt.Name+".")
-	redirect(w, r, "/ratings")
+	app.ratingsDone(w, r, "Saved the rating "+rt.Name+".", ratingRowFields(id)...)
 }
 
 func (app *App) moveRating(w http.ResponseWriter, r *http.Request) {
@@ -113,21 +204,35 @@ func (app *App) moveRating(w http.ResponseWriter, r *http.Request) {
 		err = app.db.MoveRating(r.Context(), id, form.Direction == "up")
 	}
 	if err != nil {
-		app.error(w, r, err)
+		app.ratingsFailed(w, r, err)
 		return
 	}
-	redirect(w, r, "/ratings")
+	app.ratingsDone(w, r, "")
 }
 
 func (app *App) deleteRating(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err == nil {
+		err = parseForm(r)
+	}
+	if err == nil {
 		err = app.db.DeleteRating(r.Context(), id)
 	}
 	if err != nil {
+		app.ratingsFailed(w, r, err)
+		return
+	}
+	app.ratingsDone(w, r, "Rating deleted.", ratingRowFields(id)...)
+}
+
+// ratingsFailed answers a refused move or delete (a rating now in use, one
+// a colleague removed): the page again, the reason at the top and
+// everything typed in place. Other errors go to the error page.
+func (app *App) ratingsFailed(w http.ResponseWriter, r *http.Request, err error) {
+	code := domain.ErrorCode(err)
+	if code != domain.ECONFLICT && code != domain.EINVALID && code != domain.ENOTFOUND {
 		app.error(w, r, err)
 		return
 	}
-	app.flash(w, r, "success", "Rating deleted.")
-	redirect(w, r, "/ratings")
+	app.renderRatingsTyped(w, r, statusOf(code), components.RatingsView{New: components.RatingForm{OnScale: true}, Problem: domain.ErrorMessage(err)}, r.PostForm)
 }

@@ -86,6 +86,7 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("GET /dashboard/charts/{file}", app.editor(app.dashboardCSV))
 	mux.HandleFunc("GET /ratings", app.editor(app.ratingsPage))
 	mux.HandleFunc("POST /ratings", app.editor(app.createRating))
+	mux.HandleFunc("POST /ratings/keep", app.editor(app.keepRatingsTyped))
 	mux.HandleFunc("POST /ratings/{id}", app.editor(app.updateRating))
 	mux.HandleFunc("POST /ratings/{id}/move", app.editor(app.moveRating))
 	mux.HandleFunc("POST /ratings/{id}/delete", app.editor(app.deleteRating))
