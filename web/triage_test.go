@@ -250,8 +250,8 @@ func TestAddClaimByHand(t *testing.T) {
 	c, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
 	articleID, _ := addTestReport(t, env, c)
 	page := c.get("/articles/" + articleID)
-	form := page.Doc(t).Find(`form#add-claim-form[data-reveal-on-select]`)
-	if form.Find(`textarea[name="quote"]`).Length() != 1 {
+	form := page.Doc(t).Find(`#add-claim-form[data-reveal-on-select]`)
+	if form.Find(`textarea[name="quote"][form="article-page"]`).Length() != 1 {
 		t.Fatal("no add-claim form with a quote box")
 	}
 	res := c.postForm("/articles/"+articleID+"/claims", url.Values{"quote": {"It was a grey   morning"}})
