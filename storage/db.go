@@ -86,6 +86,9 @@ func createPrivate(path string) error {
 // Options are the database settings a deployment chooses.
 type Options struct {
 	Durability Durability // "" is DurableFull
+	// CacheMB is each connection's page cache (0: 20 MB). Seeding gives its
+	// rebuilds of the dashboard counters and the matcher index a large one.
+	CacheMB int
 }
 
 // Open opens (creating if needed) the database at path with the default
@@ -103,8 +106,12 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	cacheKB := 20000
+	if o.CacheMB > 0 {
+		cacheKB = o.CacheMB * 1000
+	}
 	pragmas := url.Values{}
-	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(" + durability.synchronous() + ")", "busy_timeout(10000)", "cache_size(-20000)", "temp_store(MEMORY)"} {
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(" + durability.synchronous() + ")", "busy_timeout(10000)", "cache_size(-" + strconv.Itoa(cacheKB) + ")", "temp_store(MEMORY)"} {
 		pragmas.Add("_pragma", p)
 	}
 	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
