@@ -33,6 +33,10 @@ type writer struct {
 	turn    chan struct{} // holding its one slot is holding the writer
 	waiting atomic.Int64  // callers waiting for a turn (they will all get one)
 
+	// maxAge is maxBatchAge; tests that hand a transaction on set it
+	// longer, so that a slow machine does not commit before the hand-over.
+	maxAge time.Duration
+
 	// Guarded by holding the turn.
 	batch *batch // the shared transaction, open between turns, or nil
 }
@@ -47,7 +51,7 @@ type batch struct {
 	err  error
 }
 
-func newWriter() *writer { return &writer{turn: make(chan struct{}, 1)} }
+func newWriter() *writer { return &writer{turn: make(chan struct{}, 1), maxAge: maxBatchAge} }
 
 // errBatchLost answers the changes of a shared transaction that SQLite
 // rolled back as a whole (after a failed statement of another change, such
@@ -78,7 +82,7 @@ func (db *DB) acquire(ctx context.Context) error {
 // to it, then gives up the turn.
 func (db *DB) endTurn() {
 	w := db.writer
-	if b := w.batch; b != nil && (w.waiting.Load() == 0 || b.changes >= maxBatchChanges || time.Since(b.started) >= maxBatchAge) {
+	if b := w.batch; b != nil && (w.waiting.Load() == 0 || b.changes >= maxBatchChanges || time.Since(b.started) >= w.maxAge) {
 		db.commitBatch()
 	}
 	<-w.turn
