@@ -111,3 +111,30 @@ func itoa(n int64) string {
 	}
 	return string(b[i:])
 }
+
+// NotificationPrefsChange is a decided change to which events reach a
+// person: the choice for every event, and one event naming it before and
+// after (no event when nothing changes).
+type NotificationPrefsChange struct {
+	Set   map[NotificationEvent]bool
+	Event Event
+}
+
+// ChangeNotificationPrefs decides a person's new choice of events from the
+// ones they ticked (on): events not named are turned off. before is the
+// stored choice, every event on unless turned off.
+func ChangeNotificationPrefs(userID int64, before, on map[NotificationEvent]bool) NotificationPrefsChange {
+	after := map[NotificationEvent]bool{}
+	changed := false
+	for _, e := range NotificationEvents {
+		after[e] = on[e]
+		if after[e] != before[e] {
+			changed = true
+		}
+	}
+	ch := NotificationPrefsChange{Set: after}
+	if changed {
+		ch.Event = Event{Action: "user.notifications_set", Entity: "user", EntityID: userID, Before: before, After: after}
+	}
+	return ch
+}

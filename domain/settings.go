@@ -32,11 +32,42 @@ func ChangeSettings(current, values map[string]string) SettingsChange {
 	if len(after) == 0 {
 		return SettingsChange{}
 	}
-	ch := SettingsChange{Set: after, Event: Event{Action: "setting.changed", Entity: "setting", After: after}}
+	ch := SettingsChange{Set: after, Event: Event{Action: "setting.changed", Entity: "setting", After: recorded(after)}}
 	if len(before) > 0 {
-		ch.Event.Before = before
+		ch.Event.Before = recorded(before)
 	}
 	return ch
+}
+
+// SettingNotifyWebhookURL is the key of the chat's incoming-webhook address.
+const SettingNotifyWebhookURL = "notify.webhook_url"
+
+// recorded is settings as the audit log keeps them. An incoming-webhook
+// address carries its secret in its path (whoever holds it may post to the
+// newsroom's chat), so the log keeps only its scheme and host: enough to
+// see that, when and by whom it was changed, never enough to use it.
+func recorded(values map[string]string) map[string]string {
+	v, ok := values[SettingNotifyWebhookURL]
+	if !ok || v == "" {
+		return values
+	}
+	out := maps.Clone(values)
+	out[SettingNotifyWebhookURL] = WebhookShown(v)
+	return out
+}
+
+// WebhookShown is a webhook address with everything after its host hidden.
+func WebhookShown(address string) string {
+	scheme, rest, ok := strings.Cut(address, "://")
+	if !ok {
+		return "(hidden)"
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	host, _, _ = strings.Cut(host, "?")
+	if at := strings.LastIndex(host, "@"); at >= 0 {
+		host = host[at+1:] // never a user name or password given in the address
+	}
+	return scheme + "://" + host + "/…"
 }
 
 // Limits on the publishing settings an admin types.

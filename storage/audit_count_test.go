@@ -170,6 +170,39 @@ func TestEveryMutationWritesOneEventPerChange(t *testing.T) {
 		}},
 		{"RecordClaimReviewExport", 1, func() error { return db.RecordClaimReviewExport(as(admin), 3, true) }},
 		{"RebuildDesk", 1, func() error { return db.RebuildDesk(as(admin)) }},
+		// A person's choice of notifications and the chat webhook are
+		// changes to record; a choice that changes nothing records nothing.
+		{"SetNotificationPrefs", 1, func() error {
+			return db.SetNotificationPrefs(as(n.rita), n.rita.ID, map[domain.NotificationEvent]bool{domain.NotifyReturned: true, domain.NotifyWaiting: true, domain.NotifyAssigned: true})
+		}},
+		{"SetNotificationPrefs unchanged", 0, func() error {
+			return db.SetNotificationPrefs(as(n.rita), n.rita.ID, map[domain.NotificationEvent]bool{domain.NotifyReturned: true, domain.NotifyWaiting: true, domain.NotifyAssigned: true})
+		}},
+		{"SetSettings chat webhook", 1, func() error {
+			return db.SetSettings(as(admin), map[string]string{storage.SettingNotifyWebhookURL: "https://chat.example/hooks/T000/B000/secret"})
+		}},
+		// Notifications are each person's inbox, made from events already
+		// recorded: making them, reading them and delivering them to the chat
+		// record nothing more (docs/architecture.md).
+		{"NotifyFromAudit", 0, func() error {
+			made, err := db.NotifyFromAudit(bg, 1000)
+			if err == nil && made == 0 {
+				t.Error("NotifyFromAudit read no events")
+			}
+			return err
+		}},
+		{"NotifyOverdue", 0, func() error { _, err := db.NotifyOverdue(bg, time.Now().AddDate(0, 0, 30)); return err }},
+		{"MarkNotificationsRead", 0, func() error { return db.MarkNotificationsRead(as(n.rita), n.rita.ID) }},
+		{"WebhookTried", 0, func() error {
+			msgs, _, err := db.DueWebhookMessages(bg, time.Now().Add(time.Minute), 10)
+			if err != nil {
+				return err
+			}
+			if len(msgs) == 0 {
+				t.Fatal("no chat message waiting after notifications were made with a webhook set")
+			}
+			return db.WebhookTried(bg, msgs[0].ID, "", time.Now())
+		}},
 	}
 	count := func() int {
 		n, err := db.VerifyAudit(bg)

@@ -12,12 +12,15 @@ import (
 
 // SettingNotifyWebhookURL is the chat's incoming-webhook address, set by an
 // admin; empty means notifications stay in the app.
-const SettingNotifyWebhookURL = "notify.webhook_url"
+const SettingNotifyWebhookURL = domain.SettingNotifyWebhookURL
 
 // Notifications are made from the audit log by a background worker
 // (NotifyFromAudit, NotifyOverdue): they are each person's own inbox, not a
-// change to the newsroom's record, so they write no audit events; a
-// person's choice of events (SetNotificationPrefs) does.
+// change to the newsroom's record, so they write no audit events, and
+// neither do marking them read or a chat message's delivery attempts
+// (WebhookTried). A person's choice of events (SetNotificationPrefs) and
+// the admin's webhook address (SetSettings) are changes, one event each;
+// see docs/architecture.md.
 
 // NotificationPrefs returns which events reach the user.
 func (db *DB) NotificationPrefs(ctx context.Context, userID int64) (map[domain.NotificationEvent]bool, error) {
@@ -62,22 +65,17 @@ func (db *DB) SetNotificationPrefs(ctx context.Context, userID int64, on map[dom
 	if err != nil {
 		return err
 	}
-	after := map[domain.NotificationEvent]bool{}
-	changed := false
+	ch := domain.ChangeNotificationPrefs(userID, before, on)
+	if ch.Event.Action == "" {
+		return nil // nothing changed, so nothing is written or recorded
+	}
 	for _, e := range domain.NotificationEvents {
-		after[e] = on[e]
-		if after[e] != before[e] {
-			changed = true
-		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO notification_prefs (user_id, event, enabled) VALUES (?, ?, ?)
-			ON CONFLICT (user_id, event) DO UPDATE SET enabled = excluded.enabled`, userID, e, after[e]); err != nil {
+			ON CONFLICT (user_id, event) DO UPDATE SET enabled = excluded.enabled`, userID, e, ch.Set[e]); err != nil {
 			return err
 		}
 	}
-	if !changed {
-		return nil
-	}
-	if err := tx.audit(ctx, "user.notifications_set", "user", userID, before, after); err != nil {
+	if err := tx.record(ctx, ch.Event); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -1,0 +1,62 @@
+package domain
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestChangeNotificationPrefs(t *testing.T) {
+	allOn := map[NotificationEvent]bool{NotifyReturned: true, NotifyWaiting: true, NotifyAssigned: true, NotifyOverdue: true}
+	t.Run("unticked events are turned off, with one event", func(t *testing.T) {
+		ch := ChangeNotificationPrefs(7, allOn, map[NotificationEvent]bool{NotifyReturned: true})
+		if ch.Set[NotifyWaiting] || ch.Set[NotifyAssigned] || ch.Set[NotifyOverdue] || !ch.Set[NotifyReturned] {
+			t.Errorf("set %v", ch.Set)
+		}
+		if ch.Event.Action != "user.notifications_set" || ch.Event.Entity != "user" || ch.Event.EntityID != 7 {
+			t.Errorf("event %+v", ch.Event)
+		}
+	})
+	t.Run("the same choice records nothing", func(t *testing.T) {
+		if ch := ChangeNotificationPrefs(7, allOn, allOn); ch.Event.Action != "" {
+			t.Errorf("event %+v for no change", ch.Event)
+		}
+	})
+	t.Run("an unknown event is not stored", func(t *testing.T) {
+		ch := ChangeNotificationPrefs(7, allOn, map[NotificationEvent]bool{"everything": true, NotifyReturned: true, NotifyWaiting: true, NotifyAssigned: true, NotifyOverdue: true})
+		if _, ok := ch.Set["everything"]; ok || ch.Event.Action != "" {
+			t.Errorf("set %v, event %+v", ch.Set, ch.Event)
+		}
+	})
+}
+
+// The chat webhook's address is a secret (whoever has it may post to the
+// newsroom's chat): its change is recorded, its path and any user name or
+// password never.
+func TestChangeSettingsRecordsWebhookWithoutItsSecret(t *testing.T) {
+	old := "https://hooks.chat.example/services/T01/B01/oldsecret"
+	next := "https://bot:pw@hooks.chat.example/services/T02/B02/newsecret?x=1"
+	ch := ChangeSettings(map[string]string{SettingNotifyWebhookURL: old}, map[string]string{SettingNotifyWebhookURL: next})
+	if ch.Set[SettingNotifyWebhookURL] != next {
+		t.Fatalf("stored %q, want the whole address", ch.Set[SettingNotifyWebhookURL])
+	}
+	payload, err := json.Marshal([]any{ch.Event.Before, ch.Event.After})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"oldsecret", "newsecret", "T02", "bot", "pw@"} {
+		if strings.Contains(string(payload), secret) {
+			t.Errorf("the audit event holds %q: %s", secret, payload)
+		}
+	}
+	if !strings.Contains(string(payload), "https://hooks.chat.example/") {
+		t.Errorf("the audit event does not say which host: %s", payload)
+	}
+	removed := ChangeSettings(map[string]string{SettingNotifyWebhookURL: old}, map[string]string{SettingNotifyWebhookURL: ""})
+	if after := removed.Event.After.(map[string]string)[SettingNotifyWebhookURL]; after != "" {
+		t.Errorf("removing the webhook recorded as %q", after)
+	}
+	if other := ChangeSettings(nil, map[string]string{"publisher.name": "Ledger"}); other.Event.After.(map[string]string)["publisher.name"] != "Ledger" {
+		t.Errorf("other settings recorded as %v", other.Event.After)
+	}
+}
