@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"claimtrail/domain/extract"
@@ -56,8 +57,10 @@ func run(args []string, out io.Writer) error {
 	data := fs.String("data", "../shared/claimdata/checkthat2024", "folder holding train.tsv, dev.tsv and dev-test.tsv")
 	outPath := fs.String("o", "domain/extract/model.bin", "where to write the trained model")
 	evalOnly := fs.Bool("eval", false, "evaluate the embedded model instead of training")
-	research := fs.Bool("research", false, "with -newsroom: let cross-validation also choose among weaker pulls (newsroom rounds 1 and 2) instead of the shipped threshold-only adaptation")
+	method := fs.String("method", "shipped", "with -newsroom: shipped, threshold (threshold only), round2 (weights chosen by log-loss) or round3 (weights chosen by F1)")
 	newsroom := fs.String("newsroom", "", "simulate a newsroom on this labelled file: adapt on alternate rows, score the others, both ways")
+	devNewsrooms := fs.Bool("devnewsrooms", false, "compare ways of adapting on newsrooms made of held-out train debates (dev-test is not read)")
+	only := fs.String("only", "", "with -devnewsrooms: the candidates to score, separated by commas (default all)")
 	var c config
 	fs.IntVar(&c.epochs, "epochs", 12, "passes over the training data")
 	fs.Float64Var(&c.rate, "rate", 0.05, "AdaGrad learning rate")
@@ -77,12 +80,23 @@ func run(args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *newsroom != "" {
-		var strengths []float64
-		if *research {
-			strengths = extract.ResearchStrengths
+	if *devNewsrooms {
+		train, err := readTSV(filepath.Join(*data, "train.tsv"))
+		if err != nil {
+			return err
 		}
-		return simulateNewsroom(out, *newsroom, filepath.Join(*data, "dev.tsv"), strengths)
+		dev, err := readTSV(filepath.Join(*data, "dev.tsv"))
+		if err != nil {
+			return err
+		}
+		return developmentNewsrooms(out, c, train, dev, *only)
+	}
+	if *newsroom != "" {
+		opt, ok := newsroomMethods[*method]
+		if !ok {
+			return fmt.Errorf("-method %q: want shipped, threshold, round2 or round3", *method)
+		}
+		return simulateNewsroom(out, *newsroom, filepath.Join(*data, "dev.tsv"), opt)
 	}
 	train, err := readTSV(filepath.Join(*data, "train.tsv"))
 	if err != nil {
@@ -123,6 +137,7 @@ type example struct {
 	yes   bool
 	feats []extract.Feature
 	wt    float64 // weight in the loss; 1 unless length-balanced
+	id    int     // Sentence_id: rows of one debate have neighbouring ids
 }
 
 // readTSV reads a CheckThat! file: header, then id, text, Yes/No. Texts may
@@ -152,7 +167,8 @@ func readTSV(path string) ([]example, error) {
 		if label != "Yes" && label != "No" {
 			return nil, fmt.Errorf("%s:%d: label %q is not Yes or No", path, line+1, label)
 		}
-		rows = append(rows, example{text: text, yes: label == "Yes", feats: extract.Featurize(nil, text), wt: 1})
+		id, _ := strconv.Atoi(strings.TrimSpace(cols[0]))
+		rows = append(rows, example{text: text, yes: label == "Yes", feats: extract.Featurize(nil, text), wt: 1, id: id})
 	}
 	return rows, sc.Err()
 }

@@ -3,16 +3,26 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"claimtrail/domain/extract"
 )
 
+// newsroomMethods are the ways of adapting the newsroom rounds compare
+// (docs/extractor.md).
+var newsroomMethods = map[string]extract.AdaptOptions{
+	"shipped":   {},
+	"threshold": {Strengths: []float64{math.Inf(1)}},
+	"round2":    {Strengths: extract.ResearchStrengths, SelectByLogLoss: true},
+	"round3":    {Strengths: extract.ResearchStrengths},
+}
+
 // simulateNewsroom is the protocol in docs/extractor.md: the labelled file's
 // rows are split into two folds by alternate rows; the base model is adapted
 // on one fold's labels and scored on the other, both ways. Dev F1 of each
 // adapted model checks that adapting did not wreck it.
-func simulateNewsroom(out io.Writer, path, devPath string, strengths []float64) error {
+func simulateNewsroom(out io.Writer, path, devPath string, opt extract.AdaptOptions) error {
 	rows, err := readTSV(path)
 	if err != nil {
 		return err
@@ -33,7 +43,7 @@ func simulateNewsroom(out io.Writer, path, devPath string, strengths []float64) 
 			labels[i] = extract.Label{Text: e.text, CheckWorthy: e.yes}
 		}
 		start := time.Now()
-		res, err := extract.Adapt(base, labels, extract.AdaptOptions{Strengths: strengths})
+		res, err := extract.Adapt(base, labels, opt)
 		if err != nil {
 			return err
 		}

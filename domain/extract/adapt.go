@@ -1,8 +1,11 @@
 package extract
 
 import (
+	"cmp"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 
 	"claimtrail/domain"
 )
@@ -38,6 +41,43 @@ type AdaptOptions struct {
 	// Progress, if not nil, is called after each fit with the number done
 	// and the number to do.
 	Progress func(done, total int)
+	// The rest reproduce the alternatives tried in docs/extractor.md; their
+	// zero values are what the product uses.
+
+	// Method is what the labels may change.
+	Method AdaptMethod
+	// BlockFolds cross-validates on consecutive blocks of labels rather
+	// than every fifth label.
+	BlockFolds bool
+	// SelectByLogLoss chooses the strength by cross-validated log-loss
+	// (newsroom rounds 1 and 2) rather than cross-validated F1.
+	SelectByLogLoss bool
+	// NgramPull is AdaptSlots' least pull on a hashed slot relative to the
+	// bias; 0 means 0.01.
+	NgramPull float64
+}
+
+// AdaptMethod says which of the base model's parameters a newsroom's labels
+// may move.
+type AdaptMethod int
+
+const (
+	// AdaptSlots moves the bias, the hand cues and every hashed slot the
+	// labels use, each pulled toward the base by its own weight.
+	AdaptSlots AdaptMethod = iota
+	// AdaptCompact moves the bias, the hand cues, one scale on the base's
+	// n-gram score and one offset on every n-gram slot (a length term).
+	AdaptCompact
+	// AdaptGlobal moves the bias, the n-gram scale and the length term only.
+	AdaptGlobal
+)
+
+// learner is one way of adapting: parameters θ, starting at the base's.
+type learner interface {
+	start() []float64
+	fit(rows []int, lambda float64, from []float64) []float64
+	logit(theta []float64, i int) float64
+	model(base *Model, theta []float64) *Model
 }
 
 // ShippedStrengths keeps the base weights and retunes only the threshold:
@@ -45,8 +85,13 @@ type AdaptOptions struct {
 // the base model on one of the two folds.
 var ShippedStrengths = []float64{math.Inf(1)}
 
-// ResearchStrengths is the grid of newsroom rounds 1 and 2, for cmd/train.
+// ResearchStrengths is the grid of pulls newsroom rounds 1 to 3 choose from.
 var ResearchStrengths = []float64{0.3, 1, 3, 10, 30, 100, math.Inf(1)}
+
+// MinLearnLabels is how many labels it takes to learn weights at all: with
+// fewer, only the threshold is retuned, so twenty labels that contradict
+// the base cannot turn it round.
+const MinLearnLabels = 100
 
 const (
 	adaptFolds       = 5
@@ -88,6 +133,9 @@ func Adapt(base *Model, labels []Label, opt AdaptOptions) (AdaptResult, error) {
 	if adaptStrengths == nil {
 		adaptStrengths = ShippedStrengths
 	}
+	if len(labels) < MinLearnLabels {
+		adaptStrengths = []float64{math.Inf(1)}
+	}
 	pos := 0
 	for _, l := range labels {
 		if l.CheckWorthy {
@@ -97,41 +145,80 @@ func Adapt(base *Model, labels []Label, opt AdaptOptions) (AdaptResult, error) {
 	if err := CheckAdaptLabels(len(labels), pos); err != nil {
 		return AdaptResult{}, err
 	}
-	p := newAdaptProblem(base, labels)
+	var p learner
+	switch opt.Method {
+	case AdaptSlots:
+		p = newAdaptProblem(base, labels, cmp.Or(opt.NgramPull, ngramPull))
+	default:
+		p = newCompactProblem(base, labels, opt.Method == AdaptGlobal)
+	}
+	yes := make([]bool, len(labels))
+	for i, l := range labels {
+		yes[i] = l.CheckWorthy
+	}
 	total, done := steps(adaptStrengths), 0
+	var progress sync.Mutex
 	tick := func() {
+		progress.Lock()
+		defer progress.Unlock()
 		done++
 		if opt.Progress != nil {
 			opt.Progress(done, total)
 		}
 	}
 
-	// Out-of-fold log-odds for every strength.
+	// Out-of-fold log-odds for every strength. Each fold runs through the
+	// strengths from the strongest pull down, every fit starting where the
+	// last one ended; the folds run side by side. A fold's sums run in a
+	// fixed order whatever the scheduling, so the result is the same.
 	n := len(labels)
+	foldOf := func(i int) int { return i % adaptFolds }
+	if opt.BlockFolds {
+		foldOf = func(i int) int { return i * adaptFolds / n }
+	}
 	oof := make([][]float64, len(adaptStrengths))
-	bestK, bestLoss := -1, math.Inf(1)
-	for k, lambda := range adaptStrengths {
-		z := make([]float64, n)
-		for fold := 0; fold < adaptFolds; fold++ {
+	for k := range oof {
+		oof[k] = make([]float64, n)
+	}
+	var wg sync.WaitGroup
+	workers := make(chan struct{}, max(1, min(runtime.GOMAXPROCS(0), adaptFolds)))
+	for fold := 0; fold < adaptFolds; fold++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			workers <- struct{}{}
+			defer func() { <-workers }()
 			var train []int
 			for i := 0; i < n; i++ {
-				if i%adaptFolds != fold {
+				if foldOf(i) != fold {
 					train = append(train, i)
 				}
 			}
-			theta := p.base
-			if !math.IsInf(lambda, 1) {
-				theta = p.fit(train, lambda)
-				tick()
+			warm := p.start()
+			for k := len(adaptStrengths) - 1; k >= 0; k-- {
+				theta := p.start()
+				if lambda := adaptStrengths[k]; !math.IsInf(lambda, 1) {
+					warm = p.fit(train, lambda, warm)
+					theta = warm
+					tick()
+				}
+				for i := 0; i < n; i++ {
+					if foldOf(i) == fold {
+						oof[k][i] = p.logit(theta, i)
+					}
+				}
 			}
-			for i := fold; i < n; i += adaptFolds {
-				z[i] = p.logit(theta, i)
-			}
-		}
-		oof[k] = z
+		}()
+	}
+	wg.Wait()
+	bestK, bestLoss := -1, math.Inf(1)
+	for k, z := range oof {
 		loss := 0.0
 		for i, zi := range z {
-			loss += logLoss(zi, p.yes[i])
+			loss += logLoss(zi, yes[i])
+		}
+		if !opt.SelectByLogLoss {
+			loss = -cvF1(z, yes, foldOf, base.Threshold)
 		}
 		// Strengths run weakest to strongest, so a tie goes to the stronger pull.
 		if loss <= bestLoss+1e-9 {
@@ -141,47 +228,20 @@ func Adapt(base *Model, labels []Label, opt AdaptOptions) (AdaptResult, error) {
 	lambda := adaptStrengths[bestK]
 	z := oof[bestK]
 
-	// F1 after: each fold cut at the threshold chosen from the other folds.
-	var tp, fp, fn float64
-	for fold := 0; fold < adaptFolds; fold++ {
-		var zs []float64
-		var ys []bool
-		for i := 0; i < n; i++ {
-			if i%adaptFolds != fold {
-				zs, ys = append(zs, z[i]), append(ys, p.yes[i])
-			}
-		}
-		t := shrinkThreshold(base.Threshold, bestF1Threshold(zs, ys), len(zs))
-		for i := fold; i < n; i += adaptFolds {
-			switch pred := Probability(z[i]) >= t; {
-			case pred && p.yes[i]:
-				tp++
-			case pred:
-				fp++
-			case p.yes[i]:
-				fn++
-			}
-		}
-	}
-
 	m := &Model{Weights: slices.Clone(base.Weights), Bias: base.Bias}
 	if !math.IsInf(lambda, 1) {
 		all := make([]int, n)
 		for i := range all {
 			all[i] = i
 		}
-		theta := p.fit(all, lambda)
-		for j, slot := range p.slots {
-			m.Weights[slot] = float32(theta[j])
-		}
-		m.Bias = float32(theta[len(p.slots)])
+		m = p.model(base, p.fit(all, lambda, p.start()))
 	}
 	tick()
-	m.Threshold = shrinkThreshold(base.Threshold, bestF1Threshold(z, p.yes), n)
+	m.Threshold = shrinkThreshold(base.Threshold, bestF1Threshold(z, yes), n)
 
 	before := make([]float64, n)
 	for i := range before {
-		before[i] = p.logit(p.base, i)
+		before[i] = p.logit(p.start(), i)
 	}
 	strength := lambda
 	if math.IsInf(lambda, 1) {
@@ -192,9 +252,39 @@ func Adapt(base *Model, labels []Label, opt AdaptOptions) (AdaptResult, error) {
 		Labels:   n,
 		Positive: pos,
 		Strength: strength,
-		F1Before: f1At(before, p.yes, base.Threshold),
-		F1After:  f1(tp, fp, fn),
+		F1Before: f1At(before, yes, base.Threshold),
+		F1After:  cvF1(z, yes, foldOf, base.Threshold),
 	}, nil
+}
+
+// cvF1 is the F1 of out-of-fold log-odds z when each fold is cut at the
+// threshold the rule picks from the other folds' scores.
+func cvF1(z []float64, yes []bool, foldOf func(int) int, baseThreshold float64) float64 {
+	var tp, fp, fn float64
+	for fold := 0; fold < adaptFolds; fold++ {
+		var zs []float64
+		var ys []bool
+		for i := range z {
+			if foldOf(i) != fold {
+				zs, ys = append(zs, z[i]), append(ys, yes[i])
+			}
+		}
+		t := shrinkThreshold(baseThreshold, bestF1Threshold(zs, ys), len(zs))
+		for i := range z {
+			if foldOf(i) != fold {
+				continue
+			}
+			switch pred := Probability(z[i]) >= t; {
+			case pred && yes[i]:
+				tp++
+			case pred:
+				fp++
+			case yes[i]:
+				fn++
+			}
+		}
+	}
+	return f1(tp, fp, fn)
 }
 
 // adaptProblem is the labels in a compact form: only the slots that occur in
@@ -212,7 +302,7 @@ type feature struct {
 	v float64
 }
 
-func newAdaptProblem(base *Model, labels []Label) *adaptProblem {
+func newAdaptProblem(base *Model, labels []Label, floor float64) *adaptProblem {
 	feats := make([][]Feature, len(labels))
 	seen := map[uint32]bool{}
 	var slots []uint32
@@ -245,7 +335,7 @@ func newAdaptProblem(base *Model, labels []Label) *adaptProblem {
 	}
 	for j, s := range slots {
 		p.base[j] = float64(base.Weights[s])
-		p.pull[j] = max(ngramPull, min(occurs[j]/float64(len(labels)), 1))
+		p.pull[j] = max(floor, min(occurs[j]/float64(len(labels)), 1))
 		if s < numHand {
 			p.pull[j] = 1
 		}
@@ -262,6 +352,17 @@ func newAdaptProblem(base *Model, labels []Label) *adaptProblem {
 		p.yes[i] = labels[i].CheckWorthy
 	}
 	return p
+}
+
+func (p *adaptProblem) start() []float64 { return p.base }
+
+func (p *adaptProblem) model(base *Model, theta []float64) *Model {
+	m := &Model{Weights: slices.Clone(base.Weights)}
+	for j, slot := range p.slots {
+		m.Weights[slot] = float32(theta[j])
+	}
+	m.Bias = float32(theta[len(p.slots)])
+	return m
 }
 
 func (p *adaptProblem) logit(theta []float64, i int) float64 {
@@ -300,9 +401,9 @@ func (p *adaptProblem) objective(theta, grad []float64, rows []int, lambda float
 // fit minimises the objective by L-BFGS from the base weights. The objective
 // is strongly convex, so the minimum is unique; the fixed order of every sum
 // makes the result the same on every run.
-func (p *adaptProblem) fit(rows []int, lambda float64) []float64 {
+func (p *adaptProblem) fit(rows []int, lambda float64, from []float64) []float64 {
 	k := len(p.base)
-	x := slices.Clone(p.base)
+	x := slices.Clone(from)
 	g := make([]float64, k)
 	f := p.objective(x, g, rows, lambda)
 	var ss, ys [][]float64

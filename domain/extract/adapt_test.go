@@ -3,8 +3,10 @@ package extract
 import (
 	"bufio"
 	"bytes"
+	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -121,14 +123,22 @@ func slicesOf(ls []Label, yes bool) []Label {
 	return out
 }
 
+// trainLabels are the first n rows of train.tsv: enough labels to learn
+// weights from (MinLearnLabels), from debates the tests do not evaluate on.
+func trainLabels(t testing.TB, n int) []Label {
+	return readLabels(t, "claimdata/checkthat2024/train.tsv")[:n]
+}
+
 // TestAdaptIsDeterministic: the same labels give the same model file, with
-// the weights learnt (the research grid) as well as threshold only.
+// the weights learnt (the strength grid, folds fitted side by side) as well
+// as threshold only.
 func TestAdaptIsDeterministic(t *testing.T) {
-	for _, strengths := range [][]float64{nil, ResearchStrengths} {
+	labels := trainLabels(t, MinLearnLabels)
+	for _, strengths := range [][]float64{{math.Inf(1)}, ResearchStrengths} {
 		var files [2][]byte
 		steps := 0
 		for k := range files {
-			res, err := Adapt(DefaultModel(), ownLabels(), AdaptOptions{Strengths: strengths, Progress: func(done, total int) {
+			res, err := Adapt(DefaultModel(), labels, AdaptOptions{Strengths: strengths, Progress: func(done, total int) {
 				if done > total {
 					t.Errorf("progress %d of %d", done, total)
 				}
@@ -152,15 +162,23 @@ func TestAdaptIsDeterministic(t *testing.T) {
 	}
 }
 
-// TestAdaptLearnsWeights: with the research grid on labels the base model
-// gets wrong, the pull is weakened and the scores move toward the labels.
+// TestAdaptLearnsWeights: on enough labels the base model gets wrong, the
+// shipped adaptation weakens the pull and the scores move toward the labels;
+// one label fewer than MinLearnLabels keeps the base weights.
 func TestAdaptLearnsWeights(t *testing.T) {
 	// A newsroom that sees things the other way round from the base model.
-	ls := ownLabels()
+	ls := trainLabels(t, MinLearnLabels)
 	for i := range ls {
 		ls[i].CheckWorthy = !ls[i].CheckWorthy
 	}
 	base := DefaultModel()
+	few, err := Adapt(base, ls[:MinLearnLabels-1], AdaptOptions{Strengths: ResearchStrengths})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if few.Strength != 0 || !slices.Equal(few.Model.Weights, base.Weights) || few.Model.Bias != base.Bias {
+		t.Errorf("%d labels: weights learnt (strength %g); want the base weights below %d labels", len(ls)-1, few.Strength, MinLearnLabels)
+	}
 	res, err := Adapt(base, ls, AdaptOptions{Strengths: ResearchStrengths})
 	if err != nil {
 		t.Fatal(err)
@@ -168,11 +186,15 @@ func TestAdaptLearnsWeights(t *testing.T) {
 	if res.Strength == 0 {
 		t.Fatal("cross-validation kept the base weights on labels it gets wrong")
 	}
+	wrong := 0
 	for _, l := range ls {
 		before, after := base.Score(l.Text), res.Model.Score(l.Text)
 		if l.CheckWorthy && after <= before || !l.CheckWorthy && after >= before {
-			t.Errorf("%q (check-worthy %v): score went %.3f → %.3f", l.Text, l.CheckWorthy, before, after)
+			wrong++
 		}
+	}
+	if wrong > len(ls)/10 {
+		t.Errorf("%d of %d scores moved away from their labels", wrong, len(ls))
 	}
 }
 
@@ -212,7 +234,9 @@ func TestAdaptOnTwentyLabelsKeepsDev(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k := 0; k < 10; k++ {
-				res, err := Adapt(base, draw(tc.pool, tc.invert), AdaptOptions{})
+				// The grid of pulls is given outright, so the test fails if
+				// twenty labels could ever learn weights.
+				res, err := Adapt(base, draw(tc.pool, tc.invert), AdaptOptions{Strengths: ResearchStrengths})
 				if err != nil {
 					t.Fatal(err)
 				}
