@@ -81,8 +81,8 @@ type learner interface {
 }
 
 // ShippedStrengths keeps the base weights and retunes only the threshold:
-// in the simulated newsroom (docs/extractor.md) every weaker pull lost to
-// the base model on one of the two folds.
+// in the simulated newsroom (docs/extractor.md) learning weights, in rounds
+// 1 to 3, lost to the base model on one of the two folds.
 var ShippedStrengths = []float64{math.Inf(1)}
 
 // ResearchStrengths is the grid of pulls newsroom rounds 1 to 3 choose from.
