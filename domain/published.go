@@ -39,6 +39,18 @@ type PublishedCheck struct {
 	// with no scale), so a later change to the scale rewrites nothing.
 	ScaleKnown            bool
 	ScaleBest, ScaleWorst float64
+
+	// Appearances are the later articles an editor applied this verdict
+	// to, oldest first; ClaimReview lists them after the first article.
+	Appearances []PublishedAppearance
+}
+
+// PublishedAppearance is one more article a published check covers.
+type PublishedAppearance struct {
+	ArticleTitle string
+	ArticleURL   string
+	Outlet       string
+	SeenAt       time.Time
 }
 
 // Republished reports whether the check was approved again after it was

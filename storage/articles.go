@@ -158,6 +158,11 @@ func (db *DB) CreateArticle(ctx context.Context, a *domain.Article, candidates [
 			return fmt.Errorf("create article: candidate at %d:%d does not match the text", c.Start, c.End)
 		}
 	}
+	// Matched before the write begins, so the writer is not held for it.
+	found, err := db.matchNewCandidates(ctx, candidates)
+	if err != nil {
+		return err
+	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -192,6 +197,9 @@ func (db *DB) CreateArticle(ctx context.Context, a *domain.Article, candidates [
 		if err := insertClaim(ctx, tx, c); err != nil {
 			return err
 		}
+	}
+	if err := keepCandidateMatches(ctx, tx, a, candidates, found); err != nil {
+		return err
 	}
 	return tx.Commit()
 }

@@ -29,6 +29,8 @@ func TestEveryMutationWritesOneEventPerChange(t *testing.T) {
 		sourceA, sourceB    int64
 		falseID             = n.ratingID(t, "False")
 		verdict             *domain.Verdict
+		returning, other    *domain.Claim
+		appearance          int64
 	)
 	setVerdict := func(v *domain.Verdict, err error) error {
 		if err == nil {
@@ -162,6 +164,32 @@ func TestEveryMutationWritesOneEventPerChange(t *testing.T) {
 		{"ReturnVerdict", 1, func() error { return setVerdict(db.ReturnVerdict(as(n.eddie), checked, "Cite the table.", version)) }},
 		{"SubmitVerdict", 1, func() error { return setVerdict(db.SubmitVerdict(as(n.rita), checked, nil, version)) }},
 		{"ApproveVerdict", 1, func() error { return setVerdict(db.ApproveVerdict(as(n.eddie), checked, version)) }},
+		// The approved claim comes back in a new article: the article, its
+		// two candidates and the appearance recorded at once.
+		{"CreateArticle with a returning claim", 4, func() error {
+			c, err := db.ClaimByID(bg, checked)
+			if err != nil {
+				return err
+			}
+			returning = &domain.Claim{Text: c.Text, Sentence: c.Text, End: len(c.Text), Score: 0.9, Type: domain.TypeQuantity}
+			other = &domain.Claim{Text: "Trains ran on time.", Sentence: "Trains ran on time.", Start: len(c.Text) + 1, End: len(c.Text) + 20, Score: 0.2}
+			again := &domain.Article{Title: "Again", Body: c.Text + " Trains ran on time.", Origin: domain.OriginAPI, Fingerprint: "fp-again"}
+			if err := db.CreateArticle(as(n.rita), again, []*domain.Claim{returning, other}); err != nil {
+				return err
+			}
+			apps, err := db.ClaimAppearances(bg, checked)
+			if err == nil && len(apps) == 1 {
+				appearance = apps[0].ID
+			}
+			return err
+		}},
+		{"ApplyVerdict", 1, func() error { _, err := db.ApplyVerdict(as(n.emma), checked, appearance); return err }},
+		{"RemoveAppearance", 1, func() error {
+			_, err := db.RemoveAppearance(as(n.emma), checked, appearance, "Not the same.")
+			return err
+		}},
+		// Recorded at triage: the appearance, and the candidate dismissed as already checked.
+		{"RecordAsAppearance", 2, func() error { _, err := db.RecordAsAppearance(as(n.rita), other.ID, checked, 0); return err }},
 		{"ReopenClaim", 1, func() error { _, err := db.ReopenClaim(as(n.eddie), checked, "The ONS revised it."); return err }},
 		{"AddComment", 1, func() error { _, err := db.AddComment(as(n.rita), checked, "On it."); return err }},
 		{"ExportClaims", 1, func() error {

@@ -25,7 +25,10 @@ const publishedQuery = `SELECT c.id, c.text, c.claimant, c.type, a.title, a.url,
 	(SELECT json_group_array(json_object('url', s.url, 'title', s.title, 'publisher', s.publisher, 'type', s.type))
 		FROM (SELECT url, title, publisher, type FROM sources WHERE claim_id = c.id ORDER BY position, id) s),
 	v.approved_at, v.updated_at, coalesce(v.first_approved_at, v.approved_at), v.first_rating,
-	coalesce(su.public_name, ''), coalesce(au.public_name, '')
+	coalesce(su.public_name, ''), coalesce(au.public_name, ''),
+	(SELECT json_group_array(json_object('title', x.title, 'url', x.url, 'outlet', x.outlet, 'seen', x.seen_at))
+		FROM (SELECT pa.title, coalesce(pa.url, '') AS url, pa.outlet, ap.seen_at FROM claim_appearances ap JOIN articles pa ON pa.id = ap.article_id
+			WHERE ap.claim_id = c.id AND ap.applied_at IS NOT NULL AND ap.removed_at IS NULL ORDER BY ap.seen_at, ap.id) x)
 FROM verdicts v
 CROSS JOIN claims c ON c.id = v.claim_id
 CROSS JOIN articles a ON a.id = c.article_id
@@ -36,10 +39,10 @@ WHERE c.state = 'approved' AND v.approved_at IS NOT NULL`
 
 func scanPublishedCheck(row scanner) (*domain.PublishedCheck, error) {
 	var p domain.PublishedCheck
-	var published, sources, approved, updated, first string
+	var published, sources, approved, updated, first, appearances string
 	err := row.Scan(&p.ClaimID, &p.Claim, &p.Claimant, &p.ClaimType, &p.ArticleTitle, &p.ArticleURL, &p.Outlet, &p.ArticleAuthor, &published,
 		&p.Rating.ID, &p.Rating.Name, &p.Rating.Value, &p.Rating.Position, &p.Rating.OnScale, &p.ScaleKnown, &p.ScaleBest, &p.ScaleWorst, &p.Conclusion, &p.Explanation, &sources, &approved, &updated,
-		&first, &p.FirstRating, &p.CheckedBy, &p.ApprovedBy)
+		&first, &p.FirstRating, &p.CheckedBy, &p.ApprovedBy, &appearances)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "There is no published check at this address.")
 	} else if err != nil {
@@ -54,6 +57,13 @@ func scanPublishedCheck(row scanner) (*domain.PublishedCheck, error) {
 	}
 	for i, s := range srcs {
 		p.Sources = append(p.Sources, domain.Source{ClaimID: p.ClaimID, Position: i, URL: s.URL, Title: s.Title, Publisher: s.Publisher, Type: s.Type})
+	}
+	var apps []struct{ Title, URL, Outlet, Seen string }
+	if err := json.Unmarshal([]byte(appearances), &apps); err != nil {
+		return nil, fmt.Errorf("claim %d appearances: %w", p.ClaimID, err)
+	}
+	for _, a := range apps {
+		p.Appearances = append(p.Appearances, domain.PublishedAppearance{ArticleTitle: a.Title, ArticleURL: a.URL, Outlet: a.Outlet, SeenAt: parseTime(a.Seen)})
 	}
 	p.ArticlePublishedAt = parseOptionalTime(published)
 	p.ApprovedAt, p.UpdatedAt, p.FirstPublishedAt = parseTime(approved), parseTime(updated), parseTime(first)

@@ -489,6 +489,9 @@ func (db *DB) ArticleMatches(ctx context.Context, articleID int64) (map[int64]ma
 		return nil, err
 	}
 	defer tx.Rollback()
+	if stored, ok, err := storedArticleMatches(ctx, tx, articleID); ok || err != nil {
+		return stored, err
+	}
 	type candidate struct {
 		id             int64
 		text, claimant string

@@ -38,10 +38,13 @@ type Author struct {
 
 // Appearance is where the claim was published.
 type Appearance struct {
-	Type      string        `json:"@type"` // "CreativeWork"
-	URL       string        `json:"url,omitempty"`
-	Headline  string        `json:"headline,omitempty"`
-	Publisher *Organization `json:"publisher,omitempty"`
+	Type     string `json:"@type"` // "CreativeWork"
+	URL      string `json:"url,omitempty"`
+	Headline string `json:"headline,omitempty"`
+	// DatePublished is when a later appearance was seen (the first
+	// appearance's date is the claim's own datePublished).
+	DatePublished string        `json:"datePublished,omitempty"`
+	Publisher     *Organization `json:"publisher,omitempty"`
 }
 
 // Claim is schema.org Claim: the statement reviewed.
@@ -128,6 +131,8 @@ type Check struct {
 	ApprovedAt         time.Time
 	FirstPublishedAt   time.Time // zero, or before ApprovedAt when approved again
 	Scale              Scale     // the numeric scale at approval; not Valid: use today's
+	// Appearances are later articles the verdict was applied to.
+	Appearances []domain.PublishedAppearance
 }
 
 // CheckOf is what the builder needs of a published check whose public page
@@ -139,6 +144,7 @@ func CheckOf(p *domain.PublishedCheck, pageURL string) Check {
 		RatingName: p.Rating.Name, RatingValue: p.Rating.Value, OnScale: p.Rating.OnScale, Conclusion: p.Conclusion, ApprovedAt: p.ApprovedAt,
 		FirstPublishedAt: p.FirstPublishedAt,
 		Scale:            Scale{Valid: p.ScaleKnown, Best: p.ScaleBest, Worst: p.ScaleWorst},
+		Appearances:      p.Appearances,
 	}
 }
 
@@ -176,7 +182,21 @@ func Build(c Check, pub Publisher, scale Scale) ClaimReview {
 		}
 		cr.ItemReviewed.Appearance = []Appearance{a}
 	}
+	for _, p := range c.Appearances {
+		a := Appearance{Type: "CreativeWork", URL: absoluteOrEmpty(p.ArticleURL), Headline: p.ArticleTitle, DatePublished: dateOnly(p.SeenAt)}
+		if p.Outlet != "" {
+			a.Publisher = &Organization{Type: "Organization", Name: p.Outlet}
+		}
+		cr.ItemReviewed.Appearance = append(cr.ItemReviewed.Appearance, a)
+	}
 	return cr
+}
+
+func dateOnly(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02")
 }
 
 func isoTime(t time.Time) string {
