@@ -74,6 +74,9 @@ type ArticleView struct {
 	Claims  []*domain.Claim // document order
 	// Matches are the published checks candidates match, by claim id.
 	Matches map[int64]match.Found
+	// Appearances are the candidates recorded as a new appearance of an
+	// accepted claim, by candidate id.
+	Appearances map[int64]*domain.Appearance
 
 	Edit           ArticleForm          // the metadata form, with errors when it failed
 	Rows           map[int64]ClaimInput // what was typed into a claim's row, when it failed
@@ -140,6 +143,18 @@ type ClaimRowView struct {
 	Input    ClaimInput
 	Selected bool         // ticked for a bulk change
 	Match    *match.Found // the published check it matches, if any
+	// Appearance is set when the candidate was recorded as a new
+	// appearance of an accepted claim.
+	Appearance *domain.Appearance
+}
+
+// AppearanceOffer is the approved check the candidate is the same claim as,
+// which accepting offers to record it as a new appearance of; nil when none.
+func (row ClaimRowView) AppearanceOffer() *match.Found {
+	if match.OffersAppearance(row.Match) {
+		return row.Match
+	}
+	return nil
 }
 
 // matchLabel says where a candidate was checked before, in the desk's words:
@@ -182,6 +197,7 @@ func (v ArticleView) ByScore() []ClaimRowView {
 		if f, ok := v.Matches[c.ID]; ok {
 			row.Match = &f
 		}
+		row.Appearance = v.Appearances[c.ID]
 		rows = append(rows, row)
 	}
 	slices.SortStableFunc(rows, func(a, b ClaimRowView) int {

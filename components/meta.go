@@ -39,7 +39,7 @@ func navFor(u *domain.User) []navItem {
 	if u == nil {
 		return nil
 	}
-	items := []navItem{{"/", "Home"}, {"/articles", "Articles"}, {"/queue", "Queue"}}
+	items := []navItem{{"/", "Home"}, {"/articles", "Articles"}, {"/queue", "Queue"}, {"/returning", "Returning"}}
 	if domain.CanEdit(u) {
 		items = append(items, navItem{"/review", "Review"}, navItem{"/dashboard", "Dashboard"}, navItem{"/ratings", "Ratings"})
 	}

@@ -139,6 +139,11 @@ type ClaimView struct {
 
 	// May is what the viewer may do with the claim, decided by the domain.
 	May domain.ClaimPermissions
+
+	// Appearances are where the claim appeared after its own article, and
+	// AppearanceMay what the viewer may do with each, by appearance id.
+	Appearances   []*domain.Appearance
+	AppearanceMay map[int64]domain.AppearancePermissions
 }
 
 // ClaimFormID is the id of the claim page's one form, which every control

@@ -84,6 +84,8 @@ type apiClaimDetail struct {
 	// Matches are accepted claims and imported checks that state the same
 	// claim or a related one, best first.
 	Matches []apiMatch `json:"matches"`
+	// Appearances are the later articles that made the same claim, newest first.
+	Appearances []apiAppearance `json:"appearances"`
 }
 
 // apiSimilar is an accepted claim worded like this one.
@@ -167,6 +169,12 @@ func (app *App) writeClaim(w http.ResponseWriter, r *http.Request, status int, i
 	}
 	base, _ := app.baseURL(r)
 	out.Matches = toAPIMatches(found, base)
+	apps, err := app.db.ClaimAppearances(r.Context(), d.Claim.ID)
+	if err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	out.Appearances = toAPIAppearances(apps)
 	writeJSON(w, status, out)
 }
 

@@ -449,7 +449,11 @@ func (app *App) articleView(r *http.Request, id int64) (components.ArticleView, 
 	if err != nil {
 		return components.ArticleView{}, err
 	}
-	return components.ArticleView{Article: a, Claims: claims, Matches: matches}, nil
+	appearances, err := app.db.CandidateAppearances(r.Context(), id)
+	if err != nil {
+		return components.ArticleView{}, err
+	}
+	return components.ArticleView{Article: a, Claims: claims, Matches: matches, Appearances: appearances}, nil
 }
 
 func (app *App) articlePage(w http.ResponseWriter, r *http.Request) {

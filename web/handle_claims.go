@@ -31,6 +31,9 @@ func (app *App) claimView(r *http.Request, id int64) (components.ClaimView, erro
 			return v, err
 		}
 	}
+	if err := app.claimAppearances(r, &v); err != nil {
+		return v, err
+	}
 	for _, f := range found {
 		if f.Kind == match.KindImported {
 			v.Imported = append(v.Imported, f)

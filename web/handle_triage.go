@@ -64,9 +64,25 @@ func (app *App) acceptClaim(w http.ResponseWriter, r *http.Request) {
 	var form struct {
 		Text    string `form:"text"`
 		Version int64  `form:"version"`
+		// As is "appearance" to record the candidate as a new appearance
+		// of the approved check Check, "queue" to accept it all the same.
+		As    string `form:"as"`
+		Check int64  `form:"check"`
 	}
 	id, ok := app.triageForm(w, r, &form)
 	if !ok {
+		return
+	}
+	if form.As == "appearance" {
+		c, err := app.db.RecordAsAppearance(r.Context(), id, form.Check, form.Version)
+		if err != nil {
+			app.triageFailed(w, r, id, components.ClaimInput{Text: form.Text}, err)
+			return
+		}
+		app.triageDone(w, r, c, "Recorded as a new appearance of claim "+itoa(form.Check)+"; it was checked already, so it is not queued again.")
+		return
+	}
+	if form.As != "queue" && app.offerAppearance(w, r, id, form.Text) {
 		return
 	}
 	c, err := app.db.AcceptClaim(r.Context(), id, form.Text, form.Version)

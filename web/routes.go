@@ -77,6 +77,9 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /claims/{id}/reopen", app.editor(app.reopenClaim))
 	mux.HandleFunc("POST /claims/{id}/comments", app.reviewer(app.addComment))
 	mux.HandleFunc("POST /claims/{id}/keep", app.reviewer(app.keepTyped))
+	mux.HandleFunc("POST /claims/{id}/appearances/{aid}/apply", app.editor(app.applyVerdictToAppearance))
+	mux.HandleFunc("POST /claims/{id}/appearances/{aid}/undo", app.reviewer(app.undoAppearance))
+	mux.HandleFunc("GET /returning", app.reviewer(app.returningPage))
 	mux.HandleFunc("GET /review", app.editor(app.reviewPage))
 	mux.HandleFunc("GET /dashboard", app.editor(app.dashboard))
 	mux.HandleFunc("GET /claimants", app.reviewer(app.profilePage(domain.ProfileClaimant)))
@@ -138,6 +141,10 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/export.csv", app.apiReviewer(app.apiExportCSV))
 	mux.HandleFunc("POST /api/v1/match", app.apiReviewer(app.apiMatch))
 	mux.HandleFunc("GET /api/v1/search", app.apiReviewer(app.apiSearch))
+	mux.HandleFunc("GET /api/v1/returning", app.apiReviewer(app.apiReturning))
+	mux.HandleFunc("POST /api/v1/claims/{id}/appearance-of", app.apiReviewer(app.apiRecordAsAppearance))
+	mux.HandleFunc("POST /api/v1/claims/{id}/appearances/{aid}/apply", app.apiEditor(app.apiApplyVerdict))
+	mux.HandleFunc("POST /api/v1/claims/{id}/appearances/{aid}/undo", app.apiReviewer(app.apiUndoAppearance))
 	mux.HandleFunc("/api/", app.apiNoRoute(mux))
 
 	// Everything else is a friendly 404.
