@@ -251,13 +251,16 @@ type Tx struct {
 	holdsTurn bool
 }
 
-// Commit brings the matcher's index in step with the claims this
-// transaction changed, then commits, so the index never lags the claims. A
-// change in the shared transaction returns once that transaction commits.
+// Commit brings the matcher's and the search's indexes in step with what
+// this transaction changed, then commits, so neither lags. A change in the
+// shared transaction returns once that transaction commits.
 func (tx *Tx) Commit() error {
 	if tx.ctx != nil {
 		if err := indexPending(tx.ctx, tx); err != nil {
 			return fmt.Errorf("index claims: %w", err)
+		}
+		if err := indexSearchPending(tx.ctx, tx); err != nil {
+			return fmt.Errorf("search index: %w", err)
 		}
 	}
 	if tx.batch != nil {

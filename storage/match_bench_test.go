@@ -197,7 +197,7 @@ func BenchmarkSearch(b *testing.B) {
 	var times []time.Duration
 	for i := 0; b.Loop(); i++ {
 		start := time.Now()
-		if _, err := db.Search(ctx, searches[i%len(searches)], storage.SearchFilter{}, 20); err != nil {
+		if _, err := db.SearchEverything(ctx, searches[i%len(searches)], domain.SearchFilter{}, 20); err != nil {
 			b.Fatal(err)
 		}
 		times = append(times, time.Since(start))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"claimtrail/domain"
 	"claimtrail/domain/claimreview"
@@ -141,13 +142,16 @@ func reason(err error) string {
 	return err.Error()
 }
 
-// cmdReindex rebuilds the matcher's index from every accepted claim and
-// imported check.
+// cmdReindex rebuilds the indexes: the matcher's (accepted claims and
+// imported checks) and the search's (claims, articles, verdicts, sources and
+// imported checks).
 func cmdReindex(ctx context.Context, env *environment, args []string) error {
 	fs, dbPath := newFlags(env, "reindex")
+	which := fs.String("index", "all", "which index to rebuild: all, match or search")
 	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "Usage: claimtrail reindex [-db FILE]")
-		fmt.Fprintln(env.stderr, "Rebuilds the index that matches claims against accepted claims and imported checks.")
+		fmt.Fprintln(env.stderr, "Usage: claimtrail reindex [-db FILE] [-index all|match|search]")
+		fmt.Fprintln(env.stderr, "Rebuilds the index that matches claims against accepted claims and imported checks,")
+		fmt.Fprintln(env.stderr, "and the search index over claims, articles, verdicts, sources and imported checks.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -157,17 +161,29 @@ func cmdReindex(ctx context.Context, env *environment, args []string) error {
 		fs.Usage()
 		return &usageError{msg: "reindex takes no arguments"}
 	}
+	if *which != "all" && *which != "match" && *which != "search" {
+		return &usageError{msg: "-index must be all, match or search"}
+	}
 	db, ctx, err := openExistingDB(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	p := newProgress(env.stderr, "documents", 0)
-	docs, err := db.Reindex(ctx, func(done int) { p.Add(int64(done) - p.done) })
-	p.Finish()
-	if err != nil {
-		return err
+	for _, ix := range []struct {
+		name string
+		run  func(context.Context, func(int)) (int, error)
+	}{{"match", db.Reindex}, {"search", db.ReindexSearch}} {
+		if *which != "all" && *which != ix.name {
+			continue
+		}
+		start := time.Now()
+		p := newProgress(env.stderr, "documents", 0)
+		docs, err := ix.run(ctx, func(done int) { p.Add(int64(done) - p.done) })
+		p.Finish()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "%s index: %s in %s\n", ix.name, plural(docs, "document", "documents"), time.Since(start).Round(time.Second))
 	}
-	fmt.Fprintf(env.stdout, "indexed %s\n", plural(docs, "document", "documents"))
 	return nil
 }

@@ -77,7 +77,7 @@ func TestImportClaimReviewFormatsIdempotentWithReasons(t *testing.T) {
 		t.Error("plain text accepted")
 	}
 	// reindex rebuilds the same index.
-	if out, _, err := runImport(t, "", "reindex", "-db", db); err != nil || !strings.Contains(out, "indexed 4 documents") {
+	if out, _, err := runImport(t, "", "reindex", "-db", db); err != nil || !strings.Contains(out, "match index: 4 documents") {
 		t.Errorf("reindex: %v %s", err, out)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"claimtrail/domain"
 	"claimtrail/domain/extract"
@@ -131,7 +132,7 @@ func Analyse(text, claimant string) Text {
 		}
 		if term := wordTerm(w); term != "" {
 			t.Terms = append(t.Terms, term)
-			if r := []rune(text[start:]); len(r) > 0 && unicode.IsUpper(r[0]) && !slices.Contains(t.Names, term) {
+			if r, _ := utf8.DecodeRuneInString(text[start:]); unicode.IsUpper(r) && !slices.Contains(t.Names, term) {
 				t.Names = append(t.Names, term)
 			}
 		}

@@ -260,10 +260,3 @@ func wordEnd(text string, start int) int {
 	}
 	return i
 }
-
-// SearchResult is one claim or imported check a search found, with the
-// stretch of its text to show.
-type SearchResult struct {
-	Found
-	Snippet []Segment
-}

@@ -1,0 +1,232 @@
+package storage
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"claimtrail/domain"
+	"claimtrail/domain/match"
+)
+
+// What one search reads, whatever the archive's size: the newest postings of
+// its rarest term, of which the first that have every other term are ranked.
+const (
+	searchAllScan   = 3000 // postings of the rarest term looked at, newest first
+	searchAllRerank = 200  // documents with every term that are ranked
+	searchJoinTerms = 8    // terms checked through the index; the rest in Go
+	searchSnippet   = 240  // bytes of text around the first hit
+	searchPrefixMax = 5000 // completions of a prefix looked at for its most used one
+)
+
+// SearchEverything finds claims, articles, verdicts, sources and imported
+// checks that have every word, figure, phrase and prefix of q and satisfy
+// f, best first: the rarest words weigh most and shorter texts rank higher,
+// newer first among equals. Its cost is bounded: the rarest of the query's
+// terms and filters is read for at most searchAllScan documents.
+func (db *DB) SearchEverything(ctx context.Context, q match.Query, f domain.SearchFilter, limit int) ([]match.Hit, error) {
+	if limit <= 0 || q.Empty() && f.Empty() {
+		return nil, nil
+	}
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	terms := slices.Clone(q.Terms)
+	for _, ft := range [][2]string{{"k", string(f.Kind)}, {"s", string(f.State)}, {"r", f.Rating}, {"t", string(f.Type)}, {"o", f.Outlet}, {"c", f.Claimant}} {
+		if t := match.FilterTerm(ft[0], ft[1]); t != "" {
+			terms = append(terms, t)
+		}
+	}
+	df := map[string]int{}
+	if err := searchWeights(ctx, tx, terms, df); err != nil {
+		return nil, err
+	}
+	for _, t := range terms {
+		if df[t] == 0 {
+			return nil, nil // nothing has it
+		}
+	}
+	// A prefix is found through its most used completion when nothing else
+	// leads; every completion is accepted when the results are checked.
+	for _, p := range q.Prefixes {
+		var best string
+		err := tx.QueryRowContext(ctx, `SELECT term FROM (SELECT term, df FROM search_terms WHERE term >= ? AND term < ? AND df > 0 LIMIT ?)
+			ORDER BY df DESC LIMIT 1`, p, p+"\U0010FFFF", searchPrefixMax).Scan(&best)
+		if err != nil {
+			return nil, nil // no word starts so
+		}
+		if len(q.Terms) == 0 && !slices.ContainsFunc(terms, func(t string) bool { return !match.IsFilterTerm(t) }) {
+			terms = append(terms, best)
+			if err := searchWeights(ctx, tx, []string{best}, df); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(terms) == 0 {
+		// Only phrases of stop words, or nothing: search through the kind.
+		return nil, nil
+	}
+	slices.SortFunc(terms, func(a, b string) int { return cmp.Or(cmp.Compare(df[a], df[b]), strings.Compare(a, b)) })
+
+	var sql strings.Builder
+	args := []any{terms[0], searchAllScan}
+	sql.WriteString(`SELECT d.doc, d.words, d.terms, d.text, d.day FROM (SELECT doc FROM search_postings WHERE term = ? ORDER BY doc DESC LIMIT ?) p0`)
+	for i, t := range terms[1:min(len(terms), searchJoinTerms)] {
+		fmt.Fprintf(&sql, ` JOIN search_postings p%d ON p%d.term = ? AND p%d.doc = p0.doc`, i+1, i+1, i+1)
+		args = append(args, t)
+	}
+	sql.WriteString(` JOIN search_docs d ON d.doc = p0.doc`)
+	var where []string
+	if !f.From.IsZero() {
+		where = append(where, `d.day >= ?`)
+		args = append(args, domain.SearchDay(f.From))
+	}
+	if !f.To.IsZero() {
+		where = append(where, `d.day <= ?`)
+		args = append(args, domain.SearchDay(f.To))
+	}
+	if len(where) > 0 {
+		sql.WriteString(` WHERE ` + strings.Join(where, ` AND `))
+	}
+	fmt.Fprintf(&sql, ` LIMIT %d`, searchAllRerank)
+
+	type candidate struct {
+		doc   int64
+		words int
+		terms []string
+		text  string
+		day   string
+		score float64
+	}
+	cands, err := queryAll(ctx, tx, func(r scanner) (candidate, error) {
+		var c candidate
+		var terms string
+		err := r.Scan(&c.doc, &c.words, &terms, &c.text, &c.day)
+		c.terms = strings.Split(terms, "\n")
+		return c, err
+	}, sql.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	var idf float64
+	n := max(1, db.searchDocs(ctx, tx))
+	for _, t := range q.Terms {
+		idf += match.IDF(df[t], n)
+	}
+	kept := cands[:0]
+	for _, c := range cands {
+		if !searchSatisfies(c.terms, terms[min(len(terms), searchJoinTerms):]) {
+			continue
+		}
+		if len(q.Phrases) > 0 || len(q.Prefixes) > 0 {
+			text := c.text
+			if kind, id := searchKindOf(c.doc); kind == domain.SearchArticle && len(q.Phrases) > 0 {
+				text = articleSearchText(ctx, tx, id)
+			}
+			if !q.Matches(c.terms, text) {
+				continue
+			}
+		}
+		c.score = 1 // filters alone: newest first
+		if len(q.Terms) > 0 {
+			c.score = idf / math.Sqrt(float64(max(1, c.words)))
+		}
+		kept = append(kept, c)
+	}
+	slices.SortFunc(kept, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(b.day, a.day), cmp.Compare(b.doc, a.doc))
+	})
+	kept = kept[:min(len(kept), limit)]
+	top := 0.0
+	if len(kept) > 0 {
+		top = kept[0].score
+	}
+	out := make([]match.Hit, 0, len(kept))
+	for _, c := range kept {
+		h, err := searchHit(ctx, tx, c.doc)
+		if err != nil {
+			return nil, err
+		}
+		if top > 0 {
+			h.Score = c.score / top
+		}
+		text := h.Text
+		if h.Kind == domain.SearchArticle {
+			text = articleSearchText(ctx, tx, h.ID)
+		}
+		h.Snippet = match.Highlight(text, q, searchSnippet)
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// searchSatisfies reports whether a document's sorted terms hold every one
+// of want (the terms past those checked through the index).
+func searchSatisfies(sorted, want []string) bool {
+	for _, t := range want {
+		if _, ok := slices.BinarySearch(sorted, t); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// searchHit reads what a result shows, from the index's own copy.
+func searchHit(ctx context.Context, tx *Tx, doc int64) (match.Hit, error) {
+	var h match.Hit
+	var state string
+	kind, id := searchKindOf(doc)
+	err := tx.QueryRowContext(ctx, `SELECT claim_id, article_id, text, context, state, rating, url, day FROM search_docs WHERE doc = ?`, doc).Scan(
+		&h.ClaimID, &h.ArticleID, &h.Text, &h.Context, &state, &h.Rating, &h.URL, &h.Day)
+	h.Kind, h.ID, h.State = kind, id, domain.ClaimState(state)
+	return h, err
+}
+
+// articleSearchText is an article's title and the indexed part of its body,
+// for phrases and snippets.
+func articleSearchText(ctx context.Context, tx *Tx, id int64) string {
+	var title, body string
+	tx.QueryRowContext(ctx, `SELECT title, substr(body, 1, ?) FROM articles WHERE id = ?`, maxSearchBodyBytes, id).Scan(&title, &body)
+	return title + "\n" + body
+}
+
+// searchDocs is how many documents the index holds, for word weights.
+func (db *DB) searchDocs(ctx context.Context, tx *Tx) int {
+	var n int
+	tx.QueryRowContext(ctx, `SELECT df FROM search_terms WHERE term = ?`, searchAllTerm).Scan(&n)
+	return n
+}
+
+// searchWeights looks up how many documents have each term.
+func searchWeights(ctx context.Context, tx *Tx, terms []string, df map[string]int) error {
+	var todo []any
+	for _, t := range terms {
+		if _, ok := df[t]; !ok {
+			df[t] = 0
+			todo = append(todo, t)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT term, df FROM search_terms WHERE term IN (?`+strings.Repeat(", ?", len(todo)-1)+`)`, todo...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		var n int
+		if err := rows.Scan(&t, &n); err != nil {
+			return err
+		}
+		df[t] = n
+	}
+	return rows.Err()
+}

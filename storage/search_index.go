@@ -1,0 +1,261 @@
+package storage
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+
+	"claimtrail/domain"
+	"claimtrail/domain/match"
+)
+
+// The search index (migration 165) covers accepted claims, articles,
+// verdicts, sources and imported checks. A document's number is its row's
+// id times 8 plus its kind; filters are terms like words (see
+// match.FilterTerm), so every part of a search is found through postings,
+// rarest first, and what a search reads is bounded whatever the archive's
+// size.
+
+// searchKindCode numbers the kinds of document in the index.
+var searchKindCode = map[domain.SearchKind]int64{
+	domain.SearchClaim: 1, domain.SearchArticle: 2, domain.SearchVerdict: 3, domain.SearchSource: 4, domain.SearchImported: 5,
+}
+
+func searchDoc(kind domain.SearchKind, id int64) int64 { return id*8 + searchKindCode[kind] }
+
+func searchKindOf(doc int64) (domain.SearchKind, int64) {
+	for k, c := range searchKindCode {
+		if doc%8 == c {
+			return k, doc / 8
+		}
+	}
+	return "", 0
+}
+
+// maxSearchBodyBytes is how much of an article's body is indexed: enough for
+// any news story, and a bound on what one pasted book costs.
+const maxSearchBodyBytes = 20000
+
+// searchEntry is a document as the index keeps it.
+type searchEntry struct {
+	doc                 int64
+	claimID, articleID  int64
+	text, context       string // shown
+	state, rating, url  string
+	day                 string
+	analyse, claimant   string // what the words come from
+	outlet, claimType   string // filters
+	filterState, kindOf string
+}
+
+// loadSearchEntry reads what the index keeps of a document, or nil when it
+// is not searchable (a candidate claim, a deleted row, an empty verdict).
+func loadSearchEntry(ctx context.Context, tx *Tx, doc int64) (*searchEntry, error) {
+	kind, id := searchKindOf(doc)
+	e := &searchEntry{doc: doc, kindOf: string(kind)}
+	var err error
+	switch kind {
+	case domain.SearchClaim:
+		var title string
+		err = tx.QueryRowContext(ctx, `SELECT c.text, c.claimant, c.state, c.type, c.article_id, a.title, a.outlet,
+			substr(coalesce(a.published_at, c.created_at), 1, 10),
+			CASE WHEN c.state = 'approved' THEN coalesce(v.approved_rating_name, r.name, '') ELSE coalesce(r.name, '') END
+			FROM claims c JOIN articles a ON a.id = c.article_id LEFT JOIN verdicts v ON v.claim_id = c.id
+			LEFT JOIN ratings r ON r.id = v.rating_id WHERE c.id = ?`, id).Scan(
+			&e.text, &e.claimant, &e.state, &e.claimType, &e.articleID, &title, &e.outlet, &e.day, &e.rating)
+		e.claimID, e.context, e.analyse = id, title, e.text
+	case domain.SearchArticle:
+		var body, author string
+		err = tx.QueryRowContext(ctx, `SELECT title, body, outlet, author, url, substr(coalesce(published_at, created_at), 1, 10)
+			FROM articles WHERE id = ?`, id).Scan(&e.text, &body, &e.outlet, &author, &e.url, &e.day)
+		if len(body) > maxSearchBodyBytes {
+			body = body[:maxSearchBodyBytes]
+		}
+		e.articleID, e.context = id, e.outlet
+		e.analyse = e.text + "\n" + author + "\n" + body
+	case domain.SearchVerdict:
+		var conclusion, explanation string
+		err = tx.QueryRowContext(ctx, `SELECT v.conclusion, v.explanation, c.text, c.claimant, c.state, c.type, c.article_id, a.outlet,
+			substr(coalesce(v.approved_at, v.updated_at), 1, 10),
+			CASE WHEN c.state = 'approved' THEN coalesce(v.approved_rating_name, r.name, '') ELSE coalesce(r.name, '') END
+			FROM verdicts v JOIN claims c ON c.id = v.claim_id JOIN articles a ON a.id = c.article_id
+			LEFT JOIN ratings r ON r.id = v.rating_id WHERE v.claim_id = ?`, id).Scan(
+			&conclusion, &explanation, &e.context, &e.claimant, &e.state, &e.claimType, &e.articleID, &e.outlet, &e.day, &e.rating)
+		if err == nil && strings.TrimSpace(conclusion+explanation) == "" {
+			return nil, nil
+		}
+		e.claimID = id
+		e.text = strings.TrimSpace(conclusion + "\n" + explanation)
+		e.analyse = e.text
+	case domain.SearchSource:
+		var publisher, quote string
+		err = tx.QueryRowContext(ctx, `SELECT s.claim_id, s.title, s.publisher, s.quote, s.url,
+			substr(coalesce(s.published_at, s.created_at), 1, 10), c.text, c.claimant, c.state, c.type, c.article_id, a.outlet,
+			CASE WHEN c.state = 'approved' THEN coalesce(v.approved_rating_name, r.name, '') ELSE coalesce(r.name, '') END
+			FROM sources s JOIN claims c ON c.id = s.claim_id JOIN articles a ON a.id = c.article_id
+			LEFT JOIN verdicts v ON v.claim_id = c.id LEFT JOIN ratings r ON r.id = v.rating_id WHERE s.id = ?`, id).Scan(
+			&e.claimID, &e.text, &publisher, &quote, &e.url, &e.day, &e.context, &e.claimant, &e.state, &e.claimType,
+			&e.articleID, &e.outlet, &e.rating)
+		if publisher != "" {
+			e.text += " — " + publisher
+		}
+		if quote != "" {
+			e.text += "\n" + quote
+		}
+		e.analyse = e.text
+	case domain.SearchImported:
+		var headline, publisher string
+		err = tx.QueryRowContext(ctx, `SELECT claim, headline, publisher, rating, url, claimant,
+			CASE WHEN published_on <> '' THEN published_on ELSE substr(imported_at, 1, 10) END
+			FROM imported_checks WHERE id = ?`, id).Scan(&e.text, &headline, &publisher, &e.rating, &e.url, &e.claimant, &e.day)
+		e.context = strings.TrimSpace(publisher + ": " + headline)
+		e.analyse = e.text + "\n" + headline + "\n" + publisher
+	default:
+		return nil, nil
+	}
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if kind != domain.SearchArticle && kind != domain.SearchImported && !slices.Contains(searchedStates, domain.ClaimState(e.state)) {
+		return nil, nil
+	}
+	e.filterState = e.state
+	return e, nil
+}
+
+// digest names what a document's words come from, so a change of state
+// alone does not analyse its text again.
+func (e *searchEntry) digest() string {
+	h := sha256.Sum256([]byte(e.analyse + "\x00" + e.claimant))
+	return base64.RawStdEncoding.EncodeToString(h[:12])
+}
+
+// searchAllTerm is on every document: its count is the number of documents.
+const searchAllTerm = "~all"
+
+// filterTerms are the terms that stand for the document's filters.
+func (e *searchEntry) filterTerms() []string {
+	out := []string{searchAllTerm}
+	for _, f := range [][2]string{{"k", e.kindOf}, {"s", e.filterState}, {"r", e.rating}, {"t", e.claimType}, {"o", e.outlet}, {"c", e.claimant}} {
+		if t := match.FilterTerm(f[0], f[1]); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// wordTerms analyses the document's text; figures become one term however
+// they are written.
+func (e *searchEntry) wordTerms() []string {
+	return match.Analyse(e.analyse, e.claimant).Terms
+}
+
+// indexSearchPending indexes the documents the triggers of migration 165
+// listed as changed in this transaction, a bounded slice per commit.
+func indexSearchPending(ctx context.Context, tx *Tx) error {
+	docs, err := queryAll(ctx, tx, func(row scanner) (int64, error) {
+		var d int64
+		return d, row.Scan(&d)
+	}, `SELECT doc FROM search_pending ORDER BY doc LIMIT ?`, maxSearchPendingPerCommit)
+	if err != nil || len(docs) == 0 {
+		return err
+	}
+	for _, doc := range docs {
+		if err := indexSearchDoc(ctx, tx, doc); err != nil {
+			return fmt.Errorf("document %d: %w", doc, err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM search_pending WHERE doc <= ?`, docs[len(docs)-1])
+	return err
+}
+
+// maxSearchPendingPerCommit bounds the indexing one commit does; the desk's
+// own changes touch a few documents at a time.
+const maxSearchPendingPerCommit = 500
+
+// indexSearchDoc brings one document's entry in step: only the postings that
+// differ are written, and text that has not changed is not analysed again.
+func indexSearchDoc(ctx context.Context, tx *Tx, doc int64) error {
+	e, err := loadSearchEntry(ctx, tx, doc)
+	if err != nil {
+		return err
+	}
+	var oldTerms, oldDigest string
+	var words int
+	err = tx.QueryRowContext(ctx, `SELECT terms, analysed, words FROM search_docs WHERE doc = ?`, doc).Scan(&oldTerms, &oldDigest, &words)
+	if err != nil && err != sql.ErrNoRows {
+		return err
+	}
+	had := err == nil
+	var old []string
+	if had && oldTerms != "" {
+		old = strings.Split(oldTerms, "\n")
+	}
+	var now []string
+	var digest string
+	if e != nil {
+		digest = e.digest()
+		var wordTerms []string
+		if had && digest == oldDigest {
+			for _, t := range old {
+				if !match.IsFilterTerm(t) {
+					wordTerms = append(wordTerms, t)
+				}
+			}
+		} else {
+			wordTerms = e.wordTerms()
+		}
+		words = len(wordTerms)
+		now = append(wordTerms, e.filterTerms()...)
+		slices.Sort(now)
+		now = slices.Compact(now)
+	}
+	for _, t := range old {
+		if _, ok := slices.BinarySearch(now, t); ok {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_postings WHERE term = ? AND doc = ?`, t, doc); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE search_terms SET df = df - 1 WHERE term = ?`, t); err != nil {
+			return err
+		}
+	}
+	for _, t := range now {
+		if _, ok := slices.BinarySearch(old, t); ok {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_postings (term, doc) VALUES (?, ?)`, t, doc); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_terms (term, df) VALUES (?, 1)
+			ON CONFLICT (term) DO UPDATE SET df = df + 1`, t); err != nil {
+			return err
+		}
+	}
+	if e == nil {
+		if had {
+			_, err = tx.ExecContext(ctx, `DELETE FROM search_docs WHERE doc = ?`, doc)
+			return err
+		}
+		return nil
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO search_docs (doc, claim_id, article_id, text, context, state, rating, url, day, words, analysed, terms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (doc) DO UPDATE SET claim_id = excluded.claim_id, article_id = excluded.article_id, text = excluded.text,
+		context = excluded.context, state = excluded.state, rating = excluded.rating, url = excluded.url, day = excluded.day,
+		words = excluded.words, analysed = excluded.analysed, terms = excluded.terms`,
+		doc, e.claimID, e.articleID, storedText(e), e.context, e.state, e.rating, e.url, e.day, words, digest, strings.Join(now, "\n"))
+	return err
+}
+
+// storedText is the text kept for showing: an article's is its title (the
+// body is read from the article when a snippet is made).
+func storedText(e *searchEntry) string { return e.text }
