@@ -67,6 +67,9 @@ type Config struct {
 	// to MaxUploadBytes, internal addresses refused). Tests set AllowAddr on
 	// it to reach their own server on 127.0.0.1.
 	Fetcher *ingest.Fetcher
+
+	// FeedMaxBytes is the largest ClaimReview feed read (default 10 MB).
+	FeedMaxBytes int64
 }
 
 // App holds the dependencies of every handler.
@@ -96,6 +99,8 @@ type App struct {
 	scorerCheck sync.Mutex // held while checking whether the scorer is due to adapt
 	// overdueEvery is how often the notifier looks for overdue claims.
 	overdueEvery time.Duration
+	// feedPoke wakes the feed worker when an editor asks for a fetch now.
+	feedPoke chan struct{}
 }
 
 // New builds the application.
@@ -153,6 +158,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		carry:          newCarryStore(),
 		bg:             ctx,
 		overdueEvery:   time.Minute,
+		feedPoke:       make(chan struct{}, 1),
 	}, nil
 }
 

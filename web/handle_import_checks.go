@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"claimtrail/components"
-	"claimtrail/domain"
-	"claimtrail/domain/claimreview"
 )
 
 // importChecksPage shows the upload form for ClaimReview files (editors).
@@ -50,43 +48,14 @@ func (app *App) importChecks(w http.ResponseWriter, r *http.Request) {
 	}
 	defer file.Close()
 	source := filepath.Base(header.Filename)
-	var sum domain.ImportSummary
-	var batch []domain.ImportedCheck
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		got, err := app.db.ImportChecks(r.Context(), batch)
-		sum.Add(got)
-		batch = batch[:0]
-		return err
-	}
-	readErr := claimreview.Read(file, func(it claimreview.Item) error {
-		if it.Err != nil {
-			var de *domain.Error
-			reason := "it cannot be read"
-			if errors.As(it.Err, &de) {
-				reason = de.Message
-			}
-			sum.Skipped = append(sum.Skipped, domain.ImportSkip{Item: it.N, URL: it.Check.URL, Reason: reason})
-			return nil
-		}
-		it.Check.Source = source
-		batch = append(batch, it.Check)
-		if len(batch) == 500 {
-			return flush()
-		}
-		return nil
-	})
-	var de *domain.Error
-	switch {
-	case readErr != nil && !errors.As(readErr, &de) && sum.Added+sum.Updated+sum.Unchanged == 0 && len(batch) == 0:
-		// Nothing was stored: the file is not ClaimReview JSON at all.
-		refuse("That file is not ClaimReview JSON (a JSON array, one object, an @graph or JSON Lines).")
+	sum, readErr, err := app.importClaimReview(r.Context(), file, source)
+	if err != nil {
+		app.error(w, r, err)
 		return
 	}
-	if err := flush(); err != nil {
-		app.error(w, r, err)
+	if notClaimReview(sum, readErr) {
+		// Nothing was stored: the file is not ClaimReview JSON at all.
+		refuse("That file is not ClaimReview JSON (a JSON array, one object, an @graph or JSON Lines).")
 		return
 	}
 	msg := fmt.Sprintf("Imported %s: %d added, %d updated, %d unchanged, %d skipped.", source, sum.Added, sum.Updated, sum.Unchanged, len(sum.Skipped))

@@ -106,8 +106,8 @@ func TestBrowserSearchFromTheNavigation(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`[data-testid="nav-q"]`), "22 billion pounds\n"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="search-results"]`)),
 	)
-	if n := b.eval(`String(document.querySelectorAll('[data-testid="search-result"]').length)`); n != "2" {
-		t.Errorf("%s results, want our claim and the imported check", n)
+	if n := b.eval(`String(document.querySelectorAll('[data-testid="search-result"]').length)`); n != "3" {
+		t.Errorf("%s results, want our claim, its article and the imported check", n)
 	}
 	if m := b.eval(`document.querySelector('[data-testid="search-result"] mark').innerText`); m == "" {
 		t.Error("nothing highlighted")

@@ -84,6 +84,15 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	}
 	// Notifications are made and delivered in the background.
 	go app.RunNotifier(ctx, 5*time.Second)
+	// Subscribed ClaimReview feeds are fetched in the background too; the
+	// worker stops with the server, before the database closes.
+	feedsCtx, stopFeeds := context.WithCancel(ctx)
+	feedsDone := make(chan struct{})
+	go func() {
+		defer close(feedsDone)
+		app.RunFeeds(feedsCtx, 30*time.Second)
+	}()
+	defer func() { stopFeeds(); <-feedsDone }()
 	srv := &http.Server{
 		Handler:           app.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,

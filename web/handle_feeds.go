@@ -1,0 +1,177 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"claimtrail/components"
+	"claimtrail/domain"
+	"claimtrail/web/ingest"
+)
+
+// feedsPage lists the ClaimReview feeds subscribed to (editors).
+func (app *App) feedsPage(w http.ResponseWriter, r *http.Request) {
+	app.renderFeeds(w, r, http.StatusOK, components.FeedsView{})
+}
+
+func (app *App) renderFeeds(w http.ResponseWriter, r *http.Request, status int, v components.FeedsView) {
+	var err error
+	if v.Feeds, err = app.db.Feeds(r.Context()); err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.render(w, r, status, components.FeedsPage(app.meta(w, r, "ClaimReview feeds"), v))
+}
+
+// subscribeFeed adds a feed; the worker fetches it at once.
+func (app *App) subscribeFeed(w http.ResponseWriter, r *http.Request) {
+	var form struct {
+		URL   string `form:"url"`
+		Every string `form:"every"`
+	}
+	if err := decodeForm(r, &form); err != nil {
+		app.error(w, r, err)
+		return
+	}
+	f, err := app.db.SubscribeFeed(r.Context(), domain.FeedInput{URL: form.URL, EveryMinutes: form.Every})
+	if err != nil {
+		var de *domain.Error
+		if errors.As(err, &de) && de.Code == domain.EINVALID {
+			app.renderFeeds(w, r, http.StatusUnprocessableEntity, components.FeedsView{URL: form.URL, Every: form.Every, Errors: de.Fields})
+			return
+		}
+		app.error(w, r, err)
+		return
+	}
+	app.pokeFeeds()
+	app.flash(w, r, "success", "Subscribed to "+f.URL+"; it is being fetched now.")
+	redirect(w, r, "/import/feeds")
+}
+
+// unsubscribeFeed removes a feed; the checks it brought stay.
+func (app *App) unsubscribeFeed(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = app.db.UnsubscribeFeed(r.Context(), id)
+	}
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.flash(w, r, "success", "Feed removed. The checks it brought in stay.")
+	redirect(w, r, "/import/feeds")
+}
+
+// fetchFeedNow makes a feed due and wakes the worker; the request does not
+// wait for the feed's site.
+func (app *App) fetchFeedNow(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = app.db.FetchFeedNow(r.Context(), id)
+	}
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.pokeFeeds()
+	app.flash(w, r, "success", "The feed is being fetched; reload this page in a moment to see what it brought.")
+	redirect(w, r, "/import/feeds")
+}
+
+func (app *App) pokeFeeds() {
+	select {
+	case app.feedPoke <- struct{}{}:
+	default: // already woken
+	}
+}
+
+// RunFeeds is the background worker behind feed subscriptions: every tick,
+// or when an editor asks, it fetches the feeds that are due, one at a time,
+// through the article fetcher's address guard and limits, imports their
+// checks and records each fetch's result. Requests never wait for it. It
+// returns when ctx ends, abandoning a fetch in flight.
+func (app *App) RunFeeds(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		app.fetchDueFeeds(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-app.feedPoke:
+		}
+	}
+}
+
+// feedActor is who the audit log names for what a feed brings in.
+var feedActor = domain.Actor{Label: "feeds"}
+
+func (app *App) fetchDueFeeds(ctx context.Context) {
+	ctx = domain.WithActor(ctx, feedActor)
+	for ctx.Err() == nil {
+		due, err := app.db.DueFeeds(ctx, time.Now(), 10)
+		if err != nil {
+			if ctx.Err() == nil {
+				app.log.Error("feeds due", slog.Any("error", err))
+			}
+			return
+		}
+		if len(due) == 0 {
+			return
+		}
+		for _, f := range due {
+			sum, failure := app.fetchFeed(ctx, f.URL)
+			if ctx.Err() != nil {
+				return // stopping: the feed stays due
+			}
+			if err := app.db.FeedFetched(ctx, f.ID, sum, failure); err != nil {
+				app.log.Error("record feed fetch", slog.Int64("feed", f.ID), slog.Any("error", err))
+				return
+			}
+		}
+	}
+}
+
+// fetchFeed fetches and imports one feed, and says in words what went
+// wrong ("" when nothing did). Nothing a feed sends can stop the worker.
+func (app *App) fetchFeed(ctx context.Context, url string) (sum domain.ImportSummary, failure string) {
+	defer func() {
+		if p := recover(); p != nil {
+			app.log.Error("feed import panicked", slog.String("feed", url), slog.Any("panic", p))
+			failure = "The feed could not be read."
+		}
+	}()
+	max := app.cfg.FeedMaxBytes
+	if max <= 0 {
+		max = ingest.DefaultFeedMaxBytes
+	}
+	body, err := app.cfg.Fetcher.FetchFeed(ctx, url, max)
+	if err != nil {
+		if domain.ErrorCode(err) == domain.EINTERNAL {
+			if ctx.Err() == nil {
+				app.log.Warn("feed fetch failed", slog.String("feed", url), slog.Any("error", err))
+			}
+			return sum, "The feed could not be fetched; it will be tried again."
+		}
+		return sum, domain.ErrorMessage(err)
+	}
+	sum, readErr, err := app.importClaimReview(ctx, bytes.NewReader(body), "feed "+url)
+	switch {
+	case err != nil:
+		if ctx.Err() == nil {
+			app.log.Error("feed import", slog.String("feed", url), slog.Any("error", err))
+		}
+		return sum, "The feed's checks could not be saved; it will be tried again."
+	case notClaimReview(sum, readErr):
+		return sum, "The feed is not ClaimReview JSON (a JSON array, one object, an @graph or JSON Lines)."
+	case readErr != nil:
+		return sum, fmt.Sprintf("The feed stops being readable part way; the %d checks before that point are in.", sum.Added+sum.Updated+sum.Unchanged)
+	}
+	return sum, ""
+}
