@@ -1,8 +1,10 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -49,39 +51,90 @@ func (db *DB) ClaimDetail(ctx context.Context, id int64) (*domain.ClaimDetail, e
 // come from one run of the matcher: the similar claims are the best of its
 // accepted claims.
 //
-// The matches are kept while nothing in the database changes (see
-// generation.go): they are most of the page's work, and a claim's page is
-// opened again and again while it is worked on.
+// The page's read is kept while nothing in the database changes (see
+// generation.go): the matcher is most of its work, and a claim's page is
+// opened again and again while it is worked on. Each caller gets its own copy.
 func (db *DB) ClaimDetailMatches(ctx context.Context, id int64, limit int) (*domain.ClaimDetail, []match.Found, error) {
-	gen, fresh := db.generation(ctx) // before the snapshot: see generation.go
-	tx, err := db.beginRead(ctx)
+	key := matchKey{claim: id, limit: max(limit, similarLimit)}
+	p, err := cached(ctx, db, db.claimPages, key, func() (claimPage, error) {
+		return db.readClaimPage(ctx, key)
+	}, copyClaimPage)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer tx.Rollback()
-	d, err := claimDetail(ctx, tx, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	c := d.Claim
-	key := matchKey{claim: c.ID, limit: max(limit, similarLimit)}
-	found, ok := db.matches.get(gen, key)
-	if !fresh || !ok {
-		if found, err = matchText(ctx, tx, match.Analyse(c.Text, c.Claimant), claimDoc(c.ID), key.limit); err != nil {
-			return nil, nil, err
-		}
-		if fresh {
-			db.matches.put(gen, key, found)
-		}
-	}
-	d.Similar = similarOf(found)
-	return d, slices.Clone(found[:min(len(found), limit)]), nil
+	return p.detail, p.found[:min(len(p.found), limit)], nil
 }
 
-// matchKey names a claim's matches, up to limit.
+// matchKey names a claim's page read with its matches, up to limit.
 type matchKey struct {
 	claim int64
 	limit int
+}
+
+// claimPage is what ClaimDetailMatches keeps of one claim.
+type claimPage struct {
+	detail *domain.ClaimDetail
+	found  []match.Found
+}
+
+func (db *DB) readClaimPage(ctx context.Context, key matchKey) (claimPage, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return claimPage{}, err
+	}
+	defer tx.Rollback()
+	d, err := claimDetail(ctx, tx, key.claim)
+	if err != nil {
+		return claimPage{}, err
+	}
+	c := d.Claim
+	found, err := matchText(ctx, tx, match.Analyse(c.Text, c.Claimant), claimDoc(c.ID), key.limit)
+	if err != nil {
+		return claimPage{}, err
+	}
+	d.Similar = similarOf(found)
+	return claimPage{d, found}, nil
+}
+
+// copyClaimPage copies a kept claim page down to every list and record in
+// it, so that no caller shares anything with another.
+func copyClaimPage(p claimPage) claimPage {
+	d := *p.detail
+	claim := *d.Claim
+	claim.Figures, claim.Reasons = slices.Clone(claim.Figures), slices.Clone(claim.Reasons)
+	d.Claim = &claim
+	if d.Verdict != nil {
+		v := *d.Verdict
+		v.Sources = slices.Clone(v.Sources)
+		d.Verdict = &v
+	}
+	if d.Rating != nil {
+		r := *d.Rating
+		d.Rating = &r
+	}
+	if d.Assignee != nil {
+		u := *d.Assignee
+		d.Assignee = &u
+	}
+	d.Workers = slices.Clone(d.Workers)
+	d.Comments = slices.Clone(d.Comments)
+	if d.History != nil {
+		d.History = make([]*domain.AuditEvent, len(p.detail.History))
+		for i, e := range p.detail.History {
+			c := *e
+			c.Before, c.After = bytes.Clone(e.Before), bytes.Clone(e.After)
+			d.History[i] = &c
+		}
+	}
+	if d.Similar != nil {
+		d.Similar = make([]*domain.SimilarClaim, len(p.detail.Similar))
+		for i, s := range p.detail.Similar {
+			c := *s
+			d.Similar[i] = &c
+		}
+	}
+	d.Names = maps.Clone(d.Names)
+	return claimPage{detail: &d, found: slices.Clone(p.found)}
 }
 
 // claimDetail reads everything of ClaimDetail but the similar claims.

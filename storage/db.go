@@ -59,14 +59,16 @@ type DB struct {
 
 	// gen tells whether anything changed since a cached read (generation.go);
 	// nil: nothing is cached.
-	gen         *generation
-	matches     *readCache[matchKey, []match.Found]
-	sessions    *readCache[sessionKey, sessionRead]
-	unread      *readCache[int64, int]
-	outletNames *readCache[struct{}, []string]
-	queuePages  *readCache[string, queuePage]
-	reviewPages *readCache[reviewKey, reviewPage]
-	waiting     *readCache[waitingKey, []*domain.QueueItem]
+	gen            *generation
+	claimPages     *readCache[matchKey, claimPage]
+	articleMatches *readCache[int64, map[int64]match.Found]
+	sessions       *readCache[sessionKey, sessionRead]
+	unread         *readCache[int64, int]
+	outletNames    *readCache[struct{}, []string]
+	ratings        *readCache[struct{}, []*domain.Rating]
+	queuePages     *readCache[string, queuePage]
+	reviewPages    *readCache[reviewKey, reviewPage]
+	waiting        *readCache[waitingKey, []*domain.QueueItem]
 
 	writer *writer // turns on the single writer, and the shared transaction
 }
@@ -152,10 +154,12 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	db.matches = newReadCache[matchKey, []match.Found](4096)
+	db.claimPages = newReadCache[matchKey, claimPage](1024)
+	db.articleMatches = newReadCache[int64, map[int64]match.Found](1024)
 	db.sessions = newReadCache[sessionKey, sessionRead](4096)
 	db.unread = newReadCache[int64, int](4096)
 	db.outletNames = newReadCache[struct{}, []string](1)
+	db.ratings = newReadCache[struct{}, []*domain.Rating](1)
 	db.queuePages = newReadCache[string, queuePage](1024)
 	db.reviewPages = newReadCache[reviewKey, reviewPage](1024)
 	db.waiting = newReadCache[waitingKey, []*domain.QueueItem](1024)

@@ -153,6 +153,30 @@ func TestCachedReadsShowEveryChangeAtOnce(t *testing.T) {
 		if _, found := read(a); found[0].ArticleTitle != "Island ferries" {
 			t.Errorf("match names its article %q after the title changed", found[0].ArticleTitle)
 		}
+		// Each caller gets its own page.
+		d, found, err := n.db.ClaimDetailMatches(ctx, a, match.DefaultLimit)
+		if err != nil || len(d.History) == 0 || len(found) == 0 {
+			t.Fatalf("claim %d: %d events, %d matches, %v", a, len(d.History), len(found), err)
+		}
+		text, action, names := d.Claim.Text, d.History[0].Action, len(d.Names)
+		d.Claim.Text, d.History[0].Action, d.Similar[0].Text, found[0].Claim = "changed", "changed", "changed", "changed"
+		d.Names[-1] = "changed"
+		again, foundAgain, err := n.db.ClaimDetailMatches(ctx, a, match.DefaultLimit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Claim.Text != text || again.History[0].Action != action || again.Similar[0].Text == "changed" ||
+			foundAgain[0].Claim == "changed" || len(again.Names) != names {
+			t.Error("one caller's change to the claim page reached the next caller")
+		}
+		// A comment made elsewhere shows.
+		twice(func() { read(a) })
+		if _, err := other.AddComment(as(n.eddie), a, "Check the ferry operator's own figures."); err != nil {
+			t.Fatal(err)
+		}
+		if d, _, err := n.db.ClaimDetailMatches(ctx, a, match.DefaultLimit); err != nil || len(d.Comments) != 1 {
+			t.Errorf("claim %d shows %d comments after one was added elsewhere (%v)", a, len(d.Comments), err)
+		}
 		twice(func() { read(a) })
 		reworded := "Bus journeys in the capital fell by a fifth"
 		if _, err := raw.Exec(`UPDATE claims SET text = ? WHERE id = ?`, reworded, b); err != nil {
@@ -250,6 +274,60 @@ func TestCachedReadsShowEveryChangeAtOnce(t *testing.T) {
 		}
 		if got := waiting(); slices.Contains(got, id) {
 			t.Errorf("waiting list %v still has %d, sent back around storage", got, id)
+		}
+	})
+
+	t.Run("ratings", func(t *testing.T) {
+		names := func() []string {
+			t.Helper()
+			rs, err := n.db.ListRatings(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, r := range rs {
+				out = append(out, r.Name)
+			}
+			return out
+		}
+		twice(func() { names() })
+		if _, err := raw.Exec(`UPDATE ratings SET name = 'Wholly false' WHERE name = 'False'`); err != nil {
+			t.Fatal(err)
+		}
+		if got := names(); !slices.Contains(got, "Wholly false") {
+			t.Errorf("ratings %v after a rename written around storage", got)
+		}
+		rs, _ := n.db.ListRatings(ctx)
+		rs[0].Name = "changed by a caller"
+		if slices.Contains(names(), "changed by a caller") {
+			t.Error("one caller's change to a rating reached the next caller")
+		}
+	})
+
+	t.Run("article matches", func(t *testing.T) {
+		// An approved claim elsewhere is what an article's candidate matches.
+		article := storage.InsertArticleForTest(t, n.db, "Harbour news", "The Harbour Gazette", "Harbour dues rose by 40% this spring, the council said.")
+		candidate := storage.InsertCandidateForTest(t, n.db, article, "Harbour dues rose by 40% this spring", 0, 0.9, domain.TypeQuantity)
+		matched := func() bool {
+			t.Helper()
+			m, err := n.db.ArticleMatches(ctx, article)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, ok := m[candidate]
+			return ok
+		}
+		twice(func() { matched() })
+		if matched() {
+			t.Fatal("matched before any check exists")
+		}
+		check := domain.ImportedCheck{URL: "https://checks.example/harbour", Claim: "Harbour dues rose by 40% this spring.",
+			Publisher: "Example Checks", Rating: "True"}
+		if _, err := other.ImportChecks(ctx, []domain.ImportedCheck{check}); err != nil {
+			t.Fatal(err)
+		}
+		if !matched() {
+			t.Error("a check imported by another process is not matched")
 		}
 	})
 }

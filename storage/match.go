@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -483,7 +484,16 @@ const articleMatchCandidates = 40
 // scores, the best published check each one matches: an approved claim of
 // ours from another article, or an imported check. Candidates that match
 // none are left out.
+//
+// They are kept while nothing in the database changes (generation.go):
+// matching forty candidates is most of the article page's work.
 func (db *DB) ArticleMatches(ctx context.Context, articleID int64) (map[int64]match.Found, error) {
+	return cached(ctx, db, db.articleMatches, articleID, func() (map[int64]match.Found, error) {
+		return db.readArticleMatches(ctx, articleID)
+	}, maps.Clone[map[int64]match.Found])
+}
+
+func (db *DB) readArticleMatches(ctx context.Context, articleID int64) (map[int64]match.Found, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err

@@ -29,14 +29,24 @@ func listRatings(ctx context.Context, tx *Tx) ([]*domain.Rating, error) {
 	return queryAll(ctx, tx, scanRating, `SELECT `+ratingColumns+` FROM ratings ORDER BY position, id`)
 }
 
-// ListRatings returns the scale in order.
+// ListRatings returns the scale in order. Every claim page shows it, so it
+// is kept while nothing in the database changes (generation.go).
 func (db *DB) ListRatings(ctx context.Context) ([]*domain.Rating, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	return listRatings(ctx, tx)
+	return cached(ctx, db, db.ratings, struct{}{}, func() ([]*domain.Rating, error) {
+		tx, err := db.beginRead(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback()
+		return listRatings(ctx, tx)
+	}, func(rs []*domain.Rating) []*domain.Rating {
+		out := make([]*domain.Rating, len(rs))
+		for i, r := range rs {
+			c := *r
+			out[i] = &c
+		}
+		return out
+	})
 }
 
 // RatingUse counts the verdicts using each rating, by rating id.
