@@ -199,18 +199,19 @@ func (db *DB) NotifyFromAudit(ctx context.Context, limit int) (int, error) {
 }
 
 // NotifyOverdue tells each assignee, once, about their claims past their
-// due date at now.
+// due date at now. The claims are looked for on a snapshot first, so the
+// writer is not held while they are scanned, nor taken at all in a minute
+// with nothing to tell; each is checked again inside the write.
 func (db *DB) NotifyOverdue(ctx context.Context, now time.Time) (int, error) {
-	tx, err := db.begin(ctx)
+	rtx, err := db.beginRead(ctx)
 	if err != nil {
 		return 0, err
 	}
-	defer tx.Rollback()
 	type due struct {
 		claimID, assignee int64
 		text              string
 	}
-	claims, err := queryAll(ctx, tx, func(row scanner) (due, error) {
+	claims, err := queryAll(ctx, rtx, func(row scanner) (due, error) {
 		var d due
 		err := row.Scan(&d.claimID, &d.assignee, &d.text)
 		return d, err
@@ -218,15 +219,33 @@ func (db *DB) NotifyOverdue(ctx context.Context, now time.Time) (int, error) {
 		WHERE c.due_at IS NOT NULL AND c.due_at < ? AND c.assignee_id IS NOT NULL AND c.state IN ('queued', 'in_review', 'submitted')
 		AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event = 'overdue' AND n.user_id = c.assignee_id AND n.claim_id = c.id)
 		ORDER BY c.id LIMIT 500`, formatTime(now))
+	rtx.Rollback()
+	if err != nil || len(claims) == 0 {
+		return 0, err
+	}
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return 0, err
 	}
+	defer tx.Rollback()
+	told := 0
 	for _, d := range claims {
+		var still bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM claims c
+			WHERE c.id = ? AND c.assignee_id = ? AND c.due_at IS NOT NULL AND c.due_at < ? AND c.state IN ('queued', 'in_review', 'submitted')
+			AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event = 'overdue' AND n.user_id = c.assignee_id AND n.claim_id = c.id))`,
+			d.claimID, d.assignee, formatTime(now)).Scan(&still); err != nil {
+			return 0, err
+		}
+		if !still {
+			continue // taken back, done or told since the snapshot
+		}
 		if err := notify(ctx, tx, d.assignee, domain.NotifyOverdue, d.claimID, domain.NotificationBody(domain.NotifyOverdue, d.claimID, d.text, "")); err != nil {
 			return 0, err
 		}
+		told++
 	}
-	return len(claims), tx.Commit()
+	return told, tx.Commit()
 }
 
 // notify adds one notification if the person wants that event, and its
