@@ -70,7 +70,8 @@ type DB struct {
 	reviewPages    *readCache[reviewKey, reviewPage]
 	waiting        *readCache[waitingKey, []*domain.QueueItem]
 
-	writer *writer // turns on the single writer, and the shared transaction
+	writer *writer   // turns on the single writer, and the shared transaction
+	desks  deskCache // dashboards read lately
 }
 
 // createPrivate creates an empty file at path with mode 0600 unless a file

@@ -72,58 +72,118 @@ func (db *DB) RebuildDesk(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// deskSpan splits a period into the days at its ends and the whole months
-// between, as ranges of desk_counts.period.
-type deskSpan struct {
-	ranges [][2]string
+// deskPart is a range of desk_counts.period whose counts are added to
+// (sign 1) or taken from (sign -1) a period's totals.
+type deskPart struct {
+	from, to string
+	sign     int
 }
 
-func spanOf(from, to time.Time) deskSpan {
-	day := func(t time.Time) string { return t.Format("2006-01-02") }
+// partsOf covers a period with as few counter rows as it can: whole
+// months from the month rows, and a month the period only partly covers
+// either from its days or, when that reads fewer rows, as the month less
+// the days outside the period. Days after today hold no counts yet, so
+// taking them away costs nothing.
+func partsOf(from, to, today time.Time) []deskPart {
+	day := func(t time.Time) string { return t.Format(time.DateOnly) }
 	month := func(t time.Time) string { return "M" + t.Format("2006-01") }
-	firstFull := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
-	if !firstFull.Equal(from) {
-		firstFull = firstFull.AddDate(0, 1, 0)
+	// past counts the days of [a, b] up to today: the rows reading them may find.
+	past := func(a, b time.Time) int {
+		if b.After(today) {
+			b = today
+		}
+		if b.Before(a) {
+			return 0
+		}
+		return int(b.Sub(a)/(24*time.Hour)) + 1
 	}
-	lastFullEnd := time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, -1) // last day of to's month
-	if !lastFullEnd.Equal(to) {
-		lastFullEnd = time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	var parts []deskPart
+	addMonth := func(m time.Time) {
+		if n := len(parts); n > 0 && parts[n-1].sign == 1 && strings.HasPrefix(parts[n-1].to, "M") &&
+			parts[n-1].to == month(m.AddDate(0, -1, 0)) {
+			parts[n-1].to = month(m)
+			return
+		}
+		parts = append(parts, deskPart{month(m), month(m), 1})
 	}
-	var s deskSpan
-	if firstFull.After(lastFullEnd) {
-		// No whole month inside: days only.
-		s.ranges = append(s.ranges, [2]string{day(from), day(to)})
-		return s
+	var less []deskPart
+	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(to); m = m.AddDate(0, 1, 0) {
+		last := m.AddDate(0, 1, -1)
+		lo, hi := m, last
+		if from.After(lo) {
+			lo = from
+		}
+		if to.Before(hi) {
+			hi = to
+		}
+		if lo.Equal(m) && hi.Equal(last) {
+			addMonth(m)
+			continue
+		}
+		// A month row holds about as many keys as two days' rows.
+		inside := past(lo, hi)
+		outside := past(m, lo.AddDate(0, 0, -1)) + past(hi.AddDate(0, 0, 1), last)
+		if 2+outside >= inside {
+			parts = append(parts, deskPart{day(lo), day(hi), 1})
+			continue
+		}
+		addMonth(m)
+		if lo.After(m) {
+			less = append(less, deskPart{day(m), day(lo.AddDate(0, 0, -1)), -1})
+		}
+		if hi.Before(last) {
+			less = append(less, deskPart{day(hi.AddDate(0, 0, 1)), day(last), -1})
+		}
 	}
-	if from.Before(firstFull) {
-		s.ranges = append(s.ranges, [2]string{day(from), day(firstFull.AddDate(0, 0, -1))})
-	}
-	s.ranges = append(s.ranges, [2]string{month(firstFull), month(lastFullEnd)})
-	if to.After(lastFullEnd) {
-		s.ranges = append(s.ranges, [2]string{day(lastFullEnd.AddDate(0, 0, 1)), day(to)})
-	}
-	return s
+	return append(parts, less...)
 }
 
-// periods lists every day and month of the span, as desk_counts.period.
-func (s deskSpan) periods() []any {
-	var out []any
-	for _, rg := range s.ranges {
-		if strings.HasPrefix(rg[0], "M") {
-			from, _ := time.Parse("2006-01", rg[0][1:])
-			to, _ := time.Parse("2006-01", rg[1][1:])
+// periods lists every day and month of the parts, as desk_counts.period,
+// with the sign each is counted with.
+func periodsOf(parts []deskPart) (plus, minus []any) {
+	for _, p := range parts {
+		var out []any
+		if strings.HasPrefix(p.from, "M") {
+			from, _ := time.Parse("2006-01", p.from[1:])
+			to, _ := time.Parse("2006-01", p.to[1:])
 			for t := from; !t.After(to); t = t.AddDate(0, 1, 0) {
 				out = append(out, "M"+t.Format("2006-01"))
 			}
-			continue
+		} else {
+			from, _ := time.Parse(time.DateOnly, p.from)
+			to, _ := time.Parse(time.DateOnly, p.to)
+			for t := from; !t.After(to); t = t.AddDate(0, 0, 1) {
+				out = append(out, t.Format(time.DateOnly))
+			}
 		}
-		from, _ := time.Parse("2006-01-02", rg[0])
-		to, _ := time.Parse("2006-01-02", rg[1])
-		for t := from; !t.After(to); t = t.AddDate(0, 0, 1) {
-			out = append(out, t.Format("2006-01-02"))
+		if p.sign > 0 {
+			plus = append(plus, out...)
+		} else {
+			minus = append(minus, out...)
 		}
 	}
-	return out
+	return plus, minus
+}
+
+// signedUnion runs branch once per part, with the part's sign, its period
+// range and args, as one UNION ALL: branch names the count "?sign * n"
+// through the placeholder "SIGN" and the range "period BETWEEN ? AND ?"
+// through "RANGE", which come after args.
+func signedUnion(branch string, parts []deskPart, args ...any) (string, []any) {
+	var q strings.Builder
+	var all []any
+	for i, p := range parts {
+		if i > 0 {
+			q.WriteString("\n\t\tUNION ALL ")
+		}
+		sign := "1"
+		if p.sign < 0 {
+			sign = "-1"
+		}
+		q.WriteString(strings.NewReplacer("SIGN", sign, "RANGE", "period BETWEEN ? AND ?").Replace(branch))
+		all = append(append(all, args...), p.from, p.to)
+	}
+	return q.String(), all
 }
 
 // deskSeries are the metrics drawn day by day.
@@ -133,13 +193,48 @@ var deskSeries = []string{"added", "accepted", "approved", "dismissed"}
 var deskTotals = []string{"returned", "reopened", "submitted", "returned_to", "approved_by", "approved_for", "rating",
 	"returns", "queued_to_approved", "submitted_to_approved", "claimant"}
 
-// Desk reads the dashboard for a period and, optionally, one outlet.
+// Desk reads the dashboard for a period and, optionally, one outlet. A
+// dashboard read lately for the same filter is handed out again while
+// nothing it counts has changed (deskCache).
 func (db *DB) Desk(ctx context.Context, f domain.DeskFilter) (*domain.Desk, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
+	var gen int64
+	if err := tx.QueryRowContext(ctx, `SELECT n FROM desk_generation WHERE id = 1`).Scan(&gen); err != nil {
+		return nil, err
+	}
+	e, mine := db.desks.lookup(keyOf(f), gen, tx.now)
+	if !mine {
+		select {
+		case <-e.ready:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if e.err == nil {
+			d := cloneDesk(e.desk)
+			d.Now = tx.now
+			return d, nil
+		}
+		// The other reading failed: read it here.
+	}
+	d, until, err := readDesk(ctx, tx, f)
+	if mine {
+		var kept *domain.Desk
+		if err == nil {
+			kept = cloneDesk(d)
+		}
+		db.desks.done(e, kept, until, err)
+	}
+	return d, err
+}
+
+// readDesk reads the dashboard from the counters, and when the overdue
+// count will next change by the clock alone: the next open claim's due
+// date (zero when there is none).
+func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter) (*domain.Desk, time.Time, error) {
 	outlet := allOutlets
 	if f.Outlet != "" {
 		outlet = f.Outlet
@@ -149,10 +244,10 @@ func (db *DB) Desk(ctx context.Context, f domain.DeskFilter) (*domain.Desk, erro
 	// Day by day.
 	index := map[string]int{}
 	for t := f.From; !t.After(f.To); t = t.AddDate(0, 0, 1) {
-		index[t.Format("2006-01-02")] = len(d.Days)
+		index[t.Format(time.DateOnly)] = len(d.Days)
 		d.Days = append(d.Days, domain.DeskDay{Day: t})
 	}
-	err = eachRow(ctx, tx, func(r scanner) error {
+	err := eachRow(ctx, tx, func(r scanner) error {
 		var metric, period string
 		var n int
 		if err := r.Scan(&metric, &period, &n); err != nil {
@@ -179,30 +274,32 @@ func (db *DB) Desk(ctx context.Context, f domain.DeskFilter) (*domain.Desk, erro
 		}
 		return nil
 	}, `SELECT metric, period, n FROM desk_counts WHERE outlet = ? AND metric IN (`+placeholders(len(deskSeries))+`)
-		AND period BETWEEN ? AND ?`, append(append([]any{outlet}, anySlice(deskSeries)...), f.From.Format("2006-01-02"), f.To.Format("2006-01-02"))...)
+		AND period BETWEEN ? AND ?`, append(append([]any{outlet}, anySlice(deskSeries)...), f.From.Format(time.DateOnly), f.To.Format(time.DateOnly))...)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 
-	// Totals by key over the period.
+	// Totals by key over the period, summed by SQLite in one statement.
+	parts := partsOf(f.From, f.To, domain.Day(tx.now))
 	totals := map[string]map[string]int{}
 	for _, m := range deskTotals {
 		totals[m] = map[string]int{}
 	}
-	for _, rg := range spanOf(f.From, f.To).ranges {
-		err = eachRow(ctx, tx, func(r scanner) error {
-			var metric, key string
-			var n int
-			if err := r.Scan(&metric, &key, &n); err != nil {
-				return err
-			}
-			totals[metric][key] += n
-			return nil
-		}, `SELECT metric, key, n FROM desk_counts WHERE outlet = ? AND metric IN (`+placeholders(len(deskTotals))+`)
-			AND period BETWEEN ? AND ?`, append(append([]any{outlet}, anySlice(deskTotals)...), rg[0], rg[1])...)
-		if err != nil {
-			return nil, err
+	q, args := signedUnion(`SELECT metric, key, SIGN * n AS n FROM desk_counts WHERE outlet = ? AND metric IN (`+placeholders(len(deskTotals))+`) AND RANGE`,
+		parts, append([]any{outlet}, anySlice(deskTotals)...)...)
+	err = eachRow(ctx, tx, func(r scanner) error {
+		var metric, key string
+		var n int
+		if err := r.Scan(&metric, &key, &n); err != nil {
+			return err
 		}
+		if n != 0 {
+			totals[metric][key] += n
+		}
+		return nil
+	}, `SELECT metric, key, sum(n) FROM (`+q+`) GROUP BY metric, key`, args...)
+	if err != nil {
+		return nil, time.Time{}, err
 	}
 	d.Returned = sumValues(totals["returned"])
 	d.Reopened = sumValues(totals["reopened"])
@@ -214,23 +311,24 @@ func (db *DB) Desk(ctx context.Context, f domain.DeskFilter) (*domain.Desk, erro
 	d.SubmittedToApproved = domain.ApprovalTimes(buckets(totals["submitted_to_approved"]))
 
 	if err := readDeskRatings(ctx, tx, d, totals); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if err := readDeskPeople(ctx, tx, d, totals); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	if err := readDeskMixes(ctx, tx, d, f, totals); err != nil {
-		return nil, err
+	if err := readDeskMixes(ctx, tx, d, outlet, parts, totals); err != nil {
+		return nil, time.Time{}, err
 	}
-	if err := readDeskQueue(ctx, tx, d, outlet); err != nil {
-		return nil, err
+	until, err := readDeskQueue(ctx, tx, d, outlet)
+	if err != nil {
+		return nil, time.Time{}, err
 	}
 	d.Outlets, err = queryAll(ctx, tx, scanValue[string],
 		`SELECT outlet FROM desk_states WHERE outlet NOT IN (' ', '') GROUP BY outlet HAVING sum(n) > 0 ORDER BY outlet COLLATE NOCASE, outlet LIMIT 500`)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	return d, nil
+	return d, until, nil
 }
 
 func readDeskRatings(ctx context.Context, tx *Tx, d *domain.Desk, totals map[string]map[string]int) error {
@@ -262,12 +360,29 @@ func readDeskPeople(ctx context.Context, tx *Tx, d *domain.Desk, totals map[stri
 	add(reviewers, "returned_to", func(p *domain.PersonWork) *int { return &p.Returned })
 	add(editors, "approved_by", func(p *domain.PersonWork) *int { return &p.Approved })
 	add(editors, "returned", func(p *domain.PersonWork) *int { return &p.Returned })
+	// Their names, in one statement.
+	var ids []any
 	for _, people := range []map[int64]*domain.PersonWork{reviewers, editors} {
-		for id, p := range people {
-			err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, id).Scan(&p.Name)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		for id := range people {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 0 {
+		err := eachRow(ctx, tx, func(r scanner) error {
+			var id int64
+			var name string
+			if err := r.Scan(&id, &name); err != nil {
 				return err
 			}
+			for _, people := range []map[int64]*domain.PersonWork{reviewers, editors} {
+				if p := people[id]; p != nil {
+					p.Name = name
+				}
+			}
+			return nil
+		}, `SELECT id, name FROM users WHERE id IN (`+placeholders(len(ids))+`)`, ids...)
+		if err != nil {
+			return err
 		}
 	}
 	d.Reviewers, d.Editors = busiest(reviewers), busiest(editors)
@@ -297,14 +412,14 @@ const deskTop = 10
 
 // readDeskMixes ranks outlets and claimants by their approved verdicts in
 // the period, with each one's rating mix.
-func readDeskMixes(ctx context.Context, tx *Tx, d *domain.Desk, f domain.DeskFilter, totals map[string]map[string]int) error {
+func readDeskMixes(ctx context.Context, tx *Tx, d *domain.Desk, outlet string, parts []deskPart, totals map[string]map[string]int) error {
 	pos := map[string]int{}
 	for i, r := range d.Ratings {
 		pos[strconv.FormatInt(r.RatingID, 10)] = i
 	}
 	// Claimants: ranked by their count by name, then the rating mix of the
 	// top ten read from "claimant_rating" (name, unit separator, rating
-	// id), each name's rows found by seeking every period of the span.
+	// id), each name's rows found by seeking every period of the parts.
 	var ranked []domain.RatingMix
 	for name, n := range totals["claimant"] {
 		if n > 0 && name != "" {
@@ -318,15 +433,15 @@ func readDeskMixes(ctx context.Context, tx *Tx, d *domain.Desk, f domain.DeskFil
 		return ranked[i].Name < ranked[j].Name
 	})
 	ranked = ranked[:min(len(ranked), deskTop)]
-	periods := spanOf(f.From, f.To).periods()
-	outlet := allOutlets
-	if f.Outlet != "" {
-		outlet = f.Outlet
+	plus, minus := periodsOf(parts)
+	sign := "1"
+	if len(minus) > 0 {
+		sign = `CASE WHEN period IN (` + placeholders(len(minus)) + `) THEN -1 ELSE 1 END`
 	}
 	for i := range ranked {
 		m := &ranked[i]
-		args := append([]any{outlet}, periods...)
-		args = append(args, m.Name+"\x1f", m.Name+"\x20")
+		args := append(append(append([]any{}, minus...), outlet), plus...)
+		args = append(append(args, minus...), m.Name+"\x1f", m.Name+"\x20")
 		err := eachRow(ctx, tx, func(r scanner) error {
 			var key string
 			var n int
@@ -338,8 +453,8 @@ func readDeskMixes(ctx context.Context, tx *Tx, d *domain.Desk, f domain.DeskFil
 				m.ByRating[j] += n
 			}
 			return nil
-		}, `SELECT key, n FROM desk_counts WHERE outlet = ? AND metric = 'claimant_rating'
-			AND period IN (`+placeholders(len(periods))+`) AND key >= ? AND key < ?`, args...)
+		}, `SELECT key, sum(`+sign+` * n) FROM desk_counts WHERE outlet = ? AND metric = 'claimant_rating'
+			AND period IN (`+placeholders(len(plus)+len(minus))+`) AND key >= ? AND key < ? GROUP BY key`, args...)
 		if err != nil {
 			return err
 		}
@@ -348,29 +463,32 @@ func readDeskMixes(ctx context.Context, tx *Tx, d *domain.Desk, f domain.DeskFil
 
 	// Outlets: the "rating" metric per outlet.
 	byOutlet := map[string]*domain.RatingMix{}
-	for _, rg := range spanOf(f.From, f.To).ranges {
-		err := eachRow(ctx, tx, func(r scanner) error {
-			var outlet, rating string
-			var n int
-			if err := r.Scan(&outlet, &rating, &n); err != nil {
-				return err
-			}
-			m := byOutlet[outlet]
-			if m == nil {
-				m = &domain.RatingMix{Name: outlet, ByRating: make([]int, len(d.Ratings))}
-				byOutlet[outlet] = m
-			}
-			m.Total += n
-			if i, ok := pos[rating]; ok {
-				m.ByRating[i] += n
-			}
-			return nil
-		}, `SELECT s.outlet, c.key, sum(c.n) FROM (SELECT DISTINCT outlet FROM desk_states WHERE outlet <> ' ') s
-			JOIN desk_counts c ON c.outlet = s.outlet AND c.metric = 'rating' AND c.period BETWEEN ? AND ?
-			WHERE ? = '' OR s.outlet = ? GROUP BY s.outlet, c.key`, rg[0], rg[1], f.Outlet, f.Outlet)
-		if err != nil {
+	branch := `SELECT outlet, key, SIGN * n AS n FROM desk_counts WHERE outlet IN (SELECT outlet FROM shown) AND metric = 'rating' AND RANGE`
+	q, args := signedUnion(branch, parts)
+	shown := `SELECT DISTINCT outlet FROM desk_states WHERE outlet <> ' '`
+	if outlet != allOutlets {
+		shown += ` AND outlet = ?`
+		args = append([]any{outlet}, args...)
+	}
+	err := eachRow(ctx, tx, func(r scanner) error {
+		var outlet, rating string
+		var n int
+		if err := r.Scan(&outlet, &rating, &n); err != nil {
 			return err
 		}
+		m := byOutlet[outlet]
+		if m == nil {
+			m = &domain.RatingMix{Name: outlet, ByRating: make([]int, len(d.Ratings))}
+			byOutlet[outlet] = m
+		}
+		m.Total += n
+		if i, ok := pos[rating]; ok {
+			m.ByRating[i] += n
+		}
+		return nil
+	}, `WITH shown AS (`+shown+`) SELECT outlet, key, sum(n) FROM (`+q+`) GROUP BY outlet, key`, args...)
+	if err != nil {
+		return err
 	}
 	d.TopOutlets = topMixes(byOutlet)
 	return nil
@@ -393,8 +511,9 @@ func topMixes(m map[string]*domain.RatingMix) []domain.RatingMix {
 }
 
 // readDeskQueue reads the queue as it stands: claims by state, the oldest
-// waiting and those overdue.
-func readDeskQueue(ctx context.Context, tx *Tx, d *domain.Desk, outlet string) error {
+// waiting and those overdue; and the next due date after now, when the
+// overdue count changes next by the clock alone (zero when none).
+func readDeskQueue(ctx context.Context, tx *Tx, d *domain.Desk, outlet string) (time.Time, error) {
 	err := eachRow(ctx, tx, func(r scanner) error {
 		var state string
 		var n int
@@ -407,7 +526,7 @@ func readDeskQueue(ctx context.Context, tx *Tx, d *domain.Desk, outlet string) e
 		return nil
 	}, `SELECT state, n FROM desk_states WHERE outlet = ?`, outlet)
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	if d.States[domain.StateQueued] > 0 {
 		// Walk the waiting claims oldest first until one is from the outlet.
@@ -420,17 +539,29 @@ func readDeskQueue(ctx context.Context, tx *Tx, d *domain.Desk, outlet string) e
 			args = append(args, outlet)
 		}
 		if err := tx.QueryRowContext(ctx, q, args...).Scan(&oldest); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
+			return time.Time{}, err
 		}
 		d.OldestWaiting = parseNullTime(oldest)
 	}
-	q := `SELECT count(*) FROM claims INDEXED BY claims_open_due
-		WHERE state IN ('queued', 'in_review', 'submitted') AND due_at IS NOT NULL AND due_at < ?`
-	args := []any{formatTime(tx.now)}
-	if outlet != allOutlets {
-		q, args = `SELECT count(*) FROM desk_due WHERE outlet = ? AND due_at < ?`, []any{outlet, formatTime(tx.now)}
+	now := formatTime(tx.now)
+	var next sql.NullString
+	if outlet == allOutlets {
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM claims INDEXED BY claims_open_due
+			WHERE state IN ('queued', 'in_review', 'submitted') AND due_at IS NOT NULL AND due_at < ?`, now).Scan(&d.Overdue)
+		if err == nil {
+			err = tx.QueryRowContext(ctx, `SELECT min(due_at) FROM claims INDEXED BY claims_open_due
+				WHERE state IN ('queued', 'in_review', 'submitted') AND due_at IS NOT NULL AND due_at >= ?`, now).Scan(&next)
+		}
+	} else {
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM desk_due WHERE outlet = ? AND due_at < ?`, outlet, now).Scan(&d.Overdue)
+		if err == nil {
+			err = tx.QueryRowContext(ctx, `SELECT min(due_at) FROM desk_due WHERE outlet = ? AND due_at >= ?`, outlet, now).Scan(&next)
+		}
 	}
-	return tx.QueryRowContext(ctx, q, args...).Scan(&d.Overdue)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return parseNullTime(next), nil
 }
 
 func buckets(m map[string]int) map[int]int {
