@@ -1,10 +1,14 @@
 package components
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"claimtrail/components/chart"
 	"claimtrail/domain"
@@ -75,6 +79,19 @@ type DashboardView struct {
 	Errors           FieldErrors
 	Desk             *domain.Desk
 	Charts           []ChartView
+	// RenderedCharts, when set, stands for DashboardCharts(Charts) as
+	// rendered earlier for the same figures (see KeptHTML).
+	RenderedCharts templ.Component
+}
+
+// KeptHTML writes out HTML that templ rendered earlier, escaped as it was
+// then: a page keeps a part that depends only on figures that have not
+// changed, instead of drawing it again.
+func KeptHTML(html []byte) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		_, err := w.Write(html)
+		return err
+	})
 }
 
 // Chart returns the chart with id, or nil.

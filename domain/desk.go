@@ -126,6 +126,11 @@ type Desk struct {
 	Filter  DeskFilter
 	Outlets []string // every outlet, for the filter
 	Now     time.Time
+	// Generation names the state of the desk the figures were read at: two
+	// readings with the same filter and generation have the same figures,
+	// but for what moves with the clock alone (Now, the oldest claim's
+	// wait, the overdue count).
+	Generation int64
 
 	Days []DeskDay // every day of the period, oldest first
 	// Totals over the period.

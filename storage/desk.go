@@ -54,7 +54,8 @@ func (db *DB) RebuildDesk(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM desk_counts; DELETE FROM desk_states; DELETE FROM desk_due;`); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM desk_counts; DELETE FROM desk_states; DELETE FROM desk_due;
+		UPDATE desk_generation SET n = n + 1;`); err != nil {
 		return err
 	}
 	for _, b := range backfills {
@@ -221,6 +222,9 @@ func (db *DB) Desk(ctx context.Context, f domain.DeskFilter) (*domain.Desk, erro
 		// The other reading failed: read it here.
 	}
 	d, until, err := readDesk(ctx, tx, f)
+	if d != nil {
+		d.Generation = gen
+	}
 	if mine {
 		var kept *domain.Desk
 		if err == nil {

@@ -370,8 +370,7 @@ func TestDeskKeptOnlyWhileNothingChanged(t *testing.T) {
 		t.Fatalf("added %d after a new claim, %d before", after.Added, before.Added)
 	}
 
-	if _, err := raw.Exec(`DROP TRIGGER desk_generation_counts_added; DROP TRIGGER desk_generation_counts_changed;
-		DROP TRIGGER desk_generation_states_added; DROP TRIGGER desk_generation_states_changed`); err != nil {
+	if _, err := raw.Exec(`DROP TRIGGER desk_generation_event; DROP TRIGGER desk_generation_states_added; DROP TRIGGER desk_generation_states_changed`); err != nil {
 		t.Fatal(err)
 	}
 	storage.InsertCandidateForTest(t, n.db, n.article, "Stations got busier", 0, 0.7, domain.TypeOther)

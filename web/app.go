@@ -101,6 +101,8 @@ type App struct {
 	overdueEvery time.Duration
 	// feedPoke wakes the feed worker when an editor asks for a fetch now.
 	feedPoke chan struct{}
+	// deskCharts keeps the dashboard's charts drawn.
+	deskCharts deskChartCache
 }
 
 // New builds the application.

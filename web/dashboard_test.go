@@ -168,3 +168,39 @@ func TestClaimantAndOutletPages(t *testing.T) {
 	wantStatus(t, c.get("/claimants?name=Jo+Marsh&before=zzz"), http.StatusUnprocessableEntity)
 	wantStatus(t, c.get("/outlets?name=The+Daily+Ledger&before=zzz"), http.StatusUnprocessableEntity)
 }
+
+// The dashboard's charts are kept drawn between requests; a change to what
+// they show draws them again, and the same page read twice is the same.
+func TestDashboardChartsFollowChanges(t *testing.T) {
+	env := newTestEnv(t)
+	deskSeed(t, env)
+	editor, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	const page = "/dashboard?from=2025-02-01&to=2025-02-28"
+	ratingsDesc := func() string {
+		res := editor.get(page)
+		wantStatus(t, res, http.StatusOK)
+		return res.Doc(t).Find(`[data-testid="chart-ratings"] desc`).Text()
+	}
+	first := ratingsDesc()
+	if !strings.Contains(first, "True 2") || ratingsDesc() != first {
+		t.Fatalf("ratings chart %q, then %q", first, ratingsDesc())
+	}
+	// One more check approved as True that month: the chart says 3.
+	s := storagetest.New(t, env.db.Path)
+	reviewer := s.User("rene@newsroom.example", "Rene Reviewer", domain.RoleReviewer)
+	day := time.Date(2025, 2, 20, 9, 0, 0, 0, time.UTC)
+	s.Claim(storagetest.Claim{ArticleID: s.Article(storagetest.Article{Outlet: "City Wire"}), Text: "Another claim", RatingID: 1,
+		AuthorID: reviewer, EditorID: reviewer, SubmittedAt: day, ApprovedAt: day.Add(time.Hour)})
+	if got := ratingsDesc(); !strings.Contains(got, "True 3") {
+		t.Errorf("after another approval the ratings chart says %q", got)
+	}
+	// A reviewer renamed: the reviewers' chart names them anew.
+	if _, err := env.raw().Exec(`UPDATE users SET name = 'Rhea Renamed' WHERE email = 'rhea@newsroom.example'`); err != nil {
+		t.Fatal(err)
+	}
+	res := editor.get(page)
+	wantStatus(t, res, http.StatusOK)
+	if got := res.Doc(t).Find(`[data-testid="chart-reviewers"] table`).Text(); !strings.Contains(got, "Rhea Renamed") {
+		t.Errorf("reviewers' table after the rename: %q", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"claimtrail/components"
@@ -13,10 +14,19 @@ import (
 	"claimtrail/web/csvexport"
 )
 
-// deskView reads the dashboard for the filter in the address. A filter
-// that cannot be read is shown back with its messages over the default
-// period's dashboard, and status says so (422).
+// deskView reads the dashboard, with its charts, for the filter in the
+// address. A filter that cannot be read is shown back with its messages
+// over the default period's dashboard, and status says so (422).
 func (app *App) deskView(r *http.Request) (components.DashboardView, int, error) {
+	v, status, err := app.deskFigures(r)
+	if err == nil {
+		v.Charts = components.DeskCharts(v.Desk)
+	}
+	return v, status, err
+}
+
+// deskFigures is deskView without drawing the charts.
+func (app *App) deskFigures(r *http.Request) (components.DashboardView, int, error) {
 	q := r.URL.Query()
 	v := components.DashboardView{From: q.Get("from"), To: q.Get("to"), Outlet: strings.TrimSpace(q.Get("outlet"))}
 	status := http.StatusOK
@@ -42,18 +52,72 @@ func (app *App) deskView(r *http.Request) (components.DashboardView, int, error)
 	if err != nil {
 		return v, 0, err
 	}
-	v.Desk, v.Charts = d, components.DeskCharts(d)
+	v.Desk = d
 	return v, status, nil
 }
 
-// dashboard shows editors and admins the desk at a glance.
+// dashboard shows editors and admins the desk at a glance. Its charts are
+// drawn once for each filter and state of the desk (deskChartCache).
 func (app *App) dashboard(w http.ResponseWriter, r *http.Request) {
-	v, status, err := app.deskView(r)
+	v, status, err := app.deskFigures(r)
 	if err != nil {
 		app.error(w, r, err)
 		return
 	}
+	key := deskChartKey{v.Desk.Filter.From, v.Desk.Filter.To, v.Desk.Filter.Outlet}
+	html := app.deskCharts.get(key, v.Desk.Generation)
+	if html == nil {
+		var buf bytes.Buffer
+		if err := components.DashboardCharts(components.DeskCharts(v.Desk)).Render(r.Context(), &buf); err != nil {
+			app.renderFailed(w, r, err)
+			return
+		}
+		html = buf.Bytes()
+		app.deskCharts.put(key, v.Desk.Generation, html)
+	}
+	v.RenderedCharts = components.KeptHTML(html)
 	app.render(w, r, status, components.DashboardPage(app.meta(w, r, "Dashboard"), v))
+}
+
+// deskChartCache keeps the dashboard's charts as rendered, for a filter and
+// the desk generation its figures were read at (domain.Desk.Generation):
+// the charts show nothing else, so while the generation stands they are
+// the same bytes.
+type deskChartCache struct {
+	mu      sync.Mutex
+	entries map[deskChartKey]keptCharts
+}
+
+type deskChartKey struct {
+	from, to time.Time
+	outlet   string
+}
+
+type keptCharts struct {
+	gen  int64
+	html []byte
+}
+
+// deskChartsKept bounds how many filters' charts are kept.
+const deskChartsKept = 64
+
+func (c *deskChartCache) get(k deskChartKey, gen int64) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[k]; ok && e.gen == gen {
+		return e.html
+	}
+	return nil
+}
+
+func (c *deskChartCache) put(k deskChartKey, gen int64, html []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= deskChartsKept {
+		// Any stale or surplus entry goes; the current ones are drawn again.
+		c.entries = map[deskChartKey]keptCharts{}
+	}
+	c.entries[k] = keptCharts{gen, html}
 }
 
 // dashboardCSV sends the numbers behind one of the dashboard's charts.
