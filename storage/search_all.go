@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"claimtrail/domain"
 	"claimtrail/domain/match"
@@ -76,7 +77,13 @@ func (db *DB) SearchEverything(ctx context.Context, q match.Query, f domain.Sear
 
 	var sql strings.Builder
 	args := []any{terms[0], searchAllScan}
-	sql.WriteString(`SELECT d.doc, d.words, d.terms, d.text, d.day FROM (SELECT doc FROM search_postings WHERE term = ? ORDER BY doc DESC LIMIT ?) p0`)
+	// A document's terms are read only when some part is checked in Go.
+	needTerms := len(q.Prefixes) > 0 || len(terms) > searchJoinTerms
+	termsCol := `''`
+	if needTerms {
+		termsCol = `d.terms`
+	}
+	sql.WriteString(`SELECT d.doc, d.words, ` + termsCol + `, d.text, d.day FROM (SELECT doc FROM search_postings WHERE term = ? ORDER BY doc DESC LIMIT ?) p0`)
 	for i, t := range terms[1:min(len(terms), searchJoinTerms)] {
 		fmt.Fprintf(&sql, ` JOIN search_postings p%d ON p%d.term = ? AND p%d.doc = p0.doc`, i+1, i+1, i+1)
 		args = append(args, t)
@@ -108,7 +115,9 @@ func (db *DB) SearchEverything(ctx context.Context, q match.Query, f domain.Sear
 		var c candidate
 		var terms string
 		err := r.Scan(&c.doc, &c.words, &terms, &c.text, &c.day)
-		c.terms = strings.Split(terms, "\n")
+		if terms != "" {
+			c.terms = strings.Split(terms, "\n")
+		}
 		return c, err
 	}, sql.String(), args...)
 	if err != nil {
@@ -129,7 +138,8 @@ func (db *DB) SearchEverything(ctx context.Context, q match.Query, f domain.Sear
 			if kind, id := searchKindOf(c.doc); kind == domain.SearchArticle && len(q.Phrases) > 0 {
 				text = articleSearchText(ctx, tx, id)
 			}
-			if !q.Matches(c.terms, text) {
+			// Every term is already known present; what is left is in Go.
+			if !(match.Query{Phrases: q.Phrases, Prefixes: q.Prefixes}).Matches(c.terms, text) {
 				continue
 			}
 		}
@@ -160,7 +170,7 @@ func (db *DB) SearchEverything(ctx context.Context, q match.Query, f domain.Sear
 		if h.Kind == domain.SearchArticle {
 			text = articleSearchText(ctx, tx, h.ID)
 		}
-		h.Snippet = match.Highlight(text, q, searchSnippet)
+		h.Snippet = snippetOf(text, q)
 		out = append(out, h)
 	}
 	return out, nil
@@ -229,4 +239,55 @@ func searchWeights(ctx context.Context, tx *Tx, terms []string, df map[string]in
 		df[t] = n
 	}
 	return rows.Err()
+}
+
+// snippetOf highlights a text around where the query first seems to occur
+// (found by a plain scan for its words' stems, prefixes and phrases), so that
+// only a window of a long text (an article) is analysed.
+func snippetOf(text string, q match.Query) []match.Segment {
+	const before, after = 150, 450
+	if q.Empty() {
+		// Filters alone: the text's start, nothing marked.
+		to := min(len(text), before+after)
+		for to < len(text) && !utf8.RuneStart(text[to]) {
+			to++
+		}
+		return match.Highlight(text[:to], q, searchSnippet)
+	}
+	if len(text) <= before+after {
+		return match.Highlight(text, q, searchSnippet)
+	}
+	lower := strings.ToLower(text)
+	at := -1
+	var needles []string
+	for _, t := range q.Terms {
+		if !strings.HasPrefix(t, "#") && len(t) >= 2 {
+			needles = append(needles, t)
+		}
+	}
+	needles = append(append(needles, q.Prefixes...), q.Phrases...)
+	for _, n := range needles {
+		if i := strings.Index(lower, n); i >= 0 && (at < 0 || i < at) {
+			at = i
+		}
+	}
+	from, to := 0, after
+	if at > before {
+		from, to = at-before, at+after
+	}
+	to = min(to, len(text))
+	for from > 0 && !utf8.RuneStart(text[from]) {
+		from--
+	}
+	for to < len(text) && !utf8.RuneStart(text[to]) {
+		to++
+	}
+	out := match.Highlight(text[from:to], q, searchSnippet)
+	if from > 0 && (len(out) == 0 || out[0].Text != "…") {
+		out = append([]match.Segment{{Text: "…"}}, out...)
+	}
+	if to < len(text) && (len(out) == 0 || out[len(out)-1].Text != "…") {
+		out = append(out, match.Segment{Text: "…"})
+	}
+	return out
 }
