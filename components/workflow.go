@@ -53,6 +53,9 @@ type QueueView struct {
 	// FilterErrors names filters that could not be read; the list is shown
 	// without them.
 	FilterErrors FieldErrors
+	// Seen says, for the claims listed that appeared again, how often and
+	// when last, by claim id.
+	Seen map[int64]domain.AppearanceSummary
 }
 
 // VerdictForm is the verdict form's values as typed.

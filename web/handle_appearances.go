@@ -266,3 +266,12 @@ func (app *App) offerAppearance(w http.ResponseWriter, r *http.Request, id int64
 	})
 	return true
 }
+
+// queueIDs are the ids of the claims a queue page lists.
+func queueIDs(items []*domain.QueueItem) []int64 {
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	return ids
+}

@@ -101,6 +101,10 @@ func (app *App) renderQueue(w http.ResponseWriter, r *http.Request, status int, 
 		app.serverError(w, r, err)
 		return
 	}
+	if view.Seen, err = app.db.AppearanceSummaries(r.Context(), queueIDs(items)); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
 	if next != "" {
 		nq := url.Values{}
 		for k, v := range map[string]string{"state": form.State, "type": form.Type, "assignee": form.Assignee,
