@@ -13,15 +13,23 @@ import (
 
 func (app *App) settingsPage(w http.ResponseWriter, r *http.Request) {
 	var v components.SettingsView
-	if kept := app.takeCarried(r, r.URL.Path); kept != nil {
-		v.NewToken, v.NewTokenName = kept.Get("secret"), kept.Get("name")
+	kept := app.takeCarried(r, r.URL.Path)
+	if kept != nil {
+		v.NewToken, v.NewTokenName = kept.Get("secret"), kept.Get("token_name")
 		v.TwoFactor.NewCodes = kept["recovery"]
 	}
-	app.renderSettings(w, r, http.StatusOK, v)
+	app.renderSettingsTyped(w, r, http.StatusOK, v, kept)
 }
 
-// renderSettings shows the settings page with the user's current tokens.
+// renderSettings shows the settings page again after a refused post, with
+// everything else typed on the page back in place.
 func (app *App) renderSettings(w http.ResponseWriter, r *http.Request, status int, v components.SettingsView) {
+	app.renderSettingsTyped(w, r, status, v, r.PostForm)
+}
+
+// renderSettingsTyped shows the settings page with the user's current
+// tokens and choices, and what was typed over them.
+func (app *App) renderSettingsTyped(w http.ResponseWriter, r *http.Request, status int, v components.SettingsView, typed url.Values) {
 	tokens, err := app.db.ListAPITokens(r.Context(), currentUser(r).ID)
 	if err != nil {
 		app.serverError(w, r, err)
@@ -39,12 +47,15 @@ func (app *App) renderSettings(w http.ResponseWriter, r *http.Request, status in
 		app.serverError(w, r, err)
 		return
 	}
+	var stored string
 	if v.PublicNameErrors == nil {
-		if v.PublicName, err = app.db.PublicName(r.Context(), currentUser(r).ID); err != nil {
+		if stored, err = app.db.PublicName(r.Context(), currentUser(r).ID); err != nil {
 			app.serverError(w, r, err)
 			return
 		}
+		v.PublicName = stored
 	}
+	v.Carried = applySettingsTyped(&v, typed, stored)
 	app.render(w, r, status, components.SettingsPage(app.meta(w, r, "Your account"), v))
 }
 
@@ -74,7 +85,7 @@ func (app *App) createToken(w http.ResponseWriter, r *http.Request) {
 	}
 	// Like a one-time password, the token is shown once, on the page the
 	// redirect leads to (see showOnce).
-	app.carry.put(app.sessionID(r), "/settings", url.Values{"secret": {token}, "name": {t.Name}})
+	app.carrySettings(r, url.Values{"secret": {token}, "token_name": {t.Name}}, "name")
 	redirect(w, r, "/settings")
 }
 
@@ -89,6 +100,9 @@ func (app *App) revokeToken(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		app.error(w, r, err)
 		return
+	}
+	if err := parseForm(r); err == nil {
+		app.carrySettings(r, nil)
 	}
 	app.flash(w, r, "success", "The token \""+t.Name+"\" is revoked; scripts using it no longer work.")
 	redirect(w, r, "/settings")
@@ -163,6 +177,7 @@ func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
 	// starting a separate one here would be overwritten by the flash.)
 	sess, _ := app.sessions.Get(r, sessionName)
 	sess.Values["ver"] = u.SessionVersion
+	app.carrySettings(r, nil)
 	app.flash(w, r, "success", "Your password is changed. You have been signed out everywhere else.")
 	redirect(w, r, "/settings")
 }
@@ -190,6 +205,7 @@ func (app *App) setPublicName(w http.ResponseWriter, r *http.Request) {
 	if name != "" {
 		msg = "Your published checks say \"" + name + "\"."
 	}
+	app.carrySettings(r, nil, "public_name")
 	app.flash(w, r, "success", msg)
 	redirect(w, r, "/settings")
 }

@@ -62,6 +62,9 @@ func (app *App) startTwoFactor(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
+	if parseForm(r) == nil {
+		app.carrySettings(r, nil)
+	}
 	redirect(w, r, "/settings#two-factor")
 }
 
@@ -106,7 +109,7 @@ func (app *App) enableTwoFactor(w http.ResponseWriter, r *http.Request) {
 	for i, c := range codes {
 		shown[i] = domain.FormatRecoveryCode(c)
 	}
-	app.carry.put(app.sessionID(r), "/settings", map[string][]string{"recovery": shown})
+	app.carrySettings(r, map[string][]string{"recovery": shown})
 	app.flash(w, r, "success", "Two-factor sign-in is on.")
 	redirect(w, r, "/settings#two-factor")
 }
@@ -164,6 +167,7 @@ func (app *App) disableTwoFactor(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
+	app.carrySettings(r, nil)
 	app.flash(w, r, "success", "Two-factor sign-in is off.")
 	redirect(w, r, "/settings#two-factor")
 }

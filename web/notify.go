@@ -126,6 +126,7 @@ func (app *App) setNotificationPrefs(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
+	app.carrySettings(r, nil, "event", "events_shown")
 	app.flash(w, r, "success", "Notification choices saved.")
 	redirect(w, r, "/settings#notifications")
 }

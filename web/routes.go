@@ -117,6 +117,7 @@ func (app *App) Handler() http.Handler {
 	// Tokens are made and revoked on the user's own settings page.
 	mux.HandleFunc("GET /settings", app.reviewer(app.settingsPage))
 	mux.HandleFunc("POST /settings/tokens", app.reviewer(app.createToken))
+	mux.HandleFunc("POST /settings/keep", app.reviewer(app.keepSettingsTyped))
 	mux.HandleFunc("POST /settings/tokens/{id}/revoke", app.reviewer(app.revokeToken))
 	mux.HandleFunc("POST /settings/password", app.reviewer(app.changePassword))
 	mux.HandleFunc("POST /settings/two-factor/start", app.reviewer(app.startTwoFactor))

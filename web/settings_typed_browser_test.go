@@ -1,0 +1,75 @@
+package web
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"claimtrail/domain"
+	"claimtrail/web/browsertest"
+)
+
+// TestBrowserAccountPageKeepsTypedWork types a public name, unticks a
+// notification and names a token on Your account, then presses Create
+// token, Save choices and Save public name in turn: each saves its own part
+// and the rest stays as typed, with JavaScript off and on. Passwords are
+// never kept.
+func TestBrowserAccountPageKeepsTypedWork(t *testing.T) {
+	for _, script := range []bool{false, true} {
+		t.Run(map[bool]string{false: "without-script", true: "with-script"}[script], func(t *testing.T) {
+			env := newTestEnv(t)
+			u := env.createUser("rita@newsroom.example", domain.RoleReviewer)
+			b := &browser{t: t, ctx: browsertest.New(t), env: env}
+			if !script {
+				browsertest.NoScript(t, b.ctx)
+			}
+			b.signIn("rita@newsroom.example")
+			b.do("open Your account", chromedp.Navigate(env.srv.URL+"/settings"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="public-name-form"]`)))
+			b.do("type in three places and a password",
+				chromedp.SendKeys(chromedp.ID("public_name"), "Rita Reporter"),
+				chromedp.Click(chromedp.CSS(`[data-testid="notify-overdue"]`)),
+				chromedp.SendKeys(chromedp.ID("name"), "weekly spreadsheet"),
+				chromedp.SendKeys(chromedp.ID("current_password"), "not kept anywhere"),
+			)
+			b.clearFlash()
+			b.do("create the token", chromedp.Click(chromedp.CSS(`[data-testid="create-token"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="new-token"]`)))
+			if got := b.value(`#public_name`); got != "Rita Reporter" {
+				t.Errorf("public name after creating a token: %q", got)
+			}
+			if b.eval(`Promise.resolve(String(document.querySelector('[data-testid="notify-overdue"]').checked))`) != "false" {
+				t.Error("the unticked notification is ticked again after creating a token")
+			}
+			if got := b.value(`#name`); got != "" {
+				t.Errorf("the created token's name is still in its box: %q", got)
+			}
+			if got := b.value(`#current_password`); got != "" {
+				t.Error("a typed password came back")
+			}
+			if n := env.count(`SELECT count(*) FROM notification_prefs WHERE user_id = ? AND enabled = 0`, u.ID); n != 0 {
+				t.Error("the notification choice was saved without Save choices")
+			}
+			browsertest.Screenshot(t, b.ctx, "after-token")
+
+			b.clearFlash()
+			b.do("save the choices", chromedp.Click(chromedp.CSS(`[data-testid="save-notifications"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			if n := env.count(`SELECT count(*) FROM notification_prefs WHERE user_id = ? AND event = 'overdue' AND enabled = 0`, u.ID); n != 1 {
+				t.Error("the notification choice was not saved")
+			}
+			if got := b.value(`#public_name`); got != "Rita Reporter" {
+				t.Errorf("public name after saving choices: %q", got)
+			}
+
+			b.clearFlash()
+			b.do("save the public name", chromedp.Click(chromedp.CSS(`[data-testid="save-public-name"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			if n := env.count(`SELECT count(*) FROM users WHERE id = ? AND public_name = 'Rita Reporter'`, u.ID); n != 1 {
+				t.Error("the public name was not saved")
+			}
+			if b.eval(`Promise.resolve(String(document.querySelector('[data-testid="notify-overdue"]').checked))`) != "false" {
+				t.Error("the saved choice is not shown")
+			}
+		})
+	}
+}
