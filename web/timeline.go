@@ -98,6 +98,12 @@ func timeline(events []*domain.AuditEvent, names map[int64]string) []components.
 			e.Text = fmt.Sprintf("%s moved the source %q", actor, after["title"])
 			delete(before, "title")
 			delete(after, "title")
+		case "claim.appeared":
+			e.Text, e.Quote, showChanges = appearedText(actor, after), text(after["sentence"]), false
+		case "claim.verdict_applied":
+			e.Text, e.Quote, showChanges = actor+" applied the approved verdict to its appearance in article "+idText(after["article_id"]), text(after["sentence"]), false
+		case "claim.appearance_removed":
+			e.Text, e.Quote, showChanges = actor+" undid its appearance in article "+idText(after["article_id"])+": not the same claim", text(after["reason"]), false
 		case "comment.added":
 			e.Text, e.Quote, showChanges = actor+" commented", fmt.Sprint(after["body"]), false
 		default:
@@ -116,6 +122,21 @@ func timeline(events []*domain.AuditEvent, names map[int64]string) []components.
 		out = append(out, e)
 	}
 	return out
+}
+
+// appearedText tells how a new appearance of the claim was recorded.
+func appearedText(actor string, after map[string]any) string {
+	where := "article " + idText(after["article_id"])
+	if text(after["origin"]) == string(domain.AppearanceTriaged) {
+		return actor + " recorded it at triage as appearing again, in " + where
+	}
+	return "The matcher found it again in " + where + ", added by " + actor
+}
+
+// idText is a recorded id in decimal.
+func idText(v any) string {
+	f, _ := v.(float64)
+	return strconv.FormatFloat(f, 'f', 0, 64)
 }
 
 // text is a recorded string, or "" when there is none.
