@@ -1607,7 +1607,14 @@ type PublishingForm struct {
 
 	WebhookURL    string // the chat's incoming webhook for notifications
 	WebhookErrors FieldErrors
+
+	Carried bool // the page shows typed text a post kept for it
 }
+
+// PublishingFormID is the publishing settings page's one form: saving the
+// publisher's details keeps a webhook address typed but not saved, and
+// the other way round.
+const PublishingFormID = "publishing-page"
 
 func PublishingSettingsPage(meta PageMeta, form PublishingForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
@@ -1638,35 +1645,84 @@ func PublishingSettingsPage(meta PageMeta, form PublishingForm) templ.Component 
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 137, "<h1 class=\"page-title\">Publishing settings</h1><form method=\"post\" action=\"/admin/settings\" class=\"card stack\" data-testid=\"publishing-form\" novalidate><p class=\"hint\">Published fact checks name this organisation as their author in ClaimReview, which search engines read.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 137, "<h1 class=\"page-title\">Publishing settings</h1><form id=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextField("publisher_name", "Publishing organisation", "text", form.PublisherName, form.Errors, false).Render(ctx, templ_7745c5c3_Buffer)
+			var templ_7745c5c3_Var77 string
+			templ_7745c5c3_Var77, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PublishingFormID).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/export.templ`, Line: 308, Col: 29}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var77)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextField("publisher_url", "Organisation's web address", "url", form.PublisherURL, form.Errors, false).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 138, "\" method=\"post\" action=\"/admin/settings/keep\" novalidate><button type=\"submit\" class=\"visually-hidden\" tabindex=\"-1\" aria-hidden=\"true\">Keep what I typed</button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextField("logo_url", "Logo web address (optional)", "url", form.LogoURL, form.Errors, false).Render(ctx, templ_7745c5c3_Buffer)
+			if form.Carried {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 139, "<div class=\"flash flash-info\" role=\"status\" data-testid=\"typed-kept\">What you typed but did not save is still in the page below.</div>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 140, " <section class=\"card stack\" data-testid=\"publishing-form\" data-form-section><p class=\"hint\">Published fact checks name this organisation as their author in ClaimReview, which search engines read.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextField("base_url", "Public address of this site", "url", form.BaseURL, form.Errors, false).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = TextFieldOf(PublishingFormID, "publisher_name", "Publishing organisation", "text", form.PublisherName, form.Errors, false).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 138, "<p class=\"hint\">Used for links in exports and ClaimReview, like https://checks.newsroom.org. Left empty, claimtrail uses the address it was started with (-base-url); with neither, published checks carry no ClaimReview and the feed is off, because the address a browser sends cannot be trusted.</p><button type=\"submit\" class=\"btn btn-primary\" data-testid=\"save-publishing\">Save settings</button><p class=\"hint\"><a href=\"/admin/security\">Sign-in security</a>: require two-factor sign-in for admins.</p></form><form method=\"post\" action=\"/admin/settings/webhook\" class=\"card stack\" data-testid=\"webhook-form\" novalidate><h2 class=\"card-title\">Notifications in the newsroom's chat</h2>")
+			templ_7745c5c3_Err = TextFieldOf(PublishingFormID, "publisher_url", "Organisation's web address", "url", form.PublisherURL, form.Errors, false).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextField("webhook_url", "Incoming webhook address (optional)", "url", form.WebhookURL, form.WebhookErrors, false).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = TextFieldOf(PublishingFormID, "logo_url", "Logo web address (optional)", "url", form.LogoURL, form.Errors, false).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 139, "<p class=\"hint\">A Slack-compatible incoming webhook. Each notification a person has chosen is also posted there, by name. Addresses inside the newsroom's own network are refused.</p><button type=\"submit\" class=\"btn btn-secondary\" data-testid=\"save-webhook\">Save webhook</button></form>")
+			templ_7745c5c3_Err = TextFieldOf(PublishingFormID, "base_url", "Public address of this site", "url", form.BaseURL, form.Errors, false).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 141, "<p class=\"hint\">Used for links in exports and ClaimReview, like https://checks.newsroom.org. Left empty, claimtrail uses the address it was started with (-base-url); with neither, published checks carry no ClaimReview and the feed is off, because the address a browser sends cannot be trusted.</p><button type=\"submit\" form=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var78 string
+			templ_7745c5c3_Var78, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PublishingFormID).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/export.templ`, Line: 321, Col: 48}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var78)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 142, "\" formaction=\"/admin/settings\" class=\"btn btn-primary\" data-testid=\"save-publishing\" data-default>Save settings</button><p class=\"hint\"><a href=\"/admin/security\">Sign-in security</a>: require two-factor sign-in for admins.</p></section><section class=\"card stack\" data-testid=\"webhook-form\" data-form-section><h2 class=\"card-title\">Notifications in the newsroom's chat</h2>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = TextFieldOf(PublishingFormID, "webhook_url", "Incoming webhook address (optional)", "url", form.WebhookURL, form.WebhookErrors, false).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 143, "<p class=\"hint\">A Slack-compatible incoming webhook. Each notification a person has chosen is also posted there, by name. Addresses inside the newsroom's own network are refused.</p><button type=\"submit\" form=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var79 string
+			templ_7745c5c3_Var79, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PublishingFormID).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `components/export.templ`, Line: 328, Col: 48}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var79)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 144, "\" formaction=\"/admin/settings/webhook\" class=\"btn btn-secondary\" data-testid=\"save-webhook\" data-default>Save webhook</button></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

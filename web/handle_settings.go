@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"claimtrail/components"
@@ -20,6 +21,16 @@ type publishingForm struct {
 }
 
 func (app *App) publishingSettingsPage(w http.ResponseWriter, r *http.Request) {
+	app.renderPublishing(w, r, http.StatusOK, components.PublishingForm{}, app.takeCarried(r, "/admin/settings"))
+}
+
+// publishingFields are the publisher's details on the page's one form.
+var publishingFields = []string{"publisher_name", "publisher_url", "logo_url", "base_url"}
+
+// renderPublishing draws the publishing settings page: the stored values,
+// with what was typed over them; a part that failed (its errors set in
+// failed) shows exactly what was sent.
+func (app *App) renderPublishing(w http.ResponseWriter, r *http.Request, status int, failed components.PublishingForm, typed url.Values) {
 	pub, err := app.db.PublishingSettings(r.Context())
 	if err != nil {
 		app.serverError(w, r, err)
@@ -31,7 +42,40 @@ func (app *App) publishingSettingsPage(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
-	app.render(w, r, http.StatusOK, components.PublishingSettingsPage(app.meta(w, r, "Publishing settings"), form))
+	put := func(dst *string, name string) {
+		if v, ok := typed[name]; ok && len(v) > 0 && echoText(v[0]) != *dst {
+			*dst, form.Carried = echoText(v[0]), true
+		}
+	}
+	if failed.Errors != nil {
+		form.PublisherName, form.PublisherURL, form.LogoURL, form.BaseURL, form.Errors = failed.PublisherName, failed.PublisherURL, failed.LogoURL, failed.BaseURL, failed.Errors
+	} else {
+		put(&form.PublisherName, "publisher_name")
+		put(&form.PublisherURL, "publisher_url")
+		put(&form.LogoURL, "logo_url")
+		put(&form.BaseURL, "base_url")
+	}
+	if failed.WebhookErrors != nil {
+		form.WebhookURL, form.WebhookErrors = failed.WebhookURL, failed.WebhookErrors
+	} else {
+		put(&form.WebhookURL, "webhook_url")
+	}
+	if status != http.StatusOK {
+		form.Carried = false // the refusal's messages say what happened
+	}
+	app.render(w, r, status, components.PublishingSettingsPage(app.meta(w, r, "Publishing settings"), form))
+}
+
+// keepPublishingTyped answers the page's default button (Enter in a field
+// without JavaScript): nothing is saved and what was typed comes back.
+func (app *App) keepPublishingTyped(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(r); err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.carryTyped(r, "/admin/settings")
+	app.flash(w, r, "info", "Nothing is saved yet: press the button beside what you typed.")
+	redirect(w, r, "/admin/settings")
 }
 
 func (app *App) savePublishingSettings(w http.ResponseWriter, r *http.Request) {
@@ -45,7 +89,7 @@ func (app *App) savePublishingSettings(w http.ResponseWriter, r *http.Request) {
 	view.Errors = withDomainErrors(view.Errors, domain.PublishingInput{PublisherName: form.PublisherName, PublisherURL: form.PublisherURL,
 		LogoURL: form.LogoURL, BaseURL: form.BaseURL}.Check())
 	if view.Errors != nil {
-		app.render(w, r, http.StatusUnprocessableEntity, components.PublishingSettingsPage(app.meta(w, r, "Publishing settings"), view))
+		app.renderPublishing(w, r, http.StatusUnprocessableEntity, view, r.PostForm)
 		return
 	}
 	err := app.db.SetSettings(r.Context(), map[string]string{
@@ -58,6 +102,7 @@ func (app *App) savePublishingSettings(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
+	app.carryTyped(r, "/admin/settings", publishingFields...)
 	app.flash(w, r, "success", "Publishing settings saved.")
 	redirect(w, r, "/admin/settings")
 }
@@ -73,14 +118,7 @@ func (app *App) saveWebhookSetting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if errs := withDomainErrors(app.validate.Check(&form), domain.CheckWebhookAddress(form.URL)); errs != nil {
-		pub, err := app.db.PublishingSettings(r.Context())
-		if err != nil {
-			app.serverError(w, r, err)
-			return
-		}
-		view := components.PublishingForm{PublisherName: pub.Publisher.Name, PublisherURL: pub.Publisher.URL,
-			LogoURL: pub.Publisher.LogoURL, BaseURL: pub.BaseURL, WebhookURL: form.URL, WebhookErrors: errs}
-		app.render(w, r, http.StatusUnprocessableEntity, components.PublishingSettingsPage(app.meta(w, r, "Publishing settings"), view))
+		app.renderPublishing(w, r, http.StatusUnprocessableEntity, components.PublishingForm{WebhookURL: echoText(form.URL), WebhookErrors: errs}, r.PostForm)
 		return
 	}
 	if err := app.db.SetSettings(r.Context(), map[string]string{storage.SettingNotifyWebhookURL: form.URL}); err != nil {
@@ -91,6 +129,7 @@ func (app *App) saveWebhookSetting(w http.ResponseWriter, r *http.Request) {
 	if form.URL != "" {
 		msg = "Notifications are also posted to the chat webhook."
 	}
+	app.carryTyped(r, "/admin/settings", "webhook_url")
 	app.flash(w, r, "success", msg)
 	redirect(w, r, "/admin/settings")
 }

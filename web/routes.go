@@ -107,6 +107,7 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("GET /checks/{id}", publicPage(app.checkPage))
 	mux.HandleFunc("GET /admin/settings", app.admin(app.publishingSettingsPage))
 	mux.HandleFunc("POST /admin/settings", app.admin(app.savePublishingSettings))
+	mux.HandleFunc("POST /admin/settings/keep", app.admin(app.keepPublishingTyped))
 	mux.HandleFunc("GET /admin/scorer", app.admin(app.scorerPage))
 	mux.HandleFunc("GET /admin/scorer/progress", app.admin(app.scorerProgress))
 	mux.HandleFunc("POST /admin/scorer/adapt", app.admin(app.adaptScorer))

@@ -73,3 +73,59 @@ func TestBrowserAccountPageKeepsTypedWork(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserPublishingPageKeepsTypedWork types the publisher's name and a
+// chat webhook on the publishing settings page, saves one and then the
+// other: the unsaved one stays as typed, and a refused webhook keeps the
+// publisher's details typed meanwhile; with JavaScript off and on.
+func TestBrowserPublishingPageKeepsTypedWork(t *testing.T) {
+	for _, script := range []bool{false, true} {
+		t.Run(map[bool]string{false: "without-script", true: "with-script"}[script], func(t *testing.T) {
+			env := newTestEnv(t)
+			env.createUser("ada@newsroom.example", domain.RoleAdmin)
+			b := &browser{t: t, ctx: browsertest.New(t), env: env}
+			if !script {
+				browsertest.NoScript(t, b.ctx)
+			}
+			b.signIn("ada@newsroom.example")
+			b.do("open the publishing settings", chromedp.Navigate(env.srv.URL+"/admin/settings"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="webhook-form"]`)))
+			hook := "https://hooks.chat.example/services/T01/B01/abc"
+			b.clear(`#publisher_name`)
+			b.do("type a webhook and the publisher's name",
+				chromedp.SendKeys(chromedp.ID("webhook_url"), hook),
+				chromedp.SendKeys(chromedp.ID("publisher_name"), "Ledger Checks"),
+			)
+			b.clearFlash()
+			b.do("save the publisher", chromedp.Click(chromedp.CSS(`[data-testid="save-publishing"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			if got := b.value(`#webhook_url`); got != hook {
+				t.Errorf("webhook after saving the publisher: %q", got)
+			}
+			if n := env.count(`SELECT count(*) FROM settings WHERE key = 'notify.webhook_url' AND value != ''`); n != 0 {
+				t.Error("the webhook was saved without Save webhook")
+			}
+			b.clear(`#publisher_name`)
+			b.clear(`#webhook_url`)
+			b.do("type another name and a webhook that is not a web address",
+				chromedp.SendKeys(chromedp.ID("publisher_name"), "Ledger Fact Checks"),
+				chromedp.SendKeys(chromedp.ID("webhook_url"), "the chat's hook"),
+				chromedp.Click(chromedp.CSS(`[data-testid="save-webhook"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-webhook_url"]`)),
+			)
+			if got := b.value(`#publisher_name`); got != "Ledger Fact Checks" {
+				t.Errorf("publisher's name after a refused webhook: %q", got)
+			}
+			b.clear(`#webhook_url`)
+			b.clearFlash()
+			b.do("save a good webhook", chromedp.SendKeys(chromedp.ID("webhook_url"), hook),
+				chromedp.Click(chromedp.CSS(`[data-testid="save-webhook"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			if got := b.value(`#publisher_name`); got != "Ledger Fact Checks" {
+				t.Errorf("publisher's name after saving the webhook: %q", got)
+			}
+			if n := env.count(`SELECT count(*) FROM settings WHERE key = 'notify.webhook_url' AND value = ?`, hook); n != 1 {
+				t.Error("the webhook was not saved")
+			}
+		})
+	}
+}
