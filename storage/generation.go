@@ -121,14 +121,57 @@ func (c *readCache[K, V]) put(gen int64, k K, v V) {
 	c.m[k] = v
 }
 
-// generation returns the database's generation now, or false when it is
-// unknown and nothing may be served from a cache.
+// generation returns the database's generation, or false when it is
+// unknown and nothing may be served from a cache: the one pinned in ctx
+// (PinGeneration), else the one now.
 func (db *DB) generation(ctx context.Context) (int64, bool) {
+	if p, _ := ctx.Value(pinKey{}).(*pin); p != nil {
+		if gen, ok := p.get(); ok {
+			return gen, true
+		}
+	}
 	if db.gen == nil {
 		return 0, false
 	}
 	gen, err := db.gen.current(ctx)
 	return gen, err == nil
+}
+
+// PinGeneration returns a context whose reads ask whether the database
+// changed once, here, rather than at each read: for the several reads of one
+// page. They see the database at least as it was when the page was asked
+// for, as separate reads did. Any change made with the context unpins it, so
+// the reads after it see that change.
+func (db *DB) PinGeneration(ctx context.Context) context.Context {
+	gen, ok := db.generation(ctx)
+	if !ok {
+		return ctx
+	}
+	return context.WithValue(ctx, pinKey{}, &pin{gen: gen, ok: true})
+}
+
+type pinKey struct{}
+
+// pin is a generation read once for a request, until it writes.
+type pin struct {
+	mu  sync.Mutex
+	gen int64
+	ok  bool
+}
+
+func (p *pin) get() (int64, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.gen, p.ok
+}
+
+// unpin drops the pinned generation of ctx, if any: a change is being made.
+func unpin(ctx context.Context) {
+	if p, _ := ctx.Value(pinKey{}).(*pin); p != nil {
+		p.mu.Lock()
+		p.ok = false
+		p.mu.Unlock()
+	}
 }
 
 // cached returns the value of read for k: kept if nothing changed since it

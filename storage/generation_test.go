@@ -331,3 +331,37 @@ func TestCachedReadsShowEveryChangeAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// A page's reads share one generation; a change made with the same context
+// unpins it, so the reads after the change see it.
+func TestPinnedReadsSeeTheirOwnChanges(t *testing.T) {
+	n := newNewsroom(t)
+	n.queued(t, 0.1, domain.PriorityLow)
+	id := n.queued(t, 0.99, domain.PriorityUrgent)
+	var ctx context.Context
+	first := func() int64 {
+		t.Helper()
+		items, _, err := n.db.ListQueue(ctx, domain.QueueFilter{})
+		if err != nil || len(items) == 0 {
+			t.Fatalf("queue: %d items, %v", len(items), err)
+		}
+		return items[0].ID
+	}
+	ctx = n.db.PinGeneration(as(n.eddie))
+	if got := first(); got != id {
+		t.Fatalf("queue starts with %d, want %d", got, id)
+	}
+	first()
+	if _, err := n.db.AssignClaim(ctx, id, n.rita.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := first(); got == id {
+		t.Errorf("claim %d assigned with this context is still first in the queue", id)
+	}
+	// A pinned context still reads what changed before it was pinned.
+	other := n.queued(t, 1, domain.PriorityUrgent)
+	ctx = n.db.PinGeneration(as(n.eddie))
+	if got := first(); got != other {
+		t.Errorf("queue starts with %d, want %d", got, other)
+	}
+}

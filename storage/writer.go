@@ -62,6 +62,7 @@ var errBatchLost = errors.New("the shared write transaction was rolled back")
 // its turn in the background and ends it, so that a change left waiting in
 // the shared transaction is always committed by somebody.
 func (db *DB) acquire(ctx context.Context) error {
+	unpin(ctx) // the reads after this change must see it
 	w := db.writer
 	w.waiting.Add(1)
 	select {

@@ -31,6 +31,11 @@ func (app *App) loadSession(next http.Handler) http.Handler {
 			next.ServeHTTP(w, withActor(r, nil, ""))
 			return
 		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// A page's reads (who is signed in, the unread count, the page
+			// itself) ask once whether anything changed; see storage.
+			r = r.WithContext(app.db.PinGeneration(r.Context()))
+		}
 		ver, _ := sess.Values["ver"].(int64)
 		issued, _ := sess.Values["iat"].(int64)
 		sid, _ := sess.Values["sid"].(string)
