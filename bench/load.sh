@@ -5,6 +5,7 @@
 #   bash bench/load.sh                        # 1,000,000 claims (seeded once, ~4 min), reused after
 #   CLAIMS=100000 bash bench/load.sh          # a smaller database
 #   BENCH_DB=/tmp/x.db DURATION=5 ROUNDS=3 CONNS=32 WRITE_SECONDS=10 bash bench/load.sh
+#   ONLY=search WRITE_SECONDS=0 bash bench/load.sh   # one page (or a comma-separated few), no writes
 #
 # Pages: wrk at CONNS connections, DURATION seconds each, the static file
 # measured just before each page, ROUNDS rounds; prints requests/s (median),
@@ -109,6 +110,10 @@ if [ "$(probe /search?q=budget)" = 200 ]; then PAGES="$PAGES
 search|/search?q={id}|cookie|words"; fi
 if [ "$(probe /dashboard)" = 200 ]; then PAGES="$PAGES
 dashboard|/dashboard|cookie|"; fi
+# ONLY=search,home measures those pages alone; WRITE_SECONDS=0 leaves out the writes.
+if [ -n "${ONLY:-}" ]; then
+	PAGES=$(printf '%s\n' "$PAGES" | awk -F'|' -v only=",$ONLY," 'index(only, "," $1 ",")')
+fi
 
 wrk_run() { # wrk_run PATH WHO IDS -> "rps p99 non2xx errors"
 	local hdr=()
@@ -161,6 +166,10 @@ awk '{ s[++k] = $4 } END { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
 	printf "| %-13s | %12.1f | (median of the %d static runs) |\n", "static file", k % 2 ? s[(k + 1) / 2] : (s[k / 2] + s[k / 2 + 1]) / 2, k }' "$RESULTS"
 
 echo
+if [ "$WRITE_SECONDS" = 0 ]; then
+	echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"
+	exit 0
+fi
 max_audit() { sqlite3 "$DB" "SELECT coalesce(max(id), 0) FROM audit_events"; }
 twice() { # claims taken more than once since audit event $1
 	sqlite3 "$DB" "SELECT count(*) FROM (SELECT entity_id FROM audit_events WHERE id > $1 AND action = 'claim.taken' GROUP BY entity_id HAVING count(*) > 1)"

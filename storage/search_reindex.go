@@ -13,6 +13,12 @@ import (
 // changes no newsroom data, so it writes no audit event. progress, when not
 // nil, is told how many documents are done every so often.
 func (db *DB) ReindexSearch(ctx context.Context, progress func(done int)) (docs int, err error) {
+	// The gathered postings (tens of millions at a million claims) and their
+	// sort go to temporary files, not memory, for the rebuild alone.
+	if _, err := db.write.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
+		return 0, err
+	}
+	defer db.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`)
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return 0, err
