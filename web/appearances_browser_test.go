@@ -41,6 +41,15 @@ func TestBrowserReturningClaimStory(t *testing.T) {
 		t.Errorf("article page says %q", got)
 	}
 	browsertest.Screenshot(t, b.ctx, "recorded-at-triage")
+	// Accepting it is offered as recording the appearance instead, in place.
+	b.do("record the candidate as an appearance rather than queue it",
+		chromedp.Click(chromedp.CSS(`[data-testid="appearance-offer"] [data-testid="record-appearance"]`)),
+	)
+	b.waitFor("the row to say it is dismissed as already checked",
+		`[...document.querySelectorAll('[data-testid="dismissed-as"]')].some(e => e.innerText.includes("Already checked"))`)
+	if n := b.eval(`Promise.resolve(String(document.querySelectorAll('[data-testid="appearance-offer"]').length))`); n != "0" {
+		t.Errorf("%s offers left after recording", n)
+	}
 	b.signOut()
 
 	b.signIn("eddie@newsroom.example")
