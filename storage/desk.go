@@ -139,8 +139,8 @@ func partsOf(from, to, today time.Time) []deskPart {
 	return append(parts, less...)
 }
 
-// periods lists every day and month of the parts, as desk_counts.period,
-// with the sign each is counted with.
+// periodsOf lists every day and month of the parts, as desk_counts.period:
+// those counted in, and those taken away.
 func periodsOf(parts []deskPart) (plus, minus []any) {
 	for _, p := range parts {
 		var out []any
@@ -166,10 +166,9 @@ func periodsOf(parts []deskPart) (plus, minus []any) {
 	return plus, minus
 }
 
-// signedUnion runs branch once per part, with the part's sign, its period
-// range and args, as one UNION ALL: branch names the count "?sign * n"
-// through the placeholder "SIGN" and the range "period BETWEEN ? AND ?"
-// through "RANGE", which come after args.
+// signedUnion repeats branch for each part, joined by UNION ALL. In branch,
+// SIGN stands for the part's sign (1 or -1) and RANGE for "period BETWEEN
+// ? AND ?", whose two arguments follow args in each repetition.
 func signedUnion(branch string, parts []deskPart, args ...any) (string, []any) {
 	var q strings.Builder
 	var all []any
