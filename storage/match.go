@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -19,12 +21,8 @@ import (
 // them in Go with domain/match. Common words never reach the database, so a
 // match costs the same at a million claims as at a thousand.
 const (
-	seedTerms     = 6   // the rarest terms of a query that find candidates
-	maxPostings   = 300 // documents read per term, newest first
-	maxCandidates = 50  // documents reranked
-	// maxCommonShare leaves out of candidate finding a term in more than this
-	// share of documents: it tells nothing apart.
-	maxCommonShare = 0.05
+	maxPostings   = 300 // a short list of documents, read to find related ones
+	maxCandidates = 30  // documents reranked per query at most
 )
 
 // docData is what match_docs keeps of a document.
@@ -37,22 +35,6 @@ type docData struct {
 	// looking up thousands of terms per match.
 	DF []int `json:"w,omitempty"`
 	N  int   `json:"n,omitempty"`
-}
-
-// weight is the rarity of a term for reranking this document: today's count
-// for terms looked up (the query's), else the stored count scaled to today's
-// number of documents.
-func (d docData) weight(df map[string]int, n int) func(string) float64 {
-	terms := d.terms()
-	return func(t string) float64 {
-		if k, ok := df[t]; ok {
-			return match.IDF(k, n)
-		}
-		if i, ok := slices.BinarySearch(terms, t); ok && i < len(d.DF) && d.N > 0 {
-			return match.IDF(int(float64(d.DF[i])*float64(n)/float64(d.N)+0.5), n)
-		}
-		return match.IDF(1, n)
-	}
 }
 
 // claimDoc and importedDoc turn an id into its document number.
@@ -186,8 +168,9 @@ func (db *DB) Match(ctx context.Context, text string, limit int) ([]match.Found,
 	return matchText(ctx, tx, match.Analyse(text, ""), 0, limit)
 }
 
-// weights looks up how many documents use each term, in chunks that keep
-// within SQLite's limit on parameters.
+// weights looks up how many documents use each term not yet in df, in one
+// statement per few hundred terms (the list travels as one JSON parameter,
+// so the statement's text never changes and stays prepared).
 func weights(ctx context.Context, tx *Tx, terms []string, df map[string]int) error {
 	var todo []string
 	for _, t := range terms {
@@ -197,13 +180,9 @@ func weights(ctx context.Context, tx *Tx, terms []string, df map[string]int) err
 		}
 	}
 	for len(todo) > 0 {
-		chunk := todo[:min(len(todo), 400)]
+		chunk := todo[:min(len(todo), 2000)]
 		todo = todo[len(chunk):]
-		args := make([]any, len(chunk))
-		for i, t := range chunk {
-			args[i] = t
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT term, df FROM match_terms WHERE term IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+		rows, err := tx.queryCached(ctx, `SELECT term, df FROM match_terms WHERE term IN (SELECT value FROM json_each(?))`, jsonList(chunk))
 		if err != nil {
 			return err
 		}
@@ -223,157 +202,430 @@ func weights(ctx context.Context, tx *Tx, terms []string, df map[string]int) err
 	return nil
 }
 
+// jsonList writes a list of strings or numbers as a JSON array, the one
+// parameter of a statement that takes a list.
+func jsonList[T string | int64](list []T) string {
+	b, _ := json.Marshal(list)
+	return string(b)
+}
+
+// The bounds that keep a match's work the same at any size of archive.
+const (
+	// maxSeedTerms is the most terms of one query whose postings are read.
+	maxSeedTerms = 12
+	// wholeList is the longest list of documents read for one term; a
+	// longer one is read as its newest wholeList.
+	wholeList = 1000
+	// maxCoverPostings is the most postings read for one query to cover
+	// its same-tier matches.
+	maxCoverPostings = 4000
+	// maxSeedPostings is the most postings read for one query once its
+	// same-tier matches are covered.
+	maxSeedPostings = 3000
+	// rerankBatch is how many candidates of each query are compared in one
+	// round; rounds go on until no unread candidate could still rank.
+	rerankBatch = 15
+)
+
+// matchQuery is one text to match: its analysis, a document to leave out
+// (the claim itself; 0 for none) and how many matches to return.
+type matchQuery struct {
+	text    match.Text
+	exclude int64
+	limit   int
+	rerank  int // the most candidates compared; 0 is maxCandidates
+}
+
+// queryPlan is how one query finds its candidates.
+type queryPlan struct {
+	matchQuery
+	weight  func(string) float64 // a query term's rarity today
+	total   float64              // the query's weight, as Compare counts it
+	seeds   []string             // the rarest terms, whose postings are read
+	unread  float64              // the weight of the query's other terms found in any document
+	cands   []candidate          // documents found by the seeds, most seed weight first
+	next    int                  // the next candidate to compare
+	results []match.Found
+	done    bool
+}
+
+type candidate struct {
+	doc  int64
+	seed float64 // the weight of the seed terms it shares with the query
+}
+
+// bound is the highest score a candidate with seed weight w could reach:
+// at best it also has every unread term, and the score, shared weight over
+// the geometric mean of both texts' weights, is at most the square root of
+// the shared share of the query's weight (a document weighs at least what
+// it shares); the claimant may add ClaimantWeight.
+func (p *queryPlan) bound(w float64) float64 {
+	if p.total <= 0 {
+		return 0
+	}
+	b := math.Sqrt(min(1, (w+p.unread)/p.total))
+	if p.text.Claimant != "" {
+		b += match.ClaimantWeight
+	}
+	return b
+}
+
+// floor is the score a candidate must be able to reach to change the
+// result: related at least, and no worse than the limit-th found so far.
+func (p *queryPlan) floor() float64 {
+	f := match.RelatedThreshold
+	if len(p.results) >= p.limit {
+		scores := make([]float64, len(p.results))
+		for i, r := range p.results {
+			scores[i] = r.Score
+		}
+		slices.Sort(scores)
+		f = max(f, scores[len(scores)-p.limit])
+	}
+	return f
+}
+
+// plan chooses the query's seed terms, rarest first. It reads terms until
+// those left could not together lift a document to the same tier, so that
+// no same-tier document is missed, reading lists of up to wholeList
+// documents whole within maxCoverPostings; then, while the lists stay
+// short (maxPostings) and within maxSeedPostings, until they could not lift
+// one to the related tier either. Only a query made of words so common that
+// the same tier cannot be covered within those bounds is matched on a
+// sample: its rarest terms' newest wholeList documents.
+//
+// self is 1 when the left-out document is indexed (its terms are counted
+// in df), else 0.
+func (p *queryPlan) plan(df map[string]int, n, self int) {
+	q := p.text
+	others := func(t string) int { return df[t] - self }
+	p.weight = func(t string) float64 { return match.IDF(df[t], n) }
+	var used []string
+	for _, t := range q.Terms {
+		w := p.weight(t)
+		p.total += w
+		if others(t) > 0 {
+			used = append(used, t)
+			p.unread += w
+		}
+	}
+	slices.SortFunc(used, func(a, b string) int { return cmp.Or(cmp.Compare(others(a), others(b)), strings.Compare(a, b)) })
+	cover, extra := 0, 0
+	for _, t := range used {
+		if p.bound(0) < match.RelatedThreshold || len(p.seeds) == maxSeedTerms {
+			break
+		}
+		k := others(t)
+		if p.bound(0) < match.SameThreshold {
+			// Covered for the same tier: short lists only, for related.
+			if k > maxPostings || extra+k > maxSeedPostings {
+				break
+			}
+			extra += k
+		} else {
+			if cover+min(k, wholeList) > maxCoverPostings && len(p.seeds) >= 2 {
+				break
+			}
+			cover += min(k, wholeList)
+		}
+		p.seeds = append(p.seeds, t)
+		p.unread -= p.weight(t)
+	}
+	p.unread = max(0, p.unread)
+}
+
 // matchText finds candidates for q from its rarest terms, reranks them with
 // the matcher and returns up to limit that are at least related. exclude is
 // a document left out (the claim itself, 0 for none); when it is indexed its
 // own terms are not counted, so that its unique words do not look rarest.
 func matchText(ctx context.Context, tx *Tx, q match.Text, exclude int64, limit int) ([]match.Found, error) {
-	if len(q.Terms) == 0 || limit <= 0 {
-		return nil, nil
+	out, err := matchTexts(ctx, tx, []matchQuery{{text: q, exclude: exclude, limit: limit}})
+	if err != nil {
+		return nil, err
 	}
+	return out[0], nil
+}
+
+// matchTexts matches several texts in one pass over the index: one lookup
+// of every term's count, one read of the postings of every seed term, and
+// rounds in which the best remaining candidates of every text are read in
+// one statement and compared, until no candidate left could still rank.
+// Each text's result is what matching it alone gives.
+func matchTexts(ctx context.Context, tx *Tx, queries []matchQuery) ([][]match.Found, error) {
+	out := make([][]match.Found, len(queries))
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT docs FROM match_stats WHERE id = 1`).Scan(&n); err != nil {
 		return nil, err
 	}
 	df := map[string]int{}
-	if err := weights(ctx, tx, q.Terms, df); err != nil {
+	var all []string
+	for _, q := range queries {
+		all = append(all, q.text.Terms...)
+	}
+	if err := weights(ctx, tx, all, df); err != nil {
 		return nil, err
 	}
-	others := df
-	if exclude != 0 {
-		var self int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM match_docs WHERE doc = ?`, exclude).Scan(&self); err != nil {
-			return nil, err
+	plans := make([]*queryPlan, 0, len(queries))
+	for _, q := range queries {
+		p := &queryPlan{matchQuery: q}
+		if p.rerank <= 0 {
+			p.rerank = maxCandidates
 		}
-		if self > 0 {
-			others = make(map[string]int, len(df))
-			for t, k := range df {
-				others[t] = k
-				if slices.Contains(q.Terms, t) {
-					others[t]--
-				}
+		plans = append(plans, p)
+		if len(q.text.Terms) == 0 || q.limit <= 0 {
+			p.done = true
+			continue
+		}
+		// The left-out document, when indexed, does not make its own
+		// terms look used.
+		self := 0
+		if q.exclude != 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM match_docs WHERE doc = ?`, q.exclude).Scan(&self); err != nil {
+				return nil, err
 			}
 		}
-	}
-	seeds := slices.Clone(q.Terms)
-	seeds = slices.DeleteFunc(seeds, func(t string) bool { return others[t] <= 0 })
-	slices.SortFunc(seeds, func(a, b string) int { return cmp.Or(cmp.Compare(others[a], others[b]), strings.Compare(a, b)) })
-	common := max(maxPostings, int(maxCommonShare*float64(n)))
-	var kept []string
-	for _, t := range seeds {
-		if others[t] <= common || len(kept) < 2 {
-			kept = append(kept, t)
-		}
-	}
-	seeds = kept[:min(len(kept), seedTerms)]
-	weight := func(t string) float64 { return match.IDF(df[t], n) }
-
-	// One statement reads every seed term's postings.
-	found := map[int64]float64{}
-	if len(seeds) > 0 {
-		var union strings.Builder
-		var args []any
-		for i, t := range seeds {
-			if i > 0 {
-				union.WriteString(" UNION ALL ")
-			}
-			fmt.Fprintf(&union, "SELECT * FROM (SELECT doc, %d FROM match_postings WHERE term = ? ORDER BY doc DESC LIMIT %d)", i, maxPostings)
-			args = append(args, t)
-		}
-		type posting struct {
-			doc  int64
-			term int
-		}
-		ps, err := queryAll(ctx, tx, func(row scanner) (posting, error) {
-			var p posting
-			return p, row.Scan(&p.doc, &p.term)
-		}, union.String(), args...)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range ps {
-			if p.doc != exclude {
-				found[p.doc] += weight(seeds[p.term])
-			}
-		}
-	}
-	type cand struct {
-		doc int64
-		w   float64
-	}
-	cands := make([]cand, 0, len(found))
-	for d, w := range found {
-		cands = append(cands, cand{d, w})
-	}
-	slices.SortFunc(cands, func(a, b cand) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(b.doc, a.doc)) })
-	cands = cands[:min(len(cands), maxCandidates)]
-
-	args := make([]any, len(cands)+1)
-	args[0] = exclude // never a document: keeps the list non-empty
-	for i, c := range cands {
-		args[i+1] = c.doc
-	}
-	docs := map[int64]docData{}
-	rows, err := tx.QueryContext(ctx, `SELECT doc, data FROM match_docs WHERE doc IN (?`+strings.Repeat(", ?", len(cands))+`) AND doc <> ?`, append(args, exclude)...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var doc int64
-		var data string
-		if err := rows.Scan(&doc, &data); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		d, err := decodeDoc(data)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("match index entry %d: %w", doc, err)
-		}
-		docs[doc] = d
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
+		p.plan(df, n, self)
 	}
 
 	// Claims changed by a write that has not yet passed through a storage
 	// transaction (a bulk load, a repair by hand) are read as they are now.
-	pending, err := pendingDocs(ctx, tx, exclude)
+	pending, err := pendingDocs(ctx, tx, 0)
 	if err != nil {
 		return nil, err
 	}
-	for doc, d := range pending {
-		docs[doc] = d
+	for _, d := range pending {
 		if err := weights(ctx, tx, d.Text.Terms, df); err != nil {
 			return nil, err
 		}
 	}
-	var out []match.Found
-	for doc, d := range docs {
-		if _, stale := pending[doc]; stale && d.Text.Terms == nil {
-			continue
-		}
-		w := d.weight(df, n)
-		c := match.Compare(q, d.Text, w)
-		if d.Headline != nil {
-			if h := match.Compare(q, *d.Headline, w); h.Score > c.Score {
-				c = h
-			}
-		}
-		if c.Tier == match.TierNone {
-			continue
-		}
-		f := match.Found{Kind: match.KindClaim, ID: doc, Score: c.Score, Tier: c.Tier}
-		if doc < 0 {
-			f.Kind, f.ID = match.KindImported, -doc
-		}
-		out = append(out, f)
-	}
-	if err := describeFound(ctx, tx, out); err != nil {
+
+	postings, err := readPostings(ctx, tx, plans, df)
+	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, match.Better)
-	return out[:min(len(out), limit)], nil
+	for _, p := range plans {
+		if p.done {
+			continue
+		}
+		found := map[int64]float64{}
+		for _, t := range p.seeds {
+			w := p.weight(t)
+			for _, doc := range postings[t] {
+				if _, stale := pending[doc]; !stale && doc != p.exclude {
+					found[doc] += w
+				}
+			}
+		}
+		p.cands = make([]candidate, 0, len(found))
+		for d, w := range found {
+			p.cands = append(p.cands, candidate{d, w})
+		}
+		slices.SortFunc(p.cands, func(a, b candidate) int { return cmp.Or(cmp.Compare(b.seed, a.seed), cmp.Compare(b.doc, a.doc)) })
+		// Pending documents are compared with every query.
+		for doc, d := range pending {
+			if doc != p.exclude && d.Text.Terms != nil {
+				p.compare(doc, d, df, n)
+			}
+		}
+	}
+
+	// Rounds of reranking.
+	docs := map[int64]docData{}
+	for {
+		var want []int64
+		wanted := map[int64]bool{}
+		for _, p := range plans {
+			if p.done {
+				continue
+			}
+			k := p.take()
+			if k == 0 {
+				p.done = true
+				continue
+			}
+			for _, c := range p.cands[p.next : p.next+k] {
+				if _, ok := docs[c.doc]; !ok && !wanted[c.doc] {
+					wanted[c.doc] = true
+					want = append(want, c.doc)
+				}
+			}
+		}
+		if len(want) == 0 {
+			break
+		}
+		if err := readDocs(ctx, tx, want, docs); err != nil {
+			return nil, err
+		}
+		for _, p := range plans {
+			if p.done {
+				continue
+			}
+			k := p.take()
+			for _, c := range p.cands[p.next : p.next+k] {
+				if d, ok := docs[c.doc]; ok {
+					p.compare(c.doc, d, df, n)
+				}
+			}
+			p.next += k
+		}
+	}
+
+	// The best of each, described in one pass.
+	var describe []match.Found
+	for _, p := range plans {
+		p.results = keepBest(p.results, p.limit)
+		describe = append(describe, p.results...)
+	}
+	if err := describeFound(ctx, tx, describe); err != nil {
+		return nil, err
+	}
+	k := 0
+	for i, p := range plans {
+		res := describe[k : k+len(p.results)]
+		k += len(p.results)
+		slices.SortFunc(res, match.Better)
+		out[i] = slices.Clip(res[:min(len(res), p.limit)])
+	}
+	return out, nil
+}
+
+// take is how many of the next candidates to compare in this round: those
+// that could still rank (their bound reaches the floor), rerankBatch at a
+// time, up to p.rerank.
+func (p *queryPlan) take() int {
+	floor := p.floor()
+	k := 0
+	for i := p.next; i < len(p.cands) && i < p.rerank && k < rerankBatch; i++ {
+		if p.bound(p.cands[i].seed) < floor {
+			break
+		}
+		k++
+	}
+	return k
+}
+
+// keepBest keeps the results that could be among the first limit once
+// described: every one scoring at least the limit-th best score (ties are
+// ordered by what describing finds).
+func keepBest(results []match.Found, limit int) []match.Found {
+	if len(results) <= limit {
+		return results
+	}
+	slices.SortFunc(results, func(a, b match.Found) int { return cmp.Compare(b.Score, a.Score) })
+	cut := results[limit-1].Score
+	i := limit
+	for i < len(results) && results[i].Score >= cut {
+		i++
+	}
+	return results[:i]
+}
+
+// compare scores document d against the query and keeps it when it is at
+// least related.
+func (p *queryPlan) compare(doc int64, d docData, df map[string]int, n int) {
+	w := d.weightFor(p.text, df, n)
+	c := match.Compare(p.text, d.Text, w)
+	if d.Headline != nil {
+		if h := match.Compare(p.text, *d.Headline, w); h.Score > c.Score {
+			c = h
+		}
+	}
+	if c.Tier == match.TierNone {
+		return
+	}
+	f := match.Found{Kind: match.KindClaim, ID: doc, Score: c.Score, Tier: c.Tier}
+	if doc < 0 {
+		f.Kind, f.ID = match.KindImported, -doc
+	}
+	p.results = append(p.results, f)
+}
+
+// weightFor is the rarity of each term when comparing this document with
+// query q: today's count for the query's terms (looked up), the count stored
+// with the document scaled to today's size for the others, and a looked-up
+// count for a document read from the claims (no stored counts).
+func (d docData) weightFor(q match.Text, df map[string]int, n int) func(string) float64 {
+	terms := d.terms()
+	return func(t string) float64 {
+		if _, ok := slices.BinarySearch(q.Terms, t); ok || d.N == 0 {
+			return match.IDF(df[t], n)
+		}
+		if i, ok := slices.BinarySearch(terms, t); ok && i < len(d.DF) {
+			return match.IDF(int(float64(d.DF[i])*float64(n)/float64(d.N)+0.5), n)
+		}
+		return match.IDF(1, n)
+	}
+}
+
+// readPostings reads the documents of every seed term of the plans: the
+// terms whose lists are at most wholeList long whole, in one statement,
+// and each longer one as its newest wholeList documents.
+func readPostings(ctx context.Context, tx *Tx, plans []*queryPlan, df map[string]int) (map[string][]int64, error) {
+	out := map[string][]int64{}
+	var short, long []string
+	for _, p := range plans {
+		for _, t := range p.seeds {
+			if _, ok := out[t]; ok {
+				continue
+			}
+			out[t] = nil
+			if df[t] > wholeList {
+				long = append(long, t)
+			} else {
+				short = append(short, t)
+			}
+		}
+	}
+	for len(short) > 0 {
+		chunk := short[:min(len(short), 2000)]
+		short = short[len(chunk):]
+		rows, err := tx.queryCached(ctx, `SELECT term, doc FROM match_postings WHERE term IN (SELECT value FROM json_each(?))`, jsonList(chunk))
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var t string
+			var doc int64
+			if err := rows.Scan(&t, &doc); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[t] = append(out[t], doc)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range long {
+		docs, err := queryAll(ctx, tx, scanValue[int64], `SELECT doc FROM match_postings WHERE term = ? ORDER BY doc DESC LIMIT ?`, t, wholeList)
+		if err != nil {
+			return nil, err
+		}
+		out[t] = docs
+	}
+	return out, nil
+}
+
+// readDocs reads index entries into docs, in one statement.
+func readDocs(ctx context.Context, tx *Tx, want []int64, docs map[int64]docData) error {
+	rows, err := tx.queryCached(ctx, `SELECT doc, data FROM match_docs WHERE doc IN (SELECT value FROM json_each(?))`, jsonList(want))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var doc int64
+		var data string
+		if err := rows.Scan(&doc, &data); err != nil {
+			return err
+		}
+		d, err := decodeDoc(data)
+		if err != nil {
+			return fmt.Errorf("match index entry %d: %w", doc, err)
+		}
+		docs[doc] = d
+	}
+	return rows.Err()
 }
 
 // maxPendingRead is the most changed-but-unindexed claims a match reads
@@ -420,30 +672,76 @@ func pendingDocs(ctx context.Context, tx *Tx, exclude int64) (map[int64]docData,
 	return out, nil
 }
 
-// describeFound fills in what a reader needs to know of each match.
+// describeFound fills in what a reader needs to know of each match: one
+// statement for our claims and one for imported checks.
 func describeFound(ctx context.Context, tx *Tx, found []match.Found) error {
-	for i := range found {
-		f := &found[i]
-		var err error
+	var claims, imported []int64
+	for _, f := range found {
 		if f.Kind == match.KindImported {
-			var published string
-			err = tx.QueryRowContext(ctx, `SELECT claim, rating, url, publisher, published_on FROM imported_checks WHERE id = ?`, f.ID).
-				Scan(&f.Claim, &f.Rating, &f.URL, &f.Publisher, &published)
-			f.Date = parseDay(published)
+			imported = append(imported, f.ID)
 		} else {
-			var approved sql.NullString
-			err = tx.QueryRowContext(ctx, `SELECT c.text, c.state, a.id, a.title, coalesce(r.name, ''),
-					CASE WHEN c.state = 'approved' THEN v.approved_at END
-				FROM claims c
-				JOIN articles a ON a.id = c.article_id
-				LEFT JOIN verdicts v ON v.claim_id = c.id
-				LEFT JOIN ratings r ON r.id = v.rating_id AND c.state = 'approved'
-				WHERE c.id = ?`, f.ID).Scan(&f.Claim, &f.State, &f.ArticleID, &f.ArticleTitle, &f.Rating, &approved)
-			f.Date = parseNullTime(approved)
+			claims = append(claims, f.ID)
 		}
+	}
+	byClaim := map[int64]match.Found{}
+	if len(claims) > 0 {
+		rows, err := tx.queryCached(ctx, `SELECT c.id, c.text, c.state, a.id, a.title, coalesce(r.name, ''),
+				CASE WHEN c.state = 'approved' THEN v.approved_at END
+			FROM claims c
+			JOIN articles a ON a.id = c.article_id
+			LEFT JOIN verdicts v ON v.claim_id = c.id
+			LEFT JOIN ratings r ON r.id = v.rating_id AND c.state = 'approved'
+			WHERE c.id IN (SELECT value FROM json_each(?))`, jsonList(claims))
 		if err != nil {
 			return err
 		}
+		for rows.Next() {
+			var f match.Found
+			var approved sql.NullString
+			if err := rows.Scan(&f.ID, &f.Claim, &f.State, &f.ArticleID, &f.ArticleTitle, &f.Rating, &approved); err != nil {
+				rows.Close()
+				return err
+			}
+			f.Date = parseNullTime(approved)
+			byClaim[f.ID] = f
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	byImported := map[int64]match.Found{}
+	if len(imported) > 0 {
+		rows, err := tx.queryCached(ctx, `SELECT id, claim, rating, url, publisher, published_on FROM imported_checks
+			WHERE id IN (SELECT value FROM json_each(?))`, jsonList(imported))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var f match.Found
+			var published string
+			if err := rows.Scan(&f.ID, &f.Claim, &f.Rating, &f.URL, &f.Publisher, &published); err != nil {
+				rows.Close()
+				return err
+			}
+			f.Date = parseDay(published)
+			byImported[f.ID] = f
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	for i := range found {
+		f := &found[i]
+		by := byClaim
+		if f.Kind == match.KindImported {
+			by = byImported
+		}
+		d, ok := by[f.ID]
+		if !ok {
+			return sql.ErrNoRows
+		}
+		d.Kind, d.Score, d.Tier = f.Kind, f.Score, f.Tier
+		*f = d
 	}
 	return nil
 }
@@ -458,20 +756,18 @@ func parseDay(s string) time.Time {
 }
 
 // MatchMany matches several texts (an article's candidates) from one
-// snapshot, up to limit matches each.
+// snapshot in one pass over the index, up to limit matches each.
 func (db *DB) MatchMany(ctx context.Context, texts []string, limit int) ([][]match.Found, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	out := make([][]match.Found, len(texts))
+	qs := make([]matchQuery, len(texts))
 	for i, t := range texts {
-		if out[i], err = matchText(ctx, tx, match.Analyse(t, ""), 0, limit); err != nil {
-			return nil, err
-		}
+		qs[i] = matchQuery{text: match.Analyse(t, ""), limit: limit}
 	}
-	return out, nil
+	return matchTexts(ctx, tx, qs)
 }
 
 // articleMatchCandidates is how many of an article's candidates, highest
@@ -514,13 +810,17 @@ func (db *DB) readArticleMatches(ctx context.Context, articleID int64) (map[int6
 	if err != nil {
 		return nil, err
 	}
+	qs := make([]matchQuery, len(cands))
+	for i, c := range cands {
+		qs[i] = matchQuery{text: match.Analyse(c.text, c.claimant), limit: 5}
+	}
+	all, err := matchTexts(ctx, tx, qs)
+	if err != nil {
+		return nil, err
+	}
 	out := map[int64]match.Found{}
-	for _, c := range cands {
-		found, err := matchText(ctx, tx, match.Analyse(c.text, c.claimant), 0, 5)
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range found {
+	for i, c := range cands {
+		for _, f := range all[i] {
 			if f.Kind == match.KindImported || f.State == domain.StateApproved && f.ArticleID != articleID {
 				out[c.id] = f
 				break
