@@ -44,14 +44,17 @@ func (db *DB) matchNewCandidates(ctx context.Context, candidates []*domain.Claim
 		return nil, err
 	}
 	defer tx.Rollback()
+	qs := make([]matchQuery, len(order))
+	for k, i := range order {
+		qs[k] = matchQuery{text: match.Analyse(candidates[i].Text, candidates[i].Claimant), limit: matchesKept}
+	}
+	all, err := matchTexts(ctx, tx, qs)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]candidateFound, len(candidates))
-	for _, i := range order {
-		c := candidates[i]
-		found, err := matchText(ctx, tx, match.Analyse(c.Text, c.Claimant), 0, matchesKept)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = orEmpty(found)
+	for k, i := range order {
+		out[i] = orEmpty(all[k])
 	}
 	return out, nil
 }
