@@ -26,7 +26,7 @@ func BenchmarkAddArticleRecordingAppearances(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		texts := make([]string, 40)
 		for j := range texts {
-			texts[j] = strings.TrimSpace(matchQueries[(i*40+j)%len(matchQueries)])
+			texts[j] = strings.TrimSpace(matchQueries["mixed"][(i*40+j)%len(matchQueries["mixed"])])
 			if texts[j] == "" {
 				texts[j] = "Nothing to see here."
 			}

@@ -118,6 +118,10 @@ func matchBenchDB(b *testing.B) *storage.DB {
 			// An article's candidates: mostly new sentences, a few repeats.
 			matchQueries["article"] = append(matchQueries["article"], t)
 		}
+		// The texts of earlier runs: repeats and candidates alternating.
+		for i := range min(len(matchQueries["repeat"]), len(fresh)) {
+			matchQueries["mixed"] = append(matchQueries["mixed"], matchQueries["repeat"][i], fresh[i])
+		}
 		for i, t := range matchQueries["repeat"] {
 			if i%5 == 0 {
 				matchQueries["article"][i] = t
