@@ -22,7 +22,7 @@ func articlePath(id int64) string { return "/articles/" + itoa(id) }
 // articleDetailFields are the edit form's fields; rowFields one row's.
 var (
 	articleDetailFields = []string{"title", "outlet", "author", "url", "published"}
-	rowFields           = []string{"text", "reason_code", "reason", "version"}
+	rowFields           = []string{"text", "reason_code", "reason", "version", "check", "as"}
 )
 
 // rowFieldNames are a claim's row fields as posted by the page's one form.
