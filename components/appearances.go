@@ -58,3 +58,21 @@ func SeenLabel(s domain.AppearanceSummary) string {
 	}
 	return "Seen " + times + ", last " + FormatDate(s.LastSeen)
 }
+
+// laterAppearanceDetail is the outlet and date of a later appearance on the
+// public check: " · The Evening Post, 30 Nov 2026".
+func laterAppearanceDetail(a domain.PublishedAppearance) string {
+	s := ""
+	if a.Outlet != "" {
+		s = " · " + a.Outlet
+	}
+	if !a.SeenAt.IsZero() {
+		if s == "" {
+			s = " · "
+		} else {
+			s += ", "
+		}
+		s += FormatDate(a.SeenAt)
+	}
+	return s
+}

@@ -106,6 +106,9 @@ func TestAppearancesFromArticleToPublishedCheck(t *testing.T) {
 	if n := len(cr.ItemReviewed.Appearance); n != 2 || cr.ItemReviewed.Appearance[1].URL != "https://post.example/radio" || cr.ItemReviewed.Appearance[1].DatePublished != "2026-11-30" {
 		t.Errorf("ClaimReview appearances: %+v", cr.ItemReviewed.Appearance)
 	}
+	if got := public.TestID(t, "check-later-appearance"); !strings.Contains(got, "Radio round") || !strings.Contains(got, "The Evening Post, 30 Nov 2026") {
+		t.Errorf("the public page lists the later appearance as %q", got)
+	}
 	feed := env.newClient().get("/checks/feed.jsonld")
 	wantStatus(t, feed, http.StatusOK)
 	if !strings.Contains(feed.Body, "https://post.example/radio") {
