@@ -129,10 +129,12 @@ func (app *App) writeChanged(w http.ResponseWriter, r *http.Request, status int,
 		app.apiError(w, r, err)
 		return
 	}
-	names, err := app.ratingNames(r.Context())
-	if err != nil {
-		app.apiError(w, r, err)
-		return
+	var names map[int64]string
+	if v != nil && v.RatingID != 0 { // a claim just taken has no rating yet: no need to read them
+		if names, err = app.ratingNames(r.Context()); err != nil {
+			app.apiError(w, r, err)
+			return
+		}
 	}
 	writeJSON(w, status, apiClaimWithVerdict{apiClaim: toAPIClaim(c), Verdict: toAPIVerdict(v, names)})
 }
