@@ -49,6 +49,9 @@ type QueueView struct {
 	Outlets   []string
 	Now       time.Time
 	Errors    FieldErrors // from a bulk action
+	// FilterQuery is the filter shown, as a query string: a bulk change
+	// posts it back so that the page it leads to lists the same claims.
+	FilterQuery string
 
 	// FilterErrors names filters that could not be read; the list is shown
 	// without them.
@@ -56,6 +59,14 @@ type QueueView struct {
 	// Seen says, for the claims listed that appeared again, how often and
 	// when last, by claim id.
 	Seen map[int64]domain.AppearanceSummary
+}
+
+// bulkAction is the queue's bulk form address, carrying the filter shown.
+func bulkAction(filter string) string {
+	if filter == "" {
+		return "/queue/bulk"
+	}
+	return "/queue/bulk?" + filter
 }
 
 // VerdictForm is the verdict form's values as typed.

@@ -51,9 +51,25 @@ func queueFilter(form components.QueueFilterForm) (domain.QueueFilter, error) {
 
 func (app *App) queuePage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	form := components.QueueFilterForm{State: q.Get("state"), Type: q.Get("type"), Assignee: q.Get("assignee"),
+	app.renderQueue(w, r, http.StatusOK, queueFilterForm(q), q.Get("after"), nil)
+}
+
+// queueFilterForm reads the queue's filter from a query string.
+func queueFilterForm(q url.Values) components.QueueFilterForm {
+	return components.QueueFilterForm{State: q.Get("state"), Type: q.Get("type"), Assignee: q.Get("assignee"),
 		Outlet: q.Get("outlet"), Since: q.Get("since"), Until: q.Get("until")}
-	app.renderQueue(w, r, http.StatusOK, form, q.Get("after"), nil)
+}
+
+// queueQuery writes the queue's filter (and page) as a query string.
+func queueQuery(form components.QueueFilterForm, cursor string) string {
+	q := url.Values{}
+	for k, v := range map[string]string{"state": form.State, "type": form.Type, "assignee": form.Assignee,
+		"outlet": form.Outlet, "since": form.Since, "until": form.Until, "after": cursor} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q.Encode()
 }
 
 func (app *App) renderQueue(w http.ResponseWriter, r *http.Request, status int, form components.QueueFilterForm, cursor string, errs components.FieldErrors) {
@@ -91,7 +107,7 @@ func (app *App) renderQueue(w http.ResponseWriter, r *http.Request, status int, 
 		status = http.StatusUnprocessableEntity
 	}
 	view := components.QueueView{Filter: typed, Items: items, CanEdit: domain.CanAssign(currentUser(r)), Now: time.Now(), Errors: errs,
-		FilterErrors: filterErrs}
+		FilterErrors: filterErrs, FilterQuery: queueQuery(form, cursor)}
 	var err error
 	if view.Assignees, err = app.db.Assignees(r.Context()); err != nil {
 		app.serverError(w, r, err)
@@ -174,7 +190,13 @@ func (f bulkForm) refs() ([]storage.ClaimRef, error) {
 // its own audit event.
 func (app *App) bulkQueue(w http.ResponseWriter, r *http.Request) {
 	var form bulkForm
-	err := decodeForm(r, &form)
+	// The body is the bulk form; the address carries the filter shown, so
+	// the page it leads back to lists the same claims.
+	err := parseForm(r)
+	if err == nil {
+		err = fillForm(r.PostForm, &form)
+	}
+	shown, cursor := queueFilterForm(r.URL.Query()), r.URL.Query().Get("after")
 	var refs []storage.ClaimRef
 	changed := 0
 	if err == nil {
@@ -197,12 +219,12 @@ func (app *App) bulkQueue(w http.ResponseWriter, r *http.Request) {
 		err = domain.FieldError("ids", "Choose Assign or Set priority.")
 	}
 	if fe := fieldErrors(err); fe != nil {
-		app.renderQueue(w, r, http.StatusUnprocessableEntity, components.QueueFilterForm{}, "", fe)
+		app.renderQueue(w, r, http.StatusUnprocessableEntity, shown, cursor, fe)
 		return
 	} else if code := domain.ErrorCode(err); code == domain.ECONFLICT || code == domain.ENOTFOUND {
 		// A ticked claim changed, cannot take this change or is gone: show
 		// the current list with the reason beside the selection.
-		app.renderQueue(w, r, statusOf(code), components.QueueFilterForm{}, "", components.FieldErrors{"ids": domain.ErrorMessage(err)})
+		app.renderQueue(w, r, statusOf(code), shown, cursor, components.FieldErrors{"ids": domain.ErrorMessage(err)})
 		return
 	} else if err != nil {
 		app.error(w, r, err)
@@ -215,6 +237,10 @@ func (app *App) bulkQueue(w http.ResponseWriter, r *http.Request) {
 		app.flash(w, r, "success", "Updated 1 claim.")
 	default:
 		app.flash(w, r, "success", "Updated "+itoa(int64(changed))+" claims.")
+	}
+	if q := queueQuery(shown, cursor); q != "" {
+		redirect(w, r, "/queue?"+q)
+		return
 	}
 	redirect(w, r, "/queue")
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -52,5 +53,48 @@ func TestBrowserBulkAssignFromTheQueue(t *testing.T) {
 	b.waitFor("the refusal naming the claim", `document.querySelector('[data-testid="error-ids"]') && document.querySelector('[data-testid="error-ids"]').innerText.includes("Claim `+itoa(ids[2])+` changed")`)
 	if c, _ := env.db.ClaimByID(t.Context(), ids[2]); c.Priority != domain.PriorityUrgent {
 		t.Errorf("Emma's urgent priority was overwritten: %s", c.Priority)
+	}
+}
+
+// TestBrowserBulkChangeKeepsTheQueueFilter filters the queue to all open
+// claims, ticks two and sets their priority, with JavaScript off and on:
+// the page the change leads back to is still filtered the same way, so the
+// list the editor was working through is not lost.
+func TestBrowserBulkChangeKeepsTheQueueFilter(t *testing.T) {
+	for _, script := range []bool{false, true} {
+		t.Run(map[bool]string{false: "without-script", true: "with-script"}[script], func(t *testing.T) {
+			env := newTestEnv(t)
+			ids := env.queuedClaims(2, "crime doubled")
+			env.createUser("eddie@newsroom.example", domain.RoleEditor)
+			b := &browser{t: t, ctx: browsertest.New(t), env: env}
+			if !script {
+				browsertest.NoScript(t, b.ctx)
+			}
+			b.signIn("eddie@newsroom.example")
+			row := func(id int64) string {
+				return `[data-testid="queue-row"][data-claim-id="` + itoa(id) + `"] input[name="ids"]`
+			}
+			b.do("filter to open claims and tick two",
+				chromedp.Navigate(env.srv.URL+"/queue?state=open&type=quantity"),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="bulk-form"]`)),
+				chromedp.Click(chromedp.CSS(row(ids[0]))),
+				chromedp.Click(chromedp.CSS(row(ids[1]))),
+				chromedp.SetValue(chromedp.ID("bulk-priority"), "high"),
+			)
+			b.clearFlash()
+			b.do("set their priority", chromedp.Click(chromedp.CSS(`[data-testid="bulk-priority"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			for _, id := range ids {
+				if c, _ := env.db.ClaimByID(t.Context(), id); c.Priority != domain.PriorityHigh {
+					t.Errorf("claim %d has priority %s", id, c.Priority)
+				}
+			}
+			if got := b.eval(`Promise.resolve(location.search)`); !strings.Contains(got, "state=open") || !strings.Contains(got, "type=quantity") {
+				t.Errorf("the queue after the change is at %q, not the filter shown", got)
+			}
+			if got := b.value(`#state`); got != "open" {
+				t.Errorf("state filter after the change: %q", got)
+			}
+		})
 	}
 }
