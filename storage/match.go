@@ -215,10 +215,10 @@ const (
 	maxSeedTerms = 12
 	// wholeList is the longest list of documents read for one term; a
 	// longer one is read as its newest wholeList.
-	wholeList = 1000
+	wholeList = 300
 	// maxCoverPostings is the most postings read for one query to cover
 	// its same-tier matches.
-	maxCoverPostings = 4000
+	maxCoverPostings = 1800
 	// maxSeedPostings is the most postings read for one query once its
 	// same-tier matches are covered.
 	maxSeedPostings = 3000
@@ -287,12 +287,11 @@ func (p *queryPlan) floor() float64 {
 
 // plan chooses the query's seed terms, rarest first. It reads terms until
 // those left could not together lift a document to the same tier, so that
-// no same-tier document is missed, reading lists of up to wholeList
-// documents whole within maxCoverPostings; then, while the lists stay
-// short (maxPostings) and within maxSeedPostings, until they could not lift
-// one to the related tier either. Only a query made of words so common that
-// the same tier cannot be covered within those bounds is matched on a
-// sample: its rarest terms' newest wholeList documents.
+// no same-tier document is missed, within maxCoverPostings; then, while the
+// lists stay short (maxPostings) and within maxSeedPostings, until they
+// could not lift one to the related tier either. A list longer than
+// wholeList is read as its newest wholeList documents, so a text of common
+// words only is matched on a sample of them.
 //
 // self is 1 when the left-out document is indexed (its terms are counted
 // in df), else 0.
