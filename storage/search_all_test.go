@@ -103,3 +103,39 @@ func TestSearchEverythingWithFilters(t *testing.T) {
 		t.Errorf("marked %q", marked)
 	}
 }
+
+// An archive that was there before the index waits in the backlog, which
+// is indexed a slice at a time without anyone's change doing it.
+func TestSearchBacklogIsIndexedInSlices(t *testing.T) {
+	db := openTestDB(t)
+	s := storagetest.New(t, db.Path)
+	post := s.Article(storagetest.Article{Title: "Fares in the west", Outlet: "Western Post", Body: "Bus fares rose by 12% in Bristol."})
+	for range 5 {
+		s.Claim(storagetest.Claim{ArticleID: post, Text: "Bus fares rose by 12% in Bristol.", State: domain.StateQueued})
+	}
+	raw := rawDB(t, db)
+	if _, err := raw.Exec(`INSERT INTO search_backlog (doc) SELECT doc FROM search_pending; DELETE FROM search_pending`); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchKinds(t, db, "fares", domain.SearchFilter{}); len(got) != 0 {
+		t.Fatalf("found before the backlog is indexed: %v", got)
+	}
+	ctx := context.Background()
+	rounds := 0
+	for {
+		left, err := db.IndexSearchBacklog(ctx, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rounds++
+		if left == 0 {
+			break
+		}
+	}
+	if rounds != 3 {
+		t.Errorf("%d rounds of 2 for 6 documents", rounds)
+	}
+	if got := searchKinds(t, db, "fares", domain.SearchFilter{}); len(got) != 6 {
+		t.Errorf("after the backlog: %v", got)
+	}
+}

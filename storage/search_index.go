@@ -259,3 +259,35 @@ func indexSearchDoc(ctx context.Context, tx *Tx, doc int64) error {
 // storedText is the text kept for showing: an article's is its title (the
 // body is read from the article when a snippet is made).
 func storedText(e *searchEntry) string { return e.text }
+
+// IndexSearchBacklog indexes up to n documents of the backlog the search
+// index was created with (migration 167), in one transaction, and says how
+// many are left. The server calls it in the background until none are, so
+// an upgraded archive becomes searchable without slowing anyone's changes.
+// It changes no newsroom data, so it writes no audit event.
+func (db *DB) IndexSearchBacklog(ctx context.Context, n int) (left int, err error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	docs, err := queryAll(ctx, tx, func(row scanner) (int64, error) {
+		var d int64
+		return d, row.Scan(&d)
+	}, `SELECT doc FROM search_backlog ORDER BY doc DESC LIMIT ?`, n)
+	if err != nil || len(docs) == 0 {
+		return 0, err
+	}
+	for _, doc := range docs {
+		if err := indexSearchDoc(ctx, tx, doc); err != nil {
+			return 0, fmt.Errorf("document %d: %w", doc, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_backlog WHERE doc >= ?`, docs[len(docs)-1]); err != nil {
+		return 0, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search_backlog LIMIT 1)`).Scan(&left); err != nil {
+		return 0, err
+	}
+	return left, tx.Commit()
+}

@@ -25,7 +25,7 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done int)) (docs 
 	}
 	defer tx.Rollback()
 	for _, q := range []string{`DELETE FROM search_postings`, `DELETE FROM search_terms`, `DELETE FROM search_docs`,
-		`DELETE FROM search_pending`, `DROP TABLE IF EXISTS temp.search_build`, `CREATE TEMP TABLE search_build (term TEXT, doc INTEGER)`} {
+		`DELETE FROM search_pending`, `DELETE FROM search_backlog`, `DROP TABLE IF EXISTS temp.search_build`, `CREATE TEMP TABLE search_build (term TEXT, doc INTEGER)`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return 0, err
 		}

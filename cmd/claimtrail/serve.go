@@ -93,6 +93,14 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		app.RunFeeds(feedsCtx, 30*time.Second)
 	}()
 	defer func() { stopFeeds(); <-feedsDone }()
+	// Documents that were there before the search index are indexed a slice
+	// at a time in the background (or all at once by claimtrail reindex).
+	backlogDone := make(chan struct{})
+	go func() {
+		defer close(backlogDone)
+		indexSearchBacklog(feedsCtx, db, logger)
+	}()
+	defer func() { stopFeeds(); <-backlogDone }()
 	srv := &http.Server{
 		Handler:           app.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -178,6 +186,28 @@ func writeCheckpoints(ctx, dbCtx context.Context, db *storage.DB, file string, e
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+	}
+}
+
+// indexSearchBacklog works through the search index's backlog, 200
+// documents a transaction with a pause between, until none are left or ctx
+// ends.
+func indexSearchBacklog(ctx context.Context, db *storage.DB, logger *slog.Logger) {
+	for ctx.Err() == nil {
+		left, err := db.IndexSearchBacklog(ctx, 200)
+		if err != nil {
+			if ctx.Err() == nil {
+				logger.Error("search index backlog", slog.Any("error", err))
+			}
+			return
+		}
+		if left == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }
