@@ -105,7 +105,9 @@ func foundDoc(f match.Found) int64 {
 // recordMatched records candidate as an appearance of the claim f found.
 func recordMatched(ctx context.Context, tx *Tx, a *domain.Article, candidate *domain.Claim, f *match.Found) error {
 	c, err := findClaimByID(ctx, tx, f.ID)
-	if err != nil {
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil // gone since it was matched
+	} else if err != nil {
 		return err
 	}
 	ch, err := domain.RecordAppearance(nil, c, candidate, a, domain.AppearanceMatched, f.Score, tx.now)
