@@ -21,7 +21,7 @@ func TestLimitsAreTheDomainsOwn(t *testing.T) {
 		{"a logo address over the limit", PublishingInput{LogoURL: "https://x.example/" + long(MaxSettingURLLength)}.Check(), "logo_url"},
 		{"a site address with a query", PublishingInput{BaseURL: "https://checks.example/?a=1"}.Check(), "base_url"},
 		{"publishing settings that fit", PublishingInput{PublisherName: "Gazette", BaseURL: "https://checks.example"}.Check(), ""},
-		{"a webhook address over the limit", CheckWebhookAddress("https://hooks.example/" + long(MaxSettingURLLength)), "webhook_url"},
+		{"a webhook address over the limit", CheckWebhookAddress("https://hooks.example/"+long(MaxSettingURLLength), nil), "webhook_url"},
 		{"a headline over the limit", CheckArticleDetails(long(MaxTitleLength+1), "", "", ""), "title"},
 		{"an outlet over the limit", CheckArticleDetails("", long(MaxOutletLength+1), "", ""), "outlet"},
 		{"an address that is not a web address", CheckArticleDetails("", "", "", "ftp://files.example/a"), "url"},

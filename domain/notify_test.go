@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/json"
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -58,5 +59,55 @@ func TestChangeSettingsRecordsWebhookWithoutItsSecret(t *testing.T) {
 	}
 	if other := ChangeSettings(nil, map[string]string{"publisher.name": "Ledger"}); other.Event.After.(map[string]string)["publisher.name"] != "Ledger" {
 		t.Errorf("other settings recorded as %v", other.Event.After)
+	}
+}
+
+// TestWebhookAddressRefusesInternalHosts: the chat webhook may not name
+// localhost or a literal internal address; a public name or address is
+// fine, and only an explicit allowance lets an internal one through.
+func TestWebhookAddressRefusesInternalHosts(t *testing.T) {
+	loopback := func(a netip.Addr) bool { return a.IsLoopback() }
+	cases := []struct {
+		address string
+		allow   func(netip.Addr) bool
+		refused bool
+	}{
+		{"", nil, false},
+		{"https://hooks.chat.example/services/T0/B0/secret", nil, false},
+		{"https://203.0.113.7/hook", nil, false},
+		{"https://[2001:db8::1]/hook", nil, false},
+		{"http://127.0.0.1:9/hook", nil, true},
+		{"http://127.8.9.10/hook", nil, true},
+		{"http://[::1]:8080/hook", nil, true},
+		{"http://[::ffff:127.0.0.1]/hook", nil, true},
+		{"http://localhost/hook", nil, true},
+		{"http://LOCALHOST./hook", nil, true},
+		{"http://chat.localhost/hook", nil, true},
+		{"http://10.1.2.3/hook", nil, true},
+		{"http://172.16.0.9/hook", nil, true},
+		{"https://192.168.1.20/hook", nil, true},
+		{"http://169.254.169.254/latest", nil, true},
+		{"http://[fe80::1]/hook", nil, true},
+		{"http://[fd00::5]/hook", nil, true},
+		{"http://0.0.0.0/hook", nil, true},
+		{"http://[::]/hook", nil, true},
+		{"http://user:pw@127.0.0.1/hook", nil, true},
+		// The allowance the delivery's guard is given lets exactly what it accepts through.
+		{"http://127.0.0.1:9/hook", loopback, false},
+		{"http://localhost:9/hook", loopback, false},
+		{"http://10.1.2.3/hook", loopback, true},
+	}
+	for _, tc := range cases {
+		err := CheckWebhookAddress(tc.address, tc.allow)
+		if !tc.refused {
+			if err != nil {
+				t.Errorf("%q refused: %v", tc.address, err)
+			}
+			continue
+		}
+		e, ok := err.(*Error)
+		if !ok || e.Code != EINVALID || e.Fields["webhook_url"] != WebhookInternalMessage {
+			t.Errorf("%q: got %#v, want the internal-address message on webhook_url", tc.address, err)
+		}
 	}
 }

@@ -2,6 +2,8 @@ package domain
 
 import (
 	"maps"
+	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -109,11 +111,57 @@ func (in PublishingInput) Check() error {
 	return nil
 }
 
+// WebhookInternalMessage is what an admin is told when the chat webhook
+// names a host inside the newsroom's own network.
+const WebhookInternalMessage = "Use the chat's public webhook address: addresses inside the newsroom's own network (localhost, loopback, private or link-local addresses) are refused."
+
 // CheckWebhookAddress refuses a chat webhook address longer than the
-// settings allow; "" (no webhook) is fine.
-func CheckWebhookAddress(address string) error {
+// settings allow, or one whose host is plainly internal: the name
+// localhost (or a name under it) or a literal loopback, private,
+// link-local, multicast or unspecified IP address. "" (no webhook) is
+// fine. A name that resolves to an internal address is still refused at
+// delivery, by the address guard that resolves it.
+//
+// allow, when non-nil, lets through the addresses it accepts; it is the
+// same explicit allowance the delivery's guard is given (tests reach
+// their own loopback server with it), never set in production.
+func CheckWebhookAddress(address string, allow func(netip.Addr) bool) error {
 	if len(address) > MaxSettingURLLength {
 		return FieldError("webhook_url", "Keep the webhook address to 500 characters or fewer.")
 	}
+	if address == "" {
+		return nil
+	}
+	if internalWebhookHost(address, allow) {
+		return FieldError("webhook_url", WebhookInternalMessage)
+	}
 	return nil
 }
+
+// internalWebhookHost reports whether address's host is localhost or a
+// literal internal IP address that allow does not accept.
+func internalWebhookHost(address string, allow func(netip.Addr) bool) bool {
+	u, err := url.Parse(strings.TrimSpace(address))
+	if err != nil {
+		return false // not a web address at all: the form's own check says so
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return allow == nil || !allow(netip.MustParseAddr("127.0.0.1"))
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return false // a name: judged when it is resolved at delivery
+	}
+	addr = addr.Unmap()
+	if allow != nil && allow(addr) {
+		return false
+	}
+	return addr.IsLoopback() || addr.IsPrivate() || addr.IsLinkLocalUnicast() || addr.IsLinkLocalMulticast() ||
+		addr.IsInterfaceLocalMulticast() || addr.IsMulticast() || addr.IsUnspecified() ||
+		zeroNetwork.Contains(addr)
+}
+
+// zeroNetwork is IPv4's "this network" (0.0.0.0/8), which reaches the
+// machine itself on many systems.
+var zeroNetwork = netip.MustParsePrefix("0.0.0.0/8")

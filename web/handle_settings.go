@@ -117,7 +117,7 @@ func (app *App) saveWebhookSetting(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	if errs := withDomainErrors(app.validate.Check(&form), domain.CheckWebhookAddress(form.URL)); errs != nil {
+	if errs := withDomainErrors(app.validate.Check(&form), domain.CheckWebhookAddress(form.URL, app.cfg.Fetcher.AllowAddr)); errs != nil {
 		app.renderPublishing(w, r, http.StatusUnprocessableEntity, components.PublishingForm{WebhookURL: echoText(form.URL), WebhookErrors: errs}, r.PostForm)
 		return
 	}

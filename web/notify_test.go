@@ -152,7 +152,13 @@ func TestWebhookRefusesInternalAddresses(t *testing.T) {
 	rita, ritaUser := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
 	_ = rita
 	ada, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
-	wantStatus(t, ada.postForm("/admin/settings/webhook", url.Values{"webhook_url": {hook.URL}}), http.StatusSeeOther)
+	// The settings page refuses a loopback webhook outright; one stored
+	// before that rule (or by a name that resolves to it) is still kept
+	// from the network by the delivery's guard.
+	wantStatus(t, ada.postForm("/admin/settings/webhook", url.Values{"webhook_url": {hook.URL}}), http.StatusUnprocessableEntity)
+	if err := env.app.db.SetSettings(domain.WithActor(context.Background(), domain.SystemActor), map[string]string{domain.SettingNotifyWebhookURL: hook.URL}); err != nil {
+		t.Fatal(err)
+	}
 	wantStatus(t, ada.postForm("/claims/"+itoa(ids[0])+"/assign", url.Values{"assignee": {itoa(ritaUser.ID)}, "claim_version": {env.claimVersion(ids[0])}}), http.StatusSeeOther)
 	var last time.Time
 	for range 6 {
@@ -218,4 +224,34 @@ func TestAuditLogFindsByPartsAndLinks(t *testing.T) {
 	if href != "/claims/"+id {
 		t.Errorf("the claim in the log links to %q", href)
 	}
+}
+
+// TestWebhookSettingRefusesInternalAddresses: an internal webhook address
+// typed on the publishing settings page is refused with 422 and its own
+// message beside the field; what was typed, the address and the
+// publisher's details not yet saved, comes back as typed, and nothing is
+// stored.
+func TestWebhookSettingRefusesInternalAddresses(t *testing.T) {
+	env := newTestEnv(t)
+	ada, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	for _, hook := range []string{"http://127.0.0.1:9/hook", "http://localhost:8080/hook", "https://10.0.0.7/hooks/desk", "http://169.254.169.254/latest", "http://[::1]/hook"} {
+		t.Run(hook, func(t *testing.T) {
+			res := ada.postForm("/admin/settings/webhook", url.Values{"webhook_url": {hook}, "publisher_name": {"The Gazette, typed"}, "base_url": {"https://checks.gazette.example"}})
+			wantStatus(t, res, http.StatusUnprocessableEntity)
+			if got := res.TestID(t, "error-webhook_url"); !strings.Contains(got, "inside the newsroom's own network") {
+				t.Errorf("message beside the webhook: %q", got)
+			}
+			doc := res.Doc(t)
+			for id, want := range map[string]string{"webhook_url": hook, "publisher_name": "The Gazette, typed", "base_url": "https://checks.gazette.example"} {
+				if got, _ := doc.Find("#" + id).Attr("value"); got != want {
+					t.Errorf("%s shown as %q, want %q as typed", id, got, want)
+				}
+			}
+			if n := env.count(`SELECT count(*) FROM settings WHERE key IN ('notify.webhook_url', 'publisher.name')`); n != 0 {
+				t.Errorf("%d settings stored by a refused save", n)
+			}
+		})
+	}
+	// A public address is still saved.
+	wantStatus(t, ada.postForm("/admin/settings/webhook", url.Values{"webhook_url": {"https://hooks.chat.example/services/T0/B0/secret"}}), http.StatusSeeOther)
 }
