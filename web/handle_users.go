@@ -79,12 +79,78 @@ func (app *App) userPage(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
+	kept := app.takeCarried(r, r.URL.Path)
+	app.renderUser(w, r, http.StatusOK, u, kept.Get("secret"), components.UserView{}, kept)
+}
+
+// userPagePath is the address of a user's page.
+func userPagePath(id int64) string { return "/admin/users/" + strconv.FormatInt(id, 10) }
+
+// renderUser draws a user's page with the role typed over the stored one
+// (typed: what a post kept for the page, or a refused post's own form).
+func (app *App) renderUser(w http.ResponseWriter, r *http.Request, status int, u *domain.User, secret string, v components.UserView, typed url.Values) {
 	tokens, err := app.db.ListAPITokens(r.Context(), u.ID)
 	if err != nil {
 		app.error(w, r, err)
 		return
 	}
-	app.render(w, r, http.StatusOK, components.UserPage(app.meta(w, r, u.Name), u, app.takeShown(r), nil, tokens))
+	v.Role = string(u.Role)
+	if role, err := domain.ParseRole(typed.Get("role")); err == nil && role != u.Role {
+		v.Role, v.Carried = string(role), status == http.StatusOK
+	}
+	app.render(w, r, status, components.UserPage(app.meta(w, r, u.Name), u, secret, v, tokens))
+}
+
+// carryUser keeps, for the user's page the redirect shows, what the post
+// did not save (a role chosen but not applied), with a one-time password
+// to show under its own name, which nothing posted may take.
+func (app *App) carryUser(r *http.Request, id int64, secret string, saved ...string) {
+	rest := url.Values{}
+	for k, v := range r.PostForm {
+		rest[k] = v
+	}
+	for _, k := range append(saved, "secret", "active") {
+		delete(rest, k)
+	}
+	if secret != "" {
+		rest.Set("secret", secret)
+	}
+	app.carry.put(app.sessionID(r), userPagePath(id), rest)
+}
+
+// userFailed answers a refused post on a user's page (the role they
+// already have, the last admin, a token already gone): the page again with
+// the reason at the top and the choices made in place. Anything else,
+// including an account that does not exist, goes to the error page.
+func (app *App) userFailed(w http.ResponseWriter, r *http.Request, id int64, err error) {
+	code := domain.ErrorCode(err)
+	if code != domain.ECONFLICT && code != domain.EINVALID && code != domain.ENOTFOUND && code != domain.EFORBIDDEN {
+		app.error(w, r, err)
+		return
+	}
+	u, uerr := app.db.UserByID(r.Context(), id)
+	if uerr != nil {
+		app.error(w, r, err)
+		return
+	}
+	v := components.UserView{Problem: domain.ErrorMessage(err), Errors: fieldErrors(err)}
+	app.renderUser(w, r, statusOf(code), u, "", v, r.PostForm)
+}
+
+// keepUserTyped answers the page's default button (Enter without
+// JavaScript): nothing is saved and what was chosen comes back.
+func (app *App) keepUserTyped(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = parseForm(r)
+	}
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.carryUser(r, id, "")
+	app.flash(w, r, "info", "Nothing is saved yet: press the button for what you want to change.")
+	redirect(w, r, userPagePath(id))
 }
 
 // revokeUserToken lets an admin revoke any user's API token.
@@ -94,16 +160,21 @@ func (app *App) revokeUserToken(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		tid, err = pathID(r, "tid")
 	}
-	var t *domain.APIToken
 	if err == nil {
-		t, err = app.db.RevokeAPIToken(r.Context(), id, tid)
+		err = parseForm(r)
 	}
 	if err != nil {
 		app.error(w, r, err)
 		return
 	}
+	t, err := app.db.RevokeAPIToken(r.Context(), id, tid)
+	if err != nil {
+		app.userFailed(w, r, id, err)
+		return
+	}
+	app.carryUser(r, id, "")
 	app.flash(w, r, "success", "The token "+strconv.Quote(t.Name)+" is revoked; scripts using it stop working at once.")
-	redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10))
+	redirect(w, r, userPagePath(id))
 }
 
 func (app *App) userFromPath(r *http.Request) (*domain.User, error) {
@@ -131,11 +202,16 @@ func (app *App) setUserRole(w http.ResponseWriter, r *http.Request) {
 		u, err = app.db.SetUserRole(r.Context(), id, role)
 	}
 	if err != nil {
+		if id != 0 && r.PostForm != nil {
+			app.userFailed(w, r, id, err)
+			return
+		}
 		app.error(w, r, err)
 		return
 	}
+	app.carryUser(r, u.ID, "", "role")
 	app.flash(w, r, "success", u.Name+" is now "+u.Role.Label()+". They have been signed out everywhere.")
-	redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10))
+	redirect(w, r, userPagePath(u.ID))
 }
 
 func (app *App) setUserActive(w http.ResponseWriter, r *http.Request) {
@@ -155,19 +231,27 @@ func (app *App) setUserActive(w http.ResponseWriter, r *http.Request) {
 		u, err = app.db.SetUserActive(r.Context(), id, form.Active == "true")
 	}
 	if err != nil {
+		if id != 0 && r.PostForm != nil {
+			app.userFailed(w, r, id, err)
+			return
+		}
 		app.error(w, r, err)
 		return
 	}
+	app.carryUser(r, u.ID, "")
 	msg := u.Name + "'s account is deactivated and signed out."
 	if u.Active {
 		msg = u.Name + "'s account is active again."
 	}
 	app.flash(w, r, "success", msg)
-	redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10))
+	redirect(w, r, userPagePath(u.ID))
 }
 
 func (app *App) resetUserPassword(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
+	if err == nil {
+		err = parseForm(r)
+	}
 	if err != nil {
 		app.error(w, r, err)
 		return
@@ -183,7 +267,8 @@ func (app *App) resetUserPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	// The new password works at once, whatever failures came before it.
 	app.loginByAccount.Succeeded(u.Email)
-	app.showOnce(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10), password)
+	app.carryUser(r, u.ID, password)
+	redirect(w, r, userPagePath(u.ID))
 }
 
 // busyError is the answer when every password-hashing slot stayed taken.

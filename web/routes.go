@@ -35,6 +35,7 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /admin/users", app.admin(app.createUser))
 	mux.HandleFunc("GET /admin/users/{id}", app.admin(app.userPage))
 	mux.HandleFunc("POST /admin/users/{id}/role", app.admin(app.setUserRole))
+	mux.HandleFunc("POST /admin/users/{id}/keep", app.admin(app.keepUserTyped))
 	mux.HandleFunc("POST /admin/users/{id}/active", app.admin(app.setUserActive))
 	mux.HandleFunc("POST /admin/users/{id}/password", app.admin(app.resetUserPassword))
 	mux.HandleFunc("POST /admin/users/{id}/tokens/{tid}/revoke", app.admin(app.revokeUserToken))
