@@ -64,7 +64,7 @@ func TestUserTextIsEscaped(t *testing.T) {
 	evil := `<script>alert(1)</script><img src=x onerror=alert(2)>`
 	u := &domain.User{ID: 7, Name: evil, Email: "x@newsroom.example", Role: domain.RoleReviewer, Active: true}
 	var buf bytes.Buffer
-	if err := UserPage(PageMeta{User: u, Flash: []Flash{{Kind: "error", Message: evil}}}, u, "", nil, nil).Render(context.Background(), &buf); err != nil {
+	if err := UserPage(PageMeta{User: u, Flash: []Flash{{Kind: "error", Message: evil}}}, u, "", UserView{Problem: evil}, nil).Render(context.Background(), &buf); err != nil {
 		t.Fatal(err)
 	}
 	doc, _ := goquery.NewDocumentFromReader(bytes.NewReader(buf.Bytes()))
