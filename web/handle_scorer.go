@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -109,52 +110,92 @@ func (app *App) scorerView(r *http.Request) (components.ScorerView, error) {
 		Job: app.scorer.snapshot(), AutoEvery: strconv.Itoa(s.AutoEvery)}, nil
 }
 
-func (app *App) renderScorer(w http.ResponseWriter, r *http.Request, status int, edit func(*components.ScorerView)) {
+// renderScorer draws the Claim scorer page. typed is what a post kept for
+// the page, or a refused post's own form: a number typed for "adapt after
+// every N labels" comes back over the stored one unless edit sets its own.
+func (app *App) renderScorer(w http.ResponseWriter, r *http.Request, status int, typed url.Values, edit func(*components.ScorerView)) {
 	v, err := app.scorerView(r)
 	if err != nil {
 		app.error(w, r, err)
 		return
 	}
+	if n, ok := typed["auto_every"]; ok && len(n) > 0 && echoText(n[0]) != v.AutoEvery {
+		v.AutoEvery, v.Carried = echoText(n[0]), status == http.StatusOK
+	}
 	if edit != nil {
 		edit(&v)
 	}
 	meta := app.meta(w, r, "Claim scorer")
-	if v.Job.Running {
-		meta.Refresh = 2 // without JavaScript the page follows the run by reloading
+	if v.Job.Running && status == http.StatusOK && !v.Carried {
+		// Without JavaScript the page follows the run by reloading, unless
+		// it shows typed work a reload would lose; then Show progress does.
+		meta.Refresh = 2
 	}
 	app.render(w, r, status, components.ScorerPage(meta, v))
 }
 
 func (app *App) scorerPage(w http.ResponseWriter, r *http.Request) {
-	app.renderScorer(w, r, http.StatusOK, nil)
+	app.renderScorer(w, r, http.StatusOK, app.takeCarried(r, "/admin/scorer"), nil)
 }
 
-// scorerProgress answers the progress box's poll; once the run is over the
-// whole page reloads to show the new version.
-func (app *App) scorerProgress(w http.ResponseWriter, r *http.Request) {
-	j := app.scorer.snapshot()
-	if !j.Running && isHTMX(r) {
-		w.Header().Set("HX-Refresh", "true")
+// keepScorerTyped answers the page's default button and Show progress:
+// nothing is saved and what was typed comes back.
+func (app *App) keepScorerTyped(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(r); err != nil {
+		app.error(w, r, err)
+		return
 	}
+	app.carryTyped(r, "/admin/scorer")
+	redirect(w, r, "/admin/scorer")
+}
+
+// scorerProgress answers the progress box's poll with the page's live part
+// (labels, progress, versions), which stops polling once the run is over;
+// the typed setting elsewhere on the page is never reloaded.
+func (app *App) scorerProgress(w http.ResponseWriter, r *http.Request) {
 	if !isHTMX(r) {
 		redirect(w, r, "/admin/scorer")
 		return
 	}
-	app.render(w, r, http.StatusOK, components.ScorerProgress(j))
+	v, err := app.scorerView(r)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	app.render(w, r, http.StatusOK, components.ScorerLive(v))
+}
+
+// scorerFailed answers a refused post on the Claim scorer page: the page
+// again with the reason and everything typed in place. Other errors go to
+// the error page.
+func (app *App) scorerFailed(w http.ResponseWriter, r *http.Request, err error) {
+	code := domain.ErrorCode(err)
+	if code != domain.ECONFLICT && code != domain.EINVALID && code != domain.ENOTFOUND {
+		app.error(w, r, err)
+		return
+	}
+	app.renderScorer(w, r, statusOf(code), r.PostForm, func(v *components.ScorerView) {
+		v.Problem = domain.ErrorMessage(err)
+	})
 }
 
 func (app *App) adaptScorer(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(r); err != nil {
+		app.error(w, r, err)
+		return
+	}
 	s, err := app.db.ScorerStatus(r.Context())
 	if err != nil {
 		app.error(w, r, err)
 		return
 	}
 	if err := extract.CheckAdaptLabels(s.Labels, s.Positive); err != nil {
-		app.renderScorer(w, r, http.StatusUnprocessableEntity, func(v *components.ScorerView) {
+		app.renderScorer(w, r, http.StatusUnprocessableEntity, r.PostForm, func(v *components.ScorerView) {
 			v.Errors = components.FieldErrors{"adapt": domain.ErrorMessage(err)}
 		})
 		return
 	}
+	app.carryTyped(r, "/admin/scorer")
 	if !app.scorer.start(false) {
 		app.flash(w, r, "info", "The claim scorer is already adapting; its progress is below.")
 		redirect(w, r, "/admin/scorer")
@@ -177,15 +218,16 @@ func (app *App) useScorer(w http.ResponseWriter, r *http.Request) {
 	if form.Version != "base" {
 		n, err := strconv.ParseInt(strings.TrimSpace(form.Version), 10, 64)
 		if err != nil || n <= 0 {
-			app.error(w, r, domain.Errorf(domain.EINVALID, "Choose a version of the claim scorer, or the base model."))
+			app.scorerFailed(w, r, domain.Errorf(domain.EINVALID, "Choose a version of the claim scorer, or the base model."))
 			return
 		}
 		v = n
 	}
 	if err := app.db.UseScorerModel(r.Context(), v); err != nil {
-		app.error(w, r, err)
+		app.scorerFailed(w, r, err)
 		return
 	}
+	app.carryTyped(r, "/admin/scorer", "version")
 	if v == 0 {
 		app.flash(w, r, "success", "New articles are scored by the base claim scorer again.")
 	} else {
@@ -214,8 +256,8 @@ func (app *App) saveScorerAuto(w http.ResponseWriter, r *http.Request) {
 		err = app.db.SetScorerAutoEvery(r.Context(), n)
 	}
 	if fe := fieldErrors(err); fe != nil {
-		app.renderScorer(w, r, http.StatusUnprocessableEntity, func(v *components.ScorerView) {
-			v.AutoEvery, v.Errors = strings.ToValidUTF8(form.AutoEvery, ""), fe
+		app.renderScorer(w, r, http.StatusUnprocessableEntity, r.PostForm, func(v *components.ScorerView) {
+			v.AutoEvery, v.Errors = echoText(form.AutoEvery), fe
 		})
 		return
 	} else if err != nil {
@@ -228,5 +270,6 @@ func (app *App) saveScorerAuto(w http.ResponseWriter, r *http.Request) {
 		app.flash(w, r, "success", "The claim scorer adapts by itself after every "+plural(n, "new label")+".")
 	}
 	app.noteTriage() // labels may already be due
+	app.carryTyped(r, "/admin/scorer", "auto_every")
 	redirect(w, r, "/admin/scorer")
 }

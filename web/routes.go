@@ -114,6 +114,7 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /admin/scorer/adapt", app.admin(app.adaptScorer))
 	mux.HandleFunc("POST /admin/scorer/use", app.admin(app.useScorer))
 	mux.HandleFunc("POST /admin/scorer/auto", app.admin(app.saveScorerAuto))
+	mux.HandleFunc("POST /admin/scorer/keep", app.admin(app.keepScorerTyped))
 
 	// JSON API.
 	// Tokens are made and revoked on the user's own settings page.
