@@ -37,7 +37,13 @@ func rowFieldNames(claimID int64) []string {
 // rowValues are the fields of one claim's row without their prefix. A post
 // without them (an API-like client, an older page) is read as it is.
 func rowValues(values url.Values, claimID int64) url.Values {
-	prefix := components.RowField(claimID, "")
+	return rowPart(values, components.RowField(claimID, ""))
+}
+
+// rowPart is the part of a page-wide form that belongs to one row: the
+// fields named with prefix, without it. A post with none of them (a script,
+// an older page) is read as it is.
+func rowPart(values url.Values, prefix string) url.Values {
 	out := url.Values{}
 	for k, v := range values {
 		if name, ok := strings.CutPrefix(k, prefix); ok {

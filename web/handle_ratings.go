@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"claimtrail/components"
 	"claimtrail/domain"
@@ -50,17 +49,7 @@ func ratingRowFields(id int64) []string {
 // ratingValues are one rating's posted fields without their prefix; a post
 // without them (an older page, a script) is read as it is.
 func ratingValues(values url.Values, id int64) url.Values {
-	prefix := components.RatingField(id, "")
-	out := url.Values{}
-	for k, v := range values {
-		if name, ok := strings.CutPrefix(k, prefix); ok {
-			out[name] = v
-		}
-	}
-	if len(out) == 0 {
-		return values
-	}
-	return out
+	return rowPart(values, components.RatingField(id, ""))
 }
 
 // renderRatingsTyped draws the page with what was typed put back: each
