@@ -260,7 +260,7 @@ func Adapt(base *Model, labels []Label, opt AdaptOptions) (AdaptResult, error) {
 // cvF1 is the F1 of out-of-fold log-odds z when each fold is cut at the
 // threshold the rule picks from the other folds' scores.
 func cvF1(z []float64, yes []bool, foldOf func(int) int, baseThreshold float64) float64 {
-	var tp, fp, fn float64
+	var c confusion
 	for fold := 0; fold < adaptFolds; fold++ {
 		var zs []float64
 		var ys []bool
@@ -271,20 +271,12 @@ func cvF1(z []float64, yes []bool, foldOf func(int) int, baseThreshold float64) 
 		}
 		t := shrinkThreshold(baseThreshold, bestF1Threshold(zs, ys), len(zs))
 		for i := range z {
-			if foldOf(i) != fold {
-				continue
-			}
-			switch pred := Probability(z[i]) >= t; {
-			case pred && yes[i]:
-				tp++
-			case pred:
-				fp++
-			case yes[i]:
-				fn++
+			if foldOf(i) == fold {
+				c.add(Probability(z[i]) >= t, yes[i])
 			}
 		}
 	}
-	return f1(tp, fp, fn)
+	return c.f1()
 }
 
 // adaptProblem is the labels in a compact form: only the slots that occur in
@@ -531,19 +523,28 @@ func shrinkThreshold(base, own float64, n int) float64 {
 }
 
 func f1At(z []float64, yes []bool, t float64) float64 {
-	var tp, fp, fn float64
+	var c confusion
 	for i, zi := range z {
-		switch pred := Probability(zi) >= t; {
-		case pred && yes[i]:
-			tp++
-		case pred:
-			fp++
-		case yes[i]:
-			fn++
-		}
+		c.add(Probability(zi) >= t, yes[i])
 	}
-	return f1(tp, fp, fn)
+	return c.f1()
 }
+
+// confusion counts predictions against labels, for an F1.
+type confusion struct{ tp, fp, fn float64 }
+
+func (c *confusion) add(pred, yes bool) {
+	switch {
+	case pred && yes:
+		c.tp++
+	case pred:
+		c.fp++
+	case yes:
+		c.fn++
+	}
+}
+
+func (c confusion) f1() float64 { return f1(c.tp, c.fp, c.fn) }
 
 func f1(tp, fp, fn float64) float64 {
 	if tp == 0 {
