@@ -3,8 +3,6 @@ package ingest
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"time"
 
@@ -31,44 +29,17 @@ func (f *Fetcher) FetchFeed(ctx context.Context, rawURL string, maxBytes int64) 
 	if maxBytes <= 0 {
 		maxBytes = DefaultFeedMaxBytes
 	}
-	timeout := f.Timeout
-	if timeout <= 0 {
-		timeout = DefaultFeedTimeout
-	}
-	tctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(tctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("build request: %w", err)
-	}
-	req.Header.Set("User-Agent", UserAgent)
-	req.Header.Set("Accept", "application/ld+json, application/json;q=0.9, */*;q=0.1")
-	resp, err := f.httpClient().Do(req)
-	if err != nil {
-		return nil, f.fetchError(ctx, tctx, timeout, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, fieldErr(domain.EINVALID, fieldURL, "The feed's site answered %s.",
-			strings.TrimSpace(fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))))
-	}
-	mt := mediaTypeOf(resp.Header.Get("Content-Type"))
-	switch {
-	case mt == "", mt == "text/plain", strings.HasSuffix(mt, "json"), strings.HasSuffix(mt, "+json"), mt == "application/octet-stream":
-	default:
-		return nil, fieldErr(domain.EINVALID, fieldURL, "The address returned %s, not a ClaimReview feed (JSON).", describeMediaType(mt))
-	}
-	if resp.ContentLength > maxBytes {
-		return nil, feedTooLarge(maxBytes)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
-	if err != nil {
-		return nil, f.fetchError(ctx, tctx, timeout, err)
-	}
-	if int64(len(body)) > maxBytes {
-		return nil, feedTooLarge(maxBytes)
-	}
-	return body, nil
+	d, err := f.download(ctx, u, "application/ld+json, application/json;q=0.9, */*;q=0.1", DefaultFeedTimeout, maxBytes, "feed's site",
+		func(contentType string) error {
+			switch mt := mediaTypeOf(contentType); {
+			case mt == "", mt == "text/plain", strings.HasSuffix(mt, "json"), mt == "application/octet-stream":
+				return nil
+			default:
+				return fieldErr(domain.EINVALID, fieldURL, "The address returned %s, not a ClaimReview feed (JSON).", describeMediaType(mt))
+			}
+		},
+		func() error { return feedTooLarge(maxBytes) })
+	return d.body, err
 }
 
 func feedTooLarge(limit int64) *domain.Error {

@@ -60,6 +60,62 @@ type Fetcher struct {
 // message for the user.
 var errInternalAddress = errors.New("address is internal")
 
+// downloaded is a body fetched by download, with its declared type and the
+// address it was finally served from.
+type downloaded struct {
+	body        []byte
+	contentType string
+	finalURL    string
+}
+
+// download is the guarded GET that Fetch and FetchFeed share: a literal
+// internal address is refused before anything is sent (names are checked
+// when the connection is made), the whole fetch has the Fetcher's Timeout
+// (else timeout), a non-2xx answer is named as what "the <whose>" answered,
+// checkType judges the declared Content-Type before the body is read, and a
+// body over limit is tooBig.
+func (f *Fetcher) download(ctx context.Context, u *url.URL, accept string, timeout time.Duration, limit int64, whose string,
+	checkType func(contentType string) error, tooBig func() error) (downloaded, error) {
+	if addr, err := netip.ParseAddr(u.Hostname()); err == nil && !f.allowed(addr) {
+		return downloaded{}, internalAddress()
+	}
+	if f.Timeout > 0 {
+		timeout = f.Timeout
+	}
+	tctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(tctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return downloaded{}, fmt.Errorf("build request: %w", err)
+	}
+	req.Header.Set("User-Agent", UserAgent)
+	req.Header.Set("Accept", accept)
+	resp, err := f.httpClient().Do(req)
+	if err != nil {
+		return downloaded{}, f.fetchError(ctx, tctx, timeout, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		status := fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+		return downloaded{}, fieldErr(domain.EINVALID, fieldURL, "The %s answered %s.", whose, strings.TrimSpace(status))
+	}
+	contentType := resp.Header.Get("Content-Type")
+	if err := checkType(contentType); err != nil {
+		return downloaded{}, err
+	}
+	if resp.ContentLength > limit {
+		return downloaded{}, tooBig()
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return downloaded{}, f.fetchError(ctx, tctx, timeout, err)
+	}
+	if int64(len(body)) > limit {
+		return downloaded{}, tooBig()
+	}
+	return downloaded{body: body, contentType: contentType, finalURL: resp.Request.URL.String()}, nil
+}
+
 // Fetch downloads rawURL and returns its article. Article.URL is the address
 // the page was finally served from, after redirects.
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Article, error) {
@@ -67,59 +123,24 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Article, error) {
 	if err != nil {
 		return Article{}, err
 	}
-	// Refuse literal internal addresses straight away; names are checked
-	// when the connection is made.
-	if addr, err := netip.ParseAddr(u.Hostname()); err == nil && !f.allowed(addr) {
-		return Article{}, internalAddress()
-	}
-
-	timeout := f.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
 	limit := f.MaxBytes
 	if limit <= 0 {
 		limit = DefaultMaxBytes
 	}
-	tctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	req, err := http.NewRequestWithContext(tctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return Article{}, fmt.Errorf("build request: %w", err)
-	}
-	req.Header.Set("User-Agent", UserAgent)
-	req.Header.Set("Accept", "text/html,application/xhtml+xml,text/plain;q=0.8")
-
-	resp, err := f.httpClient().Do(req)
-	if err != nil {
-		return Article{}, f.fetchError(ctx, tctx, timeout, err)
-	}
-	defer resp.Body.Close()
-
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		status := fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
-		return Article{}, fieldErr(domain.EINVALID, fieldURL, "The site answered %s.", strings.TrimSpace(status))
-	}
-
 	// Judge the declared type before downloading anything large; a page
 	// without one is sniffed once its body is in.
-	contentType := resp.Header.Get("Content-Type")
-	if contentType != "" {
-		if err := checkContentType(contentType); err != nil {
-			return Article{}, err
-		}
-	}
-	if resp.ContentLength > limit {
-		return Article{}, tooLarge(fieldURL, limit)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	d, err := f.download(ctx, u, "text/html,application/xhtml+xml,text/plain;q=0.8", DefaultTimeout, limit, "site",
+		func(contentType string) error {
+			if contentType == "" {
+				return nil
+			}
+			return checkContentType(contentType)
+		},
+		func() error { return tooLarge(fieldURL, limit) })
 	if err != nil {
-		return Article{}, f.fetchError(ctx, tctx, timeout, err)
+		return Article{}, err
 	}
-	if int64(len(body)) > limit {
-		return Article{}, tooLarge(fieldURL, limit)
-	}
+	body, contentType := d.body, d.contentType
 	if contentType == "" {
 		contentType = http.DetectContentType(body)
 		if err := checkContentType(contentType); err != nil {
@@ -128,7 +149,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Article, error) {
 	}
 	mediaType := mediaTypeOf(contentType)
 
-	finalURL := resp.Request.URL.String()
+	finalURL := d.finalURL
 	if mediaType == "text/plain" {
 		body = htmlToUTF8(body, contentType) // the charset logic is the same
 		if err := checkText(body, fieldURL); err != nil {
