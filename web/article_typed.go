@@ -60,10 +60,7 @@ func rowPart(values url.Values, prefix string) url.Values {
 // field without JavaScript): it saves nothing and shows the page again with
 // everything typed still in place.
 func (app *App) keepArticleTyped(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = parseForm(r)
-	}
+	id, err := postedID(r)
 	if err != nil {
 		app.error(w, r, err)
 		return

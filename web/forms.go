@@ -237,3 +237,13 @@ func pathID(r *http.Request, name string) (int64, error) {
 	}
 	return id, nil
 }
+
+// postedID is the {id} of a POST's path with its form parsed: what every
+// page-wide form's buttons read first.
+func postedID(r *http.Request) (int64, error) {
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = parseForm(r)
+	}
+	return id, err
+}

@@ -485,10 +485,7 @@ func (app *App) renderArticle(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (app *App) editArticle(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = parseForm(r)
-	}
+	id, err := postedID(r)
 	if err != nil {
 		app.error(w, r, err)
 		return

@@ -154,10 +154,7 @@ func (app *App) createRating(w http.ResponseWriter, r *http.Request) {
 
 func (app *App) updateRating(w http.ResponseWriter, r *http.Request) {
 	var form ratingForm
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = parseForm(r)
-	}
+	id, err := postedID(r)
 	if err == nil {
 		err = fillForm(ratingValues(r.Form, id), &form)
 	}
@@ -200,10 +197,7 @@ func (app *App) moveRating(w http.ResponseWriter, r *http.Request) {
 }
 
 func (app *App) deleteRating(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = parseForm(r)
-	}
+	id, err := postedID(r)
 	if err == nil {
 		err = app.db.DeleteRating(r.Context(), id)
 	}

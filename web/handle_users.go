@@ -140,10 +140,7 @@ func (app *App) userFailed(w http.ResponseWriter, r *http.Request, id int64, err
 // keepUserTyped answers the page's default button (Enter without
 // JavaScript): nothing is saved and what was chosen comes back.
 func (app *App) keepUserTyped(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = parseForm(r)
-	}
+	id, err := postedID(r)
 	if err != nil {
 		app.error(w, r, err)
 		return
@@ -248,10 +245,7 @@ func (app *App) setUserActive(w http.ResponseWriter, r *http.Request) {
 }
 
 func (app *App) resetUserPassword(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = parseForm(r)
-	}
+	id, err := postedID(r)
 	if err != nil {
 		app.error(w, r, err)
 		return
