@@ -92,6 +92,15 @@ func TestWebhookAddressRefusesInternalHosts(t *testing.T) {
 		{"http://0.0.0.0/hook", nil, true},
 		{"http://[::]/hook", nil, true},
 		{"http://user:pw@127.0.0.1/hook", nil, true},
+		// The older IPv4 shorthands resolvers still accept name the same hosts.
+		{"http://2130706433/hook", nil, true},
+		{"http://0x7f000001/hook", nil, true},
+		{"http://127.1/hook", nil, true},
+		{"http://0177.0.0.1/hook", nil, true},
+		{"http://10.1/hook", nil, true},
+		{"http://3232235777/hook", nil, true},  // 192.168.1.1
+		{"http://3405803783/hook", nil, false}, // 203.0.113.7
+		{"https://1234.example/hook", nil, false},
 		// The allowance the delivery's guard is given lets exactly what it accepts through.
 		{"http://127.0.0.1:9/hook", loopback, false},
 		{"http://localhost:9/hook", loopback, false},
@@ -108,6 +117,45 @@ func TestWebhookAddressRefusesInternalHosts(t *testing.T) {
 		e, ok := err.(*Error)
 		if !ok || e.Code != EINVALID || e.Fields["webhook_url"] != WebhookInternalMessage {
 			t.Errorf("%q: got %#v, want the internal-address message on webhook_url", tc.address, err)
+		}
+	}
+}
+
+// TestLiteralHostAddr reads every spelling of an IPv4 address a resolver
+// accepts, and leaves names alone.
+func TestLiteralHostAddr(t *testing.T) {
+	cases := []struct {
+		host string
+		want string // "" for not an address
+	}{
+		{"127.0.0.1", "127.0.0.1"},
+		{"::ffff:10.0.0.1", "10.0.0.1"},
+		{"2130706433", "127.0.0.1"},
+		{"0x7F000001", "127.0.0.1"},
+		{"017700000001", "127.0.0.1"},
+		{"127.1", "127.0.0.1"},
+		{"10.1.258", "10.1.1.2"},
+		{"0177.0.0.01", "127.0.0.1"},
+		{"192.168.1.1.", "192.168.1.1"},
+		{"4294967295", "255.255.255.255"},
+		{"4294967296", ""},
+		{"256.1", ""},
+		{"1.2.3.4.5", ""},
+		{"1..2", ""},
+		{"08.1.1.1", ""}, // not octal
+		{"0x", ""},
+		{"example.com", ""},
+		{"1234.example", ""},
+		{"", ""},
+	}
+	for _, tc := range cases {
+		addr, ok := LiteralHostAddr(tc.host)
+		got := ""
+		if ok {
+			got = addr.String()
+		}
+		if got != tc.want {
+			t.Errorf("LiteralHostAddr(%q) = %q, want %q", tc.host, got, tc.want)
 		}
 	}
 }

@@ -149,11 +149,10 @@ func internalWebhookHost(address string, allow func(netip.Addr) bool) bool {
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		return allow == nil || !allow(netip.MustParseAddr("127.0.0.1"))
 	}
-	addr, err := netip.ParseAddr(host)
-	if err != nil {
+	addr, ok := LiteralHostAddr(host)
+	if !ok {
 		return false // a name: judged when it is resolved at delivery
 	}
-	addr = addr.Unmap()
 	if allow != nil && allow(addr) {
 		return false
 	}

@@ -76,7 +76,7 @@ type downloaded struct {
 // body over limit is tooBig.
 func (f *Fetcher) download(ctx context.Context, u *url.URL, accept string, timeout time.Duration, limit int64, whose string,
 	checkType func(contentType string) error, tooBig func() error) (downloaded, error) {
-	if addr, err := netip.ParseAddr(u.Hostname()); err == nil && !f.allowed(addr) {
+	if addr, ok := domain.LiteralHostAddr(u.Hostname()); ok && !f.allowed(addr) {
 		return downloaded{}, internalAddress()
 	}
 	if f.Timeout > 0 {

@@ -216,6 +216,10 @@ func TestFetchRefusesInternalAddresses(t *testing.T) {
 		"http://[fe80::1]/",
 		"http://[fd00::1]/",
 		"https://224.0.0.1/",
+		"http://2130706433/", // 127.0.0.1 written as one number
+		"http://0x7f000001/",
+		"http://127.1/",
+		"http://0251.0376.0251.0376/", // 169.254.169.254 in octal
 	} {
 		t.Run(u, func(t *testing.T) {
 			_, err := (&Fetcher{Timeout: time.Second}).Fetch(context.Background(), u)
