@@ -139,3 +139,57 @@ func TestSearchBacklogIsIndexedInSlices(t *testing.T) {
 		t.Errorf("after the backlog: %v", got)
 	}
 }
+
+// Renaming a rating moves the verdicts that carry it to the new name in the
+// search filters at once, with no reindex; a name an approval kept stays.
+func TestSearchFollowsARenamedRating(t *testing.T) {
+	db := openTestDB(t)
+	s := storagetest.New(t, db.Path)
+	wrong := s.Rating("Wrong", 0, 90)
+	post := s.Article(storagetest.Article{Title: "Fares in the west", Outlet: "Western Post", Body: "Bus fares rose by 12% in Bristol."})
+	sources := []storagetest.Source{{Title: "Fares table", URL: "https://gov.example/fares"}}
+	submitted := s.Claim(storagetest.Claim{ArticleID: post, Text: "Bus fares rose by 12% in Bristol.", State: domain.StateSubmitted,
+		RatingID: wrong, Conclusion: "They rose by 8%.", Sources: sources})
+	approved := s.Claim(storagetest.Claim{ArticleID: post, Text: "Tram fares doubled in Leeds.", RatingID: wrong, Conclusion: "They rose by a third."})
+	kept := s.Claim(storagetest.Claim{ArticleID: post, Text: "Rail fares fell in York.", RatingID: wrong, Conclusion: "They rose."})
+	raw := rawDB(t, db)
+	if _, err := raw.Exec(`UPDATE verdicts SET approved_rating_name = 'Wrong' WHERE claim_id = ?`, kept); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ReindexSearch(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	want := func(ids ...int64) []string {
+		var out []string
+		for _, id := range ids {
+			out = append(out, "claim:"+itoa(id), "verdict:"+itoa(id))
+		}
+		slices.Sort(out)
+		return out
+	}
+	claimsAndVerdicts := func(rating string) []string {
+		var out []string
+		for _, k := range []domain.SearchKind{domain.SearchClaim, domain.SearchVerdict} {
+			out = append(out, searchKinds(t, db, "", domain.SearchFilter{Rating: rating, Kind: k})...)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := claimsAndVerdicts("wrong"); !slices.Equal(got, want(submitted, approved, kept)) {
+		t.Fatalf("before the rename: %v", got)
+	}
+	editor := mustCreateUser(t, db, "eddie@newsroom.example", domain.RoleEditor)
+	r := &domain.Rating{ID: wrong, Name: "Inaccurate", Value: 0, OnScale: true}
+	if err := db.UpdateRating(as(editor), r); err != nil {
+		t.Fatal(err)
+	}
+	if got := claimsAndVerdicts("inaccurate"); !slices.Equal(got, want(submitted, approved)) {
+		t.Errorf("under the new name: %v, want %v", got, want(submitted, approved))
+	}
+	if got := claimsAndVerdicts("wrong"); !slices.Equal(got, want(kept)) {
+		t.Errorf("under the old name: %v, want only the verdict approved under it", got)
+	}
+	if got := searchKinds(t, db, "", domain.SearchFilter{Rating: "inaccurate", Kind: domain.SearchSource}); len(got) != 1 {
+		t.Errorf("the submitted verdict's source under the new name: %v", got)
+	}
+}
