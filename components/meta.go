@@ -23,10 +23,6 @@ type PageMeta struct {
 	User  *domain.User // nil when signed out
 	Flash []Flash
 	Path  string // the request path, to mark the current navigation link
-	// Refresh, when above 0, reloads the page after that many seconds: how a
-	// page without JavaScript follows work running on the server (with
-	// JavaScript the page updates its own parts instead).
-	Refresh int
 
 	Unread int // the user's unread notifications, shown in the header
 }

@@ -125,13 +125,7 @@ func (app *App) renderScorer(w http.ResponseWriter, r *http.Request, status int,
 	if edit != nil {
 		edit(&v)
 	}
-	meta := app.meta(w, r, "Claim scorer")
-	if v.Job.Running && status == http.StatusOK && !v.Carried {
-		// Without JavaScript the page follows the run by reloading, unless
-		// it shows typed work a reload would lose; then Show progress does.
-		meta.Refresh = 2
-	}
-	app.render(w, r, status, components.ScorerPage(meta, v))
+	app.render(w, r, status, components.ScorerPage(app.meta(w, r, "Claim scorer"), v))
 }
 
 func (app *App) scorerPage(w http.ResponseWriter, r *http.Request) {
@@ -151,9 +145,15 @@ func (app *App) keepScorerTyped(w http.ResponseWriter, r *http.Request) {
 
 // scorerProgress answers the progress box's poll with the page's live part
 // (labels, progress, versions), which stops polling once the run is over;
-// the typed setting elsewhere on the page is never reloaded.
+// the typed setting elsewhere on the page is never reloaded. Without
+// JavaScript it answers the page's progress frame (?frame=1).
 func (app *App) scorerProgress(w http.ResponseWriter, r *http.Request) {
 	if !isHTMX(r) {
+		if r.URL.Query().Get("frame") != "" {
+			allowOwnFrame(w)
+			app.render(w, r, http.StatusOK, components.ScorerProgressFrame(app.scorer.snapshot()))
+			return
+		}
 		redirect(w, r, "/admin/scorer")
 		return
 	}

@@ -51,29 +51,50 @@ func (e *testEnv) triageLabels(accept, dismiss int) []int64 {
 	return rest
 }
 
-// waitForScorer reloads the page as a browser without JavaScript would
-// (the page asks to be refreshed while the run lasts) until it is over.
+// waitForScorer follows a run as a browser without JavaScript does: the
+// page never reloads itself (that would lose what is typed there); a frame
+// in it does, until the run is over; then the page is shown again.
 func waitForScorer(t *testing.T, c *client) *response {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
-	for {
-		page := c.get("/admin/scorer")
-		wantStatus(t, page, http.StatusOK)
-		running := page.Doc(t).Find(`[data-testid="scorer-progress"]`).Length() > 0
-		// The refresh is for browsers without JavaScript only (in noscript,
-		// which the parser here reads as text, as a browser with scripts does).
-		refresh := strings.Contains(page.Doc(t).Find(`head noscript`).Text(), `http-equiv="refresh"`)
-		if running != refresh {
-			t.Fatalf("progress shown %v but page refresh %v", running, refresh)
+	page := c.get("/admin/scorer")
+	wantStatus(t, page, http.StatusOK)
+	doc := page.Doc(t)
+	running := doc.Find(`[data-testid="scorer-progress"]`).Length() > 0
+	// noscript is read as text here, as a browser with scripts reads it.
+	if strings.Contains(doc.Find(`head`).Text(), `http-equiv="refresh"`) || strings.Contains(page.Body, `http-equiv="refresh"`) {
+		t.Fatal("the Claim scorer page reloads itself")
+	}
+	if framed := strings.Contains(doc.Find(`[data-testid="scorer-progress"] noscript`).Text(), `src="/admin/scorer/progress?frame=1"`); running != framed {
+		t.Fatalf("progress shown %v but progress frame %v", running, framed)
+	}
+	for running {
+		frame := c.get("/admin/scorer/progress?frame=1")
+		wantStatus(t, frame, http.StatusOK)
+		if got := frame.Header.Get("X-Frame-Options"); got != "SAMEORIGIN" {
+			t.Fatalf("the frame's X-Frame-Options is %q", got)
+		}
+		if csp := frame.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'self'") {
+			t.Fatalf("the frame's policy: %q", csp)
+		}
+		running = strings.Contains(frame.Body, `http-equiv="refresh"`)
+		if running != (frame.Doc(t).Find(`progress`).Length() > 0) {
+			t.Fatalf("the frame reloads %v but shows progress %v", running, !running)
 		}
 		if !running {
-			return page
+			if frame.Doc(t).Find(`[data-testid="frame-done"], [data-testid="frame-failed"]`).Length() == 0 {
+				t.Fatal("the frame does not say the run is over")
+			}
+			break
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("the claim scorer was still adapting after 30 s")
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	page = c.get("/admin/scorer")
+	wantStatus(t, page, http.StatusOK)
+	return page
 }
 
 func TestScorerPageAdaptRollBackAndAuto(t *testing.T) {
@@ -83,6 +104,7 @@ func TestScorerPageAdaptRollBackAndAuto(t *testing.T) {
 	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
 
 	wantStatus(t, editor.get("/admin/scorer"), http.StatusForbidden)
+	wantStatus(t, editor.get("/admin/scorer/progress?frame=1"), http.StatusForbidden)
 	wantStatus(t, editor.postForm("/admin/scorer/adapt", url.Values{}), http.StatusForbidden)
 
 	// Too few labels: refused on the page, nothing made.

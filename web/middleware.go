@@ -89,12 +89,24 @@ func (app *App) recoverPanic(next http.Handler) http.Handler {
 // set, is one more origin images may come from (the newsroom's logo on the
 // public pages).
 func contentSecurityPolicy(imageOrigin string) string {
+	return policyWithFrameAncestors(imageOrigin, "'none'")
+}
+
+func policyWithFrameAncestors(imageOrigin, ancestors string) string {
 	img := "img-src 'self' data:"
 	if imageOrigin != "" {
 		img += " " + imageOrigin
 	}
 	return "default-src 'self'; script-src 'self'; style-src 'self'; " + img + "; " +
-		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+		"connect-src 'self'; form-action 'self'; frame-ancestors " + ancestors + "; base-uri 'none'; object-src 'none'"
+}
+
+// allowOwnFrame lets this answer be shown in a frame of the app's own pages
+// (a progress box that reloads itself without JavaScript), and nowhere
+// else. Only answers without any action in them are framed.
+func allowOwnFrame(w http.ResponseWriter) {
+	w.Header().Set("Content-Security-Policy", policyWithFrameAncestors("", "'self'"))
+	w.Header().Set("X-Frame-Options", "SAMEORIGIN")
 }
 
 // allowLogo lets the public page show the newsroom's logo from its own

@@ -2,6 +2,7 @@ package web
 
 import (
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -36,14 +37,25 @@ func TestBrowserClaimScorerPage(t *testing.T) {
 	b.do("roll back", chromedp.Click(chromedp.CSS(`[data-testid="use-base"]`)))
 	b.waitFor("the base model in use", `document.querySelector('[data-version="base"] [data-testid="in-use"]') && document.querySelector('[data-testid="use-1"]')`)
 
-	// Without JavaScript the page reloads itself while the run lasts.
+	// Without JavaScript a frame follows the run; the page itself is never
+	// reloaded, so a number typed while it runs stays where it was typed.
 	browsertest.NoScript(t, b.ctx)
 	b.do("reload without JavaScript and adapt again",
 		chromedp.Navigate(env.srv.URL+"/admin/scorer"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="adapt-now"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="adapt-now"]`)),
 	)
-	b.waitFor("the progress without JavaScript", `document.querySelector('[data-testid="scorer-progress"]') && document.querySelector('meta[http-equiv="refresh"]')`)
+	b.waitFor("the progress frame without JavaScript", `(() => { const f = document.querySelector('[data-testid="scorer-progress"] iframe');
+		return f && f.contentDocument && f.contentDocument.querySelector('progress') })()`)
+	b.clear(`#auto_every`)
+	b.do("type a number while it runs", chromedp.SendKeys(chromedp.ID("auto_every"), "240"))
+	time.Sleep(2500 * time.Millisecond) // the frame reloads itself every second meanwhile
+	if got := b.value(`#auto_every`); got != "240" {
+		t.Errorf("number typed while adapting: %q, want 240", got)
+	}
 	release <- struct{}{}
-	b.waitFor("version 2 in use after the page reloaded itself", `document.querySelector('[data-version="2"] [data-testid="in-use"]')`)
+	b.waitFor("the frame to say the run is over", `(() => { const f = document.querySelector('[data-testid="scorer-progress"] iframe');
+		return f && f.contentDocument && f.contentDocument.querySelector('[data-testid="frame-done"]') })()`)
+	b.do("show the result", chromedp.Click(chromedp.CSS(`[data-testid="show-progress"]`)))
+	b.waitFor("version 2 in use, the typed number kept", `document.querySelector('[data-version="2"] [data-testid="in-use"]') && document.querySelector('#auto_every').value === "240"`)
 }
