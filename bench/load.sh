@@ -6,6 +6,7 @@
 #   CLAIMS=100000 bash bench/load.sh          # a smaller database
 #   BENCH_DB=/tmp/x.db DURATION=5 ROUNDS=3 CONNS=32 WRITE_SECONDS=10 bash bench/load.sh
 #   ONLY=search WRITE_SECONDS=0 bash bench/load.sh   # one page (or a comma-separated few), no writes
+#   ONLY=search,search-new WRITE_SECONDS=0 bash bench/load.sh   # search: 300 words asked again and again, and pairs never asked before
 #
 # Pages: wrk at CONNS connections, DURATION seconds each, the static file
 # measured just before each page, ROUNDS rounds; prints requests/s (median),
@@ -96,6 +97,12 @@ sqlite3 "$DB" "SELECT id FROM articles WHERE id % 89 = 5 LIMIT 500" > "$WORK/art
 sqlite3 "$DB" "SELECT claim_id FROM verdicts WHERE approved_at IS NOT NULL AND claim_id % 83 = 7 LIMIT 500" > "$WORK/check.ids"
 sqlite3 "$DB" "SELECT text FROM claims WHERE state = 'approved' AND id % 101 = 1 LIMIT 300" |
 	awk '{ w = tolower($3); gsub(/[^a-z]/, "", w); if (length(w) > 3) print w }' > "$WORK/words"
+# Searches never asked before (search-new): two words of one approved claim,
+# each pair once; every round asks its own third of them in order (WRK_ONCE),
+# so what is kept between requests cannot answer them.
+sqlite3 "$DB" "SELECT text FROM claims WHERE state = 'approved' AND id % 5 = 2 LIMIT 60000" |
+	awk '{ n = 0; for (i = 1; i <= NF; i++) { w = tolower($i); gsub(/[^a-z]/, "", w); if (length(w) > 3) x[++n] = w }
+		if (n >= 2 && x[1] != x[int(n / 2) + 1]) { p = x[1] "+" x[int(n / 2) + 1]; if (!seen[p]++) print p } }' > "$WORK/pairs.once"
 
 # name | path | who (cookie, token, none) | ids file
 PAGES="home|/|cookie|
@@ -109,7 +116,8 @@ public-list|/checks|none|"
 # Pages that exist only once their feature has landed.
 probe() { curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$1"; }
 if [ "$(probe /search?q=budget)" = 200 ]; then PAGES="$PAGES
-search|/search?q={id}|cookie|words"; fi
+search|/search?q={id}|cookie|words
+search-new|/search?q={id}|cookie|pairs.once"; fi
 # The dashboard twice: the default view, which is kept between requests
 # while nothing changes, and a 28-day view ending on a different day of the
 # last year each time, which is mostly read afresh from the counters.
@@ -130,8 +138,12 @@ wrk_run() { # wrk_run PATH WHO IDS -> "rps p99 non2xx errors"
 	cookie) hdr=(-H "Cookie: $COOKIE") ;;
 	token) hdr=(-H "Authorization: Bearer $TOKEN") ;;
 	esac
-	WRK_PATH="$1" WRK_IDS="${3:+$WORK/$3}" wrk -t2 -c"$CONNS" -d"${DURATION}s" -s bench/wrk.lua "${hdr[@]}" "$BASE" |
-		awk '/^WRKRESULT/ {print $2, $3, $4, $5}'
+	# An ids file named *.once is asked a line at most once, its own part each round.
+	local once=0
+	case "$3" in *.once) once=1 ;; esac
+	WRK_PATH="$1" WRK_IDS="${3:+$WORK/$3}" WRK_ONCE=$once WRK_PARTS="$ROUNDS" WRK_PART="${round:-1}" WRK_THREADS=2 \
+		wrk -t2 -c"$CONNS" -d"${DURATION}s" -s bench/wrk.lua "${hdr[@]}" "$BASE" |
+		awk '/^WRKRESULT/ {print $2, $3, $4, $5, $6}'
 }
 
 # Each page must answer 200 before it is measured.
@@ -152,10 +164,10 @@ RESULTS=$WORK/results
 for round in $(seq "$ROUNDS"); do
 	echo "==> round $round of $ROUNDS: each page for ${DURATION}s at $CONNS connections, the static file just before it"
 	while IFS='|' read -r name path who ids; do
-		read -r srps sp99 _ _ < <(wrk_run /static/app.css none "")
-		read -r rps p99 bad errs < <(wrk_run "$path" "$who" "$ids")
-		printf '   %-13s %9.1f req/s  p99 %8.2f ms   (static %9.1f req/s, p99 %6.2f ms)  non-2xx %s  socket errors %s\n' \
-			"$name" "$rps" "$p99" "$srps" "$sp99" "$bad" "$errs"
+		read -r srps sp99 _ _ _ < <(wrk_run /static/app.css none "")
+		read -r rps p99 bad errs wrapped < <(wrk_run "$path" "$who" "$ids")
+		printf '   %-13s %9.1f req/s  p99 %8.2f ms   (static %9.1f req/s, p99 %6.2f ms)  non-2xx %s  socket errors %s%s\n' \
+			"$name" "$rps" "$p99" "$srps" "$sp99" "$bad" "$errs" "$( [ "${wrapped:-0}" -gt 0 ] && echo "  (a thread's searches ran out and were asked again $wrapped times)")"
 		echo "$name $rps $p99 $srps $bad $errs" >> "$RESULTS"
 	done <<< "$PAGES"
 done

@@ -69,6 +69,7 @@ type DB struct {
 	queuePages     *readCache[string, queuePage]
 	reviewPages    *readCache[reviewKey, reviewPage]
 	waiting        *readCache[waitingKey, []*domain.QueueItem]
+	searches       *searchResults
 
 	writer *writer   // turns on the single writer, and the shared transaction
 	desks  deskCache // dashboards read lately
@@ -164,6 +165,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	db.queuePages = newReadCache[string, queuePage](1024)
 	db.reviewPages = newReadCache[reviewKey, reviewPage](1024)
 	db.waiting = newReadCache[waitingKey, []*domain.QueueItem](1024)
+	db.searches = newSearchResults(searchKeepBytes)
 	return db, nil
 }
 

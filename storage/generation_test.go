@@ -330,6 +330,77 @@ func TestCachedReadsShowEveryChangeAtOnce(t *testing.T) {
 			t.Error("a check imported by another process is not matched")
 		}
 	})
+
+	t.Run("search", func(t *testing.T) {
+		search := func(q string, f domain.SearchFilter, limit int) []string {
+			t.Helper()
+			hits, err := n.db.SearchEverything(ctx, match.ParseQuery(q), f, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, h := range hits {
+				out = append(out, string(h.Kind)+" "+h.Text)
+			}
+			return out
+		}
+		imported := domain.SearchFilter{Kind: domain.SearchImported}
+		twice(func() { search("lighthouse keepers", imported, 20) })
+		if got := search("lighthouse keepers", imported, 20); len(got) != 0 {
+			t.Fatalf("found %v before any check exists", got)
+		}
+		check := domain.ImportedCheck{URL: "https://checks.example/lighthouse", Claim: "Lighthouse keepers earn twice the national wage.",
+			Publisher: "Example Checks", Rating: "False"}
+		if _, err := other.ImportChecks(ctx, []domain.ImportedCheck{check}); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"imported Lighthouse keepers earn twice the national wage."}
+		if got := search("lighthouse keepers", imported, 20); !slices.Equal(got, want) {
+			t.Errorf("after a check imported by another process: %v, want %v", got, want)
+		}
+		// Another search, another filter or another limit is not served
+		// the first one's results.
+		twice(func() { search("lighthouse keepers", imported, 20) })
+		if got := search("lighthouse keepers", domain.SearchFilter{Kind: domain.SearchClaim}, 20); len(got) != 0 {
+			t.Errorf("claims found %v", got)
+		}
+		if got := search("lighthouse keepers", imported, 0); len(got) != 0 {
+			t.Errorf("limit 0 found %v", got)
+		}
+		if got := search("lighthouse pilots", imported, 20); len(got) != 0 {
+			t.Errorf("another search found %v", got)
+		}
+		// A change that does not touch the index still empties what is
+		// kept, and the next search reads afresh and finds the same.
+		if _, err := raw.Exec(`UPDATE imported_checks SET rating = 'Wrong' WHERE url = ?`, check.URL); err != nil {
+			t.Fatal(err)
+		}
+		if got := search("lighthouse keepers", imported, 20); !slices.Equal(got, want) {
+			t.Errorf("after an unrelated change: %v, want %v", got, want)
+		}
+		// Taken out of the index by another process: gone at once.
+		if _, err := raw.Exec(`DELETE FROM search_postings WHERE doc IN (SELECT doc FROM search_docs WHERE text = ?)`, check.Claim); err != nil {
+			t.Fatal(err)
+		}
+		if got := search("lighthouse keepers", imported, 20); len(got) != 0 {
+			t.Errorf("found %v after its postings were removed", got)
+		}
+		if _, err := other.ImportChecks(ctx, []domain.ImportedCheck{{URL: "https://checks.example/lighthouse-2",
+			Claim: "Lighthouse keepers were all replaced by machines.", Publisher: "Example Checks", Rating: "True"}}); err != nil {
+			t.Fatal(err)
+		}
+		// Each caller gets its own results.
+		search("lighthouse keepers", imported, 20)
+		hits, err := n.db.SearchEverything(ctx, match.ParseQuery("lighthouse keepers"), imported, 20)
+		if err != nil || len(hits) != 1 || len(hits[0].Snippet) == 0 {
+			t.Fatalf("%v %v", hits, err)
+		}
+		hits[0].Text, hits[0].Snippet[0].Text = "changed by a caller", "changed by a caller"
+		again, _ := n.db.SearchEverything(ctx, match.ParseQuery("lighthouse keepers"), imported, 20)
+		if again[0].Text == "changed by a caller" || again[0].Snippet[0].Text == "changed by a caller" {
+			t.Error("one caller's change to a result reached the next caller")
+		}
+	})
 }
 
 // A page's reads share one generation; a change made with the same context

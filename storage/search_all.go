@@ -28,10 +28,30 @@ const (
 // f, best first: the rarest words weigh most and shorter texts rank higher,
 // newer first among equals. Its cost is bounded: the rarest of the query's
 // terms and filters is read for at most searchAllScan documents.
+//
+// Results are kept while nothing in the database changes (search_cache.go).
 func (db *DB) SearchEverything(ctx context.Context, q match.Query, f domain.SearchFilter, limit int) ([]match.Hit, error) {
 	if limit <= 0 || q.Empty() && f.Empty() {
 		return nil, nil
 	}
+	gen, ok := db.generation(ctx)
+	if !ok || db.searches == nil {
+		return db.searchEverything(ctx, q, f, limit)
+	}
+	key := searchKey(q, f, limit)
+	if hits, ok := db.searches.get(gen, key); ok {
+		return hits, nil
+	}
+	hits, err := db.searchEverything(ctx, q, f, limit)
+	if err != nil {
+		return nil, err
+	}
+	db.searches.put(gen, key, hits)
+	return hits, nil
+}
+
+// searchEverything is SearchEverything read afresh.
+func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.SearchFilter, limit int) ([]match.Hit, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err
