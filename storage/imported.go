@@ -1,10 +1,11 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
-	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"claimtrail/domain/match"
@@ -127,9 +128,12 @@ func (db *DB) ImportedCheck(ctx context.Context, id int64) (*domain.ImportedChec
 }
 
 // Reindex rebuilds the matcher's index from every accepted claim and
-// imported check, in one transaction. It changes no newsroom data, so it
-// writes no audit event. progress, when not nil, is told how many documents
-// are done every so often.
+// imported check, in one transaction, reading each once: text is analysed
+// on every core, postings and each term's document count are gathered in
+// memory, and everything is written at the end in key order, each document
+// with the final counts. It changes no newsroom data, so it writes no audit
+// event. progress, when not nil, is told how many documents are done every
+// so often.
 func (db *DB) Reindex(ctx context.Context, progress func(done int)) (docs int, err error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -141,82 +145,104 @@ func (db *DB) Reindex(ctx context.Context, progress func(done int)) (docs int, e
 			return 0, err
 		}
 	}
-	putDoc, err := tx.PrepareContext(ctx, `INSERT INTO match_docs (doc, data) VALUES (?, ?)`)
-	if err != nil {
-		return 0, err
-	}
-	defer putDoc.Close()
-	// Postings go first into an unindexed scratch table and then into the
-	// index in one sorted pass: written document by document, each term's
-	// postings would land all over the index's pages.
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS reindex_postings (term TEXT NOT NULL, doc INTEGER NOT NULL)`); err != nil {
-		return 0, err
-	}
-	putPosting, err := tx.PrepareContext(ctx, `INSERT INTO temp.reindex_postings (term, doc) VALUES (?, ?)`)
-	if err != nil {
-		return 0, err
-	}
-	defer putPosting.Close()
-	// Two passes over the documents: the first counts each term's
-	// documents, the second writes every document with the final counts.
-	df := map[string]int{}
-	total := 0
-	if err := eachDocument(ctx, tx, func(_ int64, d docData) error {
-		for _, t := range d.terms() {
-			df[t]++
-		}
-		total++
-		return nil
-	}); err != nil {
-		return 0, err
-	}
-	if err := eachDocument(ctx, tx, func(doc int64, d docData) error {
-		terms := d.terms()
-		d.DF, d.N = make([]int, len(terms)), total
-		for i, t := range terms {
-			d.DF[i] = df[t]
-			if _, err := putPosting.ExecContext(ctx, t, doc); err != nil {
-				return err
-			}
-		}
-		if _, err := putDoc.ExecContext(ctx, doc, d.encode()); err != nil {
-			return err
-		}
-		docs++
-		if progress != nil && docs%10000 == 0 {
-			progress(docs)
+	b := newMatchBuild()
+	work := startInParallel(matchSource.analyse, func(d matchAnalysed) error {
+		b.add(d.doc, d.data)
+		if progress != nil && len(b.docs)%10000 == 0 {
+			progress(len(b.docs))
 		}
 		return nil
-	}); err != nil {
+	})
+	defer work.finish()
+	if err := eachMatchSource(ctx, tx, work.put); err != nil {
 		return 0, err
 	}
-	// The scratch table is dropped in the same transaction (a rollback
-	// drops it too), so it never outlives the reindex on the connection.
-	for _, q := range []string{`INSERT INTO match_postings (term, doc) SELECT term, doc FROM temp.reindex_postings ORDER BY term, doc`,
-		`DROP TABLE temp.reindex_postings`} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return 0, err
-		}
-	}
-	putTerm, err := tx.PrepareContext(ctx, `INSERT INTO match_terms (term, df) VALUES (?, ?)`)
-	if err != nil {
+	if err := work.finish(); err != nil {
 		return 0, err
 	}
-	defer putTerm.Close()
-	for _, t := range slices.Sorted(maps.Keys(df)) {
-		if _, err := putTerm.ExecContext(ctx, t, df[t]); err != nil {
-			return 0, err
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE match_stats SET docs = ? WHERE id = 1`, docs); err != nil {
-		return 0, err
-	}
-	return docs, tx.Commit()
+	return len(b.docs), b.write(ctx, tx, func() error { return tx.Commit() })
 }
 
-// eachDocument calls fn with every accepted claim and imported check,
-// analysed, read in pages by id so that no cursor stays open while writing.
-func eachDocument(ctx context.Context, tx *Tx, fn func(doc int64, d docData) error) error {
+// matchSource is a document of the matcher's index before analysis.
+type matchSource struct {
+	doc                      int64
+	text, headline, claimant string
+	imported                 bool
+}
+
+// matchAnalysed is a matcher document analysed.
+type matchAnalysed struct {
+	doc  int64
+	data docData
+}
+
+func (s matchSource) analyse() matchAnalysed {
+	if s.imported {
+		return matchAnalysed{s.doc, importedDocData(s.text, s.headline, s.claimant)}
+	}
+	return matchAnalysed{s.doc, docData{Text: match.Analyse(s.text, s.claimant)}}
+}
+
+// matchBuild gathers a whole matcher index in memory: every document (its
+// stored counts are only known once all are in) and its postings.
+type matchBuild struct {
+	postings *postingLists[int64]
+	docs     []matchAnalysed
+}
+
+func newMatchBuild() *matchBuild { return &matchBuild{postings: newPostingLists[int64]()} }
+
+func (b *matchBuild) add(doc int64, d docData) {
+	b.postings.add(doc, d.terms())
+	b.docs = append(b.docs, matchAnalysed{doc, d})
+}
+
+// write puts the index in its tables, documents in order of their number
+// with each term's final count, then commit (nil for none).
+func (b *matchBuild) write(ctx context.Context, db execer, commit func() error) error {
+	slices.SortFunc(b.docs, func(x, y matchAnalysed) int { return cmp.Compare(x.doc, y.doc) })
+	const per = 400
+	put := func(n int) string {
+		return `INSERT INTO match_docs (doc, data) VALUES (?, ?)` + strings.Repeat(`, (?, ?)`, n-1)
+	}
+	full := put(per)
+	args := make([]any, 0, 2*per)
+	for i := range b.docs {
+		d := &b.docs[i].data
+		terms := d.terms()
+		d.DF, d.N = make([]int, len(terms)), len(b.docs)
+		for k, t := range terms {
+			d.DF[k] = b.postings.df(t)
+		}
+		args = append(args, b.docs[i].doc, d.encode())
+		b.docs[i].data = docData{}
+		if len(args) == 2*per {
+			if _, err := db.ExecContext(ctx, full, args...); err != nil {
+				return err
+			}
+			args = args[:0]
+		}
+	}
+	if len(args) > 0 {
+		if _, err := db.ExecContext(ctx, put(len(args)/2), args...); err != nil {
+			return err
+		}
+	}
+	if err := b.postings.write(ctx, db, "match_postings", "match_terms"); err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE match_stats SET docs = ? WHERE id = 1`, len(b.docs)); err != nil {
+		return err
+	}
+	if commit != nil {
+		return commit()
+	}
+	return nil
+}
+
+// eachMatchSource hands every accepted claim and imported check to fn, read
+// in pages by id so that no cursor stays open while writing.
+func eachMatchSource(ctx context.Context, tx *Tx, fn func(matchSource) error) error {
 	type claimRow struct {
 		id             int64
 		text, claimant string
@@ -233,7 +259,7 @@ func eachDocument(ctx context.Context, tx *Tx, fn func(doc int64, d docData) err
 			break
 		}
 		for _, c := range page {
-			if err := fn(claimDoc(c.id), docData{Text: match.Analyse(c.text, c.claimant)}); err != nil {
+			if err := fn(matchSource{doc: claimDoc(c.id), text: c.text, claimant: c.claimant}); err != nil {
 				return err
 			}
 		}
@@ -248,7 +274,7 @@ func eachDocument(ctx context.Context, tx *Tx, fn func(doc int64, d docData) err
 			return nil
 		}
 		for _, c := range page {
-			if err := fn(importedDoc(c.ID), importedDocData(c.Claim, c.Headline, c.Claimant)); err != nil {
+			if err := fn(matchSource{doc: importedDoc(c.ID), text: c.Claim, headline: c.Headline, claimant: c.Claimant, imported: true}); err != nil {
 				return err
 			}
 		}

@@ -56,58 +56,49 @@ type searchEntry struct {
 // is not searchable (a candidate claim, a deleted row, an empty verdict).
 func loadSearchEntry(ctx context.Context, tx *Tx, doc int64) (*searchEntry, error) {
 	kind, id := searchKindOf(doc)
-	e := &searchEntry{doc: doc, kindOf: string(kind)}
+	var e *searchEntry
 	var err error
 	switch kind {
 	case domain.SearchClaim:
-		var title string
+		var c searchClaimRow
+		var text, title string
 		err = tx.QueryRowContext(ctx, `SELECT c.text, c.claimant, c.state, c.type, c.article_id, a.title, a.outlet,
 			substr(coalesce(a.published_at, c.created_at), 1, 10),
 			CASE WHEN c.state = 'approved' THEN coalesce(v.approved_rating_name, r.name, '') ELSE coalesce(r.name, '') END
 			FROM claims c JOIN articles a ON a.id = c.article_id LEFT JOIN verdicts v ON v.claim_id = c.id
 			LEFT JOIN ratings r ON r.id = v.rating_id WHERE c.id = ?`, id).Scan(
-			&e.text, &e.claimant, &e.state, &e.claimType, &e.articleID, &title, &e.outlet, &e.day, &e.rating)
-		e.claimID, e.context, e.analyse = id, title, e.text
+			&text, &c.claimant, &c.state, &c.claimType, &c.articleID, &title, &c.outlet, &c.day, &c.rating)
+		e = claimSearchEntry(id, text, title, c)
 	case domain.SearchArticle:
-		var body, author string
+		var a searchArticleRow
 		err = tx.QueryRowContext(ctx, `SELECT title, body, outlet, author, url, substr(coalesce(published_at, created_at), 1, 10)
-			FROM articles WHERE id = ?`, id).Scan(&e.text, &body, &e.outlet, &author, &e.url, &e.day)
-		if len(body) > maxSearchBodyBytes {
-			body = body[:maxSearchBodyBytes]
-		}
-		e.articleID, e.context = id, e.outlet
-		e.analyse = e.text + "\n" + author + "\n" + body
+			FROM articles WHERE id = ?`, id).Scan(&a.title, &a.body, &a.outlet, &a.author, &a.url, &a.day)
+		e = articleSearchEntry(id, a)
 	case domain.SearchVerdict:
-		var conclusion, explanation string
+		var c searchClaimRow
+		var conclusion, explanation, claimText, day string
 		err = tx.QueryRowContext(ctx, `SELECT v.conclusion, v.explanation, c.text, c.claimant, c.state, c.type, c.article_id, a.outlet,
 			substr(coalesce(v.approved_at, v.updated_at), 1, 10),
 			CASE WHEN c.state = 'approved' THEN coalesce(v.approved_rating_name, r.name, '') ELSE coalesce(r.name, '') END
 			FROM verdicts v JOIN claims c ON c.id = v.claim_id JOIN articles a ON a.id = c.article_id
 			LEFT JOIN ratings r ON r.id = v.rating_id WHERE v.claim_id = ?`, id).Scan(
-			&conclusion, &explanation, &e.context, &e.claimant, &e.state, &e.claimType, &e.articleID, &e.outlet, &e.day, &e.rating)
-		if err == nil && strings.TrimSpace(conclusion+explanation) == "" {
-			return nil, nil
-		}
-		e.claimID = id
-		e.text = strings.TrimSpace(conclusion + "\n" + explanation)
-		e.analyse = e.text
+			&conclusion, &explanation, &claimText, &c.claimant, &c.state, &c.claimType, &c.articleID, &c.outlet, &day, &c.rating)
+		e = verdictSearchEntry(id, conclusion, explanation, claimText, day, c)
 	case domain.SearchSource:
-		var publisher, quote string
+		var c searchClaimRow
+		var s searchSourceRow
+		var claimID int64
+		var claimText string
 		err = tx.QueryRowContext(ctx, `SELECT s.claim_id, s.title, s.publisher, s.quote, s.url,
 			substr(coalesce(s.published_at, s.created_at), 1, 10), c.text, c.claimant, c.state, c.type, c.article_id, a.outlet,
 			CASE WHEN c.state = 'approved' THEN coalesce(v.approved_rating_name, r.name, '') ELSE coalesce(r.name, '') END
 			FROM sources s JOIN claims c ON c.id = s.claim_id JOIN articles a ON a.id = c.article_id
 			LEFT JOIN verdicts v ON v.claim_id = c.id LEFT JOIN ratings r ON r.id = v.rating_id WHERE s.id = ?`, id).Scan(
-			&e.claimID, &e.text, &publisher, &quote, &e.url, &e.day, &e.context, &e.claimant, &e.state, &e.claimType,
-			&e.articleID, &e.outlet, &e.rating)
-		if publisher != "" {
-			e.text += " — " + publisher
-		}
-		if quote != "" {
-			e.text += "\n" + quote
-		}
-		e.analyse = e.text
+			&claimID, &s.title, &s.publisher, &s.quote, &s.url, &s.day, &claimText, &c.claimant, &c.state, &c.claimType,
+			&c.articleID, &c.outlet, &c.rating)
+		e = sourceSearchEntry(id, claimID, claimText, s, c)
 	case domain.SearchImported:
+		e = &searchEntry{doc: doc, kindOf: string(kind)}
 		var headline, publisher string
 		err = tx.QueryRowContext(ctx, `SELECT claim, headline, publisher, rating, url, claimant,
 			CASE WHEN published_on <> '' THEN published_on ELSE substr(imported_at, 1, 10) END
@@ -123,11 +114,77 @@ func loadSearchEntry(ctx context.Context, tx *Tx, doc int64) (*searchEntry, erro
 	if err != nil {
 		return nil, err
 	}
-	if kind != domain.SearchArticle && kind != domain.SearchImported && !slices.Contains(searchedStates, domain.ClaimState(e.state)) {
-		return nil, nil
-	}
-	e.filterState = e.state
 	return e, nil
+}
+
+// searchClaimRow is what a claim's documents (the claim, its verdict, its
+// sources) carry of the claim: its filters and where it was found.
+type searchClaimRow struct {
+	claimant, state, claimType string
+	articleID                  int64
+	outlet, day, rating        string // day: the claim document's (the article's date)
+}
+
+// searchable says whether documents of a claim in state are in the index.
+func searchable(state string) bool { return slices.Contains(searchedStates, domain.ClaimState(state)) }
+
+// claimSearchEntry is an accepted claim's document, nil for any other
+// claim. The seed builds documents with these constructors from the rows it
+// writes, and loadSearchEntry from the rows it reads, so both index the same.
+func claimSearchEntry(id int64, text, articleTitle string, c searchClaimRow) *searchEntry {
+	if !searchable(c.state) {
+		return nil
+	}
+	return &searchEntry{doc: searchDoc(domain.SearchClaim, id), kindOf: string(domain.SearchClaim), claimID: id, articleID: c.articleID,
+		text: text, context: articleTitle, state: c.state, rating: c.rating, day: c.day, analyse: text, claimant: c.claimant,
+		outlet: c.outlet, claimType: c.claimType, filterState: c.state}
+}
+
+// searchArticleRow is what an article's document is made of.
+type searchArticleRow struct {
+	title, body, outlet, author, url, day string
+}
+
+func articleSearchEntry(id int64, a searchArticleRow) *searchEntry {
+	body := a.body
+	if len(body) > maxSearchBodyBytes {
+		body = body[:maxSearchBodyBytes]
+	}
+	return &searchEntry{doc: searchDoc(domain.SearchArticle, id), kindOf: string(domain.SearchArticle), articleID: id,
+		text: a.title, context: a.outlet, url: a.url, day: a.day, analyse: a.title + "\n" + a.author + "\n" + body, outlet: a.outlet}
+}
+
+// verdictSearchEntry is a verdict's document, nil when it says nothing yet
+// or its claim is not accepted. day is the verdict's (approved or updated).
+func verdictSearchEntry(claimID int64, conclusion, explanation, claimText, day string, c searchClaimRow) *searchEntry {
+	if strings.TrimSpace(conclusion+explanation) == "" || !searchable(c.state) {
+		return nil
+	}
+	text := strings.TrimSpace(conclusion + "\n" + explanation)
+	return &searchEntry{doc: searchDoc(domain.SearchVerdict, claimID), kindOf: string(domain.SearchVerdict), claimID: claimID,
+		articleID: c.articleID, text: text, context: claimText, state: c.state, rating: c.rating, day: day, analyse: text,
+		claimant: c.claimant, outlet: c.outlet, claimType: c.claimType, filterState: c.state}
+}
+
+// searchSourceRow is what a source's document is made of.
+type searchSourceRow struct {
+	title, publisher, quote, url, day string
+}
+
+func sourceSearchEntry(id, claimID int64, claimText string, s searchSourceRow, c searchClaimRow) *searchEntry {
+	if !searchable(c.state) {
+		return nil
+	}
+	text := s.title
+	if s.publisher != "" {
+		text += " — " + s.publisher
+	}
+	if s.quote != "" {
+		text += "\n" + s.quote
+	}
+	return &searchEntry{doc: searchDoc(domain.SearchSource, id), kindOf: string(domain.SearchSource), claimID: claimID,
+		articleID: c.articleID, text: text, context: claimText, state: c.state, rating: c.rating, url: s.url, day: s.day,
+		analyse: text, claimant: c.claimant, outlet: c.outlet, claimType: c.claimType, filterState: c.state}
 }
 
 // digest names what a document's words come from, so a change of state

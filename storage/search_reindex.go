@@ -2,65 +2,95 @@ package storage
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"slices"
 	"strings"
+
+	"claimtrail/domain/match"
 )
 
-// ReindexSearch rebuilds the search index from every accepted claim,
-// article, verdict, source and imported check, in one transaction. Postings
-// are gathered unsorted and written in index order at the end, which is far
-// faster at a million documents than inserting each where it belongs. It
-// changes no newsroom data, so it writes no audit event. progress, when not
-// nil, is told how many documents are done every so often.
-func (db *DB) ReindexSearch(ctx context.Context, progress func(done int)) (docs int, err error) {
-	// The gathered postings (tens of millions at a million claims) and their
-	// sort go to temporary files, not memory, for the rebuild alone.
-	if _, err := db.write.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
-		return 0, err
+// searchAnalysed is a search document with its text analysed: its row of
+// search_docs and its terms. text is the analysis itself, which an accepted
+// claim's matcher document shares.
+type searchAnalysed struct {
+	e      *searchEntry
+	terms  []string // words and filters, sorted
+	words  int
+	digest string
+	text   match.Text
+}
+
+func analyseSearchEntry(e *searchEntry) searchAnalysed {
+	t := match.Analyse(e.analyse, e.claimant)
+	return searchAnalysed{e: e, terms: mergeSorted(t.Terms, e.filterTerms()), words: len(t.Terms), digest: e.digest(), text: t}
+}
+
+// searchDocColumns are search_docs' columns in the order row gives them.
+const searchDocColumns = "doc, claim_id, article_id, text, context, state, rating, url, day, words, analysed, terms"
+
+func (a searchAnalysed) row() []any {
+	e := a.e
+	return []any{e.doc, e.claimID, e.articleID, storedText(e), e.context, e.state, e.rating, e.url, e.day, a.words, a.digest,
+		strings.Join(a.terms, "\n")}
+}
+
+// searchBuild gathers a whole search index: documents are analysed on
+// every core and their rows written as they come; postings and terms are
+// written at the end, in key order.
+type searchBuild struct {
+	postings *postingLists[uint32]
+	docs     int
+}
+
+func (b *searchBuild) add(a searchAnalysed) error {
+	if a.e.doc < 0 || a.e.doc > math.MaxUint32 {
+		return fmt.Errorf("search document %d out of range", a.e.doc)
 	}
-	defer db.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`)
+	b.postings.add(uint32(a.e.doc), a.terms)
+	b.docs++
+	return nil
+}
+
+// ReindexSearch rebuilds the search index from every accepted claim,
+// article, verdict, source and imported check, in one transaction, reading
+// each document once. Text is analysed on every core; postings are gathered
+// in memory (about 4 bytes each, tens of millions at a million claims) and
+// written in index order at the end, which is far faster than inserting
+// each where it belongs. It changes no newsroom data, so it writes no audit
+// event. progress, when not nil, is told how many documents are done every
+// so often.
+func (db *DB) ReindexSearch(ctx context.Context, progress func(done int)) (docs int, err error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
 	for _, q := range []string{`DELETE FROM search_postings`, `DELETE FROM search_terms`, `DELETE FROM search_docs`,
-		`DELETE FROM search_pending`, `DELETE FROM search_backlog`, `DROP TABLE IF EXISTS temp.search_build`, `CREATE TEMP TABLE search_build (term TEXT, doc INTEGER)`} {
+		`DELETE FROM search_pending`, `DELETE FROM search_backlog`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return 0, err
 		}
 	}
-	putDoc, err := tx.PrepareContext(ctx, `INSERT INTO search_docs (doc, claim_id, article_id, text, context, state, rating, url, day, words, analysed, terms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	putDoc, err := tx.PrepareContext(ctx, `INSERT INTO search_docs (`+searchDocColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return 0, err
 	}
 	defer putDoc.Close()
-	// Postings go in 400 rows a statement.
-	const batch = 400
-	putPostings, err := tx.PrepareContext(ctx, `INSERT INTO temp.search_build (term, doc) VALUES (?, ?)`+strings.Repeat(`, (?, ?)`, batch-1))
-	if err != nil {
-		return 0, err
-	}
-	defer putPostings.Close()
-	pending := make([]any, 0, 2*batch)
-	flush := func(all bool) error {
-		for len(pending) >= 2*batch {
-			if _, err := putPostings.ExecContext(ctx, pending[:2*batch]...); err != nil {
-				return err
-			}
-			pending = append(pending[:0], pending[2*batch:]...)
+	b := &searchBuild{postings: newPostingLists[uint32]()}
+	work := startInParallel(analyseSearchEntry, func(a searchAnalysed) error {
+		if err := b.add(a); err != nil {
+			return err
 		}
-		if all && len(pending) > 0 {
-			q := `INSERT INTO temp.search_build (term, doc) VALUES (?, ?)` + strings.Repeat(`, (?, ?)`, len(pending)/2-1)
-			if _, err := tx.ExecContext(ctx, q, pending...); err != nil {
-				return err
-			}
-			pending = pending[:0]
+		if _, err := putDoc.ExecContext(ctx, a.row()...); err != nil {
+			return err
+		}
+		if progress != nil && b.docs%10000 == 0 {
+			progress(b.docs)
 		}
 		return nil
-	}
-	df := map[string]int{}
+	})
+	defer work.finish()
 	lists := []struct {
 		q    string
 		code int64
@@ -73,10 +103,7 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done int)) (docs 
 	}
 	for _, l := range lists {
 		for last := int64(0); ; {
-			ids, err := queryAll(ctx, tx, func(r scanner) (int64, error) {
-				var id int64
-				return id, r.Scan(&id)
-			}, l.q, last)
+			ids, err := queryAll(ctx, tx, scanValue[int64], l.q, last)
 			if err != nil {
 				return 0, err
 			}
@@ -85,54 +112,26 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done int)) (docs 
 			}
 			last = ids[len(ids)-1]
 			for _, id := range ids {
-				doc := id*8 + l.code
-				e, err := loadSearchEntry(ctx, tx, doc)
+				e, err := loadSearchEntry(ctx, tx, id*8+l.code)
 				if err != nil {
 					return 0, err
 				}
 				if e == nil {
 					continue
 				}
-				words := e.wordTerms()
-				terms := mergeSorted(words, e.filterTerms())
-				for _, t := range terms {
-					df[t]++
-					pending = append(pending, t, doc)
-				}
-				if err := flush(false); err != nil {
+				if err := work.put(e); err != nil {
 					return 0, err
-				}
-				if _, err := putDoc.ExecContext(ctx, doc, e.claimID, e.articleID, storedText(e), e.context, e.state, e.rating, e.url,
-					e.day, len(words), e.digest(), strings.Join(terms, "\n")); err != nil {
-					return 0, err
-				}
-				docs++
-				if progress != nil && docs%10000 == 0 {
-					progress(docs)
 				}
 			}
 		}
 	}
-	if err := flush(true); err != nil {
+	if err := work.finish(); err != nil {
 		return 0, err
 	}
-	for _, q := range []string{`INSERT INTO search_postings (term, doc) SELECT term, doc FROM temp.search_build ORDER BY term, doc`,
-		`DROP TABLE temp.search_build`} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return 0, err
-		}
-	}
-	putTerm, err := tx.PrepareContext(ctx, `INSERT INTO search_terms (term, df) VALUES (?, ?)`)
-	if err != nil {
+	if err := b.postings.write(ctx, tx, "search_postings", "search_terms"); err != nil {
 		return 0, err
 	}
-	defer putTerm.Close()
-	for t, n := range df {
-		if _, err := putTerm.ExecContext(ctx, t, n); err != nil {
-			return 0, err
-		}
-	}
-	return docs, tx.Commit()
+	return b.docs, tx.Commit()
 }
 
 // mergeSorted joins a sorted list and another into one sorted list without

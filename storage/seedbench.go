@@ -14,6 +14,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"claimtrail/domain"
@@ -59,8 +60,10 @@ var benchTables = []string{"articles", "claims", "claim_workers", "verdicts", "s
 // sources, comments, and the audit history of every step, hash-chained so
 // that `audit verify` passes. The schema is the application's, migrated
 // through Open; rows go in with the indexes and triggers set aside and the
-// journal off, which is why a million claims take minutes, not hours. A
-// half-written file is removed.
+// journal off, which is why a million claims take minutes, not hours. The
+// search and matcher indexes are built from the rows as they are made (their
+// text analysed on the other cores meanwhile), never read back, exactly as
+// claimtrail reindex would write them. A half-written file is removed.
 func SeedBench(ctx context.Context, path string, o BenchSeed) (counts *BenchSeedCounts, err error) {
 	if o.Claims <= 0 {
 		return nil, errors.New("seed: claims must be more than 0")
@@ -155,24 +158,10 @@ func SeedBench(ctx context.Context, path string, o BenchSeed) (counts *BenchSeed
 		return nil, fmt.Errorf("seed: recount the dashboard: %w", err)
 	}
 	s.phase("dashboard counters", t1)
-	// The matcher's index, which the claim triggers would have kept.
-	t1 = time.Now()
-	if _, err := db.Reindex(sys, nil); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("seed: index claims for matching: %w", err)
-	}
-	s.phase("matcher index", t1)
-	// The search index, which the triggers of migration 165 would have kept.
-	t1 = time.Now()
-	if _, err := db.ReindexSearch(sys, nil); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("seed: index for search: %w", err)
-	}
 	if err := db.Close(); err != nil {
 		return nil, err
 	}
-	s.phase("search index", t1)
-	fmt.Fprintf(o.Progress, "seed: done in %s\n", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(o.Progress, "seed: done in %s, cpu %s\n", time.Since(start).Round(time.Millisecond), processCPU().Round(time.Millisecond))
 	return s.counts, nil
 }
 
@@ -185,7 +174,13 @@ type benchSeeder struct {
 	counts             *BenchSeedCounts
 
 	claims, verdicts, sources, comments, workers, events *bulkInsert
-	articles                                             *bulkInsert
+	articles, searchDocs                                 *bulkInsert
+
+	// The search and matcher indexes, built from the rows as they are
+	// made: their text is analysed on the other cores meanwhile.
+	analysis *inParallel[*searchEntry, searchAnalysed]
+	search   *searchBuild
+	match    *matchBuild
 
 	nextClaim, nextSource, nextComment int64
 	// The audit chain: the head so far and events waiting for their time.
@@ -193,6 +188,7 @@ type benchSeeder struct {
 	lastHash string
 	pending  eventQueue
 	seq      int64
+	cpu      time.Duration // at the last phase reported
 }
 
 type benchRating struct {
@@ -200,12 +196,27 @@ type benchRating struct {
 	name string
 }
 
+// phase reports a step's wall time and the process's CPU time (user and
+// system, every core) since the last report: on a shared machine the CPU
+// time is the steadier figure.
 func (s *benchSeeder) phase(name string, t0 time.Time) {
-	fmt.Fprintf(s.o.Progress, "seed: %-34s %s\n", name, time.Since(t0).Round(time.Millisecond))
+	cpu := processCPU()
+	fmt.Fprintf(s.o.Progress, "seed: %-50s %10s  cpu %s\n", name, time.Since(t0).Round(time.Millisecond), (cpu - s.cpu).Round(time.Millisecond))
+	s.cpu = cpu
+}
+
+// processCPU is the CPU time this process has used so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func (s *benchSeeder) run(ctx context.Context, conn *sql.Conn) error {
 	t0 := time.Now()
+	s.cpu = processCPU()
 	// Set aside the indexes and triggers of the bulk tables.
 	list := `SELECT name, type, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL
 		AND tbl_name IN ('` + strings.Join(benchTables, "', '") + `') ORDER BY rowid`
@@ -258,6 +269,11 @@ func (s *benchSeeder) run(ctx context.Context, conn *sql.Conn) error {
 	s.sources = newBulkInsert(ctx, conn, "sources", "id, claim_id, position, url, title, publisher, published_at, accessed_at, type, quote, created_at, updated_at")
 	s.comments = newBulkInsert(ctx, conn, "comments", "id, claim_id, author_id, kind, body, created_at")
 	s.events = newBulkInsert(ctx, conn, "audit_events", "id, at, actor_id, actor_label, token_name, action, entity, entity_id, before_json, after_json, request_id, client_addr, prev_hash, hash")
+	s.searchDocs = newBulkInsert(ctx, conn, "search_docs", searchDocColumns)
+	s.search = &searchBuild{postings: newPostingLists[uint32]()}
+	s.match = newMatchBuild()
+	s.analysis = startInParallel(analyseSearchEntry, s.indexed)
+	defer s.analysis.finish()
 	s.nextClaim, s.nextSource, s.nextComment = 1, 1, 1
 
 	perArticle := s.claimsPerArticle()
@@ -274,14 +290,32 @@ func (s *benchSeeder) run(ctx context.Context, conn *sql.Conn) error {
 			return err
 		}
 	}
-	for _, b := range []*bulkInsert{s.articles, s.claims, s.workers, s.verdicts, s.sources, s.comments, s.events} {
+	if err := s.analysis.finish(); err != nil {
+		return err
+	}
+	for _, b := range []*bulkInsert{s.articles, s.claims, s.workers, s.verdicts, s.sources, s.comments, s.events, s.searchDocs} {
 		if err := b.flush(); err != nil {
 			return err
 		}
 	}
-	s.phase(fmt.Sprintf("rows (%d claims, %d events)", s.counts.Claims, s.counts.AuditEvents), t0)
+	s.phase(fmt.Sprintf("rows (%d claims, %d events, %d search documents)", s.counts.Claims, s.counts.AuditEvents, s.search.docs), t0)
 
+	// The indexes the application keeps in Go, as claimtrail reindex
+	// writes them: postings in key order, each term's count from memory.
 	t1 := time.Now()
+	if err := s.search.postings.write(ctx, conn, "search_postings", "search_terms"); err != nil {
+		return fmt.Errorf("seed search index: %w", err)
+	}
+	s.phase(fmt.Sprintf("search index (%d postings)", s.search.postings.n), t1)
+	s.search = nil
+	t1 = time.Now()
+	if err := s.match.write(ctx, conn, nil); err != nil {
+		return fmt.Errorf("seed matcher index: %w", err)
+	}
+	s.phase(fmt.Sprintf("matcher index (%d documents)", len(s.match.docs)), t1)
+	s.match = nil
+
+	t1 = time.Now()
 	// The search index over accepted claims, as migration 007 fills it.
 	if _, err := conn.ExecContext(ctx, `INSERT INTO claim_search (rowid, text)
 		SELECT id, text FROM claims WHERE state IN ('queued', 'in_review', 'submitted', 'approved')`); err != nil {
@@ -434,6 +468,11 @@ func (s *benchSeeder) article(id int64, at time.Time, nClaims int) error {
 		return err
 	}
 	s.counts.Articles++
+	art := seedArticle{id: id, title: title, outlet: outlet, day: formatTime(published)[:10]}
+	if err := s.analysis.put(articleSearchEntry(id, searchArticleRow{title: title, body: text, outlet: outlet, author: author,
+		url: url, day: art.day})); err != nil {
+		return err
+	}
 	n := len(found)
 	pubDay := published.UTC().Format("2006-01-02")
 	if err := s.emit(domain.AuditEvent{At: at, ActorID: adder.ID, ActorLabel: adder.Email, Action: "article.created", Entity: "article", EntityID: id,
@@ -446,7 +485,7 @@ func (s *benchSeeder) article(id int64, at time.Time, nClaims int) error {
 		if !c.worthy && state != domain.StateCandidate {
 			state = domain.StateDismissed
 		}
-		if err := s.claim(id, at, adder, c.start, c.end, c.sentence, c.figures, c.claimant, c.worthy, state); err != nil {
+		if err := s.claim(&art, at, adder, c.start, c.end, c.sentence, c.figures, c.claimant, c.worthy, state); err != nil {
 			return err
 		}
 	}
@@ -455,9 +494,10 @@ func (s *benchSeeder) article(id int64, at time.Time, nClaims int) error {
 
 // claim writes one claim at its final state, with what each step left
 // behind, and queues the audit events of its steps at their times.
-func (s *benchSeeder) claim(articleID int64, at time.Time, adder *domain.User, start, end int, sentence string,
+func (s *benchSeeder) claim(art *seedArticle, at time.Time, adder *domain.User, start, end int, sentence string,
 	figs []domain.Figure, claimant string, worthy bool, state domain.ClaimState) error {
 	r := s.r
+	articleID := art.id
 	id := s.nextClaim
 	s.nextClaim++
 	s.counts.Claims++
@@ -526,12 +566,21 @@ func (s *benchSeeder) claim(articleID int64, at time.Time, adder *domain.User, s
 		if err := s.workers.add(id, reviewer.ID); err != nil {
 			return err
 		}
-		if err := s.verdict(c, reviewer, editor, state, &t); err != nil {
+	}
+	// What the claim's search documents carry of it.
+	sc := searchClaimRow{claimant: claimant, state: string(state), claimType: string(typ), articleID: articleID, outlet: art.outlet, day: art.day}
+	if state == domain.StateInReview || state == domain.StateSubmitted || state == domain.StateApproved {
+		if err := s.verdict(c, reviewer, editor, state, &t, &sc); err != nil {
 			return err
 		}
 	}
 	if err := s.comment(c, reviewer, editor, takenAt, t); err != nil {
 		return err
+	}
+	if e := claimSearchEntry(id, c.Text, art.title, sc); e != nil {
+		if err := s.analysis.put(e); err != nil {
+			return err
+		}
 	}
 	return s.claims.add(id, articleID, sentence, start, end, c.Text, score, score >= 0.275, typ, figures, claimant,
 		benchReasons[r.IntN(len(benchReasons))], false, c.State, int(c.Priority), nullInt(c.AssigneeID), nullTime(c.DueAt),
@@ -540,7 +589,7 @@ func (s *benchSeeder) claim(articleID int64, at time.Time, adder *domain.User, s
 
 // verdict writes the verdict of a claim in review or beyond, with its
 // sources, and the steps that took it to state.
-func (s *benchSeeder) verdict(c *domain.Claim, reviewer, editor *domain.User, state domain.ClaimState, t *time.Time) error {
+func (s *benchSeeder) verdict(c *domain.Claim, reviewer, editor *domain.User, state domain.ClaimState, t *time.Time, sc *searchClaimRow) error {
 	r := s.r
 	draft := state == domain.StateInReview
 	created := *t
@@ -555,6 +604,8 @@ func (s *benchSeeder) verdict(c *domain.Claim, reviewer, editor *domain.User, st
 	if draft {
 		nSources = r.IntN(3)
 	}
+	sc.rating = rating.name
+	var sourceDocs []*searchEntry
 	vs := verdictState{Rating: rating.name, Conclusion: conclusion, Explanation: explanation, Version: 1}
 	s.later(domain.AuditEvent{At: *t, ActorID: reviewer.ID, ActorLabel: reviewer.Email, Action: "verdict.saved", Entity: "claim", EntityID: c.ID,
 		After: mustJSON(vs)})
@@ -563,11 +614,16 @@ func (s *benchSeeder) verdict(c *domain.Claim, reviewer, editor *domain.User, st
 		sid := s.nextSource
 		s.nextSource++
 		s.counts.Sources++
-		if err := s.sources.add(sid, c.ID, p, "https://"+host+"/"+s.vocab.word(r)+"/"+strconv.Itoa(r.IntN(100000)), s.vocab.title(r),
-			benchOutlets[r.IntN(len(benchOutlets))], formatTime(created.Add(-time.Duration(r.IntN(900))*24*time.Hour)), formatTime(*t),
-			sourceTypes[r.IntN(len(sourceTypes))], s.vocab.sentence(r), formatTime(*t), formatTime(*t)); err != nil {
+		src := searchSourceRow{url: "https://" + host + "/" + s.vocab.word(r) + "/" + strconv.Itoa(r.IntN(100000)), title: s.vocab.title(r),
+			publisher: benchOutlets[r.IntN(len(benchOutlets))]}
+		published := formatTime(created.Add(-time.Duration(r.IntN(900)) * 24 * time.Hour))
+		typ := sourceTypes[r.IntN(len(sourceTypes))]
+		src.quote, src.day = s.vocab.sentence(r), published[:10]
+		if err := s.sources.add(sid, c.ID, p, src.url, src.title, src.publisher, published, formatTime(*t),
+			typ, src.quote, formatTime(*t), formatTime(*t)); err != nil {
 			return err
 		}
+		sourceDocs = append(sourceDocs, sourceSearchEntry(sid, c.ID, c.Text, src, *sc))
 	}
 	var submittedAt, approvedAt time.Time
 	var submittedBy, approvedBy int64
@@ -584,8 +640,41 @@ func (s *benchSeeder) verdict(c *domain.Claim, reviewer, editor *domain.User, st
 		ratingID = rating.id
 	}
 	s.counts.Verdicts++
-	return s.verdicts.add(c.ID, ratingID, conclusion, explanation, reviewer.ID, 1, nullTime(submittedAt), nullInt(submittedBy),
-		nullTime(approvedAt), nullInt(approvedBy), formatTime(created), formatTime(*t))
+	if err := s.verdicts.add(c.ID, ratingID, conclusion, explanation, reviewer.ID, 1, nullTime(submittedAt), nullInt(submittedBy),
+		nullTime(approvedAt), nullInt(approvedBy), formatTime(created), formatTime(*t)); err != nil {
+		return err
+	}
+	day := formatTime(*t)[:10]
+	if !approvedAt.IsZero() {
+		day = formatTime(approvedAt)[:10]
+	}
+	for _, e := range append(sourceDocs, verdictSearchEntry(c.ID, conclusion, explanation, c.Text, day, *sc)) {
+		if e != nil {
+			if err := s.analysis.put(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// seedArticle is what an article's claims carry of it into the search index.
+type seedArticle struct {
+	id                 int64
+	title, outlet, day string
+}
+
+// indexed takes an analysed document into the indexes: its row of
+// search_docs now, its postings for the end, and an accepted claim's
+// analysis for the matcher too (the same Analyse of its text and claimant).
+func (s *benchSeeder) indexed(a searchAnalysed) error {
+	if err := s.search.add(a); err != nil {
+		return err
+	}
+	if a.e.kindOf == string(domain.SearchClaim) {
+		s.match.add(claimDoc(a.e.claimID), docData{Text: a.text})
+	}
+	return s.searchDocs.add(a.row()...)
 }
 
 func (s *benchSeeder) stepAt(c *domain.Claim, t *time.Time, within time.Duration, actor *domain.User, to domain.ClaimState, action string) {
