@@ -85,10 +85,60 @@ type readCache[K comparable, V any] struct {
 	gen int64
 	max int
 	m   map[K]V
+
+	// reading holds the reads under way, so that requests arriving while
+	// a value is being read wait for that read instead of each making it.
+	reading map[flightKey[K]]*flight[V]
+}
+
+// flightKey names one read under way: a value, at a generation.
+type flightKey[K comparable] struct {
+	gen int64
+	k   K
+}
+
+// flight is a read under way; done closes once v and err are set.
+type flight[V any] struct {
+	done chan struct{}
+	v    V
+	err  error
 }
 
 func newReadCache[K comparable, V any](max int) *readCache[K, V] {
-	return &readCache[K, V]{max: max, m: map[K]V{}}
+	return &readCache[K, V]{max: max, m: map[K]V{}, reading: map[flightKey[K]]*flight[V]{}}
+}
+
+// getOrJoin returns the value kept for k at generation gen; else the read
+// of it already under way at gen, to wait for; else a new read, which the
+// caller makes and ends with land.
+func (c *readCache[K, V]) getOrJoin(gen int64, k K) (v V, ok bool, f *flight[V], leader bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen == gen {
+		if v, ok := c.m[k]; ok {
+			return v, true, nil, false
+		}
+	}
+	fk := flightKey[K]{gen, k}
+	if f := c.reading[fk]; f != nil {
+		return v, false, f, false
+	}
+	f = &flight[V]{done: make(chan struct{})}
+	c.reading[fk] = f
+	return v, false, f, true
+}
+
+// land ends a read begun by getOrJoin: it is kept (when it worked) and
+// handed to everyone waiting for it.
+func (c *readCache[K, V]) land(gen int64, k K, f *flight[V], v V, err error) {
+	if err == nil {
+		c.put(gen, k, v)
+	}
+	c.mu.Lock()
+	delete(c.reading, flightKey[K]{gen, k})
+	c.mu.Unlock()
+	f.v, f.err = v, err
+	close(f.done)
 }
 
 // get returns the value kept for k if it was read at generation gen.
@@ -182,13 +232,50 @@ func cached[K comparable, V any](ctx context.Context, db *DB, c *readCache[K, V]
 	if !ok {
 		return read()
 	}
-	if v, ok := c.get(gen, k); ok {
+	v, ok, f, leader := c.getOrJoin(gen, k)
+	if ok {
 		return copy(v), nil
 	}
-	v, err := read()
+	if !leader {
+		// The same read, at the same generation, is under way: its value
+		// is as current for this request as a read of its own would be.
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return v, ctx.Err()
+		}
+		if f.err == nil {
+			return copy(f.v), nil
+		}
+		// That read failed (its request may have gone): read afresh.
+		v, err := read()
+		if err != nil {
+			return v, err
+		}
+		c.put(gen, k, v)
+		return copy(v), nil
+	}
+	v, err := leadRead(c, gen, k, f, read)
 	if err != nil {
 		return v, err
 	}
-	c.put(gen, k, v)
 	return copy(v), nil
 }
+
+// leadRead makes the read others wait for, and lands it even if read
+// panics, so that nobody waits for it for ever.
+func leadRead[K comparable, V any](c *readCache[K, V], gen int64, k K, f *flight[V], read func() (V, error)) (v V, err error) {
+	landed := false
+	defer func() {
+		if !landed {
+			var zero V
+			c.land(gen, k, f, zero, errReadAbandoned)
+		}
+	}()
+	v, err = read()
+	landed = true
+	c.land(gen, k, f, v, err)
+	return v, err
+}
+
+var errReadAbandoned = errors.New("storage: a kept read was abandoned")

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
@@ -178,15 +179,36 @@ func (app *App) meta(w http.ResponseWriter, r *http.Request, title string) compo
 // render writes a component with status, rendering into a buffer first so
 // that a failed render becomes a clean 500 rather than half a page. A failed
 // render is answered in plain text by renderFailed, never by rendering again.
+// The page goes out in one write with its length, from a buffer used again
+// by later pages: a page is tens of kilobytes, and growing a fresh buffer to
+// that size for every request was most of the memory the pages allocated.
 func (app *App) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
 		app.renderFailed(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	buf.WriteTo(w)
+	w.Write(buf.Bytes())
+}
+
+// pageBuffers holds the buffers pages are rendered into.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxKeptPageBuffer is the largest buffer kept for another page: a rare huge
+// page (a long article) does not hold its memory for good.
+const maxKeptPageBuffer = 1 << 20
+
+func putPageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > maxKeptPageBuffer {
+		return
+	}
+	buf.Reset()
+	pageBuffers.Put(buf)
 }
 
 // isHTMX reports whether the request came from htmx and wants a fragment.
