@@ -100,7 +100,7 @@ sqlite3 "$DB" "SELECT text FROM claims WHERE state = 'approved' AND id % 101 = 1
 # Searches never asked before (search-new): two words of one approved claim,
 # each pair once; every round asks its own third of them in order (WRK_ONCE),
 # so what is kept between requests cannot answer them.
-sqlite3 "$DB" "SELECT text FROM claims WHERE state = 'approved' AND id % 5 = 2 LIMIT 60000" |
+sqlite3 "$DB" "SELECT text FROM claims WHERE state = 'approved' LIMIT 120000" |
 	awk '{ n = 0; for (i = 1; i <= NF; i++) { w = tolower($i); gsub(/[^a-z]/, "", w); if (length(w) > 3) x[++n] = w }
 		if (n >= 2 && x[1] != x[int(n / 2) + 1]) { p = x[1] "+" x[int(n / 2) + 1]; if (!seen[p]++) print p } }' > "$WORK/pairs.once"
 

@@ -103,7 +103,13 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 	if needTerms {
 		termsCol = `d.terms`
 	}
-	sql.WriteString(`SELECT d.doc, d.words, ` + termsCol + `, d.text, d.day FROM (SELECT doc FROM search_postings WHERE term = ? ORDER BY doc DESC LIMIT ?) p0`)
+	// Its text only when a phrase or prefix is checked in it: the results'
+	// own are read once they are chosen.
+	textCol := `''`
+	if len(q.Phrases) > 0 || len(q.Prefixes) > 0 {
+		textCol = `d.text`
+	}
+	sql.WriteString(`SELECT d.doc, d.words, ` + termsCol + `, ` + textCol + `, d.day FROM (SELECT doc FROM search_postings WHERE term = ? ORDER BY doc DESC LIMIT ?) p0`)
 	for i, t := range terms[1:min(len(terms), searchJoinTerms)] {
 		fmt.Fprintf(&sql, ` JOIN search_postings p%d ON p%d.term = ? AND p%d.doc = p0.doc`, i+1, i+1, i+1)
 		args = append(args, t)
@@ -177,23 +183,98 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 	if len(kept) > 0 {
 		top = kept[0].score
 	}
+	docs := make([]int64, len(kept))
+	var articles []int64
+	for i, c := range kept {
+		docs[i] = c.doc
+		if kind, id := searchKindOf(c.doc); kind == domain.SearchArticle {
+			articles = append(articles, id)
+		}
+	}
+	hits, err := searchHits(ctx, tx, docs)
+	if err != nil {
+		return nil, err
+	}
+	bodies, err := articleSearchTexts(ctx, tx, articles)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]match.Hit, 0, len(kept))
 	for _, c := range kept {
-		h, err := searchHit(ctx, tx, c.doc)
-		if err != nil {
-			return nil, err
+		h, ok := hits[c.doc]
+		if !ok {
+			continue // cannot be: it was found in this transaction
 		}
 		if top > 0 {
 			h.Score = c.score / top
 		}
 		text := h.Text
 		if h.Kind == domain.SearchArticle {
-			text = articleSearchText(ctx, tx, h.ID)
+			text = bodies[h.ID]
 		}
 		h.Snippet = snippetOf(text, q)
 		out = append(out, h)
 	}
 	return out, nil
+}
+
+// searchHits reads what the results show, from the index's own copy, in one
+// statement.
+func searchHits(ctx context.Context, tx *Tx, docs []int64) (map[int64]match.Hit, error) {
+	out := make(map[int64]match.Hit, len(docs))
+	if len(docs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(docs))
+	for i, d := range docs {
+		args[i] = d
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT doc, claim_id, article_id, text, context, state, rating, url, day FROM search_docs
+		WHERE doc IN (?`+strings.Repeat(", ?", len(docs)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h match.Hit
+		var doc int64
+		var state string
+		if err := rows.Scan(&doc, &h.ClaimID, &h.ArticleID, &h.Text, &h.Context, &state, &h.Rating, &h.URL, &h.Day); err != nil {
+			return nil, err
+		}
+		h.Kind, h.ID = searchKindOf(doc)
+		h.State = domain.ClaimState(state)
+		out[doc] = h
+	}
+	return out, rows.Err()
+}
+
+// articleSearchTexts is articleSearchText for several articles in one
+// statement; an article that is gone has an empty title and body.
+func articleSearchTexts(ctx context.Context, tx *Tx, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{maxSearchBodyBytes}
+	for _, id := range ids {
+		args = append(args, id)
+		out[id] = "\n"
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, title, substr(body, 1, ?) FROM articles WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var title, body string
+		if err := rows.Scan(&id, &title, &body); err != nil {
+			return nil, err
+		}
+		out[id] = title + "\n" + body
+	}
+	return out, rows.Err()
 }
 
 // searchSatisfies reports whether a document's sorted terms hold every one
@@ -205,17 +286,6 @@ func searchSatisfies(sorted, want []string) bool {
 		}
 	}
 	return true
-}
-
-// searchHit reads what a result shows, from the index's own copy.
-func searchHit(ctx context.Context, tx *Tx, doc int64) (match.Hit, error) {
-	var h match.Hit
-	var state string
-	kind, id := searchKindOf(doc)
-	err := tx.QueryRowContext(ctx, `SELECT claim_id, article_id, text, context, state, rating, url, day FROM search_docs WHERE doc = ?`, doc).Scan(
-		&h.ClaimID, &h.ArticleID, &h.Text, &h.Context, &state, &h.Rating, &h.URL, &h.Day)
-	h.Kind, h.ID, h.State = kind, id, domain.ClaimState(state)
-	return h, err
 }
 
 // articleSearchText is an article's title and the indexed part of its body,

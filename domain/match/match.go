@@ -246,6 +246,15 @@ func words(text string) func(yield func(int, string) bool) {
 		}
 		for i, r := range text {
 			switch {
+			case r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z':
+				// Plain ASCII, most of any text: folding is lower-casing.
+				if start < 0 {
+					start = i
+				}
+				if r <= 'Z' && r >= 'A' {
+					r += 'a' - 'A'
+				}
+				b.WriteByte(byte(r))
 			case unicode.IsLetter(r) || unicode.IsDigit(r):
 				if start < 0 {
 					start = i

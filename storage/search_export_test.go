@@ -1,0 +1,17 @@
+package storage
+
+import (
+	"context"
+
+	"claimtrail/domain"
+	"claimtrail/domain/match"
+)
+
+// SearchAfreshForTest is SearchEverything read afresh, never from the kept
+// results: for benchmarks of what a search never asked before costs.
+func SearchAfreshForTest(ctx context.Context, db *DB, q match.Query, f domain.SearchFilter, limit int) ([]match.Hit, error) {
+	if limit <= 0 || q.Empty() && f.Empty() {
+		return nil, nil
+	}
+	return db.searchEverything(ctx, q, f, limit)
+}
