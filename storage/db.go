@@ -71,8 +71,9 @@ type DB struct {
 	waiting        *readCache[waitingKey, []*domain.QueueItem]
 	searches       *searchResults
 
-	writer *writer   // turns on the single writer, and the shared transaction
-	desks  deskCache // dashboards read lately
+	writer    *writer   // turns on the single writer, and the shared transaction
+	desks     deskCache // dashboards read lately
+	deskParts deskParts // the days and months they were summed from
 }
 
 // createPrivate creates an empty file at path with mode 0600 unless a file

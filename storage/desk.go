@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,8 +55,11 @@ func (db *DB) RebuildDesk(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
+	// A new epoch of desk_changes (migration 215) ends every day and month
+	// kept in memory: the counters are written here around desk_event.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM desk_counts; DELETE FROM desk_states; DELETE FROM desk_due;
-		UPDATE desk_generation SET n = n + 1;`); err != nil {
+		UPDATE desk_generation SET n = n + 1;
+		INSERT INTO desk_changes (period, n) VALUES ('', 1) ON CONFLICT (period) DO UPDATE SET n = n + 1;`); err != nil {
 		return err
 	}
 	for _, b := range backfills {
@@ -79,6 +83,9 @@ type deskPart struct {
 	from, to string
 	sign     int
 }
+
+// monthAsDays is how many days' counter rows a month's are worth.
+const monthAsDays = 10
 
 // partsOf covers a period with as few counter rows as it can: whole
 // months from the month rows, and a month the period only partly covers
@@ -121,10 +128,13 @@ func partsOf(from, to, today time.Time) []deskPart {
 			addMonth(m)
 			continue
 		}
-		// A month row holds about as many keys as two days' rows.
+		// A month row holds about as many keys as ten days' rows at a
+		// million claims. The month of today is read by its days: every
+		// change moves today's counters, and only today's then need
+		// reading again (deskParts).
 		inside := past(lo, hi)
 		outside := past(m, lo.AddDate(0, 0, -1)) + past(hi.AddDate(0, 0, 1), last)
-		if 2+outside >= inside {
+		if monthAsDays+outside >= inside || !today.Before(m) && !today.After(last) {
 			parts = append(parts, deskPart{day(lo), day(hi), 1})
 			continue
 		}
@@ -220,7 +230,7 @@ func (db *DB) Desk(ctx context.Context, f domain.DeskFilter) (*domain.Desk, erro
 		}
 		// The other reading failed: read it here.
 	}
-	d, until, err := readDesk(ctx, tx, f)
+	d, until, err := readDesk(ctx, tx, f, &db.deskParts, gen)
 	if d != nil {
 		d.Generation = gen
 	}
@@ -234,75 +244,84 @@ func (db *DB) Desk(ctx context.Context, f domain.DeskFilter) (*domain.Desk, erro
 	return d, err
 }
 
-// readDesk reads the dashboard from the counters, and when the overdue
-// count will next change by the clock alone: the next open claim's due
-// date (zero when there is none).
-func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter) (*domain.Desk, time.Time, error) {
+// readDesk reads the dashboard at desk generation gen, and when the
+// overdue count will next change by the clock alone: the next open claim's
+// due date (zero when there is none). The period's figures are summed from
+// the days and months it covers (partsOf), each kept in memory (deskParts)
+// while its counters stand; the queue as it stands is kept for the
+// generation.
+func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts, gen int64) (*domain.Desk, time.Time, error) {
 	outlet := allOutlets
 	if f.Outlet != "" {
 		outlet = f.Outlet
 	}
 	d := &domain.Desk{Filter: f, Now: tx.now, States: map[domain.ClaimState]int{}}
 
-	// Day by day.
-	index := map[string]int{}
-	for t := f.From; !t.After(f.To); t = t.AddDate(0, 0, 1) {
-		index[t.Format(time.DateOnly)] = len(d.Days)
-		d.Days = append(d.Days, domain.DeskDay{Day: t})
-	}
-	err := eachRow(ctx, tx, func(r scanner) error {
-		var metric, period string
-		var n int
-		if err := r.Scan(&metric, &period, &n); err != nil {
-			return err
-		}
-		i, ok := index[period]
-		if !ok {
-			return nil
-		}
-		day := &d.Days[i]
-		switch metric {
-		case "added":
-			day.Added += n
-			d.Added += n
-		case "accepted":
-			day.Accepted += n
-			d.Accepted += n
-		case "approved":
-			day.Approved += n
-			d.Approved += n
-		case "dismissed":
-			day.Dismissed += n
-			d.Dismissed += n
-		}
-		return nil
-	}, `SELECT metric, period, n FROM desk_counts WHERE outlet = ? AND metric IN (`+placeholders(len(deskSeries))+`)
-		AND period BETWEEN ? AND ?`, append(append([]any{outlet}, anySlice(deskSeries)...), f.From.Format(time.DateOnly), f.To.Format(time.DateOnly))...)
+	firstMonth := time.Date(f.From.Year(), f.From.Month(), 1, 0, 0, 0, 0, time.UTC)
+	lastMonth := time.Date(f.To.Year(), f.To.Month(), 1, 0, 0, 0, 0, time.UTC)
+	epoch, changes, err := deskStamps(ctx, tx, firstMonth.Format(time.DateOnly), lastMonth.AddDate(0, 1, -1).Format(time.DateOnly),
+		"M"+firstMonth.Format("2006-01"), "M"+lastMonth.Format("2006-01"))
 	if err != nil {
 		return nil, time.Time{}, err
+	}
+	stamp := func(period string) deskStamp { return deskStamp{epoch, changes[period]} }
+
+	// Day by day, from each month's series.
+	for m := firstMonth; !m.After(lastMonth); m = m.AddDate(0, 1, 0) {
+		k := deskPartKey{outlet, "S" + m.Format("2006-01")}
+		s := stamp("M" + m.Format("2006-01"))
+		p := kept.get(k, s)
+		if p == nil {
+			if p, err = readDeskSeries(ctx, tx, outlet, m, s); err != nil {
+				return nil, time.Time{}, err
+			}
+			kept.put(k, p)
+		}
+		for i, n := range p.series {
+			t := m.AddDate(0, 0, i)
+			if t.Before(f.From) || t.After(f.To) {
+				continue
+			}
+			d.Days = append(d.Days, domain.DeskDay{Day: t, Added: n[0], Accepted: n[1], Approved: n[2], Dismissed: n[3]})
+			d.Added += n[0]
+			d.Accepted += n[1]
+			d.Approved += n[2]
+			d.Dismissed += n[3]
+		}
 	}
 
-	// Totals by key over the period, summed by SQLite in one statement.
-	parts := partsOf(f.From, f.To, domain.Day(tx.now))
-	totals := map[string]map[string]int{}
-	for _, m := range deskTotals {
-		totals[m] = map[string]int{}
+	// Totals by key over the period: its days and months, some perhaps
+	// taken away (partsOf).
+	type signed struct {
+		p    *deskCounted
+		sign int
 	}
-	q, args := signedUnion(`SELECT metric, key, SIGN * n AS n FROM desk_counts WHERE outlet = ? AND metric IN (`+placeholders(len(deskTotals))+`) AND RANGE`,
-		parts, append([]any{outlet}, anySlice(deskTotals)...)...)
-	err = eachRow(ctx, tx, func(r scanner) error {
-		var metric, key string
-		var n int
-		if err := r.Scan(&metric, &key, &n); err != nil {
-			return err
+	var parts []signed
+	plus, minus := periodsOf(partsOf(f.From, f.To, domain.Day(tx.now)))
+	for sign, periods := range map[int][]any{1: plus, -1: minus} {
+		for _, period := range periods {
+			k := deskPartKey{outlet, period.(string)}
+			s := stamp(k.period)
+			p := kept.get(k, s)
+			if p == nil {
+				if p, err = readDeskPart(ctx, tx, outlet, k.period, s); err != nil {
+					return nil, time.Time{}, err
+				}
+				kept.put(k, p)
+			}
+			parts = append(parts, signed{p, sign})
 		}
-		if n != 0 {
-			totals[metric][key] += n
+	}
+	totals := map[string]map[string]int{}
+	for i, m := range deskTotals {
+		sum := map[string]int{}
+		for _, x := range parts {
+			for key, n := range x.p.totals[i] {
+				sum[key] += x.sign * n
+			}
 		}
-		return nil
-	}, `SELECT metric, key, sum(n) FROM (`+q+`) GROUP BY metric, key`, args...)
-	if err != nil {
-		return nil, time.Time{}, err
+		dropZeros(sum)
+		totals[m] = sum
 	}
 	d.Returned = sumValues(totals["returned"])
 	d.Reopened = sumValues(totals["reopened"])
@@ -319,19 +338,92 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter) (*domain.Desk, t
 	if err := readDeskPeople(ctx, tx, d, totals); err != nil {
 		return nil, time.Time{}, err
 	}
-	if err := readDeskMixes(ctx, tx, d, outlet, parts, totals); err != nil {
-		return nil, time.Time{}, err
+
+	// Claimants and outlets, each with its rating mix.
+	pos := map[string]int{}
+	for i, r := range d.Ratings {
+		pos[strconv.FormatInt(r.RatingID, 10)] = i
 	}
-	until, err := readDeskQueue(ctx, tx, d, outlet)
+	d.TopClaimants = topClaimants(totals["claimant"], len(d.Ratings))
+	for i := range d.TopClaimants {
+		m := &d.TopClaimants[i]
+		for _, x := range parts {
+			for rating, n := range x.p.claimantRatings[m.Name] {
+				if j, ok := pos[rating]; ok {
+					m.ByRating[j] += x.sign * n
+				}
+			}
+		}
+	}
+	byOutlet := map[string]map[string]int{}
+	if outlet == allOutlets {
+		for _, x := range parts {
+			for name, ratings := range x.p.outletRatings {
+				sum := byOutlet[name]
+				if sum == nil {
+					sum = map[string]int{}
+					byOutlet[name] = sum
+				}
+				for rating, n := range ratings {
+					sum[rating] += x.sign * n
+				}
+			}
+		}
+	} else {
+		byOutlet[outlet] = totals["rating"]
+	}
+	mixes := map[string]*domain.RatingMix{}
+	for name, ratings := range byOutlet {
+		m := &domain.RatingMix{Name: name, ByRating: make([]int, len(d.Ratings))}
+		for rating, n := range ratings {
+			m.Total += n
+			if i, ok := pos[rating]; ok {
+				m.ByRating[i] += n
+			}
+		}
+		mixes[name] = m
+	}
+	d.TopOutlets = topMixes(mixes)
+
+	q, err := kept.queue(ctx, tx, outlet, gen)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	d.Outlets, err = queryAll(ctx, tx, scanValue[string],
-		`SELECT outlet FROM desk_states WHERE outlet NOT IN (' ', '') GROUP BY outlet HAVING sum(n) > 0 ORDER BY outlet COLLATE NOCASE, outlet LIMIT 500`)
-	if err != nil {
-		return nil, time.Time{}, err
+	for state, n := range q.states {
+		d.States[state] = n
 	}
-	return d, until, nil
+	d.OldestWaiting, d.Overdue, d.Outlets = q.oldest, q.overdue, slices.Clone(q.outlets)
+	return d, q.until, nil
+}
+
+func dropZeros(m map[string]int) {
+	for k, n := range m {
+		if n == 0 {
+			delete(m, k)
+		}
+	}
+}
+
+// topClaimants ranks claimants by their count in the period, each with
+// room for its rating mix.
+func topClaimants(counts map[string]int, ratings int) []domain.RatingMix {
+	var ranked []domain.RatingMix
+	for name, n := range counts {
+		if n > 0 && name != "" {
+			ranked = append(ranked, domain.RatingMix{Name: name, Total: n})
+		}
+	}
+	sort.Slice(ranked, func(i, j int) bool {
+		if ranked[i].Total != ranked[j].Total {
+			return ranked[i].Total > ranked[j].Total
+		}
+		return ranked[i].Name < ranked[j].Name
+	})
+	ranked = ranked[:min(len(ranked), deskTop)]
+	for i := range ranked {
+		ranked[i].ByRating = make([]int, ratings)
+	}
+	return ranked
 }
 
 func readDeskRatings(ctx context.Context, tx *Tx, d *domain.Desk, totals map[string]map[string]int) error {
@@ -413,90 +505,6 @@ func busiest(people map[int64]*domain.PersonWork) []domain.PersonWork {
 // deskTop is how many outlets and claimants the dashboard ranks.
 const deskTop = 10
 
-// readDeskMixes ranks outlets and claimants by their approved verdicts in
-// the period, with each one's rating mix.
-func readDeskMixes(ctx context.Context, tx *Tx, d *domain.Desk, outlet string, parts []deskPart, totals map[string]map[string]int) error {
-	pos := map[string]int{}
-	for i, r := range d.Ratings {
-		pos[strconv.FormatInt(r.RatingID, 10)] = i
-	}
-	// Claimants: ranked by their count by name, then the rating mix of the
-	// top ten read from "claimant_rating" (name, unit separator, rating
-	// id), each name's rows found by seeking every period of the parts.
-	var ranked []domain.RatingMix
-	for name, n := range totals["claimant"] {
-		if n > 0 && name != "" {
-			ranked = append(ranked, domain.RatingMix{Name: name, Total: n, ByRating: make([]int, len(d.Ratings))})
-		}
-	}
-	sort.Slice(ranked, func(i, j int) bool {
-		if ranked[i].Total != ranked[j].Total {
-			return ranked[i].Total > ranked[j].Total
-		}
-		return ranked[i].Name < ranked[j].Name
-	})
-	ranked = ranked[:min(len(ranked), deskTop)]
-	plus, minus := periodsOf(parts)
-	sign := "1"
-	if len(minus) > 0 {
-		sign = `CASE WHEN period IN (` + placeholders(len(minus)) + `) THEN -1 ELSE 1 END`
-	}
-	for i := range ranked {
-		m := &ranked[i]
-		args := append(append(append([]any{}, minus...), outlet), plus...)
-		args = append(append(args, minus...), m.Name+"\x1f", m.Name+"\x20")
-		err := eachRow(ctx, tx, func(r scanner) error {
-			var key string
-			var n int
-			if err := r.Scan(&key, &n); err != nil {
-				return err
-			}
-			_, rating, _ := strings.Cut(key, "\x1f")
-			if j, ok := pos[rating]; ok {
-				m.ByRating[j] += n
-			}
-			return nil
-		}, `SELECT key, sum(`+sign+` * n) FROM desk_counts WHERE outlet = ? AND metric = 'claimant_rating'
-			AND period IN (`+placeholders(len(plus)+len(minus))+`) AND key >= ? AND key < ? GROUP BY key`, args...)
-		if err != nil {
-			return err
-		}
-	}
-	d.TopClaimants = ranked
-
-	// Outlets: the "rating" metric per outlet.
-	byOutlet := map[string]*domain.RatingMix{}
-	branch := `SELECT outlet, key, SIGN * n AS n FROM desk_counts WHERE outlet IN (SELECT outlet FROM shown) AND metric = 'rating' AND RANGE`
-	q, args := signedUnion(branch, parts)
-	shown := `SELECT DISTINCT outlet FROM desk_states WHERE outlet <> ' '`
-	if outlet != allOutlets {
-		shown += ` AND outlet = ?`
-		args = append([]any{outlet}, args...)
-	}
-	err := eachRow(ctx, tx, func(r scanner) error {
-		var outlet, rating string
-		var n int
-		if err := r.Scan(&outlet, &rating, &n); err != nil {
-			return err
-		}
-		m := byOutlet[outlet]
-		if m == nil {
-			m = &domain.RatingMix{Name: outlet, ByRating: make([]int, len(d.Ratings))}
-			byOutlet[outlet] = m
-		}
-		m.Total += n
-		if i, ok := pos[rating]; ok {
-			m.ByRating[i] += n
-		}
-		return nil
-	}, `WITH shown AS (`+shown+`) SELECT outlet, key, sum(n) FROM (`+q+`) GROUP BY outlet, key`, args...)
-	if err != nil {
-		return err
-	}
-	d.TopOutlets = topMixes(byOutlet)
-	return nil
-}
-
 func topMixes(m map[string]*domain.RatingMix) []domain.RatingMix {
 	out := make([]domain.RatingMix, 0, len(m))
 	for _, x := range m {
@@ -513,10 +521,12 @@ func topMixes(m map[string]*domain.RatingMix) []domain.RatingMix {
 	return out[:min(len(out), deskTop)]
 }
 
-// readDeskQueue reads the queue as it stands: claims by state, the oldest
-// waiting and those overdue; and the next due date after now, when the
-// overdue count changes next by the clock alone (zero when none).
-func readDeskQueue(ctx context.Context, tx *Tx, d *domain.Desk, outlet string) (time.Time, error) {
+// readDeskQueue reads the queue as it stands for outlet: claims by state,
+// the oldest waiting, those overdue and the outlets there are; and the
+// next due date after now, when the overdue count changes next by the
+// clock alone (zero when none).
+func readDeskQueue(ctx context.Context, tx *Tx, outlet string) (*deskQueue, error) {
+	q := &deskQueue{read: tx.now, states: map[domain.ClaimState]int{}}
 	err := eachRow(ctx, tx, func(r scanner) error {
 		var state string
 		var n int
@@ -524,47 +534,53 @@ func readDeskQueue(ctx context.Context, tx *Tx, d *domain.Desk, outlet string) (
 			return err
 		}
 		if n != 0 {
-			d.States[domain.ClaimState(state)] = n
+			q.states[domain.ClaimState(state)] = n
 		}
 		return nil
 	}, `SELECT state, n FROM desk_states WHERE outlet = ?`, outlet)
 	if err != nil {
-		return time.Time{}, err
+		return nil, err
 	}
-	if d.States[domain.StateQueued] > 0 {
+	if q.states[domain.StateQueued] > 0 {
 		// Walk the waiting claims oldest first until one is from the outlet.
 		var oldest sql.NullString
-		q := `SELECT queued_at FROM claims INDEXED BY claims_waiting WHERE state = 'queued' ORDER BY queued_at LIMIT 1`
+		query := `SELECT queued_at FROM claims INDEXED BY claims_waiting WHERE state = 'queued' ORDER BY queued_at LIMIT 1`
 		args := []any{}
 		if outlet != allOutlets {
-			q = `SELECT c.queued_at FROM claims c INDEXED BY claims_waiting WHERE c.state = 'queued'
+			query = `SELECT c.queued_at FROM claims c INDEXED BY claims_waiting WHERE c.state = 'queued'
 				AND (SELECT outlet FROM articles WHERE id = c.article_id) = ? ORDER BY c.queued_at LIMIT 1`
 			args = append(args, outlet)
 		}
-		if err := tx.QueryRowContext(ctx, q, args...).Scan(&oldest); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return time.Time{}, err
+		if err := tx.QueryRowContext(ctx, query, args...).Scan(&oldest); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
 		}
-		d.OldestWaiting = parseNullTime(oldest)
+		q.oldest = parseNullTime(oldest)
 	}
 	now := formatTime(tx.now)
 	var next sql.NullString
 	if outlet == allOutlets {
 		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM claims INDEXED BY claims_open_due
-			WHERE state IN ('queued', 'in_review', 'submitted') AND due_at IS NOT NULL AND due_at < ?`, now).Scan(&d.Overdue)
+			WHERE state IN ('queued', 'in_review', 'submitted') AND due_at IS NOT NULL AND due_at < ?`, now).Scan(&q.overdue)
 		if err == nil {
 			err = tx.QueryRowContext(ctx, `SELECT min(due_at) FROM claims INDEXED BY claims_open_due
 				WHERE state IN ('queued', 'in_review', 'submitted') AND due_at IS NOT NULL AND due_at >= ?`, now).Scan(&next)
 		}
 	} else {
-		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM desk_due WHERE outlet = ? AND due_at < ?`, outlet, now).Scan(&d.Overdue)
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM desk_due WHERE outlet = ? AND due_at < ?`, outlet, now).Scan(&q.overdue)
 		if err == nil {
 			err = tx.QueryRowContext(ctx, `SELECT min(due_at) FROM desk_due WHERE outlet = ? AND due_at >= ?`, outlet, now).Scan(&next)
 		}
 	}
 	if err != nil {
-		return time.Time{}, err
+		return nil, err
 	}
-	return parseNullTime(next), nil
+	q.until = parseNullTime(next)
+	q.outlets, err = queryAll(ctx, tx, scanValue[string],
+		`SELECT outlet FROM desk_states WHERE outlet NOT IN (' ', '') GROUP BY outlet HAVING sum(n) > 0 ORDER BY outlet COLLATE NOCASE, outlet LIMIT 500`)
+	if err != nil {
+		return nil, err
+	}
+	return q, nil
 }
 
 func buckets(m map[string]int) map[int]int {
