@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -29,8 +31,16 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	maxUpload := fs.Int64("max-upload-mb", envInt(env, "CLAIMTRAIL_MAX_UPLOAD_MB", 5), "largest article accepted, in `MB`")
 	apiRate := fs.Int64("api-rate", envInt(env, "CLAIMTRAIL_API_RATE", 600), "API requests a `minute` per token; 0 for no limit (load tests)")
 	durability := fs.String("durability", env.getenv("CLAIMTRAIL_DURABILITY"), "when a change is acknowledged: `full` (on disk; the default), sqlite-full or normal (see README)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `file` when the server stops (for bench/)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	dur, err := storage.ParseDurability(*durability)
 	if err != nil {
@@ -136,6 +146,20 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// startCPUProfile profiles the server's CPU until the returned function is
+// called: the benchmark scripts read where a change's time goes from it.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func envInt(env *environment, key string, def int64) int64 {
