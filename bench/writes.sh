@@ -15,8 +15,10 @@
 # A build is a claimtrail binary (go build -o NAME ./cmd/claimtrail at the
 # commit to compare). PROFILE_DIR: each run also writes the server's CPU
 # profile there (serve -cpuprofile; builds without that flag fail to start).
-# SERVE_ARGS adds flags to serve (for example -durability normal). The
-# database is changed by the run: use a copy.
+# SERVE_ARGS adds flags to serve (for example -durability normal).
+# PREPARE=script is run as "script NAME DB" before each build starts, for
+# builds that expect a different schema (a trigger a later migration
+# replaced). The database is changed by the run: use a copy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,7 +65,7 @@ twice() {
 HZ=$(getconf CLK_TCK)
 RESULTS=$WORK/results
 : > "$RESULTS"
-first_audit=$(max_audit)
+TWICE=0
 
 for round in $(seq "$ROUNDS"); do
 	for bin in "$@"; do
@@ -71,7 +73,9 @@ for round in $(seq "$ROUNDS"); do
 		for phase in ${PHASES//,/ }; do
 			prof=
 			[ -n "${PROFILE_DIR:-}" ] && mkdir -p "$PROFILE_DIR" && prof=$PROFILE_DIR/$name.$phase.$round.prof
+			[ -n "${PREPARE:-}" ] && "$PREPARE" "$name" "$DB"
 			start_server "$bin" "$prof"
+			audit0=$(max_audit)
 			t0=$(cpu_ticks)
 			case $phase in
 			api | browser)
@@ -79,7 +83,7 @@ for round in $(seq "$ROUNDS"); do
 				line=$(grep '^RESULT' <<< "$out")
 				rate=$(sed 's/.*assignments_per_s=\([0-9.]*\).*/\1/' <<< "$line")
 				p99=$(sed 's/.*p99_ms=\([0-9.]*\).*/\1/' <<< "$line")
-				changes=$(awk '$1 == "take" {print $2}' <<< "$out")
+				changes=$(awk '$1 == "take" && $3 == "ok" {print $2}' <<< "$out")
 				;;
 			desk)
 				out=$("$WORK/loadgen" desk -base "$BASE" -tokens "$TOKENS" -reviewers 30 -editors 6 -duration "${WRITE_SECONDS}s")
@@ -87,14 +91,16 @@ for round in $(seq "$ROUNDS"); do
 				rate=$(sed 's/.*changes_per_s=\([0-9.]*\).*/\1/' <<< "$line")
 				p99=$(sed 's/.* p99_ms=\([0-9.]*\).*/\1/' <<< "$line")
 				# Every write the server answered: takes as well as saves, submits, approvals.
-				changes=$(awk '$1 ~ /^(take|save|submit|approve)$/ {n += $2} END {print n}' <<< "$out")
+				changes=$(awk '$1 ~ /^(take|save|submit|approve)$/ && $3 == "ok" {n += $2} END {print n}' <<< "$out")
 				;;
 			esac
 			t1=$(cpu_ticks)
 			stop_server
+			dups=$(twice "$audit0")
+			TWICE=$((TWICE + dups))
 			cpu_ms=$(awk -v a="$t0" -v b="$t1" -v hz="$HZ" -v n="$changes" 'BEGIN { printf "%.3f", n ? (b - a) * 1000 / hz / n : 0 }')
-			printf '   round %d %-12s %-8s %8.1f/s  p99 %7.1f ms  server CPU %s ms a change (%d changes)  load %s\n' \
-				"$round" "$name" "$phase" "$rate" "$p99" "$cpu_ms" "$changes" "$(cut -d' ' -f1 /proc/loadavg)"
+			printf '   round %d %-12s %-8s %8.1f/s  p99 %7.1f ms  server CPU %s ms a change (%d changes, %d claims taken twice)  load %s\n' \
+				"$round" "$name" "$phase" "$rate" "$p99" "$cpu_ms" "$changes" "$dups" "$(cut -d' ' -f1 /proc/loadavg)"
 			echo "$phase $name $rate $p99 $cpu_ms" >> "$RESULTS"
 		done
 	done
@@ -111,5 +117,5 @@ for phase in ${PHASES//,/ }; do
 			END { printf "| %-8s | %-14s | %10.1f | %10.1f | %20.3f |\n", p, n, med(r, k), med(q, k), med(c, k) }' "$RESULTS"
 	done
 done
-echo "   database: $(twice "$first_audit") claims taken more than once over the whole run"
+echo "   database: $TWICE claims taken more than once over the whole run"
 echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"

@@ -246,7 +246,10 @@ func indexSearchDoc(ctx context.Context, tx *Tx, doc int64) error {
 	}
 	var oldTerms, oldDigest string
 	var words int
-	err = tx.QueryRowContext(ctx, `SELECT terms, analysed, words FROM search_docs WHERE doc = ?`, doc).Scan(&oldTerms, &oldDigest, &words)
+	var was searchRow
+	err = tx.QueryRowContext(ctx, `SELECT terms, analysed, words, claim_id, article_id, text, context, state, rating, url, day
+		FROM search_docs WHERE doc = ?`, doc).Scan(&oldTerms, &oldDigest, &words,
+		&was.claimID, &was.articleID, &was.text, &was.context, &was.state, &was.rating, &was.url, &was.day)
 	if err != nil && err != sql.ErrNoRows {
 		return err
 	}
@@ -273,6 +276,9 @@ func indexSearchDoc(ctx context.Context, tx *Tx, doc int64) error {
 		now = append(wordTerms, e.filterTerms()...)
 		slices.Sort(now)
 		now = slices.Compact(now)
+	}
+	if had && e != nil && digest == oldDigest && strings.Join(now, "\n") == oldTerms && was == e.row() {
+		return nil // as indexed: nothing to write
 	}
 	for _, t := range old {
 		if _, ok := slices.BinarySearch(now, t); ok {
@@ -311,6 +317,17 @@ func indexSearchDoc(ctx context.Context, tx *Tx, doc int64) error {
 		words = excluded.words, analysed = excluded.analysed, terms = excluded.terms`,
 		doc, e.claimID, e.articleID, storedText(e), e.context, e.state, e.rating, e.url, e.day, words, digest, strings.Join(now, "\n"))
 	return err
+}
+
+// searchRow is what search_docs keeps of a document besides its terms.
+type searchRow struct {
+	claimID, articleID                     int64
+	text, context, state, rating, url, day string
+}
+
+func (e *searchEntry) row() searchRow {
+	return searchRow{claimID: e.claimID, articleID: e.articleID, text: storedText(e), context: e.context,
+		state: e.state, rating: e.rating, url: e.url, day: e.day}
 }
 
 // storedText is the text kept for showing: an article's is its title (the
