@@ -20,6 +20,7 @@ import (
 // execer is a write transaction or a raw connection of the seed.
 type execer interface {
 	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	PrepareContext(ctx context.Context, q string) (*sql.Stmt, error)
 }
 
 // postingLists gathers the postings of an index: each term's documents.
@@ -62,7 +63,7 @@ func (p *postingLists[D]) df(term string) int {
 // write puts every posting in postingsTable (term, doc) and every term's
 // document count in termsTable (term, df), both in key order: a term's
 // documents go in one statement as a JSON list. The lists are released as
-// they are written.
+// they are written, so p is empty afterwards.
 func (p *postingLists[D]) write(ctx context.Context, db execer, postingsTable, termsTable string) error {
 	order := make([]int32, len(p.terms))
 	for i := range order {
@@ -77,11 +78,18 @@ func (p *postingLists[D]) write(ctx context.Context, db execer, postingsTable, t
 		}
 		return 0
 	})
-	putPostings := `INSERT INTO ` + postingsTable + ` (term, doc) SELECT ?, value FROM json_each(?)`
+	putPostings, err := db.PrepareContext(ctx, `INSERT INTO `+postingsTable+` (term, doc) SELECT ?, value FROM json_each(?)`)
+	if err != nil {
+		return err
+	}
+	defer putPostings.Close()
 	const perStatement = 20000
 	var list []byte
+	df := make([]int, len(p.terms))
 	for _, id := range order {
 		docs := p.docs[id]
+		df[id] = len(docs)
+		p.docs[id] = nil
 		slices.Sort(docs)
 		for len(docs) > 0 {
 			chunk := docs[:min(len(docs), perStatement)]
@@ -94,7 +102,7 @@ func (p *postingLists[D]) write(ctx context.Context, db execer, postingsTable, t
 				list = strconv.AppendInt(list, int64(d), 10)
 			}
 			list = append(list, ']')
-			if _, err := db.ExecContext(ctx, putPostings, p.terms[id], string(list)); err != nil {
+			if _, err := putPostings.ExecContext(ctx, p.terms[id], string(list)); err != nil {
 				return err
 			}
 		}
@@ -107,12 +115,16 @@ func (p *postingLists[D]) write(ctx context.Context, db execer, postingsTable, t
 		}
 		return q
 	}
-	full := putTerms(perTerms)
+	full, err := db.PrepareContext(ctx, putTerms(perTerms))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
 	args := make([]any, 0, 2*perTerms)
 	for _, id := range order {
-		args = append(args, p.terms[id], len(p.docs[id]))
+		args = append(args, p.terms[id], df[id])
 		if len(args) == 2*perTerms {
-			if _, err := db.ExecContext(ctx, full, args...); err != nil {
+			if _, err := full.ExecContext(ctx, args...); err != nil {
 				return err
 			}
 			args = args[:0]

@@ -14,6 +14,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -80,11 +81,21 @@ func SeedBench(ctx context.Context, path string, o BenchSeed) (counts *BenchSeed
 	if _, err := os.Stat(path); err == nil {
 		return nil, fmt.Errorf("seed: %s already exists", path)
 	}
+	// The database is made under another name beside path and renamed into
+	// place only when complete, so the journal can be off while it is
+	// written: a seed that stops halfway, however it stops, leaves nothing
+	// at path.
+	final := path
+	path += ".seeding"
+	clear := func() {
+		for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+			os.Remove(p)
+		}
+	}
+	clear() // left by a seed that was killed
 	defer func() {
 		if err != nil {
-			for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
-				os.Remove(p)
-			}
+			clear()
 		}
 	}()
 	start := time.Now()
@@ -159,6 +170,12 @@ func SeedBench(ctx context.Context, path string, o BenchSeed) (counts *BenchSeed
 	}
 	s.phase("dashboard counters", t1)
 	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		return nil, errors.New("seed: the write-ahead log outlived the database's close")
+	}
+	if err := os.Rename(path, final); err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(o.Progress, "seed: done in %s, cpu %s\n", time.Since(start).Round(time.Millisecond), processCPU().Round(time.Millisecond))
@@ -262,14 +279,16 @@ func (s *benchSeeder) run(ctx context.Context, conn *sql.Conn) error {
 	if _, err := conn.ExecContext(ctx, `BEGIN`); err != nil {
 		return err
 	}
-	s.articles = newBulkInsert(ctx, conn, "articles", "id, title, outlet, author, url, url_key, published_at, body, fingerprint, origin, added_by, created_at, updated_at")
-	s.claims = newBulkInsert(ctx, conn, "claims", "id, article_id, sentence, start_offset, end_offset, text, score, checkworthy, type, figures, claimant, reasons, manual, state, priority, assignee_id, due_at, dismiss_reason, dismiss_code, queued_at, version, created_at, updated_at")
-	s.workers = newBulkInsert(ctx, conn, "claim_workers", "claim_id, user_id")
-	s.verdicts = newBulkInsert(ctx, conn, "verdicts", "claim_id, rating_id, conclusion, explanation, author_id, version, submitted_at, submitted_by, approved_at, approved_by, created_at, updated_at")
-	s.sources = newBulkInsert(ctx, conn, "sources", "id, claim_id, position, url, title, publisher, published_at, accessed_at, type, quote, created_at, updated_at")
-	s.comments = newBulkInsert(ctx, conn, "comments", "id, claim_id, author_id, kind, body, created_at")
-	s.events = newBulkInsert(ctx, conn, "audit_events", "id, at, actor_id, actor_label, token_name, action, entity, entity_id, before_json, after_json, request_id, client_addr, prev_hash, hash")
-	s.searchDocs = newBulkInsert(ctx, conn, "search_docs", searchDocColumns)
+	w := startSeedWriter(ctx, conn)
+	defer w.wait()
+	s.articles = newBulkInsert(w, "articles", "id, title, outlet, author, url, url_key, published_at, body, fingerprint, origin, added_by, created_at, updated_at")
+	s.claims = newBulkInsert(w, "claims", "id, article_id, sentence, start_offset, end_offset, text, score, checkworthy, type, figures, claimant, reasons, manual, state, priority, assignee_id, due_at, dismiss_reason, dismiss_code, queued_at, version, created_at, updated_at")
+	s.workers = newBulkInsert(w, "claim_workers", "claim_id, user_id")
+	s.verdicts = newBulkInsert(w, "verdicts", "claim_id, rating_id, conclusion, explanation, author_id, version, submitted_at, submitted_by, approved_at, approved_by, created_at, updated_at")
+	s.sources = newBulkInsert(w, "sources", "id, claim_id, position, url, title, publisher, published_at, accessed_at, type, quote, created_at, updated_at")
+	s.comments = newBulkInsert(w, "comments", "id, claim_id, author_id, kind, body, created_at")
+	s.events = newBulkInsert(w, "audit_events", "id, at, actor_id, actor_label, token_name, action, entity, entity_id, before_json, after_json, request_id, client_addr, prev_hash, hash")
+	s.searchDocs = newBulkInsert(w, "search_docs", searchDocColumns)
 	s.search = &searchBuild{postings: newPostingLists[uint32]()}
 	s.match = newMatchBuild()
 	s.analysis = startInParallel(analyseSearchEntry, s.indexed)
@@ -297,6 +316,9 @@ func (s *benchSeeder) run(ctx context.Context, conn *sql.Conn) error {
 		if err := b.flush(); err != nil {
 			return err
 		}
+	}
+	if err := w.wait(); err != nil {
+		return err
 	}
 	// The seeded history is the past: nobody is notified of it, so the
 	// server's notifier does not spend its first minutes (and the writer)
@@ -766,22 +788,25 @@ func (q *eventQueue) Pop() any {
 	return x
 }
 
-// bulkInsert writes rows many at a time with one multi-row INSERT.
+// bulkInsert gathers rows and hands them, many at a time, to the seed's
+// writer as one multi-row INSERT.
 type bulkInsert struct {
-	ctx   context.Context
-	conn  *sql.Conn
+	w     *seedWriter
 	table string
 	cols  string
 	width int
 	per   int
-	full  *sql.Stmt
+	full  string // the statement of per rows
 	args  []any
 	rows  int
 }
 
-func newBulkInsert(ctx context.Context, conn *sql.Conn, table, cols string) *bulkInsert {
+func newBulkInsert(w *seedWriter, table, cols string) *bulkInsert {
 	width := len(strings.Split(cols, ","))
-	return &bulkInsert{ctx: ctx, conn: conn, table: table, cols: cols, width: width, per: max(1, 900/width)}
+	b := &bulkInsert{w: w, table: table, cols: cols, width: width, per: max(1, 900/width)}
+	b.full = b.query(b.per)
+	b.args = make([]any, 0, b.per*b.width)
+	return b
 }
 
 func (b *bulkInsert) query(rows int) string {
@@ -798,33 +823,94 @@ func (b *bulkInsert) add(vals ...any) error {
 	if b.rows < b.per {
 		return nil
 	}
-	if b.full == nil {
-		st, err := b.conn.PrepareContext(b.ctx, b.query(b.per))
-		if err != nil {
-			return err
-		}
-		b.full = st
-	}
-	if _, err := b.full.ExecContext(b.ctx, b.args...); err != nil {
-		return fmt.Errorf("seed %s: %w", b.table, err)
-	}
-	b.args, b.rows = b.args[:0], 0
-	return nil
+	return b.send(b.full)
 }
 
+func (b *bulkInsert) send(q string) error {
+	err := b.w.exec(q, b.args)
+	b.args, b.rows = make([]any, 0, b.per*b.width), 0
+	return err
+}
+
+// flush hands over the rows left.
 func (b *bulkInsert) flush() error {
-	defer func() {
-		if b.full != nil {
-			b.full.Close()
-			b.full = nil
-		}
-	}()
 	if b.rows == 0 {
 		return nil
 	}
-	if _, err := b.conn.ExecContext(b.ctx, b.query(b.rows), b.args...); err != nil {
-		return fmt.Errorf("seed %s: %w", b.table, err)
+	return b.send(b.query(b.rows))
+}
+
+// seedWriter runs the seed's INSERTs on its own goroutine, the only one
+// using the connection while rows are made, so that making the rows (text,
+// JSON, the audit chain's hashes) and SQLite's work on them share both
+// cores.
+type seedWriter struct {
+	ctx     context.Context
+	conn    *sql.Conn
+	batches chan seedBatch
+	done    chan struct{}
+	failed  atomic.Bool
+	err     error // the first failure; read after done
+}
+
+type seedBatch struct {
+	q    string
+	args []any
+}
+
+func startSeedWriter(ctx context.Context, conn *sql.Conn) *seedWriter {
+	w := &seedWriter{ctx: ctx, conn: conn, batches: make(chan seedBatch, 64), done: make(chan struct{})}
+	go w.run()
+	return w
+}
+
+func (w *seedWriter) run() {
+	defer close(w.done)
+	stmts := map[string]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	for b := range w.batches {
+		if w.err != nil {
+			continue
+		}
+		st, ok := stmts[b.q]
+		if !ok {
+			if st, w.err = w.conn.PrepareContext(w.ctx, b.q); w.err != nil {
+				w.failed.Store(true)
+				continue
+			}
+			stmts[b.q] = st
+		}
+		if _, w.err = st.ExecContext(w.ctx, b.args...); w.err != nil {
+			w.failed.Store(true)
+		}
 	}
-	b.args, b.rows = b.args[:0], 0
-	return nil
+}
+
+// exec queues one statement; an earlier failure is reported at once.
+func (w *seedWriter) exec(q string, args []any) error {
+	if w.failed.Load() {
+		return errors.New("seed: the writer stopped on an error")
+	}
+	select {
+	case w.batches <- seedBatch{q, args}:
+		return nil
+	case <-w.ctx.Done():
+		return w.ctx.Err()
+	}
+}
+
+// wait lets the writer finish what is queued and says how it went; the
+// connection is the caller's again after it. It may be called more than once.
+func (w *seedWriter) wait() error {
+	select {
+	case <-w.done:
+	default:
+		close(w.batches)
+		<-w.done
+	}
+	return w.err
 }

@@ -101,6 +101,9 @@ func TestSeedBenchIndexesAreWhatReindexWrites(t *testing.T) {
 		Now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
+	if left, _ := filepath.Glob(path + ".*"); len(left) > 0 {
+		t.Errorf("the seed left %q beside the database", left)
+	}
 	seeded := readIndexes(t, path, true)
 	if len(seeded["search_postings"]) < 10000 || len(seeded["match_docs"]) < 500 || len(seeded["search_docs"]) < 1000 {
 		t.Fatalf("the seed's indexes are nearly empty: %d search documents, %d postings, %d matcher documents",
