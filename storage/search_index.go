@@ -52,62 +52,88 @@ type searchEntry struct {
 	filterState, kindOf string
 }
 
-// loadSearchEntry reads what the index keeps of a document, or nil when it
-// is not searchable (a candidate claim, a deleted row, an empty verdict).
-func loadSearchEntry(ctx context.Context, tx *Tx, doc int64) (*searchEntry, error) {
-	kind, id := searchKindOf(doc)
-	var e *searchEntry
-	var err error
-	switch kind {
-	case domain.SearchClaim:
-		var c searchClaimRow
-		var text, title string
-		err = tx.QueryRowContext(ctx, `SELECT c.text, c.claimant, c.state, c.type, c.article_id, a.title, a.outlet,
-			substr(coalesce(a.published_at, c.created_at), 1, 10),
-			CASE WHEN c.state = 'approved' THEN coalesce(v.approved_rating_name, r.name, '') ELSE coalesce(r.name, '') END
+// searchSource is how one kind of document is read: a statement that
+// reads its rows (completed by a WHERE on idColumn), and how a row becomes
+// its document. One document is read by its id (loadSearchEntry), a whole
+// kind in pages of ids (ReindexSearch), through the same statement.
+type searchSource struct {
+	code     int64
+	sel      string
+	idColumn string
+	indexed  string // the condition of a row that can be a document, for pages
+	scan     func(scanner) (id int64, e *searchEntry, err error)
+}
+
+// searchRating is the rating a claim's documents carry: the one approved,
+// for an approved claim, else the verdict's current one.
+const searchRating = `CASE WHEN c.state = 'approved' THEN coalesce(v.approved_rating_name, r.name, '') ELSE coalesce(r.name, '') END`
+
+var searchSources = []searchSource{
+	{code: 1, idColumn: "c.id", indexed: `c.state IN ('queued', 'in_review', 'submitted', 'approved')`,
+		sel: `SELECT c.id, c.text, c.claimant, c.state, c.type, c.article_id, a.title, a.outlet,
+			substr(coalesce(a.published_at, c.created_at), 1, 10), ` + searchRating + `
 			FROM claims c JOIN articles a ON a.id = c.article_id LEFT JOIN verdicts v ON v.claim_id = c.id
-			LEFT JOIN ratings r ON r.id = v.rating_id WHERE c.id = ?`, id).Scan(
-			&text, &c.claimant, &c.state, &c.claimType, &c.articleID, &title, &c.outlet, &c.day, &c.rating)
-		e = claimSearchEntry(id, text, title, c)
-	case domain.SearchArticle:
-		var a searchArticleRow
-		err = tx.QueryRowContext(ctx, `SELECT title, body, outlet, author, url, substr(coalesce(published_at, created_at), 1, 10)
-			FROM articles WHERE id = ?`, id).Scan(&a.title, &a.body, &a.outlet, &a.author, &a.url, &a.day)
-		e = articleSearchEntry(id, a)
-	case domain.SearchVerdict:
-		var c searchClaimRow
-		var conclusion, explanation, claimText, day string
-		err = tx.QueryRowContext(ctx, `SELECT v.conclusion, v.explanation, c.text, c.claimant, c.state, c.type, c.article_id, a.outlet,
-			substr(coalesce(v.approved_at, v.updated_at), 1, 10),
-			CASE WHEN c.state = 'approved' THEN coalesce(v.approved_rating_name, r.name, '') ELSE coalesce(r.name, '') END
+			LEFT JOIN ratings r ON r.id = v.rating_id`,
+		scan: func(row scanner) (int64, *searchEntry, error) {
+			var c searchClaimRow
+			var id int64
+			var text, title string
+			err := row.Scan(&id, &text, &c.claimant, &c.state, &c.claimType, &c.articleID, &title, &c.outlet, &c.day, &c.rating)
+			return id, claimSearchEntry(id, text, title, c), err
+		}},
+	{code: 2, idColumn: "id",
+		sel: `SELECT id, title, body, outlet, author, url, substr(coalesce(published_at, created_at), 1, 10) FROM articles`,
+		scan: func(row scanner) (int64, *searchEntry, error) {
+			var a searchArticleRow
+			var id int64
+			err := row.Scan(&id, &a.title, &a.body, &a.outlet, &a.author, &a.url, &a.day)
+			return id, articleSearchEntry(id, a), err
+		}},
+	{code: 3, idColumn: "v.claim_id",
+		sel: `SELECT v.claim_id, v.conclusion, v.explanation, c.text, c.claimant, c.state, c.type, c.article_id, a.outlet,
+			substr(coalesce(v.approved_at, v.updated_at), 1, 10), ` + searchRating + `
 			FROM verdicts v JOIN claims c ON c.id = v.claim_id JOIN articles a ON a.id = c.article_id
-			LEFT JOIN ratings r ON r.id = v.rating_id WHERE v.claim_id = ?`, id).Scan(
-			&conclusion, &explanation, &claimText, &c.claimant, &c.state, &c.claimType, &c.articleID, &c.outlet, &day, &c.rating)
-		e = verdictSearchEntry(id, conclusion, explanation, claimText, day, c)
-	case domain.SearchSource:
-		var c searchClaimRow
-		var s searchSourceRow
-		var claimID int64
-		var claimText string
-		err = tx.QueryRowContext(ctx, `SELECT s.claim_id, s.title, s.publisher, s.quote, s.url,
+			LEFT JOIN ratings r ON r.id = v.rating_id`,
+		scan: func(row scanner) (int64, *searchEntry, error) {
+			var c searchClaimRow
+			var id int64
+			var conclusion, explanation, claimText, day string
+			err := row.Scan(&id, &conclusion, &explanation, &claimText, &c.claimant, &c.state, &c.claimType, &c.articleID, &c.outlet, &day, &c.rating)
+			return id, verdictSearchEntry(id, conclusion, explanation, claimText, day, c), err
+		}},
+	{code: 4, idColumn: "s.id",
+		sel: `SELECT s.id, s.claim_id, s.title, s.publisher, s.quote, s.url,
 			substr(coalesce(s.published_at, s.created_at), 1, 10), c.text, c.claimant, c.state, c.type, c.article_id, a.outlet,
-			CASE WHEN c.state = 'approved' THEN coalesce(v.approved_rating_name, r.name, '') ELSE coalesce(r.name, '') END
+			` + searchRating + `
 			FROM sources s JOIN claims c ON c.id = s.claim_id JOIN articles a ON a.id = c.article_id
-			LEFT JOIN verdicts v ON v.claim_id = c.id LEFT JOIN ratings r ON r.id = v.rating_id WHERE s.id = ?`, id).Scan(
-			&claimID, &s.title, &s.publisher, &s.quote, &s.url, &s.day, &claimText, &c.claimant, &c.state, &c.claimType,
-			&c.articleID, &c.outlet, &c.rating)
-		e = sourceSearchEntry(id, claimID, claimText, s, c)
-	case domain.SearchImported:
-		e = &searchEntry{doc: doc, kindOf: string(kind)}
-		var headline, publisher string
-		err = tx.QueryRowContext(ctx, `SELECT claim, headline, publisher, rating, url, claimant,
-			CASE WHEN published_on <> '' THEN published_on ELSE substr(imported_at, 1, 10) END
-			FROM imported_checks WHERE id = ?`, id).Scan(&e.text, &headline, &publisher, &e.rating, &e.url, &e.claimant, &e.day)
-		e.context = strings.TrimSpace(publisher + ": " + headline)
-		e.analyse = e.text + "\n" + headline + "\n" + publisher
-	default:
-		return nil, nil
-	}
+			LEFT JOIN verdicts v ON v.claim_id = c.id LEFT JOIN ratings r ON r.id = v.rating_id`,
+		scan: func(row scanner) (int64, *searchEntry, error) {
+			var c searchClaimRow
+			var s searchSourceRow
+			var id, claimID int64
+			var claimText string
+			err := row.Scan(&id, &claimID, &s.title, &s.publisher, &s.quote, &s.url, &s.day, &claimText, &c.claimant, &c.state, &c.claimType,
+				&c.articleID, &c.outlet, &c.rating)
+			return id, sourceSearchEntry(id, claimID, claimText, s, c), err
+		}},
+	{code: 5, idColumn: "id",
+		sel: `SELECT id, claim, headline, publisher, rating, url, claimant,
+			CASE WHEN published_on <> '' THEN published_on ELSE substr(imported_at, 1, 10) END FROM imported_checks`,
+		scan: func(row scanner) (int64, *searchEntry, error) {
+			e := &searchEntry{kindOf: string(domain.SearchImported)}
+			var id int64
+			var headline, publisher string
+			err := row.Scan(&id, &e.text, &headline, &publisher, &e.rating, &e.url, &e.claimant, &e.day)
+			e.doc = searchDoc(domain.SearchImported, id)
+			e.context = strings.TrimSpace(publisher + ": " + headline)
+			e.analyse = e.text + "\n" + headline + "\n" + publisher
+			return id, e, err
+		}},
+}
+
+// one reads the document of row id, nil when it is not searchable.
+func (k searchSource) one(ctx context.Context, tx *Tx, id int64) (*searchEntry, error) {
+	_, e, err := k.scan(tx.QueryRowContext(ctx, k.sel+` WHERE `+k.idColumn+` = ?`, id))
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
@@ -115,6 +141,42 @@ func loadSearchEntry(ctx context.Context, tx *Tx, doc int64) (*searchEntry, erro
 		return nil, err
 	}
 	return e, nil
+}
+
+// page reads the documents of the rows after id after, up to n rows, and
+// says the last row's id (0 when there are none).
+func (k searchSource) page(ctx context.Context, tx *Tx, after int64, n int) (docs []*searchEntry, last int64, err error) {
+	q := k.sel + ` WHERE ` + k.idColumn + ` > ?`
+	if k.indexed != "" {
+		q += ` AND ` + k.indexed
+	}
+	rows, err := tx.queryCached(ctx, q+` ORDER BY `+k.idColumn+` LIMIT ?`, after, n)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		id, e, err := k.scan(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		last = id
+		if e != nil {
+			docs = append(docs, e)
+		}
+	}
+	return docs, last, rows.Err()
+}
+
+// loadSearchEntry reads what the index keeps of a document, or nil when it
+// is not searchable (a candidate claim, a deleted row, an empty verdict).
+func loadSearchEntry(ctx context.Context, tx *Tx, doc int64) (*searchEntry, error) {
+	for _, k := range searchSources {
+		if doc%8 == k.code {
+			return k.one(ctx, tx, doc/8)
+		}
+	}
+	return nil, nil
 }
 
 // searchClaimRow is what a claim's documents (the claim, its verdict, its

@@ -91,34 +91,17 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done int)) (docs 
 		return nil
 	})
 	defer work.finish()
-	lists := []struct {
-		q    string
-		code int64
-	}{
-		{`SELECT id FROM claims WHERE id > ? AND state IN ('queued', 'in_review', 'submitted', 'approved') ORDER BY id LIMIT 2000`, 1},
-		{`SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT 2000`, 2},
-		{`SELECT claim_id FROM verdicts WHERE claim_id > ? ORDER BY claim_id LIMIT 2000`, 3},
-		{`SELECT id FROM sources WHERE id > ? ORDER BY id LIMIT 2000`, 4},
-		{`SELECT id FROM imported_checks WHERE id > ? ORDER BY id LIMIT 2000`, 5},
-	}
-	for _, l := range lists {
+	for _, k := range searchSources {
 		for last := int64(0); ; {
-			ids, err := queryAll(ctx, tx, scanValue[int64], l.q, last)
+			page, next, err := k.page(ctx, tx, last, 2000)
 			if err != nil {
 				return 0, err
 			}
-			if len(ids) == 0 {
+			if next == 0 {
 				break
 			}
-			last = ids[len(ids)-1]
-			for _, id := range ids {
-				e, err := loadSearchEntry(ctx, tx, id*8+l.code)
-				if err != nil {
-					return 0, err
-				}
-				if e == nil {
-					continue
-				}
+			last = next
+			for _, e := range page {
 				if err := work.put(e); err != nil {
 					return 0, err
 				}
