@@ -215,7 +215,18 @@ type Claim struct {
 // Overdue reports whether the claim is past its due date and not yet approved.
 // A due date is a day: a claim due on 23 Feb is overdue from the start of 24 Feb (UTC).
 func (c *Claim) Overdue(now time.Time) bool {
-	return !c.DueAt.IsZero() && !now.Before(c.DueAt.AddDate(0, 0, 1)) && c.State != StateApproved && c.State != StateDismissed
+	from, ok := c.OverdueFrom()
+	return ok && !now.Before(from)
+}
+
+// OverdueFrom is the moment the claim becomes overdue, and false when it
+// never does (no due date, or approved or dismissed): a page that shows it
+// as not yet overdue stays right until then.
+func (c *Claim) OverdueFrom() (time.Time, bool) {
+	if c.DueAt.IsZero() || c.State == StateApproved || c.State == StateDismissed {
+		return time.Time{}, false
+	}
+	return c.DueAt.AddDate(0, 0, 1), true
 }
 
 // Rating is one step of the newsroom's verdict scale.

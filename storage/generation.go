@@ -187,6 +187,14 @@ func (db *DB) generation(ctx context.Context) (int64, bool) {
 	return gen, err == nil
 }
 
+// Generation is the database's generation for ctx, and false when it is
+// unknown: what a caller keeps drawn from reads made at one generation (a
+// page's rendered list) is valid, exactly as the kept reads are, while the
+// generation stays the same.
+func (db *DB) Generation(ctx context.Context) (int64, bool) {
+	return db.generation(ctx)
+}
+
 // PinGeneration returns a context whose reads ask whether the database
 // changed once, here, rather than at each read: for the several reads of one
 // page. They see the database at least as it was when the page was asked

@@ -104,6 +104,8 @@ type App struct {
 	feedPoke chan struct{}
 	// deskCharts keeps the dashboard's charts drawn.
 	deskCharts deskChartCache
+	// keptPages keeps the queue and review lists drawn.
+	keptPages keptPages
 }
 
 // New builds the application.

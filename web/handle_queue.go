@@ -73,6 +73,20 @@ func queueQuery(form components.QueueFilterForm, cursor string) string {
 }
 
 func (app *App) renderQueue(w http.ResponseWriter, r *http.Request, status int, form components.QueueFilterForm, cursor string, errs components.FieldErrors) {
+	now := time.Now()
+	canEdit := domain.CanAssign(currentUser(r))
+	// The list as plainly asked for is kept as rendered while nothing changes
+	// (keptPages); a page with messages on it is drawn afresh.
+	gen, keep := app.db.Generation(r.Context())
+	keep = keep && status == http.StatusOK && errs == nil
+	key := ""
+	if keep {
+		key = "queue|" + strconv.FormatBool(canEdit) + "|" + queueQuery(form, cursor)
+		if html, ok := app.keptPages.get(gen, key, now); ok {
+			app.render(w, r, status, components.PageWith(app.meta(w, r, "Queue"), components.KeptHTML(html)))
+			return
+		}
+	}
 	// A filter that cannot be read is named beside its field and left out,
 	// so the page still shows the queue rather than an error.
 	var filterErrs components.FieldErrors
@@ -106,7 +120,7 @@ func (app *App) renderQueue(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		status = http.StatusUnprocessableEntity
 	}
-	view := components.QueueView{Filter: typed, Items: items, CanEdit: domain.CanAssign(currentUser(r)), Now: time.Now(), Errors: errs,
+	view := components.QueueView{Filter: typed, Items: items, CanEdit: canEdit, Now: now, Errors: errs,
 		FilterErrors: filterErrs, FilterQuery: queueQuery(form, cursor)}
 	var err error
 	if view.Assignees, err = app.db.Assignees(r.Context()); err != nil {
@@ -132,7 +146,23 @@ func (app *App) renderQueue(w http.ResponseWriter, r *http.Request, status int, 
 		nq.Set("after", next)
 		view.NextURL = "/queue?" + nq.Encode()
 	}
+	if keep && filterErrs == nil {
+		if html := keptBody(r.Context(), components.QueueBody(view)); html != nil {
+			app.keptPages.put(gen, key, html, turnsOverdue(queueClaims(items), now))
+			app.render(w, r, status, components.PageWith(app.meta(w, r, "Queue"), components.KeptHTML(html)))
+			return
+		}
+	}
 	app.render(w, r, status, components.QueuePage(app.meta(w, r, "Queue"), view))
+}
+
+// queueClaims are the claims of a page of the queue.
+func queueClaims(items []*domain.QueueItem) []*domain.Claim {
+	out := make([]*domain.Claim, len(items))
+	for i, it := range items {
+		out[i] = it.Claim
+	}
+	return out
 }
 
 // takeNext gives the reviewer the top claim and opens it; an empty queue is

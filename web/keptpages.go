@@ -1,0 +1,94 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"claimtrail/domain"
+)
+
+// keptPages keeps the middle of a listed page (the queue, the review list)
+// as templ rendered it, under the database generation its reads were made at
+// (storage.DB.Generation): while nothing in the database changes, the same
+// filter shows the same rows, so a request with the same key gets those
+// bytes instead of reading and drawing them again. The layout around them
+// (who is signed in, their unread count, a flash) is drawn for each request.
+// A kept body also carries the moment it would start to show a claim
+// wrongly as not overdue, and is not served from then on.
+type keptPages struct {
+	mu    sync.Mutex
+	gen   int64
+	bytes int
+	m     map[string]keptPage
+}
+
+type keptPage struct {
+	html  []byte
+	until time.Time // zero: no claim on it turns overdue
+}
+
+// keptPagesBytes bounds the memory kept bodies take (a queue page's middle is
+// about 60 kB).
+const keptPagesBytes = 16 << 20
+
+// get returns the body kept for key at generation gen, if it is still right at now.
+func (k *keptPages) get(gen int64, key string, now time.Time) ([]byte, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.gen != gen {
+		return nil, false
+	}
+	p, ok := k.m[key]
+	if !ok || (!p.until.IsZero() && !now.Before(p.until)) {
+		return nil, false
+	}
+	return p.html, true
+}
+
+// put keeps html for key, drawn from reads made at generation gen (taken
+// before they began). A body from an older generation than the kept ones is
+// dropped; a newer generation empties the rest.
+func (k *keptPages) put(gen int64, key string, html []byte, until time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if gen != k.gen || k.m == nil {
+		if gen < k.gen {
+			return
+		}
+		k.m, k.gen, k.bytes = map[string]keptPage{}, gen, 0
+	}
+	if k.bytes+len(html) > keptPagesBytes {
+		k.m, k.bytes = map[string]keptPage{}, 0 // the pages asked for most come back first
+	}
+	if old, ok := k.m[key]; ok {
+		k.bytes -= len(old.html)
+	}
+	k.m[key] = keptPage{html, until}
+	k.bytes += len(html)
+}
+
+// turnsOverdue is the first moment after now at which one of claims would
+// be shown as overdue, zero if none would.
+func turnsOverdue(claims []*domain.Claim, now time.Time) time.Time {
+	var first time.Time
+	for _, c := range claims {
+		if from, ok := c.OverdueFrom(); ok && now.Before(from) && (first.IsZero() || from.Before(first)) {
+			first = from
+		}
+	}
+	return first
+}
+
+// keptBody renders body for keeping; nil when it failed (the page is then
+// rendered the ordinary way, which reports the failure).
+func keptBody(ctx context.Context, body templ.Component) []byte {
+	var buf bytes.Buffer
+	if err := body.Render(ctx, &buf); err != nil {
+		return nil
+	}
+	return buf.Bytes()
+}

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"claimtrail/domain"
+	"claimtrail/storage"
+)
+
+// The queue and review lists kept as rendered show every change at once:
+// one made through this process, one made by another process on the same
+// file, and one written around storage altogether. Each page is asked for
+// twice before the change, so that it is kept when the change lands.
+func TestKeptPagesShowEveryChangeAtOnce(t *testing.T) {
+	env := newTestEnv(t)
+	ids := env.queuedClaims(3, "unemployment fell by 3%")
+	c, eddie := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	raw := env.raw()
+	other, err := storage.Open(context.Background(), env.db.Path) // another process on the same file
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	page := func(path string) string {
+		t.Helper()
+		res := c.get(path)
+		wantStatus(t, res, http.StatusOK)
+		return res.Body
+	}
+	twice := func(path string) string { page(path); return page(path) }
+
+	if body := twice("/queue"); !strings.Contains(body, "The Daily Ledger") {
+		t.Fatal("the queue does not show the outlet")
+	}
+	if _, err := raw.Exec(`UPDATE articles SET outlet = 'The Evening Post'`); err != nil {
+		t.Fatal(err)
+	}
+	if body := page("/queue"); !strings.Contains(body, "The Evening Post") {
+		t.Error("the queue still shows an outlet changed around storage")
+	}
+
+	twice("/queue")
+	ctx := domain.WithActor(context.Background(), domain.Actor{UserID: eddie.ID, Label: eddie.Email})
+	if _, err := other.SetClaimPriority(ctx, []storage.ClaimRef{{ID: ids[0], Seen: mustVersion(t, env, ids[0])}}, domain.PriorityHigh); err != nil {
+		t.Fatal(err)
+	}
+	if body := page("/queue"); !strings.Contains(body, `prio-high`) {
+		t.Error("the queue still shows a priority changed by another process")
+	}
+
+	// Through this process: a reviewer takes a claim; the queue drops it.
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	twice("/queue")
+	wantStatus(t, rita.postForm("/queue/next", nil), http.StatusSeeOther)
+	if n := strings.Count(page("/queue"), `data-testid="queue-row"`); n != 2 {
+		t.Errorf("the queue lists %d claims after one was taken, want 2", n)
+	}
+
+	// The review list, kept per editor.
+	id := env.takeAndComplete(rita)
+	wantStatus(t, rita.postForm("/claims/"+itoa(id)+"/submit", url.Values{"version": {env.verdictVersion(id)}}), http.StatusSeeOther)
+	if body := twice("/review"); !strings.Contains(body, `data-claim-id="`+itoa(id)+`"`) {
+		t.Fatal("the review list does not show the submitted verdict")
+	}
+	if _, err := raw.Exec(`UPDATE verdicts SET conclusion = 'Changed around storage' WHERE claim_id = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	if body := page("/review"); !strings.Contains(body, "Changed around storage") {
+		t.Error("the review list still shows a conclusion changed around storage")
+	}
+}
+
+func mustVersion(t *testing.T, env *testEnv, id int64) int64 {
+	t.Helper()
+	var v int64
+	if err := env.raw().QueryRow(`SELECT version FROM claims WHERE id = ?`, id).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// A kept list stops being served the moment one of its claims turns
+// overdue, though nothing in the database changed.
+func TestKeptPagesEndWhenAClaimTurnsOverdue(t *testing.T) {
+	now := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	due := func(day int, state domain.ClaimState) *domain.Claim {
+		return &domain.Claim{DueAt: time.Date(2026, 3, day, 0, 0, 0, 0, time.UTC), State: state}
+	}
+	claims := []*domain.Claim{
+		due(8, domain.StateQueued),    // overdue already
+		due(12, domain.StateInReview), // turns overdue at the start of the 13th
+		due(11, domain.StateApproved), // approved: never overdue
+		due(10, domain.StateQueued),   // turns overdue at the start of the 11th
+		{State: domain.StateQueued},   // no due date
+	}
+	until := turnsOverdue(claims, now)
+	if want := time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC); !until.Equal(want) {
+		t.Fatalf("turnsOverdue = %v, want %v", until, want)
+	}
+	var k keptPages
+	k.put(7, "queue", []byte("rows"), until)
+	if _, ok := k.get(7, "queue", now); !ok {
+		t.Error("a kept list is not served before any claim on it turns overdue")
+	}
+	if _, ok := k.get(7, "queue", until); ok {
+		t.Error("a kept list is still served once a claim on it turned overdue")
+	}
+	if _, ok := k.get(8, "queue", now); ok {
+		t.Error("a list kept at an older generation is served")
+	}
+	if !turnsOverdue([]*domain.Claim{due(8, domain.StateQueued)}, now).IsZero() {
+		t.Error("a list whose claims are all overdue already has an end")
+	}
+}
