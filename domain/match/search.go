@@ -2,6 +2,7 @@ package match
 
 import (
 	"strings"
+	"sync"
 
 	"claimtrail/domain/extract"
 	"unicode"
@@ -171,7 +172,7 @@ func Highlight(text string, q Query, maxBytes int) []Segment {
 	for start, w := range words(text) {
 		// Words are folded, so their end is found in the original text.
 		end := wordEnd(text, start)
-		t := wordTerm(w)
+		t := highlightTerm(w)
 		hit := t != "" && want[t]
 		for _, p := range q.Prefixes {
 			if strings.HasPrefix(w, p) {
@@ -227,6 +228,34 @@ func Highlight(text string, q Query, maxBytes int) []Segment {
 		out = append(out, Segment{Text: "…"})
 	}
 	return out
+}
+
+// highlightTerms remembers the term of words highlighted before: snippets
+// are cut from the same archive again and again, and a word's term (its
+// stem) never changes. Bounded: emptied when full.
+var highlightTerms = struct {
+	sync.RWMutex
+	m map[string]string
+}{m: map[string]string{}}
+
+const maxHighlightTerms = 1 << 16
+
+// highlightTerm is wordTerm(w), remembered.
+func highlightTerm(w string) string {
+	highlightTerms.RLock()
+	t, ok := highlightTerms.m[w]
+	highlightTerms.RUnlock()
+	if ok {
+		return t
+	}
+	t = wordTerm(w)
+	highlightTerms.Lock()
+	if len(highlightTerms.m) >= maxHighlightTerms {
+		clear(highlightTerms.m)
+	}
+	highlightTerms.m[w] = t
+	highlightTerms.Unlock()
+	return t
 }
 
 type figureSpan struct {

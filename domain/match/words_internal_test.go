@@ -23,3 +23,24 @@ func TestWordsFoldPlainLettersAsFoldDoes(t *testing.T) {
 		}
 	}
 }
+
+// A word's remembered term is its term, the first time and every time
+// after, also once the memory has been emptied for being full.
+func TestHighlightTermIsWordTerm(t *testing.T) {
+	text := "Britain's 3,000 nurses were paid £22bn; the jobless rate fell as children ran running runs. Économie élevée, l'été."
+	for round := range 3 {
+		for _, w := range words(text) {
+			if got, want := highlightTerm(w), wordTerm(w); got != want {
+				t.Errorf("round %d: %q remembered as %q, is %q", round, w, got, want)
+			}
+		}
+		if round == 1 {
+			for i := range maxHighlightTerms {
+				highlightTerm("filler" + string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + string(rune('a'+i/676%26)) + string(rune('a'+i/17576%26)))
+			}
+		}
+	}
+	if len(highlightTerms.m) > maxHighlightTerms {
+		t.Errorf("%d terms remembered, bound %d", len(highlightTerms.m), maxHighlightTerms)
+	}
+}
