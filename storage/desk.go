@@ -200,7 +200,7 @@ func signedUnion(branch string, parts []deskPart, args ...any) (string, []any) {
 var deskSeries = []string{"added", "accepted", "approved", "dismissed"}
 
 // deskTotals are the metrics summed over the period by key.
-var deskTotals = []string{"returned", "reopened", "submitted", "returned_to", "approved_by", "approved_for", "rating",
+var deskTotals = [...]string{"returned", "reopened", "submitted", "returned_to", "approved_by", "approved_for", "rating",
 	"returns", "queued_to_approved", "submitted_to_approved", "claimant"}
 
 // Desk reads the dashboard for a period and, optionally, one outlet. A
@@ -292,11 +292,7 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 
 	// Totals by key over the period: its days and months, some perhaps
 	// taken away (partsOf).
-	type signed struct {
-		p    *deskCounted
-		sign int
-	}
-	var parts []signed
+	var parts []signedPart
 	plus, minus := periodsOf(partsOf(f.From, f.To, domain.Day(tx.now)))
 	for sign, periods := range map[int][]any{1: plus, -1: minus} {
 		for _, period := range periods {
@@ -304,24 +300,24 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 			s := stamp(k.period)
 			p := kept.get(k, s)
 			if p == nil {
-				if p, err = readDeskPart(ctx, tx, outlet, k.period, s); err != nil {
+				if p, err = kept.readDeskPart(ctx, tx, outlet, k.period, s); err != nil {
 					return nil, time.Time{}, err
 				}
 				kept.put(k, p)
 			}
-			parts = append(parts, signed{p, sign})
+			parts = append(parts, signedPart{p, sign})
 		}
 	}
+	sums := kept.sum(parts)
 	totals := map[string]map[string]int{}
 	for i, m := range deskTotals {
-		sum := map[string]int{}
-		for _, x := range parts {
-			for key, n := range x.p.totals[i] {
-				sum[key] += x.sign * n
-			}
+		if m == "claimant" {
+			continue // ranked from the sums below
 		}
-		dropZeros(sum)
-		totals[m] = sum
+		totals[m] = make(map[string]int, len(sums[i]))
+		for _, c := range sums[i] {
+			totals[m][c.key] = c.n
+		}
 	}
 	d.Returned = sumValues(totals["returned"])
 	d.Reopened = sumValues(totals["reopened"])
@@ -335,7 +331,7 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 	if err := readDeskRatings(ctx, tx, d, totals); err != nil {
 		return nil, time.Time{}, err
 	}
-	if err := readDeskPeople(ctx, tx, d, totals); err != nil {
+	if err := readDeskPeople(ctx, tx, d, totals, kept, gen); err != nil {
 		return nil, time.Time{}, err
 	}
 
@@ -344,44 +340,38 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 	for i, r := range d.Ratings {
 		pos[strconv.FormatInt(r.RatingID, 10)] = i
 	}
-	d.TopClaimants = topClaimants(totals["claimant"], len(d.Ratings))
+	d.TopClaimants = topClaimants(sums[deskTotalsIndex["claimant"]], len(d.Ratings))
 	for i := range d.TopClaimants {
 		m := &d.TopClaimants[i]
 		for _, x := range parts {
-			for rating, n := range x.p.claimantRatings[m.Name] {
-				if j, ok := pos[rating]; ok {
-					m.ByRating[j] += x.sign * n
+			for _, c := range x.p.claimantRatings[m.Name] {
+				if j, ok := pos[c.key]; ok {
+					m.ByRating[j] += x.sign * c.n
 				}
 			}
 		}
-	}
-	byOutlet := map[string]map[string]int{}
-	if outlet == allOutlets {
-		for _, x := range parts {
-			for name, ratings := range x.p.outletRatings {
-				sum := byOutlet[name]
-				if sum == nil {
-					sum = map[string]int{}
-					byOutlet[name] = sum
-				}
-				for rating, n := range ratings {
-					sum[rating] += x.sign * n
-				}
-			}
-		}
-	} else {
-		byOutlet[outlet] = totals["rating"]
 	}
 	mixes := map[string]*domain.RatingMix{}
-	for name, ratings := range byOutlet {
-		m := &domain.RatingMix{Name: name, ByRating: make([]int, len(d.Ratings))}
-		for rating, n := range ratings {
-			m.Total += n
-			if i, ok := pos[rating]; ok {
-				m.ByRating[i] += n
-			}
+	mix := func(name, rating string, n int) {
+		m := mixes[name]
+		if m == nil {
+			m = &domain.RatingMix{Name: name, ByRating: make([]int, len(d.Ratings))}
+			mixes[name] = m
 		}
-		mixes[name] = m
+		m.Total += n
+		if i, ok := pos[rating]; ok {
+			m.ByRating[i] += n
+		}
+	}
+	if outlet == allOutlets {
+		for _, c := range sums[outletRating] {
+			name, rating, _ := cutUnit(c.key)
+			mix(name, rating, c.n)
+		}
+	} else {
+		for rating, n := range totals["rating"] {
+			mix(outlet, rating, n)
+		}
 	}
 	d.TopOutlets = topMixes(mixes)
 
@@ -396,34 +386,27 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 	return d, q.until, nil
 }
 
-func dropZeros(m map[string]int) {
-	for k, n := range m {
-		if n == 0 {
-			delete(m, k)
+// topClaimants ranks the claimants with the most approved verdicts in the
+// period (ties by name), each with room for its rating mix.
+func topClaimants(counts []keyCount, ratings int) []domain.RatingMix {
+	before := func(a, b keyCount) bool { return a.n > b.n || a.n == b.n && a.key < b.key }
+	var top []keyCount
+	for _, c := range counts {
+		if c.n <= 0 || c.key == "" || len(top) == deskTop && !before(c, top[deskTop-1]) {
+			continue
 		}
-	}
-}
-
-// topClaimants ranks claimants by their count in the period, each with
-// room for its rating mix.
-func topClaimants(counts map[string]int, ratings int) []domain.RatingMix {
-	var ranked []domain.RatingMix
-	for name, n := range counts {
-		if n > 0 && name != "" {
-			ranked = append(ranked, domain.RatingMix{Name: name, Total: n})
+		i := sort.Search(len(top), func(i int) bool { return before(c, top[i]) })
+		if len(top) < deskTop {
+			top = append(top, keyCount{})
 		}
+		copy(top[i+1:], top[i:])
+		top[i] = c
 	}
-	sort.Slice(ranked, func(i, j int) bool {
-		if ranked[i].Total != ranked[j].Total {
-			return ranked[i].Total > ranked[j].Total
-		}
-		return ranked[i].Name < ranked[j].Name
-	})
-	ranked = ranked[:min(len(ranked), deskTop)]
-	for i := range ranked {
-		ranked[i].ByRating = make([]int, ratings)
+	out := make([]domain.RatingMix, len(top))
+	for i, c := range top {
+		out[i] = domain.RatingMix{Name: c.key, Total: c.n, ByRating: make([]int, ratings)}
 	}
-	return ranked
+	return out
 }
 
 func readDeskRatings(ctx context.Context, tx *Tx, d *domain.Desk, totals map[string]map[string]int) error {
@@ -434,7 +417,7 @@ func readDeskRatings(ctx context.Context, tx *Tx, d *domain.Desk, totals map[str
 
 // readDeskPeople names the reviewers and editors who did anything in the
 // period, busiest first.
-func readDeskPeople(ctx context.Context, tx *Tx, d *domain.Desk, totals map[string]map[string]int) error {
+func readDeskPeople(ctx context.Context, tx *Tx, d *domain.Desk, totals map[string]map[string]int, kept *deskParts, gen int64) error {
 	reviewers, editors := map[int64]*domain.PersonWork{}, map[int64]*domain.PersonWork{}
 	add := func(people map[int64]*domain.PersonWork, metric string, field func(*domain.PersonWork) *int) {
 		for k, n := range totals[metric] {
@@ -455,29 +438,22 @@ func readDeskPeople(ctx context.Context, tx *Tx, d *domain.Desk, totals map[stri
 	add(reviewers, "returned_to", func(p *domain.PersonWork) *int { return &p.Returned })
 	add(editors, "approved_by", func(p *domain.PersonWork) *int { return &p.Approved })
 	add(editors, "returned", func(p *domain.PersonWork) *int { return &p.Returned })
-	// Their names, in one statement.
-	var ids []any
+	// Their names, kept for the desk generation.
+	var ids []int64
 	for _, people := range []map[int64]*domain.PersonWork{reviewers, editors} {
 		for id := range people {
 			ids = append(ids, id)
 		}
 	}
 	if len(ids) > 0 {
-		err := eachRow(ctx, tx, func(r scanner) error {
-			var id int64
-			var name string
-			if err := r.Scan(&id, &name); err != nil {
-				return err
-			}
-			for _, people := range []map[int64]*domain.PersonWork{reviewers, editors} {
-				if p := people[id]; p != nil {
-					p.Name = name
-				}
-			}
-			return nil
-		}, `SELECT id, name FROM users WHERE id IN (`+placeholders(len(ids))+`)`, ids...)
+		names, err := kept.peopleNames(ctx, tx, gen, ids)
 		if err != nil {
 			return err
+		}
+		for _, people := range []map[int64]*domain.PersonWork{reviewers, editors} {
+			for id, p := range people {
+				p.Name = names[id]
+			}
 		}
 	}
 	d.Reviewers, d.Editors = busiest(reviewers), busiest(editors)

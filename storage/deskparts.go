@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"sync"
 	"time"
@@ -25,6 +26,39 @@ type deskParts struct {
 	queues map[string]*deskQueue // by outlet
 	size   int                   // counts held, summed over parts
 	tick   uint64                // recency
+	// keys numbers each metric's keys (deskPartMetrics), so that a period
+	// is summed in arrays rather than maps of strings. Numbers are only
+	// ever added.
+	keys [deskPartMetricCount]deskKeys
+	// names of people by id, read at desk generation namesGen (a renamed
+	// person moves the generation).
+	names    map[int64]string
+	namesGen int64
+}
+
+// deskKeys numbers one metric's keys.
+type deskKeys struct {
+	ids   map[string]int32
+	names []string
+}
+
+// outletRating is the index, among a part's totals, of each outlet's
+// approved verdicts by rating (key: outlet, unit separator, rating id),
+// after deskTotals; read for all outlets' parts only.
+const outletRating = len(deskTotals)
+
+const deskPartMetricCount = len(deskTotals) + 1
+
+// deskCount is a numbered key's count.
+type deskCount struct {
+	id int32
+	n  int32
+}
+
+// keyCount is a key's count summed over a period.
+type keyCount struct {
+	key string
+	n   int
 }
 
 // deskPartKey names a kept part: outlet (allOutlets for all), and a
@@ -39,13 +73,11 @@ type deskCounted struct {
 	epoch, changes int64
 	used           uint64
 
-	// totals by metric (deskTotals, by index) and key.
-	totals []map[string]int
+	// totals by metric (deskTotals and outletRating, by index), each key
+	// by its number (deskParts.keys).
+	totals [deskPartMetricCount][]deskCount
 	// claimantRatings: for each claimant, its approved verdicts by rating id.
-	claimantRatings map[string]map[string]int
-	// outletRatings: for all outlets' parts, each outlet's approved
-	// verdicts by rating id.
-	outletRatings map[string]map[string]int
+	claimantRatings map[string][]keyCount
 	// series: for an "S" part, each day of the month (index day-1) by
 	// metric (deskSeries, by index).
 	series [][4]int
@@ -143,13 +175,16 @@ var deskTotalsIndex = func() map[string]int {
 	return m
 }()
 
-// readDeskPart reads one day's or month's counters for outlet.
-func readDeskPart(ctx context.Context, tx *Tx, outlet, period string, s deskStamp) (*deskCounted, error) {
-	p := &deskCounted{epoch: s.epoch, changes: s.changes, totals: make([]map[string]int, len(deskTotals)),
-		claimantRatings: map[string]map[string]int{}}
-	for i := range p.totals {
-		p.totals[i] = map[string]int{}
+// readDeskPart reads one day's or month's counters for outlet, its keys
+// numbered in c.
+func (c *deskParts) readDeskPart(ctx context.Context, tx *Tx, outlet, period string, s deskStamp) (*deskCounted, error) {
+	type row struct {
+		metric int
+		key    string
+		n      int
 	}
+	var rows []row
+	p := &deskCounted{epoch: s.epoch, changes: s.changes, claimantRatings: map[string][]keyCount{}}
 	err := eachRow(ctx, tx, func(r scanner) error {
 		var metric, key string
 		var n int
@@ -162,49 +197,155 @@ func readDeskPart(ctx context.Context, tx *Tx, outlet, period string, s deskStam
 		p.size++
 		if metric == "claimant_rating" {
 			name, rating, _ := cutUnit(key)
-			m := p.claimantRatings[name]
-			if m == nil {
-				m = map[string]int{}
-				p.claimantRatings[name] = m
-			}
-			m[rating] += n
+			p.claimantRatings[name] = append(p.claimantRatings[name], keyCount{rating, n})
 			return nil
 		}
 		if i, ok := deskTotalsIndex[metric]; ok {
-			p.totals[i][key] += n
+			rows = append(rows, row{i, key, n})
 		}
 		return nil
 	}, `SELECT metric, key, n FROM desk_counts WHERE outlet = ? AND metric IN (`+deskPartMetrics+`) AND period = ?`, outlet, period)
 	if err != nil {
 		return nil, err
 	}
-	if outlet != allOutlets {
-		return p, nil
-	}
-	p.outletRatings = map[string]map[string]int{}
-	err = eachRow(ctx, tx, func(r scanner) error {
-		var outlet, rating string
-		var n int
-		if err := r.Scan(&outlet, &rating, &n); err != nil {
-			return err
-		}
-		if n == 0 {
+	if outlet == allOutlets {
+		err = eachRow(ctx, tx, func(r scanner) error {
+			var outlet, rating string
+			var n int
+			if err := r.Scan(&outlet, &rating, &n); err != nil {
+				return err
+			}
+			if n != 0 {
+				p.size++
+				rows = append(rows, row{outletRating, outlet + "\x1f" + rating, n})
+			}
 			return nil
+		}, `SELECT outlet, key, n FROM desk_counts WHERE outlet IN (SELECT DISTINCT outlet FROM desk_states WHERE outlet <> ' ')
+			AND metric = 'rating' AND period = ?`, period)
+		if err != nil {
+			return nil, err
 		}
-		p.size++
-		m := p.outletRatings[outlet]
-		if m == nil {
-			m = map[string]int{}
-			p.outletRatings[outlet] = m
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, r := range rows {
+		k := &c.keys[r.metric]
+		id, ok := k.ids[r.key]
+		if !ok {
+			if k.ids == nil {
+				k.ids = map[string]int32{}
+			}
+			id = int32(len(k.names))
+			k.ids[r.key] = id
+			k.names = append(k.names, r.key)
 		}
-		m[rating] += n
-		return nil
-	}, `SELECT outlet, key, n FROM desk_counts WHERE outlet IN (SELECT DISTINCT outlet FROM desk_states WHERE outlet <> ' ')
-		AND metric = 'rating' AND period = ?`, period)
+		p.totals[r.metric] = append(p.totals[r.metric], deskCount{id, int32(r.n)})
+	}
+	return p, nil
+}
+
+// signedPart is a part counted into a period (sign 1) or taken out (-1).
+type signedPart struct {
+	p    *deskCounted
+	sign int
+}
+
+// deskScratch is the arrays one summing uses, kept for the next.
+type deskScratch struct {
+	acc     []int
+	seen    []bool
+	touched []int32
+}
+
+var deskScratchPool = sync.Pool{New: func() any { return new(deskScratch) }}
+
+// sum adds up the parts' totals, metric by metric, each key with a count
+// other than zero once.
+func (c *deskParts) sum(parts []signedPart) [deskPartMetricCount][]keyCount {
+	var names [deskPartMetricCount][]string
+	c.mu.Lock()
+	most := 0
+	for i := range c.keys {
+		names[i] = c.keys[i].names
+		most = max(most, len(names[i]))
+	}
+	c.mu.Unlock()
+	s := deskScratchPool.Get().(*deskScratch)
+	defer deskScratchPool.Put(s)
+	if len(s.acc) < most {
+		s.acc, s.seen = make([]int, most), make([]bool, most)
+	}
+	var out [deskPartMetricCount][]keyCount
+	for m := range out {
+		touched := s.touched[:0]
+		for _, x := range parts {
+			for _, e := range x.p.totals[m] {
+				if !s.seen[e.id] {
+					s.seen[e.id] = true
+					touched = append(touched, e.id)
+				}
+				s.acc[e.id] += x.sign * int(e.n)
+			}
+		}
+		sums := make([]keyCount, 0, len(touched))
+		for _, id := range touched {
+			if n := s.acc[id]; n != 0 {
+				sums = append(sums, keyCount{names[m][id], n})
+			}
+			s.acc[id], s.seen[id] = 0, false
+		}
+		out[m] = sums
+		s.touched = touched
+	}
+	return out
+}
+
+// peopleNames returns the names of the people with the ids given, kept for
+// the desk generation gen.
+func (c *deskParts) peopleNames(ctx context.Context, tx *Tx, gen int64, ids []int64) (map[int64]string, error) {
+	c.mu.Lock()
+	if c.names == nil || c.namesGen != gen {
+		c.names, c.namesGen = map[int64]string{}, gen
+	}
+	out := make(map[int64]string, len(ids))
+	var missing []int64
+	for _, id := range ids {
+		if name, ok := c.names[id]; ok {
+			out[id] = name
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	c.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(missing)
 	if err != nil {
 		return nil, err
 	}
-	return p, nil
+	read := map[int64]string{}
+	err = eachRow(ctx, tx, func(r scanner) error {
+		var id int64
+		var name string
+		if err := r.Scan(&id, &name); err != nil {
+			return err
+		}
+		read[id] = name
+		return nil
+	}, `SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, name := range read {
+		out[id] = name
+		if c.namesGen == gen {
+			c.names[id] = name
+		}
+	}
+	return out, nil
 }
 
 // deskPartMetrics lists, for SQL, the metrics a part holds: deskTotals and

@@ -72,8 +72,58 @@ func Count(v float64) string {
 	return strconv.FormatFloat(v, 'f', 1, 64)
 }
 
-// f2 writes an SVG coordinate.
+// f2 writes an SVG coordinate: v to two decimals, trailing zeros and a
+// trailing point dropped. A chart writes thousands, so the hundredths are
+// rounded as an integer whenever v*100 is clearly not halfway between two
+// (then the integer is what decimal rounding gives); otherwise, and for
+// huge or non-finite values, strconv decides.
 func f2(v float64) string {
+	if r := v * 100; math.Abs(r) < 1e12 {
+		if frac := r - math.Floor(r); math.Abs(frac-0.5) > 1e-6 {
+			return hundredths(int64(math.Round(r)))
+		}
+	}
+	return f2Slow(v)
+}
+
+// hundredths writes n/100 as f2 does.
+func hundredths(n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [24]byte
+	i := len(b)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	whole, frac := n/100, n%100
+	if frac != 0 {
+		if frac%10 != 0 {
+			i--
+			b[i] = byte('0' + frac%10)
+		}
+		i--
+		b[i] = byte('0' + frac/10)
+		i--
+		b[i] = '.'
+	}
+	for {
+		i--
+		b[i] = byte('0' + whole%10)
+		whole /= 10
+		if whole == 0 {
+			break
+		}
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+func f2Slow(v float64) string {
 	s := strconv.FormatFloat(v, 'f', 2, 64)
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	if s == "-0" || s == "" {

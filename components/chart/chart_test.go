@@ -120,3 +120,18 @@ func TestSpreadLabelsKeepsOrder(t *testing.T) {
 		t.Errorf("labels past the bottom are pulled back up: %v", low)
 	}
 }
+
+// f2 writes what strconv's rounding to two decimals writes, for values of
+// every size a chart uses and for those halfway between two hundredths.
+func TestF2MatchesStrconv(t *testing.T) {
+	values := []float64{0, -0.0, 0.005, 0.015, 0.125, -0.125, 1.005, 2.675, 0.1, -0.001, 12.5, 99.995, 1e11, -1e13, math.Inf(1), math.NaN()}
+	for i := 0; i < 200000; i++ {
+		x := float64(i)*0.0137 - 900
+		values = append(values, x, x/7, float64(i)/8, float64(i)/200)
+	}
+	for _, v := range values {
+		if got, want := f2(v), f2Slow(v); got != want {
+			t.Fatalf("f2(%v) = %q, strconv gives %q", v, got, want)
+		}
+	}
+}
