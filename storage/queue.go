@@ -231,6 +231,15 @@ func (db *DB) TakeNext(ctx context.Context) (*domain.Claim, error) {
 	if err := applyChange(ctx, tx, c, ch); err != nil {
 		return nil, err
 	}
+	if wantsChanged(ctx) {
+		v, err := findVerdict(ctx, tx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := noteChanged(ctx, tx, c, v, nil); err != nil {
+			return nil, err
+		}
+	}
 	return c, tx.Commit()
 }
 

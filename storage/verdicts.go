@@ -203,6 +203,9 @@ func (db *DB) changeDraft(ctx context.Context, claimID, expectVersion, ratingID 
 	} else {
 		v = ch.Verdict
 	}
+	if err := noteChanged(ctx, tx, c, v, rating); err != nil {
+		return nil, err
+	}
 	return v, tx.Commit()
 }
 
@@ -363,6 +366,9 @@ func (db *DB) SubmitVerdict(ctx context.Context, claimID int64, text *domain.Ver
 	if err := applyChange(ctx, tx, c, ch); err != nil {
 		return nil, err
 	}
+	if err := noteChanged(ctx, tx, c, ch.Verdict, nil); err != nil {
+		return nil, err
+	}
 	return ch.Verdict, tx.Commit()
 }
 
@@ -471,6 +477,9 @@ func (db *DB) decideVerdict(ctx context.Context, claimID, expectVersion int64,
 		if err := f(ctx, tx, claimID); err != nil {
 			return nil, err
 		}
+	}
+	if err := noteChanged(ctx, tx, c, ch.Verdict, nil); err != nil {
+		return nil, err
 	}
 	return ch.Verdict, tx.Commit()
 }

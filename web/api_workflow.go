@@ -121,9 +121,19 @@ func (app *App) ratingNames(ctx context.Context) (map[int64]string, error) {
 }
 
 // writeChanged answers a change with the claim as it now stands and its
-// verdict: a few primary-key reads, not the claim page's whole read (thread,
-// history, similar claims), which GET /claims/{id} still gives.
-func (app *App) writeChanged(w http.ResponseWriter, r *http.Request, status int, id int64) {
+// verdict, as the change's own transaction left them (storage.WithChanged),
+// not the claim page's whole read (thread, history, similar claims), which
+// GET /claims/{id} still gives. A change that did not note them has them
+// read again.
+func (app *App) writeChanged(w http.ResponseWriter, r *http.Request, status int, id int64, changed *storage.Changed) {
+	if changed.Known() && changed.Claim.ID == id {
+		var names map[int64]string
+		if v := changed.Verdict; v != nil && v.RatingID != 0 {
+			names = map[int64]string{v.RatingID: changed.Rating}
+		}
+		writeJSON(w, status, apiClaimWithVerdict{apiClaim: toAPIClaim(changed.Claim), Verdict: toAPIVerdict(changed.Verdict, names)})
+		return
+	}
 	c, v, err := app.db.ClaimWithVerdict(r.Context(), id)
 	if err != nil {
 		app.apiError(w, r, err)
@@ -248,7 +258,8 @@ func (app *App) apiListClaims(w http.ResponseWriter, r *http.Request) {
 // apiTakeNext assigns the top of the queue to the caller: 200 with the
 // claim, or 204 when nothing is waiting.
 func (app *App) apiTakeNext(w http.ResponseWriter, r *http.Request) {
-	c, err := app.db.TakeNext(r.Context())
+	ctx, changed := storage.WithChanged(r.Context())
+	c, err := app.db.TakeNext(ctx)
 	if err == domain.ErrQueueEmpty {
 		w.WriteHeader(http.StatusNoContent)
 		return
@@ -256,7 +267,7 @@ func (app *App) apiTakeNext(w http.ResponseWriter, r *http.Request) {
 		app.apiError(w, r, err)
 		return
 	}
-	app.writeChanged(w, r, http.StatusOK, c.ID)
+	app.writeChanged(w, r, http.StatusOK, c.ID, changed)
 }
 
 // apiSourceRequest and apiVerdictRequest carry shape only: every limit and
@@ -331,11 +342,12 @@ func (app *App) apiPutVerdict(w http.ResponseWriter, r *http.Request) {
 		app.apiError(w, r, &domain.Error{Code: domain.EINVALID, Message: "Some fields need fixing; see fields.", Fields: fields})
 		return
 	}
-	if _, err := app.db.ReplaceVerdict(r.Context(), id, in, sources, req.Version); err != nil {
+	ctx, changed := storage.WithChanged(r.Context())
+	if _, err := app.db.ReplaceVerdict(ctx, id, in, sources, req.Version); err != nil {
 		app.apiError(w, r, err)
 		return
 	}
-	app.writeChanged(w, r, http.StatusOK, id)
+	app.writeChanged(w, r, http.StatusOK, id, changed)
 }
 
 // apiVersionRequest is the optional body of submit and approve; without a
@@ -413,12 +425,13 @@ func (app *App) verdictDecision(w http.ResponseWriter, r *http.Request, to domai
 	if err == nil {
 		version, err = app.currentVersion(r.Context(), id, version, to)
 	}
+	ctx, changed := storage.WithChanged(r.Context())
 	if err == nil {
-		err = act(r.Context(), id, version, comment)
+		err = act(ctx, id, version, comment)
 	}
 	if err != nil {
 		app.apiError(w, r, err)
 		return
 	}
-	app.writeChanged(w, r, http.StatusOK, id)
+	app.writeChanged(w, r, http.StatusOK, id, changed)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -325,4 +326,47 @@ func TestAPIListClaimsPages(t *testing.T) {
 	wantAPIError(t, rita.get("/api/v1/claims?state=pending"), http.StatusUnprocessableEntity, domain.EINVALID)
 	wantAPIError(t, rita.get("/api/v1/claims?limit=0"), http.StatusUnprocessableEntity, domain.EINVALID)
 	wantAPIError(t, rita.get("/api/v1/claims/99999"), http.StatusNotFound, domain.ENOTFOUND)
+}
+
+// Each change through the API answers with the claim and its verdict as
+// they were saved: every field of the answer is what a GET of the claim
+// right afterwards says, through a take, a verdict written, a submit, a
+// return, a second submit with new words and an approval.
+func TestAPIChangeAnswersWithTheClaimAsSaved(t *testing.T) {
+	env := newTestEnv(t)
+	rita, _ := env.apiUser("rita@newsroom.example", domain.RoleReviewer)
+	ed, _ := env.apiUser("ed@newsroom.example", domain.RoleEditor)
+	a := postArticle(t, rita, "https://gazette.example/jobs")
+	id := a.Claims[0].ID
+	wantStatus(t, rita.post("/api/v1/claims/"+itoa(id)+"/accept", nil), http.StatusOK)
+
+	same := func(step string, res *response) map[string]any {
+		t.Helper()
+		wantStatus(t, res, http.StatusOK)
+		answer := decode[map[string]any](t, res)
+		got := rita.get("/api/v1/claims/" + itoa(id))
+		wantStatus(t, got, http.StatusOK)
+		stored := decode[map[string]any](t, got)
+		if len(answer) < 5 {
+			t.Fatalf("%s: answer %v", step, answer)
+		}
+		for k, v := range answer {
+			if !reflect.DeepEqual(v, stored[k]) {
+				t.Errorf("%s: %s answered %v, stored %v", step, k, v, stored[k])
+			}
+		}
+		return answer
+	}
+	version := func(c map[string]any) int64 { return int64(c["verdict"].(map[string]any)["version"].(float64)) }
+
+	c := same("taken", rita.post("/api/v1/queue/next", nil))
+	c = same("written", rita.put("/api/v1/claims/"+itoa(id)+"/verdict", verdictBody(version(c), "annual table", "press release")))
+	c = same("submitted", rita.post("/api/v1/claims/"+itoa(id)+"/submit", map[string]int64{"version": version(c)}))
+	c = same("returned", ed.post("/api/v1/claims/"+itoa(id)+"/return", map[string]any{"comment": "Name the release.", "version": version(c)}))
+	c = same("written again", rita.put("/api/v1/claims/"+itoa(id)+"/verdict", verdictBody(version(c), "annual table")))
+	c = same("submitted again", rita.post("/api/v1/claims/"+itoa(id)+"/submit", nil))
+	c = same("approved", ed.post("/api/v1/claims/"+itoa(id)+"/approve", nil))
+	if c["state"] != "approved" || c["verdict"].(map[string]any)["rating"] != "Mostly true" {
+		t.Errorf("approved: %v", c)
+	}
 }
