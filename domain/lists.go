@@ -84,6 +84,21 @@ type Home struct {
 	Waiting          []*QueueItem     // editors: submitted verdicts they may approve (four-eyes)
 	Overdue          []*QueueItem     // reviewers: their own; editors: everyone's
 	RecentlyApproved []*QueueItem     // reviewers: their own; editors: everyone's
+	// OverdueGrows is the moment the next claim would join Overdue with
+	// time alone; zero when none would (the list is full, or nothing open
+	// is due).
+	OverdueGrows time.Time
+}
+
+// Claims are the claims on the home page's lists.
+func (h *Home) Claims() []*Claim {
+	var out []*Claim
+	for _, list := range [][]*QueueItem{h.InReview, h.Returned, h.Waiting, h.Overdue, h.RecentlyApproved} {
+		for _, it := range list {
+			out = append(out, it.Claim)
+		}
+	}
+	return out
 }
 
 // ReviewItem is a submitted verdict on the editors' review page.

@@ -85,11 +85,26 @@ func (db *DB) HomeFor(ctx context.Context) (*domain.Home, error) {
 		}
 		h.Waiting = copyQueueItems(waiting)
 	}
-	if h.Overdue, err = queryQueueItems(ctx, tx, sel+` WHERE c.due_at IS NOT NULL AND c.due_at < ?
+	// Due on a day means by the end of it: overdue from the start of the
+	// next, as domain.Claim.Overdue says.
+	cutoff := formatTime(tx.now.AddDate(0, 0, -1))
+	if h.Overdue, err = queryQueueItems(ctx, tx, sel+` WHERE c.due_at IS NOT NULL AND c.due_at <= ?
 		AND c.state IN ('queued', 'in_review', 'submitted')`+mine+` ORDER BY c.due_at, c.id LIMIT ?`,
-		// Due on a day means by the end of it, as domain.Claim.Overdue says.
-		append(append([]any{formatTime(tx.now.AddDate(0, 0, -1))}, args...), homeListLimit)...); err != nil {
+		append(append([]any{cutoff}, args...), homeListLimit)...); err != nil {
 		return nil, err
+	}
+	if len(h.Overdue) < homeListLimit {
+		// The list has room: the next open claim to fall due joins it then.
+		// (A full list cannot change with time alone: a claim joining it
+		// was due later than every claim on it, and sorts after them.)
+		var next sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT min(c.due_at) FROM claims c WHERE c.due_at IS NOT NULL AND c.due_at > ?
+			AND c.state IN ('queued', 'in_review', 'submitted')`+mine, append([]any{cutoff}, args...)...).Scan(&next); err != nil {
+			return nil, err
+		}
+		if next.Valid {
+			h.OverdueGrows = parseTime(next.String).AddDate(0, 0, 1)
+		}
 	}
 	if h.RecentlyApproved, err = queryQueueItems(ctx, tx, `SELECT `+queueItemColumns+verdictItemFrom+`
 		WHERE v.approved_at IS NOT NULL AND c.state = 'approved'`+mine+` ORDER BY v.approved_at DESC, v.claim_id DESC LIMIT 10`, args...); err != nil {

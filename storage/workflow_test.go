@@ -857,3 +857,58 @@ func TestClaimPageChangesRefuseAStaleView(t *testing.T) {
 		t.Errorf("fresh due date: %v", err)
 	}
 }
+
+// The home page's overdue list says when time alone would add to it: at the
+// start of the day after the next open claim's due date, and never once the
+// list is full.
+func TestHomeSaysWhenOverdueGrows(t *testing.T) {
+	n := newNewsroom(t)
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	late := n.queued(t, 0.5, domain.PriorityNormal)
+	soon := n.queued(t, 0.5, domain.PriorityNormal)
+	later := n.queued(t, 0.5, domain.PriorityNormal)
+	for id, due := range map[int64]time.Time{late: today.AddDate(0, 0, 1), soon: today.AddDate(0, 0, 3), later: today.AddDate(0, 0, 6)} {
+		if _, err := n.db.SetClaimDue(as(n.eddie), id, due, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n.db.Now = func() time.Time { return today.AddDate(0, 0, 3).Add(time.Hour) }
+	h, err := n.db.HomeFor(as(n.eddie))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Overdue) != 1 || h.Overdue[0].ID != late {
+		t.Fatalf("overdue: %+v", h.Overdue)
+	}
+	if want := today.AddDate(0, 0, 4); !h.OverdueGrows.Equal(want) {
+		t.Errorf("OverdueGrows = %v, want %v (the day after the next due date)", h.OverdueGrows, want)
+	}
+	// Just before that moment the list is the same; at it, the claim joins.
+	n.db.Now = func() time.Time { return h.OverdueGrows.Add(-time.Microsecond) }
+	if h2, err := n.db.HomeFor(as(n.eddie)); err != nil || len(h2.Overdue) != 1 {
+		t.Errorf("overdue just before it grows: %v, %d claims", err, len(h2.Overdue))
+	}
+	n.db.Now = func() time.Time { return h.OverdueGrows }
+	if h, err = n.db.HomeFor(as(n.eddie)); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Overdue) != 2 || h.Overdue[1].ID != soon {
+		t.Errorf("overdue once it grew: %d claims", len(h.Overdue))
+	}
+
+	// A full list cannot grow with time alone.
+	n.db.Now = time.Now
+	for range 20 {
+		id := n.queued(t, 0.5, domain.PriorityNormal)
+		if _, err := n.db.SetClaimDue(as(n.eddie), id, today.AddDate(0, 0, 1), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n.db.Now = func() time.Time { return today.AddDate(0, 0, 3).Add(time.Hour) }
+	if h, err = n.db.HomeFor(as(n.eddie)); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Overdue) != 20 || !h.OverdueGrows.IsZero() {
+		t.Errorf("a full overdue list (%d claims) grows at %v", len(h.Overdue), h.OverdueGrows)
+	}
+}

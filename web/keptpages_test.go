@@ -73,6 +73,23 @@ func TestKeptPagesShowEveryChangeAtOnce(t *testing.T) {
 	if body := page("/review"); !strings.Contains(body, "Changed around storage") {
 		t.Error("the review list still shows a conclusion changed around storage")
 	}
+
+	// The home page, kept per person.
+	if body := twice("/"); !strings.Contains(body, `data-claim-id="`+itoa(id)+`"`) {
+		t.Fatal("the home page does not list the verdict waiting for approval")
+	}
+	if _, err := raw.Exec(`UPDATE claims SET text = 'Reworded around storage' WHERE id = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	if body := page("/"); !strings.Contains(body, "Reworded around storage") {
+		t.Error("the home page still shows a claim reworded around storage")
+	}
+	// Through this process: the editor approves it, and it leaves his list.
+	twice("/")
+	wantStatus(t, c.postForm("/claims/"+itoa(id)+"/approve", url.Values{"version": {env.verdictVersion(id)}}), http.StatusSeeOther)
+	if body := page("/"); !strings.Contains(body, `data-testid="home-waiting-empty"`) {
+		t.Error("the home page still lists a verdict approved through this process as waiting")
+	}
 }
 
 func mustVersion(t *testing.T, env *testEnv, id int64) int64 {
