@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -32,8 +33,14 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	apiRate := fs.Int64("api-rate", envInt(env, "CLAIMTRAIL_API_RATE", 600), "API requests a `minute` per token; 0 for no limit (load tests)")
 	durability := fs.String("durability", env.getenv("CLAIMTRAIL_DURABILITY"), "when a change is acknowledged: `full` (on disk; the default), sqlite-full or normal (see README)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `file` when the server stops (for bench/)")
+	gcPercent := fs.Int64("gc-percent", envInt(env, "CLAIMTRAIL_GC_PERCENT", defaultGCPercent), "heap growth, in `percent` of the live heap, before the garbage collector runs (GOGC, when set, wins)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if env.getenv("GOGC") == "" {
+		// The pages allocate quickly from a small live heap; at Go's default
+		// (100) the collector ran every few tens of milliseconds under load.
+		defer debug.SetGCPercent(debug.SetGCPercent(int(*gcPercent)))
 	}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
@@ -161,6 +168,10 @@ func startCPUProfile(path string) (func(), error) {
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
+
+// defaultGCPercent lets the heap grow to five times what is live before a
+// collection: a few tens of megabytes more, beside the database's page caches.
+const defaultGCPercent = 400
 
 func envInt(env *environment, key string, def int64) int64 {
 	if n, err := strconv.ParseInt(env.getenv(key), 10, 64); err == nil && n > 0 {
