@@ -183,41 +183,59 @@ func (s matchSource) analyse() matchAnalysed {
 	return matchAnalysed{s.doc, docData{Text: match.Analyse(s.text, s.claimant)}}
 }
 
-// matchBuild gathers a whole matcher index in memory: every document (its
-// stored counts are only known once all are in) and its postings.
+// matchBuild gathers a whole matcher index in memory: every document,
+// encoded but for its stored counts (only known once all are in), and its
+// postings.
 type matchBuild struct {
 	postings *postingLists[int64]
-	docs     []matchAnalysed
+	docs     []matchBuilt
+}
+
+// matchBuilt is a document waiting for its counts: its encoded texts and
+// its terms' places in the postings.
+type matchBuilt struct {
+	doc   int64
+	texts string
+	terms []int32
 }
 
 func newMatchBuild() *matchBuild { return &matchBuild{postings: newPostingLists[int64]()} }
 
 func (b *matchBuild) add(doc int64, d docData) {
-	b.postings.add(doc, d.terms())
-	b.docs = append(b.docs, matchAnalysed{doc, d})
+	terms := d.terms()
+	b.postings.add(doc, terms)
+	ids := make([]int32, len(terms))
+	for i, t := range terms {
+		ids[i] = b.postings.ids[t]
+	}
+	b.docs = append(b.docs, matchBuilt{doc: doc, texts: d.encodeTexts(), terms: ids})
 }
 
 // write puts the index in its tables, documents in order of their number
 // with each term's final count, then commit (nil for none).
 func (b *matchBuild) write(ctx context.Context, db execer, commit func() error) error {
-	slices.SortFunc(b.docs, func(x, y matchAnalysed) int { return cmp.Compare(x.doc, y.doc) })
+	slices.SortFunc(b.docs, func(x, y matchBuilt) int { return cmp.Compare(x.doc, y.doc) })
 	const per = 400
 	put := func(n int) string {
 		return `INSERT INTO match_docs (doc, data) VALUES (?, ?)` + strings.Repeat(`, (?, ?)`, n-1)
 	}
-	full := put(per)
+	full, err := db.PrepareContext(ctx, put(per))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
 	args := make([]any, 0, 2*per)
+	var df []int
 	for i := range b.docs {
-		d := &b.docs[i].data
-		terms := d.terms()
-		d.DF, d.N = make([]int, len(terms)), len(b.docs)
-		for k, t := range terms {
-			d.DF[k] = b.postings.df(t)
+		d := &b.docs[i]
+		df = df[:0]
+		for _, id := range d.terms {
+			df = append(df, len(b.postings.docs[id]))
 		}
-		args = append(args, b.docs[i].doc, d.encode())
-		b.docs[i].data = docData{}
+		args = append(args, d.doc, encodeDoc(len(b.docs), df, d.texts))
+		d.texts, d.terms = "", nil
 		if len(args) == 2*per {
-			if _, err := db.ExecContext(ctx, full, args...); err != nil {
+			if _, err := full.ExecContext(ctx, args...); err != nil {
 				return err
 			}
 			args = args[:0]

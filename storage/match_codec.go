@@ -77,21 +77,32 @@ func decodeText(s string) (match.Text, error) {
 	return t, err
 }
 
-func (d docData) encode() string {
+func (d docData) encode() string { return encodeDoc(d.N, d.DF, d.encodeTexts()) }
+
+// encodeTexts is the part of the encoding that does not change with the
+// counts: a whole-index build keeps it until the counts are known.
+func (d docData) encodeTexts() string {
 	var b strings.Builder
-	b.WriteString(strconv.Itoa(d.N) + recordSep)
-	for i, n := range d.DF {
+	encodeText(&b, d.Text)
+	if d.Headline != nil {
+		b.WriteString(recordSep)
+		encodeText(&b, *d.Headline)
+	}
+	return b.String()
+}
+
+// encodeDoc writes a document's counts before its encoded texts.
+func encodeDoc(n int, df []int, texts string) string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(n) + recordSep)
+	for i, n := range df {
 		if i > 0 {
 			b.WriteString(unitSep)
 		}
 		b.WriteString(strconv.Itoa(n))
 	}
 	b.WriteString(recordSep)
-	encodeText(&b, d.Text)
-	if d.Headline != nil {
-		b.WriteString(recordSep)
-		encodeText(&b, *d.Headline)
-	}
+	b.WriteString(texts)
 	return b.String()
 }
 

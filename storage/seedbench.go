@@ -129,7 +129,7 @@ func SeedBench(ctx context.Context, path string, o BenchSeed) (counts *BenchSeed
 	}
 
 	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(0)&_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)"+
-		"&_pragma=cache_size(-400000)&_pragma=temp_store(MEMORY)&_pragma=locking_mode(EXCLUSIVE)")
+		"&_pragma=cache_size(-256000)&_pragma=temp_store(MEMORY)&_pragma=locking_mode(EXCLUSIVE)")
 	if err != nil {
 		return nil, err
 	}

@@ -164,6 +164,7 @@ func cmdReindex(ctx context.Context, env *environment, args []string) error {
 	if *which != "all" && *which != "match" && *which != "search" {
 		return &usageError{msg: "-index must be all, match or search"}
 	}
+	boundHeap(env)
 	db, ctx, err := openExistingDB(ctx, *dbPath)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"claimtrail/storage"
@@ -34,6 +35,7 @@ func cmdSeedBench(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	boundHeap(env)
 	start := time.Now()
 	n, err := storage.SeedBench(ctx, *dbPath, storage.BenchSeed{Claims: *claims, Articles: *articles, PasswordHash: hash, Progress: env.stderr})
 	if err != nil {
@@ -46,4 +48,14 @@ func cmdSeedBench(ctx context.Context, env *environment, args []string) error {
 	fmt.Fprintf(env.stdout, "Accounts (password %q): %s; editor01..%02d@bench.example; reviewer01..%02d@bench.example.\n",
 		*password, storage.BenchAdminEmail, storage.BenchEditors, storage.BenchReviewers)
 	return nil
+}
+
+// boundHeap keeps a whole-index build's memory in bounds: it holds hundreds
+// of megabytes of postings live, and the collector's default (grow to twice
+// what is live before collecting) would double them. GOMEMLIMIT, when set,
+// decides instead.
+func boundHeap(env *environment) {
+	if env.getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(1280 << 20)
+	}
 }
