@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -286,45 +287,52 @@ func describeBars(bars []chart.Bar) string {
 	if len(bars) == 0 {
 		return "none"
 	}
-	s := ""
+	var s strings.Builder
 	for i, b := range bars {
 		if i > 0 {
-			s += ", "
+			s.WriteString(", ")
 		}
-		s += b.Label + " " + chart.Count(b.Value)
+		s.WriteString(b.Label)
+		s.WriteString(" ")
+		s.WriteString(chart.Count(b.Value))
 	}
-	return s
+	return s.String()
 }
 
 func describeTable(t chart.Table) string {
 	if len(t.Rows) == 0 {
 		return "none"
 	}
-	s := ""
+	var s strings.Builder
 	for i, row := range t.Rows {
 		if i > 0 {
-			s += "; "
+			s.WriteString("; ")
 		}
-		s += row[0]
+		s.WriteString(row[0])
 		for j := 1; j < len(row); j++ {
-			s += ", " + t.Columns[j] + " " + row[j]
+			s.WriteString(", ")
+			s.WriteString(t.Columns[j])
+			s.WriteString(" ")
+			s.WriteString(row[j])
 		}
 	}
-	return s
+	return s.String()
 }
 
 func describeMixes(rows []domain.RatingMix) string {
 	if len(rows) == 0 {
 		return "none"
 	}
-	s := ""
+	var s strings.Builder
 	for i, m := range rows {
 		if i > 0 {
-			s += "; "
+			s.WriteString("; ")
 		}
-		s += m.Name + " " + count(m.Total)
+		s.WriteString(m.Name)
+		s.WriteString(" ")
+		s.WriteString(count(m.Total))
 	}
-	return s
+	return s.String()
 }
 
 // Span writes a duration the way an editor says it: "3 days 4 hours",

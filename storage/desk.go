@@ -29,6 +29,9 @@ const allOutlets = " "
 // that fills them from the rows already stored.
 var deskMigrations = []string{"140_desk_rollups.sql", "142_desk_due.sql", "143_desk_claimants.sql"}
 
+// deskChangesMigration makes desk_changes and the trigger that keeps it.
+const deskChangesMigration = "215_desk_changes.sql"
+
 // backfillMarker starts a migration's backfill.
 const backfillMarker = "-- The backfill:"
 
@@ -50,11 +53,27 @@ func (db *DB) RebuildDesk(ctx context.Context) error {
 		// The marker's own comment line runs on to the statements.
 		backfills = append(backfills, "--"+backfill)
 	}
+	// The recount moves desk_changes' epoch, which ends every kept day and
+	// month at once; counting each recounted row's day as well would only
+	// slow the recount, so that trigger is set aside meanwhile, in the
+	// same transaction, and made again from its migration's text.
+	body, err := fs.ReadFile(migrations.FS, deskChangesMigration)
+	if err != nil {
+		return err
+	}
+	_, trigger, ok := strings.Cut(string(body), "CREATE TRIGGER desk_changes_event")
+	if !ok {
+		return errors.New("rebuild desk: no trigger in " + deskChangesMigration)
+	}
+	trigger = "CREATE TRIGGER desk_changes_event" + trigger
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DROP TRIGGER desk_changes_event`); err != nil {
+		return err
+	}
 	// A new epoch of desk_changes (migration 215) ends every day and month
 	// kept in memory: the counters are written here around desk_event.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM desk_counts; DELETE FROM desk_states; DELETE FROM desk_due;
@@ -66,6 +85,9 @@ func (db *DB) RebuildDesk(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, b); err != nil {
 			return err
 		}
+	}
+	if _, err := tx.ExecContext(ctx, trigger); err != nil {
+		return err
 	}
 	var rows int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM desk_counts`).Scan(&rows); err != nil {

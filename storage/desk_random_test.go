@@ -536,4 +536,12 @@ func TestDeskPartsFollowARecount(t *testing.T) {
 	if fresh := figuresOf(d); !reflect.DeepEqual(got, fresh) {
 		t.Fatalf("after the recount: dashboard %+v\nread with nothing kept %+v", got, fresh)
 	}
+	// After the recount, changes count on their days again: a claim dated
+	// in the kept month shows.
+	s := storagetest.New(t, n.db.Path)
+	s.Now = time.Date(2026, 2, 10, 12, 0, 0, 0, time.UTC)
+	s.Claim(storagetest.Claim{ArticleID: n.article, Text: "Fares rose", State: domain.StateCandidate})
+	if after := read(); after.Added != got.Added+1 {
+		t.Fatalf("a claim added on a kept day after the recount: %d added, want %d", after.Added, got.Added+1)
+	}
 }

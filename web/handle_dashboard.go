@@ -67,12 +67,15 @@ func (app *App) dashboard(w http.ResponseWriter, r *http.Request) {
 	key := deskChartKey{v.Desk.Filter.From, v.Desk.Filter.To, v.Desk.Filter.Outlet}
 	html := app.deskCharts.get(key, v.Desk.Generation)
 	if html == nil {
-		var buf bytes.Buffer
-		if err := components.DashboardCharts(components.DeskCharts(v.Desk)).Render(r.Context(), &buf); err != nil {
+		// Drawn into a reused buffer; what is kept is an exact copy.
+		buf := pageBuffers.Get().(*bytes.Buffer)
+		err := components.DashboardCharts(components.DeskCharts(v.Desk)).Render(r.Context(), buf)
+		html = bytes.Clone(buf.Bytes())
+		putPageBuffer(buf)
+		if err != nil {
 			app.renderFailed(w, r, err)
 			return
 		}
-		html = buf.Bytes()
 		app.deskCharts.put(key, v.Desk.Generation, html)
 	}
 	v.RenderedCharts = components.KeptHTML(html)
