@@ -71,9 +71,10 @@ type DB struct {
 	waiting        *readCache[waitingKey, []*domain.QueueItem]
 	searches       *searchResults
 
-	writer    *writer   // turns on the single writer, and the shared transaction
-	desks     deskCache // dashboards read lately
-	deskParts deskParts // the days and months they were summed from
+	writer    *writer       // turns on the single writer, and the shared transaction
+	ckpt      *checkpointer // copies the log into the database file in the background
+	desks     deskCache     // dashboards read lately
+	deskParts deskParts     // the days and months they were summed from
 }
 
 // createPrivate creates an empty file at path with mode 0600 unless a file
@@ -119,7 +120,8 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(" + durability.synchronous() + ")", "busy_timeout(10000)", "cache_size(-" + strconv.Itoa(cacheKB) + ")", "temp_store(MEMORY)"} {
 		pragmas.Add("_pragma", p)
 	}
-	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
+	// The writer leaves checkpoints to the background (checkpoint.go).
+	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_pragma=wal_autocheckpoint(" + strconv.Itoa(writerCheckpointPages) + ")&_txlock=immediate"
 	readDSN := "file:" + path + "?" + pragmas.Encode()
 
 	// A new database is created readable by its owner only: it holds
@@ -157,6 +159,10 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	if db.ckpt, err = newCheckpointer(readDSN); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
 	db.claimPages = newReadCache[matchKey, claimPage](1024)
 	db.articleMatches = newReadCache[int64, map[int64]match.Found](1024)
 	db.sessions = newReadCache[sessionKey, sessionRead](4096)
@@ -172,12 +178,13 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	ckptErr := db.ckpt.close()
 	for _, c := range []*stmtCache{db.writeStmts, db.readStmts} {
 		if c != nil {
 			c.close()
 		}
 	}
-	err := errors.Join(db.read.Close(), db.write.Close())
+	err := errors.Join(ckptErr, db.read.Close(), db.write.Close())
 	if db.gen != nil {
 		err = errors.Join(err, db.gen.close())
 	}
@@ -290,6 +297,9 @@ func (tx *Tx) Commit() error {
 	}
 	if err != nil {
 		return err
+	}
+	if tx.ctx != nil {
+		tx.db.ckpt.committed()
 	}
 	if tx.usersChanged {
 		tx.db.assignees.changed()

@@ -97,6 +97,9 @@ func (db *DB) commitBatch() {
 	b := w.batch
 	w.batch = nil
 	err := b.tx.Commit()
+	if err == nil {
+		db.ckpt.committed()
+	}
 	if err == nil && db.syncer != nil {
 		go func() {
 			b.err = db.syncer.wait()
