@@ -181,7 +181,29 @@ func findAppearance(ctx context.Context, tx *Tx, claimID, id int64) (*domain.App
 // ClaimAppearances lists where claim id appeared after its own article,
 // newest first; undone appearances are left out (the history keeps them).
 // An unknown claim is ENOTFOUND.
+//
+// A claim's appearances are kept while nothing changes (generation.go), as
+// the rest of its page is; each caller gets its own copy.
 func (db *DB) ClaimAppearances(ctx context.Context, id int64) ([]*domain.Appearance, error) {
+	return cached(ctx, db, db.claimAppearances, id, func() ([]*domain.Appearance, error) {
+		return db.readClaimAppearances(ctx, id)
+	}, copyAppearances)
+}
+
+// copyAppearances copies a list of appearances for one caller.
+func copyAppearances(list []*domain.Appearance) []*domain.Appearance {
+	if list == nil {
+		return nil
+	}
+	out := make([]*domain.Appearance, len(list))
+	for i, a := range list {
+		c := *a
+		out[i] = &c
+	}
+	return out
+}
+
+func (db *DB) readClaimAppearances(ctx context.Context, id int64) ([]*domain.Appearance, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err

@@ -69,7 +69,9 @@ type DB struct {
 	queuePages     *readCache[string, queuePage]
 	reviewPages    *readCache[reviewKey, reviewPage]
 	waiting        *readCache[waitingKey, []*domain.QueueItem]
-	searches       *searchResults
+	// claimAppearances keeps each claim page's list of later appearances.
+	claimAppearances *readCache[int64, []*domain.Appearance]
+	searches         *searchResults
 
 	writer    *writer       // turns on the single writer, and the shared transaction
 	ckpt      *checkpointer // copies the log into the database file in the background
@@ -172,6 +174,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	db.queuePages = newReadCache[string, queuePage](1024)
 	db.reviewPages = newReadCache[reviewKey, reviewPage](1024)
 	db.waiting = newReadCache[waitingKey, []*domain.QueueItem](1024)
+	db.claimAppearances = newReadCache[int64, []*domain.Appearance](1024)
 	db.searches = newSearchResults(searchKeepBytes)
 	return db, nil
 }

@@ -217,6 +217,42 @@ func TestCachedReadsShowEveryChangeAtOnce(t *testing.T) {
 		}
 	})
 
+	t.Run("appearances", func(t *testing.T) {
+		id := n.queued(t, 0.5, domain.PriorityNormal)
+		later := n.queued(t, 0.5, domain.PriorityNormal)
+		seen := func() []*domain.Appearance {
+			t.Helper()
+			list, err := n.db.ClaimAppearances(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return list
+		}
+		twice(func() { seen() })
+		if _, err := raw.Exec(`INSERT INTO claim_appearances (claim_id, article_id, source_claim_id, text, seen_at, created_at)
+			VALUES (?, ?, ?, 'The same claim, later', '2026-02-01T00:00:00.000000Z', '2026-02-01T00:00:00.000000Z')`, id, n.article, later); err != nil {
+			t.Fatal(err)
+		}
+		list := seen()
+		if len(list) != 1 || list[0].Sentence != "The same claim, later" {
+			t.Fatalf("appearances %+v after one was written around storage", list)
+		}
+		twice(func() { seen() })
+		if _, err := raw.Exec(`UPDATE claim_appearances SET removed_at = '2026-02-02T00:00:00.000000Z' WHERE claim_id = ?`, id); err != nil {
+			t.Fatal(err)
+		}
+		if list := seen(); len(list) != 0 {
+			t.Errorf("an appearance undone around storage is still listed")
+		}
+		if _, err := raw.Exec(`UPDATE claim_appearances SET removed_at = NULL WHERE claim_id = ?`, id); err != nil {
+			t.Fatal(err)
+		}
+		seen()[0].Sentence = "changed by a caller"
+		if seen()[0].Sentence == "changed by a caller" {
+			t.Error("one caller's change to an appearance reached the next caller")
+		}
+	})
+
 	t.Run("review and waiting", func(t *testing.T) {
 		review := func() []int64 {
 			t.Helper()

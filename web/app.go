@@ -106,6 +106,8 @@ type App struct {
 	deskCharts deskChartCache
 	// keptPages keeps the queue and review lists drawn.
 	keptPages keptPages
+	// keptTimelines keeps claim pages' timelines put into words.
+	keptTimelines keptTimelines
 }
 
 // New builds the application.

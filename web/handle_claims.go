@@ -18,11 +18,13 @@ import (
 func (app *App) claimView(r *http.Request, id int64) (components.ClaimView, error) {
 	ctx := r.Context()
 	u := currentUser(r)
+	gen, keep := app.db.Generation(ctx) // before the read: see keptTimelines
 	d, found, err := app.db.ClaimDetailMatches(ctx, id, match.DefaultLimit)
 	if err != nil {
 		return components.ClaimView{}, err
 	}
-	v := components.ClaimView{D: d, User: u, Now: time.Now(), Timeline: timeline(d.History, d.Names), May: domain.Permissions(u, d.Claim, d.Workers)}
+	v := components.ClaimView{D: d, User: u, Now: time.Now(), May: domain.Permissions(u, d.Claim, d.Workers)}
+	v.Timeline = app.keptTimelines.get(gen, keep, id, func() []components.TimelineEntry { return timeline(d.History, d.Names) })
 	if v.Ratings, err = app.db.ListRatings(ctx); err != nil {
 		return v, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"claimtrail/components"
 	"claimtrail/domain"
 )
 
@@ -91,4 +92,43 @@ func keptBody(ctx context.Context, body templ.Component) []byte {
 		return nil
 	}
 	return buf.Bytes()
+}
+
+// keptTimelines keeps each claim's timeline (its audit events put into
+// words) under the generation its events were read at, as keptPages does;
+// the pages only read it.
+type keptTimelines struct {
+	mu  sync.Mutex
+	gen int64
+	m   map[int64][]components.TimelineEntry
+}
+
+// keptTimelinesMax bounds how many claims' timelines are kept.
+const keptTimelinesMax = 1024
+
+// get returns claim id's timeline kept at generation gen, else build's,
+// kept when keep.
+func (k *keptTimelines) get(gen int64, keep bool, id int64, build func() []components.TimelineEntry) []components.TimelineEntry {
+	if keep {
+		k.mu.Lock()
+		t, ok := k.m[id]
+		ok = ok && k.gen == gen
+		k.mu.Unlock()
+		if ok {
+			return t
+		}
+	}
+	t := build()
+	if keep {
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		if gen != k.gen || k.m == nil || len(k.m) >= keptTimelinesMax {
+			if gen < k.gen {
+				return t
+			}
+			k.m, k.gen = map[int64][]components.TimelineEntry{}, gen
+		}
+		k.m[id] = t
+	}
+	return t
 }

@@ -53,6 +53,17 @@ func TestKeptPagesShowEveryChangeAtOnce(t *testing.T) {
 		t.Error("the queue still shows a priority changed by another process")
 	}
 
+	// A claim page's timeline, kept per claim.
+	items := func() int { return strings.Count(page("/claims/"+itoa(ids[1])), `data-testid="timeline-item"`) }
+	page("/claims/" + itoa(ids[1]))
+	before := items()
+	if _, err := other.SetClaimPriority(ctx, []storage.ClaimRef{{ID: ids[1], Seen: mustVersion(t, env, ids[1])}}, domain.PriorityHigh); err != nil {
+		t.Fatal(err)
+	}
+	if after := items(); after != before+1 {
+		t.Errorf("the claim's timeline has %d entries after a change by another process, want %d", after, before+1)
+	}
+
 	// Through this process: a reviewer takes a claim; the queue drops it.
 	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
 	twice("/queue")
