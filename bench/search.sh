@@ -13,12 +13,14 @@
 #   BENCH_DB=... ROUNDS=3 DURATION=8 CONNS=32 LINES=search,search-new bash bench/search.sh A B
 #
 # A build is a claimtrail binary (go build -o NAME ./cmd/claimtrail at the
-# commit to compare). Searching changes nothing, but the server's own
+# commit to compare); with none, this tree is built and measured alone. Searching changes nothing, but the server's own
 # background work may: use a copy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DB=${BENCH_DB:?set BENCH_DB to a copy of a seed-bench database}
+# Without BENCH_DB, the database bench/load.sh seeds, if it is there.
+DB=${BENCH_DB:-/tmp/claimtrail-bench-${CLAIMS:-1000000}.db}
+[ -e "$DB" ] || { echo "search.sh: no database at $DB (set BENCH_DB, or run bench/load.sh first); skipped"; exit 0; }
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-8}
 CONNS=${CONNS:-32}
@@ -26,11 +28,15 @@ LINES=${LINES:-search,search-new}
 PORT=${PORT:-18091}
 PASSWORD=bench-password
 BASE=http://127.0.0.1:$PORT
-[ $# -ge 1 ] || { echo "usage: BENCH_DB=FILE bash bench/search.sh BINARY..." >&2; exit 2; }
 command -v sqlite3 >/dev/null || { echo "search.sh: sqlite3 not found (apt-get install -y sqlite3)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "search.sh: wrk not found (apt-get install -y wrk)" >&2; exit 1; }
 WORK=$(mktemp -d)
 go build -o "$WORK/loadgen" ./bench/loadgen
+if [ $# -eq 0 ]; then
+	# No builds named: this tree's alone.
+	go build -o "$WORK/claimtrail" ./cmd/claimtrail
+	set -- "$WORK/claimtrail"
+fi
 
 # The same words and pairs as bench/load.sh.
 sqlite3 "$DB" "SELECT text FROM claims WHERE state = 'approved' AND id % 101 = 1 LIMIT 300" |
