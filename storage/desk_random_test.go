@@ -545,3 +545,50 @@ func TestDeskPartsFollowARecount(t *testing.T) {
 		t.Fatalf("a claim added on a kept day after the recount: %d added, want %d", after.Added, got.Added+1)
 	}
 }
+
+// TestDeskReadAtOnce reads many periods at once while claims are added, on
+// days kept and not (run with -race, it checks the kept days and months
+// are shared safely); afterwards every period read matches the count.
+func TestDeskReadAtOnce(t *testing.T) {
+	n, start, _ := deskNewsroom(t)
+	ctx := context.Background()
+	raw := rawDB(t, n.db)
+	clock := start.Add(24 * time.Hour)
+	n.db.Now = func() time.Time { return clock }
+	period := func(i int) domain.DeskFilter {
+		from := domain.Day(start).AddDate(0, 0, -40+i%37)
+		return domain.DeskFilter{From: from, To: from.AddDate(0, 0, i%45), Outlet: []string{"", "The Daily Ledger"}[i%2]}
+	}
+	done := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := 0; i < 40; i++ {
+				if _, err := n.db.Desk(ctx, period(g*40+i)); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for i := 0; i < 20; i++ {
+		s := storagetest.New(t, n.db.Path)
+		s.Now = start.AddDate(0, 0, -i)
+		s.Claim(storagetest.Claim{ArticleID: n.article, Text: "Fares rose", Claimant: "Mayor", State: domain.StateCandidate})
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 160; i++ {
+		f := period(i)
+		d, err := n.db.Desk(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := figuresOf(d), countDesk(t, raw, f, clock); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s to %s, outlet %q:\ndashboard %+v\ncounted   %+v", f.From.Format(time.DateOnly), f.To.Format(time.DateOnly), f.Outlet, got, want)
+		}
+	}
+}
