@@ -251,13 +251,18 @@ func nullString(s string) any {
 }
 
 // ArticleByID returns one article with its body.
+//
+// An article is kept while nothing changes (generation.go), as its page's
+// matches are; each caller gets its own copy.
 func (db *DB) ArticleByID(ctx context.Context, id int64) (*domain.Article, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	return findArticleByID(ctx, tx, id)
+	return cached(ctx, db, db.articles, id, func() (*domain.Article, error) {
+		tx, err := db.beginRead(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback()
+		return findArticleByID(ctx, tx, id)
+	}, func(a *domain.Article) *domain.Article { c := *a; return &c })
 }
 
 // ArticleIDByURLKey returns the article stored under a normalised URL, so
@@ -379,14 +384,33 @@ func (db *DB) UpdateArticle(ctx context.Context, a *domain.Article) (*domain.Art
 }
 
 // ArticleClaims returns every claim of an article in document order.
+//
+// They are kept while nothing changes (generation.go); each caller gets its
+// own copy.
 func (db *DB) ArticleClaims(ctx context.Context, articleID int64) ([]*domain.Claim, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	return queryAll(ctx, tx, scanClaim, `SELECT `+claimColumns+` FROM claims c WHERE c.article_id = ?
+	return cached(ctx, db, db.articleClaims, articleID, func() ([]*domain.Claim, error) {
+		tx, err := db.beginRead(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback()
+		return queryAll(ctx, tx, scanClaim, `SELECT `+claimColumns+` FROM claims c WHERE c.article_id = ?
 		ORDER BY c.start_offset, c.id`, articleID)
+	}, copyClaims)
+}
+
+// copyClaims copies claims down to their lists, for one caller.
+func copyClaims(list []*domain.Claim) []*domain.Claim {
+	if list == nil {
+		return nil
+	}
+	out := make([]*domain.Claim, len(list))
+	for i, c := range list {
+		claim := *c
+		claim.Figures, claim.Reasons = slices.Clone(c.Figures), slices.Clone(c.Reasons)
+		out[i] = &claim
+	}
+	return out
 }
 
 // Limits on what reviewers type while triaging.

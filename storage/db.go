@@ -71,7 +71,10 @@ type DB struct {
 	waiting        *readCache[waitingKey, []*domain.QueueItem]
 	// claimAppearances keeps each claim page's list of later appearances.
 	claimAppearances *readCache[int64, []*domain.Appearance]
-	searches         *searchResults
+	// articles and articleClaims keep each article page's article and claims.
+	articles      *readCache[int64, *domain.Article]
+	articleClaims *readCache[int64, []*domain.Claim]
+	searches      *searchResults
 
 	writer    *writer       // turns on the single writer, and the shared transaction
 	ckpt      *checkpointer // copies the log into the database file in the background
@@ -175,6 +178,8 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	db.reviewPages = newReadCache[reviewKey, reviewPage](1024)
 	db.waiting = newReadCache[waitingKey, []*domain.QueueItem](1024)
 	db.claimAppearances = newReadCache[int64, []*domain.Appearance](1024)
+	db.articles = newReadCache[int64, *domain.Article](1024)
+	db.articleClaims = newReadCache[int64, []*domain.Claim](1024)
 	db.searches = newSearchResults(searchKeepBytes)
 	return db, nil
 }

@@ -253,6 +253,52 @@ func TestCachedReadsShowEveryChangeAtOnce(t *testing.T) {
 		}
 	})
 
+	t.Run("article and its claims", func(t *testing.T) {
+		article := func() *domain.Article {
+			t.Helper()
+			a, err := n.db.ArticleByID(ctx, n.article)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		}
+		claims := func() []*domain.Claim {
+			t.Helper()
+			list, err := n.db.ArticleClaims(ctx, n.article)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return list
+		}
+		twice(func() { article(); claims() })
+		if _, err := raw.Exec(`UPDATE articles SET title = 'Retitled around storage' WHERE id = ?`, n.article); err != nil {
+			t.Fatal(err)
+		}
+		if a := article(); a.Title != "Retitled around storage" {
+			t.Errorf("article title %q after a change around storage", a.Title)
+		}
+		twice(func() { claims() })
+		id := storage.InsertCandidateForTest(t, other, n.article, "Ferries ran 12% later in May than in April", 0, 0.5, domain.TypeQuantity)
+		if !slices.ContainsFunc(claims(), func(c *domain.Claim) bool { return c.ID == id }) {
+			t.Errorf("claim %d added by another process is not among the article's claims", id)
+		}
+		twice(func() { claims() })
+		if _, err := raw.Exec(`UPDATE claims SET text = 'Reworded around storage' WHERE id = ?`, id); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(claims(), func(c *domain.Claim) bool { return c.Text == "Reworded around storage" }) {
+			t.Error("a claim reworded around storage still shows its old words on the article")
+		}
+		a := article()
+		a.Title = "changed by a caller"
+		list := claims()
+		list[0].Text = "changed by a caller"
+		list[0].Reasons = append(list[0].Reasons[:0], "changed")
+		if article().Title == "changed by a caller" || claims()[0].Text == "changed by a caller" || slices.Contains(claims()[0].Reasons, "changed") {
+			t.Error("one caller's change to an article or its claims reached the next caller")
+		}
+	})
+
 	t.Run("review and waiting", func(t *testing.T) {
 		review := func() []int64 {
 			t.Helper()
