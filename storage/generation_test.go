@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -481,6 +482,30 @@ func TestCachedReadsShowEveryChangeAtOnce(t *testing.T) {
 		again, _ := n.db.SearchEverything(ctx, match.ParseQuery("lighthouse keepers"), imported, 20)
 		if again[0].Text == "changed by a caller" || again[0].Snippet[0].Text == "changed by a caller" {
 			t.Error("one caller's change to a result reached the next caller")
+		}
+		// Asked by many at once just after a change: every one sees it.
+		if _, err := other.ImportChecks(ctx, []domain.ImportedCheck{{URL: "https://checks.example/lighthouse-3",
+			Claim: "Lighthouse keepers' cottages are now holiday lets.", Publisher: "Example Checks", Rating: "True"}}); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		found := make([]int, 16)
+		for i := range found {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				hits, err := n.db.SearchEverything(ctx, match.ParseQuery("lighthouse keepers"), imported, 20)
+				if err == nil {
+					found[i] = len(hits)
+					hits[0].Text = "changed by a caller"
+				}
+			}()
+		}
+		wg.Wait()
+		for i, k := range found {
+			if k != 2 {
+				t.Errorf("asker %d found %d after the third check, want 2", i, k)
+			}
 		}
 	})
 }

@@ -26,10 +26,50 @@ type searchResults struct {
 	bytes int
 	max   int
 	m     map[string][]match.Hit
+
+	// reading holds the searches under way, so that the same search asked
+	// again meanwhile (at the same generation) waits for it instead of
+	// being read again.
+	reading map[flightKey[string]]*flight[[]match.Hit]
 }
 
 func newSearchResults(maxBytes int) *searchResults {
-	return &searchResults{max: maxBytes, m: map[string][]match.Hit{}}
+	return &searchResults{max: maxBytes, m: map[string][]match.Hit{}, reading: map[flightKey[string]]*flight[[]match.Hit]{}}
+}
+
+// getOrJoin returns the results kept for key at generation gen (the
+// caller's own copy); else the search of it under way at gen, to wait for;
+// else a new search, which the caller makes and ends with land.
+func (c *searchResults) getOrJoin(gen int64, key string) (hits []match.Hit, ok bool, f *flight[[]match.Hit], leader bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen == gen {
+		if hits, ok := c.m[key]; ok {
+			return copyHits(hits), true, nil, false
+		}
+	}
+	fk := flightKey[string]{gen, key}
+	if f := c.reading[fk]; f != nil {
+		return nil, false, f, false
+	}
+	f = &flight[[]match.Hit]{done: make(chan struct{})}
+	c.reading[fk] = f
+	return nil, false, f, true
+}
+
+// land ends a search begun by getOrJoin: it is kept (when it worked) and
+// handed to everyone waiting for it, who copy it for themselves.
+func (c *searchResults) land(gen int64, key string, f *flight[[]match.Hit], hits []match.Hit, err error) {
+	var kept []match.Hit
+	if err == nil {
+		kept, _ = compactHits(hits)
+		c.put(gen, key, hits)
+	}
+	c.mu.Lock()
+	delete(c.reading, flightKey[string]{gen, key})
+	c.mu.Unlock()
+	f.v, f.err = kept, err
+	close(f.done)
 }
 
 // get returns the results kept for key if they were read at generation gen,

@@ -69,3 +69,39 @@ func TestSearchResultsStayWithinTheirBound(t *testing.T) {
 		t.Errorf("a result over the bound is kept (%d bytes)", c.bytes)
 	}
 }
+
+// The same search asked while it is being read waits for that read, at the
+// same generation only, and gets results of its own; a read that failed is
+// not kept.
+func TestSearchAskedMeanwhileWaitsForTheSearchUnderWay(t *testing.T) {
+	c := newSearchResults(1 << 20)
+	hits := []match.Hit{{Kind: domain.SearchClaim, ID: 1, Text: "Harbour dues rose", Snippet: []match.Segment{{Text: "Harbour", Mark: true}}}}
+	_, ok, f, leader := c.getOrJoin(5, "harbour")
+	if ok || !leader {
+		t.Fatal("the first to ask does not read")
+	}
+	if _, _, f2, leader2 := c.getOrJoin(5, "harbour"); leader2 || f2 != f {
+		t.Fatal("the same search asked meanwhile reads again")
+	}
+	if _, _, _, leader3 := c.getOrJoin(6, "harbour"); !leader3 {
+		t.Fatal("a search at a newer generation waits for an older one")
+	}
+	c.land(5, "harbour", f, hits, nil)
+	<-f.done
+	if f.err != nil || len(f.v) != 1 || f.v[0].Text != hits[0].Text {
+		t.Fatalf("waiters got %+v, %v", f.v, f.err)
+	}
+	mine := copyHits(f.v)
+	mine[0].Snippet[0].Text = "changed by a caller"
+	if got, ok := c.get(5, "harbour"); !ok || got[0].Snippet[0].Text != "Harbour" {
+		t.Errorf("kept %+v, %v after a waiter changed its copy", got, ok)
+	}
+	_, _, f, _ = c.getOrJoin(5, "failing")
+	c.land(5, "failing", f, nil, errSearchAbandoned)
+	if _, ok := c.get(5, "failing"); ok || f.err == nil {
+		t.Error("a failed search is kept or not reported to its waiters")
+	}
+	if _, _, _, leader := c.getOrJoin(5, "failing"); !leader {
+		t.Error("a failed search is still waited for")
+	}
+}
