@@ -259,7 +259,9 @@ func (b *matchBuild) write(ctx context.Context, db execer, commit func() error) 
 }
 
 // eachMatchSource hands every accepted claim and imported check to fn, read
-// in pages by id so that no cursor stays open while writing.
+// in pages by id so that no cursor stays open while writing: a walk along
+// the ids (the unary + keeps the planner from reading every accepted claim
+// by state and sorting them for each page).
 func eachMatchSource(ctx context.Context, tx *Tx, fn func(matchSource) error) error {
 	type claimRow struct {
 		id             int64
@@ -269,7 +271,7 @@ func eachMatchSource(ctx context.Context, tx *Tx, fn func(matchSource) error) er
 		page, err := queryAll(ctx, tx, func(r scanner) (claimRow, error) {
 			var c claimRow
 			return c, r.Scan(&c.id, &c.text, &c.claimant)
-		}, `SELECT id, text, claimant FROM claims WHERE id > ? AND state IN ('queued', 'in_review', 'submitted', 'approved') ORDER BY id LIMIT 5000`, last)
+		}, `SELECT id, text, claimant FROM claims WHERE id > ? AND +state IN ('queued', 'in_review', 'submitted', 'approved') ORDER BY id LIMIT 5000`, last)
 		if err != nil {
 			return err
 		}
