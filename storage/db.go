@@ -94,6 +94,9 @@ func createPrivate(path string) error {
 	return f.Close()
 }
 
+// writerCacheKB is the single writer connection's page cache, at least.
+const writerCacheKB = 64000
+
 // Options are the database settings a deployment chooses.
 type Options struct {
 	Durability Durability // "" is DurableFull
@@ -125,8 +128,13 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(" + durability.synchronous() + ")", "busy_timeout(10000)", "cache_size(-" + strconv.Itoa(cacheKB) + ")", "temp_store(MEMORY)"} {
 		pragmas.Add("_pragma", p)
 	}
-	// The writer leaves checkpoints to the background (checkpoint.go).
-	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_pragma=wal_autocheckpoint(" + strconv.Itoa(writerCheckpointPages) + ")&_txlock=immediate"
+	// The writer leaves checkpoints to the background (checkpoint.go), and
+	// keeps more pages than a reader: every change reads the queue's and the
+	// audit log's pages, the search index's, and the claim's own, all inside
+	// the single writer's turn, where each page read from the file is a
+	// system call everyone waits for.
+	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_pragma=wal_autocheckpoint(" + strconv.Itoa(writerCheckpointPages) + ")" +
+		"&_pragma=cache_size(-" + strconv.Itoa(max(cacheKB, writerCacheKB)) + ")&_txlock=immediate"
 	readDSN := "file:" + path + "?" + pragmas.Encode()
 
 	// A new database is created readable by its owner only: it holds

@@ -156,6 +156,7 @@ func (db *DB) NotifyFromAudit(ctx context.Context, limit int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	n := newNotifier(tx)
 	for _, e := range events {
 		last = e.id
 		kind, ok := domain.NotificationEventOf(e.action)
@@ -187,7 +188,7 @@ func (db *DB) NotifyFromAudit(ctx context.Context, limit int) (int, error) {
 		}
 		body := domain.NotificationBody(kind, e.claimID, text, actor)
 		for _, uid := range to {
-			if err := notify(ctx, tx, uid, kind, e.claimID, body); err != nil {
+			if err := n.notify(ctx, uid, kind, e.claimID, body); err != nil {
 				return 0, err
 			}
 		}
@@ -229,6 +230,7 @@ func (db *DB) NotifyOverdue(ctx context.Context, now time.Time) (int, error) {
 	}
 	defer tx.Rollback()
 	told := 0
+	n := newNotifier(tx)
 	for _, d := range claims {
 		var still bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM claims c
@@ -240,7 +242,7 @@ func (db *DB) NotifyOverdue(ctx context.Context, now time.Time) (int, error) {
 		if !still {
 			continue // taken back, done or told since the snapshot
 		}
-		if err := notify(ctx, tx, d.assignee, domain.NotifyOverdue, d.claimID, domain.NotificationBody(domain.NotifyOverdue, d.claimID, d.text, "")); err != nil {
+		if err := n.notify(ctx, d.assignee, domain.NotifyOverdue, d.claimID, domain.NotificationBody(domain.NotifyOverdue, d.claimID, d.text, "")); err != nil {
 			return 0, err
 		}
 		told++
@@ -248,36 +250,59 @@ func (db *DB) NotifyOverdue(ctx context.Context, now time.Time) (int, error) {
 	return told, tx.Commit()
 }
 
+// notifier makes notifications inside one transaction, reading each
+// person's choices and the webhook's address once for all the events it
+// goes through (a submit notifies every editor, each of whom would
+// otherwise be looked up again for every claim).
+type notifier struct {
+	tx     *Tx
+	people map[int64]*recipient
+	hook   *string
+}
+
+type recipient struct {
+	active bool
+	name   string
+	prefs  map[domain.NotificationEvent]bool
+}
+
+func newNotifier(tx *Tx) *notifier { return &notifier{tx: tx, people: map[int64]*recipient{}} }
+
 // notify adds one notification if the person wants that event, and its
 // chat message when a webhook is set.
-func notify(ctx context.Context, tx *Tx, userID int64, kind domain.NotificationEvent, claimID int64, body string) error {
-	prefs, err := notificationPrefs(ctx, tx, userID)
-	if err != nil {
-		return err
+func (n *notifier) notify(ctx context.Context, userID int64, kind domain.NotificationEvent, claimID int64, body string) error {
+	tx := n.tx
+	p := n.people[userID]
+	if p == nil {
+		prefs, err := notificationPrefs(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		p = &recipient{prefs: prefs}
+		if err := tx.QueryRowContext(ctx, `SELECT active, name FROM users WHERE id = ?`, userID).Scan(&p.active, &p.name); err != nil {
+			return err
+		}
+		n.people[userID] = p
 	}
-	var active bool
-	if err := tx.QueryRowContext(ctx, `SELECT active FROM users WHERE id = ?`, userID).Scan(&active); err != nil || !active {
-		return err
-	}
-	if !prefs[kind] {
+	if !p.active || !p.prefs[kind] {
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, event, claim_id, body, created_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`, userID, kind, claimID, body, formatTime(tx.now)); err != nil {
 		return err
 	}
-	var hook string
-	if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, SettingNotifyWebhookURL).Scan(&hook); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
+	if n.hook == nil {
+		var hook string
+		if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, SettingNotifyWebhookURL).Scan(&hook); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		hook = strings.TrimSpace(hook)
+		n.hook = &hook
 	}
-	if strings.TrimSpace(hook) == "" {
+	if *n.hook == "" {
 		return nil
 	}
-	var name string
-	if err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, userID).Scan(&name); err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO webhook_outbox (text, next_at) VALUES (?, ?)`, "For "+name+": "+body, formatTime(tx.now))
+	_, err := tx.ExecContext(ctx, `INSERT INTO webhook_outbox (text, next_at) VALUES (?, ?)`, "For "+p.name+": "+body, formatTime(tx.now))
 	return err
 }
 

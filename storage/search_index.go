@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -346,26 +347,35 @@ func indexSearchDoc(ctx context.Context, tx *Tx, doc int64) error {
 	if had && e != nil && digest == oldDigest && strings.Join(now, "\n") == oldTerms && was == e.row() {
 		return nil // as indexed: nothing to write
 	}
+	// What changed goes in four statements whatever its size, each term
+	// list as one JSON array: a new verdict or source has dozens of terms.
+	var gone, added []string
 	for _, t := range old {
-		if _, ok := slices.BinarySearch(now, t); ok {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM search_postings WHERE term = ? AND doc = ?`, t, doc); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE search_terms SET df = df - 1 WHERE term = ?`, t); err != nil {
-			return err
+		if _, ok := slices.BinarySearch(now, t); !ok {
+			gone = append(gone, t)
 		}
 	}
 	for _, t := range now {
-		if _, ok := slices.BinarySearch(old, t); ok {
-			continue
+		if _, ok := slices.BinarySearch(old, t); !ok {
+			added = append(added, t)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO search_postings (term, doc) VALUES (?, ?)`, t, doc); err != nil {
+	}
+	if len(gone) > 0 {
+		list, _ := json.Marshal(gone)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_postings WHERE term IN (SELECT value FROM json_each(?)) AND doc = ?`, string(list), doc); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO search_terms (term, df) VALUES (?, 1)
-			ON CONFLICT (term) DO UPDATE SET df = df + 1`, t); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE search_terms SET df = df - 1 WHERE term IN (SELECT value FROM json_each(?))`, string(list)); err != nil {
+			return err
+		}
+	}
+	if len(added) > 0 {
+		list, _ := json.Marshal(added)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_postings (term, doc) SELECT value, ? FROM json_each(?)`, doc, string(list)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_terms (term, df) SELECT value, 1 FROM json_each(?) WHERE true
+			ON CONFLICT (term) DO UPDATE SET df = df + 1`, string(list)); err != nil {
 			return err
 		}
 	}
