@@ -362,11 +362,12 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 	for i, r := range d.Ratings {
 		pos[strconv.FormatInt(r.RatingID, 10)] = i
 	}
-	d.TopClaimants = topClaimants(sums[deskTotalsIndex["claimant"]], len(d.Ratings))
+	var ids []int32
+	d.TopClaimants, ids = topClaimants(sums[claimantMetric], len(d.Ratings))
 	for i := range d.TopClaimants {
 		m := &d.TopClaimants[i]
 		for _, x := range parts {
-			for _, c := range x.p.claimantRatings[m.Name] {
+			for _, c := range x.p.claimantRatings[ids[i]] {
 				if j, ok := pos[c.key]; ok {
 					m.ByRating[j] += x.sign * c.n
 				}
@@ -409,8 +410,9 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 }
 
 // topClaimants ranks the claimants with the most approved verdicts in the
-// period (ties by name), each with room for its rating mix.
-func topClaimants(counts []keyCount, ratings int) []domain.RatingMix {
+// period (ties by name), each with room for its rating mix, and gives
+// their numbers.
+func topClaimants(counts []keyCount, ratings int) ([]domain.RatingMix, []int32) {
 	before := func(a, b keyCount) bool { return a.n > b.n || a.n == b.n && a.key < b.key }
 	var top []keyCount
 	for _, c := range counts {
@@ -424,11 +426,12 @@ func topClaimants(counts []keyCount, ratings int) []domain.RatingMix {
 		copy(top[i+1:], top[i:])
 		top[i] = c
 	}
-	out := make([]domain.RatingMix, len(top))
+	out, ids := make([]domain.RatingMix, len(top)), make([]int32, len(top))
 	for i, c := range top {
 		out[i] = domain.RatingMix{Name: c.key, Total: c.n, ByRating: make([]int, ratings)}
+		ids[i] = c.id
 	}
-	return out
+	return out, ids
 }
 
 func readDeskRatings(ctx context.Context, tx *Tx, d *domain.Desk, totals map[string]map[string]int) error {

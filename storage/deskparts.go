@@ -55,8 +55,9 @@ type deskCount struct {
 	n  int32
 }
 
-// keyCount is a key's count summed over a period.
+// keyCount is a key's count summed over a period, with the key's number.
 type keyCount struct {
+	id  int32
 	key string
 	n   int
 }
@@ -76,8 +77,9 @@ type deskCounted struct {
 	// totals by metric (deskTotals and outletRating, by index), each key
 	// by its number (deskParts.keys).
 	totals [deskPartMetricCount][]deskCount
-	// claimantRatings: for each claimant, its approved verdicts by rating id.
-	claimantRatings map[string][]keyCount
+	// claimantRatings: for each claimant (by its number among the
+	// "claimant" keys), its approved verdicts by rating id.
+	claimantRatings map[int32][]keyCount
 	// series: for an "S" part, each day of the month (index day-1) by
 	// metric (deskSeries, by index).
 	series [][4]int
@@ -183,8 +185,8 @@ func (c *deskParts) readDeskPart(ctx context.Context, tx *Tx, outlet, period str
 		key    string
 		n      int
 	}
-	var rows []row
-	p := &deskCounted{epoch: s.epoch, changes: s.changes, claimantRatings: map[string][]keyCount{}}
+	var rows, ratings []row
+	p := &deskCounted{epoch: s.epoch, changes: s.changes, claimantRatings: map[int32][]keyCount{}}
 	err := eachRow(ctx, tx, func(r scanner) error {
 		var metric, key string
 		var n int
@@ -196,8 +198,7 @@ func (c *deskParts) readDeskPart(ctx context.Context, tx *Tx, outlet, period str
 		}
 		p.size++
 		if metric == "claimant_rating" {
-			name, rating, _ := cutUnit(key)
-			p.claimantRatings[name] = append(p.claimantRatings[name], keyCount{rating, n})
+			ratings = append(ratings, row{claimantMetric, key, n})
 			return nil
 		}
 		if i, ok := deskTotalsIndex[metric]; ok {
@@ -228,21 +229,32 @@ func (c *deskParts) readDeskPart(ctx context.Context, tx *Tx, outlet, period str
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, r := range rows {
-		k := &c.keys[r.metric]
-		id, ok := k.ids[r.key]
+	number := func(metric int, key string) int32 {
+		k := &c.keys[metric]
+		id, ok := k.ids[key]
 		if !ok {
 			if k.ids == nil {
 				k.ids = map[string]int32{}
 			}
 			id = int32(len(k.names))
-			k.ids[r.key] = id
-			k.names = append(k.names, r.key)
+			k.ids[key] = id
+			k.names = append(k.names, key)
 		}
-		p.totals[r.metric] = append(p.totals[r.metric], deskCount{id, int32(r.n)})
+		return id
+	}
+	for _, r := range rows {
+		p.totals[r.metric] = append(p.totals[r.metric], deskCount{number(r.metric, r.key), int32(r.n)})
+	}
+	for _, r := range ratings {
+		name, rating, _ := cutUnit(r.key)
+		id := number(claimantMetric, name)
+		p.claimantRatings[id] = append(p.claimantRatings[id], keyCount{key: rating, n: r.n})
 	}
 	return p, nil
 }
+
+// claimantMetric is the index of "claimant" in deskTotals.
+var claimantMetric = deskTotalsIndex["claimant"]
 
 // signedPart is a part counted into a period (sign 1) or taken out (-1).
 type signedPart struct {
@@ -290,7 +302,7 @@ func (c *deskParts) sum(parts []signedPart) [deskPartMetricCount][]keyCount {
 		sums := make([]keyCount, 0, len(touched))
 		for _, id := range touched {
 			if n := s.acc[id]; n != 0 {
-				sums = append(sums, keyCount{names[m][id], n})
+				sums = append(sums, keyCount{id, names[m][id], n})
 			}
 			s.acc[id], s.seen[id] = 0, false
 		}
