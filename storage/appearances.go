@@ -436,7 +436,23 @@ func (db *DB) AppearanceSummaries(ctx context.Context, ids []int64) (map[int64]d
 
 // CandidateAppearances says, for the candidates of article articleID that
 // were recorded as appearances of an accepted claim, which claim.
+//
+// They are kept while nothing changes (generation.go); each caller gets its
+// own copy.
 func (db *DB) CandidateAppearances(ctx context.Context, articleID int64) (map[int64]*domain.Appearance, error) {
+	return cached(ctx, db, db.candidateAppearances, articleID, func() (map[int64]*domain.Appearance, error) {
+		return db.readCandidateAppearances(ctx, articleID)
+	}, func(m map[int64]*domain.Appearance) map[int64]*domain.Appearance {
+		out := make(map[int64]*domain.Appearance, len(m))
+		for k, a := range m {
+			c := *a
+			out[k] = &c
+		}
+		return out
+	})
+}
+
+func (db *DB) readCandidateAppearances(ctx context.Context, articleID int64) (map[int64]*domain.Appearance, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err

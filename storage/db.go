@@ -74,7 +74,10 @@ type DB struct {
 	// articles and articleClaims keep each article page's article and claims.
 	articles      *readCache[int64, *domain.Article]
 	articleClaims *readCache[int64, []*domain.Claim]
-	searches      *searchResults
+	// candidateAppearances keeps, per article, its candidates recorded as
+	// appearances of earlier claims.
+	candidateAppearances *readCache[int64, map[int64]*domain.Appearance]
+	searches             *searchResults
 
 	writer    *writer       // turns on the single writer, and the shared transaction
 	ckpt      *checkpointer // copies the log into the database file in the background
@@ -188,6 +191,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	db.claimAppearances = newReadCache[int64, []*domain.Appearance](1024)
 	db.articles = newReadCache[int64, *domain.Article](1024)
 	db.articleClaims = newReadCache[int64, []*domain.Claim](1024)
+	db.candidateAppearances = newReadCache[int64, map[int64]*domain.Appearance](1024)
 	db.searches = newSearchResults(searchKeepBytes)
 	return db, nil
 }

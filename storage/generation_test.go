@@ -238,12 +238,34 @@ func TestCachedReadsShowEveryChangeAtOnce(t *testing.T) {
 		if len(list) != 1 || list[0].Sentence != "The same claim, later" {
 			t.Fatalf("appearances %+v after one was written around storage", list)
 		}
-		twice(func() { seen() })
+		onArticle := func() map[int64]*domain.Appearance {
+			t.Helper()
+			m, err := n.db.CandidateAppearances(ctx, n.article)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+		twice(func() { seen(); onArticle() })
+		if _, err := raw.Exec(`UPDATE claim_appearances SET claimant = 'Claimant set around storage' WHERE claim_id = ?`, id); err != nil {
+			t.Fatal(err)
+		}
+		if a := onArticle()[later]; a == nil || a.Claimant != "Claimant set around storage" {
+			t.Errorf("the article's appearance %+v after a change around storage", a)
+		}
+		onArticle()[later].Claimant = "changed by a caller"
+		if onArticle()[later].Claimant == "changed by a caller" {
+			t.Error("one caller's change to an article's appearance reached the next caller")
+		}
+		twice(func() { seen(); onArticle() })
 		if _, err := raw.Exec(`UPDATE claim_appearances SET removed_at = '2026-02-02T00:00:00.000000Z' WHERE claim_id = ?`, id); err != nil {
 			t.Fatal(err)
 		}
 		if list := seen(); len(list) != 0 {
 			t.Errorf("an appearance undone around storage is still listed")
+		}
+		if a := onArticle()[later]; a != nil {
+			t.Errorf("an appearance undone around storage is still on its article")
 		}
 		if _, err := raw.Exec(`UPDATE claim_appearances SET removed_at = NULL WHERE claim_id = ?`, id); err != nil {
 			t.Fatal(err)
