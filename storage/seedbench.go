@@ -12,6 +12,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -161,7 +162,10 @@ func SeedBench(ctx context.Context, path string, o BenchSeed) (counts *BenchSeed
 	// rebuilds scan and nothing synced before the end (a seed that stops
 	// halfway is thrown away).
 	t1 := time.Now()
-	if db, err = OpenWith(ctx, path, Options{Durability: DurableNormal, CacheMB: 1000}); err != nil {
+	// The index builds' memory goes back to the system first: the recount's
+	// page cache would otherwise come on top of it.
+	debug.FreeOSMemory()
+	if db, err = OpenWith(ctx, path, Options{Durability: DurableNormal, CacheMB: 400}); err != nil {
 		return nil, err
 	}
 	if err := db.RebuildDesk(sys); err != nil {
