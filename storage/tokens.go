@@ -137,7 +137,13 @@ func (db *DB) AuthenticateAPIToken(ctx context.Context, tokenHash string) (*doma
 		return nil, nil, err
 	}
 	defer tx.Rollback()
-	t, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t WHERE t.token_hash = ?`, tokenHash))
+	// The token and its owner in one statement: every API request asks.
+	var u domain.User
+	var created, updated string
+	t, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+`, u.id, u.email, u.name, u.role, u.active, u.session_version,
+		u.created_at, u.updated_at, u.must_change_password, u.totp_secret IS NOT NULL
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, tokenHash),
+		&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.SessionVersion, &created, &updated, &u.MustChangePassword, &u.TwoFactor)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil, nil, errBadToken
 	} else if err != nil {
@@ -146,14 +152,11 @@ func (db *DB) AuthenticateAPIToken(ctx context.Context, tokenHash string) (*doma
 	if t.Revoked() {
 		return nil, nil, errBadToken
 	}
-	u, err := findUserByID(ctx, tx, t.UserID)
-	if err != nil {
-		return nil, nil, err
-	}
+	u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
 	if !u.Active {
 		return nil, nil, errBadToken
 	}
-	return u, t, nil
+	return &u, t, nil
 }
 
 // MarkAPITokenUsed records when a token was last used. It is bookkeeping,

@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -23,6 +24,10 @@ func TestAPITokenLifecycle(t *testing.T) {
 	u, got, err := db.AuthenticateAPIToken(ctx, "hash-1")
 	if err != nil || u.ID != rita.ID || got.ID != tok.ID {
 		t.Fatalf("authenticate: %v %v %v", u, got, err)
+	}
+	// The owner as the token brings it is the account as stored.
+	if want, err := db.UserByID(ctx, rita.ID); err != nil || !reflect.DeepEqual(u, want) {
+		t.Errorf("the token's owner %+v, stored %+v (%v)", u, want, err)
 	}
 	if _, _, err := db.AuthenticateAPIToken(ctx, "no-such-hash"); domain.ErrorCode(err) != domain.EUNAUTHORIZED {
 		t.Errorf("unknown hash: %v", err)
