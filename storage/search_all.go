@@ -125,39 +125,7 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 	}
 	slices.SortFunc(terms, func(a, b string) int { return cmp.Or(cmp.Compare(df[a], df[b]), strings.Compare(a, b)) })
 
-	var sql strings.Builder
-	args := []any{terms[0], searchAllScan}
-	// A document's terms are read only when some part is checked in Go.
-	needTerms := len(q.Prefixes) > 0 || len(terms) > searchJoinTerms
-	termsCol := `''`
-	if needTerms {
-		termsCol = `d.terms`
-	}
-	// Its text only when a phrase or prefix is checked in it: the results'
-	// own are read once they are chosen.
-	textCol := `''`
-	if len(q.Phrases) > 0 || len(q.Prefixes) > 0 {
-		textCol = `d.text`
-	}
-	sql.WriteString(`SELECT d.doc, d.words, ` + termsCol + `, ` + textCol + `, d.day FROM (SELECT doc FROM search_postings WHERE term = ? ORDER BY doc DESC LIMIT ?) p0`)
-	for i, t := range terms[1:min(len(terms), searchJoinTerms)] {
-		fmt.Fprintf(&sql, ` JOIN search_postings p%d ON p%d.term = ? AND p%d.doc = p0.doc`, i+1, i+1, i+1)
-		args = append(args, t)
-	}
-	sql.WriteString(` JOIN search_docs d ON d.doc = p0.doc`)
-	var where []string
-	if !f.From.IsZero() {
-		where = append(where, `d.day >= ?`)
-		args = append(args, domain.SearchDay(f.From))
-	}
-	if !f.To.IsZero() {
-		where = append(where, `d.day <= ?`)
-		args = append(args, domain.SearchDay(f.To))
-	}
-	if len(where) > 0 {
-		sql.WriteString(` WHERE ` + strings.Join(where, ` AND `))
-	}
-	fmt.Fprintf(&sql, ` LIMIT %d`, searchAllRerank)
+	query, args := searchCandidates(q, f, terms)
 
 	type candidate struct {
 		doc   int64
@@ -175,7 +143,7 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 			c.terms = strings.Split(terms, "\n")
 		}
 		return c, err
-	}, sql.String(), args...)
+	}, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -410,4 +378,49 @@ func snippetOf(text string, q match.Query) []match.Segment {
 		out = append(out, match.Segment{Text: "…"})
 	}
 	return out
+}
+
+// searchCandidates is the statement that reads a search's candidates:
+// the newest searchAllScan documents of the rarest term (terms[0], sorted
+// rarest first), those of them that have the next terms, and their
+// documents. The joins are CROSS JOINs, which SQLite never reorders: with
+// statistics that say a term has a handful of documents (the average over
+// hundreds of thousands of rare words), the planner would otherwise walk a
+// common word's hundreds of thousands of postings and read the rarest
+// term's again for each, seconds instead of milliseconds.
+func searchCandidates(q match.Query, f domain.SearchFilter, terms []string) (string, []any) {
+	var sql strings.Builder
+	args := []any{terms[0], searchAllScan}
+	// A document's terms are read only when some part is checked in Go.
+	needTerms := len(q.Prefixes) > 0 || len(terms) > searchJoinTerms
+	termsCol := `''`
+	if needTerms {
+		termsCol = `d.terms`
+	}
+	// Its text only when a phrase or prefix is checked in it: the results'
+	// own are read once they are chosen.
+	textCol := `''`
+	if len(q.Phrases) > 0 || len(q.Prefixes) > 0 {
+		textCol = `d.text`
+	}
+	sql.WriteString(`SELECT d.doc, d.words, ` + termsCol + `, ` + textCol + `, d.day FROM (SELECT doc FROM search_postings WHERE term = ? ORDER BY doc DESC LIMIT ?) p0`)
+	for i, t := range terms[1:min(len(terms), searchJoinTerms)] {
+		fmt.Fprintf(&sql, ` CROSS JOIN search_postings p%d ON p%d.term = ? AND p%d.doc = p0.doc`, i+1, i+1, i+1)
+		args = append(args, t)
+	}
+	sql.WriteString(` CROSS JOIN search_docs d ON d.doc = p0.doc`)
+	var where []string
+	if !f.From.IsZero() {
+		where = append(where, `d.day >= ?`)
+		args = append(args, domain.SearchDay(f.From))
+	}
+	if !f.To.IsZero() {
+		where = append(where, `d.day <= ?`)
+		args = append(args, domain.SearchDay(f.To))
+	}
+	if len(where) > 0 {
+		sql.WriteString(` WHERE ` + strings.Join(where, ` AND `))
+	}
+	fmt.Fprintf(&sql, ` LIMIT %d`, searchAllRerank)
+	return sql.String(), args
 }
