@@ -77,7 +77,7 @@ type DB struct {
 	// candidateAppearances keeps, per article, its candidates recorded as
 	// appearances of earlier claims.
 	candidateAppearances *readCache[int64, map[int64]*domain.Appearance]
-	searches             *searchResults
+	searches             *readCache[string, []match.Hit]
 
 	writer    *writer       // turns on the single writer, and the shared transaction
 	ckpt      *checkpointer // copies the log into the database file in the background

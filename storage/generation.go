@@ -79,12 +79,15 @@ func (g *generation) close() error {
 }
 
 // readCache keeps values of one kind, each under the generation it was read
-// at; a newer generation empties it. max bounds how many it keeps.
+// at; a newer generation empties it. max bounds how many it keeps or, when
+// weigh is set, how many bytes weigh says they hold (bytes).
 type readCache[K comparable, V any] struct {
-	mu  sync.Mutex
-	gen int64
-	max int
-	m   map[K]V
+	mu    sync.Mutex
+	gen   int64
+	max   int
+	m     map[K]V
+	weigh func(K, V) int
+	bytes int
 
 	// reading holds the reads under way, so that requests arriving while
 	// a value is being read wait for that read instead of each making it.
@@ -106,6 +109,14 @@ type flight[V any] struct {
 
 func newReadCache[K comparable, V any](max int) *readCache[K, V] {
 	return &readCache[K, V]{max: max, m: map[K]V{}, reading: map[flightKey[K]]*flight[V]{}}
+}
+
+// newWeighedReadCache is a readCache bounded by the bytes its values hold,
+// as weigh counts them, rather than by their number.
+func newWeighedReadCache[K comparable, V any](maxBytes int, weigh func(K, V) int) *readCache[K, V] {
+	c := newReadCache[K, V](maxBytes)
+	c.weigh = weigh
+	return c
 }
 
 // getOrJoin returns the value kept for k at generation gen; else the read
@@ -163,12 +174,30 @@ func (c *readCache[K, V]) put(gen int64, k K, v V) {
 			return
 		}
 		clear(c.m)
-		c.gen = gen
+		c.gen, c.bytes = gen, 0
 	}
-	if len(c.m) >= c.max {
-		clear(c.m) // a crude bound: the pages read most come back first
+	// A crude bound: when it is passed everything goes, and the values read
+	// most come back first.
+	if c.weigh == nil {
+		if len(c.m) >= c.max {
+			clear(c.m)
+		}
+		c.m[k] = v
+		return
+	}
+	n := c.weigh(k, v)
+	if n > c.max {
+		return
+	}
+	if old, ok := c.m[k]; ok {
+		c.bytes -= c.weigh(k, old)
+	}
+	if c.bytes+n > c.max {
+		clear(c.m)
+		c.bytes = 0
 	}
 	c.m[k] = v
+	c.bytes += n
 }
 
 // generation returns the database's generation, or false when it is

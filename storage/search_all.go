@@ -3,7 +3,6 @@ package storage
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -35,50 +34,17 @@ func (db *DB) SearchEverything(ctx context.Context, q match.Query, f domain.Sear
 	if limit <= 0 || q.Empty() && f.Empty() {
 		return nil, nil
 	}
-	gen, ok := db.generation(ctx)
-	if !ok || db.searches == nil {
+	if db.searches == nil {
 		return db.searchEverything(ctx, q, f, limit)
 	}
-	key := searchKey(q, f, limit)
-	hits, ok, fl, leader := db.searches.getOrJoin(gen, key)
-	if ok {
-		return hits, nil
-	}
-	if !leader {
-		// The same search, at the same generation, is under way: its
-		// results are as current for this request as its own would be.
-		select {
-		case <-fl.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		if fl.err == nil {
-			return copyHits(fl.v), nil
-		}
-		// That search failed (its request may have gone): search afresh.
+	return cached(ctx, db, db.searches, searchKey(q, f, limit), func() ([]match.Hit, error) {
 		hits, err := db.searchEverything(ctx, q, f, limit)
 		if err != nil {
 			return nil, err
 		}
-		db.searches.put(gen, key, hits)
-		return hits, nil
-	}
-	landed := false
-	defer func() {
-		if !landed { // a panic: nobody may wait for it for ever
-			db.searches.land(gen, key, fl, nil, errSearchAbandoned)
-		}
-	}()
-	hits, err := db.searchEverything(ctx, q, f, limit)
-	landed = true
-	db.searches.land(gen, key, fl, hits, err)
-	if err != nil {
-		return nil, err
-	}
-	return hits, nil
+		return compactHits(hits), nil
+	}, copyHits)
 }
-
-var errSearchAbandoned = errors.New("storage: search abandoned")
 
 // searchEverything is SearchEverything read afresh.
 func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.SearchFilter, limit int) ([]match.Hit, error) {

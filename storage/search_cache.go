@@ -3,7 +3,6 @@ package storage
 import (
 	"strconv"
 	"strings"
-	"sync"
 
 	"claimtrail/domain"
 	"claimtrail/domain/match"
@@ -19,108 +18,15 @@ import (
 // first).
 const searchKeepBytes = 16 << 20
 
-// searchResults keeps the results of searches by what was asked.
-type searchResults struct {
-	mu    sync.Mutex
-	gen   int64
-	bytes int
-	max   int
-	m     map[string][]match.Hit
-
-	// reading holds the searches under way, so that the same search asked
-	// again meanwhile (at the same generation) waits for it instead of
-	// being read again.
-	reading map[flightKey[string]]*flight[[]match.Hit]
+// newSearchResults keeps the results of searches by what was asked, within
+// maxBytes. What is kept is the compact copy SearchEverything makes
+// (compactHits), which shares nothing with the text it was cut from.
+func newSearchResults(maxBytes int) *readCache[string, []match.Hit] {
+	return newWeighedReadCache(maxBytes, func(key string, hits []match.Hit) int { return hitsBytes(hits) + len(key) + 64 })
 }
 
-func newSearchResults(maxBytes int) *searchResults {
-	return &searchResults{max: maxBytes, m: map[string][]match.Hit{}, reading: map[flightKey[string]]*flight[[]match.Hit]{}}
-}
-
-// getOrJoin returns the results kept for key at generation gen (the
-// caller's own copy); else the search of it under way at gen, to wait for;
-// else a new search, which the caller makes and ends with land.
-func (c *searchResults) getOrJoin(gen int64, key string) (hits []match.Hit, ok bool, f *flight[[]match.Hit], leader bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen == gen {
-		if hits, ok := c.m[key]; ok {
-			return copyHits(hits), true, nil, false
-		}
-	}
-	fk := flightKey[string]{gen, key}
-	if f := c.reading[fk]; f != nil {
-		return nil, false, f, false
-	}
-	f = &flight[[]match.Hit]{done: make(chan struct{})}
-	c.reading[fk] = f
-	return nil, false, f, true
-}
-
-// land ends a search begun by getOrJoin: it is kept (when it worked) and
-// handed to everyone waiting for it, who copy it for themselves.
-func (c *searchResults) land(gen int64, key string, f *flight[[]match.Hit], hits []match.Hit, err error) {
-	var kept []match.Hit
-	if err == nil {
-		kept, _ = compactHits(hits)
-		c.put(gen, key, hits)
-	}
-	c.mu.Lock()
-	delete(c.reading, flightKey[string]{gen, key})
-	c.mu.Unlock()
-	f.v, f.err = kept, err
-	close(f.done)
-}
-
-// get returns the results kept for key if they were read at generation gen,
-// as the caller's own copy.
-func (c *searchResults) get(gen int64, key string) ([]match.Hit, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen != gen {
-		return nil, false
-	}
-	hits, ok := c.m[key]
-	if !ok {
-		return nil, false
-	}
-	return copyHits(hits), true
-}
-
-// put keeps hits for key, read at generation gen (taken before the read
-// began); results from an older generation than the cache's are dropped.
-// What is kept is a compact copy that shares nothing with the caller's
-// (a snippet of an article would otherwise hold its whole text).
-func (c *searchResults) put(gen int64, key string, hits []match.Hit) {
-	kept, size := compactHits(hits)
-	size += len(key) + 64
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen != c.gen {
-		if gen < c.gen {
-			return
-		}
-		clear(c.m)
-		c.gen, c.bytes = gen, 0
-	}
-	if size > c.max {
-		return
-	}
-	if old, ok := c.m[key]; ok {
-		_, n := compactHits(old)
-		c.bytes -= n + len(key) + 64
-	}
-	if c.bytes+size > c.max {
-		clear(c.m)
-		c.bytes = 0
-	}
-	c.m[key] = kept
-	c.bytes += size
-}
-
-// compactHits copies hits into one block of text and says about how many
-// bytes the copy holds.
-func compactHits(hits []match.Hit) ([]match.Hit, int) {
+// hitsText is how many bytes of text hits hold.
+func hitsText(hits []match.Hit) int {
 	n := 0
 	for _, h := range hits {
 		n += len(h.Text) + len(h.Context) + len(h.Rating) + len(h.URL) + len(h.Day) + len(h.State) + len(h.Kind)
@@ -128,6 +34,24 @@ func compactHits(hits []match.Hit) ([]match.Hit, int) {
 			n += len(s.Text)
 		}
 	}
+	return n
+}
+
+// hitsBytes is about how many bytes hits hold, their structs included.
+func hitsBytes(hits []match.Hit) int {
+	segs := 0
+	for _, h := range hits {
+		segs += len(h.Snippet)
+	}
+	const perHit, perSegment = 160, 32 // the structs themselves, roughly
+	return hitsText(hits) + perHit*len(hits) + perSegment*segs
+}
+
+// compactHits copies hits into one block of text, so that what is kept
+// does not hold the texts the results were cut from (a snippet of an
+// article would otherwise hold its whole body).
+func compactHits(hits []match.Hit) []match.Hit {
+	n := hitsText(hits)
 	var b strings.Builder
 	b.Grow(n)
 	keep := func(s string) string {
@@ -156,8 +80,7 @@ func compactHits(hits []match.Hit) ([]match.Hit, int) {
 		h.Snippet = all[from:len(all):len(all)]
 		out[i] = h
 	}
-	const perHit, perSegment = 160, 32 // the structs themselves, roughly
-	return out, n + perHit*len(hits) + perSegment*segs
+	return out
 }
 
 // copyHits gives a caller hits and snippets of its own to change.

@@ -22,14 +22,13 @@ func TestSearchResultsStayWithinTheirBound(t *testing.T) {
 	const max = 8 << 10
 	c := newSearchResults(max)
 	for i := range 1000 {
-		c.put(1, "search "+strconv.Itoa(i), hits())
+		c.put(1, "search "+strconv.Itoa(i), compactHits(hits()))
 		if c.bytes > max {
 			t.Fatalf("after %d searches %d bytes are kept, bound %d", i+1, c.bytes, max)
 		}
 		n := 0
 		for k, v := range c.m {
-			_, size := compactHits(v)
-			n += size + len(k) + 64
+			n += hitsBytes(v) + len(k) + 64
 		}
 		if n != c.bytes {
 			t.Fatalf("counted %d bytes, holds %d", c.bytes, n)
@@ -53,8 +52,8 @@ func TestSearchResultsStayWithinTheirBound(t *testing.T) {
 	if _, ok := c.get(2, "search 999"); ok {
 		t.Error("served at a newer generation")
 	}
-	c.put(2, "new", hits())
-	c.put(1, "old", hits())
+	c.put(2, "new", compactHits(hits()))
+	c.put(1, "old", compactHits(hits()))
 	if _, ok := c.get(2, "old"); ok {
 		t.Error("a result read at an older generation is kept")
 	}
@@ -64,7 +63,7 @@ func TestSearchResultsStayWithinTheirBound(t *testing.T) {
 	// One result larger than the bound is not kept at all.
 	big := hits()
 	big[0].Text = body + body
-	c.put(2, "big", big)
+	c.put(2, "big", compactHits(big))
 	if _, ok := c.get(2, "big"); ok || c.bytes > max {
 		t.Errorf("a result over the bound is kept (%d bytes)", c.bytes)
 	}
@@ -97,7 +96,7 @@ func TestSearchAskedMeanwhileWaitsForTheSearchUnderWay(t *testing.T) {
 		t.Errorf("kept %+v, %v after a waiter changed its copy", got, ok)
 	}
 	_, _, f, _ = c.getOrJoin(5, "failing")
-	c.land(5, "failing", f, nil, errSearchAbandoned)
+	c.land(5, "failing", f, nil, errReadAbandoned)
 	if _, ok := c.get(5, "failing"); ok || f.err == nil {
 		t.Error("a failed search is kept or not reported to its waiters")
 	}
