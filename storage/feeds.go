@@ -73,35 +73,32 @@ func (db *DB) SubscribeFeed(ctx context.Context, in domain.FeedInput) (domain.Fe
 
 // UnsubscribeFeed removes a feed; the checks it brought in stay.
 func (db *DB) UnsubscribeFeed(ctx context.Context, id int64) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	by, err := actingUser(ctx, tx)
-	if err != nil {
-		return err
-	}
-	f, err := findFeed(ctx, tx, id)
-	if err != nil {
-		return err
-	}
-	ev, err := domain.Unsubscribe(by, f)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM feed_subscriptions WHERE id = ?`, id); err != nil {
-		return err
-	}
-	if err := tx.record(ctx, ev); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.changeFeed(ctx, id, func(tx *Tx, by *domain.User, f domain.FeedSubscription) (domain.Event, error) {
+		ev, err := domain.Unsubscribe(by, f)
+		if err != nil {
+			return ev, err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM feed_subscriptions WHERE id = ?`, f.ID)
+		return ev, err
+	})
 }
 
 // FetchFeedNow makes a feed due at once; the worker fetches it on its next
 // tick, so the request never waits for the feed's site.
 func (db *DB) FetchFeedNow(ctx context.Context, id int64) error {
+	return db.changeFeed(ctx, id, func(tx *Tx, by *domain.User, f domain.FeedSubscription) (domain.Event, error) {
+		f, ev, err := domain.FetchNow(by, f, tx.now)
+		if err != nil {
+			return ev, err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE feed_subscriptions SET next_fetch_at = ? WHERE id = ?`, formatTime(f.NextFetch), f.ID)
+		return ev, err
+	})
+}
+
+// changeFeed loads feed id in one transaction, lets change decide and
+// write, and records the event it returns.
+func (db *DB) changeFeed(ctx context.Context, id int64, change func(tx *Tx, by *domain.User, f domain.FeedSubscription) (domain.Event, error)) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -115,11 +112,8 @@ func (db *DB) FetchFeedNow(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	f, ev, err := domain.FetchNow(by, f, tx.now)
+	ev, err := change(tx, by, f)
 	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE feed_subscriptions SET next_fetch_at = ? WHERE id = ?`, formatTime(f.NextFetch), id); err != nil {
 		return err
 	}
 	if err := tx.record(ctx, ev); err != nil {
