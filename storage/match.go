@@ -45,10 +45,7 @@ func importedDoc(id int64) int64 { return -id }
 // this transaction (the triggers of migration 100 list them), so the index
 // is always in step with the claims it describes.
 func indexPending(ctx context.Context, tx *Tx) error {
-	ids, err := queryAll(ctx, tx, func(row scanner) (int64, error) {
-		var id int64
-		return id, row.Scan(&id)
-	}, `SELECT claim_id FROM match_pending ORDER BY claim_id LIMIT ?`, maxPendingPerCommit)
+	ids, err := queryAll(ctx, tx, scanInt64, `SELECT claim_id FROM match_pending ORDER BY claim_id LIMIT ?`, maxPendingPerCommit)
 	if err != nil || len(ids) == 0 {
 		return err
 	}
@@ -639,10 +636,7 @@ func pendingDocs(ctx context.Context, tx *Tx, exclude int64) (map[int64]docData,
 		id                    int64
 		text, claimant, state string
 	}
-	ids, err := queryAll(ctx, tx, func(r scanner) (int64, error) {
-		var id int64
-		return id, r.Scan(&id)
-	}, `SELECT claim_id FROM match_pending LIMIT ?`, maxPendingRead+1)
+	ids, err := queryAll(ctx, tx, scanInt64, `SELECT claim_id FROM match_pending LIMIT ?`, maxPendingRead+1)
 	if err != nil || len(ids) == 0 || len(ids) > maxPendingRead {
 		return nil, err
 	}

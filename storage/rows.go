@@ -30,3 +30,9 @@ func scanValue[T any](row scanner) (T, error) {
 	err := row.Scan(&v)
 	return v, err
 }
+
+// scanInt64 reads a row of one integer (an id, a document number).
+func scanInt64(row scanner) (int64, error) {
+	var n int64
+	return n, row.Scan(&n)
+}

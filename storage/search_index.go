@@ -284,10 +284,7 @@ func (e *searchEntry) wordTerms() []string {
 // indexSearchPending indexes the documents the triggers of migration 165
 // listed as changed in this transaction, a bounded slice per commit.
 func indexSearchPending(ctx context.Context, tx *Tx) error {
-	docs, err := queryAll(ctx, tx, func(row scanner) (int64, error) {
-		var d int64
-		return d, row.Scan(&d)
-	}, `SELECT doc FROM search_pending ORDER BY doc LIMIT ?`, maxSearchPendingPerCommit)
+	docs, err := queryAll(ctx, tx, scanInt64, `SELECT doc FROM search_pending ORDER BY doc LIMIT ?`, maxSearchPendingPerCommit)
 	if err != nil || len(docs) == 0 {
 		return err
 	}
@@ -421,10 +418,7 @@ func (db *DB) IndexSearchBacklog(ctx context.Context, n int) (left int, err erro
 		return 0, err
 	}
 	defer tx.Rollback()
-	docs, err := queryAll(ctx, tx, func(row scanner) (int64, error) {
-		var d int64
-		return d, row.Scan(&d)
-	}, `SELECT doc FROM search_backlog ORDER BY doc DESC LIMIT ?`, n)
+	docs, err := queryAll(ctx, tx, scanInt64, `SELECT doc FROM search_backlog ORDER BY doc DESC LIMIT ?`, n)
 	if err != nil || len(docs) == 0 {
 		return 0, err
 	}

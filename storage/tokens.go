@@ -108,10 +108,7 @@ func revoke(ctx context.Context, tx *Tx, ch domain.TokenChange) error {
 // a deactivation is incident response, and a token must not outlive it (nor
 // work again on reactivation).
 func revokeWorkingTokens(ctx context.Context, tx *Tx, userID int64) ([]int64, error) {
-	ids, err := queryAll(ctx, tx, func(row scanner) (int64, error) {
-		var id int64
-		return id, row.Scan(&id)
-	}, `SELECT id FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL ORDER BY id`, userID)
+	ids, err := queryAll(ctx, tx, scanInt64, `SELECT id FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL ORDER BY id`, userID)
 	if err != nil {
 		return nil, err
 	}
