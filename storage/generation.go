@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+
+	"claimtrail/storage/kept"
 )
 
 // Reads that every page repeats (who is signed in, their unread count, a
@@ -79,125 +81,17 @@ func (g *generation) close() error {
 }
 
 // readCache keeps values of one kind, each under the generation it was read
-// at; a newer generation empties it. max bounds how many it keeps or, when
-// weigh is set, how many bytes weigh says they hold (bytes).
-type readCache[K comparable, V any] struct {
-	mu    sync.Mutex
-	gen   int64
-	max   int
-	m     map[K]V
-	weigh func(K, V) int
-	bytes int
-
-	// reading holds the reads under way, so that requests arriving while
-	// a value is being read wait for that read instead of each making it.
-	reading map[flightKey[K]]*flight[V]
-}
-
-// flightKey names one read under way: a value, at a generation.
-type flightKey[K comparable] struct {
-	gen int64
-	k   K
-}
-
-// flight is a read under way; done closes once v and err are set.
-type flight[V any] struct {
-	done chan struct{}
-	v    V
-	err  error
-}
+// at (package kept).
+type readCache[K comparable, V any] = kept.Cache[K, V]
 
 func newReadCache[K comparable, V any](max int) *readCache[K, V] {
-	return &readCache[K, V]{max: max, m: map[K]V{}, reading: map[flightKey[K]]*flight[V]{}}
+	return kept.New[K, V](max)
 }
 
 // newWeighedReadCache is a readCache bounded by the bytes its values hold,
 // as weigh counts them, rather than by their number.
 func newWeighedReadCache[K comparable, V any](maxBytes int, weigh func(K, V) int) *readCache[K, V] {
-	c := newReadCache[K, V](maxBytes)
-	c.weigh = weigh
-	return c
-}
-
-// getOrJoin returns the value kept for k at generation gen; else the read
-// of it already under way at gen, to wait for; else a new read, which the
-// caller makes and ends with land.
-func (c *readCache[K, V]) getOrJoin(gen int64, k K) (v V, ok bool, f *flight[V], leader bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen == gen {
-		if v, ok := c.m[k]; ok {
-			return v, true, nil, false
-		}
-	}
-	fk := flightKey[K]{gen, k}
-	if f := c.reading[fk]; f != nil {
-		return v, false, f, false
-	}
-	f = &flight[V]{done: make(chan struct{})}
-	c.reading[fk] = f
-	return v, false, f, true
-}
-
-// land ends a read begun by getOrJoin: it is kept (when it worked) and
-// handed to everyone waiting for it.
-func (c *readCache[K, V]) land(gen int64, k K, f *flight[V], v V, err error) {
-	if err == nil {
-		c.put(gen, k, v)
-	}
-	c.mu.Lock()
-	delete(c.reading, flightKey[K]{gen, k})
-	c.mu.Unlock()
-	f.v, f.err = v, err
-	close(f.done)
-}
-
-// get returns the value kept for k if it was read at generation gen.
-func (c *readCache[K, V]) get(gen int64, k K) (V, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen != gen {
-		var zero V
-		return zero, false
-	}
-	v, ok := c.m[k]
-	return v, ok
-}
-
-// put keeps v for k, read at generation gen (taken before the read began).
-// A value from an older generation than the cache's is dropped.
-func (c *readCache[K, V]) put(gen int64, k K, v V) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen != c.gen {
-		if gen < c.gen {
-			return
-		}
-		clear(c.m)
-		c.gen, c.bytes = gen, 0
-	}
-	// A crude bound: when it is passed everything goes, and the values read
-	// most come back first.
-	if c.weigh == nil {
-		if len(c.m) >= c.max {
-			clear(c.m)
-		}
-		c.m[k] = v
-		return
-	}
-	n := c.weigh(k, v)
-	if n > c.max {
-		return
-	}
-	if old, ok := c.m[k]; ok {
-		c.bytes -= c.weigh(k, old)
-	}
-	if c.bytes+n > c.max {
-		clear(c.m)
-		c.bytes = 0
-	}
-	c.m[k] = v
-	c.bytes += n
+	return kept.NewWeighed(maxBytes, weigh)
 }
 
 // generation returns the database's generation, or false when it is
@@ -262,57 +156,17 @@ func unpin(ctx context.Context) {
 }
 
 // cached returns the value of read for k: kept if nothing changed since it
-// was read, read (and kept) otherwise. copy gives each caller its own value
-// where V holds pointers a caller might change.
+// was read, read (and kept) otherwise; requests missing it at once wait for
+// one read. copy gives each caller its own value where V holds pointers a
+// caller might change.
 func cached[K comparable, V any](ctx context.Context, db *DB, c *readCache[K, V], k K, read func() (V, error), copy func(V) V) (V, error) {
 	gen, ok := db.generation(ctx)
 	if !ok {
 		return read()
 	}
-	v, ok, f, leader := c.getOrJoin(gen, k)
-	if ok {
-		return copy(v), nil
-	}
-	if !leader {
-		// The same read, at the same generation, is under way: its value
-		// is as current for this request as a read of its own would be.
-		select {
-		case <-f.done:
-		case <-ctx.Done():
-			return v, ctx.Err()
-		}
-		if f.err == nil {
-			return copy(f.v), nil
-		}
-		// That read failed (its request may have gone): read afresh.
-		v, err := read()
-		if err != nil {
-			return v, err
-		}
-		c.put(gen, k, v)
-		return copy(v), nil
-	}
-	v, err := leadRead(c, gen, k, f, read)
+	v, err := c.Read(ctx, gen, k, read)
 	if err != nil {
 		return v, err
 	}
 	return copy(v), nil
 }
-
-// leadRead makes the read others wait for, and lands it even if read
-// panics, so that nobody waits for it for ever.
-func leadRead[K comparable, V any](c *readCache[K, V], gen int64, k K, f *flight[V], read func() (V, error)) (v V, err error) {
-	landed := false
-	defer func() {
-		if !landed {
-			var zero V
-			c.land(gen, k, f, zero, errReadAbandoned)
-		}
-	}()
-	v, err = read()
-	landed = true
-	c.land(gen, k, f, v, err)
-	return v, err
-}
-
-var errReadAbandoned = errors.New("storage: a kept read was abandoned")

@@ -74,13 +74,13 @@ func (db *DB) HomeFor(ctx context.Context) (*domain.Home, error) {
 	if domain.CanEdit(u) {
 		mine, args = "", nil
 		key := waitingKey{user: u.ID, limit: homeListLimit}
-		waiting, ok := db.waiting.get(gen, key)
+		waiting, ok := db.waiting.Get(gen, key)
 		if !fresh || !ok {
 			if waiting, err = waitingFor(ctx, tx, u, key.limit); err != nil {
 				return nil, err
 			}
 			if fresh {
-				db.waiting.put(gen, key, waiting)
+				db.waiting.Put(gen, key, waiting)
 			}
 		}
 		h.Waiting = copyQueueItems(waiting)
