@@ -166,6 +166,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		bg:             ctx,
 		overdueEvery:   time.Minute,
 		feedPoke:       make(chan struct{}, 1),
+		keptPages:      newKeptPages(),
+		keptTimelines:  newKeptTimelines(),
 	}, nil
 }
 

@@ -24,7 +24,7 @@ func (app *App) claimView(r *http.Request, id int64) (components.ClaimView, erro
 		return components.ClaimView{}, err
 	}
 	v := components.ClaimView{D: d, User: u, Now: time.Now(), May: domain.Permissions(u, d.Claim, d.Workers)}
-	v.Timeline = app.keptTimelines.get(gen, keep, id, func() []components.TimelineEntry { return timeline(d.History, d.Names) })
+	v.Timeline = app.keptTimelines.get(ctx, gen, keep, id, func() []components.TimelineEntry { return timeline(d.History, d.Names) })
 	if v.Ratings, err = app.db.ListRatings(ctx); err != nil {
 		return v, err
 	}

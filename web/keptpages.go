@@ -3,28 +3,25 @@ package web
 import (
 	"bytes"
 	"context"
-	"sync"
 	"time"
 
 	"github.com/a-h/templ"
 
 	"claimtrail/components"
 	"claimtrail/domain"
+	"claimtrail/storage/kept"
 )
 
-// keptPages keeps the middle of a listed page (the queue, the review list)
-// as templ rendered it, under the database generation its reads were made at
-// (storage.DB.Generation): while nothing in the database changes, the same
-// filter shows the same rows, so a request with the same key gets those
-// bytes instead of reading and drawing them again. The layout around them
-// (who is signed in, their unread count, a flash) is drawn for each request.
-// A kept body also carries the moment it would start to show a claim
-// wrongly as not overdue, and is not served from then on.
+// keptPages keeps the middle of a listed page (the queue, the review list,
+// home) as templ rendered it, under the database generation its reads were
+// made at (storage.DB.Generation): while nothing in the database changes,
+// the same filter shows the same rows, so a request with the same key gets
+// those bytes instead of reading and drawing them again. The layout around
+// them (who is signed in, their unread count, a flash) is drawn for each
+// request. A kept body also carries the moment it would start to show a
+// claim wrongly as not overdue, and is not served from then on.
 type keptPages struct {
-	mu    sync.Mutex
-	gen   int64
-	bytes int
-	m     map[string]keptPage
+	c *kept.Cache[string, keptPage]
 }
 
 type keptPage struct {
@@ -36,14 +33,13 @@ type keptPage struct {
 // about 60 kB).
 const keptPagesBytes = 16 << 20
 
+func newKeptPages() keptPages {
+	return keptPages{kept.NewWeighed(keptPagesBytes, func(key string, p keptPage) int { return len(key) + len(p.html) })}
+}
+
 // get returns the body kept for key at generation gen, if it is still right at now.
-func (k *keptPages) get(gen int64, key string, now time.Time) ([]byte, bool) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.gen != gen {
-		return nil, false
-	}
-	p, ok := k.m[key]
+func (k keptPages) get(gen int64, key string, now time.Time) ([]byte, bool) {
+	p, ok := k.c.Get(gen, key)
 	if !ok || (!p.until.IsZero() && !now.Before(p.until)) {
 		return nil, false
 	}
@@ -51,25 +47,9 @@ func (k *keptPages) get(gen int64, key string, now time.Time) ([]byte, bool) {
 }
 
 // put keeps html for key, drawn from reads made at generation gen (taken
-// before they began). A body from an older generation than the kept ones is
-// dropped; a newer generation empties the rest.
-func (k *keptPages) put(gen int64, key string, html []byte, until time.Time) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if gen != k.gen || k.m == nil {
-		if gen < k.gen {
-			return
-		}
-		k.m, k.gen, k.bytes = map[string]keptPage{}, gen, 0
-	}
-	if k.bytes+len(html) > keptPagesBytes {
-		k.m, k.bytes = map[string]keptPage{}, 0 // the pages asked for most come back first
-	}
-	if old, ok := k.m[key]; ok {
-		k.bytes -= len(old.html)
-	}
-	k.m[key] = keptPage{html, until}
-	k.bytes += len(html)
+// before they began), until the moment until (zero: for the generation).
+func (k keptPages) put(gen int64, key string, html []byte, until time.Time) {
+	k.c.Put(gen, key, keptPage{html, until})
 }
 
 // turnsOverdue is the first moment after now at which one of claims would
@@ -98,37 +78,25 @@ func keptBody(ctx context.Context, body templ.Component) []byte {
 // words) under the generation its events were read at, as keptPages does;
 // the pages only read it.
 type keptTimelines struct {
-	mu  sync.Mutex
-	gen int64
-	m   map[int64][]components.TimelineEntry
+	c *kept.Cache[int64, []components.TimelineEntry]
 }
 
 // keptTimelinesMax bounds how many claims' timelines are kept.
 const keptTimelinesMax = 1024
 
+func newKeptTimelines() keptTimelines {
+	return keptTimelines{kept.New[int64, []components.TimelineEntry](keptTimelinesMax)}
+}
+
 // get returns claim id's timeline kept at generation gen, else build's,
 // kept when keep.
-func (k *keptTimelines) get(gen int64, keep bool, id int64, build func() []components.TimelineEntry) []components.TimelineEntry {
-	if keep {
-		k.mu.Lock()
-		t, ok := k.m[id]
-		ok = ok && k.gen == gen
-		k.mu.Unlock()
-		if ok {
-			return t
-		}
+func (k keptTimelines) get(ctx context.Context, gen int64, keep bool, id int64, build func() []components.TimelineEntry) []components.TimelineEntry {
+	if !keep {
+		return build()
 	}
-	t := build()
-	if keep {
-		k.mu.Lock()
-		defer k.mu.Unlock()
-		if gen != k.gen || k.m == nil || len(k.m) >= keptTimelinesMax {
-			if gen < k.gen {
-				return t
-			}
-			k.m, k.gen = map[int64][]components.TimelineEntry{}, gen
-		}
-		k.m[id] = t
+	t, err := k.c.Read(ctx, gen, id, func() ([]components.TimelineEntry, error) { return build(), nil })
+	if err != nil { // this request went away while another drew it
+		return build()
 	}
 	return t
 }

@@ -130,7 +130,7 @@ func TestKeptPagesEndWhenAClaimTurnsOverdue(t *testing.T) {
 	if want := time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC); !until.Equal(want) {
 		t.Fatalf("turnsOverdue = %v, want %v", until, want)
 	}
-	var k keptPages
+	k := newKeptPages()
 	k.put(7, "queue", []byte("rows"), until)
 	if _, ok := k.get(7, "queue", now); !ok {
 		t.Error("a kept list is not served before any claim on it turns overdue")
