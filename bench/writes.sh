@@ -11,6 +11,7 @@
 #
 #   BENCH_DB=/var/tmp/x/m.db bash bench/writes.sh OLD.bin NEW.bin
 #   BENCH_DB=... ROUNDS=3 WRITE_SECONDS=10 PHASES=api,browser,desk PROFILE_DIR=/tmp/prof bash bench/writes.sh A B
+#   BENCH_DB=... PHASES=desk,desk@500 bash bench/writes.sh A B   # the desk closed loop, then paced at 500 changes/s
 #
 # A build is a claimtrail binary (go build -o NAME ./cmd/claimtrail at the
 # commit to compare). PROFILE_DIR: each run also writes the server's CPU
@@ -85,8 +86,12 @@ for round in $(seq "$ROUNDS"); do
 				p99=$(sed 's/.*p99_ms=\([0-9.]*\).*/\1/' <<< "$line")
 				changes=$(awk '$1 == "take" && $3 == "ok" {print $2}' <<< "$out")
 				;;
-			desk)
-				out=$("$WORK/loadgen" desk -base "$BASE" -tokens "$TOKENS" -reviewers 30 -editors 6 -duration "${WRITE_SECONDS}s")
+			desk | desk@*)
+				# desk@RATE: the same desk paced at RATE changes a second (open
+				# loop, latency from each request's scheduled time).
+				rate=0
+				[ "$phase" != desk ] && rate=${phase#desk@}
+				out=$("$WORK/loadgen" desk -base "$BASE" -tokens "$TOKENS" -reviewers 30 -editors 6 -duration "${WRITE_SECONDS}s" -rate "$rate")
 				line=$(grep '^RESULT' <<< "$out")
 				rate=$(sed 's/.*changes_per_s=\([0-9.]*\).*/\1/' <<< "$line")
 				p99=$(sed 's/.* p99_ms=\([0-9.]*\).*/\1/' <<< "$line")
@@ -107,7 +112,7 @@ for round in $(seq "$ROUNDS"); do
 done
 
 echo
-echo "==> medians over $ROUNDS rounds (rate: assignments/s for api and browser, saves+submits+approvals/s for desk)"
+echo "==> medians over $ROUNDS rounds (rate: assignments/s for api and browser, saves+submits+approvals/s for desk and desk@RATE)"
 printf '| %-8s | %-14s | %10s | %10s | %20s |\n' phase build rate "p99 (ms)" "server CPU/change (ms)"
 for phase in ${PHASES//,/ }; do
 	for bin in "$@"; do

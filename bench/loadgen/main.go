@@ -8,6 +8,7 @@
 //	loadgen login -base URL -email E -password P       # prints a session cookie
 //	loadgen take  -base URL -via api|browser -clients 50 -duration 10s (-tokens FILE | -password P)
 //	loadgen desk  -base URL -tokens FILE -reviewers 30 -editors 6 -duration 10s [-ack FILE] [-comments]
+//	loadgen desk  ... -rate 500                         # paced: 500 changes a second, open loop
 //	loadgen crash -bin CLAIMTRAIL -db FILE -tokens FILE -rounds 20          # bench/crash.sh
 //
 // A tokens file has one "email token" pair a line (reviewers, then editors,
@@ -386,6 +387,7 @@ func cmdDesk(ctx context.Context, args []string) error {
 	ackPath := fs.String("ack", "", "append acknowledged changes to this `file`")
 	comments := fs.Bool("comments", false, "reviewers also comment on each claim (through the browser form)")
 	password := fs.String("password", "bench-password", "password, for -comments")
+	rate := fs.Float64("rate", 0, "changes (saves, submits, approvals) a `second`, paced over the same clients (open loop); 0: each client as fast as it can (closed loop)")
 	fs.Parse(args)
 	accounts, err := readTokens(*tokens)
 	if err != nil {
@@ -394,6 +396,12 @@ func cmdDesk(ctx context.Context, args []string) error {
 	revs, eds := byRole(accounts, "reviewer"), byRole(accounts, "editor")
 	if len(revs) < *nRev || len(eds) < *nEd {
 		return fmt.Errorf("need %d reviewer and %d editor tokens, have %d and %d", *nRev, *nEd, len(revs), len(eds))
+	}
+	if *rate > 0 {
+		if *comments {
+			return fmt.Errorf("-comments is for the closed loop only")
+		}
+		return deskPaced(ctx, *base, revs[:*nRev], eds[:*nEd], *rate, *duration, *ackPath)
 	}
 	acks, err := openAck(*ackPath)
 	if err != nil {
