@@ -7,10 +7,12 @@
 #   BENCH_DB=/tmp/x.db DURATION=5 ROUNDS=3 CONNS=32 WRITE_SECONDS=10 bash bench/load.sh
 #   ONLY=search WRITE_SECONDS=0 bash bench/load.sh   # one page (or a comma-separated few), no writes
 #   ONLY=search,search-new WRITE_SECONDS=0 bash bench/load.sh   # search: 300 words asked again and again, and pairs never asked before
+#   ONLY=claim-new,article-new WRITE_SECONDS=0 bash bench/load.sh   # claim and article pages, each visited once
 #
 # Pages: wrk at CONNS connections, DURATION seconds each, the static file
 # measured just before each page, ROUNDS rounds; prints requests/s (median),
-# p99 (range over rounds) and the page's share of the static file's rate.
+# p99 (range over rounds), the page's share of the static file's rate and
+# the server's CPU time per request (median over rounds).
 # Writes (bench/loadgen): take next with 50 reviewers through the API and
 # through the browser's form, then 30 reviewers taking, saving and submitting
 # verdicts while 6 editors approve: first as fast as they can (the maximum
@@ -98,6 +100,12 @@ COOKIE=$("$WORK/loadgen" login -base "$BASE" -email editor01@bench.example -pass
 sqlite3 "$DB" "SELECT id FROM claims WHERE state IN ('in_review', 'submitted', 'approved') AND id % 97 = 3 LIMIT 500" > "$WORK/claim.ids"
 sqlite3 "$DB" "SELECT id FROM articles WHERE id % 89 = 5 LIMIT 500" > "$WORK/article.ids"
 sqlite3 "$DB" "SELECT claim_id FROM verdicts WHERE approved_at IS NOT NULL AND claim_id % 83 = 7 LIMIT 500" > "$WORK/check.ids"
+# First visits (claim-new, article-new): claims and articles none of the
+# lines above asks for, in random order, each asked once (WRK_ONCE, as for
+# search-new), so every request reads and matches its page afresh, as a
+# reviewer opening a claim from the queue does.
+sqlite3 "$DB" "SELECT id FROM claims WHERE state IN ('in_review', 'submitted', 'approved') AND id % 97 != 3 ORDER BY random() LIMIT 90001" > "$WORK/claim.once"
+sqlite3 "$DB" "SELECT id FROM articles WHERE id % 89 != 5 ORDER BY random() LIMIT 90001" > "$WORK/article.once"
 sqlite3 "$DB" "SELECT text FROM claims WHERE state = 'approved' AND id % 101 = 1 LIMIT 300" |
 	awk '{ w = tolower($3); gsub(/[^a-z]/, "", w); if (length(w) > 3) print w }' > "$WORK/words"
 # Searches never asked before (search-new): two words of one approved claim,
@@ -111,7 +119,9 @@ sqlite3 "$DB" "SELECT text FROM claims WHERE state = 'approved' LIMIT 120000" |
 PAGES="home|/|cookie|
 queue|/queue|cookie|
 claim|/claims/{id}|cookie|claim.ids
+claim-new|/claims/{id}|cookie|claim.once
 article|/articles/{id}|cookie|article.ids
+article-new|/articles/{id}|cookie|article.once
 review|/review|cookie|
 api-list|/api/v1/claims?limit=50|token|
 public-check|/checks/{id}|none|check.ids
@@ -151,7 +161,8 @@ wrk_run() { # wrk_run PATH WHO IDS -> "rps p99 non2xx errors"
 
 # Each page must answer 200 before it is measured.
 while IFS='|' read -r name path who ids; do
-	p=${path//\{id\}/$( [ -n "$ids" ] && head -1 "$WORK/$ids" || echo 1)}
+	# (a *.once file's last line, which no round asks)
+	p=${path//\{id\}/$( [ -n "$ids" ] && { case "$ids" in *.once) tail -1 ;; *) head -1 ;; esac } < "$WORK/$ids" || echo 1)}
 	case "$who" in
 	cookie) code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$p") ;;
 	token) code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$BASE$p") ;;
@@ -163,28 +174,34 @@ done <<< "$PAGES"
 RSS_LOG=$WORK/rss
 ( while kill -0 "$PID" 2>/dev/null; do awk '/VmRSS/ {print $2}' "/proc/$PID/status" 2>/dev/null; sleep 1; done ) > "$RSS_LOG" &
 RESULTS=$WORK/results
+# The server's CPU time so far (user + system, clock ticks): read around each
+# page's run, divided by the requests it answered.
+server_cpu() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
 : > "$RESULTS"
 for round in $(seq "$ROUNDS"); do
 	echo "==> round $round of $ROUNDS: each page for ${DURATION}s at $CONNS connections, the static file just before it"
 	while IFS='|' read -r name path who ids; do
 		read -r srps sp99 _ _ _ < <(wrk_run /static/app.css none "")
+		cpu0=$(server_cpu)
 		read -r rps p99 bad errs wrapped < <(wrk_run "$path" "$who" "$ids")
-		printf '   %-13s %9.1f req/s  p99 %8.2f ms   (static %9.1f req/s, p99 %6.2f ms)  non-2xx %s  socket errors %s%s\n' \
-			"$name" "$rps" "$p99" "$srps" "$sp99" "$bad" "$errs" "$( [ "${wrapped:-0}" -gt 0 ] && echo "  (a thread's searches ran out and were asked again $wrapped times)")"
-		echo "$name $rps $p99 $srps $bad $errs" >> "$RESULTS"
+		cpu=$(awk -v a="$cpu0" -v b="$(server_cpu)" -v r="$rps" -v d="$DURATION" -v hz="$(getconf CLK_TCK)" \
+			'BEGIN { printf "%.3f", r > 0 ? (b - a) / hz * 1000 / (r * d) : 0 }')
+		printf '   %-13s %9.1f req/s  p99 %8.2f ms  server CPU %6.3f ms/req   (static %9.1f req/s, p99 %6.2f ms)  non-2xx %s  socket errors %s%s\n' \
+			"$name" "$rps" "$p99" "$cpu" "$srps" "$sp99" "$bad" "$errs" "$( [ "${wrapped:-0}" -gt 0 ] && echo "  (a thread's share of once-only ids ran out and was asked again $wrapped times)")"
+		echo "$name $rps $p99 $srps $bad $errs $cpu" >> "$RESULTS"
 	done <<< "$PAGES"
 done
 
 echo
 echo "==> pages: $ROUNDS rounds, ${DURATION}s each, $CONNS connections (median requests/s, p99 range, median share of the static file's rate)"
-printf '| %-13s | %12s | %17s | %8s | %s |\n' page "requests/s" "p99 (ms)" share "non-2xx or timed out"
-printf '|%s|%s|%s|%s|%s|\n' --------------- -------------- ------------------- ---------- --------
+printf '| %-13s | %12s | %17s | %8s | %s | %s |\n' page "requests/s" "p99 (ms)" share "server CPU (ms/request)" "non-2xx or timed out"
+printf '|%s|%s|%s|%s|%s|%s|\n' --------------- -------------- ------------------- ---------- -------- --------
 while IFS='|' read -r name _ _ _; do
-	awk -v n="$name" '$1 == n { rps[++k] = $2; p99[k] = $3; ratio[k] = $2 / $4; bad += $5 + $6 }
+	awk -v n="$name" '$1 == n { rps[++k] = $2; p99[k] = $3; ratio[k] = $2 / $4; bad += $5 + $6; cpu[k] = $7 }
 		function median(a, k,   i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 			return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
 		END { lo = p99[1]; hi = p99[1]; for (i = 2; i <= k; i++) { if (p99[i] < lo) lo = p99[i]; if (p99[i] > hi) hi = p99[i] }
-			printf "| %-13s | %12.1f | %7.1f – %7.1f | %8.3f | %d |\n", n, median(rps, k), lo, hi, median(ratio, k), bad }' "$RESULTS"
+			printf "| %-13s | %12.1f | %7.1f – %7.1f | %8.3f | %.3f | %d |\n", n, median(rps, k), lo, hi, median(ratio, k), median(cpu, k), bad }' "$RESULTS"
 done <<< "$PAGES"
 awk '{ s[++k] = $4 } END { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (s[j] < s[i]) { t = s[i]; s[i] = s[j]; s[j] = t }
 	printf "| %-13s | %12.1f | (median of the %d static runs) |\n", "static file", k % 2 ? s[(k + 1) / 2] : (s[k / 2] + s[k / 2 + 1]) / 2, k }' "$RESULTS"
