@@ -140,7 +140,7 @@ func (db *DB) Reindex(ctx context.Context, progress func(done int)) (docs int, e
 		return 0, err
 	}
 	defer tx.Rollback()
-	for _, q := range []string{`DELETE FROM match_postings`, `DELETE FROM match_terms`, `DELETE FROM match_docs`, `DELETE FROM match_pending`} {
+	for _, q := range []string{`DELETE FROM match_postings`, `DELETE FROM match_terms`, `DELETE FROM match_heads`, `DELETE FROM match_docs`, `DELETE FROM match_pending`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return 0, err
 		}
@@ -246,7 +246,7 @@ func (b *matchBuild) write(ctx context.Context, db execer, commit func() error) 
 			return err
 		}
 	}
-	if err := b.postings.write(ctx, db, "match_postings", "match_terms"); err != nil {
+	if err := b.postings.write(ctx, db, "match_postings", "match_terms", "match_heads"); err != nil {
 		return err
 	}
 	if _, err := db.ExecContext(ctx, `UPDATE match_stats SET docs = ? WHERE id = 1`, len(b.docs)); err != nil {

@@ -62,9 +62,10 @@ func (p *postingLists[D]) df(term string) int {
 
 // write puts every posting in postingsTable (term, doc) and every term's
 // document count in termsTable (term, df), both in key order: a term's
-// documents go in one statement as a JSON list. The lists are released as
-// they are written, so p is empty afterwards.
-func (p *postingLists[D]) write(ctx context.Context, db execer, postingsTable, termsTable string) error {
+// documents go in one statement as a JSON list; with headsTable (the
+// matcher's, "" for none) each term's newest documents too (match_heads.go).
+// The lists are released as they are written, so p is empty afterwards.
+func (p *postingLists[D]) write(ctx context.Context, db execer, postingsTable, termsTable, headsTable string) error {
 	order := make([]int32, len(p.terms))
 	for i := range order {
 		order[i] = int32(i)
@@ -86,11 +87,19 @@ func (p *postingLists[D]) write(ctx context.Context, db execer, postingsTable, t
 	const perStatement = 20000
 	var list []byte
 	df := make([]int, len(p.terms))
+	var heads []string // in the order of order
 	for _, id := range order {
 		docs := p.docs[id]
 		df[id] = len(docs)
 		p.docs[id] = nil
 		slices.Sort(docs)
+		if headsTable != "" {
+			head := make([]int64, 0, min(len(docs), wholeList))
+			for i := len(docs) - 1; i >= 0 && len(head) < wholeList; i-- {
+				head = append(head, int64(docs[i]))
+			}
+			heads = append(heads, formatHead(head))
+		}
 		for len(docs) > 0 {
 			chunk := docs[:min(len(docs), perStatement)]
 			docs = docs[len(chunk):]
@@ -132,6 +141,22 @@ func (p *postingLists[D]) write(ctx context.Context, db execer, postingsTable, t
 	}
 	if len(args) > 0 {
 		if _, err := db.ExecContext(ctx, putTerms(len(args)/2), args...); err != nil {
+			return err
+		}
+	}
+	if headsTable == "" {
+		return nil
+	}
+	putHeads, err := db.PrepareContext(ctx, `INSERT INTO `+headsTable+` (term, docs) VALUES (?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer putHeads.Close()
+	for i, id := range order {
+		if heads[i] == "" {
+			continue
+		}
+		if _, err := putHeads.ExecContext(ctx, p.terms[id], heads[i]); err != nil {
 			return err
 		}
 	}

@@ -112,6 +112,9 @@ func putDoc(ctx context.Context, tx *Tx, doc int64, d docData) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO match_postings (term, doc) VALUES (?, ?)`, t, doc); err != nil {
 			return err
 		}
+		if err := headAdded(ctx, tx, t, doc); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO match_terms (term, df) VALUES (?, 1)
 			ON CONFLICT (term) DO UPDATE SET df = df + 1 RETURNING df`, t).Scan(&d.DF[i]); err != nil {
 			return err
@@ -144,6 +147,9 @@ func removeDoc(ctx context.Context, tx *Tx, doc int64) error {
 	}
 	for _, t := range d.terms() {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM match_postings WHERE term = ? AND doc = ?`, t, doc); err != nil {
+			return err
+		}
+		if err := headRemoved(ctx, tx, t, doc); err != nil {
 			return err
 		}
 	}
@@ -553,47 +559,46 @@ func (d docData) weightFor(q match.Text, df map[string]int, n int) func(string) 
 	}
 }
 
-// readPostings reads the documents of every seed term of the plans: the
-// terms whose lists are at most wholeList long whole, in one statement,
-// and each longer one as its newest wholeList documents.
+// readPostings reads the documents of every seed term of the plans: each
+// term's head (match_heads), one row a term in one statement, which is the
+// whole list of a term of at most wholeList documents and the newest
+// wholeList of a longer one. A term whose head is missing or shorter than
+// that is read from its postings.
 func readPostings(ctx context.Context, tx *Tx, plans []*queryPlan, df map[string]int) (map[string][]int64, error) {
 	out := map[string][]int64{}
-	var short, long []string
+	var seeds []string
 	for _, p := range plans {
 		for _, t := range p.seeds {
-			if _, ok := out[t]; ok {
-				continue
-			}
-			out[t] = nil
-			if df[t] > wholeList {
-				long = append(long, t)
-			} else {
-				short = append(short, t)
+			if _, ok := out[t]; !ok {
+				out[t] = nil
+				seeds = append(seeds, t)
 			}
 		}
 	}
-	for len(short) > 0 {
-		chunk := short[:min(len(short), 2000)]
-		short = short[len(chunk):]
-		rows, err := tx.queryCached(ctx, `SELECT term, doc FROM match_postings WHERE term IN (SELECT value FROM json_each(?))`, jsonList(chunk))
+	for len(seeds) > 0 {
+		chunk := seeds[:min(len(seeds), 2000)]
+		seeds = seeds[len(chunk):]
+		rows, err := tx.queryCached(ctx, `SELECT term, docs FROM match_heads WHERE term IN (SELECT value FROM json_each(?))`, jsonList(chunk))
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
-			var t string
-			var doc int64
-			if err := rows.Scan(&t, &doc); err != nil {
+			var t, docs string
+			if err := rows.Scan(&t, &docs); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			out[t] = append(out[t], doc)
+			out[t] = parseHead(docs)
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err
 		}
 	}
-	for _, t := range long {
-		docs, err := queryAll(ctx, tx, scanValue[int64], `SELECT doc FROM match_postings WHERE term = ? ORDER BY doc DESC LIMIT ?`, t, wholeList)
+	for t, docs := range out {
+		if len(docs) >= min(df[t], wholeList) {
+			continue
+		}
+		docs, err := queryAll(ctx, tx, scanInt64, `SELECT doc FROM match_postings WHERE term = ? ORDER BY doc DESC LIMIT ?`, t, wholeList)
 		if err != nil {
 			return nil, err
 		}

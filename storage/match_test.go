@@ -73,7 +73,7 @@ func TestMatchIndexFollowsClaimsInTheSameTransaction(t *testing.T) {
 		t.Errorf("after reindex: %v, want [%d]", got, reworded)
 	}
 	rebuilt := readIndexes(t, n.db.Path, false)
-	for _, table := range []string{"match_docs", "match_postings", "match_terms", "match_stats"} {
+	for _, table := range []string{"match_docs", "match_postings", "match_terms", "match_heads", "match_stats"} {
 		if !slices.Equal(kept[table], rebuilt[table]) || len(kept[table]) == 0 {
 			t.Errorf("%s kept by writes:\n%q\nrebuilt:\n%q", table, kept[table], rebuilt[table])
 		}

@@ -111,7 +111,7 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done int)) (docs 
 	if err := work.finish(); err != nil {
 		return 0, err
 	}
-	if err := b.postings.write(ctx, tx, "search_postings", "search_terms"); err != nil {
+	if err := b.postings.write(ctx, tx, "search_postings", "search_terms", ""); err != nil {
 		return 0, err
 	}
 	return b.docs, tx.Commit()

@@ -335,7 +335,7 @@ func (s *benchSeeder) run(ctx context.Context, conn *sql.Conn) error {
 	// The indexes the application keeps in Go, as claimtrail reindex
 	// writes them: postings in key order, each term's count from memory.
 	t1 := time.Now()
-	if err := s.search.postings.write(ctx, conn, "search_postings", "search_terms"); err != nil {
+	if err := s.search.postings.write(ctx, conn, "search_postings", "search_terms", ""); err != nil {
 		return fmt.Errorf("seed search index: %w", err)
 	}
 	s.phase(fmt.Sprintf("search index (%d postings)", s.search.postings.n), t1)

@@ -25,6 +25,7 @@ var indexTables = map[string]string{
 	"match_docs":      `SELECT doc, data FROM match_docs ORDER BY doc`,
 	"match_postings":  `SELECT term, doc FROM match_postings ORDER BY term, doc`,
 	"match_terms":     `SELECT term, df FROM match_terms ORDER BY term`,
+	"match_heads":     `SELECT term, docs FROM match_heads ORDER BY term`,
 	"match_stats":     `SELECT docs FROM match_stats`,
 	"pending":         `SELECT 'search', doc FROM search_pending UNION ALL SELECT 'backlog', doc FROM search_backlog UNION ALL SELECT 'match', claim_id FROM match_pending`,
 }
