@@ -243,6 +243,7 @@ type matchQuery struct {
 type queryPlan struct {
 	matchQuery
 	weight  func(string) float64 // a query term's rarity today
+	idf     map[string]float64   // the same, worked out once for each term of the query
 	total   float64              // the query's weight, as Compare counts it
 	seeds   []string             // the rarest terms, whose postings are read
 	unread  float64              // the weight of the query's other terms found in any document
@@ -301,7 +302,16 @@ func (p *queryPlan) floor() float64 {
 func (p *queryPlan) plan(df map[string]int, n, self int) {
 	q := p.text
 	others := func(t string) int { return df[t] - self }
-	p.weight = func(t string) float64 { return match.IDF(df[t], n) }
+	p.idf = make(map[string]float64, len(q.Terms))
+	for _, t := range q.Terms {
+		p.idf[t] = match.IDF(df[t], n)
+	}
+	p.weight = func(t string) float64 {
+		if w, ok := p.idf[t]; ok {
+			return w
+		}
+		return match.IDF(df[t], n)
+	}
 	var used []string
 	for _, t := range q.Terms {
 		w := p.weight(t)
@@ -409,7 +419,11 @@ func matchTexts(ctx context.Context, tx *Tx, queries []matchQuery) ([][]match.Fo
 		if p.done {
 			continue
 		}
-		found := map[int64]float64{}
+		size := 0
+		for _, t := range p.seeds {
+			size += len(postings[t])
+		}
+		found := make(map[int64]float64, size)
 		for _, t := range p.seeds {
 			w := p.weight(t)
 			for _, doc := range postings[t] {
@@ -418,11 +432,7 @@ func matchTexts(ctx context.Context, tx *Tx, queries []matchQuery) ([][]match.Fo
 				}
 			}
 		}
-		p.cands = make([]candidate, 0, len(found))
-		for d, w := range found {
-			p.cands = append(p.cands, candidate{d, w})
-		}
-		slices.SortFunc(p.cands, func(a, b candidate) int { return cmp.Or(cmp.Compare(b.seed, a.seed), cmp.Compare(b.doc, a.doc)) })
+		p.cands = bestCandidates(found, p.rerank)
 		// Pending documents are compared with every query.
 		for doc, d := range pending {
 			if doc != p.exclude && d.Text.Terms != nil {
@@ -491,6 +501,31 @@ func matchTexts(ctx context.Context, tx *Tx, queries []matchQuery) ([][]match.Fo
 	return out, nil
 }
 
+// bestCandidates orders the documents found by the seed weight they share,
+// most first (the larger number first among equals), and keeps the first
+// limit: no more are ever compared. Thousands are found for a text of
+// common words, so the first limit are picked in one pass rather than all
+// sorted.
+func bestCandidates(found map[int64]float64, limit int) []candidate {
+	before := func(a, b candidate) int { return cmp.Or(cmp.Compare(b.seed, a.seed), cmp.Compare(b.doc, a.doc)) }
+	if limit <= 0 {
+		return nil
+	}
+	best := make([]candidate, 0, min(len(found), limit)+1)
+	for d, w := range found {
+		c := candidate{d, w}
+		if len(best) == limit && before(c, best[limit-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(best, c, before)
+		best = slices.Insert(best, i, c)
+		if len(best) > limit {
+			best = best[:limit]
+		}
+	}
+	return best
+}
+
 // take is how many of the next candidates to compare in this round: those
 // that could still rank (their bound reaches the floor), rerankBatch at a
 // time, up to p.rerank.
@@ -525,7 +560,7 @@ func keepBest(results []match.Found, limit int) []match.Found {
 // compare scores document d against the query and keeps it when it is at
 // least related.
 func (p *queryPlan) compare(doc int64, d docData, df map[string]int, n int) {
-	w := d.weightFor(p.text, df, n)
+	w := d.weightFor(p.text, p.idf, df, n)
 	c := match.Compare(p.text, d.Text, w)
 	if d.Headline != nil {
 		if h := match.Compare(p.text, *d.Headline, w); h.Score > c.Score {
@@ -543,12 +578,16 @@ func (p *queryPlan) compare(doc int64, d docData, df map[string]int, n int) {
 }
 
 // weightFor is the rarity of each term when comparing this document with
-// query q: today's count for the query's terms (looked up), the count stored
-// with the document scaled to today's size for the others, and a looked-up
-// count for a document read from the claims (no stored counts).
-func (d docData) weightFor(q match.Text, df map[string]int, n int) func(string) float64 {
+// query q: today's count for the query's terms (looked up; idf, when not
+// nil, holds their weights worked out already), the count stored with the
+// document scaled to today's size for the others, and a looked-up count for
+// a document read from the claims (no stored counts).
+func (d docData) weightFor(q match.Text, idf map[string]float64, df map[string]int, n int) func(string) float64 {
 	terms := d.terms()
 	return func(t string) float64 {
+		if w, ok := idf[t]; ok {
+			return w
+		}
 		if _, ok := slices.BinarySearch(q.Terms, t); ok || d.N == 0 {
 			return match.IDF(df[t], n)
 		}
