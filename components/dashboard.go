@@ -60,12 +60,15 @@ func truncateLabel(s string) string {
 	return string(r[:23]) + "…"
 }
 
-// markerPoints thins a long line's markers to about forty.
+// maxMarkers is about how many markers a line carries at most.
+const maxMarkers = 40
+
+// markerPoints thins a long line's markers to about maxMarkers.
 func markerPoints(ps []chart.Point) []chart.Point {
-	if len(ps) <= 40 {
+	if len(ps) <= maxMarkers {
 		return ps
 	}
-	every := (len(ps) + 39) / 40
+	every := (len(ps) + maxMarkers - 1) / maxMarkers
 	var out []chart.Point
 	for i := 0; i < len(ps); i += every {
 		out = append(out, ps[i])

@@ -9,7 +9,6 @@
 package chart
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -73,54 +72,40 @@ func Count(v float64) string {
 }
 
 // f2 writes an SVG coordinate: v to two decimals, trailing zeros and a
-// trailing point dropped. A chart writes thousands, so the hundredths are
-// rounded as an integer whenever v*100 is clearly not halfway between two
-// (then the integer is what decimal rounding gives); otherwise, and for
-// huge or non-finite values, strconv decides.
+// trailing point dropped.
 func f2(v float64) string {
-	if r := v * 100; math.Abs(r) < 1e12 {
-		if frac := r - math.Floor(r); math.Abs(frac-0.5) > 1e-6 {
-			return hundredths(int64(math.Round(r)))
-		}
-	}
-	return f2Slow(v)
+	var b [32]byte
+	return string(AppendF(b[:0], v))
 }
 
-// hundredths writes n/100 as f2 does.
-func hundredths(n int64) string {
-	if n == 0 {
-		return "0"
+// AppendF appends an SVG coordinate to b as f2 writes it. A chart writes
+// thousands, so the hundredths are rounded as an integer whenever v*100 is
+// clearly not halfway between two (then the integer is what decimal
+// rounding gives); otherwise, and for huge or non-finite values, strconv
+// decides.
+func AppendF(b []byte, v float64) []byte {
+	if r := v * 100; math.Abs(r) < 1e12 {
+		if frac := r - math.Floor(r); math.Abs(frac-0.5) > 1e-6 {
+			return appendHundredths(b, int64(math.Round(r)))
+		}
 	}
-	var b [24]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
+	return append(b, f2Slow(v)...)
+}
+
+// appendHundredths appends n/100 as f2 writes it.
+func appendHundredths(b []byte, n int64) []byte {
+	if n < 0 {
+		b = append(b, '-')
 		n = -n
 	}
-	whole, frac := n/100, n%100
-	if frac != 0 {
+	b = strconv.AppendInt(b, n/100, 10)
+	if frac := n % 100; frac != 0 {
+		b = append(b, '.', byte('0'+frac/10))
 		if frac%10 != 0 {
-			i--
-			b[i] = byte('0' + frac%10)
-		}
-		i--
-		b[i] = byte('0' + frac/10)
-		i--
-		b[i] = '.'
-	}
-	for {
-		i--
-		b[i] = byte('0' + whole%10)
-		whole /= 10
-		if whole == 0 {
-			break
+			b = append(b, byte('0'+frac%10))
 		}
 	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
+	return b
 }
 
 func f2Slow(v float64) string {
@@ -206,7 +191,8 @@ type Lines struct {
 }
 
 // Line is one series' geometry: an SVG path, its points for markers, and
-// where its name goes at the end.
+// where its name goes at the end. Its dash, marker and colour all follow
+// its pattern, so that one number says how a line looks.
 type Line struct {
 	Name    string
 	Path    string
@@ -258,8 +244,10 @@ func LinesOver(xLabels []string, series []Series, width, height float64, xLabel,
 	}
 	var ends []float64
 	for si, s := range series {
-		l := Line{Name: s.Name, Dash: dashes[si%len(dashes)], Marker: markers[si%len(markers)], Pattern: PatternOf(si)}
-		var path strings.Builder
+		p := PatternOf(si)
+		l := Line{Name: s.Name, Dash: dashes[p%len(dashes)], Marker: markers[p%len(markers)], Pattern: p}
+		path := make([]byte, 0, 14*min(n, len(s.Values)))
+		l.Points = make([]Point, 0, min(n, len(s.Values)))
 		for i, v := range s.Values {
 			if i >= n {
 				break
@@ -267,12 +255,14 @@ func LinesOver(xLabels []string, series []Series, width, height float64, xLabel,
 			p := Point{X: x(i), Y: c.PlotBottom - plotH*math.Max(0, v)/top}
 			l.Points = append(l.Points, p)
 			if i == 0 {
-				path.WriteString("M" + f2(p.X) + " " + f2(p.Y))
+				path = append(path, 'M')
 			} else {
-				path.WriteString(" L" + f2(p.X) + " " + f2(p.Y))
+				path = append(path, " L"...)
 			}
+			path = append(AppendF(path, p.X), ' ')
+			path = AppendF(path, p.Y)
 		}
-		l.Path = path.String()
+		l.Path = string(path)
 		if len(l.Points) > 0 {
 			last := l.Points[len(l.Points)-1]
 			l.LabelX, l.LabelY = last.X+10, last.Y+4
@@ -431,17 +421,11 @@ func sum(vs []float64) float64 {
 }
 
 // ViewBox is an SVG viewBox for a width and height.
-func ViewBox(w, h float64) string { return fmt.Sprintf("0 0 %s %s", f2(w), f2(h)) }
+func ViewBox(w, h float64) string {
+	b := append(make([]byte, 0, 24), "0 0 "...)
+	b = append(AppendF(b, w), ' ')
+	return string(AppendF(b, h))
+}
 
 // F writes a coordinate for an SVG attribute.
 func F(v float64) string { return f2(v) }
-
-// TrianglePath and DiamondPath are the markers' outlines around a point.
-func TrianglePath(p Point) string {
-	return fmt.Sprintf("M%s %s L%s %s L%s %s Z", f2(p.X), f2(p.Y-4.5), f2(p.X+4.5), f2(p.Y+3.5), f2(p.X-4.5), f2(p.Y+3.5))
-}
-
-// DiamondPath is a diamond marker around p.
-func DiamondPath(p Point) string {
-	return fmt.Sprintf("M%s %s L%s %s L%s %s L%s %s Z", f2(p.X), f2(p.Y-5), f2(p.X+5), f2(p.Y), f2(p.X), f2(p.Y+5), f2(p.X-5), f2(p.Y))
-}

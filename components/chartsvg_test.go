@@ -1,0 +1,122 @@
+package components
+
+import (
+	"html"
+	"math/rand"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"claimtrail/domain"
+)
+
+// A desk over days, with names that need escaping in every place a name
+// goes: bar labels, stack labels, table cells, row links, hover titles.
+func deskForCharts(days int) *domain.Desk {
+	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	d := &domain.Desk{Filter: domain.DeskFilter{From: from, To: from.AddDate(0, 0, days-1)}, Approved: 9}
+	for i := 0; i < days; i++ {
+		d.Days = append(d.Days, domain.DeskDay{Day: from.AddDate(0, 0, i), Added: i % 7, Accepted: i % 3, Approved: i % 2, Dismissed: 1})
+	}
+	d.Ratings = []domain.RatingCount{{RatingID: 1, Rating: "True", N: 5}, {RatingID: 2, Rating: `Half "true"`, N: 4}}
+	d.Reviewers = []domain.PersonWork{{UserID: 1, Name: "Rhea <b>Reviewer</b>", Submitted: 7}, {UserID: 2, Submitted: 2}}
+	d.Editors = []domain.PersonWork{{UserID: 3, Name: "Ed & Co", Approved: 9, Returned: 1}}
+	d.TopOutlets = []domain.RatingMix{{Name: "The <Ledger>", Total: 9, ByRating: []int{5, 4}}}
+	d.TopClaimants = []domain.RatingMix{{Name: "Jo 'Marsh' & Sons", Total: 9, ByRating: []int{5, 4}}}
+	return d
+}
+
+func TestChartsEscapeWhatPeopleTyped(t *testing.T) {
+	doc := render(t, DashboardCharts(DeskCharts(deskForCharts(28))))
+	if n := doc.Find("b, Ledger").Length(); n != 0 {
+		t.Errorf("a name became %d elements", n)
+	}
+	for _, tc := range []struct{ sel, want string }{
+		{`#chart-reviewers .chart-svg .end text`, "Rhea <b>Reviewer</b>"},
+		{`#chart-reviewers tbody th`, "Rhea <b>Reviewer</b>"},
+		{`#chart-editors .chart-svg .end text`, "Ed & Co"},
+		{`#chart-outlets tbody th a`, "The <Ledger>"},
+		{`#chart-claimants .chart-svg .end text`, "Jo 'Marsh' & Sons"},
+		{`#chart-ratings tbody th`, `Half "true"`},
+		{`#chart-outlets .chart-bars title`, `Half "true": 4`},
+	} {
+		found := false
+		doc.Find(tc.sel).Each(func(_ int, s *goquery.Selection) {
+			found = found || s.Text() == tc.want
+		})
+		if !found {
+			t.Errorf("%s: no %q", tc.sel, tc.want)
+		}
+	}
+	if href, _ := doc.Find(`#chart-claimants tbody th a`).Attr("href"); href != "/claimants?name=Jo+%27Marsh%27+%26+Sons" {
+		t.Errorf("claimant link %q", href)
+	}
+	if href, _ := doc.Find(`#chart-flow [data-testid="chart-csv"]`).Attr("href"); href != "/dashboard/charts/flow.csv?from=2026-03-01&to=2026-03-28" {
+		t.Errorf("CSV link %q", href)
+	}
+}
+
+// Every bar and part carries its fill pattern, every line its colour and
+// markers: at each point of a short line, at about forty of a long one.
+func TestChartsCarryPatternsAndMarkers(t *testing.T) {
+	for _, tc := range []struct {
+		days       int
+		thinned    bool
+		wantPoints int
+	}{{28, false, 28}, {400, true, 0}} {
+		doc := render(t, DashboardCharts(DeskCharts(deskForCharts(tc.days))))
+		lines := doc.Find(`#chart-flow .chart-line`)
+		if lines.Length() != 4 {
+			t.Fatalf("%d days: %d lines", tc.days, lines.Length())
+		}
+		for i := 0; i < 4; i++ {
+			l := lines.Eq(i)
+			class, _ := l.Find(`.chart-line-path`).Attr("class")
+			p := string(rune('0' + i))
+			if !strings.Contains(class, " s"+p) {
+				t.Errorf("%d days: line %d class %q lacks its stroke", tc.days, i, class)
+			}
+			marks := l.Find(`.chart-marks`)
+			if !tc.thinned {
+				if !strings.Contains(class, " k"+p) || marks.Length() != 0 {
+					t.Errorf("%d days: line %d class %q: markers not on its own points", tc.days, i, class)
+				}
+				d, _ := l.Find(`.chart-line-path`).Attr("d")
+				if n := strings.Count(d, "L") + 1; n != tc.wantPoints {
+					t.Errorf("%d days: line %d has %d points, want %d", tc.days, i, n, tc.wantPoints)
+				}
+				continue
+			}
+			mclass, _ := marks.Attr("class")
+			d, _ := marks.Attr("d")
+			if strings.Contains(class, " k") || mclass != "chart-marks k"+p {
+				t.Errorf("%d days: line %d classes %q and %q", tc.days, i, class, mclass)
+			}
+			if n := strings.Count(d, "L") + 1; n < maxMarkers/2 || n > maxMarkers {
+				t.Errorf("%d days: %d markers on a long line", tc.days, n)
+			}
+		}
+		doc.Find(`.chart-bars rect`).Each(func(_ int, s *goquery.Selection) {
+			if c, _ := s.Attr("class"); len(c) != 2 || c[0] != 'f' {
+				t.Errorf("bar without a fill pattern: class %q", c)
+			}
+		})
+	}
+}
+
+// escapeHTML escapes exactly as templ's escaping (html.EscapeString) does.
+func TestEscapeHTMLMatchesTempl(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	alphabet := []rune(`ab &<>"'é€ 1`)
+	for i := 0; i < 2000; i++ {
+		var s strings.Builder
+		for j := r.Intn(12); j > 0; j-- {
+			s.WriteRune(alphabet[r.Intn(len(alphabet))])
+		}
+		if got, want := string(escapeHTML([]byte("x"), s.String())), "x"+html.EscapeString(s.String()); got != want {
+			t.Fatalf("escapeHTML(%q) = %q, want %q", s.String(), got, want)
+		}
+	}
+}
