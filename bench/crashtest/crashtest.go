@@ -5,6 +5,12 @@
 // server answers again within a second. One round also takes a backup under
 // that load and checks it holds every change acknowledged before it began.
 // bench/crash.sh runs it at length; a short run is part of the test suite.
+//
+// With a PowerCut the power goes too: the server runs on a FUSE mount of the
+// database's directory (package powercut), and each SIGKILL comes with a cut
+// that drops every write the server had not synced. The checks then read the
+// directory underneath, which holds only what was synced.
+// bench/powercut.sh runs it at length for each durability setting.
 package crashtest
 
 import (
@@ -26,6 +32,7 @@ import (
 	"syscall"
 	"time"
 
+	"claimtrail/bench/powercut"
 	"claimtrail/domain"
 	"claimtrail/storage"
 )
@@ -53,6 +60,46 @@ type Config struct {
 	// (bench/crash.sh: 1 s; the test suite only needs it back).
 	RestartLimit time.Duration
 	Log          io.Writer
+	// PowerCut, when set, cuts the power with every kill (Start must run
+	// the server on the mounted copy of DB).
+	PowerCut *PowerCut
+}
+
+// PowerCut plays a power cut with each kill.
+type PowerCut struct {
+	// Mount is called before each round's server starts.
+	Mount func() error
+	// Cut drops every write not yet synced and unmounts; it says what it
+	// dropped, for the log.
+	Cut func() (string, error)
+	// MayLose counts acknowledged changes the cut took back (Report.Lost)
+	// instead of failing: for durability settings documented to lose
+	// them. Nothing may be half done and the audit log must verify all
+	// the same. The check of every round's changes once more at the end
+	// is left out then: a change lost may be redone differently later.
+	MayLose bool
+}
+
+// MountedPowerCut plays the cut on a FUSE mount of dir (the database's
+// directory) at mnt, with package powercut; the server must run on the
+// database under mnt.
+func MountedPowerCut(dir, mnt string, mayLose bool) *PowerCut {
+	var mounted *powercut.FS
+	return &PowerCut{MayLose: mayLose,
+		Mount: func() error {
+			f, err := powercut.Mount(dir, mnt)
+			mounted = f
+			return err
+		},
+		Cut: func() (string, error) {
+			if mounted == nil {
+				return "not mounted", nil
+			}
+			d, err := mounted.Cut()
+			mounted = nil
+			return fmt.Sprintf("%d KB unsynced in %d files dropped", d.Bytes/1024, d.Files), err
+		},
+	}
 }
 
 // Report is what the rounds found.
@@ -60,6 +107,10 @@ type Report struct {
 	Rounds, Acknowledged, BackupChecked int
 	Kinds                               map[string]int
 	SlowestRestart                      time.Duration
+	// Lost and LostKinds count acknowledged changes a power cut took back
+	// (PowerCut.MayLose only; otherwise the run fails on the first).
+	Lost      int
+	LostKinds map[string]int
 }
 
 type ack struct {
@@ -88,10 +139,15 @@ func (a *acks) snapshot() []ack {
 
 // Run runs the rounds.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
-	rep := &Report{Kinds: map[string]int{}}
+	rep := &Report{Kinds: map[string]int{}, LostKinds: map[string]int{}}
 	log := cfg.Log
 	if log == nil {
 		log = io.Discard
+	}
+	pc := cfg.PowerCut
+	if pc != nil {
+		// Whatever goes wrong, the mount does not outlive the run.
+		defer pc.Cut()
 	}
 	var done []ack
 	for round := 1; round <= cfg.Rounds; round++ {
@@ -100,6 +156,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			return rep, err
 		}
 		base := "http://" + addr
+		if pc != nil {
+			if err := pc.Mount(); err != nil {
+				return rep, fmt.Errorf("round %d: %w", round, err)
+			}
+		}
 		cmd := cfg.Start(addr)
 		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 		t0 := time.Now()
@@ -160,10 +221,38 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		cmd.Wait()
 		stopClients()
 		wg.Wait()
+		what := "killed"
+		if pc != nil {
+			dropped, err := pc.Cut()
+			if err != nil {
+				return rep, fmt.Errorf("round %d: power cut: %w", round, err)
+			}
+			what = "killed and the power cut (" + dropped + ")"
+		}
 
 		got := log2.snapshot()
-		if err := check(ctx, cfg.DB, got); err != nil {
-			return rep, fmt.Errorf("round %d (killed after %s): %w", round, run.Round(time.Millisecond), err)
+		lost, err := missing(ctx, cfg.DB, got)
+		if err == nil && len(lost) > 0 && (pc == nil || !pc.MayLose) {
+			a := lost[0]
+			err = fmt.Errorf("%d acknowledged changes are not in the database, the first the %s of claim %d (%q)", len(lost), a.kind, a.claim, a.value)
+		}
+		if err != nil {
+			return rep, fmt.Errorf("round %d (%s after %s): %w", round, what, run.Round(time.Millisecond), err)
+		}
+		if len(lost) > 0 {
+			rep.Lost += len(lost)
+			gone := map[ack]bool{}
+			for _, a := range lost {
+				rep.LostKinds[a.kind]++
+				gone[a] = true
+			}
+			kept := got[:0:0]
+			for _, a := range got {
+				if !gone[a] {
+					kept = append(kept, a)
+				}
+			}
+			got = kept
 		}
 		if err := cfg.Verify(cfg.DB); err != nil {
 			return rep, fmt.Errorf("round %d: audit verify: %w", round, err)
@@ -184,12 +273,18 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		done = append(done, got...)
 		rep.Rounds, rep.Acknowledged = round, len(done)
-		fmt.Fprintf(log, "round %2d: killed after %4d ms with %4d changes acknowledged; all there, nothing half done, audit verified; back up in %d ms\n",
-			round, run.Milliseconds(), len(got), up.Milliseconds())
+		found := "all there"
+		if len(lost) > 0 {
+			found = fmt.Sprintf("%d there, %d LOST", len(got), len(lost))
+		}
+		fmt.Fprintf(log, "round %2d: %s after %4d ms with %4d changes acknowledged; %s, nothing half done, audit verified; back up in %d ms\n",
+			round, what, run.Milliseconds(), len(got)+len(lost), found, up.Milliseconds())
 	}
 	// Every change of every round, once more, after all the kills.
-	if err := check(ctx, cfg.DB, done); err != nil {
-		return rep, fmt.Errorf("after all rounds: %w", err)
+	if pc == nil || !pc.MayLose {
+		if err := check(ctx, cfg.DB, done); err != nil {
+			return rep, fmt.Errorf("after all rounds: %w", err)
+		}
 	}
 	return rep, nil
 }
@@ -197,22 +292,37 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 // check opens db and looks for every acknowledged change and for anything
 // half done.
 func check(ctx context.Context, path string, list []ack) error {
-	db, err := storage.Open(ctx, path)
+	lost, err := missing(ctx, path, list)
 	if err != nil {
 		return err
+	}
+	if len(lost) > 0 {
+		a := lost[0]
+		return fmt.Errorf("the acknowledged %s of claim %d (%q) is not in the database", a.kind, a.claim, a.value)
+	}
+	return nil
+}
+
+// missing opens db, fails on anything half done, and returns the
+// acknowledged changes it does not hold.
+func missing(ctx context.Context, path string, list []ack) ([]ack, error) {
+	db, err := storage.Open(ctx, path)
+	if err != nil {
+		return nil, err
 	}
 	defer db.Close()
 	problems, err := db.CheckIntegrity(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("half-done changes: %s", strings.Join(problems, "; "))
+		return nil, fmt.Errorf("half-done changes: %s", strings.Join(problems, "; "))
 	}
+	var lost []ack
 	for _, a := range list {
 		c, v, err := db.ClaimWithVerdict(ctx, a.claim)
 		if err != nil {
-			return fmt.Errorf("acknowledged %s of claim %d: %w", a.kind, a.claim, err)
+			return nil, fmt.Errorf("acknowledged %s of claim %d: %w", a.kind, a.claim, err)
 		}
 		ok := true
 		switch a.kind {
@@ -228,13 +338,13 @@ func check(ctx context.Context, path string, list []ack) error {
 			ok, err = hasEvent(ctx, db, a.claim, "comment.added", a.value)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !ok {
-			return fmt.Errorf("the acknowledged %s of claim %d (%q) is not in the database", a.kind, a.claim, a.value)
+			lost = append(lost, a)
 		}
 	}
-	return nil
+	return lost, nil
 }
 
 // hasEvent reports whether the claim's history has action by actor, or
