@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"claimtrail/domain"
 )
@@ -68,14 +69,42 @@ func applyChange(ctx context.Context, tx *Tx, c *domain.Claim, ch domain.ClaimCh
 		return err
 	}
 	next := ch.Claim
-	queuedAt := any(nil)
-	if next.State == domain.StateQueued && c.State == domain.StateCandidate {
-		queuedAt = formatTime(tx.now)
+	// Only the columns that change are named: SQLite rewrites every index
+	// and runs every "UPDATE OF" trigger of a column named, changed or not
+	// (a take changes the state and the assignee, not the text, priority
+	// or due date).
+	var set strings.Builder
+	var args []any
+	col := func(name string, v any) {
+		set.WriteString(name + " = ?, ")
+		args = append(args, v)
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE claims SET text = ?, state = ?, priority = ?, assignee_id = ?, due_at = ?,
-		dismiss_reason = ?, dismiss_code = ?, queued_at = coalesce(?, queued_at), version = ?, updated_at = ? WHERE id = ? AND version = ?`,
-		next.Text, next.State, next.Priority, nullInt(next.AssigneeID), nullTime(next.DueAt), next.DismissReason, next.DismissCode, queuedAt,
-		next.Version, formatTime(next.UpdatedAt), c.ID, c.Version)
+	if next.Text != c.Text {
+		col("text", next.Text)
+	}
+	if next.State != c.State {
+		col("state", next.State)
+	}
+	if next.Priority != c.Priority {
+		col("priority", next.Priority)
+	}
+	if next.AssigneeID != c.AssigneeID {
+		col("assignee_id", nullInt(next.AssigneeID))
+	}
+	if nullTime(next.DueAt) != nullTime(c.DueAt) {
+		col("due_at", nullTime(next.DueAt))
+	}
+	if next.DismissReason != c.DismissReason {
+		col("dismiss_reason", next.DismissReason)
+	}
+	if next.DismissCode != c.DismissCode {
+		col("dismiss_code", next.DismissCode)
+	}
+	if next.State == domain.StateQueued && c.State == domain.StateCandidate {
+		col("queued_at", formatTime(tx.now))
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE claims SET `+set.String()+`version = ?, updated_at = ? WHERE id = ? AND version = ?`,
+		append(args, next.Version, formatTime(next.UpdatedAt), c.ID, c.Version)...)
 	if err != nil {
 		return mapError(err, "")
 	}
