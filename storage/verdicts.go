@@ -106,6 +106,12 @@ func bumpVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) error {
 	return nil
 }
 
+// AnyVersion, given as the version a change expects, takes the verdict as it
+// stands when the change runs, inside its transaction: the API's submit,
+// approve and return without a version, which otherwise would read the
+// version in a transaction of their own first.
+const AnyVersion int64 = -1
+
 // loadDraft loads the acting user, the claim and its verdict for a change to
 // the draft, refusing a change from a stale version of the verdict.
 func loadDraft(ctx context.Context, tx *Tx, claimID, expectVersion int64) (*domain.User, *domain.Claim, *domain.Verdict, error) {
@@ -124,7 +130,7 @@ func loadDraft(ctx context.Context, tx *Tx, claimID, expectVersion int64) (*doma
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if v.Version != expectVersion {
+	if expectVersion != AnyVersion && v.Version != expectVersion {
 		return nil, nil, nil, staleVerdict(ctx, tx, v)
 	}
 	return u, c, v, nil
@@ -399,7 +405,7 @@ func decide(ctx context.Context, tx *Tx, claimID, expectVersion int64) (*domain.
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	if v.Version != expectVersion {
+	if expectVersion != AnyVersion && v.Version != expectVersion {
 		msg := lastDecision(ctx, tx, claimID)
 		if msg == "" {
 			msg = "This verdict changed since you opened it."

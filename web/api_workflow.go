@@ -362,27 +362,6 @@ type apiReturnRequest struct {
 	Version int64  `json:"version" validate:"gte=0"`
 }
 
-// currentVersion fills in the verdict's version when the caller sent none.
-// A claim never taken has no verdict; the state machine then says why it
-// cannot move to the state asked for.
-func (app *App) currentVersion(ctx context.Context, claimID, given int64, to domain.ClaimState) (int64, error) {
-	if given != 0 {
-		return given, nil
-	}
-	v, err := app.db.VerdictByClaim(ctx, claimID)
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		// No verdict yet: the claim's state decides what to say (a 409 for a
-		// claim not at that stage), so leave it to the action itself.
-		if _, cerr := app.db.ClaimByID(ctx, claimID); cerr != nil {
-			return 0, cerr
-		}
-		return 0, nil
-	} else if err != nil {
-		return 0, err
-	}
-	return v.Version, nil
-}
-
 func (app *App) apiSubmitVerdict(w http.ResponseWriter, r *http.Request) {
 	app.verdictDecision(w, r, domain.StateSubmitted, func(ctx context.Context, id, version int64, _ string) error {
 		_, err := app.db.SubmitVerdict(ctx, id, nil, version)
@@ -422,8 +401,8 @@ func (app *App) verdictDecision(w http.ResponseWriter, r *http.Request, to domai
 			version = req.Version
 		}
 	}
-	if err == nil {
-		version, err = app.currentVersion(r.Context(), id, version, to)
+	if err == nil && version == 0 {
+		version = storage.AnyVersion // as it stands, read inside the change's own transaction
 	}
 	ctx, changed := storage.WithChanged(r.Context())
 	if err == nil {

@@ -370,3 +370,34 @@ func TestAPIChangeAnswersWithTheClaimAsSaved(t *testing.T) {
 		t.Errorf("approved: %v", c)
 	}
 }
+
+// Submit and approve without a version take the verdict as it stands inside
+// the change's own transaction (storage.AnyVersion); with a version, a stale
+// one is still refused and changes nothing.
+func TestAPIDecisionWithoutAVersionTakesTheVerdictAsItStands(t *testing.T) {
+	env := newTestEnv(t)
+	rita, _ := env.apiUser("rita@newsroom.example", domain.RoleReviewer)
+	ed, _ := env.apiUser("ed@newsroom.example", domain.RoleEditor)
+	id, version := inReview(t, rita, rita, "https://gazette.example/v")
+	wantStatus(t, rita.put("/api/v1/claims/"+itoa(id)+"/verdict", verdictBody(version, "annual table")), http.StatusOK)
+	state := func() string { return decode[apiClaimDetailResponse](t, rita.get("/api/v1/claims/"+itoa(id))).State }
+
+	wantAPIError(t, rita.post("/api/v1/claims/"+itoa(id)+"/submit", map[string]int64{"version": version}), http.StatusConflict, domain.ECONFLICT)
+	if got := state(); got != "in_review" {
+		t.Fatalf("a stale submit moved the claim to %s", got)
+	}
+	res := rita.post("/api/v1/claims/"+itoa(id)+"/submit", nil)
+	wantStatus(t, res, http.StatusOK)
+	if got := decode[apiClaimDetailResponse](t, res); got.State != "submitted" || got.Verdict.Version != version+2 {
+		t.Fatalf("submit without a version answered %s at version %d, want submitted at %d", got.State, got.Verdict.Version, version+2)
+	}
+
+	wantAPIError(t, ed.post("/api/v1/claims/"+itoa(id)+"/approve", map[string]int64{"version": version}), http.StatusConflict, domain.ECONFLICT)
+	if got := state(); got != "submitted" {
+		t.Fatalf("a stale approval moved the claim to %s", got)
+	}
+	wantStatus(t, ed.post("/api/v1/claims/"+itoa(id)+"/approve", nil), http.StatusOK)
+	if got := state(); got != "approved" {
+		t.Fatalf("approval without a version left the claim %s", got)
+	}
+}
