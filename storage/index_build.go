@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+
+	"claimtrail/domain/match"
 )
 
 // Building an index whole (claimtrail reindex, seed-bench) is three kinds of
@@ -27,10 +29,13 @@ type execer interface {
 // D is the width of a document number: search documents fit in 32 bits
 // (ids below 2^29), the matcher's are signed.
 type postingLists[D int64 | uint32] struct {
-	ids   map[string]int32
-	terms []string
-	docs  [][]D
-	n     int // postings
+	// blocks, when set, is the table a word's postings are written to as
+	// blocks (search_blocks); filter terms stay in the postings table.
+	blocks string
+	ids    map[string]int32
+	terms  []string
+	docs   [][]D
+	n      int // postings
 }
 
 func newPostingLists[D int64 | uint32]() *postingLists[D] {
@@ -84,6 +89,14 @@ func (p *postingLists[D]) write(ctx context.Context, db execer, postingsTable, t
 		return err
 	}
 	defer putPostings.Close()
+	var putBlocks *sql.Stmt
+	if p.blocks != "" {
+		if putBlocks, err = db.PrepareContext(ctx, `INSERT INTO `+p.blocks+` (term, block, docs)
+			SELECT ?, value ->> 0, unhex(value ->> 1) FROM json_each(?)`); err != nil {
+			return err
+		}
+		defer putBlocks.Close()
+	}
 	const perStatement = 20000
 	var list []byte
 	df := make([]int, len(p.terms))
@@ -99,6 +112,17 @@ func (p *postingLists[D]) write(ctx context.Context, db execer, postingsTable, t
 				head = append(head, int64(docs[i]))
 			}
 			heads = append(heads, formatHead(head))
+		}
+		if putBlocks != nil && !match.IsFilterTerm(p.terms[id]) {
+			for len(docs) > 0 {
+				var n int
+				list, n = searchBlocksJSON(list[:0], docs, 1<<20)
+				docs = docs[n:]
+				if _, err := putBlocks.ExecContext(ctx, p.terms[id], string(list)); err != nil {
+					return err
+				}
+			}
+			continue
 		}
 		for len(docs) > 0 {
 			chunk := docs[:min(len(docs), perStatement)]

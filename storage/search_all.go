@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -91,8 +92,10 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 	}
 	slices.SortFunc(terms, func(a, b string) int { return cmp.Or(cmp.Compare(df[a], df[b]), strings.Compare(a, b)) })
 
-	query, args := searchCandidates(q, f, terms)
-
+	docs, err := searchCandidates(ctx, tx, terms)
+	if err != nil {
+		return nil, err
+	}
 	type candidate struct {
 		doc   int64
 		words int
@@ -101,6 +104,7 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 		day   string
 		score float64
 	}
+	query, args := searchCandidateRows(q, f, len(terms), docs)
 	cands, err := queryAll(ctx, tx, func(r scanner) (candidate, error) {
 		var c candidate
 		var terms string
@@ -147,7 +151,7 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 	if len(kept) > 0 {
 		top = kept[0].score
 	}
-	docs := make([]int64, len(kept))
+	docs = make([]int64, len(kept))
 	var articles []int64
 	for i, c := range kept {
 		docs[i] = c.doc
@@ -346,47 +350,177 @@ func snippetOf(text string, q match.Query) []match.Segment {
 	return out
 }
 
-// searchCandidates is the statement that reads a search's candidates:
-// the newest searchAllScan documents of the rarest term (terms[0], sorted
-// rarest first), those of them that have the next terms, and their
-// documents. The joins are CROSS JOINs, which SQLite never reorders: with
-// statistics that say a term has a handful of documents (the average over
-// hundreds of thousands of rare words), the planner would otherwise walk a
-// common word's hundreds of thousands of postings and read the rarest
-// term's again for each, seconds instead of milliseconds.
-func searchCandidates(q match.Query, f domain.SearchFilter, terms []string) (string, []any) {
-	var sql strings.Builder
-	args := []any{terms[0], searchAllScan}
-	// A document's terms are read only when some part is checked in Go.
-	needTerms := len(q.Prefixes) > 0 || len(terms) > searchJoinTerms
-	termsCol := `''`
-	if needTerms {
-		termsCol = `d.terms`
+// searchCandidates finds a search's candidates, newest first: the newest
+// searchAllScan documents of the rarest term (terms[0], sorted rarest first)
+// that have the next terms, up to searchJoinTerms in all. A word's documents
+// are read in blocks (search_blocks.go): the rarest word's newest blocks,
+// then each other word's blocks where candidates are, a few hundred rows at
+// most; a filter's are postings, the rarest's newest read in order and the
+// others looked up for the candidates that are left.
+func searchCandidates(ctx context.Context, tx *Tx, terms []string) ([]int64, error) {
+	var docs []int64
+	if match.IsFilterTerm(terms[0]) {
+		var err error
+		docs, err = queryAll(ctx, tx, scanInt64, `SELECT doc FROM search_postings WHERE term = ? ORDER BY doc DESC LIMIT ?`, terms[0], searchAllScan)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		rows, err := tx.QueryContext(ctx, `SELECT block, docs FROM search_blocks WHERE term = ? ORDER BY block DESC`, terms[0])
+		if err != nil {
+			return nil, err
+		}
+		for len(docs) < searchAllScan && rows.Next() {
+			var block int64
+			var list []byte
+			if err := rows.Scan(&block, &list); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			for i := len(list) - 2; i >= 0 && len(docs) < searchAllScan; i -= 2 {
+				docs = append(docs, block<<searchBlockShift|int64(list[i])<<8|int64(list[i+1]))
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	// Its text only when a phrase or prefix is checked in it: the results'
-	// own are read once they are chosen.
+	// Words first: their blocks are cheap to read and leave fewer
+	// candidates for the filters' look-ups.
+	others := slices.Clone(terms[1:min(len(terms), searchJoinTerms)])
+	slices.SortStableFunc(others, func(a, b string) int {
+		return cmp.Compare(btoi(match.IsFilterTerm(a)), btoi(match.IsFilterTerm(b)))
+	})
+	for _, t := range others {
+		if len(docs) == 0 {
+			break
+		}
+		var err error
+		if match.IsFilterTerm(t) {
+			docs, err = searchPostingsHave(ctx, tx, t, docs)
+		} else {
+			docs, err = searchBlocksHave(ctx, tx, t, docs)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return docs, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// searchBlocksHave keeps the documents (newest first) that word has, read
+// from its blocks where they are.
+func searchBlocksHave(ctx context.Context, tx *Tx, word string, docs []int64) ([]int64, error) {
+	var blocks []byte
+	blocks = append(blocks, '[')
+	last := int64(-1)
+	for _, d := range docs {
+		if b := d >> searchBlockShift; b != last {
+			if last >= 0 {
+				blocks = append(blocks, ',')
+			}
+			blocks = strconv.AppendInt(blocks, b, 10)
+			last = b
+		}
+	}
+	blocks = append(blocks, ']')
+	rows, err := tx.QueryContext(ctx, `SELECT block, docs FROM search_blocks WHERE term = ? AND block IN (SELECT value FROM json_each(?))`,
+		word, string(blocks))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	lists := map[int64][]byte{}
+	for rows.Next() {
+		var block int64
+		var list []byte
+		if err := rows.Scan(&block, &list); err != nil {
+			return nil, err
+		}
+		lists[block] = list
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	kept := docs[:0]
+	for _, d := range docs {
+		if block, low := searchBlockOf(d); inSearchBlock(lists[block], low) {
+			kept = append(kept, d)
+		}
+	}
+	return kept, nil
+}
+
+// searchPostingsHave keeps the documents (newest first) that have filter,
+// looked up in its postings.
+func searchPostingsHave(ctx context.Context, tx *Tx, filter string, docs []int64) ([]int64, error) {
+	have, err := queryAll(ctx, tx, scanInt64, `SELECT doc FROM search_postings WHERE term = ? AND doc IN (SELECT value FROM json_each(?))`,
+		filter, searchDocList(docs))
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(have)
+	kept := docs[:0]
+	for _, d := range docs {
+		if _, ok := slices.BinarySearch(have, d); ok {
+			kept = append(kept, d)
+		}
+	}
+	return kept, nil
+}
+
+// searchDocList is documents as a JSON list.
+func searchDocList(docs []int64) string {
+	b := make([]byte, 0, 8*len(docs)+2)
+	b = append(b, '[')
+	for i, d := range docs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, d, 10)
+	}
+	return string(append(b, ']'))
+}
+
+// searchCandidateRows is the statement that reads the rows of the first
+// searchAllRerank candidates (newest first) within the dates of f, with
+// what the checks in Go need: a document's terms only when some part is
+// checked in Go, its text only when a phrase or prefix is checked in it
+// (the results' own are read once they are chosen).
+func searchCandidateRows(q match.Query, f domain.SearchFilter, terms int, docs []int64) (string, []any) {
+	termsCol := `''`
+	if len(q.Prefixes) > 0 || terms > searchJoinTerms {
+		termsCol = `terms`
+	}
 	textCol := `''`
 	if len(q.Phrases) > 0 || len(q.Prefixes) > 0 {
-		textCol = `d.text`
+		textCol = `text`
 	}
-	sql.WriteString(`SELECT d.doc, d.words, ` + termsCol + `, ` + textCol + `, d.day FROM (SELECT doc FROM search_postings WHERE term = ? ORDER BY doc DESC LIMIT ?) p0`)
-	for i, t := range terms[1:min(len(terms), searchJoinTerms)] {
-		fmt.Fprintf(&sql, ` CROSS JOIN search_postings p%d ON p%d.term = ? AND p%d.doc = p0.doc`, i+1, i+1, i+1)
-		args = append(args, t)
-	}
-	sql.WriteString(` CROSS JOIN search_docs d ON d.doc = p0.doc`)
 	var where []string
+	var args []any
 	if !f.From.IsZero() {
-		where = append(where, `d.day >= ?`)
+		where = append(where, `day >= ?`)
 		args = append(args, domain.SearchDay(f.From))
 	}
 	if !f.To.IsZero() {
-		where = append(where, `d.day <= ?`)
+		where = append(where, `day <= ?`)
 		args = append(args, domain.SearchDay(f.To))
 	}
-	if len(where) > 0 {
-		sql.WriteString(` WHERE ` + strings.Join(where, ` AND `))
+	if len(where) == 0 {
+		// Every candidate's row is there: the first ones are enough.
+		docs = docs[:min(len(docs), searchAllRerank)]
 	}
-	fmt.Fprintf(&sql, ` LIMIT %d`, searchAllRerank)
-	return sql.String(), args
+	sql := `SELECT doc, words, ` + termsCol + `, ` + textCol + `, day FROM search_docs WHERE doc IN (SELECT value FROM json_each(?))`
+	for _, w := range where {
+		sql += ` AND ` + w
+	}
+	return sql + fmt.Sprintf(` ORDER BY doc DESC LIMIT %d`, searchAllRerank), append([]any{searchDocList(docs)}, args...)
 }

@@ -344,7 +344,7 @@ func indexSearchDoc(ctx context.Context, tx *Tx, doc int64) error {
 	if had && e != nil && digest == oldDigest && strings.Join(now, "\n") == oldTerms && was == e.row() {
 		return nil // as indexed: nothing to write
 	}
-	// What changed goes in four statements whatever its size, each term
+	// What changed goes in a few statements whatever its size, each term
 	// list as one JSON array: a new verdict or source has dozens of terms.
 	var gone, added []string
 	for _, t := range old {
@@ -357,22 +357,34 @@ func indexSearchDoc(ctx context.Context, tx *Tx, doc int64) error {
 			added = append(added, t)
 		}
 	}
+	// Words are kept in blocks, filters as postings (search_blocks.go).
+	goneWords, gone := splitFilterTerms(gone)
+	addedWords, added := splitFilterTerms(added)
+	if err := editSearchBlocks(ctx, tx, doc, goneWords, addedWords); err != nil {
+		return err
+	}
+	if len(gone)+len(goneWords) > 0 {
+		list, _ := json.Marshal(append(goneWords, gone...))
+		if _, err := tx.ExecContext(ctx, `UPDATE search_terms SET df = df - 1 WHERE term IN (SELECT value FROM json_each(?))`, string(list)); err != nil {
+			return err
+		}
+	}
+	if len(added)+len(addedWords) > 0 {
+		list, _ := json.Marshal(append(addedWords, added...))
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_terms (term, df) SELECT value, 1 FROM json_each(?) WHERE true
+			ON CONFLICT (term) DO UPDATE SET df = df + 1`, string(list)); err != nil {
+			return err
+		}
+	}
 	if len(gone) > 0 {
 		list, _ := json.Marshal(gone)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM search_postings WHERE term IN (SELECT value FROM json_each(?)) AND doc = ?`, string(list), doc); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE search_terms SET df = df - 1 WHERE term IN (SELECT value FROM json_each(?))`, string(list)); err != nil {
 			return err
 		}
 	}
 	if len(added) > 0 {
 		list, _ := json.Marshal(added)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO search_postings (term, doc) SELECT value, ? FROM json_each(?)`, doc, string(list)); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO search_terms (term, df) SELECT value, 1 FROM json_each(?) WHERE true
-			ON CONFLICT (term) DO UPDATE SET df = df + 1`, string(list)); err != nil {
 			return err
 		}
 	}

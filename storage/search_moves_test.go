@@ -12,13 +12,15 @@ import (
 )
 
 // searchIndexDump is the whole search index as text, one line a row: terms
-// with their counts (those still in use), postings, and each document's row.
+// with their counts (those still in use), postings, words' blocks, and each
+// document's row.
 func searchIndexDump(t *testing.T, raw *sql.DB) []string {
 	t.Helper()
 	var out []string
 	for _, q := range []string{
 		`SELECT 'term ' || term || ' ' || df FROM search_terms WHERE df > 0`,
 		`SELECT 'posting ' || term || ' ' || doc FROM search_postings`,
+		`SELECT 'block ' || term || ' ' || block || ' ' || hex(docs) FROM search_blocks`,
 		`SELECT 'doc ' || doc || ' ' || claim_id || ' ' || article_id || ' ' || state || ' ' || rating || ' ' || day || ' ' ||
 			words || ' ' || analysed || ' ' || text || ' ' || context || ' ' || url || ' [' || replace(terms, char(10), ' ') || ']' FROM search_docs`,
 		`SELECT 'pending ' || doc FROM search_pending`,

@@ -43,6 +43,12 @@ type searchBuild struct {
 	docs     int
 }
 
+func newSearchBuild() *searchBuild {
+	p := newPostingLists[uint32]()
+	p.blocks = "search_blocks"
+	return &searchBuild{postings: p}
+}
+
 func (b *searchBuild) add(a searchAnalysed) error {
 	if a.e.doc < 0 || a.e.doc > math.MaxUint32 {
 		return fmt.Errorf("search document %d out of range", a.e.doc)
@@ -66,7 +72,7 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done int)) (docs 
 		return 0, err
 	}
 	defer tx.Rollback()
-	for _, q := range []string{`DELETE FROM search_postings`, `DELETE FROM search_terms`, `DELETE FROM search_docs`,
+	for _, q := range []string{`DELETE FROM search_postings`, `DELETE FROM search_blocks`, `DELETE FROM search_terms`, `DELETE FROM search_docs`,
 		`DELETE FROM search_pending`, `DELETE FROM search_backlog`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return 0, err
@@ -77,7 +83,7 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done int)) (docs 
 		return 0, err
 	}
 	defer putDoc.Close()
-	b := &searchBuild{postings: newPostingLists[uint32]()}
+	b := newSearchBuild()
 	work := startInParallel(analyseSearchEntry, func(a searchAnalysed) error {
 		if err := b.add(a); err != nil {
 			return err

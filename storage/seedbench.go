@@ -293,7 +293,7 @@ func (s *benchSeeder) run(ctx context.Context, conn *sql.Conn) error {
 	s.comments = newBulkInsert(w, "comments", "id, claim_id, author_id, kind, body, created_at")
 	s.events = newBulkInsert(w, "audit_events", "id, at, actor_id, actor_label, token_name, action, entity, entity_id, before_json, after_json, request_id, client_addr, prev_hash, hash")
 	s.searchDocs = newBulkInsert(w, "search_docs", searchDocColumns)
-	s.search = &searchBuild{postings: newPostingLists[uint32]()}
+	s.search = newSearchBuild()
 	s.match = newMatchBuild()
 	s.analysis = startInParallel(analyseSearchEntry, s.indexed)
 	defer s.analysis.finish()

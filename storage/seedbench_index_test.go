@@ -21,6 +21,7 @@ import (
 var indexTables = map[string]string{
 	"search_docs":     `SELECT ` + "doc, claim_id, article_id, text, context, state, rating, url, day, words, analysed, terms" + ` FROM search_docs ORDER BY doc`,
 	"search_postings": `SELECT term, doc FROM search_postings ORDER BY term, doc`,
+	"search_blocks":   `SELECT term, block, hex(docs) FROM search_blocks ORDER BY term, block`,
 	"search_terms":    `SELECT term, df FROM search_terms ORDER BY term`,
 	"match_docs":      `SELECT doc, data FROM match_docs ORDER BY doc`,
 	"match_postings":  `SELECT term, doc FROM match_postings ORDER BY term, doc`,
@@ -106,9 +107,9 @@ func TestSeedBenchIndexesAreWhatReindexWrites(t *testing.T) {
 		t.Errorf("the seed left %q beside the database", left)
 	}
 	seeded := readIndexes(t, path, true)
-	if len(seeded["search_postings"]) < 10000 || len(seeded["match_docs"]) < 500 || len(seeded["search_docs"]) < 1000 {
-		t.Fatalf("the seed's indexes are nearly empty: %d search documents, %d postings, %d matcher documents",
-			len(seeded["search_docs"]), len(seeded["search_postings"]), len(seeded["match_docs"]))
+	if len(seeded["search_postings"]) < 5000 || len(seeded["search_blocks"]) < 10000 || len(seeded["match_docs"]) < 500 || len(seeded["search_docs"]) < 1000 {
+		t.Fatalf("the seed's indexes are nearly empty: %d search documents, %d postings, %d blocks, %d matcher documents",
+			len(seeded["search_docs"]), len(seeded["search_postings"]), len(seeded["search_blocks"]), len(seeded["match_docs"]))
 	}
 	kinds := map[int64]bool{}
 	for _, line := range seeded["search_docs"] {
