@@ -3,7 +3,7 @@ package storage
 import (
 	"cmp"
 	"context"
-	"fmt"
+	"database/sql"
 	"math"
 	"slices"
 	"strconv"
@@ -92,28 +92,17 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 	}
 	slices.SortFunc(terms, func(a, b string) int { return cmp.Or(cmp.Compare(df[a], df[b]), strings.Compare(a, b)) })
 
-	docs, err := searchCandidates(ctx, tx, terms)
+	// Without dates, the first searchAllRerank candidates are all that is
+	// ranked: the rest need not be checked.
+	enough := searchAllScan
+	if f.From.IsZero() && f.To.IsZero() {
+		enough = searchAllRerank
+	}
+	docs, err := searchCandidates(ctx, tx, terms, enough)
 	if err != nil {
 		return nil, err
 	}
-	type candidate struct {
-		doc   int64
-		words int
-		terms []string
-		text  string
-		day   string
-		score float64
-	}
-	query, args := searchCandidateRows(q, f, len(terms), docs)
-	cands, err := queryAll(ctx, tx, func(r scanner) (candidate, error) {
-		var c candidate
-		var terms string
-		err := r.Scan(&c.doc, &c.words, &terms, &c.text, &c.day)
-		if terms != "" {
-			c.terms = strings.Split(terms, "\n")
-		}
-		return c, err
-	}, query, args...)
+	cands, err := searchCandidateRows(ctx, tx, q, f, len(terms), docs)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +132,7 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 		}
 		kept = append(kept, c)
 	}
-	slices.SortFunc(kept, func(a, b candidate) int {
+	slices.SortFunc(kept, func(a, b searchCandidate) int {
 		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(b.day, a.day), cmp.Compare(b.doc, a.doc))
 	})
 	kept = kept[:min(len(kept), limit)]
@@ -352,12 +341,13 @@ func snippetOf(text string, q match.Query) []match.Segment {
 
 // searchCandidates finds a search's candidates, newest first: the newest
 // searchAllScan documents of the rarest term (terms[0], sorted rarest first)
-// that have the next terms, up to searchJoinTerms in all. A word's documents
-// are read in blocks (search_blocks.go): the rarest word's newest blocks,
-// then each other word's blocks where candidates are, a few hundred rows at
-// most; a filter's are postings, the rarest's newest read in order and the
-// others looked up for the candidates that are left.
-func searchCandidates(ctx context.Context, tx *Tx, terms []string) ([]int64, error) {
+// that have the next terms, up to searchJoinTerms in all, the first enough
+// of them. A word's documents are read in blocks (search_blocks.go): the
+// rarest word's newest blocks, then each other word's blocks where
+// candidates are, a few hundred rows at most; a filter's are postings, the
+// rarest's newest read in order and the others looked up for the
+// candidates that are left.
+func searchCandidates(ctx context.Context, tx *Tx, terms []string, enough int) ([]int64, error) {
 	var docs []int64
 	if match.IsFilterTerm(terms[0]) {
 		var err error
@@ -366,7 +356,7 @@ func searchCandidates(ctx context.Context, tx *Tx, terms []string) ([]int64, err
 			return nil, err
 		}
 	} else {
-		rows, err := tx.QueryContext(ctx, `SELECT block, docs FROM search_blocks WHERE term = ? ORDER BY block DESC`, terms[0])
+		rows, err := tx.queryCached(ctx, `SELECT block, docs FROM search_blocks WHERE term = ? ORDER BY block DESC`, terms[0])
 		if err != nil {
 			return nil, err
 		}
@@ -392,21 +382,42 @@ func searchCandidates(ctx context.Context, tx *Tx, terms []string) ([]int64, err
 	slices.SortStableFunc(others, func(a, b string) int {
 		return cmp.Compare(btoi(match.IsFilterTerm(a)), btoi(match.IsFilterTerm(b)))
 	})
-	for _, t := range others {
-		if len(docs) == 0 {
-			break
-		}
-		var err error
-		if match.IsFilterTerm(t) {
-			docs, err = searchPostingsHave(ctx, tx, t, docs)
-		} else {
-			docs, err = searchBlocksHave(ctx, tx, t, docs)
-		}
-		if err != nil {
-			return nil, err
-		}
+	if len(others) == 0 {
+		return docs[:min(len(docs), enough)], nil
 	}
-	return docs, nil
+	// The candidates are checked newest first, a block's worth, then two,
+	// four...: a common pair has its first enough in the newest blocks, and
+	// a common word's older blocks are then never read.
+	var out []int64
+	for span := 1; len(docs) > 0 && len(out) < enough; span *= 2 {
+		n, blocks := 0, 0
+		for last := int64(-1); n < len(docs); n++ {
+			if b := docs[n] >> searchBlockShift; b != last {
+				if blocks++; blocks > span {
+					break
+				}
+				last = b
+			}
+		}
+		batch := docs[:n:n]
+		docs = docs[n:]
+		for _, t := range others {
+			if len(batch) == 0 {
+				break
+			}
+			var err error
+			if match.IsFilterTerm(t) {
+				batch, err = searchPostingsHave(ctx, tx, t, batch)
+			} else {
+				batch, err = searchBlocksHave(ctx, tx, t, batch)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, batch...)
+	}
+	return out[:min(len(out), enough)], nil
 }
 
 func btoi(b bool) int {
@@ -419,21 +430,22 @@ func btoi(b bool) int {
 // searchBlocksHave keeps the documents (newest first) that word has, read
 // from its blocks where they are.
 func searchBlocksHave(ctx context.Context, tx *Tx, word string, docs []int64) ([]int64, error) {
-	var blocks []byte
-	blocks = append(blocks, '[')
-	last := int64(-1)
+	// docs are newest first: their blocks go down.
+	var blocks []int64
 	for _, d := range docs {
-		if b := d >> searchBlockShift; b != last {
-			if last >= 0 {
-				blocks = append(blocks, ',')
-			}
-			blocks = strconv.AppendInt(blocks, b, 10)
-			last = b
+		if b := d >> searchBlockShift; len(blocks) == 0 || blocks[len(blocks)-1] != b {
+			blocks = append(blocks, b)
 		}
 	}
-	blocks = append(blocks, ']')
-	rows, err := tx.QueryContext(ctx, `SELECT block, docs FROM search_blocks WHERE term = ? AND block IN (SELECT value FROM json_each(?))`,
-		word, string(blocks))
+	var rows *sql.Rows
+	var err error
+	if hi, lo := blocks[0], blocks[len(blocks)-1]; len(blocks)*2 >= int(hi-lo+1) {
+		// Most blocks of the span: one walk along them.
+		rows, err = tx.queryCached(ctx, `SELECT block, docs FROM search_blocks WHERE term = ? AND block BETWEEN ? AND ?`, word, lo, hi)
+	} else {
+		rows, err = tx.queryCached(ctx, `SELECT block, docs FROM search_blocks WHERE term = ? AND block IN (SELECT value FROM json_each(?))`,
+			word, searchDocList(blocks))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -477,7 +489,7 @@ func searchPostingsHave(ctx context.Context, tx *Tx, filter string, docs []int64
 	return kept, nil
 }
 
-// searchDocList is documents as a JSON list.
+// searchDocList is documents (or blocks) as a JSON list.
 func searchDocList(docs []int64) string {
 	b := make([]byte, 0, 8*len(docs)+2)
 	b = append(b, '[')
@@ -490,37 +502,86 @@ func searchDocList(docs []int64) string {
 	return string(append(b, ']'))
 }
 
-// searchCandidateRows is the statement that reads the rows of the first
-// searchAllRerank candidates (newest first) within the dates of f, with
-// what the checks in Go need: a document's terms only when some part is
-// checked in Go, its text only when a phrase or prefix is checked in it
+// searchCandidate is a candidate as it is ranked.
+type searchCandidate struct {
+	doc   int64
+	words int
+	terms []string
+	text  string
+	day   string
+	score float64
+}
+
+// searchCandidateRows reads the first searchAllRerank candidates (newest
+// first) within the dates of f: their words and days from the index kept
+// for it (migration 261), then, when some part of the search is checked in
+// Go, their terms, and their text when a phrase or prefix is checked in it
 // (the results' own are read once they are chosen).
-func searchCandidateRows(q match.Query, f domain.SearchFilter, terms int, docs []int64) (string, []any) {
-	termsCol := `''`
-	if len(q.Prefixes) > 0 || terms > searchJoinTerms {
-		termsCol = `terms`
-	}
-	textCol := `''`
-	if len(q.Phrases) > 0 || len(q.Prefixes) > 0 {
-		textCol = `text`
-	}
-	var where []string
+func searchCandidateRows(ctx context.Context, tx *Tx, q match.Query, f domain.SearchFilter, terms int, docs []int64) ([]searchCandidate, error) {
+	var where string
 	var args []any
 	if !f.From.IsZero() {
-		where = append(where, `day >= ?`)
+		where += ` AND day >= ?`
 		args = append(args, domain.SearchDay(f.From))
 	}
 	if !f.To.IsZero() {
-		where = append(where, `day <= ?`)
+		where += ` AND day <= ?`
 		args = append(args, domain.SearchDay(f.To))
 	}
-	if len(where) == 0 {
+	if where == "" {
 		// Every candidate's row is there: the first ones are enough.
 		docs = docs[:min(len(docs), searchAllRerank)]
 	}
-	sql := `SELECT doc, words, ` + termsCol + `, ` + textCol + `, day FROM search_docs WHERE doc IN (SELECT value FROM json_each(?))`
-	for _, w := range where {
-		sql += ` AND ` + w
+	if len(docs) == 0 {
+		return nil, nil
 	}
-	return sql + fmt.Sprintf(` ORDER BY doc DESC LIMIT %d`, searchAllRerank), append([]any{searchDocList(docs)}, args...)
+	cands, err := queryAll(ctx, tx, func(r scanner) (searchCandidate, error) {
+		var c searchCandidate
+		return c, r.Scan(&c.doc, &c.words, &c.day)
+	}, `SELECT doc, words, day FROM search_docs INDEXED BY search_docs_rank WHERE doc IN (SELECT value FROM json_each(?))`+where,
+		append([]any{searchDocList(docs)}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(cands, func(a, b searchCandidate) int { return cmp.Compare(b.doc, a.doc) })
+	cands = cands[:min(len(cands), searchAllRerank)]
+	needTerms := len(q.Prefixes) > 0 || terms > searchJoinTerms
+	needText := len(q.Phrases) > 0 || len(q.Prefixes) > 0
+	if !needTerms && !needText || len(cands) == 0 {
+		return cands, nil
+	}
+	chosen := make([]int64, len(cands))
+	for i, c := range cands {
+		chosen[i] = c.doc
+	}
+	termsCol, textCol := `''`, `''`
+	if needTerms {
+		termsCol = `terms`
+	}
+	if needText {
+		textCol = `text`
+	}
+	type more struct {
+		doc         int64
+		terms, text string
+	}
+	rows, err := queryAll(ctx, tx, func(r scanner) (more, error) {
+		var m more
+		return m, r.Scan(&m.doc, &m.terms, &m.text)
+	}, `SELECT doc, `+termsCol+`, `+textCol+` FROM search_docs WHERE doc IN (SELECT value FROM json_each(?))`, searchDocList(chosen))
+	if err != nil {
+		return nil, err
+	}
+	byDoc := make(map[int64]more, len(rows))
+	for _, m := range rows {
+		byDoc[m.doc] = m
+	}
+	for i := range cands {
+		m := byDoc[cands[i].doc]
+		if m.terms != "" {
+			cands[i].terms = strings.Split(m.terms, "\n")
+		}
+		cands[i].text = m.text
+	}
+	return cands, nil
 }

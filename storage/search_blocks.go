@@ -100,7 +100,7 @@ func editSearchBlocks(ctx context.Context, tx *Tx, doc int64, gone, added []stri
 	}
 	list, _ := json.Marshal(names)
 	lists := make(map[string][]byte, len(want))
-	rows, err := tx.QueryContext(ctx, `SELECT term, docs FROM search_blocks WHERE block = ? AND term IN (SELECT value FROM json_each(?))`,
+	rows, err := tx.queryCached(ctx, `SELECT term, docs FROM search_blocks WHERE block = ? AND term IN (SELECT value FROM json_each(?))`,
 		block, string(list))
 	if err != nil {
 		return err

@@ -63,9 +63,9 @@ func searchTestDocs(t *testing.T, n int) (*DB, *sql.DB) {
 
 // A search's candidates are the newest searchAllScan documents of its
 // rarest term that have the next terms, however the words' blocks and the
-// filters' postings are read: the same as a plain walk over every
-// document's terms finds, for words common and rare, with filters, and with
-// statistics that say a term has a handful of postings (the average over
+// filters' postings are read and however few are wanted: the same as a
+// plain walk over every document's terms finds, for words common and rare,
+// with filters, and with statistics that say a term has a handful of postings (the average over
 // hundreds of thousands of rare words), under which the planner once walked
 // a common word's postings and looked the rarest up for each, 45 s for two
 // words instead of 4 ms. The look-ups go through the primary keys.
@@ -147,14 +147,17 @@ func TestSearchCandidatesStartFromTheRarestTerm(t *testing.T) {
 	for _, terms := range queries {
 		terms = slices.Clone(terms)
 		slices.SortFunc(terms, func(a, b string) int { return cmp.Or(cmp.Compare(df[a], df[b]), strings.Compare(a, b)) })
-		got, err := searchCandidates(ctx, tx, terms)
-		if err != nil {
-			t.Fatal(err)
+		for _, enough := range []int{searchAllScan, searchAllRerank, 1} {
+			got, err := searchCandidates(ctx, tx, terms, enough)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := want(terms)
+			if w = w[:min(len(w), enough)]; !slices.Equal(got, w) {
+				t.Errorf("%v (documents %v), the first %d: %d candidates, want %d\n got %v\nwant %v", terms, df, enough, len(got), len(w), got, w)
+			}
+			found += len(got)
 		}
-		if w := want(terms); !slices.Equal(got, w) {
-			t.Errorf("%v (documents %v): %d candidates, want %d\n got %v\nwant %v", terms, df, len(got), len(w), got, w)
-		}
-		found += len(got)
 	}
 	if found < 1000 || df["w000zq"] <= searchAllScan {
 		t.Errorf("the queries found %d candidates in all, the commonest word is in %d documents: too few to tell", found, df["w000zq"])
@@ -162,6 +165,7 @@ func TestSearchCandidatesStartFromTheRarestTerm(t *testing.T) {
 	for _, q := range []string{
 		`SELECT block, docs FROM search_blocks WHERE term = ? ORDER BY block DESC`,
 		`SELECT block, docs FROM search_blocks WHERE term = ? AND block IN (SELECT value FROM json_each(?))`,
+		`SELECT block, docs FROM search_blocks WHERE term = ? AND block BETWEEN 1 AND ?`,
 		`SELECT doc FROM search_postings WHERE term = ? AND doc IN (SELECT value FROM json_each(?))`,
 		`SELECT doc FROM search_postings WHERE term = ? ORDER BY doc DESC LIMIT ?`,
 	} {
