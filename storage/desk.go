@@ -281,8 +281,7 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 
 	firstMonth := time.Date(f.From.Year(), f.From.Month(), 1, 0, 0, 0, 0, time.UTC)
 	lastMonth := time.Date(f.To.Year(), f.To.Month(), 1, 0, 0, 0, 0, time.UTC)
-	epoch, changes, err := deskStamps(ctx, tx, firstMonth.Format(time.DateOnly), lastMonth.AddDate(0, 1, -1).Format(time.DateOnly),
-		"M"+firstMonth.Format("2006-01"), "M"+lastMonth.Format("2006-01"))
+	epoch, changes, err := kept.stamps(ctx, tx, gen, firstMonth, lastMonth)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
@@ -331,37 +330,33 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 		}
 	}
 	sums := kept.sum(parts)
-	totals := map[string]map[string]int{}
-	for i, m := range deskTotals {
-		if m == "claimant" {
-			continue // ranked from the sums below
-		}
-		totals[m] = make(map[string]int, len(sums[i]))
-		for _, c := range sums[i] {
-			totals[m][c.key] = c.n
-		}
+	metric := func(name string) []keyCount { return sums[deskTotalsIndex[name]] }
+	d.Returned = sumCounts(metric("returned"))
+	d.Reopened = sumCounts(metric("reopened"))
+	for _, c := range metric("returns") {
+		i, _ := strconv.Atoi(strings.TrimSuffix(c.key, "+"))
+		d.Returns[min(max(i, 0), 3)] += c.n
 	}
-	d.Returned = sumValues(totals["returned"])
-	d.Reopened = sumValues(totals["reopened"])
-	for k, n := range totals["returns"] {
-		i, _ := strconv.Atoi(strings.TrimSuffix(k, "+"))
-		d.Returns[min(max(i, 0), 3)] += n
-	}
-	d.QueuedToApproved = domain.ApprovalTimes(buckets(totals["queued_to_approved"]))
-	d.SubmittedToApproved = domain.ApprovalTimes(buckets(totals["submitted_to_approved"]))
+	d.QueuedToApproved = domain.ApprovalTimes(buckets(metric("queued_to_approved")))
+	d.SubmittedToApproved = domain.ApprovalTimes(buckets(metric("submitted_to_approved")))
 
-	if err := readDeskRatings(ctx, tx, d, totals); err != nil {
+	if d.Ratings, err = kept.ratingScale(ctx, tx, gen); err != nil {
 		return nil, time.Time{}, err
 	}
-	if err := readDeskPeople(ctx, tx, d, totals, kept, gen); err != nil {
+	pos := make(map[string]int, len(d.Ratings))
+	for i, r := range d.Ratings {
+		pos[strconv.FormatInt(r.RatingID, 10)] = i
+	}
+	for _, c := range metric("rating") {
+		if i, ok := pos[c.key]; ok {
+			d.Ratings[i].N += c.n
+		}
+	}
+	if err := readDeskPeople(ctx, tx, d, sums, kept, gen); err != nil {
 		return nil, time.Time{}, err
 	}
 
 	// Claimants and outlets, each with its rating mix.
-	pos := map[string]int{}
-	for i, r := range d.Ratings {
-		pos[strconv.FormatInt(r.RatingID, 10)] = i
-	}
 	var ids []int32
 	d.TopClaimants, ids = topClaimants(sums[claimantMetric], len(d.Ratings))
 	for i := range d.TopClaimants {
@@ -392,8 +387,8 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 			mix(name, rating, c.n)
 		}
 	} else {
-		for rating, n := range totals["rating"] {
-			mix(outlet, rating, n)
+		for _, c := range metric("rating") {
+			mix(outlet, c.key, c.n)
 		}
 	}
 	d.TopOutlets = topMixes(mixes)
@@ -434,19 +429,13 @@ func topClaimants(counts []keyCount, ratings int) ([]domain.RatingMix, []int32) 
 	return out, ids
 }
 
-func readDeskRatings(ctx context.Context, tx *Tx, d *domain.Desk, totals map[string]map[string]int) error {
-	var err error
-	d.Ratings, err = ratingCounts(ctx, tx, totals["rating"])
-	return err
-}
-
 // readDeskPeople names the reviewers and editors who did anything in the
 // period, busiest first.
-func readDeskPeople(ctx context.Context, tx *Tx, d *domain.Desk, totals map[string]map[string]int, kept *deskParts, gen int64) error {
+func readDeskPeople(ctx context.Context, tx *Tx, d *domain.Desk, sums [deskPartMetricCount][]keyCount, kept *deskParts, gen int64) error {
 	reviewers, editors := map[int64]*domain.PersonWork{}, map[int64]*domain.PersonWork{}
 	add := func(people map[int64]*domain.PersonWork, metric string, field func(*domain.PersonWork) *int) {
-		for k, n := range totals[metric] {
-			id, err := strconv.ParseInt(k, 10, 64)
+		for _, c := range sums[deskTotalsIndex[metric]] {
+			id, err := strconv.ParseInt(c.key, 10, 64)
 			if err != nil || id == 0 {
 				continue
 			}
@@ -455,7 +444,7 @@ func readDeskPeople(ctx context.Context, tx *Tx, d *domain.Desk, totals map[stri
 				p = &domain.PersonWork{UserID: id}
 				people[id] = p
 			}
-			*field(p) += n
+			*field(p) += c.n
 		}
 	}
 	add(reviewers, "submitted", func(p *domain.PersonWork) *int { return &p.Submitted })
@@ -464,7 +453,7 @@ func readDeskPeople(ctx context.Context, tx *Tx, d *domain.Desk, totals map[stri
 	add(editors, "approved_by", func(p *domain.PersonWork) *int { return &p.Approved })
 	add(editors, "returned", func(p *domain.PersonWork) *int { return &p.Returned })
 	// Their names, kept for the desk generation.
-	var ids []int64
+	ids := make([]int64, 0, len(reviewers)+len(editors))
 	for _, people := range []map[int64]*domain.PersonWork{reviewers, editors} {
 		for id := range people {
 			ids = append(ids, id)
@@ -584,20 +573,20 @@ func readDeskQueue(ctx context.Context, tx *Tx, outlet string) (*deskQueue, erro
 	return q, nil
 }
 
-func buckets(m map[string]int) map[int]int {
-	out := map[int]int{}
-	for k, n := range m {
-		if b, err := strconv.Atoi(k); err == nil {
-			out[b] += n
+func buckets(counts []keyCount) map[int]int {
+	out := make(map[int]int, len(counts))
+	for _, c := range counts {
+		if b, err := strconv.Atoi(c.key); err == nil {
+			out[b] += c.n
 		}
 	}
 	return out
 }
 
-func sumValues(m map[string]int) int {
+func sumCounts(counts []keyCount) int {
 	n := 0
-	for _, v := range m {
-		n += v
+	for _, c := range counts {
+		n += c.n
 	}
 	return n
 }

@@ -34,7 +34,24 @@ type deskParts struct {
 	// person moves the generation).
 	names    map[int64]string
 	namesGen int64
+	// What else a reading needs that moves only with the desk generation,
+	// read at generation memoGen: the change counts of the days and months
+	// of a span of months (by its first and last month), and the rating
+	// scale.
+	memoGen int64
+	stamped map[[2]time.Time]deskStamped
+	scale   []domain.RatingCount
 }
+
+// deskStamped is deskStamps' answer for a span of months.
+type deskStamped struct {
+	epoch   int64
+	changes map[string]int64
+}
+
+// deskStampedKept bounds how many spans of months' change counts are kept
+// for one generation.
+const deskStampedKept = 256
 
 // deskKeys numbers one metric's keys.
 type deskKeys struct {
@@ -166,6 +183,70 @@ func deskStamps(ctx context.Context, tx *Tx, first, last, firstMonth, lastMonth 
 		UNION ALL SELECT period, n FROM desk_changes WHERE period BETWEEN ? AND ?
 		UNION ALL SELECT period, n FROM desk_changes WHERE period BETWEEN ? AND ?`, first, last, firstMonth, lastMonth)
 	return epoch, changes, err
+}
+
+// memo empties what is kept for one desk generation when gen is another.
+// The caller holds c.mu.
+func (c *deskParts) memo(gen int64) {
+	if c.memoGen != gen {
+		c.memoGen, c.stamped, c.scale = gen, nil, nil
+	}
+}
+
+// stamps returns the epoch and the change counts of the days and months
+// from the month firstMonth to the month lastMonth (deskStamps), kept for
+// the desk generation gen: desk_changes moves only through desk_event,
+// whose other trigger (migration 195) moves the generation in the same
+// statement, and a recount moves both, so while the generation read in a
+// snapshot stands, so do the change counts that snapshot shows. After a
+// change, the first reading of each span of months reads them again.
+func (c *deskParts) stamps(ctx context.Context, tx *Tx, gen int64, firstMonth, lastMonth time.Time) (int64, map[string]int64, error) {
+	key := [2]time.Time{firstMonth, lastMonth}
+	c.mu.Lock()
+	c.memo(gen)
+	st, ok := c.stamped[key]
+	c.mu.Unlock()
+	if ok {
+		return st.epoch, st.changes, nil
+	}
+	epoch, changes, err := deskStamps(ctx, tx, firstMonth.Format(time.DateOnly), lastMonth.AddDate(0, 1, -1).Format(time.DateOnly),
+		"M"+firstMonth.Format("2006-01"), "M"+lastMonth.Format("2006-01"))
+	if err != nil {
+		return 0, nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.memo(gen)
+	if c.stamped == nil || len(c.stamped) >= deskStampedKept {
+		c.stamped = map[[2]time.Time]deskStamped{}
+	}
+	c.stamped[key] = deskStamped{epoch, changes}
+	return epoch, changes, nil
+}
+
+// ratingScale returns the rating scale in order, each with no verdicts
+// counted yet, kept for the desk generation gen (a change to the scale
+// moves it). The caller has its own copy.
+func (c *deskParts) ratingScale(ctx context.Context, tx *Tx, gen int64) ([]domain.RatingCount, error) {
+	c.mu.Lock()
+	c.memo(gen)
+	scale := c.scale
+	c.mu.Unlock()
+	if scale == nil {
+		ratings, err := listRatings(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		scale = make([]domain.RatingCount, 0, len(ratings))
+		for _, r := range ratings {
+			scale = append(scale, domain.RatingCount{RatingID: r.ID, Rating: r.Name})
+		}
+		c.mu.Lock()
+		c.memo(gen)
+		c.scale = scale
+		c.mu.Unlock()
+	}
+	return slices.Clone(scale), nil
 }
 
 // deskTotalsIndex maps a metric of deskTotals to its index.
