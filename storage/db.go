@@ -61,6 +61,7 @@ type DB struct {
 	// nil: nothing is cached.
 	gen            *generation
 	claimPages     *readCache[matchKey, claimPage]
+	matchKept      *matchKept // the matcher's index entries read, while the index stands (match_kept.go)
 	articleMatches *readCache[int64, map[int64]match.Found]
 	sessions       *readCache[sessionKey, sessionRead]
 	unread         *readCache[int64, int]
@@ -193,6 +194,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	db.articleClaims = newReadCache[int64, []*domain.Claim](1024)
 	db.candidateAppearances = newReadCache[int64, map[int64]*domain.Appearance](1024)
 	db.searches = newSearchResults(searchKeepBytes)
+	db.matchKept = newMatchKept()
 	return db, nil
 }
 

@@ -249,7 +249,7 @@ func (b *matchBuild) write(ctx context.Context, db execer, commit func() error) 
 	if err := b.postings.write(ctx, db, "match_postings", "match_terms", "match_heads"); err != nil {
 		return err
 	}
-	if _, err := db.ExecContext(ctx, `UPDATE match_stats SET docs = ? WHERE id = 1`, len(b.docs)); err != nil {
+	if _, err := db.ExecContext(ctx, `UPDATE match_stats SET docs = ?, version = version + 1 WHERE id = 1`, len(b.docs)); err != nil {
 		return err
 	}
 	if commit != nil {

@@ -120,7 +120,7 @@ func putDoc(ctx context.Context, tx *Tx, doc int64, d docData) error {
 			return err
 		}
 	}
-	if err := tx.QueryRowContext(ctx, `UPDATE match_stats SET docs = docs + 1 WHERE id = 1 RETURNING docs`).Scan(&d.N); err != nil {
+	if err := tx.QueryRowContext(ctx, `UPDATE match_stats SET docs = docs + 1, version = version + 1 WHERE id = 1 RETURNING docs`).Scan(&d.N); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO match_docs (doc, data) VALUES (?, ?)`, doc, d.encode())
@@ -156,7 +156,7 @@ func removeDoc(ctx context.Context, tx *Tx, doc int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM match_docs WHERE doc = ?`, doc); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE match_stats SET docs = docs - 1 WHERE id = 1`)
+	_, err = tx.ExecContext(ctx, `UPDATE match_stats SET docs = docs - 1, version = version + 1 WHERE id = 1`)
 	return err
 }
 
@@ -366,17 +366,27 @@ func matchText(ctx context.Context, tx *Tx, q match.Text, exclude int64, limit i
 func matchTexts(ctx context.Context, tx *Tx, queries []matchQuery) ([][]match.Found, error) {
 	out := make([][]match.Found, len(queries))
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT docs FROM match_stats WHERE id = 1`).Scan(&n); err != nil {
+	var version int64
+	if err := tx.QueryRowContext(ctx, `SELECT docs, version FROM match_stats WHERE id = 1`).Scan(&n, &version); err != nil {
 		return nil, err
 	}
+	kept := tx.keptIndex(version)
 	df := map[string]int{}
 	var all []string
 	for _, q := range queries {
 		all = append(all, q.text.Terms...)
 	}
-	if err := weights(ctx, tx, all, df); err != nil {
+	kept.fillDF(version, all, df)
+	var read []string
+	for _, t := range all {
+		if _, ok := df[t]; !ok {
+			read = append(read, t)
+		}
+	}
+	if err := weights(ctx, tx, read, df); err != nil {
 		return nil, err
 	}
+	kept.keepDF(version, read, df)
 	plans := make([]*queryPlan, 0, len(queries))
 	for _, q := range queries {
 		p := &queryPlan{matchQuery: q}
@@ -411,7 +421,7 @@ func matchTexts(ctx context.Context, tx *Tx, queries []matchQuery) ([][]match.Fo
 		}
 	}
 
-	postings, err := readPostings(ctx, tx, plans, df)
+	postings, err := readPostings(ctx, tx, plans, df, kept, version)
 	if err != nil {
 		return nil, err
 	}
@@ -465,9 +475,11 @@ func matchTexts(ctx context.Context, tx *Tx, queries []matchQuery) ([][]match.Fo
 		if len(want) == 0 {
 			break
 		}
+		want = kept.takeDocs(version, want, docs)
 		if err := readDocs(ctx, tx, want, docs); err != nil {
 			return nil, err
 		}
+		kept.keepDocs(version, want, docs)
 		for _, p := range plans {
 			if p.done {
 				continue
@@ -603,15 +615,24 @@ func (d docData) weightFor(q match.Text, idf map[string]float64, df map[string]i
 // whole list of a term of at most wholeList documents and the newest
 // wholeList of a longer one. A term whose head is missing or shorter than
 // that is read from its postings.
-func readPostings(ctx context.Context, tx *Tx, plans []*queryPlan, df map[string]int) (map[string][]int64, error) {
+//
+// kept (nil for none) holds heads read before at version; those read here
+// are added to it.
+func readPostings(ctx context.Context, tx *Tx, plans []*queryPlan, df map[string]int, kept *matchKept, version int64) (map[string][]int64, error) {
 	out := map[string][]int64{}
 	var seeds []string
+	done := map[string]bool{}
 	for _, p := range plans {
 		for _, t := range p.seeds {
-			if _, ok := out[t]; !ok {
-				out[t] = nil
-				seeds = append(seeds, t)
+			if _, ok := out[t]; ok {
+				continue
 			}
+			if docs, ok := kept.head(version, t); ok {
+				out[t], done[t] = docs, true
+				continue
+			}
+			out[t] = nil
+			seeds = append(seeds, t)
 		}
 	}
 	for len(seeds) > 0 {
@@ -634,14 +655,17 @@ func readPostings(ctx context.Context, tx *Tx, plans []*queryPlan, df map[string
 		}
 	}
 	for t, docs := range out {
-		if len(docs) >= min(df[t], wholeList) {
+		if done[t] {
 			continue
 		}
-		docs, err := queryAll(ctx, tx, scanInt64, `SELECT doc FROM match_postings WHERE term = ? ORDER BY doc DESC LIMIT ?`, t, wholeList)
-		if err != nil {
-			return nil, err
+		if len(docs) < min(df[t], wholeList) {
+			var err error
+			if docs, err = queryAll(ctx, tx, scanInt64, `SELECT doc FROM match_postings WHERE term = ? ORDER BY doc DESC LIMIT ?`, t, wholeList); err != nil {
+				return nil, err
+			}
+			out[t] = docs
 		}
-		out[t] = docs
+		kept.keepHead(version, t, docs)
 	}
 	return out, nil
 }

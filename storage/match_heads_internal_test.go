@@ -111,7 +111,7 @@ func TestMatchHeadsFollowEveryChange(t *testing.T) {
 	if err := weights(ctx, tx, []string{term}, df); err != nil {
 		t.Fatal(err)
 	}
-	got, err := readPostings(ctx, tx, []*queryPlan{{seeds: []string{term}}}, df)
+	got, err := readPostings(ctx, tx, []*queryPlan{{seeds: []string{term}}}, df, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
