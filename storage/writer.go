@@ -23,9 +23,19 @@ import (
 // commit that holds their change is on disk, so an acknowledged change
 // survives a kill or a power cut as before; a change whose batch fails is
 // answered with the error, never as saved.
+//
+// Under a steady stream of changes the writer is often free for a moment
+// between one change and the next, and a transaction committed at once then
+// holds a single change: its commit writes every page it touched, the
+// hottest ones (the audit log's end, the desk's counters, the queue's ends)
+// again for every change. So when the last commit was recent (someone else
+// is at work) a change that finds nobody waiting lets its transaction linger
+// for batchLinger before committing; a change arriving meanwhile joins it and
+// commits both. A lone change on a quiet server commits at once.
 const (
 	maxBatchChanges = 32
 	maxBatchAge     = 8 * time.Millisecond
+	batchLinger     = time.Millisecond
 )
 
 // writer hands out turns on the single writer connection.
@@ -37,21 +47,32 @@ type writer struct {
 	// longer, so that a slow machine does not commit before the hand-over.
 	maxAge time.Duration
 
+	// linger is batchLinger; 0 commits a change nobody waits behind at once.
+	linger time.Duration
+	// lingered, when set (tests), is called as a transaction starts to linger.
+	lingered func()
+	// commits counts the shared transactions committed (tests read it).
+	commits int
+
 	// Guarded by holding the turn.
-	batch *batch // the shared transaction, open between turns, or nil
+	batch      *batch    // the shared transaction, open between turns, or nil
+	lastCommit time.Time // when the last shared transaction committed
 }
 
 // batch is a transaction shared by several changes, each in a savepoint.
 type batch struct {
-	tx      *sql.Tx
-	started time.Time
-	changes int // changes released into it, waiting for its commit
+	tx        *sql.Tx
+	started   time.Time
+	changes   int  // changes released into it, waiting for its commit
+	lingering bool // a commit is due after batchLinger
 
 	done chan struct{} // closed once committed and synced, or failed
 	err  error
 }
 
-func newWriter() *writer { return &writer{turn: make(chan struct{}, 1), maxAge: maxBatchAge} }
+func newWriter() *writer {
+	return &writer{turn: make(chan struct{}, 1), maxAge: maxBatchAge, linger: batchLinger}
+}
 
 // errBatchLost answers the changes of a shared transaction that SQLite
 // rolled back as a whole (after a failed statement of another change, such
@@ -83,7 +104,32 @@ func (db *DB) acquire(ctx context.Context) error {
 // to it, then gives up the turn.
 func (db *DB) endTurn() {
 	w := db.writer
-	if b := w.batch; b != nil && (w.waiting.Load() == 0 || b.changes >= maxBatchChanges || time.Since(b.started) >= w.maxAge) {
+	if b := w.batch; b != nil {
+		full := b.changes >= maxBatchChanges || time.Since(b.started) >= w.maxAge
+		switch {
+		case w.waiting.Load() > 0 && !full:
+			// The next change continues the transaction.
+		case !full && !b.lingering && b.changes > 0 && w.linger > 0 && time.Since(w.lastCommit) < 4*w.linger:
+			b.lingering = true
+			time.AfterFunc(w.linger, func() { db.commitLingering(b) })
+			if w.lingered != nil {
+				w.lingered()
+			}
+		default:
+			db.commitBatch()
+		}
+	}
+	<-w.turn
+}
+
+// commitLingering takes the turn to commit b, unless a change that joined
+// it has committed it meanwhile.
+func (db *DB) commitLingering(b *batch) {
+	w := db.writer
+	w.waiting.Add(1)
+	w.turn <- struct{}{}
+	w.waiting.Add(-1)
+	if w.batch == b {
 		db.commitBatch()
 	}
 	<-w.turn
@@ -97,6 +143,8 @@ func (db *DB) commitBatch() {
 	b := w.batch
 	w.batch = nil
 	err := b.tx.Commit()
+	w.lastCommit = time.Now()
+	w.commits++
 	if err == nil {
 		db.ckpt.committed()
 	}

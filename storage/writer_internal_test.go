@@ -168,3 +168,54 @@ func TestLostSharedTransactionAnswersEveryChangeWithAnError(t *testing.T) {
 		t.Errorf("after a lost transaction: %v, %q", err, setting(t, db, "after"))
 	}
 }
+
+// A change that finds nobody waiting right after a commit lets its
+// transaction linger, and the next change joins it: one commit for both,
+// each answered only once that commit is done. A change on a quiet writer
+// (no commit lately) commits at once.
+func TestALingeringTransactionIsJoinedByTheNextChange(t *testing.T) {
+	db := openWriterTestDB(t)
+	ctx := context.Background()
+	// So long that only the next change can end the linger.
+	db.writer.linger = time.Hour
+	lingering := make(chan struct{}, 1)
+	db.writer.lingered = func() { lingering <- struct{}{} }
+	change := func(key string) error {
+		tx, err := db.beginShared(ctx)
+		if err != nil {
+			return err
+		}
+		putSetting(t, tx, key)
+		return tx.Commit()
+	}
+
+	// Quiet: no commit lately, so the first change commits at once.
+	if err := change("first"); err != nil {
+		t.Fatal(err)
+	}
+	if db.writer.commits != 1 || setting(t, db, "first") != "v" {
+		t.Fatalf("after the first change: %d commits, setting %q", db.writer.commits, setting(t, db, "first"))
+	}
+
+	secondDone := make(chan error, 1)
+	go func() { secondDone <- change("second") }()
+	<-lingering
+	select {
+	case err := <-secondDone:
+		t.Fatalf("the second change was answered (%v) while its transaction lingered", err)
+	default:
+	}
+	if setting(t, db, "second") != "" {
+		t.Fatal("the second change is visible before its transaction committed")
+	}
+	if err := change("third"); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-secondDone; err != nil {
+		t.Fatal(err)
+	}
+	if db.writer.commits != 2 || setting(t, db, "second") != "v" || setting(t, db, "third") != "v" {
+		t.Errorf("%d commits, second %q, third %q; want the second and third committed together", db.writer.commits,
+			setting(t, db, "second"), setting(t, db, "third"))
+	}
+}
