@@ -2,7 +2,6 @@ package components
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/url"
 	"strconv"
@@ -98,6 +97,30 @@ func KeptHTML(html []byte) templ.Component {
 	})
 }
 
+// DashboardCharts are the dashboard's charts, the day-by-day one first at
+// the page's full width. They depend on the figures alone, so the page can
+// keep them rendered (DashboardView.RenderedCharts).
+func DashboardCharts(charts []ChartView) templ.Component {
+	return KeptHTML(AppendDashboardCharts(nil, charts))
+}
+
+// AppendDashboardCharts appends DashboardCharts(charts) to b.
+func AppendDashboardCharts(b []byte, charts []ChartView) []byte {
+	b = append(b, `<div class="chart-grid-wide">`...)
+	for _, c := range charts {
+		if c.ID == "flow" {
+			b = AppendChart(b, c)
+		}
+	}
+	b = append(b, `</div><div class="chart-grid">`...)
+	for _, c := range charts {
+		if c.ID != "flow" {
+			b = AppendChart(b, c)
+		}
+	}
+	return append(b, `</div>`...)
+}
+
 // Chart returns the chart with id, or nil.
 func (v DashboardView) Chart(id string) *ChartView {
 	for i := range v.Charts {
@@ -132,23 +155,31 @@ func DeskCharts(d *domain.Desk) []ChartView {
 	var charts []ChartView
 
 	// Claims over time, by day or, over long periods, by week.
-	days, unit := d.Days, "day"
+	days, unit, byUnit, firstColumn := d.Days, "day", "day by day", "Day"
 	if len(days) > 62 {
-		days, unit = d.Weeks(), "week"
+		days, unit, byUnit, firstColumn = d.Weeks(), "week", "week by week", "Week starting"
 	}
 	flow := ChartView{ID: "flow", CSVHref: csv("flow"),
-		Title: "Claims added, accepted, approved and dismissed, " + map[string]string{"day": "day by day", "week": "week by week"}[unit],
-		Desc: fmt.Sprintf("Line chart, %s. In all: %d added, %d accepted, %d approved, %d dismissed.",
-			period, d.Added, d.Accepted, d.Approved, d.Dismissed),
-		Table: chart.Table{Columns: []string{map[string]string{"day": "Day", "week": "Week starting"}[unit], "Added", "Accepted", "Approved", "Dismissed"}}}
+		Title: "Claims added, accepted, approved and dismissed, " + byUnit,
+		Desc: "Line chart, " + period + ". In all: " + count(d.Added) + " added, " + count(d.Accepted) + " accepted, " +
+			count(d.Approved) + " approved, " + count(d.Dismissed) + " dismissed.",
+		Table: chart.Table{Columns: []string{firstColumn, "Added", "Accepted", "Approved", "Dismissed"}}}
 	labels := make([]string, len(days))
+	values := make([]float64, 4*len(days))
 	series := []chart.Series{{Name: "added"}, {Name: "accepted"}, {Name: "approved"}, {Name: "dismissed"}}
+	for s := range series {
+		series[s].Values = values[s*len(days) : (s+1)*len(days)]
+	}
+	flow.Table.Rows = make([][]string, len(days))
+	cells := make([]string, 5*len(days))
 	for i, day := range days {
 		labels[i] = day.Day.Format("2 Jan")
-		for s, v := range []int{day.Added, day.Accepted, day.Approved, day.Dismissed} {
-			series[s].Values = append(series[s].Values, float64(v))
+		for s, v := range [4]int{day.Added, day.Accepted, day.Approved, day.Dismissed} {
+			series[s].Values[i] = float64(v)
 		}
-		flow.Table.Rows = append(flow.Table.Rows, []string{day.Day.Format("2006-01-02"), count(day.Added), count(day.Accepted), count(day.Approved), count(day.Dismissed)})
+		row := cells[5*i : 5*i+5 : 5*i+5]
+		row[0], row[1], row[2], row[3], row[4] = day.Day.Format("2006-01-02"), count(day.Added), count(day.Accepted), count(day.Approved), count(day.Dismissed)
+		flow.Table.Rows[i] = row
 	}
 	lines := chart.LinesOver(labels, series, wideChartWidth, 320, unit, "claims", 10)
 	flow.Lines = &lines
@@ -174,18 +205,23 @@ func DeskCharts(d *domain.Desk) []ChartView {
 		bars = append(bars, chart.Bar{Label: label, Value: float64(d.Returns[i])})
 		returns.Table.Rows = append(returns.Table.Rows, []string{label, count(d.Returns[i])})
 	}
-	returns.Desc = fmt.Sprintf("Bar chart of the verdicts approved %s by how often an editor sent them back first: %s. %.2f returns per verdict.",
-		period, describeBars(bars), d.ReturnsPerVerdict())
+	returns.Desc = "Bar chart of the verdicts approved " + period + " by how often an editor sent them back first: " + describeBars(bars) + ". " +
+		strconv.FormatFloat(d.ReturnsPerVerdict(), 'f', 2, 64) + " returns per verdict."
 	withBars(&returns, bars, "verdicts approved", d.Approved == 0, "No verdicts were approved in this period.")
 	charts = append(charts, returns)
 
 	// Work per reviewer and per editor.
 	reviewers := ChartView{ID: "reviewers", CSVHref: csv("reviewers"), Title: "Verdicts submitted, per reviewer",
 		Table: chart.Table{Columns: []string{"Reviewer", "Submitted", "Approved", "Returned"}}}
-	bars = nil
-	for _, p := range d.Reviewers {
-		bars = append(bars, chart.Bar{Label: personName(p), Value: float64(p.Submitted)})
-		reviewers.Table.Rows = append(reviewers.Table.Rows, []string{personName(p), count(p.Submitted), count(p.Approved), count(p.Returned)})
+	bars = make([]chart.Bar, 0, len(d.Reviewers))
+	reviewers.Table.Rows = make([][]string, len(d.Reviewers))
+	cells = make([]string, 4*len(d.Reviewers))
+	for i, p := range d.Reviewers {
+		name := personName(p)
+		bars = append(bars, chart.Bar{Label: name, Value: float64(p.Submitted)})
+		row := cells[4*i : 4*i+4 : 4*i+4]
+		row[0], row[1], row[2], row[3] = name, count(p.Submitted), count(p.Approved), count(p.Returned)
+		reviewers.Table.Rows[i] = row
 	}
 	reviewers.Desc = "Bar chart, " + period + ": " + describeBars(bars) + ". The table adds how many of each reviewer's verdicts were approved and returned."
 	withBars(&reviewers, bars, "verdicts submitted", len(bars) == 0, "No verdicts were submitted in this period.")
@@ -216,10 +252,12 @@ func DeskCharts(d *domain.Desk) []ChartView {
 	} {
 		c := ChartView{ID: m.id, CSVHref: csv(m.id), Title: m.title, RowLink: m.link,
 			Table: chart.Table{Columns: append([]string{m.who, "Checked"}, names...)}}
-		stacks = nil
+		stacks = make([]chart.Stack, 0, len(m.rows))
+		c.Table.Rows = make([][]string, 0, len(m.rows))
 		for _, mix := range m.rows {
 			vals := make([]float64, len(mix.ByRating))
-			row := []string{mix.Name, count(mix.Total)}
+			row := make([]string, 2, 2+len(mix.ByRating))
+			row[0], row[1] = mix.Name, count(mix.Total)
 			for i, n := range mix.ByRating {
 				vals[i] = float64(n)
 				row = append(row, count(n))
@@ -227,8 +265,8 @@ func DeskCharts(d *domain.Desk) []ChartView {
 			stacks = append(stacks, chart.Stack{Label: mix.Name, Values: vals})
 			c.Table.Rows = append(c.Table.Rows, row)
 		}
-		c.Desc = fmt.Sprintf("Stacked bar chart of verdicts approved %s, one bar per %s split by rating, most checked first: %s.",
-			period, map[string]string{"Outlet": "outlet", "Claimant": "claimant"}[m.who], describeMixes(m.rows))
+		c.Desc = "Stacked bar chart of verdicts approved " + period + ", one bar per " + strings.ToLower(m.who) +
+			" split by rating, most checked first: " + describeMixes(m.rows) + "."
 		withStacks(&c, stacks, names, "verdicts approved", "No verdicts were approved in this period.")
 		charts = append(charts, c)
 	}

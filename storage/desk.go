@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -479,15 +480,14 @@ func busiest(people map[int64]*domain.PersonWork) []domain.PersonWork {
 	for _, p := range people {
 		out = append(out, *p)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	slices.SortFunc(out, func(a, b domain.PersonWork) int {
 		if x, y := a.Submitted+a.Approved+a.Returned, b.Submitted+b.Approved+b.Returned; x != y {
-			return x > y
+			return cmp.Compare(y, x)
 		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
 		}
-		return a.UserID < b.UserID
+		return cmp.Compare(a.UserID, b.UserID)
 	})
 	return out
 }

@@ -65,30 +65,34 @@ func (app *App) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := deskChartKey{v.Desk.Filter.From, v.Desk.Filter.To, v.Desk.Filter.Outlet}
-	html := app.deskCharts.get(key, v.Desk.Generation)
+	html, keep := app.deskCharts.get(key, v.Desk.Generation)
 	if html == nil {
 		// Drawn into a reused buffer; what is kept is an exact copy.
-		buf := pageBuffers.Get().(*bytes.Buffer)
-		err := components.DashboardCharts(components.DeskCharts(v.Desk)).Render(r.Context(), buf)
-		html = bytes.Clone(buf.Bytes())
-		putPageBuffer(buf)
-		if err != nil {
-			app.renderFailed(w, r, err)
-			return
+		b := chartBuffers.Get().(*[]byte)
+		defer chartBuffers.Put(b)
+		*b = components.AppendDashboardCharts((*b)[:0], components.DeskCharts(v.Desk))
+		html = *b
+		if keep {
+			html = bytes.Clone(html)
+			app.deskCharts.put(key, v.Desk.Generation, html)
 		}
-		app.deskCharts.put(key, v.Desk.Generation, html)
 	}
 	v.RenderedCharts = components.KeptHTML(html)
 	app.render(w, r, status, components.DashboardPage(app.meta(w, r, "Dashboard"), v))
 }
 
+// chartBuffers holds the buffers the dashboard's charts are drawn into.
+var chartBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
 // deskChartCache keeps the dashboard's charts as rendered, for a filter and
 // the desk generation its figures were read at (domain.Desk.Generation):
 // the charts show nothing else, so while the generation stands they are
-// the same bytes.
+// the same bytes. Charts are kept from the second time a filter is drawn
+// at a generation: a period asked once is not copied for nothing.
 type deskChartCache struct {
 	mu      sync.Mutex
 	entries map[deskChartKey]keptCharts
+	asked   map[deskChartKey]int64 // filters drawn once, with the generation
 }
 
 type deskChartKey struct {
@@ -101,16 +105,26 @@ type keptCharts struct {
 	html []byte
 }
 
-// deskChartsKept bounds how many filters' charts are kept.
+// deskChartsKept bounds how many filters' charts are kept, and how many
+// filters drawn once are remembered.
 const deskChartsKept = 64
 
-func (c *deskChartCache) get(k deskChartKey, gen int64) []byte {
+// get returns the charts kept for k at gen, or nil and whether the caller
+// should keep the charts it draws (put): k was drawn at gen before.
+func (c *deskChartCache) get(k deskChartKey, gen int64) (html []byte, keep bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.entries[k]; ok && e.gen == gen {
-		return e.html
+		return e.html, false
 	}
-	return nil
+	if g, ok := c.asked[k]; ok && g == gen {
+		return nil, true
+	}
+	if c.asked == nil || len(c.asked) >= 4*deskChartsKept {
+		c.asked = map[deskChartKey]int64{}
+	}
+	c.asked[k] = gen
+	return nil, false
 }
 
 func (c *deskChartCache) put(k deskChartKey, gen int64, html []byte) {
