@@ -161,6 +161,7 @@ func Horizontal(bars []Bar, width float64, axisLabel string) HBars {
 		max = math.Max(max, b.Value)
 	}
 	ticks, scaleTop := scaleTicks(max, 5)
+	c.Bars = make([]HBar, 0, len(bars))
 	for i, b := range bars {
 		y := top + float64(i)*rowHeight
 		w := c.PlotWidth * math.Max(0, b.Value) / scaleTop
@@ -385,9 +386,12 @@ func Stacked(rows []Stack, keys []string, width float64, axisLabel string) Stack
 		max = math.Max(max, sum(r.Values))
 	}
 	ticks, scaleTop := scaleTicks(max, 5)
+	c.Rows = make([]StackRow, 0, len(rows))
+	parts := make([]StackPart, 0, len(rows)*len(keys)) // every row's parts, one after another
 	for i, r := range rows {
 		ry := top + float64(i)*rowHeight
 		row := StackRow{Label: r.Label, Y: ry, H: barHeight, LabelY: ry + barHeight/2 + 4}
+		first := len(parts)
 		px := c.PlotLeft
 		for k, v := range r.Values {
 			if v <= 0 || k >= len(keys) {
@@ -395,12 +399,13 @@ func Stacked(rows []Stack, keys []string, width float64, axisLabel string) Stack
 			}
 			w := c.PlotWidth * v / scaleTop
 			part := StackPart{Key: keys[k], Value: Count(v), X: px, W: w, Pattern: PatternOf(k)}
-			if text := Count(v); w >= 8*float64(len(text))+8 {
+			if text := part.Value; w >= 8*float64(len(text))+8 {
 				part.Text, part.TextX = text, px+w/2
 			}
-			row.Parts = append(row.Parts, part)
+			parts = append(parts, part)
 			px += w
 		}
+		row.Parts = parts[first:len(parts):len(parts)]
 		row.Total, row.TotalX = Count(sum(r.Values)), px+6
 		c.Rows = append(c.Rows, row)
 	}
