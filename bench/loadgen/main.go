@@ -10,10 +10,12 @@
 //	loadgen desk  -base URL -tokens FILE -reviewers 30 -editors 6 -duration 10s [-ack FILE] [-comments]
 //	loadgen desk  ... -rate 500                         # paced: 500 changes a second, open loop
 //	loadgen crash -bin CLAIMTRAIL -db FILE -tokens FILE -rounds 20          # bench/crash.sh
+//	loadgen crash ... -powercut DIR -durability normal   # bench/powercut.sh (root, FUSE)
 //
 // A tokens file has one "email token" pair a line (reviewers, then editors,
-// by their email). Only the standard library; nothing but the server given is
-// contacted.
+// by their email). The standard library and the project's own packages
+// (crashtest; its power cut mounts with go-fuse); nothing but the server
+// given is contacted.
 package main
 
 import (
@@ -22,6 +24,7 @@ import (
 
 	"bytes"
 	"claimtrail/bench/crashtest"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -33,6 +36,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -548,6 +552,8 @@ func cmdCrash(ctx context.Context, args []string) error {
 	password := fs.String("password", "bench-password", "password, for the reviewers who comment")
 	minRun := fs.Duration("min", 500*time.Millisecond, "shortest time before a kill")
 	maxRun := fs.Duration("max", 3*time.Second, "longest time before a kill")
+	mnt := fs.String("powercut", "", "cut the power with each kill: mount the database's directory at this empty `directory` (FUSE, root) and run the server there")
+	durability := fs.String("durability", "", "the server's -durability (with -powercut: acknowledged changes lost are counted, not failed, for normal)")
 	fs.Parse(args)
 	accounts, err := readTokens(*tokens)
 	if err != nil {
@@ -557,10 +563,15 @@ func cmdCrash(ctx context.Context, args []string) error {
 	if len(revs) < *reviewers || len(eds) < *editors {
 		return fmt.Errorf("need %d reviewer and %d editor tokens", *reviewers, *editors)
 	}
+	serveDB := *db
 	cfg := crashtest.Config{DB: *db, Password: *password, Rounds: *rounds, MinRun: *minRun, MaxRun: *maxRun,
 		RestartLimit: time.Second, BackupRound: 2, Log: os.Stdout,
 		Start: func(addr string) *exec.Cmd {
-			return exec.Command(*bin, "serve", "-db", *db, "-addr", addr, "-api-rate", "0")
+			args := []string{"serve", "-db", serveDB, "-addr", addr, "-api-rate", "0"}
+			if *durability != "" {
+				args = append(args, "-durability", *durability)
+			}
+			return exec.Command(*bin, args...)
 		},
 		Verify: func(path string) error {
 			out, err := exec.CommandContext(ctx, *bin, "audit", "verify", "-db", path).CombinedOutput()
@@ -577,6 +588,13 @@ func cmdCrash(ctx context.Context, args []string) error {
 			return nil
 		},
 	}
+	if *mnt != "" {
+		// The server runs on the mount; the checks read the directory
+		// underneath. Starting through FUSE is slower, so no 1 s limit.
+		serveDB = filepath.Join(*mnt, filepath.Base(*db))
+		cfg.PowerCut = crashtest.MountedPowerCut(filepath.Dir(*db), *mnt, *durability == "normal")
+		cfg.BackupRound, cfg.RestartLimit = 0, 0
+	}
 	for _, a := range revs[:*reviewers] {
 		cfg.Reviewers = append(cfg.Reviewers, crashtest.Account{Email: a.email, Token: a.token})
 	}
@@ -584,7 +602,10 @@ func cmdCrash(ctx context.Context, args []string) error {
 		cfg.Editors = append(cfg.Editors, crashtest.Account{Email: a.email, Token: a.token})
 	}
 	rep, err := crashtest.Run(ctx, cfg)
-	if rep != nil {
+	if rep != nil && *mnt != "" {
+		fmt.Printf("RESULT powercut durability=%s cuts=%d acknowledged=%d found=%d lost=%d lost_kinds=%v kinds=%v slowest_restart_ms=%d\n",
+			cmp.Or(*durability, "full"), rep.Rounds, rep.Acknowledged+rep.Lost, rep.Acknowledged, rep.Lost, rep.LostKinds, rep.Kinds, rep.SlowestRestart.Milliseconds())
+	} else if rep != nil {
 		fmt.Printf("RESULT crash rounds=%d acknowledged=%d kinds=%v backup_checked=%d slowest_restart_ms=%d\n",
 			rep.Rounds, rep.Acknowledged, rep.Kinds, rep.BackupChecked, rep.SlowestRestart.Milliseconds())
 	}
