@@ -344,12 +344,25 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 	if d.Ratings, err = kept.ratingScale(ctx, tx, gen); err != nil {
 		return nil, time.Time{}, err
 	}
-	pos := make(map[string]int, len(d.Ratings))
-	for i, r := range d.Ratings {
-		pos[strconv.FormatInt(r.RatingID, 10)] = i
+	// pos finds a rating's place on the scale (a handful) by its id, as
+	// the counters' keys write it.
+	posOf := func(id int64) int {
+		for i := range d.Ratings {
+			if d.Ratings[i].RatingID == id {
+				return i
+			}
+		}
+		return -1
+	}
+	pos := func(key string) int {
+		id, err := strconv.ParseInt(key, 10, 64)
+		if err != nil {
+			return -1
+		}
+		return posOf(id)
 	}
 	for _, c := range metric("rating") {
-		if i, ok := pos[c.key]; ok {
+		if i := pos(c.key); i >= 0 {
 			d.Ratings[i].N += c.n
 		}
 	}
@@ -364,7 +377,7 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 		m := &d.TopClaimants[i]
 		for _, x := range parts {
 			for _, c := range x.p.claimantRatings[ids[i]] {
-				if j, ok := pos[c.key]; ok {
+				if j := posOf(c.rating); j >= 0 {
 					m.ByRating[j] += x.sign * c.n
 				}
 			}
@@ -378,7 +391,7 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 			mixes[name] = m
 		}
 		m.Total += n
-		if i, ok := pos[rating]; ok {
+		if i := pos(rating); i >= 0 {
 			m.ByRating[i] += n
 		}
 	}

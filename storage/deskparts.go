@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -79,6 +80,12 @@ type keyCount struct {
 	n   int
 }
 
+// ratingCount is a count by rating id.
+type ratingCount struct {
+	rating int64
+	n      int
+}
+
 // deskPartKey names a kept part: outlet (allOutlets for all), and a
 // desk_counts period (a day YYYY-MM-DD or a month MYYYY-MM), or "S" and a
 // month (SYYYY-MM) for that month's day-by-day series.
@@ -96,7 +103,7 @@ type deskCounted struct {
 	totals [deskPartMetricCount][]deskCount
 	// claimantRatings: for each claimant (by its number among the
 	// "claimant" keys), its approved verdicts by rating id.
-	claimantRatings map[int32][]keyCount
+	claimantRatings map[int32][]ratingCount
 	// series: for an "S" part, each day of the month (index day-1) by
 	// metric (deskSeries, by index).
 	series [][4]int
@@ -267,7 +274,7 @@ func (c *deskParts) readDeskPart(ctx context.Context, tx *Tx, outlet, period str
 		n      int
 	}
 	var rows, ratings []row
-	p := &deskCounted{epoch: s.epoch, changes: s.changes, claimantRatings: map[int32][]keyCount{}}
+	p := &deskCounted{epoch: s.epoch, changes: s.changes, claimantRatings: map[int32][]ratingCount{}}
 	err := eachRow(ctx, tx, func(r scanner) error {
 		var metric, key string
 		var n int
@@ -329,7 +336,11 @@ func (c *deskParts) readDeskPart(ctx context.Context, tx *Tx, outlet, period str
 	for _, r := range ratings {
 		name, rating, _ := cutUnit(r.key)
 		id := number(claimantMetric, name)
-		p.claimantRatings[id] = append(p.claimantRatings[id], keyCount{key: rating, n: r.n})
+		rid, err := strconv.ParseInt(rating, 10, 64)
+		if err != nil {
+			continue // not a rating's id: counted nowhere, as before
+		}
+		p.claimantRatings[id] = append(p.claimantRatings[id], ratingCount{rid, r.n})
 	}
 	return p, nil
 }
