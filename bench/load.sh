@@ -185,7 +185,7 @@ for round in $(seq "$ROUNDS"); do
 		cpu0=$(server_cpu)
 		read -r rps p99 bad errs wrapped < <(wrk_run "$path" "$who" "$ids")
 		cpu=$(awk -v a="$cpu0" -v b="$(server_cpu)" -v r="$rps" -v d="$DURATION" -v hz="$(getconf CLK_TCK)" \
-			'BEGIN { printf "%.3f", r > 0 ? (b - a) / hz * 1000 / (r * d) : 0 }')
+			'BEGIN { printf "%.3f", (r > 0 ? (b - a) / hz * 1000 / (r * d) : 0) }')
 		printf '   %-13s %9.1f req/s  p99 %8.2f ms  server CPU %6.3f ms/req   (static %9.1f req/s, p99 %6.2f ms)  non-2xx %s  socket errors %s%s\n' \
 			"$name" "$rps" "$p99" "$cpu" "$srps" "$sp99" "$bad" "$errs" "$( [ "${wrapped:-0}" -gt 0 ] && echo "  (a thread's share of once-only ids ran out and was asked again $wrapped times)")"
 		echo "$name $rps $p99 $srps $bad $errs $cpu" >> "$RESULTS"
