@@ -8,6 +8,7 @@
 #   ONLY=search WRITE_SECONDS=0 bash bench/load.sh   # one page (or a comma-separated few), no writes
 #   ONLY=search,search-new WRITE_SECONDS=0 bash bench/load.sh   # search: 300 words asked again and again, and pairs never asked before
 #   ONLY=claim-new,article-new WRITE_SECONDS=0 bash bench/load.sh   # claim and article pages, each visited once
+#   BIN=/tmp/claimtrail-before ONLY=claim-new WRITE_SECONDS=0 bash bench/load.sh   # another build of the server
 #
 # Pages: wrk at CONNS connections, DURATION seconds each, the static file
 # measured just before each page, ROUNDS rounds; prints requests/s (median),
@@ -50,7 +51,11 @@ need sqlite3 sqlite3
 need curl curl
 
 echo "==> building claimtrail and loadgen into $WORK"
-go build -o "$WORK/claimtrail" ./cmd/claimtrail
+if [ -n "${BIN:-}" ]; then
+	cp "$BIN" "$WORK/claimtrail" # BIN=FILE measures that build instead (two builds side by side)
+else
+	go build -o "$WORK/claimtrail" ./cmd/claimtrail
+fi
 go build -o "$WORK/loadgen" ./bench/loadgen
 
 if [ ! -e "$DB" ]; then
