@@ -493,28 +493,44 @@ func storedArticleMatches(ctx context.Context, tx *Tx, articleID int64) (out map
 	if err != nil {
 		return nil, false, err
 	}
-	byClaim := map[int64][]match.Found{}
+	// A check deleted or a claim no longer accepted since is left out: one
+	// statement finds which of the documents are still indexed, and one
+	// pass describes every match kept (a first visit of an article read
+	// them one statement each, two hundred for forty candidates).
+	docs := make([]int64, 0, len(rows))
 	for _, r := range rows {
+		docs = append(docs, r.doc)
+	}
+	indexed, err := queryAll(ctx, tx, scanInt64, `SELECT doc FROM match_docs WHERE doc IN (SELECT value FROM json_each(?))`, jsonList(docs))
+	if err != nil {
+		return nil, false, err
+	}
+	still := make(map[int64]bool, len(indexed))
+	for _, d := range indexed {
+		still[d] = true
+	}
+	var kept []match.Found
+	var keptFor []int64 // the candidate of each kept match
+	for _, r := range rows {
+		if !still[r.doc] {
+			continue
+		}
 		f := match.Found{Kind: match.KindClaim, ID: r.doc, Tier: match.Tier(r.tier), Score: r.score}
 		if r.doc < 0 {
 			f.Kind, f.ID = match.KindImported, -r.doc
 		}
-		// A check deleted or a claim no longer accepted since: left out.
-		var exists int
-		q := `SELECT count(*) FROM match_docs WHERE doc = ?`
-		if err := tx.QueryRowContext(ctx, q, r.doc).Scan(&exists); err != nil {
-			return nil, false, err
-		}
-		if exists == 0 {
-			continue
-		}
-		byClaim[r.claim] = append(byClaim[r.claim], f)
+		kept = append(kept, f)
+		keptFor = append(keptFor, r.claim)
+	}
+	if err := describeFound(ctx, tx, kept); err != nil {
+		return nil, false, err
+	}
+	byClaim := map[int64][]match.Found{}
+	for i, f := range kept {
+		byClaim[keptFor[i]] = append(byClaim[keptFor[i]], f)
 	}
 	out = map[int64]match.Found{}
 	for id, found := range byClaim {
-		if err := describeFound(ctx, tx, found); err != nil {
-			return nil, false, err
-		}
 		slices.SortFunc(found, match.Better)
 		for _, f := range found {
 			if f.Kind == match.KindImported || f.State == domain.StateApproved && f.ArticleID != articleID {

@@ -2,6 +2,8 @@ package storage_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +176,73 @@ func TestRecordAsAppearanceAtTriage(t *testing.T) {
 	}
 	if _, err := n.db.ApplyVerdict(as(n.eddie), checked, got[0].ID); err != nil {
 		t.Errorf("another editor applying: %v", err)
+	}
+}
+
+// The article page reads its candidates' matches as stored when the article
+// was added: the same as matching them again while nothing has changed, and
+// without a match whose document has left the index since.
+func TestStoredArticleMatchesAreWhatMatchingAgainGives(t *testing.T) {
+	n := newNewsroom(t)
+	bg := context.Background()
+	checked := n.approvedCheck(t)
+	if _, err := n.db.ImportChecks(actorCtx("editor@newsroom.example"), []domain.ImportedCheck{
+		{URL: "https://checks.example/bridge", Claim: "The new bridge will open in the spring of next year.", Publisher: "Example Checks", Rating: "False"},
+		{URL: "https://checks.example/crime", Claim: "Crime in the capital rose by 8% last year.", Publisher: "Example Checks", Rating: "True"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	a, cands := addArticle(t, n.db, as(n.rita), "Jobs and bridges", time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC),
+		"Unemployment fell by 3% last year.", "The new bridge will open in the spring.",
+		"Crime in the capital rose by 8% last year.", "The council will plant a thousand trees.")
+	stored, err := n.db.ArticleMatches(bg, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) != 3 || stored[cands[0].ID].ID != checked {
+		t.Fatalf("stored matches: %+v, want the approved claim and two imported checks", stored)
+	}
+	again := func() map[int64]match.Found {
+		t.Helper()
+		raw, err := sql.Open("sqlite", "file:"+n.db.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		// The page matches an article without stored matches when shown.
+		if _, err := raw.Exec(`DELETE FROM candidate_matches_done WHERE article_id = ?`, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Exec(`INSERT INTO candidate_matches_done (article_id, matched_at) VALUES (?, '2026-11-30T00:00:00Z')`, a.ID)
+		db, err := storage.Open(bg, n.db.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		m, err := db.ArticleMatches(bg, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if want := again(); fmt.Sprint(stored) != fmt.Sprint(want) {
+		t.Errorf("stored:\n%+v\nmatched again:\n%+v", stored, want)
+	}
+
+	// An imported check deleted since leaves the stored matches.
+	raw, err := sql.Open("sqlite", "file:"+n.db.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`DELETE FROM match_docs WHERE doc = (SELECT -id FROM imported_checks WHERE url = 'https://checks.example/crime')`); err != nil {
+		t.Fatal(err)
+	}
+	now, err := n.db.ArticleMatches(bg, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := now[cands[2].ID]; ok || len(now) != 2 {
+		t.Errorf("after the check left the index: %+v, want the other two", now)
 	}
 }
