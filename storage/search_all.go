@@ -349,12 +349,32 @@ func snippetOf(text string, q match.Query) []match.Segment {
 // candidates that are left.
 func searchCandidates(ctx context.Context, tx *Tx, terms []string, enough int) ([]int64, error) {
 	var docs []int64
-	if match.IsFilterTerm(terms[0]) {
-		var err error
-		docs, err = queryAll(ctx, tx, scanInt64, `SELECT doc FROM search_postings WHERE term = ? ORDER BY doc DESC LIMIT ?`, terms[0], searchAllScan)
-		if err != nil {
-			return nil, err
+	// A filter's postings are read as they are needed, newest first: those
+	// of a common filter are mostly enough at once, and each crosses from
+	// SQLite one by one.
+	filterLeft, filterBelow := 0, int64(math.MaxInt64)
+	readFilter := func(n int) error {
+		n = min(n, filterLeft)
+		if n <= 0 {
+			return nil
 		}
+		got, err := queryAll(ctx, tx, scanInt64, `SELECT doc FROM search_postings WHERE term = ? AND doc < ? ORDER BY doc DESC LIMIT ?`,
+			terms[0], filterBelow, n)
+		if err != nil {
+			return err
+		}
+		filterLeft -= n
+		if len(got) < n {
+			filterLeft = 0
+		}
+		if len(got) > 0 {
+			filterBelow = got[len(got)-1]
+		}
+		docs = append(docs, got...)
+		return nil
+	}
+	if match.IsFilterTerm(terms[0]) {
+		filterLeft = searchAllScan
 	} else {
 		rows, err := tx.queryCached(ctx, `SELECT block, docs FROM search_blocks WHERE term = ? ORDER BY block DESC`, terms[0])
 		if err != nil {
@@ -383,15 +403,25 @@ func searchCandidates(ctx context.Context, tx *Tx, terms []string, enough int) (
 		return cmp.Compare(btoi(match.IsFilterTerm(a)), btoi(match.IsFilterTerm(b)))
 	})
 	if len(others) == 0 {
+		if err := readFilter(enough); err != nil {
+			return nil, err
+		}
 		return docs[:min(len(docs), enough)], nil
 	}
-	// The candidates are checked newest first, a block's worth, then two,
-	// four...: a common pair has its first enough in the newest blocks, and
-	// a common word's older blocks are then never read.
+	// The candidates are checked newest first, a block's worth (and at most
+	// 256), then two blocks (512), four...: a common pair has its first
+	// enough in the newest blocks, and a common word's older blocks, or a
+	// common filter's other postings, are then never read.
 	var out []int64
-	for span := 1; len(docs) > 0 && len(out) < enough; span *= 2 {
+	for span := 1; len(out) < enough; span *= 2 {
+		if err := readFilter(256*span - len(docs)); err != nil {
+			return nil, err
+		}
+		if len(docs) == 0 {
+			break
+		}
 		n, blocks := 0, 0
-		for last := int64(-1); n < len(docs); n++ {
+		for last := int64(-1); n < len(docs) && n < 256*span; n++ {
 			if b := docs[n] >> searchBlockShift; b != last {
 				if blocks++; blocks > span {
 					break
@@ -528,12 +558,18 @@ func searchCandidateRows(ctx context.Context, tx *Tx, q match.Query, f domain.Se
 		where += ` AND day <= ?`
 		args = append(args, domain.SearchDay(f.To))
 	}
+	needTerms := len(q.Prefixes) > 0 || terms > searchJoinTerms
+	needText := len(q.Phrases) > 0 || len(q.Prefixes) > 0
 	if where == "" {
 		// Every candidate's row is there: the first ones are enough.
 		docs = docs[:min(len(docs), searchAllRerank)]
 	}
 	if len(docs) == 0 {
 		return nil, nil
+	}
+	if where == "" && (needTerms || needText) {
+		// Their rows are read anyway: the ranks with them.
+		return searchCandidateTexts(ctx, tx, docs, needTerms, needText, true)
 	}
 	cands, err := queryAll(ctx, tx, func(r scanner) (searchCandidate, error) {
 		var c searchCandidate
@@ -545,8 +581,6 @@ func searchCandidateRows(ctx context.Context, tx *Tx, q match.Query, f domain.Se
 	}
 	slices.SortFunc(cands, func(a, b searchCandidate) int { return cmp.Compare(b.doc, a.doc) })
 	cands = cands[:min(len(cands), searchAllRerank)]
-	needTerms := len(q.Prefixes) > 0 || terms > searchJoinTerms
-	needText := len(q.Phrases) > 0 || len(q.Prefixes) > 0
 	if !needTerms && !needText || len(cands) == 0 {
 		return cands, nil
 	}
@@ -554,34 +588,46 @@ func searchCandidateRows(ctx context.Context, tx *Tx, q match.Query, f domain.Se
 	for i, c := range cands {
 		chosen[i] = c.doc
 	}
-	termsCol, textCol := `''`, `''`
+	more, err := searchCandidateTexts(ctx, tx, chosen, needTerms, needText, false)
+	if err != nil {
+		return nil, err
+	}
+	byDoc := make(map[int64]searchCandidate, len(more))
+	for _, m := range more {
+		byDoc[m.doc] = m
+	}
+	for i := range cands {
+		m := byDoc[cands[i].doc]
+		cands[i].terms, cands[i].text = m.terms, m.text
+	}
+	return cands, nil
+}
+
+// searchCandidateTexts reads candidates' terms and texts (what is asked),
+// with their ranks when withRanks, newest first.
+func searchCandidateTexts(ctx context.Context, tx *Tx, docs []int64, needTerms, needText, withRanks bool) ([]searchCandidate, error) {
+	termsCol, textCol, rankCols := `''`, `''`, `0, ''`
 	if needTerms {
 		termsCol = `terms`
 	}
 	if needText {
 		textCol = `text`
 	}
-	type more struct {
-		doc         int64
-		terms, text string
+	if withRanks {
+		rankCols = `words, day`
 	}
-	rows, err := queryAll(ctx, tx, func(r scanner) (more, error) {
-		var m more
-		return m, r.Scan(&m.doc, &m.terms, &m.text)
-	}, `SELECT doc, `+termsCol+`, `+textCol+` FROM search_docs WHERE doc IN (SELECT value FROM json_each(?))`, searchDocList(chosen))
+	cands, err := queryAll(ctx, tx, func(r scanner) (searchCandidate, error) {
+		var c searchCandidate
+		var terms string
+		err := r.Scan(&c.doc, &c.words, &c.day, &terms, &c.text)
+		if terms != "" {
+			c.terms = strings.Split(terms, "\n")
+		}
+		return c, err
+	}, `SELECT doc, `+rankCols+`, `+termsCol+`, `+textCol+` FROM search_docs WHERE doc IN (SELECT value FROM json_each(?))`, searchDocList(docs))
 	if err != nil {
 		return nil, err
 	}
-	byDoc := make(map[int64]more, len(rows))
-	for _, m := range rows {
-		byDoc[m.doc] = m
-	}
-	for i := range cands {
-		m := byDoc[cands[i].doc]
-		if m.terms != "" {
-			cands[i].terms = strings.Split(m.terms, "\n")
-		}
-		cands[i].text = m.text
-	}
+	slices.SortFunc(cands, func(a, b searchCandidate) int { return cmp.Compare(b.doc, a.doc) })
 	return cands, nil
 }
