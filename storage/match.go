@@ -475,11 +475,12 @@ func matchTexts(ctx context.Context, tx *Tx, queries []matchQuery) ([][]match.Fo
 		if len(want) == 0 {
 			break
 		}
-		want = kept.takeDocs(version, want, docs)
-		if err := readDocs(ctx, tx, want, docs); err != nil {
-			return nil, err
+		if want = kept.takeDocs(version, want, docs); len(want) > 0 {
+			if err := readDocs(ctx, tx, want, docs); err != nil {
+				return nil, err
+			}
+			kept.keepDocs(version, want, docs)
 		}
-		kept.keepDocs(version, want, docs)
 		for _, p := range plans {
 			if p.done {
 				continue
