@@ -190,15 +190,36 @@ func appendHBars(b []byte, c *chart.HBars) []byte {
 	for _, bar := range c.Bars {
 		b = textAt(b, 0, bar.LabelY, truncateLabel(bar.Label))
 	}
+	// The bars of one pattern are one path of rectangles; a bar of no
+	// width is left out, as a rect of no width draws nothing.
 	b = append(b, `</g><g class="chart-bars">`...)
-	for _, bar := range c.Bars {
-		b = append(b, `<rect`...)
-		b = attrF(b, "x", bar.X)
-		b = attrF(b, "y", bar.Y)
-		b = attrF(b, "width", bar.W)
-		b = attrF(b, "height", bar.H)
-		b = fillClass(b, bar.Pattern)
-		b = append(b, `/>`...)
+	for p := 0; p < chart.Patterns; p++ {
+		open := false
+		for _, bar := range c.Bars {
+			if bar.Pattern != p || bar.W <= 0 {
+				continue
+			}
+			if !open {
+				b = append(b, `<path`...)
+				b = fillClass(b, p)
+				b = append(b, ` d="`...)
+				open = true
+			}
+			b = append(b, 'M')
+			b = chart.AppendF(b, bar.X)
+			b = append(b, ' ')
+			b = chart.AppendF(b, bar.Y)
+			b = append(b, 'h')
+			b = chart.AppendF(b, bar.W)
+			b = append(b, 'v')
+			b = chart.AppendF(b, bar.H)
+			b = append(b, 'H')
+			b = chart.AppendF(b, bar.X)
+			b = append(b, 'z')
+		}
+		if open {
+			b = append(b, `"/>`...)
+		}
 	}
 	b = append(b, `</g><g class="chart-value">`...)
 	for _, bar := range c.Bars {

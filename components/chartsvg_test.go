@@ -21,7 +21,7 @@ func deskForCharts(days int) *domain.Desk {
 		d.Days = append(d.Days, domain.DeskDay{Day: from.AddDate(0, 0, i), Added: i % 7, Accepted: i % 3, Approved: i % 2, Dismissed: 1})
 	}
 	d.Ratings = []domain.RatingCount{{RatingID: 1, Rating: "True", N: 5}, {RatingID: 2, Rating: `Half "true"`, N: 4}}
-	d.Reviewers = []domain.PersonWork{{UserID: 1, Name: "Rhea <b>Reviewer</b>", Submitted: 7}, {UserID: 2, Submitted: 2}}
+	d.Reviewers = []domain.PersonWork{{UserID: 1, Name: "Rhea <b>Reviewer</b>", Submitted: 7}, {UserID: 2, Submitted: 2}, {UserID: 4, Name: "Ida", Approved: 1}}
 	d.Editors = []domain.PersonWork{{UserID: 3, Name: "Ed & Co", Approved: 9, Returned: 1}}
 	d.TopOutlets = []domain.RatingMix{{Name: "The <Ledger>", Total: 9, ByRating: []int{5, 4}}}
 	d.TopClaimants = []domain.RatingMix{{Name: "Jo 'Marsh' & Sons", Total: 9, ByRating: []int{5, 4}}}
@@ -98,11 +98,17 @@ func TestChartsCarryPatternsAndMarkers(t *testing.T) {
 				t.Errorf("%d days: %d markers on a long line", tc.days, n)
 			}
 		}
-		doc.Find(`.chart-bars rect`).Each(func(_ int, s *goquery.Selection) {
+		doc.Find(`.chart-bars rect, .chart-bars path`).Each(func(_ int, s *goquery.Selection) {
 			if c, _ := s.Attr("class"); len(c) != 2 || c[0] != 'f' {
 				t.Errorf("bar without a fill pattern: class %q", c)
 			}
 		})
+		// Each bar of a bar chart is a rectangle of its pattern's path;
+		// a bar of no width (Ida submitted nothing) is not drawn.
+		reviewers := doc.Find(`#chart-reviewers .chart-bars path`)
+		if d := reviewers.Text() + reviewers.Eq(0).AttrOr("d", "") + reviewers.Eq(1).AttrOr("d", ""); reviewers.Length() != 2 || strings.Count(d, "z") != 2 {
+			t.Errorf("%d days: the reviewers' bars: %d paths, %q", tc.days, reviewers.Length(), d)
+		}
 	}
 }
 
