@@ -138,7 +138,8 @@ func (f *FS) Cut() (Dropped, error) {
 // Close syncs every file, as a clean shutdown does, and unmounts.
 func (f *FS) Close() error {
 	var errs []error
-	for _, n := range f.opened() {
+	files := f.opened()
+	for _, n := range files {
 		n.mu.Lock()
 		if n.real != nil {
 			if errno := n.sync(); errno != 0 {
@@ -148,7 +149,7 @@ func (f *FS) Close() error {
 		n.mu.Unlock()
 	}
 	f.cut.Store(true)
-	for _, n := range f.opened() {
+	for _, n := range files {
 		n.mu.Lock()
 		n.forget()
 		n.mu.Unlock()

@@ -357,3 +357,21 @@ func sqliteChild(path, mode string) error {
 		mu.Unlock()
 	}
 }
+
+// TestCloseSyncsLikeACleanShutdown: unmounting with Close keeps what was
+// written, synced or not.
+func TestCloseSyncsLikeACleanShutdown(t *testing.T) {
+	f := mount(t)
+	if err := os.WriteFile(filepath.Join(f.Mountpoint(), "kept"), []byte("written, never synced"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(f.Dir(), "kept")); len(got) != 0 {
+		t.Fatalf("underneath before Close: %q", got)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(readFile(t, filepath.Join(f.Dir(), "kept"))); got != "written, never synced" {
+		t.Errorf("after Close the file holds %q", got)
+	}
+}
