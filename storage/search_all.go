@@ -409,19 +409,26 @@ func searchCandidates(ctx context.Context, tx *Tx, terms []string, enough int) (
 		return docs[:min(len(docs), enough)], nil
 	}
 	// The candidates are checked newest first, a block's worth (and at most
-	// 256), then two blocks (512), four...: a common pair has its first
+	// 256), then up to two blocks, four...: a common pair has its first
 	// enough in the newest blocks, and a common word's older blocks, or a
-	// common filter's other postings, are then never read.
+	// common filter's other postings, are then never read. After the first,
+	// a batch is as many as the share found so far says are still needed,
+	// and a quarter more.
 	var out []int64
+	checked := 0
 	for span := 1; len(out) < enough; span *= 2 {
-		if err := readFilter(256*span - len(docs)); err != nil {
+		size := 256 * span
+		if len(out) > 0 {
+			size = min(size, max(64, (enough-len(out))*checked/len(out)*5/4))
+		}
+		if err := readFilter(size - len(docs)); err != nil {
 			return nil, err
 		}
 		if len(docs) == 0 {
 			break
 		}
 		n, blocks := 0, 0
-		for last := int64(-1); n < len(docs) && n < 256*span; n++ {
+		for last := int64(-1); n < len(docs) && n < size; n++ {
 			if b := docs[n] >> searchBlockShift; b != last {
 				if blocks++; blocks > span {
 					break
@@ -431,6 +438,7 @@ func searchCandidates(ctx context.Context, tx *Tx, terms []string, enough int) (
 		}
 		batch := docs[:n:n]
 		docs = docs[n:]
+		checked += n
 		for _, t := range others {
 			if len(batch) == 0 {
 				break
