@@ -122,14 +122,17 @@ func (db *DB) endTurn() {
 	<-w.turn
 }
 
-// commitLingering takes the turn to commit b, unless a change that joined
-// it has committed it meanwhile.
+// commitLingering takes the turn to commit b. A change that joined b may
+// have committed it meanwhile, and a later change may since have left a
+// newer transaction open counting on this waiter to go on with it (endTurn
+// saw it waiting): that one is committed too, unless another waiter is
+// there to go on with it.
 func (db *DB) commitLingering(b *batch) {
 	w := db.writer
 	w.waiting.Add(1)
 	w.turn <- struct{}{}
 	w.waiting.Add(-1)
-	if w.batch == b {
+	if w.batch != nil && (w.batch == b || w.waiting.Load() == 0) {
 		db.commitBatch()
 	}
 	<-w.turn

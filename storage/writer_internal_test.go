@@ -219,3 +219,63 @@ func TestALingeringTransactionIsJoinedByTheNextChange(t *testing.T) {
 			setting(t, db, "second"), setting(t, db, "third"))
 	}
 }
+
+// A lingering transaction's commit that comes late, after a joining change
+// committed it, finds a newer transaction left open by a change that
+// counted on it as the next in line: it commits that one, and the change is
+// answered, rather than waiting for a change that may never come.
+func TestALateLingerCommitsWhatWasLeftForIt(t *testing.T) {
+	db := openWriterTestDB(t)
+	ctx := context.Background()
+	db.writer.linger = time.Hour // only the test ends a linger
+	var lingeringBatch *batch
+	lingering := make(chan struct{}, 1)
+	db.writer.lingered = func() { lingeringBatch = db.writer.batch; lingering <- struct{}{} }
+	change := func(key string) error {
+		tx, err := db.beginShared(ctx)
+		if err != nil {
+			return err
+		}
+		putSetting(t, tx, key)
+		return tx.Commit()
+	}
+	if err := change("first"); err != nil {
+		t.Fatal(err)
+	}
+	secondDone := make(chan error, 1)
+	go func() { secondDone <- change("second") }()
+	<-lingering
+	stale := lingeringBatch
+	if err := change("third"); err != nil { // joins and commits the lingering one
+		t.Fatal(err)
+	}
+	if err := <-secondDone; err != nil {
+		t.Fatal(err)
+	}
+
+	// The fourth change holds the writer when the stale linger's commit
+	// comes for its turn; at its end the fourth sees it waiting and leaves
+	// its transaction open for it.
+	tx, err := db.beginShared(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	putSetting(t, tx, "fourth")
+	go db.commitLingering(stale)
+	for db.writer.waiting.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	fourthDone := make(chan error, 1)
+	go func() { fourthDone <- tx.Commit() }()
+	select {
+	case err := <-fourthDone:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the fourth change is never answered: its transaction was left open with nobody to commit it")
+	}
+	if setting(t, db, "fourth") != "v" {
+		t.Error("the fourth change is not saved")
+	}
+}
