@@ -9,13 +9,13 @@
 # Then, as root: a full disk and a read-only database (a small tmpfs) must give
 # a clear error page and a log line while reading keeps working.
 #
-#   bash bench/crash.sh                 # 20 rounds on a 50,000-claim database
+#   bash bench/crash.sh                 # 20 rounds on a 200,000-claim database
 #   ROUNDS=5 CLAIMS=20000 bash bench/crash.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROUNDS=${ROUNDS:-20}
-CLAIMS=${CLAIMS:-50000}
+CLAIMS=${CLAIMS:-200000} # enough queued claims for 20 rounds of a desk at full speed
 PASSWORD=bench-password
 WORK=$(mktemp -d)
 MNT=

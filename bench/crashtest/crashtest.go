@@ -231,6 +231,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 
 		got := log2.snapshot()
+		if len(got) == 0 && run >= time.Second {
+			// A round in which nothing was acknowledged proves nothing: the
+			// desk ran out of queued claims, or the server never worked.
+			return rep, fmt.Errorf("round %d: no change was acknowledged in %s of work: the queue ran dry (seed more claims) or the server did not answer", round, run.Round(time.Millisecond))
+		}
 		lost, err := missing(ctx, cfg.DB, got)
 		if err == nil && len(lost) > 0 && (pc == nil || !pc.MayLose) {
 			a := lost[0]

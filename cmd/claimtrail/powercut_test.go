@@ -45,7 +45,7 @@ func TestPowerCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := storage.SeedBench(ctx, seed, storage.BenchSeed{Claims: 1500, PasswordHash: hash}); err != nil {
+	if _, err := storage.SeedBench(ctx, seed, storage.BenchSeed{Claims: 6000, PasswordHash: hash}); err != nil {
 		t.Fatal(err)
 	}
 	cli := func(args ...string) (string, error) {
