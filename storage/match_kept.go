@@ -1,6 +1,6 @@
 package storage
 
-import "sync"
+import "claimtrail/storage/kept"
 
 // matchKept is what this process keeps of the matcher's index between
 // matches: decoded index entries, terms' document counts and heads. Every
@@ -17,15 +17,12 @@ import "sync"
 // touch the index, so they leave this in place, where the kept reads of
 // generation.go are emptied by every commit.
 type matchKept struct {
-	mu        sync.Mutex
-	version   int64
-	docs      map[int64]docData
-	df        map[string]int
-	heads     map[string][]int64
-	headsSize int // documents in heads
+	docs  *kept.Cache[int64, docData]  // decoded index entries
+	df    *kept.Cache[string, int]     // terms' document counts
+	heads *kept.Cache[string, []int64] // terms' newest documents
 }
 
-// Bounds on what is kept; each map is emptied when it would pass its own.
+// Bounds on what is kept; each cache is emptied when it would pass its own.
 const (
 	maxKeptDocs      = 20000   // decoded index entries, about a kilobyte each
 	maxKeptTerms     = 200000  // term counts
@@ -33,57 +30,35 @@ const (
 )
 
 func newMatchKept() *matchKept {
-	k := &matchKept{version: -1}
-	k.reset(-1)
-	return k
+	return &matchKept{
+		docs:  kept.New[int64, docData](maxKeptDocs),
+		df:    kept.New[string, int](maxKeptTerms),
+		heads: kept.NewWeighed(maxKeptHeadsSize, func(_ string, docs []int64) int { return len(docs) }),
+	}
 }
 
-func (k *matchKept) reset(version int64) {
-	k.version = version
-	k.docs = map[int64]docData{}
-	k.df = map[string]int{}
-	k.heads = map[string][]int64{}
-	k.headsSize = 0
-}
-
-// keptIndex is what a match in tx may use of what is kept, for the index at
-// version: nil inside a write transaction (its own changes are not
-// committed, and may never be) and for a snapshot older than what is kept.
+// keptIndex is what a match in tx may use of what is kept: nil inside a
+// write transaction (its own changes are not committed, and may never be).
+// What is kept is kept under the index's version (package kept), so a
+// snapshot older than what is kept neither reads nor adds, and a newer one
+// empties it.
 func (tx *Tx) keptIndex(version int64) *matchKept {
-	if tx.ctx != nil || tx.db == nil || tx.db.matchKept == nil {
+	if tx.ctx != nil || tx.db == nil {
 		return nil
 	}
-	k := tx.db.matchKept
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	switch {
-	case version > k.version:
-		k.reset(version)
-	case version < k.version:
-		return nil
-	}
-	return k
+	return tx.db.matchKept
 }
-
-// own reports whether k still holds the index at version; the caller holds
-// k.mu.
-func (k *matchKept) own(version int64) bool { return k.version == version }
 
 // fillDF puts the kept count of each term not yet in df into df.
 func (k *matchKept) fillDF(version int64, terms []string, df map[string]int) {
 	if k == nil {
 		return
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if !k.own(version) {
-		return
-	}
 	for _, t := range terms {
 		if _, ok := df[t]; ok {
 			continue
 		}
-		if n, ok := k.df[t]; ok {
+		if n, ok := k.df.Get(version, t); ok {
 			df[t] = n
 		}
 	}
@@ -94,16 +69,8 @@ func (k *matchKept) keepDF(version int64, terms []string, df map[string]int) {
 	if k == nil {
 		return
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if !k.own(version) {
-		return
-	}
-	if len(k.df)+len(terms) > maxKeptTerms {
-		k.df = map[string]int{}
-	}
 	for _, t := range terms {
-		k.df[t] = df[t]
+		k.df.Put(version, t, df[t])
 	}
 }
 
@@ -112,31 +79,14 @@ func (k *matchKept) head(version int64, term string) ([]int64, bool) {
 	if k == nil {
 		return nil, false
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if !k.own(version) {
-		return nil, false
-	}
-	docs, ok := k.heads[term]
-	return docs, ok
+	return k.heads.Get(version, term)
 }
 
 func (k *matchKept) keepHead(version int64, term string, docs []int64) {
 	if k == nil {
 		return
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if !k.own(version) {
-		return
-	}
-	if k.headsSize+len(docs) > maxKeptHeadsSize {
-		k.heads, k.headsSize = map[string][]int64{}, 0
-	}
-	if _, ok := k.heads[term]; !ok {
-		k.heads[term] = docs
-		k.headsSize += len(docs)
-	}
+	k.heads.Put(version, term, docs)
 }
 
 // takeDocs moves the kept entries of the documents in want into docs and
@@ -145,14 +95,9 @@ func (k *matchKept) takeDocs(version int64, want []int64, docs map[int64]docData
 	if k == nil {
 		return want
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if !k.own(version) {
-		return want
-	}
 	var left []int64
 	for _, doc := range want {
-		if d, ok := k.docs[doc]; ok {
+		if d, ok := k.docs.Get(version, doc); ok {
 			docs[doc] = d
 		} else {
 			left = append(left, doc)
@@ -166,17 +111,9 @@ func (k *matchKept) keepDocs(version int64, read []int64, docs map[int64]docData
 	if k == nil {
 		return
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if !k.own(version) {
-		return
-	}
-	if len(k.docs)+len(read) > maxKeptDocs {
-		k.docs = map[int64]docData{}
-	}
 	for _, doc := range read {
 		if d, ok := docs[doc]; ok {
-			k.docs[doc] = d
+			k.docs.Put(version, doc, d)
 		}
 	}
 }
