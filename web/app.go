@@ -167,6 +167,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		overdueEvery:   time.Minute,
 		feedPoke:       make(chan struct{}, 1),
 		keptPages:      newKeptPages(),
+		deskCharts:     newDeskChartCache(),
 		keptTimelines:  newKeptTimelines(),
 	}, nil
 }

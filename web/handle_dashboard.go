@@ -11,6 +11,7 @@ import (
 
 	"claimtrail/components"
 	"claimtrail/domain"
+	"claimtrail/storage/kept"
 	"claimtrail/web/csvexport"
 )
 
@@ -90,9 +91,8 @@ var chartBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); ret
 // the same bytes. Charts are kept from the second time a filter is drawn
 // at a generation: a period asked once is not copied for nothing.
 type deskChartCache struct {
-	mu      sync.Mutex
-	entries map[deskChartKey]keptCharts
-	asked   map[deskChartKey]int64 // filters drawn once, with the generation
+	entries *kept.Cache[deskChartKey, []byte]
+	asked   *kept.Cache[deskChartKey, struct{}] // filters drawn once
 }
 
 type deskChartKey struct {
@@ -100,41 +100,29 @@ type deskChartKey struct {
 	outlet   string
 }
 
-type keptCharts struct {
-	gen  int64
-	html []byte
-}
-
 // deskChartsKept bounds how many filters' charts are kept, and how many
 // filters drawn once are remembered.
 const deskChartsKept = 64
 
+func newDeskChartCache() deskChartCache {
+	return deskChartCache{kept.New[deskChartKey, []byte](deskChartsKept), kept.New[deskChartKey, struct{}](4 * deskChartsKept)}
+}
+
 // get returns the charts kept for k at gen, or nil and whether the caller
 // should keep the charts it draws (put): k was drawn at gen before.
-func (c *deskChartCache) get(k deskChartKey, gen int64) (html []byte, keep bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.entries[k]; ok && e.gen == gen {
-		return e.html, false
+func (c deskChartCache) get(k deskChartKey, gen int64) (html []byte, keep bool) {
+	if html, ok := c.entries.Get(gen, k); ok {
+		return html, false
 	}
-	if g, ok := c.asked[k]; ok && g == gen {
+	if _, ok := c.asked.Get(gen, k); ok {
 		return nil, true
 	}
-	if c.asked == nil || len(c.asked) >= 4*deskChartsKept {
-		c.asked = map[deskChartKey]int64{}
-	}
-	c.asked[k] = gen
+	c.asked.Put(gen, k, struct{}{})
 	return nil, false
 }
 
-func (c *deskChartCache) put(k deskChartKey, gen int64, html []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= deskChartsKept {
-		// Any stale or surplus entry goes; the current ones are drawn again.
-		c.entries = map[deskChartKey]keptCharts{}
-	}
-	c.entries[k] = keptCharts{gen, html}
+func (c deskChartCache) put(k deskChartKey, gen int64, html []byte) {
+	c.entries.Put(gen, k, html)
 }
 
 // dashboardCSV sends the numbers behind one of the dashboard's charts.
