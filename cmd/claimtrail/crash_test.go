@@ -42,17 +42,52 @@ func TestCrashRecovery(t *testing.T) {
 	}
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "crash.db")
+	// Enough queued claims (about 3,000) that the desk, at full speed,
+	// never runs out of work in a round: a round with nothing acknowledged
+	// fails the run.
+	cli, reviewers, editors := seedCrashDesk(t, path, 20000)
+	cfg := crashtest.Config{
+		DB: path, Password: "bench-password",
+		Start: func(addr string) *exec.Cmd {
+			cmd := exec.Command(os.Args[0], "serve", "-db", path, "-addr", addr, "-api-rate", "0")
+			cmd.Env = append(os.Environ(), "CLAIMTRAIL_TEST_AS_BINARY=1")
+			return cmd
+		},
+		Verify:      func(db string) error { _, err := cli("audit", "verify", "-db", db); return err },
+		Backup:      func(out string) error { _, err := cli("backup", "-db", path, "-o", out); return err },
+		BackupRound: 2, Rounds: 3, MinRun: 400 * time.Millisecond, MaxRun: 1200 * time.Millisecond,
+		RestartLimit: 0, // bench/crash.sh holds the server to 1 s; here it only has to come back
+		Log:          testLog{t},
+		Reviewers:    reviewers, Editors: editors,
+	}
+	rep, err := crashtest.Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d rounds, %d changes acknowledged %v, %d checked in the backup; slowest restart %s",
+		rep.Rounds, rep.Acknowledged, rep.Kinds, rep.BackupChecked, rep.SlowestRestart.Round(time.Millisecond))
+	// The checks above mean something only if the desk got work done.
+	for _, kind := range []string{"taken", "saved", "submitted", "approved", "commented"} {
+		if rep.Kinds[kind] == 0 {
+			t.Errorf("no %s change was acknowledged in %d rounds", kind, rep.Rounds)
+		}
+	}
+}
+
+// seedCrashDesk seeds a benchmark database of claims claims at path, with
+// API tokens for six reviewers and two editors, and returns a way to run
+// claimtrail's commands and those accounts.
+func seedCrashDesk(t *testing.T, path string, claims int) (cli func(args ...string) (string, error), reviewers, editors []crashtest.Account) {
+	t.Helper()
+	ctx := context.Background()
 	hash, err := auth.HashPassword("bench-password")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Enough queued claims (about 3,000) that the desk, at full speed,
-	// never runs out of work in a round: a round with nothing acknowledged
-	// fails the run.
-	if _, err := storage.SeedBench(ctx, path, storage.BenchSeed{Claims: 20000, PasswordHash: hash}); err != nil {
+	if _, err := storage.SeedBench(ctx, path, storage.BenchSeed{Claims: claims, PasswordHash: hash}); err != nil {
 		t.Fatal(err)
 	}
-	cli := func(args ...string) (string, error) {
+	cli = func(args ...string) (string, error) {
 		var out, errs bytes.Buffer
 		err := run(ctx, args, strings.NewReader(""), &out, &errs, func(string) string { return "" })
 		if err != nil {
@@ -67,37 +102,13 @@ func TestCrashRecovery(t *testing.T) {
 		}
 		return crashtest.Account{Email: email, Token: token}
 	}
-	cfg := crashtest.Config{
-		DB: path, Password: "bench-password",
-		Start: func(addr string) *exec.Cmd {
-			cmd := exec.Command(os.Args[0], "serve", "-db", path, "-addr", addr, "-api-rate", "0")
-			cmd.Env = append(os.Environ(), "CLAIMTRAIL_TEST_AS_BINARY=1")
-			return cmd
-		},
-		Verify:      func(db string) error { _, err := cli("audit", "verify", "-db", db); return err },
-		Backup:      func(out string) error { _, err := cli("backup", "-db", path, "-o", out); return err },
-		BackupRound: 2, Rounds: 3, MinRun: 400 * time.Millisecond, MaxRun: 1200 * time.Millisecond,
-		RestartLimit: 0, // bench/crash.sh holds the server to 1 s; here it only has to come back
-		Log:          testLog{t},
-	}
 	for i := 1; i <= 6; i++ {
-		cfg.Reviewers = append(cfg.Reviewers, account(storage.BenchReviewerEmail(i)))
+		reviewers = append(reviewers, account(storage.BenchReviewerEmail(i)))
 	}
 	for i := 1; i <= 2; i++ {
-		cfg.Editors = append(cfg.Editors, account(storage.BenchEditorEmail(i)))
+		editors = append(editors, account(storage.BenchEditorEmail(i)))
 	}
-	rep, err := crashtest.Run(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d rounds, %d changes acknowledged %v, %d checked in the backup; slowest restart %s",
-		rep.Rounds, rep.Acknowledged, rep.Kinds, rep.BackupChecked, rep.SlowestRestart.Round(time.Millisecond))
-	// The checks above mean something only if the desk got work done.
-	for _, kind := range []string{"taken", "saved", "submitted", "approved", "commented"} {
-		if rep.Kinds[kind] == 0 {
-			t.Errorf("no %s change was acknowledged in %d rounds", kind, rep.Rounds)
-		}
-	}
+	return cli, reviewers, editors
 }
 
 type testLog struct{ t *testing.T }

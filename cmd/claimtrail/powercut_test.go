@@ -1,20 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"claimtrail/bench/crashtest"
 	"claimtrail/bench/powercut"
-	"claimtrail/storage"
-	"claimtrail/web/auth"
 )
 
 // TestPowerCut is the short version of bench/powercut.sh: the crash test's
@@ -41,35 +36,7 @@ func TestPowerCut(t *testing.T) {
 
 	ctx := context.Background()
 	seed := filepath.Join(t.TempDir(), "seed.db")
-	hash, err := auth.HashPassword("bench-password")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := storage.SeedBench(ctx, seed, storage.BenchSeed{Claims: 6000, PasswordHash: hash}); err != nil {
-		t.Fatal(err)
-	}
-	cli := func(args ...string) (string, error) {
-		var out, errs bytes.Buffer
-		err := run(ctx, args, strings.NewReader(""), &out, &errs, func(string) string { return "" })
-		if err != nil {
-			return "", fmt.Errorf("claimtrail %s: %w: %s", strings.Join(args, " "), err, errs.String())
-		}
-		return strings.TrimSpace(out.String()), nil
-	}
-	var reviewers, editors []crashtest.Account
-	account := func(email string) crashtest.Account {
-		token, err := cli("token", "create", "-db", seed, "-user", email, "-name", "powercut")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return crashtest.Account{Email: email, Token: token}
-	}
-	for i := 1; i <= 6; i++ {
-		reviewers = append(reviewers, account(storage.BenchReviewerEmail(i)))
-	}
-	for i := 1; i <= 2; i++ {
-		editors = append(editors, account(storage.BenchEditorEmail(i)))
-	}
+	cli, reviewers, editors := seedCrashDesk(t, seed, 6000)
 
 	for _, mode := range []string{"full", "sqlite-full", "normal"} {
 		t.Run(mode, func(t *testing.T) {
