@@ -175,19 +175,11 @@ func TestLostSharedTransactionAnswersEveryChangeWithAnError(t *testing.T) {
 // (no commit lately) commits at once.
 func TestALingeringTransactionIsJoinedByTheNextChange(t *testing.T) {
 	db := openWriterTestDB(t)
-	ctx := context.Background()
 	// So long that only the next change can end the linger.
 	db.writer.linger = time.Hour
 	lingering := make(chan struct{}, 1)
 	db.writer.lingered = func() { lingering <- struct{}{} }
-	change := func(key string) error {
-		tx, err := db.beginShared(ctx)
-		if err != nil {
-			return err
-		}
-		putSetting(t, tx, key)
-		return tx.Commit()
-	}
+	change := func(key string) error { return sharedChange(t, db, key) }
 
 	// Quiet: no commit lately, so the first change commits at once.
 	if err := change("first"); err != nil {
@@ -231,14 +223,7 @@ func TestALateLingerCommitsWhatWasLeftForIt(t *testing.T) {
 	var lingeringBatch *batch
 	lingering := make(chan struct{}, 1)
 	db.writer.lingered = func() { lingeringBatch = db.writer.batch; lingering <- struct{}{} }
-	change := func(key string) error {
-		tx, err := db.beginShared(ctx)
-		if err != nil {
-			return err
-		}
-		putSetting(t, tx, key)
-		return tx.Commit()
-	}
+	change := func(key string) error { return sharedChange(t, db, key) }
 	if err := change("first"); err != nil {
 		t.Fatal(err)
 	}
@@ -278,4 +263,15 @@ func TestALateLingerCommitsWhatWasLeftForIt(t *testing.T) {
 	if setting(t, db, "fourth") != "v" {
 		t.Error("the fourth change is not saved")
 	}
+}
+
+// sharedChange saves setting key as one small change in the shared
+// transaction, answered once its commit is on disk.
+func sharedChange(t *testing.T, db *DB, key string) error {
+	tx, err := db.beginShared(context.Background())
+	if err != nil {
+		return err
+	}
+	putSetting(t, tx, key)
+	return tx.Commit()
 }
