@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -361,13 +362,15 @@ func (app *App) apiReviewer(h http.HandlerFunc) http.HandlerFunc {
 func (app *App) apiEditor(h http.HandlerFunc) http.HandlerFunc { return app.apiAuth(domain.CanEdit, h) }
 
 // markTokenUsed updates a token's last_used_at at most once a minute, so
-// that a busy script does not turn every read into a write.
+// that a busy script does not turn every read into a write. The record is
+// the server's own bookkeeping: it is finished even if the script has given
+// up on its request meanwhile.
 func (app *App) markTokenUsed(r *http.Request, t *domain.APIToken) {
 	now := time.Now()
 	if now.Sub(t.LastUsedAt) < time.Minute || !app.apiLimiter.shouldMark(t.ID, now) {
 		return
 	}
-	if err := app.db.MarkAPITokenUsed(r.Context(), t.ID); err != nil {
+	if err := app.db.MarkAPITokenUsed(context.WithoutCancel(r.Context()), t.ID); err != nil {
 		app.log.WarnContext(r.Context(), "mark token used", slog.Int64("token", t.ID), slog.Any("error", err))
 	}
 }

@@ -424,3 +424,32 @@ func TestWriteCancelledAtAnyPoint(t *testing.T) {
 	}
 	t.Logf("%d cancellation points, %d of them after the commit", points, committed)
 }
+
+// A script that gives up on its request at any point while its token's use
+// is being recorded (the first use of a token in a minute) leaves no
+// warning in the log: the record is the server's own bookkeeping, finished
+// whether or not the client is still there.
+func TestAPITokenUseRecordedWhenTheClientLeaves(t *testing.T) {
+	h := newHangupEnv(t)
+	handler := h.env.app.Handler()
+	u, err := h.env.db.UserByEmail(context.Background(), "script@newsroom.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 0; ; n++ {
+		if n > 5000 {
+			t.Fatal("the request never finished without looking at its context again")
+		}
+		fresh := h.env.apiClientFor(u, "script "+itoa(int64(n))) // never used: its use is recorded
+		ctx := newCountdownContext(context.Background(), n)
+		req := h.request("GET", "/api/v1/claims/"+itoa(h.claimID), false)
+		req.Header.Set("Authorization", "Bearer "+fresh.token)
+		h.serveCancellable(handler, httptest.NewRecorder(), req.WithContext(ctx))
+		if logged := h.logs.take(); strings.Contains(logged, "mark token used") {
+			t.Fatalf("cancelled at point %d: %s", n, logged)
+		}
+		if !ctx.hasFired() {
+			break
+		}
+	}
+}
