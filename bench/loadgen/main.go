@@ -229,6 +229,18 @@ type apiClaim struct {
 	} `json:"verdict"`
 }
 
+// deskVerdict is the verdict reviewer email saves in its round n (i numbers
+// the reviewer), on a verdict at version; conclusion is what the saved
+// change is known by.
+func deskVerdict(email string, n, i int, version int64) (conclusion string, verdict map[string]any) {
+	conclusion = fmt.Sprintf("Checked by %s, round %d.", email, n)
+	return conclusion, map[string]any{"rating": "Mostly true", "conclusion": conclusion,
+		"explanation": "The figure matches the latest official release, give or take rounding.",
+		"sources": []map[string]any{{"url": "https://stats.bench.example/table/" + strconv.Itoa(i), "title": "Official table",
+			"type": "official_statistics", "quote": "The rate was 4.4%."}},
+		"version": version}
+}
+
 // cmdTake measures "take next" with many reviewers at once, and checks that
 // no claim was handed out twice.
 func cmdTake(ctx context.Context, args []string) error {
@@ -456,12 +468,7 @@ func cmdDesk(ctx context.Context, args []string) error {
 				}
 				acks.log("taken", cl.ID, a.email)
 				n++
-				conclusion := fmt.Sprintf("Checked by %s, round %d.", a.email, n)
-				verdict := map[string]any{"rating": "Mostly true", "conclusion": conclusion,
-					"explanation": "The figure matches the latest official release, give or take rounding.",
-					"sources": []map[string]any{{"url": "https://stats.bench.example/table/" + strconv.Itoa(i), "title": "Official table",
-						"type": "official_statistics", "quote": "The rate was 4.4%."}},
-					"version": cl.Verdict.Version}
+				conclusion, verdict := deskVerdict(a.email, n, i, cl.Verdict.Version)
 				if !timed("save", func() (int, error) {
 					return call(ctx, c, "PUT", *base+"/api/v1/claims/"+strconv.FormatInt(cl.ID, 10)+"/verdict", a.token, verdict, nil)
 				}, 200) {

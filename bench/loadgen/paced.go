@@ -136,12 +136,7 @@ func deskPaced(ctx context.Context, base string, revs, eds []account, rate float
 				acks.log("taken", cl.ID, a.email)
 				n++
 				id := strconv.FormatInt(cl.ID, 10)
-				conclusion := fmt.Sprintf("Checked by %s, round %d.", a.email, n)
-				verdict := map[string]any{"rating": "Mostly true", "conclusion": conclusion,
-					"explanation": "The figure matches the latest official release, give or take rounding.",
-					"sources": []map[string]any{{"url": "https://stats.bench.example/table/" + strconv.Itoa(i), "title": "Official table",
-						"type": "official_statistics", "quote": "The rate was 4.4%."}},
-					"version": cl.Verdict.Version}
+				conclusion, verdict := deskVerdict(a.email, n, i, cl.Verdict.Version)
 				if sched, ok = s.wait(hardCtx); !ok {
 					return
 				}
