@@ -2,6 +2,7 @@ package components
 
 import (
 	"context"
+	"html"
 	"io"
 	"strconv"
 	"sync"
@@ -362,29 +363,8 @@ func appendStacks(b []byte, c *chart.Stacks) []byte {
 	return append(b, `</g>`...)
 }
 
-// escapeHTML appends s escaped for HTML text and quoted attributes, as
-// templ (html.EscapeString) escapes it.
+// escapeHTML appends s escaped as templ escapes text and attributes
+// (html.EscapeString, which returns s itself when nothing needs escaping).
 func escapeHTML(b []byte, s string) []byte {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '&':
-			esc = "&amp;"
-		case '\'':
-			esc = "&#39;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '"':
-			esc = "&#34;"
-		default:
-			continue
-		}
-		b = append(b, s[last:i]...)
-		b = append(b, esc...)
-		last = i + 1
-	}
-	return append(b, s[last:]...)
+	return append(b, html.EscapeString(s)...)
 }

@@ -1,8 +1,6 @@
 package components
 
 import (
-	"html"
-	"math/rand"
 	"strings"
 	"testing"
 	"time"
@@ -108,21 +106,6 @@ func TestChartsCarryPatternsAndMarkers(t *testing.T) {
 		reviewers := doc.Find(`#chart-reviewers .chart-bars path`)
 		if d := reviewers.Text() + reviewers.Eq(0).AttrOr("d", "") + reviewers.Eq(1).AttrOr("d", ""); reviewers.Length() != 2 || strings.Count(d, "z") != 2 {
 			t.Errorf("%d days: the reviewers' bars: %d paths, %q", tc.days, reviewers.Length(), d)
-		}
-	}
-}
-
-// escapeHTML escapes exactly as templ's escaping (html.EscapeString) does.
-func TestEscapeHTMLMatchesTempl(t *testing.T) {
-	r := rand.New(rand.NewSource(1))
-	alphabet := []rune(`ab &<>"'é€ 1`)
-	for i := 0; i < 2000; i++ {
-		var s strings.Builder
-		for j := r.Intn(12); j > 0; j-- {
-			s.WriteRune(alphabet[r.Intn(len(alphabet))])
-		}
-		if got, want := string(escapeHTML([]byte("x"), s.String())), "x"+html.EscapeString(s.String()); got != want {
-			t.Fatalf("escapeHTML(%q) = %q, want %q", s.String(), got, want)
 		}
 	}
 }
