@@ -176,8 +176,12 @@ while IFS='|' read -r name path who ids; do
 	[ "$code" = 200 ] || { echo "load.sh: $name ($p) answers $code, not 200" >&2; exit 1; }
 done <<< "$PAGES"
 
+# The server's resident memory every second, each sample labelled with the
+# phase running then (phase NAME), so the peak can be told by phase.
 RSS_LOG=$WORK/rss
-( while kill -0 "$PID" 2>/dev/null; do awk '/VmRSS/ {print $2}' "/proc/$PID/status" 2>/dev/null; sleep 1; done ) > "$RSS_LOG" &
+phase() { echo "$1" > "$WORK/phase"; }
+phase pages
+( while kill -0 "$PID" 2>/dev/null; do awk -v p="$(cat "$WORK/phase")" '/VmRSS/ {print p, $2}' "/proc/$PID/status" 2>/dev/null; sleep 1; done ) > "$RSS_LOG" &
 RESULTS=$WORK/results
 # The server's CPU time so far (user + system, clock ticks): read around each
 # page's run, divided by the requests it answered.
@@ -221,12 +225,14 @@ twice() { # claims taken more than once since audit event $1
 	sqlite3 "$DB" "SELECT count(*) FROM (SELECT entity_id FROM audit_events WHERE id > $1 AND action = 'claim.taken' GROUP BY entity_id HAVING count(*) > 1)"
 }
 for via in api browser; do
+	phase "take-$via"
 	before=$(max_audit)
 	echo "==> take next: 50 reviewers through the $via for ${WRITE_SECONDS}s"
 	"$WORK/loadgen" take -base "$BASE" -via "$via" -clients 50 -duration "${WRITE_SECONDS}s" -tokens "$TOKENS" -password "$PASSWORD" | sed 's/^/   /'
 	taken=$(sqlite3 "$DB" "SELECT count(*) FROM audit_events WHERE id > $before AND action = 'claim.taken'")
 	echo "   database: $taken claims taken, $(twice "$before") of them taken more than once"
 done
+phase desk-max
 before=$(max_audit)
 echo "==> desk, the maximum: 30 reviewers take, save and submit verdicts while 6 editors approve, all through the API, each as fast as it can (closed loop), ${WRITE_SECONDS}s"
 "$WORK/loadgen" desk -base "$BASE" -tokens "$TOKENS" -reviewers 30 -editors 6 -duration "${WRITE_SECONDS}s" | tee "$WORK/desk.max" | sed 's/^/   /'
@@ -236,6 +242,7 @@ echo "   database: $(sqlite3 "$DB" "SELECT count(*) FROM audit_events WHERE id >
 # from its scheduled send time (open loop), so the p99 is the one that holds
 # at that rate, not a closed loop's queue.
 for rate in ${DESK_RATES:-500 750}; do
+	phase "desk-$rate"
 	before=$(max_audit)
 	echo "==> desk paced at $rate changes/s (the same 30 reviewers and 6 editors, open loop), ${WRITE_SECONDS}s"
 	"$WORK/loadgen" desk -base "$BASE" -tokens "$TOKENS" -reviewers 30 -editors 6 -duration "${WRITE_SECONDS}s" -rate "$rate" | tee "$WORK/desk.$rate" | sed 's/^/   /'
@@ -252,7 +259,8 @@ done
 
 peak=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")
 echo
-echo "==> server memory: peak RSS $((peak / 1024)) MB; RSS every second during the run (MB): $(awk '{printf "%d ", $1/1024}' "$RSS_LOG" | fold -w 200 | head -3)"
+echo "==> server memory: peak RSS $((peak / 1024)) MB; by phase, the highest and the last RSS sampled (MB): $(awk '!($1 in hi) { order[++n] = $1 } $2 > hi[$1] { hi[$1] = $2 } { last[$1] = $2 }
+	END { for (i = 1; i <= n; i++) printf "%s%s %d/%d", (i > 1 ? ", " : ""), order[i], hi[order[i]] / 1024, last[order[i]] / 1024 }' "$RSS_LOG")"
 first=$STARTUP_MS
 stop_server
 start_server
