@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // NotificationEvent is something that happens to a claim that a person may
 // want to hear about.
@@ -81,6 +84,16 @@ func NotificationBody(e NotificationEvent, claimID int64, claimText, actor strin
 	}
 	return c
 }
+
+// chatEscaper writes text so that a Slack-compatible chat shows it as
+// written: there "<...>" is a link or a ping of the whole channel, and
+// "&" starts an escape.
+var chatEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// ChatText is a notification as a chat message's text. Claims come from
+// articles written outside the newsroom, so nothing in them may turn into
+// a link that hides where it goes or a ping of everyone.
+func ChatText(message string) string { return chatEscaper.Replace(message) }
 
 func shorten(s string, n int) string {
 	r := []rune(s)

@@ -159,3 +159,16 @@ func TestLiteralHostAddr(t *testing.T) {
 		}
 	}
 }
+
+func TestChatTextEscapesChatMarkup(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain words":                     "plain words",
+		"<!channel> look":                 "&lt;!channel&gt; look",
+		"<https://evil.example|ONS data>": "&lt;https://evil.example|ONS data&gt;",
+		"R&D rose; &lt; stays as typed":   "R&amp;D rose; &amp;lt; stays as typed",
+	} {
+		if got := ChatText(in); got != want {
+			t.Errorf("ChatText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -54,7 +54,7 @@ func (app *App) notifyOnce(ctx context.Context, lastOverdue *time.Time) {
 		return
 	}
 	for _, m := range msgs {
-		body, _ := json.Marshal(map[string]string{"text": m.Text})
+		body, _ := json.Marshal(map[string]string{"text": domain.ChatText(m.Text)})
 		failure := ""
 		if err := app.cfg.Fetcher.PostJSON(ctx, hook, body); err != nil {
 			if ctx.Err() != nil {

@@ -255,3 +255,34 @@ func TestWebhookSettingRefusesInternalAddresses(t *testing.T) {
 	// A public address is still saved.
 	wantStatus(t, ada.postForm("/admin/settings/webhook", url.Values{"webhook_url": {"https://hooks.chat.example/services/T0/B0/secret"}}), http.StatusSeeOther)
 }
+
+// TestChatMessagesCarryNoChatMarkup: a claim's words come from articles
+// written outside the newsroom, so words that a Slack-style chat reads as
+// markup (a ping of the whole channel, a link whose text hides where it
+// goes) reach the chat as plain text, escaped as such chats require.
+func TestChatMessagesCarryNoChatMarkup(t *testing.T) {
+	chat := &chatServer{refused: 1}
+	hook := httptest.NewServer(chat)
+	defer hook.Close()
+	env := newTestEnv(t, func(c *Config) {
+		c.Fetcher = &ingest.Fetcher{AllowAddr: allowLoopback, Timeout: 2 * time.Second}
+	})
+	ids := env.queuedClaims(1, "<!channel> fees rose by 3% <https://evil.example/login|see the ONS release> & more")
+	_, ritaUser := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	ada, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	wantStatus(t, ada.postForm("/admin/settings/webhook", url.Values{"webhook_url": {hook.URL + "/hooks/desk"}}), http.StatusSeeOther)
+	wantStatus(t, ada.postForm("/claims/"+itoa(ids[0])+"/assign", url.Values{"assignee": {itoa(ritaUser.ID)}, "claim_version": {env.claimVersion(ids[0])}}), http.StatusSeeOther)
+	var last time.Time
+	env.app.notifyOnce(context.Background(), &last)
+	msgs := chat.got()
+	if len(msgs) != 1 {
+		t.Fatalf("%d chat messages, want 1", len(msgs))
+	}
+	want := "&lt;!channel&gt; fees rose by 3% &lt;https://evil.example/login|see the ONS release&gt; &amp; more"
+	if !strings.Contains(msgs[0], want) {
+		t.Errorf("chat message %q\nwant it to carry %q", msgs[0], want)
+	}
+	if strings.ContainsAny(strings.ReplaceAll(msgs[0], "&amp;", ""), "<>") || strings.Contains(strings.ReplaceAll(msgs[0], "&amp;", ""), "& ") {
+		t.Errorf("chat message keeps markup: %q", msgs[0])
+	}
+}
