@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -285,4 +286,57 @@ func TestChatMessagesCarryNoChatMarkup(t *testing.T) {
 	if strings.ContainsAny(strings.ReplaceAll(msgs[0], "&amp;", ""), "<>") || strings.Contains(strings.ReplaceAll(msgs[0], "&amp;", ""), "& ") {
 		t.Errorf("chat message keeps markup: %q", msgs[0])
 	}
+}
+
+// TestFailedChatDeliveryKeepsTheWebhookSecret: the path of an incoming
+// webhook is its secret. When a delivery fails in a way the guard does not
+// name (the chat hangs up), what is recorded in the outbox and the log says
+// what went wrong without the address's path.
+func TestFailedChatDeliveryKeepsTheWebhookSecret(t *testing.T) {
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close() // hang up without an answer
+		}
+	}))
+	defer hook.Close()
+	var logged strings.Builder
+	var logMu sync.Mutex
+	env := newTestEnv(t, func(c *Config) {
+		c.Fetcher = &ingest.Fetcher{AllowAddr: allowLoopback, Timeout: 2 * time.Second}
+		c.Logger = slog.New(slog.NewTextHandler(lockedWriter{&logMu, &logged}, nil))
+	})
+	ids := env.queuedClaims(1, "prices rose by 10%")
+	_, ritaUser := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	ada, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	const secret = "T0SECRET/B0SECRET/xoxsecretpart"
+	wantStatus(t, ada.postForm("/admin/settings/webhook", url.Values{"webhook_url": {hook.URL + "/services/" + secret}}), http.StatusSeeOther)
+	wantStatus(t, ada.postForm("/claims/"+itoa(ids[0])+"/assign", url.Values{"assignee": {itoa(ritaUser.ID)}, "claim_version": {env.claimVersion(ids[0])}}), http.StatusSeeOther)
+	var last time.Time
+	env.app.notifyOnce(context.Background(), &last)
+	var failure string
+	if err := env.raw().QueryRow(`SELECT last_error FROM webhook_outbox`).Scan(&failure); err != nil {
+		t.Fatal(err)
+	}
+	if failure == "" {
+		t.Fatal("the failed delivery recorded no reason")
+	}
+	logMu.Lock()
+	defer logMu.Unlock()
+	for what, text := range map[string]string{"outbox": failure, "log": logged.String()} {
+		if strings.Contains(text, "SECRET") || strings.Contains(text, "xoxsecretpart") {
+			t.Errorf("the %s carries the webhook's secret path:\n%s", what, text)
+		}
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

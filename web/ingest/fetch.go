@@ -463,6 +463,12 @@ func (f *Fetcher) PostJSON(ctx context.Context, rawURL string, body []byte) erro
 	req.Header.Set("User-Agent", UserAgent)
 	res, err := f.httpClient().Do(req)
 	if err != nil {
+		// A webhook's address carries its secret in its path: the error
+		// says what went wrong, never the address (it is kept and logged).
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return f.fetchError(ctx, tctx, timeout, err)
 	}
 	defer res.Body.Close()
