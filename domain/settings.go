@@ -44,6 +44,15 @@ func ChangeSettings(current, values map[string]string) SettingsChange {
 // SettingNotifyWebhookURL is the key of the chat's incoming-webhook address.
 const SettingNotifyWebhookURL = "notify.webhook_url"
 
+// SecretSettings are the settings whose value is itself a secret: whoever
+// holds the webhook's address may post to the newsroom's chat. They are
+// stored encrypted with the key file, never as typed, so a copy of the
+// database does not carry them.
+var SecretSettings = []string{SettingNotifyWebhookURL}
+
+// SecretSetting reports whether key names a secret setting.
+func SecretSetting(key string) bool { return slices.Contains(SecretSettings, key) }
+
 // recorded is settings as the audit log keeps them. An incoming-webhook
 // address carries its secret in its path (whoever holds it may post to the
 // newsroom's chat), so the log keeps only its scheme and host: enough to

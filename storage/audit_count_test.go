@@ -7,6 +7,7 @@ import (
 
 	"claimtrail/domain"
 	"claimtrail/storage"
+	"claimtrail/storage/keyfile"
 )
 
 // TestEveryMutationWritesOneEventPerChange calls every storage method that
@@ -16,6 +17,7 @@ import (
 func TestEveryMutationWritesOneEventPerChange(t *testing.T) {
 	n := newNewsroom(t)
 	db := n.db
+	db.SetTwoFactorKey((&keyfile.Keys{Audit: keyfile.NewAuditKey()}).TwoFactorKey()) // the chat webhook is sealed with it
 	admin := mustCreateUser(t, db, "ada@newsroom.example", domain.RoleAdmin)
 	bg := context.Background()
 	var (

@@ -321,8 +321,8 @@ func (db *DB) DueWebhookMessages(ctx context.Context, now time.Time, limit int) 
 		return nil, "", err
 	}
 	defer tx.Rollback()
-	var hook string
-	if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, SettingNotifyWebhookURL).Scan(&hook); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	hook, _, err := db.readSetting(ctx, tx, SettingNotifyWebhookURL)
+	if err != nil {
 		return nil, "", err
 	}
 	msgs, err := queryAll(ctx, tx, func(row scanner) (WebhookMessage, error) {

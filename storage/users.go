@@ -301,9 +301,8 @@ func (db *DB) Setting(ctx context.Context, key, def string) (string, error) {
 		return "", err
 	}
 	defer tx.Rollback()
-	var v string
-	err = tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
+	v, set, err := db.readSetting(ctx, tx, key)
+	if err == nil && !set {
 		return def, nil
 	}
 	return v, err
@@ -319,12 +318,12 @@ func (db *DB) SetSettings(ctx context.Context, values map[string]string) error {
 	defer tx.Rollback()
 	current := map[string]string{}
 	for key := range values {
-		var old sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		old, set, err := db.readSetting(ctx, tx, key)
+		if err != nil {
 			return err
 		}
-		if old.Valid {
-			current[key] = old.String
+		if set {
+			current[key] = old
 		}
 	}
 	ch := domain.ChangeSettings(current, values)
@@ -332,8 +331,12 @@ func (db *DB) SetSettings(ctx context.Context, values map[string]string) error {
 		return nil // nothing changed, so nothing is recorded
 	}
 	for _, key := range slices.Sorted(maps.Keys(ch.Set)) {
+		stored, err := db.sealSetting(key, ch.Set[key])
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, ch.Set[key], formatTime(tx.now)); err != nil {
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, stored, formatTime(tx.now)); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,7 @@ import (
 
 	"claimtrail/domain"
 	"claimtrail/storage"
+	"claimtrail/storage/keyfile"
 	"claimtrail/web/auth"
 )
 
@@ -36,6 +37,8 @@ func newTestEnv(t *testing.T, opts ...func(*Config)) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	// As the server has from its key file: it seals the chat webhook.
+	db.SetTwoFactorKey((&keyfile.Keys{Audit: keyfile.NewAuditKey()}).TwoFactorKey())
 	cfg := Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, o := range opts {
 		o(&cfg)

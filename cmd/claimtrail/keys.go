@@ -40,6 +40,10 @@ func setUpKeys(ctx context.Context, db *storage.DB, dbPath string) (*keyfile.Key
 	}
 	db.SetAuditKey(k.Audit, k.AuditFrom)
 	db.SetTwoFactorKey(k.TwoFactorKey())
+	// A webhook address stored before secret settings were sealed.
+	if err := db.SealSecretSettings(ctx); err != nil {
+		return nil, err
+	}
 	if err := db.StartKeyedAudit(ctx, k.AuditFrom); err != nil {
 		return nil, err
 	}

@@ -256,3 +256,43 @@ func TestServeWritesAuditCheckpoints(t *testing.T) {
 	}
 	t.Error("no checkpoint written by the server")
 }
+
+// A chat webhook stored in the clear by an earlier version is sealed with
+// the key file at the next start, so a backup made afterwards does not
+// carry it.
+func TestWebhookStoredInTheClearIsSealedAtStart(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.db")
+	const hook = "https://chat.example/services/T0SECRET/B0SECRET/xoxpart"
+	db, err := storage.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`INSERT INTO settings (key, value, updated_at) VALUES ('notify.webhook_url', ?, '2026-01-01T00:00:00.000000Z')`, hook); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, code := runCLI(t, "", "migrate", "-db", path); code != 0 {
+		t.Fatalf("migrate: %d %s %s", code, out, stderr)
+	}
+	backup := filepath.Join(dir, "copy.db")
+	if _, stderr, code := runCLI(t, "", "backup", "-db", path, "-o", backup); code != 0 {
+		t.Fatal(stderr)
+	}
+	copied, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(copied, []byte("T0SECRET")) {
+		t.Fatal("the backup carries the webhook's address")
+	}
+	var v string
+	if err := raw.QueryRow(`SELECT value FROM settings WHERE key = 'notify.webhook_url'`).Scan(&v); err != nil || strings.Contains(v, "SECRET") {
+		t.Fatalf("stored as %q, %v", v, err)
+	}
+}
