@@ -78,7 +78,7 @@ type App struct {
 	cfg      Config
 	db       *storage.DB
 	log      *slog.Logger
-	sessions *sessions.CookieStore
+	sessions *sessionStore
 	validate *formValidator
 
 	// The JSON API's request checker and per-token rate limit.
@@ -155,7 +155,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		cfg:            cfg,
 		db:             cfg.DB,
 		log:            cfg.Logger,
-		sessions:       store,
+		sessions:       newSessionStore(store),
 		validate:       newFormValidator(),
 		jsonValidate:   newJSONValidator(),
 		apiLimiter:     newRateLimiter(cfg.APIRequestsPerMinute),
