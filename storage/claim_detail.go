@@ -139,7 +139,7 @@ func copyClaimPage(p claimPage) claimPage {
 
 // claimDetail reads everything of ClaimDetail but the similar claims.
 func claimDetail(ctx context.Context, tx *Tx, id int64) (*domain.ClaimDetail, error) {
-	d := &domain.ClaimDetail{Names: map[int64]string{}}
+	d := &domain.ClaimDetail{}
 	var err error
 	if d.Claim, err = findClaimByID(ctx, tx, id); err != nil {
 		return nil, err
@@ -179,7 +179,23 @@ func claimDetail(ctx context.Context, tx *Tx, id int64) (*domain.ClaimDetail, er
 	if d.History, err = queryAuditEvents(ctx, tx, `SELECT `+auditColumns+` FROM audit_events WHERE entity = 'claim' AND entity_id = ? ORDER BY id`, id); err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, name FROM users`)
+	names, err := cached(ctx, tx.db, tx.db.userNames, struct{}{}, func() (map[int64]string, error) {
+		return userNames(ctx, tx)
+	}, func(m map[int64]string) map[int64]string { return m })
+	if err != nil {
+		return nil, err
+	}
+	// The kept map is shared: each page gets its own copy.
+	d.Names = maps.Clone(names)
+	return d, nil
+}
+
+// userNames maps every account to its name, for a claim page's history
+// and verdict. Every claim page shows them, so they are kept while nothing
+// in the database changes (generation.go).
+func userNames(ctx context.Context, tx *Tx) (map[int64]string, error) {
+	names := map[int64]string{}
+	rows, err := tx.queryCached(ctx, `SELECT id, name FROM users`)
 	if err != nil {
 		return nil, err
 	}
@@ -190,9 +206,9 @@ func claimDetail(ctx context.Context, tx *Tx, id int64) (*domain.ClaimDetail, er
 		if err := rows.Scan(&uid, &name); err != nil {
 			return nil, err
 		}
-		d.Names[uid] = name
+		names[uid] = name
 	}
-	return d, rows.Err()
+	return names, rows.Err()
 }
 
 // around returns up to contextChars of text before start and after end,

@@ -66,6 +66,7 @@ type DB struct {
 	sessions       *readCache[sessionKey, sessionRead]
 	unread         *readCache[int64, int]
 	outletNames    *readCache[struct{}, []string]
+	userNames      *readCache[struct{}, map[int64]string]
 	ratings        *readCache[struct{}, []*domain.Rating]
 	queuePages     *readCache[string, queuePage]
 	reviewPages    *readCache[reviewKey, reviewPage]
@@ -185,6 +186,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	db.sessions = newReadCache[sessionKey, sessionRead](4096)
 	db.unread = newReadCache[int64, int](4096)
 	db.outletNames = newReadCache[struct{}, []string](1)
+	db.userNames = newReadCache[struct{}, map[int64]string](1)
 	db.ratings = newReadCache[struct{}, []*domain.Rating](1)
 	db.queuePages = newReadCache[string, queuePage](1024)
 	db.reviewPages = newReadCache[reviewKey, reviewPage](1024)
