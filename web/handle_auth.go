@@ -112,12 +112,17 @@ func (app *App) logout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
+// maxNextLength bounds the page a sign-in returns to: the cookie that
+// carries it through the second step holds about 4 KB in all.
+const maxNextLength = 1024
+
 // safeNext keeps post-login redirects on this site. Browsers drop tabs and
 // newlines from addresses and read a backslash as "/", so "/\t/evil.example"
 // would become "//evil.example": any control character or backslash sends
-// people home.
+// people home. So does an address too long to keep in the session cookie
+// while the second sign-in step waits.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') ||
+	if len(next) > maxNextLength || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') ||
 		strings.ContainsFunc(next, unicode.IsControl) {
 		return "/"
 	}

@@ -217,3 +217,25 @@ func TestTwoFactorRequiredForAdmins(t *testing.T) {
 		t.Fatalf("setting change not audited once: %d events", len(events))
 	}
 }
+
+// TestTwoFactorSignInWithALongReturnAddress: the page a person was on is
+// carried through sign-in; a return address too long to keep in the
+// session cookie (a long search, a link pasted from elsewhere) sends them
+// home after the second step instead of failing sign-in with a 500.
+func TestTwoFactorSignInWithALongReturnAddress(t *testing.T) {
+	e := newTwoFactorEnv(t)
+	c, u := e.signedIn("rita@example.org", domain.RoleReviewer)
+	secret, _ := turnOnTwoFactor(t, c)
+	next := "/search?q=" + strings.Repeat("harbour+spending+", 400)
+	s := e.newClient()
+	res := s.postForm("/login", url.Values{"email": {u.Email}, "password": {testPassword}, "next": {next}})
+	wantStatus(t, res, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != "/login/two-factor" {
+		t.Fatalf("after the password: sent to %q", loc)
+	}
+	res = s.postForm("/login/two-factor", url.Values{"code": {appCode(t, secret, time.Now().Add(30*time.Second))}})
+	wantStatus(t, res, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != "/" {
+		t.Errorf("signed in and sent to %.60q, want home", loc)
+	}
+}
