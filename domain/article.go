@@ -70,6 +70,15 @@ const (
 // details get the same messages everywhere.
 func CheckArticleDetails(title, outlet, author, address string) error {
 	fields := articleDetailProblems(strings.TrimSpace(title), strings.TrimSpace(outlet), strings.TrimSpace(author), strings.TrimSpace(address))
+	// What a person types must be plain text; details detected in a page
+	// are cleaned by the reader instead.
+	for _, f := range []struct{ field, what, value string }{{"title", "headline", title}, {"outlet", "outlet", outlet}, {"author", "author", author}} {
+		if _, bad := fields[f.field]; !bad {
+			if err := CheckPlainLine(f.field, f.what, strings.TrimSpace(f.value)); err != nil {
+				fields[f.field] = ErrorMessage(err)
+			}
+		}
+	}
 	if len(fields) > 0 {
 		return &Error{Code: EINVALID, Message: "Some details of this article need fixing.", Fields: fields}
 	}

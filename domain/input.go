@@ -26,8 +26,31 @@ func CheckDate(field string, t time.Time) error {
 // CheckClaimWording refuses a claim's wording that holds a NUL or another
 // control character: wording is one line of text shown and exported as is.
 func CheckClaimWording(field, s string) error {
-	if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) }) {
+	if strings.ContainsFunc(s, isControlChar) {
 		return FieldError(field, "The claim's wording contains a control character (such as NUL or a line break); write it as one line of plain text.")
+	}
+	return nil
+}
+
+// isControlChar reports whether r is a control character: C0, DEL or C1.
+func isControlChar(r rune) bool { return r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) }
+
+// CheckPlainLine refuses a one-line field (a conclusion, a title, a name)
+// that holds a NUL or another control character, naming it as what: such
+// text is published, exported and sent on as typed, and a NUL or an escape
+// in it is never meant.
+func CheckPlainLine(field, what, s string) error {
+	if strings.ContainsFunc(s, isControlChar) {
+		return FieldError(field, "The "+what+" contains a control character (such as NUL or a tab); write it as plain text.")
+	}
+	return nil
+}
+
+// CheckPlainText is CheckPlainLine for text of several lines (an
+// explanation, a quote, a comment): line breaks and tabs are fine.
+func CheckPlainText(field, what, s string) error {
+	if strings.ContainsFunc(s, func(r rune) bool { return isControlChar(r) && r != '\n' && r != '\r' && r != '\t' }) {
+		return FieldError(field, "The "+what+" contains a control character (such as NUL); line breaks are fine, other control characters are not.")
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -38,6 +39,56 @@ func TestLimitsAreTheDomainsOwn(t *testing.T) {
 			e, ok := tc.err.(*Error)
 			if !ok || e.Code != EINVALID || e.Fields[tc.field] == "" {
 				t.Fatalf("got %#v, want a message for %q", tc.err, tc.field)
+			}
+		})
+	}
+}
+
+// Text that is published, exported and sent on as typed holds no control
+// characters: a NUL, an escape or a bidi-less C1 code is refused, beside
+// its field, on every surface; line breaks and tabs stay fine where text
+// runs over several lines.
+func TestPublishedTextRefusesControlCharacters(t *testing.T) {
+	source := func(title, publisher, quote string) error {
+		s := Source{URL: "https://stats.example/t", Title: title, Publisher: publisher, Quote: quote, Type: SourceType("official_statistics")}
+		return s.Check()
+	}
+	verdict := func(conclusion, explanation string) error {
+		v := Verdict{Conclusion: conclusion, Explanation: explanation}
+		return v.CheckText()
+	}
+	rating := func(name string) error { r := Rating{Name: name, Value: 1}; return r.Check() }
+	for _, tc := range []struct {
+		name  string
+		err   error
+		field string // "" when it is accepted
+	}{
+		{"conclusion with a NUL", verdict("It fell\x00.", ""), "conclusion"},
+		{"conclusion with an escape", verdict("It fell\x1b[31m.", ""), "conclusion"},
+		{"conclusion with a C1 code", verdict("It fell\u0085.", ""), "conclusion"},
+		{"plain conclusion", verdict("It fell by 0.3 points, not 3%.", ""), ""},
+		{"explanation with a NUL", verdict("", "The ONS\x00 says so."), "explanation"},
+		{"explanation over lines, with a tab", verdict("", "The ONS says so.\r\n\tSee table 3."), ""},
+		{"source title with a bell", source("Annual\x07 table", "", ""), "title"},
+		{"source publisher with a NUL", source("Annual table", "ONS\x00", ""), "publisher"},
+		{"source quote with a NUL", source("Annual table", "", "It was\x00 4.2%."), "quote"},
+		{"source quote over lines", source("Annual table", "", "It was 4.2%.\nDown from 5.1%."), ""},
+		{"rating name with a NUL", rating("False\x00"), "name"},
+		{"comment with a NUL", CheckComment("body", "Check\x00 the source."), "body"},
+		{"comment over lines", CheckComment("body", "Check the source.\nThen submit."), ""},
+		{"headline with a NUL", CheckArticleDetails("Harbour\x00 spending", "", "", ""), "title"},
+		{"outlet with a tab", CheckArticleDetails("", "The\tGazette", "", ""), "outlet"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.field == "" {
+				if tc.err != nil {
+					t.Fatalf("refused: %v", tc.err)
+				}
+				return
+			}
+			var e *Error
+			if !errors.As(tc.err, &e) || e.Code != EINVALID || !strings.Contains(e.Fields[tc.field], "control character") {
+				t.Fatalf("got %#v, want a control-character message on %q", tc.err, tc.field)
 			}
 		})
 	}

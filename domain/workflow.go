@@ -83,7 +83,7 @@ func CheckComment(field, body string) error {
 	if utf8.RuneCountInString(body) > MaxCommentLength {
 		return FieldError(field, "Keep the comment to 5000 characters or fewer.")
 	}
-	return nil
+	return CheckPlainText(field, "comment", body)
 }
 
 // MaxSources is the most sources one verdict cites, however they are added.
@@ -139,15 +139,21 @@ func (s *Source) Check() error {
 		e.Fields["title"] = "Enter the source's title."
 	} else if utf8.RuneCountInString(s.Title) > 300 {
 		e.Fields["title"] = "Keep the title to 300 characters or fewer."
+	} else if err := CheckPlainLine("title", "title", s.Title); err != nil {
+		e.Fields["title"] = ErrorMessage(err)
 	}
 	if utf8.RuneCountInString(s.Publisher) > 200 {
 		e.Fields["publisher"] = "Keep the publisher to 200 characters or fewer."
+	} else if err := CheckPlainLine("publisher", "publisher", s.Publisher); err != nil {
+		e.Fields["publisher"] = ErrorMessage(err)
 	}
 	if !s.Type.Valid() {
 		e.Fields["type"] = "Choose what kind of source this is."
 	}
 	if utf8.RuneCountInString(s.Quote) > 5000 {
 		e.Fields["quote"] = "Keep the quote to 5000 characters or fewer."
+	} else if err := CheckPlainText("quote", "quote", s.Quote); err != nil {
+		e.Fields["quote"] = ErrorMessage(err)
 	}
 	if !s.PublishedAt.IsZero() && !s.AccessedAt.IsZero() && s.AccessedAt.Before(s.PublishedAt) {
 		e.Fields["accessed_at"] = "The date accessed cannot be before the date published."
@@ -177,6 +183,9 @@ func (r *Rating) Check() error {
 	if utf8.RuneCountInString(name) > 60 {
 		return FieldError("name", "Keep the rating's name to 60 characters or fewer.")
 	}
+	if err := CheckPlainLine("name", "rating's name", name); err != nil {
+		return err
+	}
 	// NaN fails both comparisons, so it is refused with infinities and
 	// values no scale needs.
 	if !(r.Value >= -MaxRatingValue && r.Value <= MaxRatingValue) {
@@ -194,12 +203,16 @@ func (v *Verdict) CheckText() error {
 	e := &Error{Code: EINVALID, Message: "Some parts of the verdict need fixing.", Fields: map[string]string{}}
 	if utf8.RuneCountInString(v.Conclusion) > 300 {
 		e.Fields["conclusion"] = "Keep the conclusion to one line of 300 characters or fewer."
+	} else if err := CheckPlainLine("conclusion", "conclusion", v.Conclusion); err != nil {
+		e.Fields["conclusion"] = ErrorMessage(err)
 	}
 	if strings.ContainsAny(v.Conclusion, "\r\n") {
 		e.Fields["conclusion"] = "Keep the conclusion to one line."
 	}
 	if utf8.RuneCountInString(v.Explanation) > 20000 {
 		e.Fields["explanation"] = "Keep the explanation to 20,000 characters or fewer."
+	} else if err := CheckPlainText("explanation", "explanation", v.Explanation); err != nil {
+		e.Fields["explanation"] = ErrorMessage(err)
 	}
 	if len(e.Fields) > 0 {
 		return e

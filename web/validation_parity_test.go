@@ -73,6 +73,21 @@ func TestSameBadInputSameMessageInBrowserAndAPI(t *testing.T) {
 			f, b := verdict("conclusion", "It fell.\nBy a lot.")
 			return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
 		}},
+		{"conclusion with a NUL", "conclusion", "conclusion", func() surface {
+			f, b := verdict("conclusion", "It fell\x00 by a lot.")
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"explanation with an escape", "explanation", "explanation", func() surface {
+			f, b := verdict("explanation", "The ONS says so.\x1b[2J")
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"source title with a control character", "title", "sources[0].title", func() surface {
+			f, b := source(map[string]string{"title": "Annual\x07 table"})
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"headline with a NUL", "title", "title", func() surface {
+			return article(map[string]string{"title": "Harbour\x00 spending"})
+		}},
 		{"explanation too long", "explanation", "explanation", func() surface {
 			f, b := verdict("explanation", long(20001))
 			return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
