@@ -17,9 +17,31 @@ import (
 // checkpoint on another connection runs beside the writer (WAL allows it)
 // and is as safe: SQLite syncs the log before copying and the database
 // file after, and reuses the log only once everything in it is copied.
+//
+// Copying is not enough to reuse the log, though. SQLite writes the log
+// from its start again only in a transaction that began when every frame in
+// it had been copied, and under a steady stream of changes the shared
+// transaction is nearly always open, begun before the background copy
+// ended, with more frames committed during the copy. The log then grew
+// until the writer's own checkpoint (writerCheckpointPages) copied the rest
+// inside a commit, with an fsync of the database file: every couple of
+// seconds under the desk's load, everyone waiting for the writer waited
+// 50 ms or more. So once the log holds restartFrames frames, the
+// checkpointer copies again until little came in during a copy, then copies
+// those last frames holding the writer's turn (the shared transaction
+// committed first): the next transaction writes the log from its start, in
+// place, and the log's file stops growing.
 const (
 	// checkpointEvery is how soon after a commit the log is copied back.
 	checkpointEvery = 250 * time.Millisecond
+	// restartFrames is the log's length at which it is brought back to its
+	// start (about 16 MB of 4 KB pages).
+	restartFrames = 4000
+	// catchUpFrames: the background copy runs again (up to catchUpRuns
+	// times) while more frames than this were committed during the last one,
+	// so that little is left to copy with the writer held.
+	catchUpFrames = 256
+	catchUpRuns   = 3
 	// writerCheckpointPages is when the writer checkpoints itself after
 	// all: only if the background checkpoints fall this far behind.
 	writerCheckpointPages = 20000
@@ -32,17 +54,27 @@ type checkpointer struct {
 	stop chan struct{}
 	done chan struct{}
 
-	mu   sync.Mutex
-	runs int // checkpoints done, for tests
+	// holdWriter runs f holding the writer's turn, the shared transaction
+	// committed; it returns false, without running f, once stop is closed.
+	holdWriter func(stop <-chan struct{}, f func()) bool
+	// restartAt and every are restartFrames and checkpointEvery; tests set
+	// them lower before their first change.
+	restartAt int
+	every     time.Duration
+
+	mu       sync.Mutex
+	runs     int // checkpoints done, for tests
+	restarts int // checkpoints finished with the writer held, for tests
 }
 
-func newCheckpointer(dsn string) (*checkpointer, error) {
+func newCheckpointer(dsn string, holdWriter func(stop <-chan struct{}, f func()) bool) (*checkpointer, error) {
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
-	c := &checkpointer{db: db, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	c := &checkpointer{db: db, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
+		holdWriter: holdWriter, restartAt: restartFrames, every: checkpointEvery}
 	go c.run()
 	return c, nil
 }
@@ -66,19 +98,45 @@ func (c *checkpointer) run() {
 			return
 		case <-c.kick:
 		}
-		// A passive checkpoint never waits for the writer or the readers:
-		// it copies what no reader still needs, and the next one the rest.
-		if _, err := c.db.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`); err == nil {
-			c.mu.Lock()
-			c.runs++
-			c.mu.Unlock()
+		logFrames, err := c.passive()
+		if err == nil && logFrames >= c.restartAt && c.holdWriter != nil {
+			for range catchUpRuns {
+				before := logFrames
+				if logFrames, err = c.passive(); err != nil || logFrames-before <= catchUpFrames {
+					break
+				}
+			}
+			if err == nil {
+				c.holdWriter(c.stop, func() {
+					if _, err := c.passive(); err == nil {
+						c.mu.Lock()
+						c.restarts++
+						c.mu.Unlock()
+					}
+				})
+			}
 		}
 		select {
 		case <-c.stop:
 			return
-		case <-time.After(checkpointEvery):
+		case <-time.After(c.every):
 		}
 	}
+}
+
+// passive copies what it can of the log into the database file and says
+// how many frames the log held.
+func (c *checkpointer) passive() (logFrames int, err error) {
+	// A passive checkpoint never waits for the writer or the readers: it
+	// copies what no reader still needs, and the next one the rest.
+	var busy, copied int
+	if err := c.db.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logFrames, &copied); err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	c.runs++
+	c.mu.Unlock()
+	return logFrames, nil
 }
 
 func (c *checkpointer) checkpoints() int {

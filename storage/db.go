@@ -177,7 +177,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	if db.ckpt, err = newCheckpointer(readDSN); err != nil {
+	if db.ckpt, err = newCheckpointer(readDSN, db.holdWriter); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}

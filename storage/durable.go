@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -66,11 +67,14 @@ type logSyncer struct {
 	started uint64 // commits counted so far
 	synced  uint64 // commits known to be on disk
 	running bool
-	syncs   uint64 // fsyncs done, for tests
+	syncs   uint64 // syncs done, for tests
+
+	// syncFile is syncLogFile; tests stand in for it.
+	syncFile func(f *os.File, fresh bool) error
 }
 
 func newLogSyncer(dbPath string) *logSyncer {
-	s := &logSyncer{path: dbPath + "-wal"}
+	s := &logSyncer{path: dbPath + "-wal", syncFile: syncLogFile}
 	s.cond = sync.NewCond(&s.mu)
 	return s
 }
@@ -104,7 +108,13 @@ func (s *logSyncer) wait() error {
 	return nil
 }
 
-// sync fsyncs the log file, reopening it if SQLite made a new one.
+// sync makes the log file durable, reopening it if SQLite made a new one.
+// It uses fdatasync, as SQLite itself does: that writes the data and
+// whatever metadata reading it back needs (the file's length), but not its
+// times, so a log rewritten in place (checkpoint.go) is synced without a
+// commit of the file system's journal, which on ext4 is what made a sync
+// slow. A new log file is synced whole once, and its folder too, so that
+// the name survives as well.
 func (s *logSyncer) sync() error {
 	st, err := os.Stat(s.path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -113,19 +123,48 @@ func (s *logSyncer) sync() error {
 		return fmt.Errorf("%w: %w", errSyncFailed, err)
 	}
 	ino := st.Sys().(*syscall.Stat_t).Ino
+	fresh := false
 	if s.f == nil || ino != s.ino {
 		if s.f != nil {
 			s.f.Close()
+			s.f = nil
 		}
-		if s.f, err = os.Open(s.path); err != nil {
+		f, err := os.Open(s.path)
+		if err != nil {
 			return fmt.Errorf("%w: %w", errSyncFailed, err)
 		}
-		s.ino = ino
+		s.f, s.ino = f, ino
+		fresh = true
 	}
-	if err := s.f.Sync(); err != nil {
+	if err := s.syncFile(s.f, fresh); err != nil {
+		s.f.Close() // reopened and synced whole next time
+		s.f = nil
 		return fmt.Errorf("%w: %w", errSyncFailed, err)
 	}
 	return nil
+}
+
+// syncLogFile syncs the log: a log file new to the syncer whole, with its
+// folder, and after that with fdatasync.
+func syncLogFile(f *os.File, fresh bool) error {
+	if fresh {
+		return errors.Join(f.Sync(), syncDir(filepath.Dir(f.Name())))
+	}
+	for {
+		if err := syscall.Fdatasync(int(f.Fd())); err != syscall.EINTR {
+			return err
+		}
+	}
+}
+
+// syncDir syncs a folder, so that a file created in it keeps its name.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 func (s *logSyncer) close() error {

@@ -122,6 +122,28 @@ func (db *DB) endTurn() {
 	<-w.turn
 }
 
+// holdWriter runs f holding the writer's turn, the shared transaction
+// committed first, so that nothing is committed while f runs (the
+// checkpointer's last copy before the log starts again). It gives up,
+// without running f, if stop closes while it waits.
+func (db *DB) holdWriter(stop <-chan struct{}, f func()) bool {
+	w := db.writer
+	w.waiting.Add(1)
+	select {
+	case w.turn <- struct{}{}:
+		w.waiting.Add(-1)
+	case <-stop:
+		w.waiting.Add(-1)
+		return false
+	}
+	if w.batch != nil {
+		db.commitBatch()
+	}
+	f()
+	<-w.turn
+	return true
+}
+
 // commitLingering takes the turn to commit b. A change that joined b may
 // have committed it meanwhile, and a later change may since have left a
 // newer transaction open counting on this waiter to go on with it (endTurn

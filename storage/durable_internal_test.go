@@ -1,0 +1,165 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// A slow sync of the log holds up nobody's commit: while one sync runs the
+// writer goes on committing other changes (others can read them), but none
+// of those is acknowledged until a sync that started after its commit has
+// finished; the sync that was running when it committed is not enough.
+func TestASlowSyncNeverHoldsUpTheWriter(t *testing.T) {
+	db := openWriterTestDB(t)
+	if db.syncer == nil {
+		t.Fatal("the default durability has no log syncer")
+	}
+	db.writer.linger = 0 // each change commits at once
+	type syncRun struct{ release chan struct{} }
+	syncs := make(chan *syncRun, 10)
+	db.syncer.mu.Lock()
+	db.syncer.syncFile = func(*os.File, bool) error {
+		r := &syncRun{release: make(chan struct{})}
+		syncs <- r
+		<-r.release
+		return nil
+	}
+	db.syncer.mu.Unlock()
+	answered := func(name string, done chan error) bool {
+		t.Helper()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			return true
+		default:
+			return false
+		}
+	}
+	waitAnswer := func(name string, done chan error) {
+		t.Helper()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s was never answered", name)
+		}
+	}
+	nextSync := func() *syncRun {
+		t.Helper()
+		select {
+		case r := <-syncs:
+			return r
+		case <-time.After(10 * time.Second):
+			t.Fatal("no sync of the log started")
+			return nil
+		}
+	}
+
+	aDone := make(chan error, 1)
+	go func() { aDone <- sharedChange(t, db, "a") }()
+	first := nextSync() // covers a, and hangs
+	bDone := make(chan error, 1)
+	go func() { bDone <- sharedChange(t, db, "b") }()
+	for deadline := time.Now().Add(10 * time.Second); setting(t, db, "b") != "v"; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("b was not committed while a sync of the log ran: the sync held up the writer")
+		}
+	}
+	if answered("a", aDone) || answered("b", bDone) {
+		t.Fatal("a change was acknowledged before any sync of the log finished")
+	}
+
+	close(first.release)
+	waitAnswer("a", aDone)
+	var second *syncRun // b's: it committed while the first ran
+	select {
+	case second = <-syncs:
+	case err := <-bDone:
+		t.Fatalf("b was acknowledged (%v) by the sync that had started before it committed", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no second sync of the log started for b")
+	}
+	time.Sleep(20 * time.Millisecond)
+	if answered("b", bDone) {
+		t.Fatal("b was acknowledged before the sync that started after its commit finished")
+	}
+	close(second.release)
+	waitAnswer("b", bDone)
+	close(syncs)
+	for r := range syncs {
+		close(r.release)
+	}
+}
+
+// Under a steady stream of changes the shared transaction is nearly always
+// open, so the log can start again only when the checkpointer copies its
+// last frames holding the writer: the log's file then stays near the size
+// at which it starts again, however much is written.
+func TestLogStartsAgainWhileChangesKeepComing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const restartAt = 200
+	db.ckpt.restartAt = restartAt
+	db.ckpt.every = 5 * time.Millisecond // many checkpoints in a short test
+	value := strings.Repeat("x", 3000)   // a page of the log or more each
+	const writers, each = 8, 500
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				tx, err := db.beginShared(context.Background())
+				if err == nil {
+					_, err = tx.ExecContext(tx.ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, 'now')`, fmt.Sprintf("w%d-%d", w, i), value)
+					if err == nil {
+						err = tx.Commit()
+					} else {
+						tx.Rollback()
+					}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const frame = 24 + 4096
+	frames := st.Size() / frame
+	db.ckpt.mu.Lock()
+	restarts := db.ckpt.restarts
+	db.ckpt.mu.Unlock()
+	t.Logf("%d changes of a page or more: the log's file holds %d frames; %d copies finished holding the writer", writers*each, frames, restarts)
+	if frames > writers*each/3 {
+		t.Errorf("the log's file grew to %d frames for %d changes of a page or more: it did not start again", frames, writers*each)
+	}
+	var n int
+	if err := db.read.QueryRow(`SELECT count(*) FROM settings WHERE key LIKE 'w%'`).Scan(&n); err != nil || n != writers*each {
+		t.Fatalf("%d of %d changes read back (%v)", n, writers*each, err)
+	}
+}
