@@ -16,6 +16,8 @@ import (
 type carryStore struct {
 	mu      sync.Mutex
 	entries map[carryKey]carryEntry
+	bytes   int            // of every entry kept
+	session map[string]int // bytes kept per sign-in
 }
 
 type carryKey struct {
@@ -26,16 +28,38 @@ type carryKey struct {
 type carryEntry struct {
 	values url.Values
 	at     time.Time
+	bytes  int
 }
 
+// Bounds on memory. A page's form may be a megabyte and any page number
+// may be posted to, so one person could otherwise keep gigabytes: each
+// sign-in keeps at most carrySessionBytes (its oldest go first), and all
+// together at most carryMaxBytes.
 const (
-	carryLifetime   = time.Hour
-	carryMaxEntries = 10000 // a bound on memory; the oldest go first
+	carryLifetime     = time.Hour
+	carryMaxEntries   = 10000
+	carrySessionBytes = 8 << 20
+	carryMaxBytes     = 256 << 20
 )
 
-func newCarryStore() *carryStore { return &carryStore{entries: map[carryKey]carryEntry{}} }
+func newCarryStore() *carryStore {
+	return &carryStore{entries: map[carryKey]carryEntry{}, session: map[string]int{}}
+}
 
-// put keeps values for the page; empty values remove what was kept.
+// sizeOf is roughly the memory values hold.
+func sizeOf(values url.Values) int {
+	n := 0
+	for k, vs := range values {
+		n += len(k)
+		for _, v := range vs {
+			n += len(v) + 16
+		}
+	}
+	return n
+}
+
+// put keeps values for the page; empty values remove what was kept. What
+// is larger than a sign-in may keep is not kept.
 func (s *carryStore) put(session, page string, values url.Values) {
 	if session == "" {
 		return
@@ -43,15 +67,37 @@ func (s *carryStore) put(session, page string, values url.Values) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := carryKey{session, page}
-	if len(values) == 0 {
-		delete(s.entries, k)
+	s.remove(k)
+	size := sizeOf(values)
+	if len(values) == 0 || size > carrySessionBytes {
 		return
 	}
 	now := time.Now()
 	if len(s.entries) >= carryMaxEntries {
-		s.evict(now)
+		s.evict(now, "")
 	}
-	s.entries[k] = carryEntry{values: values, at: now}
+	for s.session[session]+size > carrySessionBytes {
+		s.evict(now, session)
+	}
+	for s.bytes+size > carryMaxBytes {
+		s.evict(now, "")
+	}
+	s.entries[k] = carryEntry{values: values, at: now, bytes: size}
+	s.bytes += size
+	s.session[session] += size
+}
+
+// remove forgets what was kept for k, if anything.
+func (s *carryStore) remove(k carryKey) {
+	e, ok := s.entries[k]
+	if !ok {
+		return
+	}
+	delete(s.entries, k)
+	s.bytes -= e.bytes
+	if s.session[k.session] -= e.bytes; s.session[k.session] <= 0 {
+		delete(s.session, k.session)
+	}
 }
 
 // take returns what was kept for the page, once.
@@ -66,28 +112,33 @@ func (s *carryStore) take(session, page string) url.Values {
 	if !ok {
 		return nil
 	}
-	delete(s.entries, k)
+	s.remove(k)
 	if time.Since(e.at) > carryLifetime {
 		return nil
 	}
 	return e.values
 }
 
-// evict drops expired entries and, if still full, the oldest one.
-func (s *carryStore) evict(now time.Time) {
+// evict drops expired entries and then the oldest one, of one sign-in when
+// session is not "" or of anyone's.
+func (s *carryStore) evict(now time.Time, session string) {
 	var oldest carryKey
 	var oldestAt time.Time
+	found := false
 	for k, e := range s.entries {
 		if now.Sub(e.at) > carryLifetime {
-			delete(s.entries, k)
+			s.remove(k)
 			continue
 		}
-		if oldestAt.IsZero() || e.at.Before(oldestAt) {
-			oldest, oldestAt = k, e.at
+		if session != "" && k.session != session {
+			continue
+		}
+		if !found || e.at.Before(oldestAt) {
+			oldest, oldestAt, found = k, e.at, true
 		}
 	}
-	if len(s.entries) >= carryMaxEntries {
-		delete(s.entries, oldest)
+	if found {
+		s.remove(oldest)
 	}
 }
 
