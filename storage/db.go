@@ -80,6 +80,7 @@ type DB struct {
 	// appearances of earlier claims.
 	candidateAppearances *readCache[int64, map[int64]*domain.Appearance]
 	searches             *readCache[string, []match.Hit]
+	ranks                *searchRanks // every search document's rank, in memory (search_ranks.go)
 
 	writer    *writer       // turns on the single writer, and the shared transaction
 	ckpt      *checkpointer // copies the log into the database file in the background
@@ -196,12 +197,16 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	db.articleClaims = newReadCache[int64, []*domain.Claim](1024)
 	db.candidateAppearances = newReadCache[int64, map[int64]*domain.Appearance](1024)
 	db.searches = newSearchResults(searchKeepBytes)
+	db.ranks = newSearchRanks()
 	db.matchKept = newMatchKept()
 	return db, nil
 }
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	if db.ranks != nil {
+		db.ranks.close()
+	}
 	ckptErr := db.ckpt.close()
 	for _, c := range []*stmtCache{db.writeStmts, db.readStmts} {
 		if c != nil {

@@ -102,7 +102,7 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 	if err != nil {
 		return nil, err
 	}
-	cands, err := searchCandidateRows(ctx, tx, q, f, len(terms), docs)
+	cands, err := db.searchCandidateRows(ctx, tx, q, f, len(terms), docs)
 	if err != nil {
 		return nil, err
 	}
@@ -555,16 +555,18 @@ type searchCandidate struct {
 // for it (migration 261), then, when some part of the search is checked in
 // Go, their terms, and their text when a phrase or prefix is checked in it
 // (the results' own are read once they are chosen).
-func searchCandidateRows(ctx context.Context, tx *Tx, q match.Query, f domain.SearchFilter, terms int, docs []int64) ([]searchCandidate, error) {
-	var where string
+func (db *DB) searchCandidateRows(ctx context.Context, tx *Tx, q match.Query, f domain.SearchFilter, terms int, docs []int64) ([]searchCandidate, error) {
+	var where, from, to string
 	var args []any
 	if !f.From.IsZero() {
+		from = domain.SearchDay(f.From)
 		where += ` AND day >= ?`
-		args = append(args, domain.SearchDay(f.From))
+		args = append(args, from)
 	}
 	if !f.To.IsZero() {
+		to = domain.SearchDay(f.To)
 		where += ` AND day <= ?`
-		args = append(args, domain.SearchDay(f.To))
+		args = append(args, to)
 	}
 	needTerms := len(q.Prefixes) > 0 || terms > searchJoinTerms
 	needText := len(q.Phrases) > 0 || len(q.Prefixes) > 0
@@ -579,16 +581,29 @@ func searchCandidateRows(ctx context.Context, tx *Tx, q match.Query, f domain.Se
 		// Their rows are read anyway: the ranks with them.
 		return searchCandidateTexts(ctx, tx, docs, needTerms, needText, true)
 	}
-	cands, err := queryAll(ctx, tx, func(r scanner) (searchCandidate, error) {
-		var c searchCandidate
-		return c, r.Scan(&c.doc, &c.words, &c.day)
-	}, `SELECT doc, words, day FROM search_docs INDEXED BY search_docs_rank WHERE doc IN (SELECT value FROM json_each(?))`+where,
-		append([]any{searchDocList(docs)}, args...)...)
+	var cands []searchCandidate
+	ranks, ok, err := db.searchRanksOf(ctx, tx, docs, from, to)
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(cands, func(a, b searchCandidate) int { return cmp.Compare(b.doc, a.doc) })
-	cands = cands[:min(len(cands), searchAllRerank)]
+	if ok {
+		// Every candidate's rank from memory (search_ranks.go).
+		cands = make([]searchCandidate, 0, min(len(ranks), searchAllRerank))
+		for _, r := range ranks[:min(len(ranks), searchAllRerank)] {
+			cands = append(cands, searchCandidate{doc: r.doc, words: r.words, day: r.day})
+		}
+	} else {
+		cands, err = queryAll(ctx, tx, func(r scanner) (searchCandidate, error) {
+			var c searchCandidate
+			return c, r.Scan(&c.doc, &c.words, &c.day)
+		}, `SELECT doc, words, day FROM search_docs INDEXED BY search_docs_rank WHERE doc IN (SELECT value FROM json_each(?))`+where,
+			append([]any{searchDocList(docs)}, args...)...)
+		if err != nil {
+			return nil, err
+		}
+		slices.SortFunc(cands, func(a, b searchCandidate) int { return cmp.Compare(b.doc, a.doc) })
+		cands = cands[:min(len(cands), searchAllRerank)]
+	}
 	if !needTerms && !needText || len(cands) == 0 {
 		return cands, nil
 	}

@@ -15,3 +15,16 @@ func SearchAfreshForTest(ctx context.Context, db *DB, q match.Query, f domain.Se
 	}
 	return db.searchEverything(ctx, q, f, limit)
 }
+
+// BuildSearchRanksForTest builds the ranks kept in memory (search_ranks.go)
+// now and waits for them, so that searches after it rank from memory.
+func BuildSearchRanksForTest(db *DB) error {
+	t, err := buildSearchRanks(context.Background(), db)
+	if err != nil {
+		return err
+	}
+	db.ranks.mu.Lock()
+	db.ranks.table = t
+	db.ranks.mu.Unlock()
+	return nil
+}

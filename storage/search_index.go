@@ -293,7 +293,16 @@ func indexSearchPending(ctx context.Context, tx *Tx) error {
 			return fmt.Errorf("document %d: %w", doc, err)
 		}
 	}
-	_, err = tx.ExecContext(ctx, `DELETE FROM search_pending WHERE doc <= ?`, docs[len(docs)-1])
+	if _, err = tx.ExecContext(ctx, `DELETE FROM search_pending WHERE doc <= ?`, docs[len(docs)-1]); err != nil {
+		return err
+	}
+	return trimSearchRankLog(ctx, tx)
+}
+
+// trimSearchRankLog leaves the newest rows of the log of changed ranks
+// (migration 300, search_ranks.go), after an indexing.
+func trimSearchRankLog(ctx context.Context, tx *Tx) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM search_rank_log WHERE seq <= (SELECT max(seq) FROM search_rank_log) - ?`, searchRankLogKeep)
 	return err
 }
 
@@ -440,6 +449,9 @@ func (db *DB) IndexSearchBacklog(ctx context.Context, n int) (left int, err erro
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search_backlog WHERE doc >= ?`, docs[len(docs)-1]); err != nil {
+		return 0, err
+	}
+	if err := trimSearchRankLog(ctx, tx); err != nil {
 		return 0, err
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search_backlog LIMIT 1)`).Scan(&left); err != nil {

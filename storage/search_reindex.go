@@ -120,6 +120,9 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done int)) (docs 
 	if err := b.postings.write(ctx, tx, "search_postings", "search_terms", ""); err != nil {
 		return 0, err
 	}
+	if err := trimSearchRankLog(ctx, tx); err != nil {
+		return 0, err
+	}
 	return b.docs, tx.Commit()
 }
 

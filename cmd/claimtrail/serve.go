@@ -118,6 +118,9 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		indexSearchBacklog(feedsCtx, db, logger)
 	}()
 	defer func() { stopFeeds(); <-backlogDone }()
+	// Every search document's rank is read into memory in the background,
+	// so the first searches need not wait for it (storage/search_ranks.go).
+	db.PrepareSearch()
 	srv := &http.Server{
 		Handler:           app.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,

@@ -1,0 +1,373 @@
+package storage
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"time"
+)
+
+// A search ranks its first searchAllRerank candidates by each one's number
+// of words and day. Read from the index kept for it (migration 261), that
+// was a descent of a 30 MB index per candidate, 200 a search, mostly into
+// pages the connection's cache did not hold: a third of a fresh search's
+// CPU. searchRanks keeps every document's rank in memory instead (16 bytes a
+// document, about 19 MB at a million claims), built once in the background
+// and brought up to date from search_rank_log (migration 300), which
+// triggers on search_docs fill whoever writes: before it ranks, a search
+// reads the log's rows written since, so what it ranks by is what its own
+// transaction would read. A document the memory does not know (added since
+// it was built, or changed in a way it cannot follow) is read from
+// search_docs as before, and so is everything while the memory is being
+// built. Nothing here keeps a search's results: every search still finds
+// its candidates and reads its rows afresh.
+
+// searchRankEntry is a document's rank as the memory keeps it.
+type searchRankEntry struct {
+	doc   int64
+	words uint32
+	day   uint32 // index into searchRankTable.days
+}
+
+// searchRankTable is every document's rank at one position of the log.
+type searchRankTable struct {
+	entries []searchRankEntry // sorted by doc; never changed once built
+	days    []string          // the distinct days, by index
+
+	mu      sync.RWMutex
+	at      int64                      // the log's last row this table reflects
+	changed map[int64]searchRankChange // documents changed since it was built, as of at
+	dayOf   map[string]uint32          // days seen, for the changes
+	recent  []searchRankLogRow         // the log's rows applied since the build, oldest first (bounded)
+}
+
+// searchRankChange is a changed document's rank, or unknown (read it from
+// search_docs): a document deleted may come back unlisted.
+type searchRankChange struct {
+	known bool
+	words uint32
+	day   uint32
+}
+
+type searchRankLogRow struct{ seq, doc int64 }
+
+const (
+	searchRankRecent     = 4096             // log rows remembered, for searches that began before the last ones
+	searchRankCatchUp    = 4096             // log rows a search reads to catch up; more, and the table is rebuilt
+	searchRankLogKeep    = 1 << 16          // rows indexSearchPending leaves in the log
+	searchRankRebuildGap = 10 * time.Second // between failed builds
+	searchRankChangedMax = 10000            // documents changed since the build, and a sixteenth of them all, before a new build
+)
+
+// searchRanks holds the current table and builds the next.
+type searchRanks struct {
+	mu       sync.Mutex
+	table    *searchRankTable
+	building bool
+	failedAt time.Time
+	ctx      context.Context
+	stop     context.CancelFunc
+	wg       sync.WaitGroup
+}
+
+func newSearchRanks() *searchRanks {
+	ctx, stop := context.WithCancel(context.Background())
+	return &searchRanks{ctx: ctx, stop: stop}
+}
+
+// PrepareSearch starts reading every search document's rank into memory in
+// the background; until it is done, searches read ranks from the index.
+// The first search starts it too: a server calls it at start so the first
+// searches find it ready.
+func (db *DB) PrepareSearch() {
+	if db.ranks != nil {
+		db.ranks.current(db)
+	}
+}
+
+// close stops a build under way and waits for it.
+func (r *searchRanks) close() {
+	r.stop()
+	r.wg.Wait()
+}
+
+// current is the table to rank from, nil while there is none; without one,
+// a build is started in the background.
+func (r *searchRanks) current(db *DB) *searchRankTable {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.table == nil {
+		r.startBuildLocked(db)
+	}
+	return r.table
+}
+
+// rebuild asks for a new table (the log has run ahead of the current one).
+func (r *searchRanks) rebuild(db *DB) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.startBuildLocked(db)
+}
+
+func (r *searchRanks) startBuildLocked(db *DB) {
+	if r.building || time.Since(r.failedAt) < searchRankRebuildGap || r.ctx.Err() != nil {
+		return
+	}
+	r.building = true
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		t, err := buildSearchRanks(r.ctx, db)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.building = false
+		if err != nil {
+			r.failedAt = time.Now()
+			return
+		}
+		r.table = t
+	}()
+}
+
+// buildSearchRanks reads every document's rank, and the log's last row, in
+// one transaction.
+func buildSearchRanks(ctx context.Context, db *DB) (*searchRankTable, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	t := &searchRankTable{changed: map[int64]searchRankChange{}, dayOf: map[string]uint32{}}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM search_rank_log`).Scan(&t.at); err != nil {
+		return nil, err
+	}
+	if t.at == 0 {
+		return nil, errors.New("search ranks: the log is empty")
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM search_docs INDEXED BY search_docs_rank`).Scan(&n); err != nil {
+		return nil, err
+	}
+	t.entries = make([]searchRankEntry, 0, n+n/64)
+	rows, err := tx.QueryContext(ctx, `SELECT doc, words, day FROM search_docs INDEXED BY search_docs_rank ORDER BY doc`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var day []byte // scanned as bytes: only a new day becomes a string
+	for rows.Next() {
+		var e searchRankEntry
+		var words int64
+		if err := rows.Scan(&e.doc, &words, &day); err != nil {
+			return nil, err
+		}
+		if words < 0 || words > 1<<31 {
+			return nil, errors.New("search ranks: a document's count of words is out of range")
+		}
+		e.words = uint32(words)
+		d, ok := t.dayOf[string(day)]
+		if !ok {
+			d = uint32(len(t.days))
+			t.days = append(t.days, string(day))
+			t.dayOf[string(day)] = d
+		}
+		e.day = d
+		t.entries = append(t.entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// searchRank is what a candidate is ranked by.
+type searchRank struct {
+	doc   int64
+	words int
+	day   string
+}
+
+// searchRanksOf reads the ranks of docs (sorted newest first) as tx sees
+// them, of those within [from, to] when given (days compared as text, as
+// SQL compares them), newest first: from the memory where it knows them,
+// the rest from search_docs. ok is false when the memory cannot answer for
+// this transaction at all (none built yet, or it has fallen behind); the
+// caller then reads them all from search_docs.
+func (db *DB) searchRanksOf(ctx context.Context, tx *Tx, docs []int64, from, to string) (out []searchRank, ok bool, err error) {
+	if db.ranks == nil {
+		return nil, false, nil
+	}
+	t := db.ranks.current(db)
+	if t == nil {
+		return nil, false, nil
+	}
+	var y int64 // the log's last row as this transaction sees it
+	if err := tx.QueryRowContext(ctx, `SELECT max(seq) FROM search_rank_log`).Scan(&y); err != nil {
+		return nil, false, err
+	}
+	t.mu.RLock()
+	at := t.at
+	// Documents whose rank this transaction must read itself.
+	var own map[int64]bool
+	switch {
+	case y < at:
+		// Begun before the table's last changes: those documents are read.
+		if len(t.recent) == 0 || t.recent[0].seq > y+1 {
+			t.mu.RUnlock()
+			return nil, false, nil
+		}
+		own = map[int64]bool{}
+		for _, r := range t.recent {
+			if r.seq > y {
+				own[r.doc] = true
+			}
+		}
+	}
+	t.mu.RUnlock()
+	if y > at {
+		if y-at > searchRankCatchUp {
+			db.ranks.rebuild(db)
+			return nil, false, nil
+		}
+		log, err := queryAll(ctx, tx, func(r scanner) (searchRankLogRow, error) {
+			var l searchRankLogRow
+			return l, r.Scan(&l.seq, &l.doc)
+		}, `SELECT seq, doc FROM search_rank_log WHERE seq > ? AND seq <= ? ORDER BY seq`, at, y)
+		if err != nil {
+			return nil, false, err
+		}
+		if int64(len(log)) != y-at {
+			// Cut from the log before this table read it.
+			db.ranks.rebuild(db)
+			return nil, false, nil
+		}
+		if err := t.catchUp(ctx, tx, at, y, log); err != nil {
+			return nil, false, err
+		}
+		t.mu.RLock()
+		caught, changed := t.at == y, len(t.changed)
+		t.mu.RUnlock()
+		if changed > searchRankChangedMax+len(t.entries)/16 {
+			// Many documents changed since the build: a new one reads
+			// them all in one walk.
+			db.ranks.rebuild(db)
+		}
+		if !caught {
+			// Another search moved the table on meanwhile: read these here.
+			own = map[int64]bool{}
+			for _, l := range log {
+				own[l.doc] = true
+			}
+		}
+	}
+
+	var ask []int64
+	out = make([]searchRank, 0, len(docs))
+	t.mu.RLock()
+	for _, d := range docs {
+		if own[d] {
+			ask = append(ask, d)
+			continue
+		}
+		var words, day uint32
+		if c, ok := t.changed[d]; ok {
+			if !c.known {
+				ask = append(ask, d)
+				continue
+			}
+			words, day = c.words, c.day
+		} else if i, ok := slices.BinarySearchFunc(t.entries, d, func(e searchRankEntry, d int64) int { return cmp.Compare(e.doc, d) }); ok {
+			words, day = t.entries[i].words, t.entries[i].day
+		} else {
+			ask = append(ask, d)
+			continue
+		}
+		dayText := t.days[day]
+		if from != "" && dayText < from || to != "" && dayText > to {
+			continue
+		}
+		out = append(out, searchRank{doc: d, words: int(words), day: dayText})
+	}
+	t.mu.RUnlock()
+	if len(ask) > 0 {
+		more, err := searchRanksFromIndex(ctx, tx, ask, from, to)
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, more...)
+		slices.SortFunc(out, func(a, b searchRank) int { return cmp.Compare(b.doc, a.doc) })
+	}
+	return out, true, nil
+}
+
+// catchUp applies the log's rows (at, y] (log), reading the changed
+// documents' ranks in tx, which sees the log up to y; unless another search
+// moved the table meanwhile.
+func (t *searchRankTable) catchUp(ctx context.Context, tx *Tx, at, y int64, log []searchRankLogRow) error {
+	docs := make([]int64, 0, len(log))
+	for _, l := range log {
+		if l.doc >= 0 {
+			docs = append(docs, l.doc)
+		}
+	}
+	slices.Sort(docs)
+	docs = slices.Compact(docs)
+	now := map[int64]searchRank{}
+	if len(docs) > 0 {
+		ranks, err := searchRanksFromIndex(ctx, tx, docs, "", "")
+		if err != nil {
+			return err
+		}
+		for _, r := range ranks {
+			now[r.doc] = r
+		}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.at != at {
+		return nil
+	}
+	for _, d := range docs {
+		r, ok := now[d]
+		if !ok || r.words < 0 || r.words > 1<<31 {
+			t.changed[d] = searchRankChange{} // gone: may come back unlisted
+			continue
+		}
+		day, seen := t.dayOf[r.day]
+		if !seen {
+			day = uint32(len(t.days))
+			t.days = append(t.days, r.day)
+			t.dayOf[r.day] = day
+		}
+		t.changed[d] = searchRankChange{known: true, words: uint32(r.words), day: day}
+	}
+	t.recent = append(t.recent, log...)
+	if over := len(t.recent) - searchRankRecent; over > 0 {
+		t.recent = slices.Delete(t.recent, 0, over)
+	}
+	t.at = y
+	return nil
+}
+
+// searchRanksFromIndex reads documents' ranks from the index kept for them
+// (migration 261), within [from, to] when given, newest first.
+func searchRanksFromIndex(ctx context.Context, tx *Tx, docs []int64, from, to string) ([]searchRank, error) {
+	var where string
+	args := []any{searchDocList(docs)}
+	if from != "" {
+		where += ` AND day >= ?`
+		args = append(args, from)
+	}
+	if to != "" {
+		where += ` AND day <= ?`
+		args = append(args, to)
+	}
+	out, err := queryAll(ctx, tx, func(r scanner) (searchRank, error) {
+		var c searchRank
+		return c, r.Scan(&c.doc, &c.words, &c.day)
+	}, `SELECT doc, words, day FROM search_docs INDEXED BY search_docs_rank WHERE doc IN (SELECT value FROM json_each(?))`+where, args...)
+	slices.SortFunc(out, func(a, b searchRank) int { return cmp.Compare(b.doc, a.doc) })
+	return out, err
+}

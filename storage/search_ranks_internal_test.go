@@ -1,0 +1,211 @@
+package storage
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"claimtrail/domain"
+	"claimtrail/domain/match"
+)
+
+// Searches ranked from the ranks kept in memory find the same results in
+// the same order as searches ranked from the index (the plain read), while
+// documents are reworded, redated, deleted, added and deleted and added
+// again after the memory was built, for a search that began before the
+// memory's last changes, and when the log the memory follows was cut
+// behind it; and the memory's ranks of any documents are the index's.
+func TestSearchRanksInMemoryFollowEveryChange(t *testing.T) {
+	db, raw := searchTestDocs(t, 6000)
+	ctx := context.Background()
+	if _, err := db.ReindexSearch(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	index := func() {
+		t.Helper()
+		if _, err := raw.Exec(`INSERT OR IGNORE INTO search_backlog (doc) SELECT doc FROM search_pending`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.Exec(`DELETE FROM search_pending`); err != nil {
+			t.Fatal(err)
+		}
+		for {
+			left, err := db.IndexSearchBacklog(ctx, 700)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if left == 0 {
+				break
+			}
+		}
+	}
+	build := func() {
+		t.Helper()
+		tbl, err := buildSearchRanks(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.ranks.mu.Lock()
+		db.ranks.table = tbl
+		db.ranks.mu.Unlock()
+	}
+	year := func(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
+	type search struct {
+		q     string
+		f     domain.SearchFilter
+		limit int
+	}
+	searches := []search{
+		{"w000zq", domain.SearchFilter{}, 20}, {"w001zq", domain.SearchFilter{}, 50}, {"w000zq w001zq", domain.SearchFilter{}, 20},
+		{"w002zq", domain.SearchFilter{Rating: "False"}, 20}, {"w000zq", domain.SearchFilter{From: year(2025).AddDate(0, 3, 0), To: year(2025).AddDate(0, 5, 0)}, 20},
+		{"w003zq", domain.SearchFilter{From: year(2025).AddDate(0, 6, 0)}, 10}, {"w000zq", domain.SearchFilter{To: year(2025).AddDate(0, 1, 0)}, 5},
+		{"w299zq", domain.SearchFilter{}, 20}, {"w001zq only", domain.SearchFilter{}, 20},
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 30 {
+		searches = append(searches, search{fmt.Sprintf("w%03dzq w%03dzq", r.IntN(60), r.IntN(60)), domain.SearchFilter{}, 20})
+	}
+	// same runs every search ranked from memory and from the index and
+	// says how many results they found.
+	same := func(step string) int {
+		t.Helper()
+		found := 0
+		for _, s := range searches {
+			q := match.ParseQuery(s.q)
+			mem, err := db.searchEverything(ctx, q, s.f, s.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ranks := db.ranks
+			db.ranks = nil
+			plain, err := db.searchEverything(ctx, q, s.f, s.limit)
+			db.ranks = ranks
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(mem, plain) {
+				t.Errorf("%s: %q %+v: ranked from memory\n%v\nfrom the index\n%v", step, s.q, s.f, hitIDs(mem), hitIDs(plain))
+			}
+			found += len(plain)
+		}
+		return found
+	}
+	// ranksAgree compares the memory's ranks of documents, present and not,
+	// with the index's, in tx; used says whether the memory answered.
+	ranksAgree := func(step string, tx *Tx) (used bool) {
+		t.Helper()
+		docs, err := queryAll(ctx, tx, scanInt64, `SELECT doc FROM search_docs ORDER BY doc DESC`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 5; i < len(docs); i += 7 {
+			docs = append(docs, docs[i]+8*1000003) // never indexed
+		}
+		for _, days := range [][2]string{{"", ""}, {"2025-03-01", "2025-06-30"}} {
+			got, ok, err := db.searchRanksOf(ctx, tx, sortedDesc(docs), days[0], days[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := searchRanksFromIndex(ctx, tx, docs, days[0], days[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok && !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: %d ranks from memory, %d from the index, differing", step, len(got), len(want))
+			}
+			used = ok
+		}
+		return used
+	}
+	read := func() *Tx {
+		tx, err := db.beginRead(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tx
+	}
+
+	if n := same("built"); n < 300 {
+		t.Fatalf("the searches found %d results in all: too few to tell", n)
+	}
+	build()
+	tx := read()
+	if !ranksAgree("built", tx) {
+		t.Error("the memory did not answer right after its build")
+	}
+	tx.Rollback()
+	same("built")
+
+	// This search's transaction begins before the changes below.
+	before := read()
+	ranksAgree("before the changes", before)
+	for _, stmt := range []string{
+		`UPDATE imported_checks SET claim = claim || ' w299zq w000zq w001zq' WHERE id % 7 = 0`,
+		`UPDATE imported_checks SET claim = 'w001zq only' WHERE id % 11 = 0`,
+		`UPDATE imported_checks SET published_on = '2025-04-04' WHERE id % 13 = 0`,
+		`DELETE FROM imported_checks WHERE id % 5 = 0`,
+		`INSERT INTO imported_checks (id, url, claim, rating, published_on, imported_at, updated_at)
+			VALUES (50001, 'https://checks.example/new1', 'w000zq w001zq', 'True', '2025-04-05', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+			(50002, 'https://checks.example/new2', 'w000zq w001zq w002zq w003zq', 'False', '2025-04-06', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
+		// Gone, and back in other words: not listed as a change when it comes back.
+		`DELETE FROM imported_checks WHERE id = 50002`,
+	} {
+		if _, err := raw.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+		index()
+		same(stmt)
+	}
+	if _, err := raw.Exec(`INSERT INTO imported_checks (id, url, claim, rating, published_on, imported_at, updated_at)
+		VALUES (50002, 'https://checks.example/new2', 'w000zq', 'False', '2025-04-07', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`); err != nil {
+		t.Fatal(err)
+	}
+	index()
+	same("deleted and added again")
+	tx = read()
+	if !ranksAgree("after the changes", tx) {
+		t.Error("the memory did not answer after following the changes")
+	}
+	tx.Rollback()
+	// The memory has moved past the changes; the earlier transaction must
+	// still see its own ranks.
+	ranksAgree("a transaction begun before the changes", before)
+	before.Rollback()
+
+	// The log cut behind the memory: it must not answer from what it missed.
+	if _, err := raw.Exec(`UPDATE imported_checks SET claim = claim || ' w002zq' WHERE id % 17 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	index()
+	if _, err := raw.Exec(`DELETE FROM search_rank_log WHERE seq < (SELECT max(seq) FROM search_rank_log)`); err != nil {
+		t.Fatal(err)
+	}
+	tx = read()
+	if _, ok, err := db.searchRanksOf(ctx, tx, []int64{1}, "", ""); err != nil || ok {
+		t.Errorf("the memory answered (%v, %v) though the log was cut behind it", ok, err)
+	}
+	ranksAgree("the log cut", tx) // once rebuilt, it may answer: the same
+	tx.Rollback()
+	same("the log cut")
+	build()
+	same("built again")
+}
+
+func sortedDesc(docs []int64) []int64 {
+	out := slices.Clone(docs)
+	slices.SortFunc(out, func(a, b int64) int { return cmp.Compare(b, a) })
+	return out
+}
+
+func hitIDs(hits []match.Hit) []string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, fmt.Sprintf("%s:%d(%.4f)", h.Kind, h.ID, h.Score))
+	}
+	return out
+}
