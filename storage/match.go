@@ -244,6 +244,8 @@ type queryPlan struct {
 	matchQuery
 	weight  func(string) float64 // a query term's rarity today
 	idf     map[string]float64   // the same, worked out once for each term of the query
+	qw      []float64            // the same, in the order of the query's terms
+	buf     []float64            // room for a compared document's weights
 	total   float64              // the query's weight, as Compare counts it
 	seeds   []string             // the rarest terms, whose postings are read
 	unread  float64              // the weight of the query's other terms found in any document
@@ -303,8 +305,10 @@ func (p *queryPlan) plan(df map[string]int, n, self int) {
 	q := p.text
 	others := func(t string) int { return df[t] - self }
 	p.idf = make(map[string]float64, len(q.Terms))
-	for _, t := range q.Terms {
+	p.qw = make([]float64, len(q.Terms))
+	for i, t := range q.Terms {
 		p.idf[t] = match.IDF(df[t], n)
+		p.qw[i] = p.idf[t]
 	}
 	p.weight = func(t string) float64 {
 		if w, ok := p.idf[t]; ok {
@@ -573,13 +577,15 @@ func keepBest(results []match.Found, limit int) []match.Found {
 // compare scores document d against the query and keeps it when it is at
 // least related.
 func (p *queryPlan) compare(doc int64, d docData, df map[string]int, n int) {
-	w := d.weightFor(p.text, p.idf, df, n)
-	c := match.Compare(p.text, d.Text, w)
+	w := d.weighed(d.Text, p.text, df, n, p.buf[:0])
+	c := match.CompareWeighed(p.text, d.Text, p.qw, w)
 	if d.Headline != nil {
-		if h := match.Compare(p.text, *d.Headline, w); h.Score > c.Score {
+		hw := d.weighed(*d.Headline, p.text, df, n, w[len(w):])
+		if h := match.CompareWeighed(p.text, *d.Headline, p.qw, hw); h.Score > c.Score {
 			c = h
 		}
 	}
+	p.buf = w[:0]
 	if c.Tier == match.TierNone {
 		return
 	}
@@ -590,25 +596,41 @@ func (p *queryPlan) compare(doc int64, d docData, df map[string]int, n int) {
 	p.results = append(p.results, f)
 }
 
-// weightFor is the rarity of each term when comparing this document with
-// query q: today's count for the query's terms (looked up; idf, when not
-// nil, holds their weights worked out already), the count stored with the
+// weighed is the rarity of each of text's terms (the document's text or
+// its headline) when comparing this document with query q, by place, into
+// buf: today's count for the query's terms (left 0 here: CompareWeighed
+// takes theirs from the query's weights), the count stored with the
 // document scaled to today's size for the others, and a looked-up count for
-// a document read from the claims (no stored counts).
-func (d docData) weightFor(q match.Text, idf map[string]float64, df map[string]int, n int) func(string) float64 {
-	terms := d.terms()
-	return func(t string) float64 {
-		if w, ok := idf[t]; ok {
-			return w
-		}
-		if _, ok := slices.BinarySearch(q.Terms, t); ok || d.N == 0 {
-			return match.IDF(df[t], n)
-		}
-		if i, ok := slices.BinarySearch(terms, t); ok && i < len(d.DF) {
-			return match.IDF(int(float64(d.DF[i])*float64(n)/float64(d.N)+0.5), n)
-		}
-		return match.IDF(1, n)
+// a document read from the claims (no stored counts). Both lists of terms
+// are sorted, so the query's are found by walking them side by side.
+func (d docData) weighed(text, q match.Text, df map[string]int, n int, buf []float64) []float64 {
+	var all []string // the document's terms, when it has a headline
+	if d.Headline != nil {
+		all = d.terms()
 	}
+	i := 0
+	for j, t := range text.Terms {
+		for i < len(q.Terms) && q.Terms[i] < t {
+			i++
+		}
+		switch {
+		case i < len(q.Terms) && q.Terms[i] == t:
+			buf = append(buf, 0)
+		case d.N == 0:
+			buf = append(buf, match.IDF(df[t], n))
+		default:
+			k, ok := j, true
+			if all != nil {
+				k, ok = slices.BinarySearch(all, t)
+			}
+			if ok && k < len(d.DF) {
+				buf = append(buf, match.IDF(int(float64(d.DF[k])*float64(n)/float64(d.N)+0.5), n))
+			} else {
+				buf = append(buf, match.IDF(1, n))
+			}
+		}
+	}
+	return buf
 }
 
 // readPostings reads the documents of every seed term of the plans: each

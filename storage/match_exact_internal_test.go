@@ -55,11 +55,11 @@ func matchAll(ctx context.Context, tx *Tx, q match.Text, exclude int64, limit in
 		if err != nil {
 			return nil, err
 		}
-		p.compare(e.doc, d, df, n)
+		compareByName(p, e.doc, d, df, n)
 	}
 	for doc, d := range pending {
 		if doc != exclude && d.Text.Terms != nil {
-			p.compare(doc, d, df, n)
+			compareByName(p, doc, d, df, n)
 		}
 	}
 	res := keepBest(p.results, limit)
@@ -68,6 +68,39 @@ func matchAll(ctx context.Context, tx *Tx, q match.Text, exclude int64, limit in
 	}
 	slices.SortFunc(res, match.Better)
 	return res[:min(len(res), limit)], nil
+}
+
+// compareByName is what the matcher's compare does, written plainly: each
+// term's weight looked up by name (today's count for the query's terms, the
+// document's stored count scaled to today's size for the others, a looked
+// up count for a document without stored counts) and match.Compare. The
+// matcher works the same weights out by place (CompareWeighed); comparing
+// every document this way checks that it finds the same.
+func compareByName(p *queryPlan, doc int64, d docData, df map[string]int, n int) {
+	terms := d.terms()
+	weight := func(t string) float64 {
+		if _, ok := slices.BinarySearch(p.text.Terms, t); ok || d.N == 0 {
+			return match.IDF(df[t], n)
+		}
+		if i, ok := slices.BinarySearch(terms, t); ok && i < len(d.DF) {
+			return match.IDF(int(float64(d.DF[i])*float64(n)/float64(d.N)+0.5), n)
+		}
+		return match.IDF(1, n)
+	}
+	c := match.Compare(p.text, d.Text, weight)
+	if d.Headline != nil {
+		if h := match.Compare(p.text, *d.Headline, weight); h.Score > c.Score {
+			c = h
+		}
+	}
+	if c.Tier == match.TierNone {
+		return
+	}
+	f := match.Found{Kind: match.KindClaim, ID: doc, Score: c.Score, Tier: c.Tier}
+	if doc < 0 {
+		f.Kind, f.ID = match.KindImported, -doc
+	}
+	p.results = append(p.results, f)
 }
 
 // sameFound reports whether two lists name the same documents in the same

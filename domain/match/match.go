@@ -339,21 +339,34 @@ type Comparison struct {
 // same words, 0 for none in common), then scaled down for a conflicting
 // figure and nudged by the claimant.
 func Compare(q, d Text, weight func(term string) float64) Comparison {
+	return compare(q, d, func(i int) float64 { return weight(q.Terms[i]) }, func(j int) float64 { return weight(d.Terms[j]) })
+}
+
+// CompareWeighed is Compare with each term's weight given by its place:
+// qw[i] is the weight of q.Terms[i] and dw[j] that of d.Terms[j] (read only
+// for the terms q lacks). A matcher comparing one text with many documents
+// works each weight out once instead of looking every term up by name.
+func CompareWeighed(q, d Text, qw, dw []float64) Comparison {
+	return compare(q, d, func(i int) float64 { return qw[i] }, func(j int) float64 { return dw[j] })
+}
+
+// compare is Compare with the weights of q's and d's terms by place.
+func compare(q, d Text, weightQ, weightD func(int) float64) Comparison {
 	var shared, wq, wd float64
 	var onlyQ, onlyD int
 	i, j := 0, 0
 	for i < len(q.Terms) || j < len(d.Terms) {
 		switch {
 		case j >= len(d.Terms) || i < len(q.Terms) && q.Terms[i] < d.Terms[j]:
-			wq += weight(q.Terms[i])
+			wq += weightQ(i)
 			onlyQ++
 			i++
 		case i >= len(q.Terms) || d.Terms[j] < q.Terms[i]:
-			wd += weight(d.Terms[j])
+			wd += weightD(j)
 			onlyD++
 			j++
 		default:
-			w := weight(q.Terms[i])
+			w := weightQ(i)
 			shared += w
 			wq += w
 			wd += w
@@ -366,7 +379,7 @@ func Compare(q, d Text, weight func(term string) float64) Comparison {
 	// does not.
 	if d.Claimant != "" && !slices.Contains(d.Terms, d.Claimant) {
 		if name := Stem(d.Claimant); slices.Contains(q.Terms, name) && !slices.Contains(d.Terms, name) {
-			w := weight(name)
+			w := weightQ(slices.Index(q.Terms, name))
 			shared += w
 			wd += w
 			onlyQ--
