@@ -48,18 +48,22 @@ func encodeText(b *strings.Builder, t match.Text) {
 
 func decodeText(s string) (match.Text, error) {
 	var t match.Text
-	g := strings.Split(s, groupSep)
-	if len(g) != 5 {
-		return t, fmt.Errorf("text has %d parts", len(g))
+	if n := strings.Count(s, groupSep); n != 4 {
+		return t, fmt.Errorf("text has %d parts", n+1)
 	}
-	if g[0] != "" {
-		t.Terms = strings.Split(g[0], unitSep)
+	terms, s, _ := strings.Cut(s, groupSep)
+	figures, s, _ := strings.Cut(s, groupSep)
+	claimant, s, _ := strings.Cut(s, groupSep)
+	names, direction, _ := strings.Cut(s, groupSep)
+	if terms != "" {
+		t.Terms = strings.Split(terms, unitSep)
 	}
-	if g[1] != "" {
-		f := strings.Split(g[1], unitSep)
+	if figures != "" {
+		f := strings.Split(figures, unitSep)
 		if len(f)%3 != 0 {
 			return t, fmt.Errorf("figures have %d fields", len(f))
 		}
+		t.Figures = make([]match.Quantity, 0, len(f)/3)
 		for i := 0; i < len(f); i += 3 {
 			v, err := strconv.ParseFloat(f[i+2], 64)
 			if err != nil {
@@ -68,12 +72,12 @@ func decodeText(s string) (match.Text, error) {
 			t.Figures = append(t.Figures, match.Quantity{Kind: f[i], Unit: f[i+1], Value: v})
 		}
 	}
-	t.Claimant = g[2]
-	if g[3] != "" {
-		t.Names = strings.Split(g[3], unitSep)
+	t.Claimant = claimant
+	if names != "" {
+		t.Names = strings.Split(names, unitSep)
 	}
 	var err error
-	t.Direction, err = strconv.Atoi(g[4])
+	t.Direction, err = strconv.Atoi(direction)
 	return t, err
 }
 
@@ -108,16 +112,21 @@ func encodeDoc(n int, df []int, texts string) string {
 
 func decodeDoc(s string) (docData, error) {
 	var d docData
-	r := strings.Split(s, recordSep)
-	if len(r) != 3 && len(r) != 4 {
-		return d, fmt.Errorf("index entry has %d records", len(r))
+	if n := strings.Count(s, recordSep); n != 2 && n != 3 {
+		return d, fmt.Errorf("index entry has %d records", n+1)
 	}
+	docs, s, _ := strings.Cut(s, recordSep)
+	counts, s, _ := strings.Cut(s, recordSep)
+	text, headline, hasHeadline := strings.Cut(s, recordSep)
 	var err error
-	if d.N, err = strconv.Atoi(r[0]); err != nil {
+	if d.N, err = strconv.Atoi(docs); err != nil {
 		return d, err
 	}
-	if r[1] != "" {
-		for _, x := range strings.Split(r[1], unitSep) {
+	if counts != "" {
+		d.DF = make([]int, 0, strings.Count(counts, unitSep)+1)
+		for more := true; more; {
+			var x string
+			x, counts, more = strings.Cut(counts, unitSep)
 			n, err := strconv.Atoi(x)
 			if err != nil {
 				return d, err
@@ -125,11 +134,11 @@ func decodeDoc(s string) (docData, error) {
 			d.DF = append(d.DF, n)
 		}
 	}
-	if d.Text, err = decodeText(r[2]); err != nil {
+	if d.Text, err = decodeText(text); err != nil {
 		return d, err
 	}
-	if len(r) == 4 {
-		h, err := decodeText(r[3])
+	if hasHeadline {
+		h, err := decodeText(headline)
 		if err != nil {
 			return d, err
 		}

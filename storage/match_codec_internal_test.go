@@ -2,6 +2,7 @@ package storage
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"claimtrail/domain/match"
@@ -25,6 +26,29 @@ func TestMatchDocCodecRoundTrips(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("round trip:\n got %+v\nwant %+v", got, want)
+		}
+	}
+}
+
+// TestMatchDocCodecRefusesDamagedEntries: an entry with the wrong number of
+// records, text parts or figure fields, or a count that is not a number, is
+// an error rather than a document with parts missing.
+func TestMatchDocCodecRefusesDamagedEntries(t *testing.T) {
+	good := docData{Text: match.Analyse("Unemployment rose to 4.5%", "Smith"), DF: []int{3, 4}, N: 9}.encode()
+	if _, err := decodeDoc(good); err != nil {
+		t.Fatalf("the undamaged entry: %v", err)
+	}
+	for name, data := range map[string]string{
+		"two records":        "9" + recordSep + "1",
+		"five records":       good + recordSep + "x" + recordSep + "y",
+		"count not a number": strings.Replace(good, "9"+recordSep, "nine"+recordSep, 1),
+		"an empty count":     strings.Replace(good, "3"+unitSep+"4", "3"+unitSep+unitSep+"4", 1),
+		"text of four parts": "1" + recordSep + recordSep + "a" + groupSep + groupSep + groupSep + "0",
+		"figures of two":     "1" + recordSep + recordSep + "a" + groupSep + "k" + unitSep + "u" + groupSep + groupSep + groupSep + "0",
+		"direction missing":  "1" + recordSep + recordSep + "a" + groupSep + groupSep + groupSep + groupSep,
+	} {
+		if d, err := decodeDoc(data); err == nil {
+			t.Errorf("%s: decoded %q as %+v", name, data, d)
 		}
 	}
 }
