@@ -93,3 +93,18 @@ func TestPublishedTextRefusesControlCharacters(t *testing.T) {
 		})
 	}
 }
+
+func TestSignInAddressKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"203.0.113.5":             "203.0.113.5",
+		"::ffff:203.0.113.5":      "203.0.113.5",
+		"2001:db8:5:7:1::1":       "2001:db8:5:7::/64",
+		"2001:db8:5:7:ffff:1:2:3": "2001:db8:5:7::/64",
+		"fe80::1%eth0":            "fe80::/64",
+		"not an address":          "not an address",
+	} {
+		if got := SignInAddressKey(in); got != want {
+			t.Errorf("SignInAddressKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

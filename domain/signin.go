@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // Sign-in throttling. Failed sign-ins slow the next attempt down rather than
 // lock anyone out: a few mistakes cost nothing, after that each further
@@ -46,4 +49,24 @@ func AccountSignInDelay(failures int) time.Duration {
 // AddressSignInDelay is SignInDelay for one client address.
 func AddressSignInDelay(failures int) time.Duration {
 	return SignInDelay(failures, AddressFreeFailures, AddressMaxDelay)
+}
+
+// SignInAddressKey is what one client address's sign-in failures are
+// counted under: an IPv4 address as it is, an IPv6 address by its /64, the
+// block a single subscriber or host is given, so that stepping through
+// the addresses of one's own block buys no further guesses.
+func SignInAddressKey(addr string) string {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	a = a.WithZone("").Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return a.String()
+	}
+	return p.String()
 }

@@ -37,7 +37,7 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	}
 	view := components.LoginForm{Email: form.Email, Next: safeNext(form.Next)}
 	email := strings.ToLower(form.Email)
-	ip := clientAddr(r)
+	ip := domain.SignInAddressKey(clientAddr(r))
 
 	// Each attempt is counted before the password is hashed, so that parallel
 	// guesses cannot all get past the count.

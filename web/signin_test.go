@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -155,4 +156,20 @@ func TestSignInThrottleKeysOnClientBehindTrustedProxy(t *testing.T) {
 		dc.loginFrom("192.0.2."+itoa(int64(i)), "nobody"+itoa(int64(i))+"@newsroom.example", "guess")
 	}
 	wantStatus(t, dc.loginFrom("192.0.2.200", "rita@newsroom.example", testPassword), http.StatusTooManyRequests)
+}
+
+// TestSignInThrottleCountsAnIPv6BlockAsOneAddress: a host given an IPv6
+// /64 can send from countless addresses; its failures are counted for the
+// block, so stepping through it buys no further guesses, while a
+// neighbouring block is not slowed.
+func TestSignInThrottleCountsAnIPv6BlockAsOneAddress(t *testing.T) {
+	env := newTestEnv(t, func(c *Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} })
+	env.createUser("rita@newsroom.example", domain.RoleReviewer)
+	c := env.newClient()
+	for i := 0; i < domain.AddressFreeFailures; i++ {
+		from := "2001:db8:5:7:" + strconv.FormatInt(int64(i+1), 16) + "::1"
+		wantStatus(t, c.loginFrom(from, "nobody"+itoa(int64(i))+"@newsroom.example", "guess"), http.StatusUnauthorized)
+	}
+	wantStatus(t, c.loginFrom("2001:db8:5:7:ffff:1:2:3", "another@newsroom.example", "guess"), http.StatusTooManyRequests)
+	wantStatus(t, env.newClient().loginFrom("2001:db8:5:8::1", "rita@newsroom.example", testPassword), http.StatusSeeOther)
 }
