@@ -108,3 +108,17 @@ func TestSignInAddressKey(t *testing.T) {
 		}
 	}
 }
+
+func TestSignInAccountKey(t *testing.T) {
+	if got := SignInAccountKey("Rita@Newsroom.Example"); got != "rita@newsroom.example" {
+		t.Errorf("an address is counted as %q", got)
+	}
+	huge := strings.Repeat("a", 1<<20) + "@newsroom.example"
+	key := SignInAccountKey(huge)
+	if len(key) != MaxEmailLength+1 {
+		t.Errorf("a megabyte-long address is counted under %d bytes, want %d", len(key), MaxEmailLength+1)
+	}
+	if CheckNewUser("Ann", key) == nil {
+		t.Error("the key of an overlong address could name an account")
+	}
+}

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"net/netip"
+	"strings"
 	"time"
 )
 
@@ -69,4 +70,16 @@ func SignInAddressKey(addr string) string {
 		return a.String()
 	}
 	return p.String()
+}
+
+// SignInAccountKey is what one account's sign-in attempts are counted
+// under: the email address as typed, in lower case. An address longer
+// than any account's is cut just past that length (it still names no
+// account), so that guesses with megabyte-long addresses cannot make the
+// throttle keep a megabyte each.
+func SignInAccountKey(email string) string {
+	if len(email) > MaxEmailLength+1 {
+		email = strings.Clone(email[:MaxEmailLength+1])
+	}
+	return strings.ToLower(email)
 }

@@ -36,7 +36,7 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := components.LoginForm{Email: form.Email, Next: safeNext(form.Next)}
-	email := strings.ToLower(form.Email)
+	email := domain.SignInAccountKey(form.Email)
 	ip := domain.SignInAddressKey(clientAddr(r))
 
 	// Each attempt is counted before the password is hashed, so that parallel
