@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"claimtrail/domain"
 )
@@ -39,14 +41,52 @@ func scanClaim(row scanner) (*domain.Claim, error) {
 }
 
 // decodeClaimLists reads the figures and reasons stored as JSON with a claim.
+// A claim without figures stores "[]", read without the JSON decoder; the
+// reasons come from the scorer's short list, so the few lists there are
+// are decoded once each (decodedReasons).
 func decodeClaimLists(c *domain.Claim, figures, reasons string) error {
-	if err := json.Unmarshal([]byte(figures), &c.Figures); err != nil {
+	if figures == "[]" {
+		c.Figures = []domain.Figure{}
+	} else if err := json.Unmarshal([]byte(figures), &c.Figures); err != nil {
 		return fmt.Errorf("claim %d figures: %w", c.ID, err)
 	}
-	if err := json.Unmarshal([]byte(reasons), &c.Reasons); err != nil {
+	var err error
+	if c.Reasons, err = decodedReasons.decode(reasons); err != nil {
 		return fmt.Errorf("claim %d reasons: %w", c.ID, err)
 	}
 	return nil
+}
+
+// decodedReasons keeps each stored list of reasons decoded, by its JSON.
+var decodedReasons = reasonLists{m: map[string][]string{}}
+
+type reasonLists struct {
+	mu sync.Mutex
+	m  map[string][]string
+}
+
+// maxReasonLists bounds the lists kept: a claim's reasons are the scorer's,
+// but one added by hand or by an older scorer may say anything.
+const maxReasonLists = 1024
+
+// decode is json.Unmarshal of raw into a fresh list, which the caller owns.
+func (k *reasonLists) decode(raw string) ([]string, error) {
+	k.mu.Lock()
+	list, ok := k.m[raw]
+	k.mu.Unlock()
+	if ok {
+		return slices.Clone(list), nil
+	}
+	if err := json.Unmarshal([]byte(raw), &list); err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	if len(k.m) >= maxReasonLists {
+		clear(k.m)
+	}
+	k.m[raw] = slices.Clone(list)
+	k.mu.Unlock()
+	return list, nil
 }
 
 // findClaimByID reads one claim inside tx.
