@@ -102,6 +102,10 @@ type App struct {
 	overdueEvery time.Duration
 	// feedPoke wakes the feed worker when an editor asks for a fetch now.
 	feedPoke chan struct{}
+	// checksFeeds holds a place for each public ClaimReview feed being
+	// written: anyone may ask for it, and each one reads every published
+	// check, so only a few are written at a time.
+	checksFeeds chan struct{}
 	// deskCharts keeps the dashboard's charts drawn.
 	deskCharts deskChartCache
 	// keptPages keeps the queue and review lists drawn.
@@ -166,6 +170,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		bg:             ctx,
 		overdueEvery:   time.Minute,
 		feedPoke:       make(chan struct{}, 1),
+		checksFeeds:    make(chan struct{}, maxChecksFeeds),
 		keptPages:      newKeptPages(),
 		deskCharts:     newDeskChartCache(),
 		keptTimelines:  newKeptTimelines(),

@@ -112,8 +112,21 @@ func (app *App) checkURL(pub storage.Publishing, id int64) string {
 	return app.resolveBaseURL(pub) + "/checks/" + strconv.FormatInt(id, 10)
 }
 
+// maxChecksFeeds is how many public feeds are written at once; a reader
+// beyond it is asked to come back shortly (shared caches keep the feed for
+// five minutes, so readers seldom reach the server at all).
+const maxChecksFeeds = 2
+
 // checksFeed streams every published check as one JSON-LD array.
 func (app *App) checksFeed(w http.ResponseWriter, r *http.Request) {
+	select {
+	case app.checksFeeds <- struct{}{}:
+		defer func() { <-app.checksFeeds }()
+	default:
+		w.Header().Set("Retry-After", "30")
+		app.errorStatus(w, r, http.StatusServiceUnavailable, "The feed is being written for other readers just now. Try again in half a minute.")
+		return
+	}
 	pub, err := app.db.PublishingSettings(r.Context())
 	if err != nil {
 		app.serverError(w, r, err)

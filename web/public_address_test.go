@@ -96,3 +96,28 @@ func TestPublicPagesSendCacheControl(t *testing.T) {
 		t.Errorf("signed-in check page Cache-Control %q", cc)
 	}
 }
+
+// TestChecksFeedIsWrittenForAFewReadersAtATime: the public feed reads every
+// published check and anyone may ask for it, so while maxChecksFeeds are
+// being written another reader is asked to come back shortly (503 with
+// Retry-After) instead of adding to the work; once one is done, it is
+// served.
+func TestChecksFeedIsWrittenForAFewReadersAtATime(t *testing.T) {
+	env := newTestEnv(t)
+	if err := env.db.SetSettings(domain.WithActor(context.Background(), domain.SystemActor), map[string]string{
+		storage.SettingPublisherName: "The Gazette", storage.SettingSiteBaseURL: "https://checks.gazette.example"}); err != nil {
+		t.Fatal(err)
+	}
+	anon := env.newClient()
+	wantStatus(t, anon.get("/checks/feed.jsonld"), http.StatusOK)
+	for range maxChecksFeeds {
+		env.app.checksFeeds <- struct{}{} // feeds being written for others
+	}
+	busy := anon.get("/checks/feed.jsonld")
+	wantStatus(t, busy, http.StatusServiceUnavailable)
+	if busy.Header.Get("Retry-After") == "" || !strings.Contains(busy.Body, "Try again") {
+		t.Errorf("a reader turned away is not told when to come back: %q\n%s", busy.Header.Get("Retry-After"), snippet(busy.Body))
+	}
+	<-env.app.checksFeeds
+	wantStatus(t, anon.get("/checks/feed.jsonld"), http.StatusOK)
+}
