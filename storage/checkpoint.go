@@ -35,16 +35,18 @@ const (
 	// checkpointEvery is how soon after a commit the log is copied back.
 	checkpointEvery = 250 * time.Millisecond
 	// restartFrames is the log's length at which it is brought back to its
-	// start (about 16 MB of 4 KB pages).
-	restartFrames = 4000
+	// start (about 32 MB of 4 KB pages): each time costs the writer one short
+	// wait, and a shorter log is quicker for readers to search.
+	restartFrames = 8000
 	// catchUpFrames: the background copy runs again (up to catchUpRuns
 	// times) while more frames than this were committed during the last one,
 	// so that little is left to copy with the writer held.
 	catchUpFrames = 256
 	catchUpRuns   = 3
 	// writerCheckpointPages is when the writer checkpoints itself after
-	// all: only if the background checkpoints fall this far behind.
-	writerCheckpointPages = 20000
+	// all: only if the background checkpoints fall this far behind, or the
+	// log could not start again (a reader held on to it).
+	writerCheckpointPages = 30000
 )
 
 // checkpointer runs passive checkpoints on its own connection after commits.
