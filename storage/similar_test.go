@@ -179,3 +179,29 @@ func TestClaimDetailMatchesIsClaimDetailAndClaimMatches(t *testing.T) {
 		t.Fatalf("claim %d: %d similar, %d matches, %v; the set above has several of each", ids[0], len(d.Similar), len(found), err)
 	}
 }
+
+// The names a claim page's history and verdict show are kept between
+// pages while nothing changes: someone who joins after one page was read,
+// and then takes a claim, is named on that claim's page.
+func TestClaimPageNamesWhoJoinedSinceTheLastPage(t *testing.T) {
+	n := newNewsroom(t)
+	ctx := context.Background()
+	first, second := n.queued(t, 0.9, domain.PriorityNormal), n.queued(t, 0.8, domain.PriorityNormal)
+	if _, err := n.db.ClaimDetail(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	newcomer := mustCreateUser(t, n.db, "newcomer@newsroom.example", domain.RoleReviewer)
+	taken, err := n.db.TakeNext(as(newcomer))
+	if err != nil || taken.ID != first {
+		t.Fatalf("take: %v, %v (want claim %d)", taken, err, first)
+	}
+	for _, id := range []int64{first, second} {
+		d, err := n.db.ClaimDetail(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Names[newcomer.ID] != newcomer.Name || d.Names[n.rita.ID] != n.rita.Name {
+			t.Errorf("claim %d names %v, want %d named %q", id, d.Names, newcomer.ID, newcomer.Name)
+		}
+	}
+}
