@@ -150,3 +150,15 @@ func SiteAddressProblem(base string) string {
 	}
 	return ""
 }
+
+// CheckArticleSeen refuses a change to an article's details made from a
+// page older than the last change to them: seen is the article's
+// UpdatedAt as the person's page showed it (zero: not known, not checked).
+// Saving anyway would silently undo a colleague's change.
+func CheckArticleSeen(current *Article, seen time.Time) error {
+	if seen.IsZero() || current.UpdatedAt.Equal(seen) {
+		return nil
+	}
+	return Errorf(ECONFLICT, "Someone changed this article's details at %s UTC while you were editing them. What you typed is still below: check it against the details shown above and save again.",
+		current.UpdatedAt.UTC().Format("15:04"))
+}

@@ -346,7 +346,9 @@ func (db *DB) ListArticles(ctx context.Context, f ArticleFilter) ([]*domain.Arti
 // UpdateArticle changes an article's metadata (title, outlet, author, URL and
 // publication date) and records "article.updated" with before and after.
 // a.URLKey must match a.URL; another article with that URL is a
-// *DuplicateArticleError.
+// *DuplicateArticleError. a.UpdatedAt, when set, is when the details were
+// last changed as the person's page showed them: a change made since is
+// refused (domain.CheckArticleSeen).
 func (db *DB) UpdateArticle(ctx context.Context, a *domain.Article) (*domain.Article, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -355,6 +357,9 @@ func (db *DB) UpdateArticle(ctx context.Context, a *domain.Article) (*domain.Art
 	defer tx.Rollback()
 	cur, err := findArticleByID(ctx, tx, a.ID)
 	if err != nil {
+		return nil, err
+	}
+	if err := domain.CheckArticleSeen(cur, a.UpdatedAt); err != nil {
 		return nil, err
 	}
 	next := *cur

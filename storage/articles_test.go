@@ -233,6 +233,7 @@ func TestUpdateArticleAudited(t *testing.T) {
 		!strings.Contains(string(events[1].Before), "Draft headline") || !strings.Contains(string(events[1].After), "2025-02-23") {
 		t.Fatalf("history = %+v", events)
 	}
+	edit.UpdatedAt = got.UpdatedAt // as the page now shows it
 	edit.URL, edit.URLKey = "https://news.example/taken", "https://news.example/taken"
 	_, err = db.UpdateArticle(ctx, &edit)
 	var dup *storage.DuplicateArticleError
@@ -242,6 +243,14 @@ func TestUpdateArticleAudited(t *testing.T) {
 	edit.Title = ""
 	if _, err := db.UpdateArticle(ctx, &edit); domain.ErrorCode(err) != domain.EINVALID {
 		t.Errorf("empty title: %v", err)
+	}
+	// From a page older than the last change: refused, nothing changed.
+	edit.Title, edit.URL, edit.URLKey, edit.UpdatedAt = "Stale headline", "", "", a.UpdatedAt
+	if _, err := db.UpdateArticle(ctx, &edit); domain.ErrorCode(err) != domain.ECONFLICT {
+		t.Errorf("a change from a stale page: %v", err)
+	}
+	if cur, err := db.ArticleByID(ctx, a.ID); err != nil || cur.Title != "Real headline" {
+		t.Errorf("after a stale change the headline is %q, %v", cur.Title, err)
 	}
 }
 

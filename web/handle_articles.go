@@ -510,6 +510,11 @@ func (app *App) editArticle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := &domain.Article{ID: id, Title: m.Title, Outlet: m.Outlet, Author: m.Author, URL: m.URL, PublishedAt: published}
+	// When the details were last changed, as this page showed them; a page
+	// from before the field was sent checks nothing.
+	if seen, err := strconv.ParseInt(r.PostForm.Get("article_seen"), 10, 64); err == nil && seen > 0 {
+		a.UpdatedAt = time.UnixMicro(seen).UTC()
+	}
 	if a.URL != "" {
 		if a.URLKey, err = ingest.NormalizeURL(a.URL); err != nil {
 			fail(fieldErrors(err))
@@ -524,6 +529,10 @@ func (app *App) editArticle(w http.ResponseWriter, r *http.Request) {
 		return
 	case fieldErrors(err) != nil:
 		fail(fieldErrors(err))
+		return
+	case domain.ErrorCode(err) == domain.ECONFLICT:
+		// What was typed stays in the form, beside the details saved meanwhile.
+		app.renderArticle(w, r, http.StatusConflict, id, func(v *components.ArticleView) { v.Edit, v.Problem = view, domain.ErrorMessage(err) })
 		return
 	case err != nil:
 		app.error(w, r, err)

@@ -1,0 +1,51 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"claimtrail/domain"
+)
+
+// TestArticleDetailsEditedMeanwhileAreNotOverwritten: two people open the
+// same article and change its headline. The second save, from a page that
+// no longer shows the details as they are, is refused with 409 saying so,
+// with what that person typed still in the form and the first change kept;
+// saved again from the page it came back on, it goes through.
+func TestArticleDetailsEditedMeanwhileAreNotOverwritten(t *testing.T) {
+	env := articleEnv(t)
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	id := articleIDFrom(t, rita.postForm("/articles", url.Values{"body": {testReport}, "title": {"Budget speech"}}))
+	seen := func(c *client) string {
+		t.Helper()
+		v, ok := c.get("/articles/" + id).Doc(t).Find(`input[name="article_seen"]`).Attr("value")
+		if !ok || v == "" {
+			t.Fatal("the article page carries no article_seen")
+		}
+		return v
+	}
+	ritaSaw, eddieSaw := seen(rita), seen(eddie)
+
+	wantStatus(t, rita.postForm("/articles/"+id+"/edit", url.Values{"article_seen": {ritaSaw}, "title": {"Chancellor's budget speech"}}), http.StatusSeeOther)
+	late := eddie.postForm("/articles/"+id+"/edit", url.Values{"article_seen": {eddieSaw}, "title": {"Budget speech to MPs"}})
+	wantStatus(t, late, http.StatusConflict)
+	if msg := late.TestID(t, "error-message"); !strings.Contains(msg, "changed this article's details") {
+		t.Errorf("the refusal says %q", msg)
+	}
+	if got, _ := late.Doc(t).Find(`[data-testid="edit-article-form"] input[name="title"]`).Attr("value"); got != "Budget speech to MPs" {
+		t.Errorf("the headline typed came back as %q", got)
+	}
+	a, err := env.db.ArticleByID(context.Background(), mustID(t, id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "Chancellor's budget speech" {
+		t.Fatalf("stored headline %q: the first change was overwritten", a.Title)
+	}
+	again, _ := late.Doc(t).Find(`input[name="article_seen"]`).Attr("value")
+	wantStatus(t, eddie.postForm("/articles/"+id+"/edit", url.Values{"article_seen": {again}, "title": {"Budget speech to MPs"}}), http.StatusSeeOther)
+}
