@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
@@ -182,12 +183,9 @@ func searchHits(ctx context.Context, tx *Tx, docs []int64) (map[int64]match.Hit,
 	if len(docs) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(docs))
-	for i, d := range docs {
-		args[i] = d
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT doc, claim_id, article_id, text, context, state, rating, url, day FROM search_docs
-		WHERE doc IN (?`+strings.Repeat(", ?", len(docs)-1)+`)`, args...)
+	// One statement, prepared once: the documents as a JSON list.
+	rows, err := tx.queryCached(ctx, `SELECT doc, claim_id, article_id, text, context, state, rating, url, day FROM search_docs
+		WHERE doc IN (SELECT value FROM json_each(?))`, searchDocList(docs))
 	if err != nil {
 		return nil, err
 	}
@@ -213,12 +211,11 @@ func articleSearchTexts(ctx context.Context, tx *Tx, ids []int64) (map[int64]str
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := []any{maxSearchBodyBytes}
 	for _, id := range ids {
-		args = append(args, id)
 		out[id] = "\n"
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, title, substr(body, 1, ?) FROM articles WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	rows, err := tx.queryCached(ctx, `SELECT id, title, substr(body, 1, ?) FROM articles WHERE id IN (SELECT value FROM json_each(?))`,
+		maxSearchBodyBytes, searchDocList(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +259,7 @@ func (db *DB) searchDocs(ctx context.Context, tx *Tx) int {
 
 // searchWeights looks up how many documents have each term.
 func searchWeights(ctx context.Context, tx *Tx, terms []string, df map[string]int) error {
-	var todo []any
+	var todo []string
 	for _, t := range terms {
 		if _, ok := df[t]; !ok {
 			df[t] = 0
@@ -272,7 +269,11 @@ func searchWeights(ctx context.Context, tx *Tx, terms []string, df map[string]in
 	if len(todo) == 0 {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT term, df FROM search_terms WHERE term IN (?`+strings.Repeat(", ?", len(todo)-1)+`)`, todo...)
+	list, err := json.Marshal(todo)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.queryCached(ctx, `SELECT term, df FROM search_terms WHERE term IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
 		return err
 	}
@@ -488,21 +489,27 @@ func searchBlocksHave(ctx context.Context, tx *Tx, word string, docs []int64) ([
 		return nil, err
 	}
 	defer rows.Close()
-	lists := map[int64][]byte{}
+	// Each block's list is read where SQLite holds it (not copied), and
+	// the documents of that block checked in it at once.
+	keep := make([]bool, len(docs))
 	for rows.Next() {
 		var block int64
-		var list []byte
+		var list sql.RawBytes
 		if err := rows.Scan(&block, &list); err != nil {
 			return nil, err
 		}
-		lists[block] = list
+		// docs are newest first: this block's are together.
+		from, _ := slices.BinarySearchFunc(docs, block, func(d, b int64) int { return cmp.Compare(b, d>>searchBlockShift) })
+		for i := from; i < len(docs) && docs[i]>>searchBlockShift == block; i++ {
+			keep[i] = inSearchBlock(list, uint16(docs[i]&searchBlockMask))
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	kept := docs[:0]
-	for _, d := range docs {
-		if block, low := searchBlockOf(d); inSearchBlock(lists[block], low) {
+	for i, d := range docs {
+		if keep[i] {
 			kept = append(kept, d)
 		}
 	}

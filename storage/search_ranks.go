@@ -34,7 +34,10 @@ type searchRankEntry struct {
 // searchRankTable is every document's rank at one position of the log.
 type searchRankTable struct {
 	entries []searchRankEntry // sorted by doc; never changed once built
-	days    []string          // the distinct days, by index
+	// first[i] is the first entry whose doc >> searchRankSpan is i or more,
+	// so a look-up searches a few entries instead of them all.
+	first []int32
+	days  []string // the distinct days, by index
 
 	mu      sync.RWMutex
 	at      int64                      // the log's last row this table reflects
@@ -54,6 +57,7 @@ type searchRankChange struct {
 type searchRankLogRow struct{ seq, doc int64 }
 
 const (
+	searchRankSpan       = 10
 	searchRankRecent     = 4096             // log rows remembered, for searches that began before the last ones
 	searchRankCatchUp    = 4096             // log rows a search reads to catch up; more, and the table is rebuilt
 	searchRankLogKeep    = 1 << 16          // rows indexSearchPending leaves in the log
@@ -179,7 +183,36 @@ func buildSearchRanks(ctx context.Context, db *DB) (*searchRankTable, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if len(t.entries) >= 1<<31 || len(t.entries) > 0 && t.entries[len(t.entries)-1].doc>>searchRankSpan >= 1<<27 {
+		return nil, errors.New("search ranks: too many documents to keep")
+	}
+	spans := int64(1)
+	if len(t.entries) > 0 {
+		spans = t.entries[len(t.entries)-1].doc>>searchRankSpan + 2
+	}
+	t.first = make([]int32, spans)
+	i := 0
+	for s := range t.first {
+		for i < len(t.entries) && t.entries[i].doc>>searchRankSpan < int64(s) {
+			i++
+		}
+		t.first[s] = int32(i)
+	}
 	return t, nil
+}
+
+// find is the entry of doc, if the table has one.
+func (t *searchRankTable) find(doc int64) (searchRankEntry, bool) {
+	s := doc >> searchRankSpan
+	if doc < 0 || s+1 >= int64(len(t.first)) {
+		return searchRankEntry{}, false
+	}
+	in := t.entries[t.first[s]:t.first[s+1]]
+	i, ok := slices.BinarySearchFunc(in, doc, func(e searchRankEntry, d int64) int { return cmp.Compare(e.doc, d) })
+	if !ok {
+		return searchRankEntry{}, false
+	}
+	return in[i], true
 }
 
 // searchRank is what a candidate is ranked by.
@@ -278,8 +311,8 @@ func (db *DB) searchRanksOf(ctx context.Context, tx *Tx, docs []int64, from, to 
 				continue
 			}
 			words, day = c.words, c.day
-		} else if i, ok := slices.BinarySearchFunc(t.entries, d, func(e searchRankEntry, d int64) int { return cmp.Compare(e.doc, d) }); ok {
-			words, day = t.entries[i].words, t.entries[i].day
+		} else if e, ok := t.find(d); ok {
+			words, day = e.words, e.day
 		} else {
 			ask = append(ask, d)
 			continue

@@ -1,8 +1,10 @@
 package match
 
 import (
+	"hash/maphash"
+	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"claimtrail/domain/extract"
 	"unicode"
@@ -157,30 +159,30 @@ type Segment struct {
 // terms the query has (or starts with), so a page can show why it was found.
 // The text is shortened around the first mark to about maxBytes.
 func Highlight(text string, q Query, maxBytes int) []Segment {
-	want := map[string]bool{}
-	for _, t := range q.Terms {
-		want[t] = true
-	}
+	want := func(t string) bool { return slices.Contains(q.Terms, t) } // a few terms: no map
 	marks := make([]bool, len(text)+1)
-	for _, f := range figureSpans(text) {
-		if want[f.term] {
-			for i := f.start; i < f.end && i < len(marks); i++ {
-				marks[i] = true
+	// A figure's term starts with '#': without one asked for, no figure
+	// is marked, and the text need not be read for them.
+	if slices.ContainsFunc(q.Terms, func(t string) bool { return strings.HasPrefix(t, "#") }) {
+		for _, f := range figureSpans(text) {
+			if want(f.term) {
+				for i := f.start; i < f.end && i < len(marks); i++ {
+					marks[i] = true
+				}
 			}
 		}
 	}
 	for start, w := range words(text) {
-		// Words are folded, so their end is found in the original text.
-		end := wordEnd(text, start)
 		t := highlightTerm(w)
-		hit := t != "" && want[t]
+		hit := t != "" && want(t)
 		for _, p := range q.Prefixes {
 			if strings.HasPrefix(w, p) {
 				hit = true
 			}
 		}
 		if hit {
-			for i := start; i < end; i++ {
+			// Words are folded, so their end is found in the original text.
+			for i, end := start, wordEnd(text, start); i < end; i++ {
 				marks[i] = true
 			}
 		}
@@ -232,29 +234,25 @@ func Highlight(text string, q Query, maxBytes int) []Segment {
 
 // highlightTerms remembers the term of words highlighted before: snippets
 // are cut from the same archive again and again, and a word's term (its
-// stem) never changes. Bounded: emptied when full.
-var highlightTerms = struct {
-	sync.RWMutex
-	m map[string]string
-}{m: map[string]string{}}
+// stem) never changes. A fixed table of slots, one chosen by the word's
+// hash, read without a lock (a snippet looks up every word it shows, from
+// every search at once); a word takes the slot of the one before.
+var highlightTerms [maxHighlightTerms]atomic.Pointer[highlightEntry]
+
+var highlightSeed = maphash.MakeSeed()
+
+type highlightEntry struct{ word, term string }
 
 const maxHighlightTerms = 1 << 16
 
 // highlightTerm is wordTerm(w), remembered.
 func highlightTerm(w string) string {
-	highlightTerms.RLock()
-	t, ok := highlightTerms.m[w]
-	highlightTerms.RUnlock()
-	if ok {
-		return t
+	slot := &highlightTerms[maphash.String(highlightSeed, w)&(maxHighlightTerms-1)]
+	if e := slot.Load(); e != nil && e.word == w {
+		return e.term
 	}
-	t = wordTerm(w)
-	highlightTerms.Lock()
-	if len(highlightTerms.m) >= maxHighlightTerms {
-		clear(highlightTerms.m)
-	}
-	highlightTerms.m[w] = t
-	highlightTerms.Unlock()
+	t := wordTerm(w)
+	slot.Store(&highlightEntry{word: w, term: t})
 	return t
 }
 
