@@ -43,6 +43,9 @@ const (
 	// so that little is left to copy with the writer held.
 	catchUpFrames = 256
 	catchUpRuns   = 3
+	// restartRetry is how soon the checkpointer tries again when a reader
+	// kept it from copying the log's end with the writer held.
+	restartRetry = 20 * time.Millisecond
 	// writerCheckpointPages is when the writer checkpoints itself after
 	// all: only if the background checkpoints fall this far behind, or the
 	// log could not start again (a reader held on to it).
@@ -100,45 +103,56 @@ func (c *checkpointer) run() {
 			return
 		case <-c.kick:
 		}
-		logFrames, err := c.passive()
+		next := c.every
+		logFrames, _, err := c.passive()
 		if err == nil && logFrames >= c.restartAt && c.holdWriter != nil {
 			for range catchUpRuns {
 				before := logFrames
-				if logFrames, err = c.passive(); err != nil || logFrames-before <= catchUpFrames {
+				if logFrames, _, err = c.passive(); err != nil || logFrames-before <= catchUpFrames {
 					break
 				}
 			}
 			if err == nil {
 				c.holdWriter(c.stop, func() {
-					if _, err := c.passive(); err == nil {
-						c.mu.Lock()
-						c.restarts++
-						c.mu.Unlock()
+					logFrames, copied, err := c.passive()
+					if err != nil {
+						return
 					}
+					if copied < logFrames {
+						// A reader still reads an older state of the log, so
+						// its end could not be copied yet: try again soon
+						// rather than let the log grow for another round.
+						next = restartRetry
+						c.committed()
+						return
+					}
+					c.mu.Lock()
+					c.restarts++
+					c.mu.Unlock()
 				})
 			}
 		}
 		select {
 		case <-c.stop:
 			return
-		case <-time.After(c.every):
+		case <-time.After(next):
 		}
 	}
 }
 
 // passive copies what it can of the log into the database file and says
-// how many frames the log held.
-func (c *checkpointer) passive() (logFrames int, err error) {
+// how many frames the log held and how many of them are copied.
+func (c *checkpointer) passive() (logFrames, copied int, err error) {
 	// A passive checkpoint never waits for the writer or the readers: it
 	// copies what no reader still needs, and the next one the rest.
-	var busy, copied int
+	var busy int
 	if err := c.db.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logFrames, &copied); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	c.mu.Lock()
 	c.runs++
 	c.mu.Unlock()
-	return logFrames, nil
+	return logFrames, copied, nil
 }
 
 func (c *checkpointer) checkpoints() int {

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -161,5 +162,66 @@ func TestLogStartsAgainWhileChangesKeepComing(t *testing.T) {
 	var n int
 	if err := db.read.QueryRow(`SELECT count(*) FROM settings WHERE key LIKE 'w%'`).Scan(&n); err != nil || n != writers*each {
 		t.Fatalf("%d of %d changes read back (%v)", n, writers*each, err)
+	}
+}
+
+// A reader still reading an older state of the log keeps the checkpointer
+// from copying its end even with the writer held; the checkpointer then
+// tries again soon, not a round later, and the log starts again once the
+// reader is done.
+func TestLogStartsAgainSoonAfterAReaderLetsGo(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.ckpt.restartAt = 50
+	db.ckpt.every = time.Hour // only a retry brings the checkpointer back within the test
+
+	reader, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Rollback()
+	var n int
+	if err := reader.QueryRow(`SELECT count(*) FROM settings`).Scan(&n); err != nil { // its state of the log begins here
+		t.Fatal(err)
+	}
+	// One change long enough for the checkpointer to want the log to start
+	// again at its first look.
+	tx, err := db.beginShared(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 100 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, 'now')`,
+			fmt.Sprintf("long%d", i), strings.Repeat("x", 3000)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	db.ckpt.mu.Lock()
+	restarts := db.ckpt.restarts
+	db.ckpt.mu.Unlock()
+	if restarts != 0 {
+		t.Fatalf("the log's end was copied (%d times) while a reader read an older state", restarts)
+	}
+	if err := reader.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		db.ckpt.mu.Lock()
+		restarts = db.ckpt.restarts
+		db.ckpt.mu.Unlock()
+		if restarts > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the reader is done, and the checkpointer never came back to copy the log's end")
+		}
 	}
 }
