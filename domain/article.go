@@ -162,3 +162,16 @@ func CheckArticleSeen(current *Article, seen time.Time) error {
 	return Errorf(ECONFLICT, "Someone changed this article's details at %s UTC while you were editing them. What you typed is still below: check it against the details shown above and save again.",
 		current.UpdatedAt.UTC().Format("15:04"))
 }
+
+// CanEditArticleDetails decides who may change an article's details
+// (headline, outlet, author, web address, date). Any reviewer may, until
+// one of its claims is published, or the article is a published check's
+// appearance: the public check shows these details and links to the
+// address, and only editors publish, so from then on only an editor may.
+// by is nil for the server's own tools, which may.
+func CanEditArticleDetails(by *User, published bool) error {
+	if published && by != nil && !CanEdit(by) {
+		return Errorf(EFORBIDDEN, "A published check shows this article's details and links to it, so only an editor can change them now. Ask an editor.")
+	}
+	return nil
+}

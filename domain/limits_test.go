@@ -122,3 +122,20 @@ func TestSignInAccountKey(t *testing.T) {
 		t.Error("the key of an overlong address could name an account")
 	}
 }
+
+func TestCanEditArticleDetails(t *testing.T) {
+	reviewer := &User{ID: 1, Role: RoleReviewer, Active: true}
+	editor := &User{ID: 2, Role: RoleEditor, Active: true}
+	for _, tc := range []struct {
+		by        *User
+		published bool
+		want      string
+	}{
+		{reviewer, false, ""}, {editor, false, ""}, {editor, true, ""}, {nil, true, ""},
+		{reviewer, true, EFORBIDDEN},
+	} {
+		if got := CanEditArticleDetails(tc.by, tc.published); (got == nil) != (tc.want == "") || got != nil && ErrorCode(got) != tc.want {
+			t.Errorf("%v, published %v: %v", tc.by, tc.published, got)
+		}
+	}
+}

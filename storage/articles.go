@@ -359,6 +359,20 @@ func (db *DB) UpdateArticle(ctx context.Context, a *domain.Article) (*domain.Art
 	if err != nil {
 		return nil, err
 	}
+	var by *domain.User
+	if tx.actor.UserID != 0 {
+		if by, err = actingUser(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
+	var published bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM claims WHERE article_id = ? AND state = 'approved')
+		OR EXISTS (SELECT 1 FROM claim_appearances WHERE article_id = ? AND applied_at IS NOT NULL AND removed_at IS NULL)`, a.ID, a.ID).Scan(&published); err != nil {
+		return nil, err
+	}
+	if err := domain.CanEditArticleDetails(by, published); err != nil {
+		return nil, err
+	}
 	if err := domain.CheckArticleSeen(cur, a.UpdatedAt); err != nil {
 		return nil, err
 	}

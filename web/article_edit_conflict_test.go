@@ -49,3 +49,35 @@ func TestArticleDetailsEditedMeanwhileAreNotOverwritten(t *testing.T) {
 	again, _ := late.Doc(t).Find(`input[name="article_seen"]`).Attr("value")
 	wantStatus(t, eddie.postForm("/articles/"+id+"/edit", url.Values{"article_seen": {again}, "title": {"Budget speech to MPs"}}), http.StatusSeeOther)
 }
+
+// TestPublishedArticleDetailsAreEditorsToChange: once a claim of an
+// article is published, its public check shows the article's headline and
+// links to its address, so a reviewer can no longer change them (403, what
+// they typed still in the form, nothing stored), as only editors publish;
+// an editor still can.
+func TestPublishedArticleDetailsAreEditorsToChange(t *testing.T) {
+	env := newTestEnv(t)
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	env.queuedClaims(1, "unemployment fell by 3% last year")
+	claim := env.takeAndComplete(rita)
+	wantStatus(t, rita.postForm("/claims/"+itoa(claim)+"/submit", url.Values{"version": {env.verdictVersion(claim)}}), http.StatusSeeOther)
+	wantStatus(t, eddie.postForm("/claims/"+itoa(claim)+"/approve", url.Values{"version": {env.verdictVersion(claim)}}), http.StatusSeeOther)
+	article := itoa(int64(env.count(`SELECT article_id FROM claims WHERE id = ?`, claim)))
+
+	res := rita.postForm("/articles/"+article+"/edit", url.Values{"title": {"Jobs figures"}, "url": {"https://elsewhere.example/login"}})
+	wantStatus(t, res, http.StatusForbidden)
+	if msg := res.TestID(t, "error-message"); !strings.Contains(msg, "only an editor") {
+		t.Errorf("the refusal says %q", msg)
+	}
+	if got, _ := res.Doc(t).Find(`[data-testid="edit-article-form"] input[name="url"]`).Attr("value"); got != "https://elsewhere.example/login" {
+		t.Errorf("the address typed came back as %q", got)
+	}
+	if n := env.count(`SELECT count(*) FROM articles WHERE url IS NOT NULL AND url != ''`); n != 0 {
+		t.Fatal("a reviewer changed a published article's address")
+	}
+	wantStatus(t, eddie.postForm("/articles/"+article+"/edit", url.Values{"title": {"Jobs figures"}, "url": {"https://ledger.example/jobs"}}), http.StatusSeeOther)
+	if n := env.count(`SELECT count(*) FROM articles WHERE url = 'https://ledger.example/jobs'`); n != 1 {
+		t.Error("an editor could not change a published article's address")
+	}
+}
