@@ -3,6 +3,7 @@ package storage
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"slices"
 	"sync"
@@ -160,7 +161,7 @@ func buildSearchRanks(ctx context.Context, db *DB) (*searchRankTable, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var day []byte // scanned as bytes: only a new day becomes a string
+	var day sql.RawBytes // read where SQLite holds it: only a new day becomes a string
 	for rows.Next() {
 		var e searchRankEntry
 		var words int64

@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"claimtrail/domain/extract"
@@ -172,9 +173,15 @@ func Highlight(text string, q Query, maxBytes int) []Segment {
 			}
 		}
 	}
+	first := wordStarts(q.Terms)
 	for start, w := range words(text) {
-		t := highlightTerm(w)
-		hit := t != "" && want(t)
+		// Most words cannot have a term asked for: their first letter says
+		// so without working the term out.
+		hit := false
+		if len(w) > 0 && first[w[0]] {
+			t := highlightTerm(w)
+			hit = t != "" && want(t)
+		}
 		for _, p := range q.Prefixes {
 			if strings.HasPrefix(w, p) {
 				hit = true
@@ -255,6 +262,36 @@ func highlightTerm(w string) string {
 	slot.Store(&highlightEntry{word: w, term: t})
 	return t
 }
+
+// wordStarts says which first bytes a word can start with to have one of
+// terms (wordTerm): a stem starts as its word does, a number's term is
+// "#n:" and the number, and an irregular form's is its base's stem.
+func wordStarts(terms []string) *[256]bool {
+	var first [256]bool
+	irregularOnce.Do(func() {
+		irregularByTerm = map[string][]string{}
+		for w, base := range irregular {
+			t := Stem(base)
+			irregularByTerm[t] = append(irregularByTerm[t], w)
+		}
+	})
+	for _, t := range terms {
+		if n, ok := strings.CutPrefix(t, "#n:"); ok && n != "" {
+			first[n[0]] = true
+		} else if t != "" {
+			first[t[0]] = true
+		}
+		for _, w := range irregularByTerm[t] {
+			first[w[0]] = true
+		}
+	}
+	return &first
+}
+
+var (
+	irregularOnce   sync.Once
+	irregularByTerm map[string][]string // the irregular forms of each term
+)
 
 type figureSpan struct {
 	start, end int
