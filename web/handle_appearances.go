@@ -22,7 +22,7 @@ func appearanceForm(r *http.Request) (claimID, id int64, err error) {
 	if id, err = pathID(r, "aid"); err != nil {
 		return 0, 0, err
 	}
-	return claimID, id, r.ParseForm()
+	return claimID, id, parseForm(r)
 }
 
 func (app *App) applyVerdictToAppearance(w http.ResponseWriter, r *http.Request) {

@@ -63,3 +63,23 @@ func TestMalformedFormBodiesAreRefusedClearly(t *testing.T) {
 		}
 	}
 }
+
+// TestMalformedFormOnAppearanceActionsIsRefusedClearly: applying a verdict
+// to an appearance and undoing one read the claim page's form too; a body
+// that is not a readable form is the same 422 as everywhere else, not a 500.
+func TestMalformedFormOnAppearanceActionsIsRefusedClearly(t *testing.T) {
+	env := newTestEnv(t)
+	ed, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	for _, path := range []string{"/claims/1/appearances/1/apply", "/claims/1/appearances/1/undo"} {
+		t.Run(path, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, env.srv.URL+path, strings.NewReader("reason=%zz"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", env.srv.URL)
+			res := ed.do(req)
+			wantStatus(t, res, http.StatusUnprocessableEntity)
+			if !strings.Contains(res.Body, "could not read that form") {
+				t.Errorf("no clear message:\n%s", snippet(res.Body))
+			}
+		})
+	}
+}
