@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/csv"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -202,5 +203,24 @@ func TestDashboardChartsFollowChanges(t *testing.T) {
 	wantStatus(t, res, http.StatusOK)
 	if got := res.Doc(t).Find(`[data-testid="chart-reviewers"] table`).Text(); !strings.Contains(got, "Rhea Renamed") {
 		t.Errorf("reviewers' table after the rename: %q", got)
+	}
+}
+
+// TestChartCSVHeaderIsNotAFormula: a chart's columns name the newsroom's
+// ratings, which editors name freely; a name a spreadsheet would run as a
+// formula is written as text in the header too, as in the rows.
+func TestChartCSVHeaderIsNotAFormula(t *testing.T) {
+	rec := httptest.NewRecorder()
+	writeChartCSV(rec, "claimtrail-outlets.csv", []string{"Outlet", "Checked", "=HYPERLINK(\"https://evil.example\",\"False\")"},
+		[][]string{{"@Gazette", "2", "1"}})
+	rows, err := csv.NewReader(strings.NewReader(rec.Body.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rows[0][2]; !strings.HasPrefix(got, "'=") {
+		t.Errorf("header cell %q would run as a formula", got)
+	}
+	if got := rows[1][0]; got != "'@Gazette" {
+		t.Errorf("row cell %q", got)
 	}
 }

@@ -149,7 +149,12 @@ func (app *App) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 func writeChartCSV(w http.ResponseWriter, filename string, columns []string, rows [][]string) {
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
-	cw.Write(columns)
+	// Columns name ratings, which editors name as they like.
+	header := make([]string, len(columns))
+	for i, col := range columns {
+		header[i] = csvexport.Neutralise(col)
+	}
+	cw.Write(header)
 	for _, row := range rows {
 		out := make([]string, len(row))
 		for i, cell := range row {
