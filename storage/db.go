@@ -143,6 +143,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		"&_pragma=cache_size(-" + strconv.Itoa(max(cacheKB, writerCacheKB)) + ")&_txlock=immediate"
 	readDSN := "file:" + path + "?" + pragmas.Encode()
 
+	syncWithFdatasync()
 	// A new database is created readable by its owner only: it holds
 	// personal data and password hashes. SQLite gives its -wal and -shm
 	// files the same mode.

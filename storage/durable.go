@@ -51,6 +51,16 @@ func (d Durability) synchronous() string {
 	return "NORMAL"
 }
 
+// syncWithFdatasync has SQLite sync its files (the log and the database
+// file, at each checkpoint; every commit under sqlite-full) with
+// fdatasync, as SQLite's own Linux builds do, instead of the fsync this
+// driver keeps by default: fsync also commits the files' times through
+// ext4's journal, and a checkpoint's syncs, some of them with the writer
+// held (checkpoint.go), waited for that journal on a busy disk. The data
+// and the length are synced alike. Process-wide; where the platform has no
+// fdatasync the driver says so and keeps fsync.
+var syncWithFdatasync = sync.OnceFunc(func() { sqlite.Fdatasync(true) })
+
 // errSyncFailed marks a failed sync of the log: the change is committed but
 // may not survive a power cut, so it is not acknowledged.
 var errSyncFailed = errors.New("sync the write-ahead log")

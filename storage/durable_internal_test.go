@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"modernc.org/sqlite"
 )
 
 // A slow sync of the log holds up nobody's commit: while one sync runs the
@@ -223,5 +226,21 @@ func TestLogStartsAgainSoonAfterAReaderLetsGo(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("the reader is done, and the checkpointer never came back to copy the log's end")
 		}
+	}
+}
+
+// SQLite syncs its files with fdatasync once a database is open, as its own
+// Linux builds do (the driver's default is fsync).
+func TestSQLiteSyncsWithFdatasync(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("fdatasync is switched on where the driver offers it; checked on Linux")
+	}
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "f.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !sqlite.FdatasyncEnabled() {
+		t.Error("SQLite syncs with fsync")
 	}
 }
