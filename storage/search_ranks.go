@@ -243,29 +243,14 @@ func (db *DB) searchRanksOf(ctx context.Context, tx *Tx, docs []int64, from, to 
 	}
 	t.mu.RLock()
 	at := t.at
-	// Documents whose rank this transaction must read itself.
-	var own map[int64]bool
-	switch {
-	case y < at:
-		// Begun before the table's last changes: those documents are read.
-		if len(t.recent) == 0 || t.recent[0].seq > y+1 {
-			t.mu.RUnlock()
-			return nil, false, nil
-		}
-		own = map[int64]bool{}
-		for _, r := range t.recent {
-			if r.seq > y {
-				own[r.doc] = true
-			}
-		}
-	}
 	t.mu.RUnlock()
+	var log []searchRankLogRow
 	if y > at {
 		if y-at > searchRankCatchUp {
 			db.ranks.rebuild(db)
 			return nil, false, nil
 		}
-		log, err := queryAll(ctx, tx, func(r scanner) (searchRankLogRow, error) {
+		log, err = queryAll(ctx, tx, func(r scanner) (searchRankLogRow, error) {
 			var l searchRankLogRow
 			return l, r.Scan(&l.seq, &l.doc)
 		}, `SELECT seq, doc FROM search_rank_log WHERE seq > ? AND seq <= ? ORDER BY seq`, at, y)
@@ -281,25 +266,45 @@ func (db *DB) searchRanksOf(ctx context.Context, tx *Tx, docs []int64, from, to 
 			return nil, false, err
 		}
 		t.mu.RLock()
-		caught, changed := t.at == y, len(t.changed)
+		changed := len(t.changed)
 		t.mu.RUnlock()
 		if changed > searchRankChangedMax+len(t.entries)/16 {
 			// Many documents changed since the build: a new one reads
 			// them all in one walk.
 			db.ranks.rebuild(db)
 		}
-		if !caught {
-			// Another search moved the table on meanwhile: read these here.
-			own = map[int64]bool{}
-			for _, l := range log {
-				own[l.doc] = true
-			}
-		}
 	}
 
 	var ask []int64
 	out = make([]searchRank, 0, len(docs))
+	// Held until every look-up is done, so the table moves on meanwhile
+	// only for later searches.
 	t.mu.RLock()
+	// Documents whose rank this transaction must read itself: those the
+	// table holds as changed after this transaction's last log row, or
+	// changed before it but after the table's.
+	var own map[int64]bool
+	switch now := t.at; {
+	case now > y:
+		if len(t.recent) == 0 || t.recent[0].seq > y+1 {
+			t.mu.RUnlock()
+			return nil, false, nil // no longer remembers which
+		}
+		own = map[int64]bool{}
+		for _, r := range t.recent {
+			if r.seq > y {
+				own[r.doc] = true
+			}
+		}
+	case now < y:
+		// Another search moved the table, but not as far as this one.
+		own = map[int64]bool{}
+		for _, l := range log {
+			if l.seq > now {
+				own[l.doc] = true
+			}
+		}
+	}
 	for _, d := range docs {
 		if own[d] {
 			ask = append(ask, d)

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -194,6 +196,65 @@ func TestSearchRanksInMemoryFollowEveryChange(t *testing.T) {
 	same("the log cut")
 	build()
 	same("built again")
+
+	// Searches at once, each in its own transaction, while documents
+	// change: each moves the memory on as far as it sees, and every one must
+	// read its own transaction's ranks, whichever moved the memory last.
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var answered, differed atomic.Int64
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				tx, err := db.beginRead(ctx)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				docs, err := queryAll(ctx, tx, scanInt64, `SELECT doc FROM search_docs ORDER BY doc DESC`)
+				if err != nil {
+					t.Error(err)
+					tx.Rollback()
+					return
+				}
+				got, ok, err := db.searchRanksOf(ctx, tx, docs, "", "")
+				if err == nil && ok {
+					var want []searchRank
+					if want, err = searchRanksFromIndex(ctx, tx, docs, "", ""); err == nil {
+						answered.Add(1)
+						if !reflect.DeepEqual(got, want) {
+							differed.Add(1)
+						}
+					}
+				}
+				tx.Rollback()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	for i := range 12 {
+		if _, err := raw.Exec(`UPDATE imported_checks SET claim = claim || ' w00' || ? || 'zq', published_on = '2025-0' || ? || '-01'
+			WHERE id % 9 = ?`, i%10, 1+i%9, i%9); err != nil {
+			t.Fatal(err)
+		}
+		index()
+	}
+	close(stop)
+	wg.Wait()
+	t.Logf("%d searches at once answered from memory", answered.Load())
+	if differed.Load() > 0 || answered.Load() < 10 {
+		t.Errorf("searches at once while documents changed: %d of %d answered from memory differed from the index", differed.Load(), answered.Load())
+	}
 }
 
 func sortedDesc(docs []int64) []int64 {
