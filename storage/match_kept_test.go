@@ -120,3 +120,54 @@ func TestKeptMatcherIndexFindsWhatAFreshProcessFinds(t *testing.T) {
 		}
 	}
 }
+
+// A claim changed by a write around storage (a bulk load, a repair by hand)
+// waits in match_pending until the next change through storage indexes it;
+// until then a match reads it as it now is: found by its new words, not by
+// its old ones, and not at all once it is gone.
+func TestMatchReadsClaimsChangedAroundStorage(t *testing.T) {
+	n := newNewsroom(t)
+	ctx := context.Background()
+	triage := actorCtx("triage@newsroom.example")
+	reworded := storage.InsertCandidateForTest(t, n.db, n.article, "Hospital waiting lists reached 7.6 million in September.", 0, 0.9, domain.TypeQuantity)
+	dropped := storage.InsertCandidateForTest(t, n.db, n.article, "Crime in the capital rose by 8% last year.", 0, 0.9, domain.TypeQuantity)
+	for _, id := range []int64{reworded, dropped} {
+		storage.AcceptClaimForTest(t, n.db, triage, id, domain.PriorityNormal)
+	}
+	finds := func(text string, id int64) bool {
+		t.Helper()
+		found, err := n.db.Match(ctx, text, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range found {
+			if f.Kind == "claim" && f.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	if !finds("7.6 million on hospital waiting lists in September", reworded) || !finds("crime in the capital rose 8% last year", dropped) {
+		t.Fatal("the claims are not found before the change")
+	}
+	raw, err := sql.Open("sqlite", "file:"+n.db.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE claims SET text = 'Rail fares in the north rose by 5% in January.' WHERE id = ?`, reworded); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`DELETE FROM claims WHERE id = ?`, dropped); err != nil {
+		t.Fatal(err)
+	}
+	if !finds("rail fares in the north rose 5% in January", reworded) {
+		t.Error("a claim reworded around storage is not found by its new words")
+	}
+	if finds("7.6 million on hospital waiting lists in September", reworded) {
+		t.Error("a claim reworded around storage is still found by its old words")
+	}
+	if finds("crime in the capital rose 8% last year", dropped) {
+		t.Error("a claim deleted around storage is still found")
+	}
+}
