@@ -371,7 +371,8 @@ func matchTexts(ctx context.Context, tx *Tx, queries []matchQuery) ([][]match.Fo
 	out := make([][]match.Found, len(queries))
 	var n int
 	var version int64
-	if err := tx.QueryRowContext(ctx, `SELECT docs, version FROM match_stats WHERE id = 1`).Scan(&n, &version); err != nil {
+	var stale bool // claims changed around storage wait in match_pending
+	if err := tx.QueryRowContext(ctx, `SELECT docs, version, EXISTS (SELECT 1 FROM match_pending) FROM match_stats WHERE id = 1`).Scan(&n, &version, &stale); err != nil {
 		return nil, err
 	}
 	kept := tx.keptIndex(version)
@@ -415,9 +416,12 @@ func matchTexts(ctx context.Context, tx *Tx, queries []matchQuery) ([][]match.Fo
 
 	// Claims changed by a write that has not yet passed through a storage
 	// transaction (a bulk load, a repair by hand) are read as they are now.
-	pending, err := pendingDocs(ctx, tx, 0)
-	if err != nil {
-		return nil, err
+	var pending map[int64]docData
+	if stale {
+		var err error
+		if pending, err = pendingDocs(ctx, tx, 0); err != nil {
+			return nil, err
+		}
 	}
 	for _, d := range pending {
 		if err := weights(ctx, tx, d.Text.Terms, df); err != nil {
