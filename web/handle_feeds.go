@@ -49,7 +49,7 @@ func (app *App) subscribeFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app.pokeFeeds()
-	app.flash(w, r, "success", "Subscribed to "+f.URL+"; it is being fetched now.")
+	app.flash(w, r, "success", "Subscribed to "+domain.ShortenMiddle(f.URL, domain.MaxNameShown)+"; it is being fetched now.")
 	redirect(w, r, "/import/feeds")
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"claimtrail/components"
+	"claimtrail/domain"
 )
 
 // importChecksPage shows the upload form for ClaimReview files (editors).
@@ -58,7 +59,7 @@ func (app *App) importChecks(w http.ResponseWriter, r *http.Request) {
 		refuse("That file is not ClaimReview JSON (a JSON array, one object, an @graph or JSON Lines).")
 		return
 	}
-	msg := fmt.Sprintf("Imported %s: %d added, %d updated, %d unchanged, %d skipped.", source, sum.Added, sum.Updated, sum.Unchanged, len(sum.Skipped))
+	msg := fmt.Sprintf("Imported %s: %d added, %d updated, %d unchanged, %d skipped.", domain.ShortenMiddle(source, domain.MaxNameShown), sum.Added, sum.Updated, sum.Unchanged, len(sum.Skipped))
 	if readErr != nil {
 		msg += " The file stops being readable part way; the checks before that point are in."
 	}

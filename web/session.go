@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -89,15 +90,31 @@ func (app *App) dropSession(w http.ResponseWriter, r *http.Request) {
 	sess.Save(r, w)
 }
 
-// flash queues a message for the next page this browser loads.
+// flash queues a message for the next page this browser loads. Messages
+// travel in the session cookie, so each is bounded
+// (domain.BoundMessage); should the cookie still not be written (many
+// messages queued and not yet shown), the older ones give way to this one,
+// and a failure is logged, never dropped silently.
 func (app *App) flash(w http.ResponseWriter, r *http.Request, kind, message string) {
 	sess, _ := app.sessions.Get(r, sessionName)
 	if _, signedIn := sess.Values["uid"]; !signedIn {
 		return
 	}
+	message = domain.BoundMessage(message)
 	sess.AddFlash(kind + "\x00" + message)
 	sess.Options.Secure = app.cfg.SecureCookies || r.TLS != nil
-	sess.Save(r, w)
+	err := sess.Save(r, w)
+	if err == nil {
+		return
+	}
+	app.log.WarnContext(r.Context(), "flash not saved; dropping the older ones", slog.String("request_id", requestID(r)),
+		slog.String("path", r.URL.Path), slog.Int("bytes", len(message)), slog.Any("error", err))
+	sess.Flashes() // takes every queued message
+	sess.AddFlash(kind + "\x00" + message)
+	if err := sess.Save(r, w); err != nil {
+		app.log.ErrorContext(r.Context(), "flash not saved", slog.String("request_id", requestID(r)),
+			slog.String("path", r.URL.Path), slog.Int("bytes", len(message)), slog.Any("error", err))
+	}
 }
 
 // popFlashes takes the queued messages, if any.
