@@ -133,10 +133,7 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 		}
 		kept = append(kept, c)
 	}
-	slices.SortFunc(kept, func(a, b searchCandidate) int {
-		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(b.day, a.day), cmp.Compare(b.doc, a.doc))
-	})
-	kept = kept[:min(len(kept), limit)]
+	kept = searchBest(kept, limit)
 	top := 0.0
 	if len(kept) > 0 {
 		top = kept[0].score
@@ -174,6 +171,38 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 		out = append(out, h)
 	}
 	return out, nil
+}
+
+// searchRankOrder orders candidates best first: by score, then newer, then
+// the higher document number (a total order: no two share a document).
+func searchRankOrder(a, b *searchCandidate) int {
+	return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(b.day, a.day), cmp.Compare(b.doc, a.doc))
+}
+
+// searchBest is the first limit of cands in rank order, in order: the best
+// are kept in a short sorted list as the candidates pass, instead of sorting
+// them all (a page shows 20 of up to 200).
+func searchBest(cands []searchCandidate, limit int) []searchCandidate {
+	if limit <= 0 {
+		return nil
+	}
+	best := make([]*searchCandidate, 0, min(len(cands), limit)+1)
+	for i := range cands {
+		c := &cands[i]
+		if len(best) == limit && searchRankOrder(c, best[limit-1]) >= 0 {
+			continue
+		}
+		at, _ := slices.BinarySearchFunc(best, c, searchRankOrder)
+		best = slices.Insert(best, at, c)
+		if len(best) > limit {
+			best = best[:limit]
+		}
+	}
+	out := make([]searchCandidate, len(best))
+	for i, c := range best {
+		out[i] = *c
+	}
+	return out
 }
 
 // searchHits reads what the results show, from the index's own copy, in one

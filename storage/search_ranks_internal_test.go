@@ -270,3 +270,24 @@ func hitIDs(hits []match.Hit) []string {
 	}
 	return out
 }
+
+// searchBest keeps what sorting every candidate and cutting keeps, in the
+// same order, with ties on score and day, for every limit.
+func TestSearchBestIsTheSortedCut(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	for round := range 300 {
+		var cands []searchCandidate
+		for i := range r.IntN(260) {
+			cands = append(cands, searchCandidate{doc: int64(i*8 + 1 + r.IntN(5)), score: float64(r.IntN(6)) / 3,
+				day: fmt.Sprintf("2025-0%d-01", 1+r.IntN(3))})
+		}
+		sorted := slices.Clone(cands)
+		slices.SortFunc(sorted, func(a, b searchCandidate) int { return searchRankOrder(&a, &b) })
+		for _, limit := range []int{1, 5, 20, 50, 300} {
+			want := sorted[:min(len(sorted), limit)]
+			if got := searchBest(cands, limit); !reflect.DeepEqual(got, want) && len(got)+len(want) > 0 {
+				t.Fatalf("round %d, limit %d: %v\nwant %v", round, limit, got, want)
+			}
+		}
+	}
+}
