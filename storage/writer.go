@@ -133,7 +133,14 @@ func (db *DB) holdWriter(stop <-chan struct{}, f func()) bool {
 	case w.turn <- struct{}{}:
 		w.waiting.Add(-1)
 	case <-stop:
-		w.waiting.Add(-1)
+		// A change that saw this one waiting may have left the shared
+		// transaction open for it: take the turn in the background and end
+		// it, as a change that gives up does (acquire).
+		go func() {
+			w.turn <- struct{}{}
+			w.waiting.Add(-1)
+			db.endTurn()
+		}()
 		return false
 	}
 	if w.batch != nil {
