@@ -55,8 +55,8 @@ func (d Durability) synchronous() string {
 // file, at each checkpoint; every commit under sqlite-full) with
 // fdatasync, as SQLite's own Linux builds do, instead of the fsync this
 // driver keeps by default: fsync also commits the files' times through
-// ext4's journal, and a checkpoint's syncs, some of them with the writer
-// held (checkpoint.go), waited for that journal on a busy disk. The data
+// ext4's journal, and some of a checkpoint's syncs are made with the writer
+// held (checkpoint.go). The data
 // and the length are synced alike. Process-wide; where the platform has no
 // fdatasync the driver says so and keeps fsync.
 var syncWithFdatasync = sync.OnceFunc(func() { sqlite.Fdatasync(true) })
@@ -122,8 +122,7 @@ func (s *logSyncer) wait() error {
 // It uses fdatasync, as SQLite itself does: that writes the data and
 // whatever metadata reading it back needs (the file's length), but not its
 // times, so a log rewritten in place (checkpoint.go) is synced without a
-// commit of the file system's journal, which on ext4 is what made a sync
-// slow. A new log file is synced whole once, and its folder too, so that
+// commit of the file system's journal, which on ext4 a sync can wait for. A new log file is synced whole once, and its folder too, so that
 // the name survives as well.
 func (s *logSyncer) sync() error {
 	st, err := os.Stat(s.path)
