@@ -238,6 +238,11 @@ type Rating struct {
 	// OnScale is false for ratings outside the true–false scale, such as
 	// Unverifiable: exports leave them out of the best and worst values.
 	OnScale bool
+	// UpdatedAt is when what the rating says (name, value, on the scale)
+	// last changed; a move leaves it. A change carries it as the person's
+	// page showed it, so a change from an older page is refused
+	// (CheckRatingSeen).
+	UpdatedAt time.Time
 }
 
 // SourceType says what kind of evidence a source is.

@@ -3,7 +3,9 @@ package domain
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Changes to the rating scale, decided over the scale as storage loaded it.
@@ -67,12 +69,17 @@ func CreateRating(by *User, scale []*Rating, r Rating) (RatingChange, error) {
 }
 
 // UpdateRating renames a rating or changes its value; its place stays.
+// r.UpdatedAt, when set, is when the rating was last changed as the
+// person's page showed it (CheckRatingSeen).
 func UpdateRating(by *User, scale []*Rating, r Rating) (RatingChange, error) {
 	i := slices.IndexFunc(scale, func(o *Rating) bool { return o.ID == r.ID })
 	if i < 0 {
 		return RatingChange{}, Errorf(ENOTFOUND, "There is no such rating.")
 	}
 	if err := checkRating(by, scale, &r); err != nil {
+		return RatingChange{}, err
+	}
+	if err := CheckRatingSeen(scale[i], r.UpdatedAt); err != nil {
 		return RatingChange{}, err
 	}
 	r.Position = scale[i].Position
@@ -126,4 +133,20 @@ func DeleteRating(by *User, r *Rating, uses int) (RatingChange, error) {
 		return RatingChange{}, Errorf(ECONFLICT, "%s cannot be deleted: it is used by %d %s. Rename it instead.", fmt.Sprintf("%q", r.Name), uses, noun)
 	}
 	return RatingChange{Rating: r, Event: Event{Action: "rating.deleted", Entity: "rating", EntityID: r.ID, Before: RatingRecordOf(r)}}, nil
+}
+
+// CheckRatingSeen refuses a change to a rating made from a page older than
+// the last change to what it says (name, value, on the scale): seen is the
+// rating's UpdatedAt as the person's page showed it (zero: not known, not
+// checked). Saving anyway would silently undo a colleague's change.
+func CheckRatingSeen(current *Rating, seen time.Time) error {
+	if seen.IsZero() || current.UpdatedAt.Equal(seen) {
+		return nil
+	}
+	scale := "on the scale"
+	if !current.OnScale {
+		scale = "off the scale"
+	}
+	return Errorf(ECONFLICT, "Someone changed this rating at %s UTC while you were editing it: it is now %q, value %s, %s. What you typed is still in its row: check it and save again.",
+		current.UpdatedAt.UTC().Format("15:04"), current.Name, strconv.FormatFloat(current.Value, 'f', -1, 64), scale)
 }

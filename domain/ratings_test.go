@@ -1,6 +1,9 @@
 package domain
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestRatingDecisions(t *testing.T) {
 	editor := &User{ID: 2, Role: RoleEditor, Active: true}
@@ -33,5 +36,16 @@ func TestRatingDecisions(t *testing.T) {
 	}
 	if ch, err := DeleteRating(editor, scale[1], 0); err != nil || ch.Event.Action != "rating.deleted" {
 		t.Errorf("delete: %+v %v", ch, err)
+	}
+	// A change from a page older than the rating's last change is refused.
+	seen := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	current := []*Rating{{ID: 1, Name: "True", Value: 2, Position: 1, OnScale: true, UpdatedAt: seen.Add(time.Minute)}}
+	if _, err := UpdateRating(editor, current, Rating{ID: 1, Name: "Correct", Value: 2, OnScale: true, UpdatedAt: seen}); ErrorCode(err) != ECONFLICT {
+		t.Errorf("a stale change: %v", err)
+	}
+	for _, at := range []time.Time{seen.Add(time.Minute), {}} {
+		if _, err := UpdateRating(editor, current, Rating{ID: 1, Name: "Correct", Value: 2, OnScale: true, UpdatedAt: at}); err != nil {
+			t.Errorf("a change seen at %v: %v", at, err)
+		}
 	}
 }

@@ -15,13 +15,15 @@ import (
 
 func stateOfRating(r *domain.Rating) domain.RatingRecord { return domain.RatingRecordOf(r) }
 
-const ratingColumns = `id, name, value, position, on_scale`
+const ratingColumns = `id, name, value, position, on_scale, updated_at`
 
 func scanRating(row scanner) (*domain.Rating, error) {
 	var r domain.Rating
-	if err := row.Scan(&r.ID, &r.Name, &r.Value, &r.Position, &r.OnScale); err != nil {
+	var updated string
+	if err := row.Scan(&r.ID, &r.Name, &r.Value, &r.Position, &r.OnScale, &updated); err != nil {
 		return nil, err
 	}
+	r.UpdatedAt = parseTime(updated)
 	return &r, nil
 }
 
@@ -98,12 +100,14 @@ func (db *DB) changeScale(ctx context.Context, decide func(u *domain.User, scale
 			return nil, ratingConflict(err)
 		}
 		r.ID, _ = res.LastInsertId()
+		r.UpdatedAt = parseTime(formatTime(tx.now)) // as stored
 		ch.Event.EntityID = r.ID
 	case "rating.updated":
 		if _, err := tx.ExecContext(ctx, `UPDATE ratings SET name = ?, value = ?, on_scale = ?, updated_at = ? WHERE id = ?`,
 			r.Name, r.Value, r.OnScale, formatTime(tx.now), r.ID); err != nil {
 			return nil, ratingConflict(err)
 		}
+		r.UpdatedAt = parseTime(formatTime(tx.now)) // as stored
 	case "rating.moved":
 		was := map[int64]int{}
 		for _, old := range scale {
@@ -113,7 +117,10 @@ func (db *DB) changeScale(ctx context.Context, decide func(u *domain.User, scale
 			if was[next.ID] == next.Position {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE ratings SET position = ?, updated_at = ? WHERE id = ?`, next.Position, formatTime(tx.now), next.ID); err != nil {
+			// A move leaves updated_at, which dates what a rating's row
+			// says (name, value, on the scale): a rename typed on a page
+			// from before a move undoes nothing and goes through.
+			if _, err := tx.ExecContext(ctx, `UPDATE ratings SET position = ? WHERE id = ?`, next.Position, next.ID); err != nil {
 				return nil, err
 			}
 		}
@@ -159,7 +166,9 @@ func (db *DB) CreateRating(ctx context.Context, r *domain.Rating) error {
 	return err
 }
 
-// UpdateRating renames a rating or changes its value.
+// UpdateRating renames a rating or changes its value. r.UpdatedAt, when
+// set, is when the rating was last changed as the person's page showed
+// it: a change made since is refused (domain.CheckRatingSeen).
 func (db *DB) UpdateRating(ctx context.Context, r *domain.Rating) error {
 	r.Name = strings.TrimSpace(r.Name)
 	if err := r.Check(); err != nil {

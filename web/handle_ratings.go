@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"claimtrail/components"
 	"claimtrail/domain"
@@ -164,7 +165,18 @@ func (app *App) updateRating(w http.ResponseWriter, r *http.Request) {
 	}
 	rt, errs := form.rating(app, id)
 	if errs == nil {
+		// When the rating was last changed, as this page showed it; a page
+		// from before the field was sent checks nothing.
+		if seen, err := strconv.ParseInt(ratingValues(r.Form, id).Get("seen"), 10, 64); err == nil && seen > 0 {
+			rt.UpdatedAt = time.UnixMicro(seen).UTC()
+		}
 		if err := app.db.UpdateRating(r.Context(), rt); err != nil {
+			if domain.ErrorCode(err) == domain.ECONFLICT {
+				// What was typed stays in its row, beside the rating as saved meanwhile.
+				app.renderRatingsTyped(w, r, http.StatusConflict, components.RatingsView{New: components.RatingForm{OnScale: true},
+					Edit: form.view(id, nil), Problem: domain.ErrorMessage(err)}, r.PostForm)
+				return
+			}
 			if errs = fieldErrors(err); errs == nil {
 				app.error(w, r, err)
 				return
