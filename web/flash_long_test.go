@@ -2,10 +2,12 @@ package web
 
 import (
 	"bytes"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"claimtrail/domain"
@@ -49,5 +51,57 @@ func TestLongNamesKeepTheSummary(t *testing.T) {
 	tooLong := long + strings.Repeat("y", 1000)
 	if res := eddie.postForm("/import/feeds", url.Values{"url": {tooLong}, "every": {"60"}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("a %d-character address: %d, want 422", len(tooLong), res.StatusCode)
+	}
+}
+
+// syncBuffer is a log the server writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestManyQueuedSummariesKeepTheNewest: summaries queued for pages never
+// opened (uploads made one after another without looking) outgrow the
+// session cookie; the newest still reaches the next page, the older give
+// way, and that is logged rather than ignored.
+func TestManyQueuedSummariesKeepTheNewest(t *testing.T) {
+	var logged syncBuffer
+	env := newTestEnv(t, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(&logged, nil)) })
+	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	upload := func(name string) {
+		t.Helper()
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", name)
+		// Five items without a claim: five reasons in the summary.
+		fw.Write([]byte(`[{"url":"https://checks.example/1"},{"url":"https://checks.example/2"},{"url":"https://checks.example/3"},
+			{"url":"https://checks.example/4"},{"url":"https://checks.example/5"},
+			{"@type":"ClaimReview","url":"https://checks.example/` + name + `","claimReviewed":"Ferry fares doubled in ` + name + `.","reviewRating":{"alternateName":"False"}}]`))
+		mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, env.srv.URL+"/import/checks", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		wantStatus(t, eddie.do(req), http.StatusSeeOther)
+	}
+	for i := range 8 {
+		upload("batch-" + itoa(int64(i)) + "-" + strings.Repeat("q", 100) + ".jsonld")
+	}
+	flash := eddie.get("/import/checks").Doc(t).Find(".flash").Text()
+	if !strings.Contains(flash, "batch-7-") || !strings.Contains(flash, "1 added") {
+		t.Errorf("after eight uploads the page says %q", flash)
+	}
+	if !strings.Contains(logged.String(), "flash not saved") {
+		t.Error("older summaries gave way without a word in the log")
 	}
 }
