@@ -83,6 +83,7 @@ type DB struct {
 	ranks                *searchRanks // every search document's rank, in memory (search_ranks.go)
 
 	writer    *writer       // turns on the single writer, and the shared transaction
+	readTurns chan struct{} // one per read connection; see beginRead
 	ckpt      *checkpointer // copies the log into the database file in the background
 	desks     deskCache     // dashboards read lately
 	deskParts deskParts     // the days and months they were summed from
@@ -166,6 +167,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	n := max(4, runtime.NumCPU()*2)
 	db.read.SetMaxOpenConns(n)
 	db.read.SetMaxIdleConns(n)
+	db.readTurns = make(chan struct{}, n)
 
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
@@ -294,6 +296,8 @@ type Tx struct {
 	// transaction's.
 	batch     *batch
 	holdsTurn bool
+	// readTurn: this read transaction holds one of the read turns.
+	readTurn bool
 }
 
 // Commit brings the matcher's and the search's indexes in step with what
@@ -325,6 +329,7 @@ func (tx *Tx) Commit() error {
 		tx.holdsTurn = false
 		<-tx.db.writer.turn
 	}
+	tx.endReadTurn()
 	if err != nil {
 		return err
 	}
@@ -355,7 +360,16 @@ func (tx *Tx) Rollback() error {
 		tx.holdsTurn = false
 		<-tx.db.writer.turn
 	}
+	tx.endReadTurn()
 	return err
+}
+
+// endReadTurn hands the read turn this transaction held to the next reader.
+func (tx *Tx) endReadTurn() {
+	if tx.readTurn {
+		tx.readTurn = false
+		<-tx.db.readTurns
+	}
 }
 
 // begin starts a write transaction of its own (BEGIN IMMEDIATE on the
@@ -383,14 +397,23 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 // beginRead starts a read-only transaction on the reader pool: a consistent
 // snapshot that never waits for the writer.
 func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
+	// Readers take turns in the order they came, one turn per connection:
+	// database/sql hands a freed connection to a waiter at random, so under
+	// load a few pages waited many turns while most waited none.
+	select {
+	case db.readTurns <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("begin read: %w", ctx.Err())
+	}
 	if db.readStmts != nil {
 		db.readStmts.fill(ctx)
 	}
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
+		<-db.readTurns
 		return nil, fmt.Errorf("begin read: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx), stmts: db.readStmts}, nil
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx), stmts: db.readStmts, readTurn: true}, nil
 }
 
 // Backup writes a consistent copy of the database to path while the
