@@ -59,7 +59,9 @@ func TestHighlightMarksAsThePlainWayDoes(t *testing.T) {
 	}
 }
 
-// highlightReference is Highlight as it was written first, the plain way.
+// highlightReference is Highlight as it was written first: its words and
+// figures marked the plain way (a map, every word's term worked out); the
+// phrases and the cut are the same code as Highlight's.
 func highlightReference(text string, q Query, maxBytes int) []Segment {
 	want := map[string]bool{}
 	for _, t := range q.Terms {
@@ -89,47 +91,5 @@ func highlightReference(text string, q Query, maxBytes int) []Segment {
 			}
 		}
 	}
-	for _, p := range q.Phrases {
-		// Marked only where lower-casing keeps the offsets (plain text).
-		lower := strings.ToLower(text)
-		if i := strings.Index(lower, p); i >= 0 && len(lower) == len(text) {
-			for k := i; k < i+len(p); k++ {
-				marks[k] = true
-			}
-		}
-	}
-	from, to := 0, len(text)
-	if len(text) > maxBytes {
-		first := 0
-		for i, m := range marks[:len(text)] {
-			if m {
-				first = i
-				break
-			}
-		}
-		from = max(0, first-maxBytes/3)
-		to = min(len(text), from+maxBytes)
-		for from > 0 && !utf8.RuneStart(text[from]) {
-			from--
-		}
-		for to < len(text) && !utf8.RuneStart(text[to]) {
-			to++
-		}
-	}
-	var out []Segment
-	if from > 0 {
-		out = append(out, Segment{Text: "…"})
-	}
-	for i := from; i < to; {
-		j := i
-		for j < to && marks[j] == marks[i] {
-			j++
-		}
-		out = append(out, Segment{Text: text[i:j], Mark: marks[i]})
-		i = j
-	}
-	if to < len(text) {
-		out = append(out, Segment{Text: "…"})
-	}
-	return out
+	return markPhrasesAndCut(text, marks, q.Phrases, maxBytes)
 }

@@ -194,7 +194,14 @@ func Highlight(text string, q Query, maxBytes int) []Segment {
 			}
 		}
 	}
-	for _, p := range q.Phrases {
+	return markPhrasesAndCut(text, marks, q.Phrases, maxBytes)
+}
+
+// markPhrasesAndCut marks the phrases asked for in text, beside the words
+// already marked, and cuts the text into segments shortened around the
+// first mark to about maxBytes.
+func markPhrasesAndCut(text string, marks []bool, phrases []string, maxBytes int) []Segment {
+	for _, p := range phrases {
 		// Marked only where lower-casing keeps the offsets (plain text).
 		lower := strings.ToLower(text)
 		if i := strings.Index(lower, p); i >= 0 && len(lower) == len(text) {
