@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"claimtrail/domain"
@@ -54,30 +53,12 @@ func TestLongNamesKeepTheSummary(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log the server writes while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestManyQueuedSummariesKeepTheNewest: summaries queued for pages never
 // opened (uploads made one after another without looking) outgrow the
 // session cookie; the newest still reaches the next page, the older give
 // way, and that is logged rather than ignored.
 func TestManyQueuedSummariesKeepTheNewest(t *testing.T) {
-	var logged syncBuffer
+	var logged lockedBuffer
 	env := newTestEnv(t, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(&logged, nil)) })
 	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
 	upload := func(name string) {

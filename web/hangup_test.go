@@ -81,6 +81,13 @@ func (b *lockedBuffer) Write(p []byte) (int, error) {
 	return b.buf.Write(p)
 }
 
+// String is everything logged so far.
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // count counts s in what was logged since the last take.
 func (b *lockedBuffer) count(s string) int {
 	b.mu.Lock()
