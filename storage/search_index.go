@@ -301,9 +301,23 @@ func indexSearchPending(ctx context.Context, tx *Tx) error {
 
 // trimSearchRankLog leaves the newest rows of the log of changed ranks
 // (migration 300, search_ranks.go), after an indexing.
+// Its numbers follow each other without gaps, so what is over the bound
+// is counted from the first and the last, and cut a row at a time from the
+// first (searchRankLogDeleteSQL says why).
 func trimSearchRankLog(ctx context.Context, tx *Tx) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM search_rank_log WHERE seq <= (SELECT max(seq) FROM search_rank_log) - ?`, searchRankLogKeep)
-	return err
+	var first, last int64
+	if err := tx.QueryRowContext(ctx, searchRankLogFirstSQL).Scan(&first); err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, searchRankLogLastSQL).Scan(&last); err != nil {
+		return err
+	}
+	for seq := first; seq <= last-searchRankLogKeep; seq++ {
+		if _, err := tx.ExecContext(ctx, searchRankLogDeleteSQL, seq); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // maxSearchPendingPerCommit bounds the indexing one commit does; the desk's

@@ -145,7 +145,7 @@ func buildSearchRanks(ctx context.Context, db *DB) (*searchRankTable, error) {
 	}
 	defer tx.Rollback()
 	t := &searchRankTable{changed: map[int64]searchRankChange{}, dayOf: map[string]uint32{}}
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM search_rank_log`).Scan(&t.at); err != nil {
+	if err := tx.QueryRowContext(ctx, searchRankLogLastSQL).Scan(&t.at); err != nil {
 		return nil, err
 	}
 	if t.at == 0 {
@@ -238,7 +238,7 @@ func (db *DB) searchRanksOf(ctx context.Context, tx *Tx, docs []int64, from, to 
 		return nil, false, nil
 	}
 	var y int64 // the log's last row as this transaction sees it
-	if err := tx.QueryRowContext(ctx, `SELECT max(seq) FROM search_rank_log`).Scan(&y); err != nil {
+	if err := tx.QueryRowContext(ctx, searchRankLogLastSQL).Scan(&y); err != nil {
 		return nil, false, err
 	}
 	t.mu.RLock()
@@ -250,14 +250,10 @@ func (db *DB) searchRanksOf(ctx context.Context, tx *Tx, docs []int64, from, to 
 			db.ranks.rebuild(db)
 			return nil, false, nil
 		}
-		log, err = queryAll(ctx, tx, func(r scanner) (searchRankLogRow, error) {
-			var l searchRankLogRow
-			return l, r.Scan(&l.seq, &l.doc)
-		}, `SELECT seq, doc FROM search_rank_log WHERE seq > ? AND seq <= ? ORDER BY seq`, at, y)
-		if err != nil {
+		if log, err = readSearchRankLog(ctx, tx, at, y); err != nil {
 			return nil, false, err
 		}
-		if int64(len(log)) != y-at {
+		if log == nil {
 			// Cut from the log before this table read it.
 			db.ranks.rebuild(db)
 			return nil, false, nil
@@ -409,4 +405,33 @@ func searchRanksFromIndex(ctx context.Context, tx *Tx, docs []int64, from, to st
 	}, `SELECT doc, words, day FROM search_docs INDEXED BY search_docs_rank WHERE doc IN (SELECT value FROM json_each(?))`+where, args...)
 	slices.SortFunc(out, func(a, b searchRank) int { return cmp.Compare(b.doc, a.doc) })
 	return out, err
+}
+
+// The log's statements name one row by its number, which SQLite finds
+// through the table's key whatever its statistics say: statistics taken
+// while the log was nearly empty (ANALYZE on a new database) made it scan
+// the whole log for a range of numbers, in every commit and every search
+// catching up.
+const (
+	searchRankLogRowSQL    = `SELECT doc FROM search_rank_log WHERE seq = ?`
+	searchRankLogDeleteSQL = `DELETE FROM search_rank_log WHERE seq = ?`
+	searchRankLogFirstSQL  = `SELECT coalesce(min(seq), 0) FROM search_rank_log`
+	searchRankLogLastSQL   = `SELECT coalesce(max(seq), 0) FROM search_rank_log`
+)
+
+// readSearchRankLog reads the log's rows after at up to y, in order; nil
+// when one of them has been cut from the log already.
+func readSearchRankLog(ctx context.Context, tx *Tx, at, y int64) ([]searchRankLogRow, error) {
+	log := make([]searchRankLogRow, 0, y-at)
+	for seq := at + 1; seq <= y; seq++ {
+		l := searchRankLogRow{seq: seq}
+		err := tx.QueryRowContext(ctx, searchRankLogRowSQL, seq).Scan(&l.doc)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		log = append(log, l)
+	}
+	return log, nil
 }
