@@ -216,21 +216,7 @@ func TestSearchBlocksFollowEveryDocument(t *testing.T) {
 	}
 	backlog := func(step string) {
 		t.Helper()
-		if _, err := raw.Exec(`INSERT OR IGNORE INTO search_backlog (doc) SELECT doc FROM search_pending`); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := raw.Exec(`DELETE FROM search_pending`); err != nil {
-			t.Fatal(err)
-		}
-		for {
-			left, err := db.IndexSearchBacklog(ctx, 700)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if left == 0 {
-				break
-			}
-		}
+		indexPendingThroughBacklog(t, db, raw)
 		kept := dump()
 		if _, err := db.ReindexSearch(ctx, nil); err != nil {
 			t.Fatal(err)
@@ -323,6 +309,28 @@ func TestSearchWordBlocksMigrationKeepsEveryPosting(t *testing.T) {
 			if got[i] != want[i] {
 				t.Fatalf("first difference at %d:\n got %s\nwant %s", i, got[i], want[i])
 			}
+		}
+	}
+}
+
+// indexPendingThroughBacklog moves every document waiting for the search
+// index to the backlog, as a migration does, and indexes the backlog to
+// its end, as the server's background work does.
+func indexPendingThroughBacklog(t *testing.T, db *DB, raw *sql.DB) {
+	t.Helper()
+	if _, err := raw.Exec(`INSERT OR IGNORE INTO search_backlog (doc) SELECT doc FROM search_pending`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`DELETE FROM search_pending`); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		left, err := db.IndexSearchBacklog(context.Background(), 700)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 {
+			break
 		}
 	}
 }

@@ -30,21 +30,7 @@ func TestSearchRanksInMemoryFollowEveryChange(t *testing.T) {
 	}
 	index := func() {
 		t.Helper()
-		if _, err := raw.Exec(`INSERT OR IGNORE INTO search_backlog (doc) SELECT doc FROM search_pending`); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := raw.Exec(`DELETE FROM search_pending`); err != nil {
-			t.Fatal(err)
-		}
-		for {
-			left, err := db.IndexSearchBacklog(ctx, 700)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if left == 0 {
-				break
-			}
-		}
+		indexPendingThroughBacklog(t, db, raw)
 	}
 	build := func() {
 		t.Helper()
