@@ -2,11 +2,7 @@ package storage
 
 import (
 	"context"
-	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
 	"errors"
@@ -26,16 +22,7 @@ import (
 const sealedSettingPrefix = "sealed:v1:"
 
 func (db *DB) settingAEAD() (cipher.AEAD, error) {
-	if len(db.twoFactorKey) == 0 {
-		return nil, domain.Errorf(domain.ECONFLICT, "The chat webhook's address is kept encrypted with the key file beside the database; start claimtrail with it.")
-	}
-	m := hmac.New(sha256.New, db.twoFactorKey)
-	m.Write([]byte("claimtrail secret setting"))
-	block, err := aes.NewCipher(m.Sum(nil))
-	if err != nil {
-		return nil, err
-	}
-	return cipher.NewGCM(block)
+	return db.keyFileAEAD("claimtrail secret setting", "The chat webhook's address is kept encrypted with the key file beside the database; start claimtrail with it.")
 }
 
 // sealSetting is value as stored for key: sealed when key is a secret.
@@ -47,9 +34,7 @@ func (db *DB) sealSetting(key, value string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	nonce := make([]byte, aead.NonceSize())
-	rand.Read(nonce)
-	return sealedSettingPrefix + base64.RawStdEncoding.EncodeToString(aead.Seal(nonce, nonce, []byte(value), []byte(key))), nil
+	return sealedSettingPrefix + base64.RawStdEncoding.EncodeToString(seal(aead, []byte(value), []byte(key))), nil
 }
 
 // openSetting is a stored value of key as it was set.
@@ -63,11 +48,13 @@ func (db *DB) openSetting(key, stored string) (string, error) {
 		return "", err
 	}
 	raw, err := base64.RawStdEncoding.DecodeString(rest)
-	if err != nil || len(raw) < aead.NonceSize() {
+	if err != nil {
 		return "", errors.New("setting " + key + ": sealed value damaged")
 	}
-	plain, err := aead.Open(nil, raw[:aead.NonceSize()], raw[aead.NonceSize():], []byte(key))
-	if err != nil {
+	plain, err := unseal(aead, raw, []byte(key))
+	if errors.Is(err, errSealedShort) {
+		return "", errors.New("setting " + key + ": sealed value damaged")
+	} else if err != nil {
 		return "", errors.New("setting " + key + " does not open with this key file")
 	}
 	return string(plain), nil

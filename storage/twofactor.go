@@ -2,10 +2,7 @@ package storage
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"errors"
@@ -24,48 +21,30 @@ import (
 func (db *DB) SetTwoFactorKey(key []byte) { db.twoFactorKey = key }
 
 func (db *DB) twoFactorSubkey(purpose string) ([]byte, error) {
-	if len(db.twoFactorKey) == 0 {
-		return nil, domain.Errorf(domain.ECONFLICT, "Two-factor sign-in needs the key file beside the database; start claimtrail with it.")
-	}
-	m := hmac.New(sha256.New, db.twoFactorKey)
-	m.Write([]byte("claimtrail two-factor " + purpose))
-	return m.Sum(nil), nil
+	return db.keyFileSubkey("claimtrail two-factor "+purpose, twoFactorNeedsKeyFile)
 }
 
-func (db *DB) secretAEAD() (cipher.AEAD, error) {
-	key, err := db.twoFactorSubkey("secret")
-	if err != nil {
-		return nil, err
-	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	return cipher.NewGCM(block)
-}
+const twoFactorNeedsKeyFile = "Two-factor sign-in needs the key file beside the database; start claimtrail with it."
 
 // sealSecret encrypts secret for one user: a sealed secret copied onto
 // another account does not open.
 func (db *DB) sealSecret(userID int64, secret string) ([]byte, error) {
-	aead, err := db.secretAEAD()
+	aead, err := db.keyFileAEAD("claimtrail two-factor secret", twoFactorNeedsKeyFile)
 	if err != nil {
 		return nil, err
 	}
-	nonce := make([]byte, aead.NonceSize())
-	rand.Read(nonce)
-	return aead.Seal(nonce, nonce, []byte(secret), []byte("user "+strconv.FormatInt(userID, 10))), nil
+	return seal(aead, []byte(secret), []byte("user "+strconv.FormatInt(userID, 10))), nil
 }
 
 func (db *DB) openSecret(userID int64, sealed []byte) (string, error) {
-	aead, err := db.secretAEAD()
+	aead, err := db.keyFileAEAD("claimtrail two-factor secret", twoFactorNeedsKeyFile)
 	if err != nil {
 		return "", err
 	}
-	if len(sealed) < aead.NonceSize() {
+	plain, err := unseal(aead, sealed, []byte("user "+strconv.FormatInt(userID, 10)))
+	if errors.Is(err, errSealedShort) {
 		return "", errors.New("two-factor secret too short")
-	}
-	plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], []byte("user "+strconv.FormatInt(userID, 10)))
-	if err != nil {
+	} else if err != nil {
 		return "", errors.New("two-factor secret does not open with this key file")
 	}
 	return string(plain), nil
