@@ -99,7 +99,7 @@ func (db *DB) PublishedChecks(ctx context.Context, before CheckCursor, limit int
 	q += ` ORDER BY v.approved_at DESC, v.claim_id DESC LIMIT ?`
 	args = append(args, limit)
 	var out []*domain.PublishedCheck
-	_, err := db.eachPublishedCheck(ctx, q, args, func(p *domain.PublishedCheck) error {
+	_, err := db.eachPublishedCheck(ctx, db.beginRead, q, args, func(p *domain.PublishedCheck) error {
 		out = append(out, p)
 		return nil
 	})
@@ -138,15 +138,16 @@ func ParseCheckCursor(s string) CheckCursor {
 }
 
 // AllPublishedChecks streams every approved claim, most recently approved
-// first, to fn; it returns how many it gave.
+// first, to fn; it returns how many it gave. fn may write to a client that
+// stalls, so the read is a stream (beginStream).
 func (db *DB) AllPublishedChecks(ctx context.Context, fn func(*domain.PublishedCheck) error) (int, error) {
-	return db.eachPublishedCheck(ctx, publishedQuery+` ORDER BY v.approved_at DESC, v.claim_id DESC`, nil, fn)
+	return db.eachPublishedCheck(ctx, db.beginStream, publishedQuery+` ORDER BY v.approved_at DESC, v.claim_id DESC`, nil, fn)
 }
 
 // eachPublishedCheck runs a query built on publishedQuery in one read
-// snapshot and gives each check to fn.
-func (db *DB) eachPublishedCheck(ctx context.Context, q string, args []any, fn func(*domain.PublishedCheck) error) (int, error) {
-	tx, err := db.beginRead(ctx)
+// snapshot begun with begin and gives each check to fn.
+func (db *DB) eachPublishedCheck(ctx context.Context, begin func(context.Context) (*Tx, error), q string, args []any, fn func(*domain.PublishedCheck) error) (int, error) {
+	tx, err := begin(ctx)
 	if err != nil {
 		return 0, err
 	}

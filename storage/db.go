@@ -84,9 +84,14 @@ type DB struct {
 
 	writer    *writer       // turns on the single writer, and the shared transaction
 	readTurns chan struct{} // one per read connection; see beginRead
-	ckpt      *checkpointer // copies the log into the database file in the background
-	desks     deskCache     // dashboards read lately
-	deskParts deskParts     // the days and months they were summed from
+	// stream is a pool of its own for reads whose rows go straight to a
+	// client as they are read (exports, the public feed), with one turn per
+	// connection (streamTurns); see beginStream.
+	stream      *sql.DB
+	streamTurns chan struct{}
+	ckpt        *checkpointer // copies the log into the database file in the background
+	desks       deskCache     // dashboards read lately
+	deskParts   deskParts     // the days and months they were summed from
 }
 
 // createPrivate creates an empty file at path with mode 0600 unless a file
@@ -168,6 +173,16 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	db.read.SetMaxOpenConns(n)
 	db.read.SetMaxIdleConns(n)
 	db.readTurns = make(chan struct{}, n)
+	streamDSN := "file:" + path + "?" + streamPragmas(durability).Encode()
+	if db.stream, err = sql.Open("sqlite", streamDSN); err != nil {
+		db.write.Close()
+		db.read.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db.stream.SetMaxOpenConns(streamConns)
+	db.stream.SetMaxIdleConns(streamConns)
+	db.stream.SetConnMaxIdleTime(time.Minute)
+	db.streamTurns = make(chan struct{}, streamConns)
 
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
@@ -216,7 +231,7 @@ func (db *DB) Close() error {
 			c.close()
 		}
 	}
-	err := errors.Join(ckptErr, db.read.Close(), db.write.Close())
+	err := errors.Join(ckptErr, db.read.Close(), db.stream.Close(), db.write.Close())
 	if db.gen != nil {
 		err = errors.Join(err, db.gen.close())
 	}
@@ -296,8 +311,9 @@ type Tx struct {
 	// transaction's.
 	batch     *batch
 	holdsTurn bool
-	// readTurn: this read transaction holds one of the read turns.
-	readTurn bool
+	// readTurn: this read transaction holds one of the read turns;
+	// streamTurn: one of the stream turns.
+	readTurn, streamTurn bool
 }
 
 // Commit brings the matcher's and the search's indexes in step with what
@@ -364,11 +380,16 @@ func (tx *Tx) Rollback() error {
 	return err
 }
 
-// endReadTurn hands the read turn this transaction held to the next reader.
+// endReadTurn hands the read turn (or stream turn) this transaction held
+// to the next reader.
 func (tx *Tx) endReadTurn() {
 	if tx.readTurn {
 		tx.readTurn = false
 		<-tx.db.readTurns
+	}
+	if tx.streamTurn {
+		tx.streamTurn = false
+		<-tx.db.streamTurns
 	}
 }
 
@@ -416,6 +437,40 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx), stmts: db.readStmts, readTurn: true}, nil
 }
 
+// streamConns is how many reads may stream rows to clients at once. A
+// stream lasts as long as its client takes to read it, and a client that
+// stops reading holds its snapshot until its write deadline, so streams
+// have connections of their own: however many exports or feed readers
+// stall, the pages' read turns (beginRead) stay free.
+const streamConns = 2
+
+// streamPragmas are a stream connection's settings: as a reader's, with a
+// small page cache, since a stream reads each page once.
+func streamPragmas(d Durability) url.Values {
+	pragmas := url.Values{}
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(" + d.synchronous() + ")", "busy_timeout(10000)", "cache_size(-2000)", "temp_store(MEMORY)"} {
+		pragmas.Add("_pragma", p)
+	}
+	return pragmas
+}
+
+// beginStream starts a read-only transaction for a read whose rows go to a
+// client as they are read, on the stream pool: streams wait for each other
+// (in the order they came) and never for, nor hold up, the pages' reads.
+func (db *DB) beginStream(ctx context.Context) (*Tx, error) {
+	select {
+	case db.streamTurns <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("begin stream: %w", ctx.Err())
+	}
+	tx, err := db.stream.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		<-db.streamTurns
+		return nil, fmt.Errorf("begin stream: %w", err)
+	}
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: domain.ActorFrom(ctx), streamTurn: true}, nil
+}
+
 // Backup writes a consistent copy of the database to path while the
 // database stays in use (VACUUM INTO reads one snapshot). The copy holds
 // personal data, so it is created readable by its owner only; path must not
@@ -427,7 +482,18 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	}
 	f.Close()
 	// VACUUM INTO writes into an empty file and keeps its mode.
-	if _, err := db.read.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+	// A stream's connection: a backup of a large database reads for
+	// minutes, and the pages' read connections stay free meanwhile.
+	// (VACUUM runs outside any transaction.)
+	select {
+	case db.streamTurns <- struct{}{}:
+	case <-ctx.Done():
+		os.Remove(path)
+		return fmt.Errorf("backup to %s: %w", path, ctx.Err())
+	}
+	_, err = db.stream.ExecContext(ctx, `VACUUM INTO ?`, path)
+	<-db.streamTurns
+	if err != nil {
 		os.Remove(path)
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}

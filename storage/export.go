@@ -164,7 +164,7 @@ const exportBatch = 256
 // that an export uses two cores; three batches of rows circulate between
 // them, so memory stays flat however many rows there are.
 func (db *DB) streamExport(ctx context.Context, f ExportFilter, fn func(*ExportRow) error) (int, error) {
-	tx, err := db.beginRead(ctx)
+	tx, err := db.beginStream(ctx) // fn writes to a client, which may stall
 	if err != nil {
 		return 0, err
 	}
