@@ -76,8 +76,12 @@ type logSyncer struct {
 	ino     uint64
 	started uint64 // commits counted so far
 	synced  uint64 // commits known to be on disk
-	running bool
-	syncs   uint64 // syncs done, for tests
+	// Failed syncs covered the commits after failedAfter up to failedTo
+	// (failure the last one's error): those are never acknowledged (wait).
+	failedAfter, failedTo uint64
+	failure               error
+	running               bool
+	syncs                 uint64 // syncs done, for tests
 
 	// syncFile is syncLogFile; tests stand in for it.
 	syncFile func(f *os.File, fresh bool) error
@@ -95,19 +99,33 @@ func (s *logSyncer) wait() error {
 	defer s.mu.Unlock()
 	s.started++
 	mine := s.started
-	for s.synced < mine {
+	for {
+		if mine > s.failedAfter && mine <= s.failedTo {
+			// A sync that started after this commit failed: after a failed
+			// fsync the kernel may drop the pages it could not write and
+			// report a later sync of the file as a success, so no later
+			// sync can vouch for this change.
+			return s.failure
+		}
+		if s.synced >= mine {
+			return nil
+		}
 		if s.running {
 			s.cond.Wait()
 			continue
 		}
 		// Lead a sync covering everything committed so far.
 		s.running = true
-		target := s.started
+		from, target := s.synced, s.started
 		s.mu.Unlock()
 		err := s.sync()
 		s.mu.Lock()
 		s.running = false
 		if err != nil {
+			if s.failedTo == 0 {
+				s.failedAfter = from
+			}
+			s.failedAfter, s.failedTo, s.failure = min(s.failedAfter, from), max(s.failedTo, target), err
 			s.cond.Broadcast()
 			return err
 		}
@@ -115,7 +133,6 @@ func (s *logSyncer) wait() error {
 		s.syncs++
 		s.cond.Broadcast()
 	}
-	return nil
 }
 
 // sync makes the log file durable, reopening it if SQLite made a new one.

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -243,4 +244,95 @@ func TestSQLiteSyncsWithFdatasync(t *testing.T) {
 	if !sqlite.FdatasyncEnabled() {
 		t.Error("SQLite syncs with fsync")
 	}
+}
+
+// TestAChangeAFailedSyncCoveredIsNeverAcknowledged: a change committed
+// before a sync of the log that failed may not be on disk (after a failed
+// fsync the kernel can drop the pages it could not write, and a later sync
+// of the file reports success), so it is answered with the failure, not
+// acknowledged by a later sync that succeeds.
+func TestAChangeAFailedSyncCoveredIsNeverAcknowledged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.db")
+	if err := os.WriteFile(path+"-wal", []byte("log"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := newLogSyncer(path)
+	defer s.close()
+	type syncRun struct{ result chan error }
+	syncs := make(chan syncRun, 10)
+	s.syncFile = func(*os.File, bool) error {
+		r := syncRun{result: make(chan error)}
+		syncs <- r
+		return <-r.result
+	}
+	started := func(n uint64) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+			s.mu.Lock()
+			got := s.started
+			s.mu.Unlock()
+			if got >= n {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d changes waiting, want %d", got, n)
+			}
+		}
+	}
+	nextSync := func() syncRun {
+		t.Helper()
+		select {
+		case r := <-syncs:
+			return r
+		case <-time.After(10 * time.Second):
+			t.Fatal("no sync of the log started")
+			return syncRun{}
+		}
+	}
+	answers := map[string]chan error{}
+	change := func(name string) {
+		answers[name] = make(chan error, 1)
+		go func() { answers[name] <- s.wait() }()
+	}
+	answer := func(name string) error {
+		t.Helper()
+		select {
+		case err := <-answers[name]:
+			return err
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s was never answered", name)
+			return nil
+		}
+	}
+	failed := errors.New("input/output error")
+
+	change("a")
+	first := nextSync() // a's
+	change("b")
+	change("c")
+	started(3)
+	first.result <- failed
+	if err := answer("a"); !errors.Is(err, errSyncFailed) {
+		t.Fatalf("a: %v, want the failed sync", err)
+	}
+	second := nextSync() // led by b or c, covering both
+	second.result <- failed
+	// Every later sync succeeds.
+	go func() {
+		for r := range syncs {
+			r.result <- nil
+		}
+	}()
+	for _, name := range []string{"b", "c"} {
+		if err := answer(name); !errors.Is(err, errSyncFailed) {
+			t.Errorf("%s was acknowledged (%v) although the sync covering its commit failed", name, err)
+		}
+	}
+
+	// A change committed after the failure is synced afresh.
+	change("d")
+	if err := answer("d"); err != nil {
+		t.Errorf("d: %v", err)
+	}
+	close(syncs)
 }
