@@ -20,6 +20,7 @@ const (
 	ETOOLARGE     = "too_large"    // the input is bigger than allowed
 	ERATELIMIT    = "rate_limited" // too many attempts
 	EUNAVAILABLE  = "unavailable"  // changes cannot be saved now (disk full, database read-only); reads still work
+	EBADREQUEST   = "bad_request"  // the request itself cannot be read (a body that is neither a form nor JSON)
 )
 
 // Error is an error a user may read: Message is written for a journalist, and

@@ -23,6 +23,13 @@ func CheckDate(field string, t time.Time) error {
 	return nil
 }
 
+// ErrUnreadableRequest refuses an action that takes nothing from its
+// request's body (take the next claim, start two-factor set-up, mark
+// notifications read) when a body came with it that cannot be read as the
+// form or JSON it says it is: refused, not ignored, with the same answer
+// in the browser and the API.
+var ErrUnreadableRequest = &Error{Code: EBADREQUEST, Message: "We could not read what was sent with this request, and this action needs nothing from it. Reload the page and try again, or send it with an empty body."}
+
 // CheckClaimWording refuses a claim's wording that holds a NUL or another
 // control character: wording is one line of text shown and exported as is.
 func CheckClaimWording(field, s string) error {

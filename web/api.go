@@ -51,7 +51,7 @@ type apiErrorDetail struct {
 
 // codeBadRequest is the API's code for a body it cannot read at all
 // (malformed JSON, unknown fields); domain codes cover everything else.
-const codeBadRequest = "bad_request"
+const codeBadRequest = domain.EBADREQUEST
 
 // codeMethodNotAllowed answers a known API path asked with the wrong method.
 const codeMethodNotAllowed = "method_not_allowed"

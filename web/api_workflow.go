@@ -258,6 +258,10 @@ func (app *App) apiListClaims(w http.ResponseWriter, r *http.Request) {
 // apiTakeNext assigns the top of the queue to the caller: 200 with the
 // claim, or 204 when nothing is waiting.
 func (app *App) apiTakeNext(w http.ResponseWriter, r *http.Request) {
+	if err := noInput(w, r); err != nil {
+		app.apiError(w, r, err)
+		return
+	}
 	ctx, changed := storage.WithChanged(r.Context())
 	c, err := app.db.TakeNext(ctx)
 	if err == domain.ErrQueueEmpty {

@@ -26,6 +26,7 @@ var codeStatuses = []struct {
 	{domain.ETOOLARGE, http.StatusRequestEntityTooLarge},
 	{domain.ERATELIMIT, http.StatusTooManyRequests},
 	{domain.EUNAVAILABLE, http.StatusServiceUnavailable},
+	{domain.EBADREQUEST, http.StatusBadRequest},
 }
 
 // statusOf maps a domain error code to an HTTP status; unknown codes are internal.

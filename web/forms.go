@@ -1,8 +1,11 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -143,6 +146,40 @@ func parseForm(r *http.Request) error {
 			return err
 		}
 		return errFormUnreadable
+	}
+	return nil
+}
+
+// noInput reads the body of a request whose action takes nothing from it:
+// an empty body, an empty form or JSON object pass; a body that cannot be
+// read is refused with domain.ErrUnreadableRequest (400) in the browser and
+// the API alike, rather than ignored; an oversized one is a 413. A JSON
+// object naming fields is refused as elsewhere in the API.
+func noInput(w http.ResponseWriter, r *http.Request) error {
+	if !isAPI(r) {
+		if err := parseForm(r); err == errFormUnreadable {
+			return domain.ErrUnreadableRequest
+		} else if err != nil {
+			return err
+		}
+		return nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, apiBodyLimit))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return err
+	}
+	body = bytes.TrimSpace(body)
+	if err != nil || len(body) > 0 && (!utf8.Valid(body) || !json.Valid(body)) {
+		return domain.ErrUnreadableRequest
+	}
+	if len(body) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&struct{}{}); err != nil {
+		return jsonDecodeError(err)
 	}
 	return nil
 }

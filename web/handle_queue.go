@@ -168,6 +168,10 @@ func queueClaims(items []*domain.QueueItem) []*domain.Claim {
 // takeNext gives the reviewer the top claim and opens it; an empty queue is
 // news, not an error.
 func (app *App) takeNext(w http.ResponseWriter, r *http.Request) {
+	if err := noInput(w, r); err != nil {
+		app.error(w, r, err)
+		return
+	}
 	c, err := app.db.TakeNext(r.Context())
 	if errors.Is(err, domain.ErrQueueEmpty) {
 		app.flash(w, r, "info", "Nothing waiting: the queue is empty right now.")

@@ -45,6 +45,10 @@ func (app *App) twoFactorRequiredForAdmins(r *http.Request) (bool, error) {
 // startTwoFactor makes a new secret, kept in the (encrypted) session cookie
 // until the person confirms it with a code.
 func (app *App) startTwoFactor(w http.ResponseWriter, r *http.Request) {
+	if err := noInput(w, r); err != nil {
+		app.error(w, r, err)
+		return
+	}
 	u := currentUser(r)
 	if u.TwoFactor {
 		app.error(w, r, domain.Errorf(domain.ECONFLICT, "Two-factor sign-in is already on."))

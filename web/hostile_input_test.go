@@ -83,3 +83,42 @@ func TestMalformedFormOnAppearanceActionsIsRefusedClearly(t *testing.T) {
 		})
 	}
 }
+
+// TestActionsWithoutInputRefuseAnUnreadableBody: taking the next claim,
+// starting two-factor set-up and marking notifications read need nothing
+// from the request's body, but a body that cannot be read is refused, not
+// ignored: 400 with one message in the browser and the API alike, and
+// nothing is done. An empty body still does what it says.
+func TestActionsWithoutInputRefuseAnUnreadableBody(t *testing.T) {
+	env := newTestEnv(t)
+	rev, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	script, _ := env.apiUser("rita.script@newsroom.example", domain.RoleReviewer)
+	env.queuedClaims(1, "unemployment fell by 3% last year")
+	want := domain.ErrorMessage(domain.ErrUnreadableRequest)
+
+	for _, path := range []string{"/queue/next", "/settings/two-factor/start", "/notifications/read"} {
+		for name, body := range map[string]string{"broken escape": "x=%zz", "10,001 fields": strings.Repeat("x=1&", 10_001)} {
+			t.Run(path+" "+name, func(t *testing.T) {
+				req, _ := http.NewRequest(http.MethodPost, env.srv.URL+path, strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("Origin", env.srv.URL)
+				res := rev.do(req)
+				wantStatus(t, res, http.StatusBadRequest)
+				if got := res.TestID(t, "error-message"); got != want {
+					t.Errorf("message %q, want %q", got, want)
+				}
+			})
+		}
+	}
+	for _, body := range []string{"x=%zz", "{", "\xff\xfe"} {
+		res := script.call(http.MethodPost, "/api/v1/queue/next", body)
+		wantAPIError(t, res, http.StatusBadRequest, "bad_request")
+		if got := decode[apiErr](t, res).Error.Message; got == nil || *got != want {
+			t.Errorf("API body %q: message %v, want %q", body, got, want)
+		}
+	}
+	// Nothing was taken, by either; an empty body takes the claim.
+	if res := script.call(http.MethodPost, "/api/v1/queue/next", "{}"); res.StatusCode != http.StatusOK {
+		t.Fatalf("an empty object: status %d\n%s", res.StatusCode, res.Body)
+	}
+}

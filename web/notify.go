@@ -96,6 +96,10 @@ func (app *App) notificationsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (app *App) markNotificationsRead(w http.ResponseWriter, r *http.Request) {
+	if err := noInput(w, r); err != nil {
+		app.error(w, r, err)
+		return
+	}
 	if err := app.db.MarkNotificationsRead(r.Context(), currentUser(r).ID); err != nil {
 		app.error(w, r, err)
 		return
