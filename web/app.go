@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/a-h/templ"
@@ -106,6 +107,10 @@ type App struct {
 	// written: anyone may ask for it, and each one reads every published
 	// check, so only a few are written at a time.
 	checksFeeds chan struct{}
+	// checksFeedWaiting counts the readers waiting for a place, and
+	// checksFeedWait is how long one waits (checksFeedPatience).
+	checksFeedWaiting atomic.Int32
+	checksFeedWait    time.Duration
 	// deskCharts keeps the dashboard's charts drawn.
 	deskCharts deskChartCache
 	// keptPages keeps the queue and review lists drawn.
@@ -171,6 +176,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		overdueEvery:   time.Minute,
 		feedPoke:       make(chan struct{}, 1),
 		checksFeeds:    make(chan struct{}, maxChecksFeeds),
+		checksFeedWait: checksFeedPatience,
 		keptPages:      newKeptPages(),
 		deskCharts:     newDeskChartCache(),
 		keptTimelines:  newKeptTimelines(),

@@ -112,21 +112,55 @@ func (app *App) checkURL(pub storage.Publishing, id int64) string {
 	return app.resolveBaseURL(pub) + "/checks/" + strconv.FormatInt(id, 10)
 }
 
-// maxChecksFeeds is how many public feeds are written at once; a reader
-// beyond it is asked to come back shortly (shared caches keep the feed for
-// five minutes, so readers seldom reach the server at all).
-const maxChecksFeeds = 2
+// maxChecksFeeds is how many public feeds are written at once. A reader
+// beyond it waits its turn, up to checksFeedPatience, with at most
+// maxChecksFeedWaiting others: the feed is read by machines (search
+// engines, aggregators) that often count a 503 as a failed fetch, and a
+// feed takes a moment to write, so a short wait nearly always serves them.
+// Only beyond those bounds is a reader asked to come back (503 with
+// Retry-After), so a flood of readers costs a goroutine each, never more
+// reads. Shared caches keep the feed for five minutes, so readers seldom
+// reach the server at all.
+const (
+	maxChecksFeeds       = 2
+	maxChecksFeedWaiting = 8
+	checksFeedPatience   = 10 * time.Second
+)
+
+// checksFeedTurn waits for a place to write the feed: false (and the
+// reader answered) when none came in time or the reader left.
+func (app *App) checksFeedTurn(w http.ResponseWriter, r *http.Request) bool {
+	select {
+	case app.checksFeeds <- struct{}{}:
+		return true
+	default:
+	}
+	if app.checksFeedWaiting.Add(1) <= maxChecksFeedWaiting {
+		timer := time.NewTimer(app.checksFeedWait)
+		select {
+		case app.checksFeeds <- struct{}{}:
+			timer.Stop()
+			app.checksFeedWaiting.Add(-1)
+			return true
+		case <-r.Context().Done():
+			timer.Stop()
+			app.checksFeedWaiting.Add(-1)
+			return false // nobody is left to answer
+		case <-timer.C:
+		}
+	}
+	app.checksFeedWaiting.Add(-1)
+	w.Header().Set("Retry-After", "30")
+	app.errorStatus(w, r, http.StatusServiceUnavailable, "The feed is being written for other readers just now. Try again in half a minute.")
+	return false
+}
 
 // checksFeed streams every published check as one JSON-LD array.
 func (app *App) checksFeed(w http.ResponseWriter, r *http.Request) {
-	select {
-	case app.checksFeeds <- struct{}{}:
-		defer func() { <-app.checksFeeds }()
-	default:
-		w.Header().Set("Retry-After", "30")
-		app.errorStatus(w, r, http.StatusServiceUnavailable, "The feed is being written for other readers just now. Try again in half a minute.")
+	if !app.checksFeedTurn(w, r) {
 		return
 	}
+	defer func() { <-app.checksFeeds }()
 	pub, err := app.db.PublishingSettings(r.Context())
 	if err != nil {
 		app.serverError(w, r, err)

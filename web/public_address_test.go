@@ -98,10 +98,12 @@ func TestPublicPagesSendCacheControl(t *testing.T) {
 }
 
 // TestChecksFeedIsWrittenForAFewReadersAtATime: the public feed reads every
-// published check and anyone may ask for it, so while maxChecksFeeds are
-// being written another reader is asked to come back shortly (503 with
-// Retry-After) instead of adding to the work; once one is done, it is
-// served.
+// published check and anyone may ask for it, so only maxChecksFeeds are
+// written at once. A reader beyond them waits its turn and is served when
+// one is done, instead of being turned away (feed readers are machines
+// that often count a 503 as a failed fetch); only a reader that waits too
+// long, or finds too many waiting already, is asked to come back shortly
+// (503 with Retry-After), so a flood adds no work.
 func TestChecksFeedIsWrittenForAFewReadersAtATime(t *testing.T) {
 	env := newTestEnv(t)
 	if err := env.db.SetSettings(domain.WithActor(context.Background(), domain.SystemActor), map[string]string{
@@ -113,10 +115,32 @@ func TestChecksFeedIsWrittenForAFewReadersAtATime(t *testing.T) {
 	for range maxChecksFeeds {
 		env.app.checksFeeds <- struct{}{} // feeds being written for others
 	}
+
+	// A third reader waits, and is served once a place is free.
+	third := make(chan *response, 1)
+	go func() { third <- anon.get("/checks/feed.jsonld") }()
+	for deadline := time.Now().Add(10 * time.Second); env.app.checksFeedWaiting.Load() != 1; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the third reader is not waiting for a place")
+		}
+	}
+	<-env.app.checksFeeds
+	wantStatus(t, <-third, http.StatusOK)
+
+	// Too many waiting already: asked to come back, at once.
+	env.app.checksFeeds <- struct{}{}
+	env.app.checksFeedWaiting.Store(maxChecksFeedWaiting)
 	busy := anon.get("/checks/feed.jsonld")
 	wantStatus(t, busy, http.StatusServiceUnavailable)
 	if busy.Header.Get("Retry-After") == "" || !strings.Contains(busy.Body, "Try again") {
 		t.Errorf("a reader turned away is not told when to come back: %q\n%s", busy.Header.Get("Retry-After"), snippet(busy.Body))
+	}
+	// Waited too long: asked to come back.
+	env.app.checksFeedWaiting.Store(0)
+	env.app.checksFeedWait = 20 * time.Millisecond
+	wantStatus(t, anon.get("/checks/feed.jsonld"), http.StatusServiceUnavailable)
+	if n := env.app.checksFeedWaiting.Load(); n != 0 {
+		t.Errorf("%d readers still counted as waiting", n)
 	}
 	<-env.app.checksFeeds
 	wantStatus(t, anon.get("/checks/feed.jsonld"), http.StatusOK)
