@@ -8,6 +8,8 @@
 //                                hidden by this script until the user selects text
 //                                (stays visible without JS, or when it shows errors)
 //   [data-row] + data-action     j/k move, a accept, d dismiss, n take next, ? help
+//   (any htmx swap)              focus that the swap took away goes to the first
+//                                invalid field in the new content, else to it
 //   [data-select-all]            checkbox toggling the checkboxes named by its value
 //   [data-form-section] [data-default]
 //                                Enter in a field of the section presses that button
@@ -187,11 +189,37 @@
   }
   document.addEventListener("htmx:afterSettle", syncHighlights);
 
-  // After htmx replaces the row that had focus, keep the reviewer's place.
-  document.addEventListener("htmx:afterSettle", function () {
+  // After htmx replaces the part of the page holding the button pressed
+  // (a triaged row, an approved review row, the sources), focus would fall
+  // back to the top of the page and a screen reader would hear nothing.
+  // Keep the person's place: on the first field the server marked invalid,
+  // whose message is read with it, or else on the new content itself.
+  // Only a swap that removes the focused element moves focus: a swap
+  // elsewhere (the scorer's progress, every second) leaves it alone.
+  var focusTaken = false;
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var target = ev.detail.target, active = document.activeElement;
+    focusTaken = !!(target && active && active !== document.body && target.contains(active));
+  });
+  document.addEventListener("htmx:afterSettle", function (ev) {
+    if (!focusTaken) return;
     if (document.activeElement && document.activeElement !== document.body) return;
+    var el = ev.target;
+    if (!el || el.nodeType !== 1 || !el.isConnected || el.type === "hidden") return;
+    focusTaken = false;
+    var invalid = el.querySelector("[aria-invalid=true]");
+    if (invalid) {
+      invalid.focus();
+      return;
+    }
     var list = rows();
-    if (list.length > 0 && lastRow >= 0) focusRow(list, lastRow);
+    var i = list.indexOf(el);
+    if (i >= 0) {
+      focusRow(list, i);
+      return;
+    }
+    if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+    el.focus();
   });
 
   // ---- (d) select all -----------------------------------------------------

@@ -1,0 +1,44 @@
+package web
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"claimtrail/domain"
+	"claimtrail/web/browsertest"
+)
+
+// TestBrowserTriageSwapKeepsFocus presses a row's Dismiss without a reason
+// and another row's Accept with the script on, as someone working from the
+// keyboard or a screen reader does: htmx replaces the row holding the
+// pressed button, and focus lands on the reason the server asks for (its
+// message read with it) and then on the accepted row, not on the top of the
+// page, so the next Tab goes on from where the person was.
+func TestBrowserTriageSwapKeepsFocus(t *testing.T) {
+	env := newTestEnv(t)
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	article, ids := env.triageArticle(rita)
+	first, second := itoa(ids[0]), itoa(ids[1])
+
+	b := &browser{t: t, ctx: browsertest.New(t), env: env}
+	b.signIn("rita@newsroom.example")
+	b.do("open the article", chromedp.Navigate(env.srv.URL+article), chromedp.WaitVisible(chromedp.CSS(`[data-testid="claims-by-score"]`)))
+	b.waitFor("htmx to load", `typeof htmx === "object"`)
+
+	b.do("dismiss the first claim without a reason",
+		chromedp.Click(chromedp.CSS(`#claim-row-`+first+` [data-testid="dismiss"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#claim-row-`+first+` [data-testid="error-reason_code"]`)),
+	)
+	b.waitFor("focus on the reason asked for", `document.activeElement && document.activeElement.id === "reason-code-`+first+`"`)
+	if got := b.eval(`Promise.resolve(document.getElementById(document.activeElement.getAttribute("aria-describedby")).textContent)`); got == "" {
+		t.Error("the focused reason is not described by its error message")
+	}
+
+	b.do("accept the second claim",
+		chromedp.Click(chromedp.CSS(`#claim-row-`+second+` [data-testid="accept"]`)),
+	)
+	b.waitFor("the second claim accepted", `document.querySelector('#claim-row-`+second+`').dataset.state === "queued"`)
+	b.waitFor("focus on the accepted row", `document.activeElement && document.activeElement.id === "claim-row-`+second+`"`)
+	browsertest.Screenshot(t, b.ctx, "after-accept")
+}
