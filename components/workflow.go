@@ -202,6 +202,51 @@ type summaryItem struct {
 	Name, Field, Message string
 }
 
+// sourceFieldOrder is the order of a source form's fields on the page.
+var sourceFieldOrder = []string{"url", "title", "publisher", "type", "published_at", "accessed_at", "quote"}
+
+// ErrorBelow is the first problem of a refused change on the claim page,
+// linked to its field, and how many problems there are. The forms sit far
+// down the page, and a page posted without script opens at its top, where
+// nothing else would say that the change was not made.
+func (v ClaimView) ErrorBelow() (first summaryItem, count int) {
+	if v.Stale != nil {
+		return summaryItem{Name: "verdict", Field: "verdict", Message: domain.ErrorMessage(v.Stale)}, 1
+	}
+	prefixed := func(prefix string) func(string) string {
+		return func(name string) string {
+			if name == "sources" {
+				return "new-source-url"
+			}
+			return prefix + name
+		}
+	}
+	groups := []struct {
+		errs  FieldErrors
+		order []string
+		id    func(string) string
+	}{
+		{v.Assign.Errors, nil, prefixed("")},
+		{v.Due.Errors, nil, prefixed("")},
+		{v.Verdict.Errors, verdictFieldOrder, prefixed("")},
+		{v.Reopen.Errors, nil, prefixed("")},
+		{v.Return.Errors, nil, prefixed("return-")},
+		{v.EditSource.Errors, sourceFieldOrder, prefixed(EditSourcePrefix(v.EditSource.ID))},
+		{v.NewSource.Errors, sourceFieldOrder, prefixed("new-source-")},
+		{v.Comment.Errors, nil, prefixed("")},
+	}
+	for _, g := range groups {
+		for _, it := range summaryItems(g.errs, g.order) {
+			if count == 0 {
+				first = it
+				first.Field = g.id(it.Name)
+			}
+			count++
+		}
+	}
+	return first, count
+}
+
 // summaryItems lists errs in the given order, then any others by name; each
 // links to its input's id.
 func summaryItems(errs FieldErrors, order []string) []summaryItem {
@@ -378,3 +423,11 @@ func dateValue(t time.Time) string {
 }
 
 func ratingValue(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// problemsBelow says how many more problems a refused change has below.
+func problemsBelow(n int) string {
+	if n == 1 {
+		return "One more thing to fix is marked below."
+	}
+	return strconv.Itoa(n) + " more things to fix are marked below."
+}
