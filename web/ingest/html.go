@@ -84,9 +84,39 @@ func HTML(page []byte, pageURL string) (Article, error) {
 	} else {
 		a.PublishedAt = meta.published
 	}
-	a.Title = oneLine(a.Title)
 	a.Outlet = oneLine(a.Outlet)
+	a.Title = withoutOutlet(oneLine(a.Title), a.Outlet)
 	return a, nil
+}
+
+// titleSeparators are what pages put between a headline and the outlet's
+// name in their <title>.
+var titleSeparators = []string{" | ", " - ", " – ", " — ", " · ", " :: ", " » "}
+
+// withoutOutlet drops the outlet's name that a page's <title> adds before
+// or after the headline ("Council budget gap widens | The Courier"), so the
+// article's headline is the headline alone; the outlet has its own field.
+func withoutOutlet(title, outlet string) string {
+	if outlet == "" {
+		return title
+	}
+	for _, sep := range titleSeparators {
+		if head, tail, ok := cutLast(title, sep); ok && strings.EqualFold(strings.TrimSpace(tail), outlet) && strings.TrimSpace(head) != "" {
+			return strings.TrimSpace(head)
+		}
+		if head, tail, ok := strings.Cut(title, sep); ok && strings.EqualFold(strings.TrimSpace(head), outlet) && strings.TrimSpace(tail) != "" {
+			return strings.TrimSpace(tail)
+		}
+	}
+	return title
+}
+
+// cutLast is strings.Cut at the last sep.
+func cutLast(s, sep string) (before, after string, found bool) {
+	if i := strings.LastIndex(s, sep); i >= 0 {
+		return s[:i], s[i+len(sep):], true
+	}
+	return s, "", false
 }
 
 // htmlToUTF8 converts a page to UTF-8 using the charset named in contentType

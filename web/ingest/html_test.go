@@ -135,3 +135,33 @@ func BenchmarkHTML(b *testing.B) {
 		}
 	}
 }
+
+// TestHTMLHeadlineWithoutOutletName: a page whose only title is its
+// <title>, which adds the outlet's name, gives the headline alone; the
+// outlet stays in its own field, and a headline that merely contains a
+// separator, or names another outlet, is left whole.
+func TestHTMLHeadlineWithoutOutletName(t *testing.T) {
+	body := `<article><h1>Story</h1><p>The council leader said on Monday that the budget gap had grown to £48 million, up from £30 million last year, and that social care now takes 62% of spending.</p><p>Opposition councillors said the figures had been known for months and that nothing had been done about them.</p></article>`
+	tests := []struct{ title, site, want string }{
+		{"Council budget gap widens | The Riverside Courier", "The Riverside Courier", "Council budget gap widens"},
+		{"Council budget gap widens - The Riverside Courier", "the riverside courier", "Council budget gap widens"},
+		{"The Riverside Courier — Council budget gap widens", "The Riverside Courier", "Council budget gap widens"},
+		{"Council budget gap widens | Politics | The Riverside Courier", "The Riverside Courier", "Council budget gap widens | Politics"},
+		{"Budget gap - what the council says", "The Riverside Courier", "Budget gap - what the council says"},
+		{"Council budget gap widens | Another Paper", "The Riverside Courier", "Council budget gap widens | Another Paper"},
+		{"The Riverside Courier", "The Riverside Courier", "The Riverside Courier"},
+	}
+	for _, tc := range tests {
+		page := `<!doctype html><html><head><title>` + tc.title + `</title><meta property="og:site_name" content="` + tc.site + `"></head><body>` + body + `</body></html>`
+		a, err := HTML([]byte(page), "")
+		if err != nil {
+			t.Fatalf("%q: %v", tc.title, err)
+		}
+		if a.Title != tc.want {
+			t.Errorf("title %q with outlet %q: headline %q, want %q", tc.title, tc.site, a.Title, tc.want)
+		}
+		if a.Outlet != tc.site {
+			t.Errorf("title %q: outlet %q, want %q", tc.title, a.Outlet, tc.site)
+		}
+	}
+}
