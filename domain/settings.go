@@ -50,6 +50,16 @@ const SettingNotifyWebhookURL = "notify.webhook_url"
 // database does not carry them.
 var SecretSettings = []string{SettingNotifyWebhookURL}
 
+// ErrWebhookSealedElsewhere: the stored webhook address was sealed with
+// another key file than the server's (a database restored or copied
+// without its own), so it cannot be read, used or shown; entering the
+// address again replaces it.
+var ErrWebhookSealedElsewhere = &Error{Code: ECONFLICT, Message: "The chat webhook's stored address does not open with this server's key file (was the database restored or copied without its own?), so no chat messages are posted. Enter the address again to replace it, or restore the key file."}
+
+// ErrTwoFactorSealedElsewhere: a two-factor secret was sealed with another
+// key file than the server's, so no app code can be checked against it.
+var ErrTwoFactorSealedElsewhere = &Error{Code: ECONFLICT, Message: "Two-factor codes cannot be checked on this server: its key file is not the one two-factor sign-in was set up with (was the database restored or copied without its own?). Ask an admin to restore the key file."}
+
 // SecretSetting reports whether key names a secret setting.
 func SecretSetting(key string) bool { return slices.Contains(SecretSettings, key) }
 

@@ -55,7 +55,9 @@ func (db *DB) openSetting(key, stored string) (string, error) {
 	if errors.Is(err, errSealedShort) {
 		return "", errors.New("setting " + key + ": sealed value damaged")
 	} else if err != nil {
-		return "", errors.New("setting " + key + " does not open with this key file")
+		// Sealed with another key file: say so, so that an admin can
+		// replace it rather than meet an internal error.
+		return "", domain.ErrWebhookSealedElsewhere
 	}
 	return string(plain), nil
 }

@@ -45,7 +45,7 @@ func (db *DB) openSecret(userID int64, sealed []byte) (string, error) {
 	if errors.Is(err, errSealedShort) {
 		return "", errors.New("two-factor secret too short")
 	} else if err != nil {
-		return "", errors.New("two-factor secret does not open with this key file")
+		return "", domain.ErrTwoFactorSealedElsewhere
 	}
 	return string(plain), nil
 }

@@ -319,7 +319,9 @@ func (db *DB) SetSettings(ctx context.Context, values map[string]string) error {
 	current := map[string]string{}
 	for key := range values {
 		old, set, err := db.readSetting(ctx, tx, key)
-		if err != nil {
+		if errors.Is(err, domain.ErrWebhookSealedElsewhere) {
+			continue // unreadable, and being replaced
+		} else if err != nil {
 			return err
 		}
 		if set {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -38,7 +39,10 @@ func (app *App) renderPublishing(w http.ResponseWriter, r *http.Request, status 
 	}
 	form := components.PublishingForm{PublisherName: pub.Publisher.Name, PublisherURL: pub.Publisher.URL,
 		LogoURL: pub.Publisher.LogoURL, BaseURL: pub.BaseURL}
-	if form.WebhookURL, err = app.db.Setting(r.Context(), storage.SettingNotifyWebhookURL, ""); err != nil {
+	if form.WebhookURL, err = app.db.Setting(r.Context(), storage.SettingNotifyWebhookURL, ""); errors.Is(err, domain.ErrWebhookSealedElsewhere) {
+		// Shown beside the field, which replaces it.
+		form.WebhookErrors = components.FieldErrors{"webhook_url": domain.ErrorMessage(err)}
+	} else if err != nil {
 		app.serverError(w, r, err)
 		return
 	}

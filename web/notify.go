@@ -50,7 +50,13 @@ func (app *App) notifyOnce(ctx context.Context, lastOverdue *time.Time) {
 		*lastOverdue = now
 	}
 	msgs, hook, err := app.db.DueWebhookMessages(ctx, time.Now(), 50)
-	if err != nil || hook == "" {
+	if err != nil {
+		if ctx.Err() == nil {
+			app.log.Error("chat messages not posted", slog.Any("error", err))
+		}
+		return
+	}
+	if hook == "" {
 		return
 	}
 	for _, m := range msgs {

@@ -16,6 +16,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"claimtrail/domain"
+	"claimtrail/storage"
+	"claimtrail/storage/keyfile"
 	"claimtrail/web/ingest"
 )
 
@@ -340,4 +342,42 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// TestWebhookSealedWithAnotherKeyFileCanBeReplaced: a database restored or
+// copied without its own key file holds a webhook address the server
+// cannot open. The publishing settings page still opens and says so beside
+// the address (not a 500), entering the address again replaces it, and
+// the worker logs why no chat message is posted.
+func TestWebhookSealedWithAnotherKeyFileCanBeReplaced(t *testing.T) {
+	logs := &lockedBuffer{}
+	env := newTestEnv(t, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(logs, nil)) })
+	ada, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	wantStatus(t, ada.postForm("/admin/settings/webhook", url.Values{"webhook_url": {"https://hooks.chat.example/services/T0/B0/first"}}), http.StatusSeeOther)
+	env.db.SetTwoFactorKey((&keyfile.Keys{Audit: keyfile.NewAuditKey()}).TwoFactorKey()) // another key file
+
+	page := ada.get("/admin/settings")
+	wantStatus(t, page, http.StatusOK)
+	if got := page.TestID(t, "error-webhook_url"); !strings.Contains(got, "does not open with this server's key file") {
+		t.Errorf("message beside the webhook: %q", got)
+	}
+	if strings.Contains(page.Body, "hooks.chat.example") {
+		t.Error("the page shows an address it could not have opened")
+	}
+
+	var last time.Time
+	env.app.notifyOnce(context.Background(), &last)
+	if !strings.Contains(logs.String(), "chat messages not posted") {
+		t.Errorf("the worker did not log why nothing is posted:\n%s", logs.String())
+	}
+
+	const second = "https://hooks.chat.example/services/T0/B0/second"
+	wantStatus(t, ada.postForm("/admin/settings/webhook", url.Values{"webhook_url": {second}}), http.StatusSeeOther)
+	if got, err := env.db.Setting(context.Background(), storage.SettingNotifyWebhookURL, ""); err != nil || got != second {
+		t.Fatalf("after replacing it reads %q, %v", got, err)
+	}
+	page = ada.get("/admin/settings")
+	if got := page.TestID(t, "error-webhook_url"); got != "" {
+		t.Errorf("still a message beside the webhook: %q", got)
+	}
 }

@@ -239,3 +239,22 @@ func TestTwoFactorSignInWithALongReturnAddress(t *testing.T) {
 		t.Errorf("signed in and sent to %.60q, want home", loc)
 	}
 }
+
+// TestTwoFactorUnderAnotherKeyFileSaysWhy: a database restored or copied
+// without its own key file holds two-factor secrets the server cannot
+// open; signing in with an app code says so instead of failing with a 500.
+func TestTwoFactorUnderAnotherKeyFileSaysWhy(t *testing.T) {
+	env := newTwoFactorEnv(t)
+	c, _ := env.signedIn("tess@newsroom.example", domain.RoleReviewer)
+	secret, _ := turnOnTwoFactor(t, c)
+	env.db.SetTwoFactorKey((&keyfile.Keys{Audit: keyfile.NewAuditKey()}).TwoFactorKey()) // another key file
+
+	second := signInPassword(t, env, "tess@newsroom.example")
+	res := second.postForm("/login/two-factor", url.Values{"code": {appCode(t, secret, time.Now())}})
+	if res.StatusCode == http.StatusInternalServerError || res.StatusCode < 400 {
+		t.Fatalf("status %d\n%s", res.StatusCode, snippet(res.Body))
+	}
+	if !strings.Contains(res.Body, "key file") {
+		t.Errorf("no word of the key file:\n%s", snippet(res.Body))
+	}
+}
