@@ -224,3 +224,37 @@ func TestChartCSVHeaderIsNotAFormula(t *testing.T) {
 		t.Errorf("row cell %q", got)
 	}
 }
+
+// TestDashboardRefusedPeriodKeepsBothDates: a period whose end comes before
+// its start is refused on the end date, and both dates come back as typed,
+// so the editor fixes one of them instead of typing the start again; a date
+// left empty is filled with the default period's.
+func TestDashboardRefusedPeriodKeepsBothDates(t *testing.T) {
+	env := newTestEnv(t)
+	editor, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	tests := []struct {
+		query, wantError, wantFrom, wantTo string
+	}{
+		{"from=2025-03-10&to=2025-03-01", "to", "2025-03-10", "2025-03-01"},
+		{"from=1990-01-01&to=2025-03-01", "from", "1990-01-01", "2025-03-01"},
+		{"from=sometime", "from", "sometime", ""},
+	}
+	for _, tc := range tests {
+		res := editor.get("/dashboard?" + tc.query)
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		doc := res.Doc(t)
+		if doc.Find(`[data-testid="error-`+tc.wantError+`"]`).Length() != 1 {
+			t.Errorf("%s: no message on %s", tc.query, tc.wantError)
+		}
+		from, to := doc.Find(`input#from`).AttrOr("value", ""), doc.Find(`input#to`).AttrOr("value", "")
+		if from != tc.wantFrom {
+			t.Errorf("%s: start shown as %q, want %q", tc.query, from, tc.wantFrom)
+		}
+		if tc.wantTo != "" && to != tc.wantTo {
+			t.Errorf("%s: end shown as %q, want %q", tc.query, to, tc.wantTo)
+		}
+		if tc.wantTo == "" && to == "" {
+			t.Errorf("%s: the end left empty is not filled with the default period's", tc.query)
+		}
+	}
+}

@@ -41,11 +41,13 @@ func (app *App) deskFigures(r *http.Request) (components.DashboardView, int, err
 	if status == http.StatusOK {
 		v.From, v.To = f.From.Format("2006-01-02"), f.To.Format("2006-01-02")
 	} else {
-		// Keep what was typed in the fields at fault; fill in the rest.
-		if v.Errors["from"] == "" {
+		// Keep what was typed, at fault or not (a start after the end is
+		// the end's fault, but the start was typed too); fill in only the
+		// dates left empty.
+		if strings.TrimSpace(v.From) == "" {
 			v.From = f.From.Format("2006-01-02")
 		}
-		if v.Errors["to"] == "" {
+		if strings.TrimSpace(v.To) == "" {
 			v.To = f.To.Format("2006-01-02")
 		}
 	}
