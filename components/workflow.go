@@ -282,6 +282,11 @@ type ReviewView struct {
 	Items   []*domain.ReviewItem
 	NextURL string
 	Now     time.Time
+	// Bylines are the public names asked for that wait for an editor
+	// (first page only); EditorID is the editor reading, who decides
+	// everyone's but their own (domain.CanDecideByline).
+	Bylines  []domain.BylineRequest
+	EditorID int64
 }
 
 // RatingsView is the ratings page's props.

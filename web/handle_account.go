@@ -48,10 +48,17 @@ func (app *App) renderSettingsTyped(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	var stored string
+	published, requested, err := app.db.PublicName(r.Context(), currentUser(r).ID)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	v.PublishedName, v.PublicNameRequested = published, requested != nil
 	if v.PublicNameErrors == nil {
-		if stored, err = app.db.PublicName(r.Context(), currentUser(r).ID); err != nil {
-			app.serverError(w, r, err)
-			return
+		// The field holds the byline asked for, while one waits.
+		stored = published
+		if requested != nil {
+			stored = *requested
 		}
 		v.PublicName = stored
 	}
@@ -182,8 +189,9 @@ func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/settings")
 }
 
-// setPublicName sets the name the user's published checks carry as a
-// byline; an empty one removes it.
+// setPublicName asks for the name the user's published checks carry as a
+// byline: a new one waits for an editor's approval, an empty one takes the
+// byline off at once (domain.DecideBylineChange).
 func (app *App) setPublicName(w http.ResponseWriter, r *http.Request) {
 	var form struct {
 		Name string `form:"public_name"`
@@ -192,7 +200,7 @@ func (app *App) setPublicName(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	name, err := app.db.SetPublicName(r.Context(), currentUser(r).ID, form.Name)
+	ch, err := app.db.SetPublicName(r.Context(), currentUser(r).ID, form.Name)
 	if err != nil {
 		if fe := fieldErrors(err); fe != nil {
 			app.renderSettings(w, r, http.StatusUnprocessableEntity, components.SettingsView{PublicName: form.Name, PublicNameErrors: fe})
@@ -202,8 +210,14 @@ func (app *App) setPublicName(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	msg := "Your published checks carry no byline."
-	if name != "" {
-		msg = "Your published checks say \"" + name + "\"."
+	switch {
+	case ch.Change == domain.BylineRequested:
+		msg = "Your byline \"" + ch.Requested + "\" waits for an editor's approval; until then your published checks carry none."
+		if ch.Published != "" {
+			msg = "Your byline \"" + ch.Requested + "\" waits for an editor's approval; until then your published checks say \"" + ch.Published + "\"."
+		}
+	case ch.Published != "":
+		msg = "Your published checks say \"" + ch.Published + "\"."
 	}
 	app.carrySettings(r, nil, "public_name")
 	app.flash(w, r, "success", msg)

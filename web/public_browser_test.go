@@ -19,9 +19,10 @@ func TestBrowserPublicCheckOnAPhone(t *testing.T) {
 	env := newTestEnv(t)
 	setPublisher(t, env.db)
 	env.queuedClaims(1, "unemployment fell by 3%")
-	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	rita, ritaUser := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
 	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
 	wantStatus(t, rita.postForm("/settings/public-name", url.Values{"public_name": {"Rita Reviewer"}}), http.StatusSeeOther)
+	approveByline(t, eddie, ritaUser, "Rita Reviewer")
 	id := env.takeAndComplete(rita)
 	wantStatus(t, rita.postForm("/claims/"+itoa(id)+"/verdict", url.Values{"version": {env.verdictVersion(id)}, "rating": {env.ratingID("Mostly false")},
 		"conclusion": {"It fell by 0.3 points, not 3%."}, "explanation": {"What the figures show:\n- March: 4.2%\n- June: 3.9%\n\nSee https://www.ons.gov.uk/employment."}}), http.StatusSeeOther)

@@ -19,10 +19,13 @@ func TestPublicCheckIsTheNewsrooms(t *testing.T) {
 	env := newTestEnv(t)
 	setPublisher(t, env.db)
 	env.queuedClaims(1, "unemployment fell by 3%")
-	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
-	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	rita, ritaUser := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	eddie, eddieUser := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	erin, _ := env.signedIn("erin@newsroom.example", domain.RoleEditor)
 	wantStatus(t, rita.postForm("/settings/public-name", url.Values{"public_name": {"Rita  Reviewer"}}), http.StatusSeeOther)
 	wantStatus(t, eddie.postForm("/settings/public-name", url.Values{"public_name": {"Eddie Editor"}}), http.StatusSeeOther)
+	approveByline(t, erin, ritaUser, "Rita Reviewer")
+	approveByline(t, erin, eddieUser, "Eddie Editor")
 	if bad := rita.postForm("/settings/public-name", url.Values{"public_name": {strings.Repeat("n", 121)}}); bad.StatusCode != http.StatusUnprocessableEntity || bad.TestID(t, "error-public_name") == "" {
 		t.Errorf("an over-long public name: status %d", bad.StatusCode)
 	}

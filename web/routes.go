@@ -86,6 +86,8 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /claims/{id}/appearances/{aid}/undo", app.reviewer(app.undoAppearance))
 	mux.HandleFunc("GET /returning", app.reviewer(app.returningPage))
 	mux.HandleFunc("GET /review", app.editor(app.reviewPage))
+	mux.HandleFunc("POST /bylines/{id}/approve", app.editor(app.approveByline))
+	mux.HandleFunc("POST /bylines/{id}/refuse", app.editor(app.refuseByline))
 	mux.HandleFunc("GET /dashboard", app.editor(app.dashboard))
 	mux.HandleFunc("GET /claimants", app.reviewer(app.profilePage(domain.ProfileClaimant)))
 	mux.HandleFunc("GET /claimants/ratings.csv", app.reviewer(app.profileCSV(domain.ProfileClaimant)))

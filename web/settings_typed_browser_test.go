@@ -65,7 +65,7 @@ func TestBrowserAccountPageKeepsTypedWork(t *testing.T) {
 			b.clearFlash()
 			b.do("save the public name", chromedp.Click(chromedp.CSS(`[data-testid="save-public-name"]`)),
 				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
-			if n := env.count(`SELECT count(*) FROM users WHERE id = ? AND public_name = 'Rita Reporter'`, u.ID); n != 1 {
+			if n := env.count(`SELECT count(*) FROM users WHERE id = ? AND public_name_requested = 'Rita Reporter'`, u.ID); n != 1 {
 				t.Error("the public name was not saved")
 			}
 			if b.eval(`Promise.resolve(String(document.querySelector('[data-testid="notify-overdue"]').checked))`) != "false" {
