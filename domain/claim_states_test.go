@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +78,34 @@ func TestCommonPasswordsRefused(t *testing.T) {
 		}
 		if err := CheckPassword(pw); common && ErrorCode(err) != EINVALID {
 			t.Errorf("CheckPassword(%q) = %v", pw, err)
+		}
+	}
+}
+
+// TestQueueFilterRefusesAPeriodEndingBeforeItStarts: queued from a day
+// after the day it is queued until is refused on the end date, as search
+// refuses it, instead of listing nothing as if the queue were empty; one
+// day (until is the next day, exclusive) is fine.
+func TestQueueFilterRefusesAPeriodEndingBeforeItStarts(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	for _, tt := range []struct {
+		since, until string
+		ok           bool
+	}{{"2026-12-10", "2026-12-02", false}, {"2026-12-10", "2026-12-10", false}, {"2026-12-10", "2026-12-11", true}, {"", "2026-12-02", true}, {"2026-12-10", "", true}} {
+		f := QueueFilter{}
+		if tt.since != "" {
+			f.Since = day(tt.since)
+		}
+		if tt.until != "" {
+			f.Until = day(tt.until)
+		}
+		err := f.Check()
+		if (err == nil) != tt.ok {
+			t.Errorf("since %s until %s: %v", tt.since, tt.until, err)
+		}
+		var de *Error
+		if err != nil && (!errors.As(err, &de) || de.Code != EINVALID || de.Fields["until"] == "") {
+			t.Errorf("since %s until %s: %v does not name the end date", tt.since, tt.until, err)
 		}
 	}
 }

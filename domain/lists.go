@@ -31,8 +31,8 @@ type QueueFilter struct {
 	Limit      int
 }
 
-// Check refuses a filter naming an unknown state or claim type or carrying a
-// damaged cursor, and fills in the defaults: the queued state, a page of 50.
+// Check refuses a filter naming an unknown state or claim type, ending
+// before it starts or carrying a damaged cursor, and fills in the defaults: the queued state, a page of 50.
 func (f *QueueFilter) Check() error {
 	if f.Limit <= 0 || f.Limit > MaxListPage {
 		f.Limit = DefaultListPage
@@ -45,6 +45,9 @@ func (f *QueueFilter) Check() error {
 	}
 	if f.Type != "" && !f.Type.Valid() {
 		return FieldError("type", "Choose a claim type from the list.")
+	}
+	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Until.After(f.Since) {
+		return FieldError("until", "The end date is before the start date.")
 	}
 	if f.Cursor != "" && !ValidQueueKey(f.Cursor) {
 		return FieldError("cursor", "That page link is damaged or out of date; start again from the first page.")

@@ -680,3 +680,29 @@ func TestClaimPageFormsCarryTheVersionSeen(t *testing.T) {
 		t.Errorf("stale change: no explanation:\n%s", snippet(res.Body))
 	}
 }
+
+// TestQueueReversedDatesSayWhy: a queue filtered from a day after the day
+// it ends says the end date is before the start, keeps both as typed and
+// lists the queue without the end date, rather than "Nothing waiting here".
+func TestQueueReversedDatesSayWhy(t *testing.T) {
+	env := newTestEnv(t)
+	env.queuedClaims(2, "unemployment fell by 3%")
+	c, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	since := time.Now().UTC().AddDate(0, 0, -1).Format("2006-01-02")
+	until := time.Now().UTC().AddDate(0, 0, -3).Format("2006-01-02")
+	res := c.get("/queue?since=" + since + "&until=" + until)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	doc := res.Doc(t)
+	if doc.Find(`[data-testid="error-until"]`).Length() != 1 {
+		t.Error("no word that the end date is before the start")
+	}
+	if got := doc.Find(`input#since`).AttrOr("value", ""); got != since {
+		t.Errorf("start shown as %q", got)
+	}
+	if got := doc.Find(`input#until`).AttrOr("value", ""); got != until {
+		t.Errorf("end shown as %q", got)
+	}
+	if n := doc.Find(`[data-testid="queue-row"]`).Length(); n != 2 {
+		t.Errorf("%d claims listed without the end date, want 2", n)
+	}
+}
