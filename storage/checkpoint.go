@@ -71,6 +71,7 @@ type checkpointer struct {
 
 	mu       sync.Mutex
 	runs     int // checkpoints done, for tests
+	holds    int // times the writer was held, for tests
 	restarts int // checkpoints finished with the writer held, for tests
 }
 
@@ -106,16 +107,29 @@ func (c *checkpointer) run() {
 		case <-c.kick:
 		}
 		next := c.every
-		logFrames, _, err := c.passive()
+		logFrames, copied, err := c.passive()
 		if err == nil && logFrames >= c.restartAt && c.holdWriter != nil {
 			for range catchUpRuns {
 				before := logFrames
-				if logFrames, _, err = c.passive(); err != nil || logFrames-before <= catchUpFrames {
+				if logFrames, copied, err = c.passive(); err != nil || logFrames-before <= catchUpFrames {
 					break
 				}
 			}
-			if err == nil {
+			if err == nil && copied < logFrames {
+				// A reader (a long export, the feed, a backup) still reads
+				// an older state of the log: a passive checkpoint copies
+				// every frame it saw unless one does, and holding the
+				// writer copies no further while it lasts. Look again soon
+				// without holding the writer, which would only stall every
+				// change for a checkpoint's syncs, again and again, while
+				// the reader lasts.
+				next = restartRetry
+				c.committed()
+			} else if err == nil {
 				c.holdWriter(c.stop, func() {
+					c.mu.Lock()
+					c.holds++
+					c.mu.Unlock()
 					logFrames, copied, err := c.passive()
 					if err != nil {
 						return

@@ -336,3 +336,55 @@ func TestAChangeAFailedSyncCoveredIsNeverAcknowledged(t *testing.T) {
 	}
 	close(syncs)
 }
+
+// TestAReaderHoldingTheLogDoesNotHoldUpTheWriter: while a reader (a long
+// export, the feed, a backup) reads an older state of the log, its end
+// cannot be copied, so the checkpointer looks again and again; it must not
+// take the writer's turn to do so, which would stall every change for a
+// checkpoint's syncs every few milliseconds while the reader lasts.
+func TestAReaderHoldingTheLogDoesNotHoldUpTheWriter(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.ckpt.restartAt = 50
+	db.ckpt.every = time.Hour // only a retry brings the checkpointer back within the test
+
+	reader, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Rollback()
+	var n int
+	if err := reader.QueryRow(`SELECT count(*) FROM settings`).Scan(&n); err != nil { // its state of the log begins here
+		t.Fatal(err)
+	}
+	tx, err := db.beginShared(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 100 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, 'now')`,
+			fmt.Sprintf("long%d", i), strings.Repeat("x", 3000)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	// Let the checkpointer look a good many times.
+	runs := db.ckpt.checkpoints()
+	for deadline := time.Now().Add(10 * time.Second); db.ckpt.checkpoints() < runs+20; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the checkpointer looked %d times in 10 s while a reader held the log", db.ckpt.checkpoints()-runs)
+		}
+	}
+	db.ckpt.mu.Lock()
+	holds := db.ckpt.holds
+	db.ckpt.mu.Unlock()
+	if holds != 0 {
+		t.Errorf("the writer was held %d times while a reader kept the log's end from being copied", holds)
+	}
+}
