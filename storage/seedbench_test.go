@@ -98,6 +98,15 @@ func TestSeedBench(t *testing.T) {
 	if n, err := db.NotifyFromAudit(ctx, 500); err != nil || n > 5 {
 		t.Errorf("the notifier read %d events of the seeded history (%v), want none", n, err)
 	}
+	// Claims past their due date were told about as a running server tells
+	// them, so its notifier has nothing left to write at the seed's clock.
+	var overdue int
+	if err := raw.QueryRow(`SELECT count(*) FROM notifications WHERE event = 'overdue'`).Scan(&overdue); err != nil || overdue == 0 {
+		t.Errorf("%d overdue notices seeded (%v), want some", overdue, err)
+	}
+	if n, err := db.NotifyOverdue(ctx, now); err != nil || n != 0 {
+		t.Errorf("the notifier told %d overdue claims after the seed (%v), want none", n, err)
+	}
 	// The state machine is enforced again after seeding.
 	if _, err := raw.Exec(`UPDATE claims SET state = 'approved' WHERE state = 'queued'`); err == nil {
 		t.Error("the state machine trigger is missing after seeding")
