@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -71,4 +73,72 @@ func TestBrowserFeedSubscriptionAndFilteredSearch(t *testing.T) {
 	if loc := b.eval(`location.pathname`); loc != "/claims/"+itoa(fares) {
 		t.Errorf("at %s, want /claims/%d", loc, fares)
 	}
+}
+
+// TestBrowserNoScriptFeedsPageKeepsTypedAddress types a new feed's address
+// and schedule with JavaScript off, then presses another feed's Fetch now
+// and Remove: each does its job and the address and schedule being typed
+// are still in the subscribe form; Enter in the address then subscribes.
+func TestBrowserNoScriptFeedsPageKeepsTypedAddress(t *testing.T) {
+	env := feedEnv(t, true)
+	feeds := feedServer(t)
+	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	for _, f := range []string{"/good.json", "/garbage.json"} {
+		wantStatus(t, eddie.postForm("/import/feeds", url.Values{"url": {feeds.URL + f}}), http.StatusSeeOther)
+	}
+	// Neither is due, so that Fetch now has something to change.
+	if _, err := env.raw().Exec(`UPDATE feed_subscriptions SET next_fetch_at = '2999-01-01T00:00:00Z'`); err != nil {
+		t.Fatal(err)
+	}
+
+	b := &browser{t: t, ctx: browsertest.New(t), env: env}
+	browsertest.NoScript(t, b.ctx)
+	b.signIn("eddie@newsroom.example")
+	typed := feeds.URL + "/good.json?edition=weekly"
+	b.do("type a new feed",
+		chromedp.Navigate(env.srv.URL+"/import/feeds"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="feed-form"]`)),
+		chromedp.SendKeys(chromedp.ID("url"), typed),
+		chromedp.SetValue(chromedp.ID("every"), "1440"),
+	)
+	b.clearFlash()
+	b.do("fetch the first feed now",
+		chromedp.Click(chromedp.CSS(`[data-testid="feed"][data-feed-url="`+feeds.URL+`/good.json"] [data-testid="feed-fetch"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)),
+	)
+	if got := b.value(`#url`); got != typed {
+		t.Errorf("address after Fetch now: %q, want %q", got, typed)
+	}
+	if got := b.value(`#every`); got != "1440" {
+		t.Errorf("schedule after Fetch now: %q", got)
+	}
+	var fetchAt string
+	if err := env.raw().QueryRow(`SELECT next_fetch_at FROM feed_subscriptions WHERE url = ?`, feeds.URL+"/good.json").Scan(&fetchAt); err != nil || fetchAt >= "2999" {
+		t.Errorf("Fetch now did not make the feed due (%q, %v)", fetchAt, err)
+	}
+
+	b.clearFlash()
+	b.do("remove the second feed",
+		chromedp.Click(chromedp.CSS(`[data-testid="feed"][data-feed-url="`+feeds.URL+`/garbage.json"] [data-testid="feed-remove"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)),
+	)
+	if got := b.value(`#url`); got != typed {
+		t.Errorf("address after Remove: %q, want %q", got, typed)
+	}
+	if n := env.count(`SELECT count(*) FROM feed_subscriptions WHERE url = ?`, feeds.URL+"/garbage.json"); n != 0 {
+		t.Error("Remove did not remove the feed")
+	}
+
+	b.clearFlash()
+	b.do("subscribe with Enter in the address",
+		chromedp.SendKeys(chromedp.ID("url"), "\r"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)),
+	)
+	if n := env.count(`SELECT count(*) FROM feed_subscriptions WHERE url = ? AND every_minutes = 1440`, typed); n != 1 {
+		t.Errorf("Enter in the address subscribed %d feeds at %s daily, want 1", n, typed)
+	}
+	if got := b.value(`#url`); got != "" {
+		t.Errorf("the subscribed address is still in the box: %q", got)
+	}
+	browsertest.Screenshot(t, b.ctx, "feeds")
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"claimtrail/components"
@@ -14,9 +15,27 @@ import (
 	"claimtrail/web/ingest"
 )
 
-// feedsPage lists the ClaimReview feeds subscribed to (editors).
+// feedsPage lists the ClaimReview feeds subscribed to (editors), with the
+// address being typed when Fetch now or Remove was pressed kept in its box.
 func (app *App) feedsPage(w http.ResponseWriter, r *http.Request) {
-	app.renderFeeds(w, r, http.StatusOK, components.FeedsView{})
+	v := components.FeedsView{}
+	if kept := app.takeCarried(r, feedsPath); kept != nil {
+		v.URL, v.Every = kept.Get("url"), kept.Get("every")
+		v.Carried = strings.TrimSpace(v.URL) != ""
+	}
+	app.renderFeeds(w, r, http.StatusOK, v)
+}
+
+const feedsPath = "/import/feeds"
+
+// carryFeedTyped keeps, for the page the redirect shows, the feed address
+// and schedule typed in the subscribe form that a Fetch now or Remove did
+// not save (they share the page's one form).
+func (app *App) carryFeedTyped(r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		return // nothing readable to keep; the action itself needs no form
+	}
+	app.carryTyped(r, feedsPath)
 }
 
 func (app *App) renderFeeds(w http.ResponseWriter, r *http.Request, status int, v components.FeedsView) {
@@ -63,6 +82,7 @@ func (app *App) unsubscribeFeed(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
+	app.carryFeedTyped(r)
 	app.flash(w, r, "success", "Feed removed. The checks it brought in stay.")
 	redirect(w, r, "/import/feeds")
 }
@@ -79,6 +99,7 @@ func (app *App) fetchFeedNow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app.pokeFeeds()
+	app.carryFeedTyped(r)
 	app.flash(w, r, "success", "The feed is being fetched; reload this page in a moment to see what it brought.")
 	redirect(w, r, "/import/feeds")
 }
