@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"time"
 )
@@ -18,6 +19,7 @@ type carryStore struct {
 	entries map[carryKey]carryEntry
 	bytes   int            // of every entry kept
 	session map[string]int // bytes kept per sign-in
+	scans   int            // passes over every entry to evict, for tests
 }
 
 type carryKey struct {
@@ -74,13 +76,13 @@ func (s *carryStore) put(session, page string, values url.Values) {
 	}
 	now := time.Now()
 	if len(s.entries) >= carryMaxEntries {
-		s.evict(now, "")
+		s.evict(now, "", func() bool { return len(s.entries) >= carryMaxEntries })
 	}
-	for s.session[session]+size > carrySessionBytes {
-		s.evict(now, session)
+	if s.session[session]+size > carrySessionBytes {
+		s.evict(now, session, func() bool { return s.session[session]+size > carrySessionBytes })
 	}
-	for s.bytes+size > carryMaxBytes {
-		s.evict(now, "")
+	if s.bytes+size > carryMaxBytes {
+		s.evict(now, "", func() bool { return s.bytes+size > carryMaxBytes })
 	}
 	s.entries[k] = carryEntry{values: values, at: now, bytes: size}
 	s.bytes += size
@@ -119,26 +121,29 @@ func (s *carryStore) take(session, page string) url.Values {
 	return e.values
 }
 
-// evict drops expired entries and then the oldest one, of one sign-in when
-// session is not "" or of anyone's.
-func (s *carryStore) evict(now time.Time, session string) {
-	var oldest carryKey
-	var oldestAt time.Time
-	found := false
+// evict drops expired entries, then the oldest ones, of one sign-in when
+// session is not "" or of anyone's, while over says the bound is passed:
+// in one pass over the entries, however many go (a pass for each would
+// hold every post up for a long while when many small entries make room
+// for a large one).
+func (s *carryStore) evict(now time.Time, session string, over func() bool) {
+	s.scans++
+	var candidates []carryKey
 	for k, e := range s.entries {
 		if now.Sub(e.at) > carryLifetime {
 			s.remove(k)
 			continue
 		}
-		if session != "" && k.session != session {
-			continue
-		}
-		if !found || e.at.Before(oldestAt) {
-			oldest, oldestAt, found = k, e.at, true
+		if session == "" || k.session == session {
+			candidates = append(candidates, k)
 		}
 	}
-	if found {
-		s.remove(oldest)
+	slices.SortFunc(candidates, func(a, b carryKey) int { return s.entries[a].at.Compare(s.entries[b].at) })
+	for _, k := range candidates {
+		if !over() {
+			return
+		}
+		s.remove(k)
 	}
 }
 

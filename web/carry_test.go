@@ -41,3 +41,29 @@ func TestCarriedWorkIsBoundedPerSignIn(t *testing.T) {
 		t.Errorf("byte counts drifted: all %d, insider %d, %d entries", s.bytes, s.session["insider"], len(s.entries))
 	}
 }
+
+// TestMakingRoomForLargeWorkIsOnePass: one sign-in's many small pages make
+// room for a large one in a single pass over what is kept, not a pass per
+// page pushed out, which with thousands of entries held every post up
+// (the store's lock is everyone's); the oldest still go first.
+func TestMakingRoomForLargeWorkIsOnePass(t *testing.T) {
+	s := newCarryStore()
+	small := strings.Repeat("x", 4<<10)
+	for i := range 2000 {
+		s.put("insider", "/claims/"+itoa(int64(i)), url.Values{"explanation": {small}})
+	}
+	scans := s.scans
+	s.put("insider", "/articles/1", url.Values{"body": {strings.Repeat("y", 4<<20)}})
+	if n := s.scans - scans; n > 1 {
+		t.Errorf("%d passes over the kept work to make room once", n)
+	}
+	if s.session["insider"] > carrySessionBytes {
+		t.Fatalf("one sign-in keeps %d bytes, bound %d", s.session["insider"], carrySessionBytes)
+	}
+	if s.take("insider", "/articles/1") == nil || s.take("insider", "/claims/1999") == nil {
+		t.Error("the newest work was not kept")
+	}
+	if s.take("insider", "/claims/0") != nil {
+		t.Error("the oldest work was kept while newer went")
+	}
+}
