@@ -194,12 +194,14 @@
   // back to the top of the page and a screen reader would hear nothing.
   // Keep the person's place: on the first field the server marked invalid,
   // whose message is read with it, or else on the new content itself.
-  // Only a swap that removes the focused element moves focus: a swap
-  // elsewhere (the scorer's progress, every second) leaves it alone.
+  // Only a swap that a person asked for and that removes the focused
+  // element moves focus: a swap elsewhere, or one that polls (the scorer's
+  // progress, every second), leaves it alone.
   var focusTaken = false;
   document.addEventListener("htmx:beforeSwap", function (ev) {
-    var target = ev.detail.target, active = document.activeElement;
-    focusTaken = !!(target && active && active !== document.body && target.contains(active));
+    var target = ev.detail.target, active = document.activeElement, from = ev.detail.elt;
+    var polling = from && from.getAttribute && /(^|[\s,])every\s/.test(from.getAttribute("hx-trigger") || "");
+    focusTaken = !polling && !!(target && active && active !== document.body && target.contains(active));
   });
   document.addEventListener("htmx:afterSettle", function (ev) {
     if (!focusTaken) return;
@@ -219,7 +221,7 @@
       return;
     }
     if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
-    el.focus();
+    el.focus({ preventScroll: true }); // it is where the old content was
   });
 
   // ---- (d) select all -----------------------------------------------------

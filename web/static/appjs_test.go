@@ -289,3 +289,40 @@ func TestHighlightFollowsTheSwappedRow(t *testing.T) {
 		}
 	}
 }
+
+// When htmx replaces the content holding the focused button, focus goes to
+// the first invalid field of the new content, or else to the new content;
+// a swap made by polling (hx-trigger "every ...") never moves focus, so a
+// progress panel reloading every second cannot pull focus to itself.
+func TestFocusFollowsASwapThatTookIt(t *testing.T) {
+	srv := startAppServer(t)
+	ctx := open(t, srv)
+	swap := func(newHTML, trigger string) string {
+		return eval[string](t, ctx, `(() => {
+			document.getElementById("swap-box")?.remove();
+			const box = document.createElement("div");
+			box.id = "swap-box";
+			box.innerHTML = '<button id="swap-btn" hx-trigger="`+trigger+`">Go</button>';
+			document.querySelector("main").appendChild(box);
+			const btn = document.getElementById("swap-btn");
+			btn.focus();
+			document.dispatchEvent(new CustomEvent("htmx:beforeSwap", {detail: {target: box, elt: btn}}));
+			const fresh = document.createElement("div");
+			fresh.id = "swap-box";
+			fresh.innerHTML = `+"`"+newHTML+"`"+`;
+			box.replaceWith(fresh);
+			fresh.dispatchEvent(new CustomEvent("htmx:afterSettle", {bubbles: true}));
+			const a = document.activeElement;
+			return a === document.body ? "body" : (a.id || a.tagName);
+		})()`)
+	}
+	if got := swap(`<p>Done.</p>`, "click"); got != "swap-box" {
+		t.Errorf("after a swap that removed the focused button, focus is on %s, want the new content", got)
+	}
+	if got := swap(`<label for="why">Why</label><input id="why" aria-invalid="true"><input id="other">`, "click"); got != "why" {
+		t.Errorf("after a refused change, focus is on %s, want the field to fix", got)
+	}
+	if got := swap(`<p>Still running.</p>`, "every 1s"); got != "body" {
+		t.Errorf("a polling swap moved focus to %s", got)
+	}
+}
