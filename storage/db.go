@@ -81,6 +81,7 @@ type DB struct {
 	candidateAppearances *readCache[int64, map[int64]*domain.Appearance]
 	searches             *readCache[string, []match.Hit]
 	ranks                *searchRanks // every search document's rank, in memory (search_ranks.go)
+	keptBlocks           *keptBlocks  // words' blocks read by searches (search_kept_blocks.go)
 
 	writer    *writer       // turns on the single writer, and the shared transaction
 	readTurns chan struct{} // one per read connection; see beginRead
@@ -216,6 +217,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	db.candidateAppearances = newReadCache[int64, map[int64]*domain.Appearance](1024)
 	db.searches = newSearchResults(searchKeepBytes)
 	db.ranks = newSearchRanks()
+	db.keptBlocks = newKeptBlocks(searchKeepBlockBytes)
 	db.matchKept = newMatchKept()
 	return db, nil
 }

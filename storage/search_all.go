@@ -3,7 +3,6 @@ package storage
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"math"
 	"slices"
@@ -63,7 +62,8 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 		}
 	}
 	df := map[string]int{}
-	if err := searchWeights(ctx, tx, terms, df); err != nil {
+	versions := map[string]int64{}
+	if err := searchWeights(ctx, tx, terms, df, versions); err != nil {
 		return nil, err
 	}
 	for _, t := range terms {
@@ -82,7 +82,7 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 		}
 		if len(q.Terms) == 0 && !slices.ContainsFunc(terms, func(t string) bool { return !match.IsFilterTerm(t) }) {
 			terms = append(terms, best)
-			if err := searchWeights(ctx, tx, []string{best}, df); err != nil {
+			if err := searchWeights(ctx, tx, []string{best}, df, versions); err != nil {
 				return nil, err
 			}
 		}
@@ -99,7 +99,8 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 	if f.From.IsZero() && f.To.IsZero() {
 		enough = searchAllRerank
 	}
-	docs, err := searchCandidates(ctx, tx, terms, enough)
+	blocks := &searchBlockReads{tx: tx, kept: tx.keptBlocksFor(), versions: versions}
+	docs, err := searchCandidates(ctx, tx, blocks, terms, enough)
 	if err != nil {
 		return nil, err
 	}
@@ -286,8 +287,9 @@ func (db *DB) searchDocs(ctx context.Context, tx *Tx) int {
 	return n
 }
 
-// searchWeights looks up how many documents have each term.
-func searchWeights(ctx context.Context, tx *Tx, terms []string, df map[string]int) error {
+// searchWeights looks up how many documents have each term, and the
+// version of each word's blocks (search_kept_blocks.go).
+func searchWeights(ctx context.Context, tx *Tx, terms []string, df map[string]int, versions map[string]int64) error {
 	var todo []string
 	for _, t := range terms {
 		if _, ok := df[t]; !ok {
@@ -302,7 +304,7 @@ func searchWeights(ctx context.Context, tx *Tx, terms []string, df map[string]in
 	if err != nil {
 		return err
 	}
-	rows, err := tx.queryCached(ctx, `SELECT term, df FROM search_terms WHERE term IN (SELECT value FROM json_each(?))`, string(list))
+	rows, err := tx.queryCached(ctx, `SELECT term, df, version FROM search_terms WHERE term IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
 		return err
 	}
@@ -310,10 +312,12 @@ func searchWeights(ctx context.Context, tx *Tx, terms []string, df map[string]in
 	for rows.Next() {
 		var t string
 		var n int
-		if err := rows.Scan(&t, &n); err != nil {
+		var v int64
+		if err := rows.Scan(&t, &n, &v); err != nil {
 			return err
 		}
 		df[t] = n
+		versions[t] = v
 	}
 	return rows.Err()
 }
@@ -377,7 +381,7 @@ func snippetOf(text string, q match.Query) []match.Segment {
 // candidates are, a few hundred rows at most; a filter's are postings, the
 // rarest's newest read in order and the others looked up for the
 // candidates that are left.
-func searchCandidates(ctx context.Context, tx *Tx, terms []string, enough int) ([]int64, error) {
+func searchCandidates(ctx context.Context, tx *Tx, words *searchBlockReads, terms []string, enough int) ([]int64, error) {
 	var docs []int64
 	// A filter's postings are read as they are needed, newest first: those
 	// of a common filter are mostly enough at once, and each crosses from
@@ -406,23 +410,8 @@ func searchCandidates(ctx context.Context, tx *Tx, terms []string, enough int) (
 	if match.IsFilterTerm(terms[0]) {
 		filterLeft = searchAllScan
 	} else {
-		rows, err := tx.queryCached(ctx, `SELECT block, docs FROM search_blocks WHERE term = ? ORDER BY block DESC`, terms[0])
-		if err != nil {
-			return nil, err
-		}
-		for len(docs) < searchAllScan && rows.Next() {
-			var block int64
-			var list []byte
-			if err := rows.Scan(&block, &list); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			for i := len(list) - 2; i >= 0 && len(docs) < searchAllScan; i -= 2 {
-				docs = append(docs, block<<searchBlockShift|int64(list[i])<<8|int64(list[i+1]))
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		var err error
+		if docs, err = words.newest(ctx, terms[0], searchAllScan); err != nil {
 			return nil, err
 		}
 	}
@@ -477,7 +466,7 @@ func searchCandidates(ctx context.Context, tx *Tx, terms []string, enough int) (
 			if match.IsFilterTerm(t) {
 				batch, err = searchPostingsHave(ctx, tx, t, batch)
 			} else {
-				batch, err = searchBlocksHave(ctx, tx, t, batch)
+				batch, err = words.have(ctx, t, batch)
 			}
 			if err != nil {
 				return nil, err
@@ -493,56 +482,6 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// searchBlocksHave keeps the documents (newest first) that word has, read
-// from its blocks where they are.
-func searchBlocksHave(ctx context.Context, tx *Tx, word string, docs []int64) ([]int64, error) {
-	// docs are newest first: their blocks go down.
-	var blocks []int64
-	for _, d := range docs {
-		if b := d >> searchBlockShift; len(blocks) == 0 || blocks[len(blocks)-1] != b {
-			blocks = append(blocks, b)
-		}
-	}
-	var rows *sql.Rows
-	var err error
-	if hi, lo := blocks[0], blocks[len(blocks)-1]; len(blocks)*2 >= int(hi-lo+1) {
-		// Most blocks of the span: one walk along them.
-		rows, err = tx.queryCached(ctx, `SELECT block, docs FROM search_blocks WHERE term = ? AND block BETWEEN ? AND ?`, word, lo, hi)
-	} else {
-		rows, err = tx.queryCached(ctx, `SELECT block, docs FROM search_blocks WHERE term = ? AND block IN (SELECT value FROM json_each(?))`,
-			word, searchDocList(blocks))
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	// Each block's list is read where SQLite holds it (not copied), and
-	// the documents of that block checked in it at once.
-	keep := make([]bool, len(docs))
-	for rows.Next() {
-		var block int64
-		var list sql.RawBytes
-		if err := rows.Scan(&block, &list); err != nil {
-			return nil, err
-		}
-		// docs are newest first: this block's are together.
-		from, _ := slices.BinarySearchFunc(docs, block, func(d, b int64) int { return cmp.Compare(b, d>>searchBlockShift) })
-		for i := from; i < len(docs) && docs[i]>>searchBlockShift == block; i++ {
-			keep[i] = inSearchBlock(list, uint16(docs[i]&searchBlockMask))
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	kept := docs[:0]
-	for i, d := range docs {
-		if keep[i] {
-			kept = append(kept, d)
-		}
-	}
-	return kept, nil
 }
 
 // searchPostingsHave keeps the documents (newest first) that have filter,

@@ -386,16 +386,27 @@ func indexSearchDoc(ctx context.Context, tx *Tx, doc int64) error {
 	if err := editSearchBlocks(ctx, tx, doc, goneWords, addedWords); err != nil {
 		return err
 	}
+	// Every word whose blocks changed gets a version never given before,
+	// with its count (migration 350): what a server keeps of the word's
+	// blocks (search_kept_blocks.go) is then no longer used. A change of
+	// filters alone leaves the versions as they are (max with 0).
+	var version int64
+	if len(goneWords)+len(addedWords) > 0 {
+		if version, err = nextSearchBlockVersion(ctx, tx); err != nil {
+			return err
+		}
+	}
 	if len(gone)+len(goneWords) > 0 {
 		list, _ := json.Marshal(append(goneWords, gone...))
-		if _, err := tx.ExecContext(ctx, `UPDATE search_terms SET df = df - 1 WHERE term IN (SELECT value FROM json_each(?))`, string(list)); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE search_terms SET df = df - 1, version = max(version, ?) WHERE term IN (SELECT value FROM json_each(?))`,
+			version, string(list)); err != nil {
 			return err
 		}
 	}
 	if len(added)+len(addedWords) > 0 {
 		list, _ := json.Marshal(append(addedWords, added...))
-		if _, err := tx.ExecContext(ctx, `INSERT INTO search_terms (term, df) SELECT value, 1 FROM json_each(?) WHERE true
-			ON CONFLICT (term) DO UPDATE SET df = df + 1`, string(list)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_terms (term, df, version) SELECT value, 1, ? FROM json_each(?) WHERE true
+			ON CONFLICT (term) DO UPDATE SET df = df + 1, version = max(version, excluded.version)`, version, string(list)); err != nil {
 			return err
 		}
 	}

@@ -143,6 +143,7 @@ func TestSearchCandidatesStartFromTheRarestTerm(t *testing.T) {
 		{"~r:unproven", "w000zq"}, {"~r:unproven", "w001zq", "w002zq"}, {"~r:unproven", "~k:imported"}, {"~r:misleading", "w000zq"},
 		{"w000zq", "w001zq", "w002zq", "w003zq", "w004zq", "w005zq", "w006zq", "w007zq", "w008zq"},
 	}
+	kept := newKeptBlocks(1 << 20)
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 40 {
 		queries = append(queries, []string{fmt.Sprintf("w%03dzq", r.IntN(120)), fmt.Sprintf("w%03dzq", r.IntN(120))})
@@ -151,23 +152,34 @@ func TestSearchCandidatesStartFromTheRarestTerm(t *testing.T) {
 	for _, terms := range queries {
 		terms = slices.Clone(terms)
 		slices.SortFunc(terms, func(a, b string) int { return cmp.Or(cmp.Compare(df[a], df[b]), strings.Compare(a, b)) })
-		for _, enough := range []int{searchAllScan, searchAllRerank, 1} {
-			got, err := searchCandidates(ctx, tx, terms, enough)
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := want(terms)
-			if w = w[:min(len(w), enough)]; !slices.Equal(got, w) {
-				t.Errorf("%v (documents %v), the first %d: %d candidates, want %d\n got %v\nwant %v", terms, df, enough, len(got), len(w), got, w)
-			}
-			found += len(got)
+		versions := map[string]int64{}
+		if err := searchWeights(ctx, tx, terms, map[string]int{}, versions); err != nil {
+			t.Fatal(err)
 		}
+		// Read from SQLite alone, then with blocks kept (twice: the
+		// second finds more of them kept).
+		for _, k := range []*keptBlocks{nil, kept, kept} {
+			for _, enough := range []int{searchAllScan, searchAllRerank, 1} {
+				got, err := searchCandidates(ctx, tx, &searchBlockReads{tx: tx, kept: k, versions: versions}, terms, enough)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := want(terms)
+				if w = w[:min(len(w), enough)]; !slices.Equal(got, w) {
+					t.Errorf("%v (documents %v), the first %d, kept %v: %d candidates, want %d\n got %v\nwant %v", terms, df, enough, k != nil, len(got), len(w), got, w)
+				}
+				found += len(got)
+			}
+		}
+	}
+	if kept.hits == 0 || kept.misses == 0 {
+		t.Errorf("blocks found kept %d times, read %d times: the kept blocks were not tried", kept.hits, kept.misses)
 	}
 	if found < 1000 || df["w000zq"] <= searchAllScan {
 		t.Errorf("the queries found %d candidates in all, the commonest word is in %d documents: too few to tell", found, df["w000zq"])
 	}
 	for _, q := range []string{
-		`SELECT block, docs FROM search_blocks WHERE term = ? ORDER BY block DESC`,
+		`SELECT block, docs FROM search_blocks WHERE term = ? AND block < ? ORDER BY block DESC`,
 		`SELECT block, docs FROM search_blocks WHERE term = ? AND block IN (SELECT value FROM json_each(?))`,
 		`SELECT block, docs FROM search_blocks WHERE term = ? AND block BETWEEN 1 AND ?`,
 		`SELECT doc FROM search_postings WHERE term = ? AND doc IN (SELECT value FROM json_each(?))`,

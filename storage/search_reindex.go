@@ -120,6 +120,15 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done int)) (docs 
 	if err := b.postings.write(ctx, tx, "search_postings", "search_terms", ""); err != nil {
 		return 0, err
 	}
+	// Every word's blocks were written again: one new version for them all
+	// (migration 350), so nothing a server kept of them is used again.
+	version, err := nextSearchBlockVersion(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE search_terms SET version = ?`, version); err != nil {
+		return 0, err
+	}
 	if err := trimSearchRankLog(ctx, tx); err != nil {
 		return 0, err
 	}
