@@ -67,6 +67,13 @@ func (s *sessionStore) New(r *http.Request, name string) (*sessions.Session, err
 	return session, err
 }
 
+// Len is how many decoded sessions are kept.
+func (s *sessionStore) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.kept)
+}
+
 func (s *sessionStore) lookup(value string) (map[any]any, bool) {
 	s.mu.Lock()
 	k, ok := s.kept[value]

@@ -3,10 +3,14 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorilla/sessions"
+
+	"claimtrail/domain"
 )
 
 // sessionCookie saves values in a fresh session of store and returns the
@@ -91,4 +95,50 @@ func TestKeptSessionsRefuseWhatDecodingRefuses(t *testing.T) {
 			t.Fatalf("cookie stamp %d, %v; want about now", stamped, ok)
 		}
 	})
+}
+
+// TestKeptSessionsStopWithTheAccount: a decoded session is kept by its
+// cookie, but who it signs in is checked on every request, so a kept one
+// stops at once when its person signs out (a copy of the cookie too), is
+// deactivated, has their role changed, their password reset by an admin,
+// or changes it themself in another browser.
+func TestKeptSessionsStopWithTheAccount(t *testing.T) {
+	env := newTestEnv(t)
+	admin, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	site, _ := url.Parse(env.srv.URL)
+	newPassword := "a brand new passphrase for tests"
+	for _, c := range []struct {
+		name   string
+		change func(u *domain.User, own *client)
+	}{
+		{"signed out", func(_ *domain.User, own *client) { wantStatus(t, own.postForm("/logout", nil), http.StatusSeeOther) }},
+		{"deactivated", func(u *domain.User, _ *client) {
+			wantStatus(t, admin.postForm("/admin/users/"+itoa(u.ID)+"/active", url.Values{"active": {"false"}}), http.StatusSeeOther)
+		}},
+		{"made a reviewer", func(u *domain.User, _ *client) {
+			wantStatus(t, admin.postForm("/admin/users/"+itoa(u.ID)+"/role", url.Values{"role": {"reviewer"}}), http.StatusSeeOther)
+		}},
+		{"password reset", func(u *domain.User, _ *client) {
+			wantStatus(t, admin.postForm("/admin/users/"+itoa(u.ID)+"/password", nil), http.StatusSeeOther)
+		}},
+		{"password changed elsewhere", func(_ *domain.User, own *client) {
+			wantStatus(t, own.postForm("/settings/password", url.Values{"current_password": {testPassword}, "new_password": {newPassword}, "confirm_password": {newPassword}}), http.StatusSeeOther)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			own, u := env.signedIn(strings.ReplaceAll(c.name, " ", ".")+"@newsroom.example", domain.RoleEditor)
+			kept := env.newClient()
+			kept.http.Jar.SetCookies(site, own.http.Jar.Cookies(site))
+			for range 2 { // decoded once, then kept
+				wantStatus(t, kept.get("/review"), http.StatusOK)
+			}
+			if env.app.sessions.Len() == 0 {
+				t.Fatal("no session kept")
+			}
+			c.change(u, own)
+			if res := kept.get("/review"); res.StatusCode == http.StatusOK {
+				t.Errorf("the kept session still opens the review page")
+			}
+		})
+	}
 }
