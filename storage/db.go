@@ -93,6 +93,9 @@ type DB struct {
 	ckpt        *checkpointer // copies the log into the database file in the background
 	desks       deskCache     // dashboards read lately
 	deskParts   deskParts     // the days and months they were summed from
+	// notifyRead, when set (tests), is called once NotifyFromAudit has read
+	// what to tell, before it waits for the writer.
+	notifyRead func()
 }
 
 // createPrivate creates an empty file at path with mode 0600 unless a file

@@ -184,3 +184,19 @@ func QueuedForIndexingForTest(t testing.TB, db *DB, id int64, state domain.Claim
 	}
 	return n > 0
 }
+
+// SetNotifyReadHookForTest has NotifyFromAudit call f once it has read what
+// to tell, before it waits for the writer.
+func (db *DB) SetNotifyReadHookForTest(f func()) { db.notifyRead = f }
+
+// HoldWriterForTest takes the writer's turn (the shared transaction
+// committed first) and keeps it until release is closed; held is closed
+// once the turn is taken.
+func (db *DB) HoldWriterForTest(release <-chan struct{}) (held <-chan struct{}) {
+	h := make(chan struct{})
+	go db.holdWriter(nil, func() {
+		close(h)
+		<-release
+	})
+	return h
+}

@@ -30,16 +30,22 @@ func (app *App) RunNotifier(ctx context.Context, every time.Duration) {
 	}
 }
 
+// notifyBatch is how many audit events the notifier goes through in one
+// write: each write waits for the writer like any change, and changes
+// waiting behind it wait for it, so the backlog a busy desk leaves every
+// tick (thousands of events) is worked through in short turns.
+const notifyBatch = 100
+
 func (app *App) notifyOnce(ctx context.Context, lastOverdue *time.Time) {
 	for {
-		n, err := app.db.NotifyFromAudit(ctx, 500)
+		n, err := app.db.NotifyFromAudit(ctx, notifyBatch)
 		if err != nil {
 			if ctx.Err() == nil {
 				app.log.Error("notifications from the audit log", slog.Any("error", err))
 			}
 			return
 		}
-		if n < 500 {
+		if n < notifyBatch {
 			break
 		}
 	}
