@@ -85,6 +85,9 @@ func (app *App) error(w http.ResponseWriter, r *http.Request, err error) {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
+	if status == http.StatusUnauthorized && !isHTMX(r) && r.Method == http.MethodPost && app.signedOutPost(w, r) {
+		return
+	}
 	app.errorStatus(w, r, status, domain.ErrorMessage(err))
 }
 

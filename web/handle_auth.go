@@ -36,6 +36,8 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := components.LoginForm{Email: form.Email, Next: safeNext(form.Next)}
+	kept := keptFromSignIn(r.PostForm)
+	view.Kept = keptFields(kept) // shown again if this sign-in fails
 	email := domain.SignInAccountKey(form.Email)
 	ip := domain.SignInAddressKey(clientAddr(r))
 
@@ -78,7 +80,7 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		// where each code is counted like a password. No session exists
 		// until then.
 		app.loginByAccount.Refund(email)
-		if err := app.beginSecondStep(w, r, u, view.Next); err != nil {
+		if err := app.beginSecondStep(w, r, u, view.Next, kept); err != nil {
 			app.serverError(w, r, err)
 			return
 		}
@@ -86,10 +88,12 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app.loginByAccount.Succeeded(email)
-	if err := app.startSession(w, r, u); err != nil {
+	sid, err := app.startSession(w, r, u)
+	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
+	app.carry.put(sid, view.Next, kept)
 	r = withActor(r, u, "")
 	if err := app.db.RecordSignIn(r.Context(), u.ID, "user.signed_in"); err != nil {
 		app.serverError(w, r, err)

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
+	"net/url"
 	"time"
 
 	"claimtrail/components"
@@ -195,7 +198,9 @@ func (app *App) renderTwoFactorRefused(w http.ResponseWriter, r *http.Request, e
 
 // pendingSignIn is someone whose password was right and who still owes the
 // second step; it lives in the session cookie, without signing them in.
-func (app *App) beginSecondStep(w http.ResponseWriter, r *http.Request, u *domain.User, next string) error {
+// What was typed on the page a sign-in returns to (kept) waits for the
+// second step under a random key, which only a right password earns.
+func (app *App) beginSecondStep(w http.ResponseWriter, r *http.Request, u *domain.User, next string, kept url.Values) error {
 	sess, _ := app.sessions.New(r, sessionName)
 	sess.Values = map[any]any{
 		"mfa_uid":  u.ID,
@@ -203,9 +208,19 @@ func (app *App) beginSecondStep(w http.ResponseWriter, r *http.Request, u *domai
 		"mfa_at":   time.Now().Unix(),
 		"mfa_next": next,
 	}
+	if len(kept) > 0 {
+		key := make([]byte, 16)
+		rand.Read(key)
+		sess.Values["mfa_kept"] = hex.EncodeToString(key)
+		app.carry.put(pendingKeptSession+hex.EncodeToString(key), next, kept)
+	}
 	sess.Options.Secure = app.cfg.SecureCookies || r.TLS != nil
 	return sess.Save(r, w)
 }
+
+// pendingKeptSession prefixes the carry store's key for what waits for a
+// second step; a real session id is hex alone, so the two never meet.
+const pendingKeptSession = "pending-"
 
 // pendingUser is the person owing the second step, or nil.
 func (app *App) pendingUser(r *http.Request) (*domain.User, string) {
@@ -296,9 +311,15 @@ func (app *App) secondStep(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	app.loginByAccount.Succeeded(u.Email)
-	if err := app.startSession(w, r, u); err != nil {
+	pending, _ := app.sessions.Get(r, sessionName)
+	keptKey, _ := pending.Values["mfa_kept"].(string)
+	sid, err := app.startSession(w, r, u)
+	if err != nil {
 		app.serverError(w, r, err)
 		return
+	}
+	if keptKey != "" {
+		app.carry.put(sid, next, app.carry.take(pendingKeptSession+keptKey, next))
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

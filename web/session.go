@@ -62,17 +62,18 @@ func (app *App) loadSession(next http.Handler) http.Handler {
 
 // startSession replaces any session with a fresh one for u, so that a
 // session identifier planted before sign-in is never carried over.
-func (app *App) startSession(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+func (app *App) startSession(w http.ResponseWriter, r *http.Request, u *domain.User) (sid string, err error) {
 	sess, _ := app.sessions.New(r, sessionName)
 	sess.Values = map[any]any{}
 	nonce := make([]byte, 16)
 	rand.Read(nonce)
-	sess.Values["sid"] = hex.EncodeToString(nonce)
+	sid = hex.EncodeToString(nonce)
+	sess.Values["sid"] = sid
 	sess.Values["uid"] = u.ID
 	sess.Values["ver"] = u.SessionVersion
 	sess.Values["iat"] = time.Now().Unix()
 	sess.Options.Secure = app.cfg.SecureCookies || r.TLS != nil
-	return sess.Save(r, w)
+	return sid, sess.Save(r, w)
 }
 
 // sessionID is the random id of the browser's session, "" if none.
