@@ -24,13 +24,20 @@ type Cache[K comparable, V any] struct {
 	mu    sync.Mutex
 	gen   int64
 	max   int
-	m     map[K]V
+	m     map[K]slot[V]
 	weigh func(K, V) int
 	bytes int
 
 	// reading holds the reads under way, so that requests arriving while
 	// a value is being read wait for that read instead of each making it.
 	reading map[flightKey[K]]*flight[V]
+}
+
+// slot is a kept value, and whether it was asked for again since it was
+// kept: when the bound is reached, the values asked for once go first.
+type slot[V any] struct {
+	v     V
+	again bool
 }
 
 // flightKey names one read under way: a value, at a generation.
@@ -48,7 +55,7 @@ type flight[V any] struct {
 
 // New is a Cache of at most max values.
 func New[K comparable, V any](max int) *Cache[K, V] {
-	return &Cache[K, V]{max: max, m: map[K]V{}, reading: map[flightKey[K]]*flight[V]{}}
+	return &Cache[K, V]{max: max, m: map[K]slot[V]{}, reading: map[flightKey[K]]*flight[V]{}}
 }
 
 // NewWeighed is a Cache bounded by the bytes its values hold, as weigh
@@ -68,8 +75,17 @@ func (c *Cache[K, V]) Get(gen int64, k K) (V, bool) {
 		var zero V
 		return zero, false
 	}
-	v, ok := c.m[k]
-	return v, ok
+	return c.hit(k)
+}
+
+// hit returns the value kept for k, marking it asked for again. c.mu is held.
+func (c *Cache[K, V]) hit(k K) (V, bool) {
+	s, ok := c.m[k]
+	if ok && !s.again {
+		s.again = true
+		c.m[k] = s
+	}
+	return s.v, ok
 }
 
 // Put keeps v for k, read at generation gen (taken before the read began).
@@ -85,28 +101,65 @@ func (c *Cache[K, V]) Put(gen int64, k K, v V) {
 		clear(c.m)
 		c.gen, c.bytes = gen, 0
 	}
-	// A crude bound: when it is passed everything goes, and the values read
-	// most come back first.
+	old, kept := c.m[k]
 	if c.weigh == nil {
-		if _, ok := c.m[k]; !ok && len(c.m) >= c.max {
-			clear(c.m)
+		if !kept && len(c.m) >= c.max {
+			c.makeRoom()
 		}
-		c.m[k] = v
+		c.m[k] = slot[V]{v: v, again: old.again}
 		return
 	}
 	n := c.weigh(k, v)
 	if n > c.max {
 		return
 	}
-	if old, ok := c.m[k]; ok {
-		c.bytes -= c.weigh(k, old)
+	if kept {
+		c.bytes -= c.weigh(k, old.v)
 	}
 	if c.bytes+n > c.max {
-		clear(c.m)
-		c.bytes = 0
+		c.makeRoom()
+		if c.bytes+n > c.max {
+			c.empty()
+		}
 	}
-	c.m[k] = v
+	c.m[k] = slot[V]{v: v, again: old.again}
 	c.bytes += n
+}
+
+// makeRoom is what happens when the bound is reached: the values never
+// asked for again since they were kept go, so that a run of values asked
+// for once (first visits of many claims) does not push out those asked for
+// again and again (the claims being worked on); when those asked for again
+// hold more than half the bound, everything goes, and the values read most
+// come back first. Either way at least half the bound is free after it.
+// c.mu is held.
+func (c *Cache[K, V]) makeRoom() {
+	n, bytes := 0, 0
+	for k, s := range c.m {
+		if !s.again {
+			continue
+		}
+		n++
+		if c.weigh != nil {
+			bytes += c.weigh(k, s.v)
+		}
+	}
+	if (c.weigh == nil && n > c.max/2) || (c.weigh != nil && bytes > c.max/2) {
+		c.empty()
+		return
+	}
+	for k, s := range c.m {
+		if !s.again {
+			delete(c.m, k)
+		}
+	}
+	c.bytes = bytes
+}
+
+// empty drops every value kept. c.mu is held.
+func (c *Cache[K, V]) empty() {
+	clear(c.m)
+	c.bytes = 0
 }
 
 // Len is how many values are kept.
@@ -161,7 +214,7 @@ func (c *Cache[K, V]) getOrJoin(gen int64, k K) (v V, ok bool, f *flight[V], lea
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen == gen {
-		if v, ok := c.m[k]; ok {
+		if v, ok := c.hit(k); ok {
 			return v, true, nil, false
 		}
 	}

@@ -33,8 +33,8 @@ func TestBounds(t *testing.T) {
 		k := "page " + strconv.Itoa(i%40)
 		byBytes.Put(1, k, make([]byte, i%97))
 		n := 0
-		for k, v := range byBytes.m {
-			n += weigh(k, v)
+		for k, s := range byBytes.m {
+			n += weigh(k, s.v)
 		}
 		if n != byBytes.Bytes() || n > 1000 {
 			t.Fatalf("after %d puts: holds %d bytes, counts %d, bound 1000", i+1, n, byBytes.Bytes())
@@ -43,6 +43,56 @@ func TestBounds(t *testing.T) {
 	byBytes.Put(1, "too big", make([]byte, 1001))
 	if _, ok := byBytes.Get(1, "too big"); ok {
 		t.Error("a value over the whole bound is kept")
+	}
+}
+
+// When the bound is reached, values asked for once (first visits of many
+// claims) go before those asked for again (the claims being worked on),
+// which stay however many values are asked for once; when those asked for
+// again fill the cache, everything goes, and the bound still holds.
+func TestValuesAskedForAgainOutlastValuesAskedForOnce(t *testing.T) {
+	weigh := func(k string, v []byte) int { return len(k) + len(v) }
+	for _, c := range []struct {
+		name  string
+		cache *Cache[string, []byte]
+		over  func(*Cache[string, []byte]) bool
+	}{
+		{"by count", New[string, []byte](10), func(c *Cache[string, []byte]) bool { return c.Len() > 10 }},
+		{"by weight", NewWeighed(1000, weigh), func(c *Cache[string, []byte]) bool { return c.Bytes() > 1000 }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			kc := c.cache
+			for _, k := range []string{"worked on 1", "worked on 2"} {
+				kc.Put(1, k, make([]byte, 50))
+				if _, ok := kc.Read(context.Background(), 1, k, func() ([]byte, error) { return nil, errors.New("kept, not read") }); ok != nil {
+					t.Fatalf("%s: %v", k, ok)
+				}
+			}
+			for i := range 500 {
+				kc.Put(1, "first visit "+strconv.Itoa(i), make([]byte, 50))
+				if c.over(kc) {
+					t.Fatalf("after %d first visits: %d values, %d bytes, over the bound", i+1, kc.Len(), kc.Bytes())
+				}
+			}
+			for _, k := range []string{"worked on 1", "worked on 2"} {
+				if _, ok := kc.Get(1, k); !ok {
+					t.Errorf("%q, asked for again, was pushed out by values asked for once", k)
+				}
+			}
+			// Every value asked for again: the cache empties when full and
+			// never holds more than its bound.
+			for i := range 500 {
+				k := "again " + strconv.Itoa(i)
+				kc.Put(1, k, make([]byte, 50))
+				kc.Get(1, k)
+				if c.over(kc) {
+					t.Fatalf("after %d values asked for again: %d values, %d bytes, over the bound", i+1, kc.Len(), kc.Bytes())
+				}
+			}
+			if _, ok := kc.Get(1, "again 499"); !ok {
+				t.Error("the last value kept is gone")
+			}
+		})
 	}
 }
 
