@@ -42,3 +42,40 @@ func TestBrowserTriageSwapKeepsFocus(t *testing.T) {
 	b.waitFor("focus on the accepted row", `document.activeElement && document.activeElement.id === "claim-row-`+second+`"`)
 	browsertest.Screenshot(t, b.ctx, "after-accept")
 }
+
+// TestBrowserAddClaimWithoutSelecting: with the script on, the form for a
+// claim the extractor missed waits behind a button as well as a selection
+// of the article's text, so someone who cannot select text (on a keyboard,
+// with a screen reader) opens it, finds the box focused, pastes the claim
+// and adds it.
+func TestBrowserAddClaimWithoutSelecting(t *testing.T) {
+	env := newTestEnv(t)
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	article, _ := env.triageArticle(rita)
+
+	b := &browser{t: t, ctx: browsertest.New(t), env: env}
+	b.signIn("rita@newsroom.example")
+	b.do("open the article", chromedp.Navigate(env.srv.URL+article), chromedp.WaitVisible(chromedp.CSS(`[data-testid="add-claim-open"]`)))
+	if b.eval(`Promise.resolve(String(document.getElementById("add-claim-form").hidden))`) != "true" {
+		t.Fatal("the add-claim form shows before it is asked for")
+	}
+	if got := b.eval(`Promise.resolve(document.querySelector('[data-testid="add-claim-open"]').getAttribute("aria-expanded"))`); got != "false" {
+		t.Errorf("the button's aria-expanded is %q before it is pressed", got)
+	}
+	quote := "the highest in forty years"
+	b.do("open the form and paste the claim",
+		chromedp.Click(chromedp.CSS(`[data-testid="add-claim-open"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#quote`)),
+	)
+	if got := b.eval(`Promise.resolve(document.activeElement.id)`); got != "quote" {
+		t.Errorf("focus is on %q after opening the form, want the claim's box", got)
+	}
+	b.do("add it",
+		chromedp.SendKeys(chromedp.CSS(`#quote`), quote),
+		chromedp.Click(chromedp.CSS(`[data-testid="add-claim"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)),
+	)
+	if n := env.count(`SELECT count(*) FROM claims WHERE sentence = ? OR text = ?`, quote, quote); n != 1 {
+		t.Errorf("%d claims with the pasted words, want 1", n)
+	}
+}

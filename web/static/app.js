@@ -6,7 +6,8 @@
 //   [data-article-text]          selecting text in it fills #add-claim-form [name=quote]
 //   #add-claim-form[data-reveal-on-select]
 //                                hidden by this script until the user selects text
-//                                (stays visible without JS, or when it shows errors)
+//                                or presses the button put in its place (stays
+//                                visible without JS, or when it shows errors)
 //   [data-row] + data-action     j/k move, a accept, d dismiss, n take next, ? help
 //   (any htmx swap)              focus that the swap took away goes to the first
 //                                invalid field in the new content, else to it
@@ -58,12 +59,43 @@
 
   function claimForm() { return document.getElementById("add-claim-form"); }
 
+  // The form hides behind a button as well as a selection: someone on a
+  // keyboard or a screen reader cannot always select the article's text,
+  // and may paste the claim instead.
   function hideClaimFormUntilSelection(root) {
     var form = claimForm();
     if (!form || !root.contains(form)) return;
     // A form that came back with validation errors must stay in view.
     if (form.hasAttribute("data-reveal-on-select") && !form.querySelector(".field-error")) {
       form.hidden = true;
+      var open = document.getElementById("add-claim-open");
+      if (!open) {
+        open = document.createElement("button");
+        open.type = "button";
+        open.id = "add-claim-open";
+        open.className = "btn btn-secondary";
+        open.setAttribute("aria-controls", form.id);
+        open.setAttribute("data-testid", "add-claim-open");
+        var title = form.querySelector(".card-title");
+        open.textContent = title ? title.textContent.trim() : "Add a claim";
+        open.addEventListener("click", function () {
+          showClaimForm(form);
+          var quote = form.querySelector("[name=quote]");
+          if (quote) quote.focus();
+        });
+        form.parentNode.insertBefore(open, form);
+      }
+      open.hidden = false;
+      open.setAttribute("aria-expanded", "false");
+    }
+  }
+
+  function showClaimForm(form) {
+    form.hidden = false;
+    var open = document.getElementById("add-claim-open");
+    if (open) {
+      open.hidden = true;
+      open.setAttribute("aria-expanded", "true");
     }
   }
 
@@ -88,7 +120,7 @@
     var quote = form.querySelector("[name=quote]");
     if (!quote) return;
     quote.value = text;
-    form.hidden = false;
+    showClaimForm(form);
     var details = form.closest("details");
     if (details) details.open = true;
     form.scrollIntoView({ block: "nearest" });
