@@ -186,14 +186,28 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // unknown fields, trailing data and anything that is not JSON, then checks
 // dst's `validate` tags (422 with per-field messages).
 func (app *App) decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) error {
+	body, err := readBody(w, r, limit)
+	if err != nil {
+		return err
+	}
+	return app.decodeJSONBody(body, dst)
+}
+
+// readBody reads the request's body, of at most limit bytes.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return err
+			return nil, err
 		}
-		return badRequest("The request body could not be read.", nil)
+		return nil, badRequest("The request body could not be read.", nil)
 	}
+	return body, nil
+}
+
+// decodeJSONBody is decodeJSON for a body already read.
+func (app *App) decodeJSONBody(body []byte, dst any) error {
 	// encoding/json would quietly turn bytes that are not UTF-8 into U+FFFD,
 	// and the stored text would differ from what was sent.
 	if !utf8.Valid(body) {
@@ -259,11 +273,20 @@ func loneSurrogate(b []byte) int {
 
 // decodeOptionalJSON is decodeJSON for actions whose body may be left out
 // (an empty body leaves dst as it is, and still passes validation).
+// A body left out is one with nothing but white space in it however it
+// is sent: without a length (chunked) as well as with a length of 0.
 func (app *App) decodeOptionalJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) error {
 	if r.ContentLength == 0 {
 		return nil
 	}
-	return app.decodeJSON(w, r, limit, dst)
+	body, err := readBody(w, r, limit)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	return app.decodeJSONBody(body, dst)
 }
 
 // jsonDecodeError explains why a body could not be read, naming the field

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -400,4 +401,30 @@ func TestAPIDecisionWithoutAVersionTakesTheVerdictAsItStands(t *testing.T) {
 	if got := state(); got != "approved" {
 		t.Fatalf("approval without a version left the claim %s", got)
 	}
+}
+
+// TestAPIOptionalBodyLeftOutHoweverSent: a body the action may do without
+// (submit's, approve's, accept's) counts as left out when it is empty or
+// white space, sent without a length (chunked) as with a length of 0: the
+// same request is not refused for how the script's library frames it.
+func TestAPIOptionalBodyLeftOutHoweverSent(t *testing.T) {
+	env := newTestEnv(t)
+	rita, _ := env.apiUser("rita@newsroom.example", domain.RoleReviewer)
+	ed, _ := env.apiUser("ed@newsroom.example", domain.RoleEditor)
+	id, version := inReview(t, rita, rita, "https://gazette.example/chunked")
+	wantStatus(t, rita.put("/api/v1/claims/"+itoa(id)+"/verdict", verdictBody(version, "annual table")), http.StatusOK)
+	post := func(c *apiClient, path, body string) *response {
+		t.Helper()
+		// A reader of unknown length: sent chunked, with no Content-Length.
+		req, _ := http.NewRequest(http.MethodPost, env.srv.URL+path, io.MultiReader(strings.NewReader(body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		res := send(t, http.DefaultClient, req)
+		if res.Request.ContentLength != -1 && res.Request.ContentLength != 0 {
+			t.Fatalf("sent with a length of %d", res.Request.ContentLength)
+		}
+		return res
+	}
+	wantStatus(t, post(rita, "/api/v1/claims/"+itoa(id)+"/submit", ""), http.StatusOK)
+	wantStatus(t, post(ed, "/api/v1/claims/"+itoa(id)+"/approve", " \n"), http.StatusOK)
 }
