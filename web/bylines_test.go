@@ -70,6 +70,12 @@ func TestBylineReachesPublishedChecksOnlyOnceApproved(t *testing.T) {
 	if got := strings.TrimSpace(row.Find(`[data-testid="byline-requested"]`).Text()); got != "The Editor-in-Chief" {
 		t.Fatalf("the review page lists %q", got)
 	}
+	for _, button := range []string{"approve-byline", "refuse-byline"} {
+		ref := row.Find(`[data-testid="` + button + `"]`).AttrOr("aria-describedby", "")
+		if got := strings.TrimSpace(review.Doc(t).Find("#" + ref).Text()); ref == "" || got != ritaUser.Name {
+			t.Errorf("%s is described by %q, want whose byline it decides", button, got)
+		}
+	}
 	wantStatus(t, rita.postForm("/bylines/"+itoa(ritaUser.ID)+"/approve", url.Values{"seen": {"The Editor-in-Chief"}}), http.StatusForbidden)
 	wantStatus(t, eddie.postForm("/settings/public-name", url.Values{"public_name": {"Eddie Editor"}}), http.StatusSeeOther)
 	own := eddie.postForm("/bylines/"+itoa(eddieUser.ID)+"/approve", url.Values{"seen": {"Eddie Editor"}})
