@@ -31,27 +31,9 @@ func searchBlockOf(doc int64) (block int64, low uint16) {
 	return doc >> searchBlockShift, uint16(doc & searchBlockMask)
 }
 
-// inSearchBlock reports whether a block's list holds low.
-func inSearchBlock(list []byte, low uint16) bool {
-	i, j := 0, len(list)/2
-	for i < j {
-		h := int(uint(i+j) >> 1)
-		v := uint16(list[2*h])<<8 | uint16(list[2*h+1])
-		switch {
-		case v == low:
-			return true
-		case v < low:
-			i = h + 1
-		default:
-			j = h
-		}
-	}
-	return false
-}
-
-// searchBlockWith is list with low added or taken out, in order, and whether
-// it changed.
-func searchBlockWith(list []byte, low uint16, present bool) ([]byte, bool) {
+// searchBlockFind is where low is in a block's list, or would be, and
+// whether it is there.
+func searchBlockFind(list []byte, low uint16) (int, bool) {
 	i, j := 0, len(list)/2
 	for i < j {
 		h := int(uint(i+j) >> 1)
@@ -61,7 +43,13 @@ func searchBlockWith(list []byte, low uint16, present bool) ([]byte, bool) {
 			j = h
 		}
 	}
-	has := 2*i < len(list) && uint16(list[2*i])<<8|uint16(list[2*i+1]) == low
+	return i, 2*i < len(list) && uint16(list[2*i])<<8|uint16(list[2*i+1]) == low
+}
+
+// searchBlockWith is list with low added or taken out, in order, and whether
+// it changed.
+func searchBlockWith(list []byte, low uint16, present bool) ([]byte, bool) {
+	i, has := searchBlockFind(list, low)
 	switch {
 	case has == present:
 		return list, false

@@ -28,3 +28,17 @@ func BuildSearchRanksForTest(db *DB) error {
 	db.ranks.mu.Unlock()
 	return nil
 }
+
+// KeptBlockCountsForTest says how many words' blocks searches found kept
+// and how many they read from SQLite (search_kept_blocks.go).
+func KeptBlockCountsForTest(db *DB) (hits, misses int64) {
+	db.keptBlocks.mu.Lock()
+	defer db.keptBlocks.mu.Unlock()
+	return db.keptBlocks.hits, db.keptBlocks.misses
+}
+
+// SetKeptBlockBoundForTest empties the words' blocks kept and bounds them
+// at maxBytes from now on.
+func SetKeptBlockBoundForTest(db *DB, maxBytes int) {
+	db.keptBlocks = newKeptBlocks(maxBytes)
+}

@@ -272,10 +272,19 @@ func (r *searchBlockReads) have(ctx context.Context, word string, docs []int64) 
 	if err != nil {
 		return nil, err
 	}
+	// docs are newest first: each block's are together, and each is
+	// looked for below where the one before it was.
 	kept := docs[:0]
-	for _, d := range docs {
-		if inSearchBlock(lists[d>>searchBlockShift], uint16(d&searchBlockMask)) {
-			kept = append(kept, d)
+	for i := 0; i < len(docs); {
+		block := docs[i] >> searchBlockShift
+		list := lists[block]
+		hi := len(list) / 2
+		for ; i < len(docs) && docs[i]>>searchBlockShift == block; i++ {
+			at, ok := searchBlockFind(list[:2*hi], uint16(docs[i]&searchBlockMask))
+			if ok {
+				kept = append(kept, docs[i])
+			}
+			hi = at
 		}
 	}
 	return kept, nil
