@@ -70,9 +70,12 @@ type checkpointer struct {
 	every     time.Duration
 
 	mu       sync.Mutex
-	runs     int // checkpoints done, for tests
-	holds    int // times the writer was held, for tests
-	restarts int // checkpoints finished with the writer held, for tests
+	onError  func(error) // told when checkpoints start failing (OnCheckpointError)
+	failing  bool        // the last checkpoint failed
+	failures int         // checkpoints failed, for tests
+	runs     int         // checkpoints done, for tests
+	holds    int         // times the writer was held, for tests
+	restarts int         // checkpoints finished with the writer held, for tests
 }
 
 func newCheckpointer(dsn string, holdWriter func(stop <-chan struct{}, f func()) bool) (*checkpointer, error) {
@@ -163,12 +166,40 @@ func (c *checkpointer) passive() (logFrames, copied int, err error) {
 	// copies what no reader still needs, and the next one the rest.
 	var busy int
 	if err := c.db.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logFrames, &copied); err != nil {
+		c.failed(err)
 		return 0, 0, err
 	}
 	c.mu.Lock()
 	c.runs++
+	c.failing = false
 	c.mu.Unlock()
 	return logFrames, copied, nil
+}
+
+// failed tells onError of the first failure after a checkpoint that
+// worked: while checkpoints fail the log only grows (until the writer's own
+// checkpoint, inside a commit), which whoever runs the server must hear of,
+// once rather than at every commit.
+func (c *checkpointer) failed(err error) {
+	c.mu.Lock()
+	first, tell := !c.failing, c.onError
+	c.failing = true
+	c.failures++
+	c.mu.Unlock()
+	if first && tell != nil {
+		tell(err)
+	}
+}
+
+// OnCheckpointError has f told when the background checkpoints start
+// failing (once, until one works again); the server logs it.
+func (db *DB) OnCheckpointError(f func(error)) {
+	if db.ckpt == nil {
+		return
+	}
+	db.ckpt.mu.Lock()
+	db.ckpt.onError = f
+	db.ckpt.mu.Unlock()
 }
 
 func (c *checkpointer) checkpoints() int {

@@ -67,6 +67,9 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer db.Close()
+	db.OnCheckpointError(func(err error) {
+		logger.Error("copying the write-ahead log into the database failed; the log grows until it works again", slog.Any("error", err))
+	})
 	if *demo {
 		if err := seedDemo(dbCtx, db, env.stdout); err != nil {
 			return fmt.Errorf("demo data: %w", err)
