@@ -71,7 +71,7 @@ func TestBylineReachesPublishedChecksOnlyOnceApproved(t *testing.T) {
 		t.Fatalf("the review page lists %q", got)
 	}
 	for _, button := range []string{"approve-byline", "refuse-byline"} {
-		ref := row.Find(`[data-testid="` + button + `"]`).AttrOr("aria-describedby", "")
+		ref := row.Find(`[data-testid="`+button+`"]`).AttrOr("aria-describedby", "")
 		if got := strings.TrimSpace(review.Doc(t).Find("#" + ref).Text()); ref == "" || got != ritaUser.Name {
 			t.Errorf("%s is described by %q, want whose byline it decides", button, got)
 		}
