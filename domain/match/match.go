@@ -232,14 +232,26 @@ func isNumber(w string) bool {
 // mentions and punctuation fall away.
 func words(text string) func(yield func(int, string) bool) {
 	return func(yield func(int, string) bool) {
-		var b strings.Builder
+		for start, w := range wordBytes(text) {
+			if !yield(start, string(w)) {
+				return
+			}
+		}
+	}
+}
+
+// wordBytes is words without a string made for each word: w is the folded
+// word in a buffer the next word writes over, to be read before the next.
+func wordBytes(text string) func(yield func(int, []byte) bool) {
+	return func(yield func(int, []byte) bool) {
+		var b []byte
 		start := -1
 		flush := func() bool {
 			if start < 0 {
 				return true
 			}
-			w := b.String()
-			b.Reset()
+			w := b
+			b = b[:0]
 			s := start
 			start = -1
 			return yield(s, w)
@@ -254,18 +266,18 @@ func words(text string) func(yield func(int, string) bool) {
 				if r <= 'Z' && r >= 'A' {
 					r += 'a' - 'A'
 				}
-				b.WriteByte(byte(r))
+				b = append(b, byte(r))
 			case unicode.IsLetter(r) || unicode.IsDigit(r):
 				if start < 0 {
 					start = i
 				}
-				b.WriteString(fold(string(r)))
+				b = append(b, fold(string(r))...)
 			case (r == '\'' || r == '’') && start >= 0:
 				// inside a word: skip the apostrophe
-			case (r == ',' || r == '.') && start >= 0 && i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9' && b.Len() > 0 && isNumber(b.String()):
+			case (r == ',' || r == '.') && start >= 0 && i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9' && len(b) > 0 && isNumber(string(b)):
 				// 3,000 and 4.5 stay one number
 				if r == '.' {
-					b.WriteByte('.')
+					b = append(b, '.')
 				}
 			default:
 				if !flush() {

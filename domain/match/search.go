@@ -1,6 +1,7 @@
 package match
 
 import (
+	"bytes"
 	"hash/maphash"
 	"slices"
 	"strings"
@@ -174,16 +175,17 @@ func Highlight(text string, q Query, maxBytes int) []Segment {
 		}
 	}
 	first := wordStarts(q.Terms)
-	for start, w := range words(text) {
+	// Words are read in place: most are never made a string.
+	for start, w := range wordBytes(text) {
 		// Most words cannot have a term asked for: their first letter says
 		// so without working the term out.
 		hit := false
 		if len(w) > 0 && first[w[0]] {
-			t := highlightTerm(w)
+			t := highlightTermOf(w)
 			hit = t != "" && want(t)
 		}
 		for _, p := range q.Prefixes {
-			if strings.HasPrefix(w, p) {
+			if bytes.HasPrefix(w, []byte(p)) {
 				hit = true
 			}
 		}
@@ -260,13 +262,18 @@ type highlightEntry struct{ word, term string }
 const maxHighlightTerms = 1 << 16
 
 // highlightTerm is wordTerm(w), remembered.
-func highlightTerm(w string) string {
-	slot := &highlightTerms[maphash.String(highlightSeed, w)&(maxHighlightTerms-1)]
-	if e := slot.Load(); e != nil && e.word == w {
+func highlightTerm(w string) string { return highlightTermOf([]byte(w)) }
+
+// highlightTermOf is highlightTerm of a word read in place: a string is
+// made only for a word not remembered.
+func highlightTermOf(w []byte) string {
+	slot := &highlightTerms[maphash.Bytes(highlightSeed, w)&(maxHighlightTerms-1)]
+	if e := slot.Load(); e != nil && e.word == string(w) {
 		return e.term
 	}
-	t := wordTerm(w)
-	slot.Store(&highlightEntry{word: w, term: t})
+	word := string(w)
+	t := wordTerm(word)
+	slot.Store(&highlightEntry{word: word, term: t})
 	return t
 }
 
