@@ -113,8 +113,9 @@ func (c *Cache[K, V]) Put(gen int64, k K, v V) {
 	if n > c.max {
 		return
 	}
-	if kept {
+	if kept { // out of the count before any room is made
 		c.bytes -= c.weigh(k, old.v)
+		delete(c.m, k)
 	}
 	if c.bytes+n > c.max {
 		c.makeRoom()

@@ -32,6 +32,9 @@ func TestBounds(t *testing.T) {
 	for i := range 500 {
 		k := "page " + strconv.Itoa(i%40)
 		byBytes.Put(1, k, make([]byte, i%97))
+		if i%3 == 0 { // some asked for again, so some replaced values stay at the bound
+			byBytes.Get(1, k)
+		}
 		n := 0
 		for k, s := range byBytes.m {
 			n += weigh(k, s.v)
@@ -39,6 +42,17 @@ func TestBounds(t *testing.T) {
 		if n != byBytes.Bytes() || n > 1000 {
 			t.Fatalf("after %d puts: holds %d bytes, counts %d, bound 1000", i+1, n, byBytes.Bytes())
 		}
+	}
+	// A value asked for again, replaced when the bound is reached, counts
+	// once: by its new weight.
+	small := NewWeighed(100, func(_ string, v []byte) int { return len(v) })
+	small.Put(1, "a", make([]byte, 30))
+	small.Get(1, "a")
+	small.Put(1, "b", make([]byte, 30))
+	small.Put(1, "c", make([]byte, 30))
+	small.Put(1, "a", make([]byte, 45))
+	if v, ok := small.Get(1, "a"); !ok || len(v) != 45 || small.Bytes() != 45 {
+		t.Errorf("after replacing a value at the bound: %d bytes kept for it (%v), %d counted, want 45", len(v), ok, small.Bytes())
 	}
 	byBytes.Put(1, "too big", make([]byte, 1001))
 	if _, ok := byBytes.Get(1, "too big"); ok {
