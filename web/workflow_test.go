@@ -706,3 +706,23 @@ func TestQueueReversedDatesSayWhy(t *testing.T) {
 		t.Errorf("%d claims listed without the end date, want 2", n)
 	}
 }
+
+// TestQueueEmptySaysWhatToDo: an empty queue says where claims come from
+// and links the articles to triage; a queue emptied by its filters says so
+// and links the whole queue, instead of one "Nothing waiting here" for both.
+func TestQueueEmptySaysWhatToDo(t *testing.T) {
+	env := newTestEnv(t)
+	c, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	doc := c.get("/queue").Doc(t)
+	if doc.Find(`[data-testid="queue-empty"] [data-testid="queue-to-articles"]`).Length() != 1 {
+		t.Error("the empty queue does not point to the articles to triage")
+	}
+	env.queuedClaims(1, "unemployment fell by 3%")
+	doc = c.get("/queue?type=prediction").Doc(t)
+	if doc.Find(`[data-testid="queue-empty"] [data-testid="queue-unfiltered"]`).Length() != 1 {
+		t.Error("a queue emptied by its filter does not offer the whole queue")
+	}
+	if doc.Find(`[data-testid="queue-to-articles"]`).Length() != 0 {
+		t.Error("a filtered queue says the queue is empty")
+	}
+}
