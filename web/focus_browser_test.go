@@ -79,3 +79,33 @@ func TestBrowserAddClaimWithoutSelecting(t *testing.T) {
 		t.Errorf("%d claims with the pasted words, want 1", n)
 	}
 }
+
+// TestBrowserSourceMoveKeepsFocus moves a verdict's first source down with
+// the script on: the source moves and focus stays on its own "down"
+// button, so a keyboard user can press it again, instead of landing on
+// the top of the page.
+func TestBrowserSourceMoveKeepsFocus(t *testing.T) {
+	env := newTestEnv(t)
+	env.queuedClaims(1, "unemployment fell by 3%")
+	env.createUser("rita@newsroom.example", domain.RoleReviewer)
+	b := &browser{t: t, ctx: browsertest.New(t), env: env}
+	b.signIn("rita@newsroom.example")
+	b.do("take the claim",
+		chromedp.Navigate(env.srv.URL+"/queue"),
+		chromedp.Click(chromedp.CSS(`[data-testid="take-next"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-form"]`)),
+	)
+	b.waitFor("htmx to load", `typeof htmx === "object"`)
+	b.addSource("Labour market overview", "https://www.ons.gov.uk/a", "ONS", "official_statistics", "", 1)
+	b.addSource("Jobs statistics", "https://www.ons.gov.uk/b", "ONS", "official_statistics", "", 2)
+	b.addSource("Claimant count", "https://www.ons.gov.uk/c", "ONS", "official_statistics", "", 3)
+	first := b.eval(`Promise.resolve(document.querySelector('[data-testid="source"]').dataset.sourceId)`)
+	down := `[data-testid="source"][data-source-id="` + first + `"] [data-testid="source-down"]`
+	// A person takes longer than htmx does to take over the swapped-in buttons.
+	b.waitFor("htmx to take over the new buttons", `document.querySelector('`+down+`')["htmx-internal-data"]`)
+	b.do("move the first source down",
+		chromedp.Click(chromedp.CSS(down)),
+	)
+	b.waitFor("the source moved", `document.querySelectorAll('[data-testid="source"]')[1].dataset.sourceId === "`+first+`"`)
+	b.waitFor("focus on its down button", `document.activeElement && document.activeElement.id === "source-`+first+`-down"`)
+}
