@@ -63,7 +63,9 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 	}
 	df := map[string]int{}
 	versions := map[string]int64{}
-	if err := searchWeights(ctx, tx, terms, df, versions); err != nil {
+	// The number of documents (searchAllTerm's count) comes with the
+	// words' counts, in the same statement.
+	if err := searchWeights(ctx, tx, append(slices.Clip(terms), searchAllTerm), df, versions); err != nil {
 		return nil, err
 	}
 	for _, t := range terms {
@@ -109,7 +111,7 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 		return nil, err
 	}
 	var idf float64
-	n := max(1, db.searchDocs(ctx, tx))
+	n := max(1, df[searchAllTerm])
 	for _, t := range q.Terms {
 		idf += match.IDF(df[t], n)
 	}
@@ -278,13 +280,6 @@ func articleSearchText(ctx context.Context, tx *Tx, id int64) string {
 	var title, body string
 	tx.QueryRowContext(ctx, `SELECT title, substr(body, 1, ?) FROM articles WHERE id = ?`, maxSearchBodyBytes, id).Scan(&title, &body)
 	return title + "\n" + body
-}
-
-// searchDocs is how many documents the index holds, for word weights.
-func (db *DB) searchDocs(ctx context.Context, tx *Tx) int {
-	var n int
-	tx.QueryRowContext(ctx, `SELECT df FROM search_terms WHERE term = ?`, searchAllTerm).Scan(&n)
-	return n
 }
 
 // searchWeights looks up how many documents have each term, and the
