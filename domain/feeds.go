@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -66,9 +67,18 @@ func CanManageFeeds(u *User) bool { return CanEdit(u) }
 // between fetches ("" for the default).
 type FeedInput struct {
 	URL, EveryMinutes string
+	// Allow lets through internal addresses it accepts: the fetcher's own
+	// explicit allowance (tests reach their loopback server with it),
+	// never set in production.
+	Allow func(netip.Addr) bool
 }
 
-// Subscribe decides a new subscription: who may, a valid web address, a
+// FeedInternalMessage is what an editor is told when a feed's address
+// names a host inside the newsroom's own network.
+const FeedInternalMessage = "Use the feed's public address: addresses inside the newsroom's own network (localhost, loopback, private or link-local addresses) are not fetched."
+
+// Subscribe decides a new subscription: who may, a valid web address not
+// plainly inside the newsroom's network, a
 // schedule within the limits, no more than MaxFeeds, and not one already
 // there. The first fetch is due at once.
 func Subscribe(by *User, in FeedInput, existing []FeedSubscription, now time.Time) (FeedSubscription, Event, error) {
@@ -77,6 +87,11 @@ func Subscribe(by *User, in FeedInput, existing []FeedSubscription, now time.Tim
 	}
 	bad := map[string]string{}
 	u, msg := checkFeedURL(in.URL)
+	if msg == "" && internalWebhookHost(u, in.Allow) {
+		// Plainly internal: refused now rather than at every fetch. A name
+		// that resolves to such an address is refused by the fetcher.
+		msg = FeedInternalMessage
+	}
 	if msg != "" {
 		bad["url"] = msg
 	}

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 )
@@ -85,5 +86,38 @@ func TestSubscribeRules(t *testing.T) {
 	failed, _ := Fetched(f, ImportSummary{}, "down", now)
 	if !failed.NextFetch.Equal(now.Add(time.Hour)) {
 		t.Errorf("after a failure, next fetch %v", failed.NextFetch)
+	}
+}
+
+// TestSubscribeRefusesPlainlyInternalAddresses: a feed at localhost or a
+// literal loopback, private or link-local address is refused when it is
+// subscribed, as the chat webhook is, unless the fetcher's explicit
+// allowance (tests only) lets that address through; a name is left to the
+// fetcher, which refuses it at fetch time if it resolves inside.
+func TestSubscribeRefusesPlainlyInternalAddresses(t *testing.T) {
+	editor := &User{ID: 1, Email: "e@x.example", Role: RoleEditor, Active: true}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	loopback := func(a netip.Addr) bool { return a.IsLoopback() }
+	for _, c := range []struct {
+		url   string
+		allow func(netip.Addr) bool
+		ok    bool
+	}{
+		{"http://127.0.0.1:8080/feed.json", nil, false},
+		{"http://localhost/feed.json", nil, false},
+		{"http://10.1.2.3/feed.json", nil, false},
+		{"http://[::1]/feed.json", nil, false},
+		{"http://169.254.169.254/latest", nil, false},
+		{"https://checks.example/feed.json", nil, true},
+		{"http://127.0.0.1:8080/feed.json", loopback, true},
+		{"http://10.1.2.3/feed.json", loopback, false},
+	} {
+		_, _, err := Subscribe(editor, FeedInput{URL: c.url, Allow: c.allow}, nil, now)
+		if c.ok != (err == nil) {
+			t.Errorf("%s: %v", c.url, err)
+		}
+		if e, isErr := err.(*Error); !c.ok && (!isErr || e.Fields["url"] != FeedInternalMessage) {
+			t.Errorf("%s: %v, want the internal-address message on url", c.url, err)
+		}
 	}
 }

@@ -157,7 +157,21 @@ func TestFeedOnAnInternalAddressIsRefused(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
 	t.Cleanup(srv.Close)
 	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
-	wantStatus(t, eddie.postForm("/import/feeds", url.Values{"url": {srv.URL + "/feed.json"}}), http.StatusSeeOther)
+	// A literal loopback address is refused when subscribed, beside the
+	// address as typed, rather than at every fetch.
+	res := eddie.postForm("/import/feeds", url.Values{"url": {srv.URL + "/feed.json"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if got := res.TestID(t, "error-url"); got != domain.FeedInternalMessage {
+		t.Errorf("subscribing to %s: %q", srv.URL, got)
+	}
+	if got := res.Doc(t).Find(`input#url`).AttrOr("value", ""); got != srv.URL+"/feed.json" {
+		t.Errorf("the address typed is shown as %q", got)
+	}
+	// One subscribed before that check (or a name that resolves inside) is
+	// refused by the fetcher, before anything is sent.
+	if _, err := env.raw().Exec(`INSERT INTO feed_subscriptions (url, every_minutes, created_by, created_at, next_fetch_at) VALUES (?, 360, 'eddie@newsroom.example', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`, srv.URL+"/feed.json"); err != nil {
+		t.Fatal(err)
+	}
 	env.app.fetchDueFeeds(context.Background())
 	if _, failure := feedRow(t, eddie, srv.URL+"/feed.json"); !strings.Contains(failure, "inside our own network") {
 		t.Errorf("error %q", failure)

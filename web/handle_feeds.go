@@ -57,7 +57,7 @@ func (app *App) subscribeFeed(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	f, err := app.db.SubscribeFeed(r.Context(), domain.FeedInput{URL: form.URL, EveryMinutes: form.Every})
+	f, err := app.db.SubscribeFeed(r.Context(), domain.FeedInput{URL: form.URL, EveryMinutes: form.Every, Allow: app.cfg.Fetcher.AllowAddr})
 	if err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) && de.Code == domain.EINVALID {
