@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/chromedp/chromedp"
 
 	"claimtrail/domain"
@@ -117,5 +118,25 @@ func TestBrowserSearchFromTheNavigation(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="nav"]`)))
 	if loc := b.eval(`location.pathname`); loc != "/claims/"+itoa(id) {
 		t.Errorf("at %s, want /claims/%d", loc, id)
+	}
+}
+
+// TestSearchResultMetaHasNoStraySeparator: a result whose first detail is
+// missing (an article has no state) does not start its line with "·", and
+// every separator stands between two details.
+func TestSearchResultMetaHasNoStraySeparator(t *testing.T) {
+	env, _ := searchEnv(t)
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	doc := rita.get("/search?q=" + url.QueryEscape("financ*")).Doc(t)
+	n := 0
+	doc.Find(`[data-testid="search-result"] p.small`).Each(func(_ int, s *goquery.Selection) {
+		n++
+		meta := strings.Join(strings.Fields(s.Text()), " ")
+		if strings.HasPrefix(meta, "·") || strings.HasSuffix(meta, "·") || strings.Contains(meta, "· ·") {
+			t.Errorf("result details %q", meta)
+		}
+	})
+	if n < 2 {
+		t.Errorf("%d results with details, want the claim, the article and the check", n)
 	}
 }
