@@ -58,7 +58,7 @@ type searchRankChange struct {
 type searchRankLogRow struct{ seq, doc int64 }
 
 const (
-	searchRankSpan       = 10
+	searchRankSpan       = 7
 	searchRankRecent     = 4096             // log rows remembered, for searches that began before the last ones
 	searchRankCatchUp    = 4096             // log rows a search reads to catch up; more, and the table is rebuilt
 	searchRankLogKeep    = 1 << 16          // rows indexSearchPending leaves in the log
