@@ -174,39 +174,7 @@ func TestLogStartsAgainWhileChangesKeepComing(t *testing.T) {
 // tries again soon, not a round later, and the log starts again once the
 // reader is done.
 func TestLogStartsAgainSoonAfterAReaderLetsGo(t *testing.T) {
-	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.ckpt.restartAt = 50
-	db.ckpt.every = time.Hour // only a retry brings the checkpointer back within the test
-
-	reader, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reader.Rollback()
-	var n int
-	if err := reader.QueryRow(`SELECT count(*) FROM settings`).Scan(&n); err != nil { // its state of the log begins here
-		t.Fatal(err)
-	}
-	// One change long enough for the checkpointer to want the log to start
-	// again at its first look.
-	tx, err := db.beginShared(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 100 {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, 'now')`,
-			fmt.Sprintf("long%d", i), strings.Repeat("x", 3000)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	db, reader := openWithAReaderBehindALongChange(t)
 	time.Sleep(100 * time.Millisecond)
 	db.ckpt.mu.Lock()
 	restarts := db.ckpt.restarts
@@ -343,12 +311,36 @@ func TestAChangeAFailedSyncCoveredIsNeverAcknowledged(t *testing.T) {
 // take the writer's turn to do so, which would stall every change for a
 // checkpoint's syncs every few milliseconds while the reader lasts.
 func TestAReaderHoldingTheLogDoesNotHoldUpTheWriter(t *testing.T) {
+	db, _ := openWithAReaderBehindALongChange(t)
+	// Let the checkpointer look a good many times.
+	runs := db.ckpt.checkpoints()
+	for deadline := time.Now().Add(10 * time.Second); db.ckpt.checkpoints() < runs+20; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the checkpointer looked %d times in 10 s while a reader held the log", db.ckpt.checkpoints()-runs)
+		}
+	}
+	db.ckpt.mu.Lock()
+	holds := db.ckpt.holds
+	db.ckpt.mu.Unlock()
+	if holds != 0 {
+		t.Errorf("the writer was held %d times while a reader kept the log's end from being copied", holds)
+	}
+}
+
+// openWithAReaderBehindALongChange opens a database whose checkpointer
+// wants the log to start again after 50 frames and comes back only when it
+// retries, begins a reader, and then commits one change long enough for the
+// checkpointer to want the log to start again at its first look: the
+// reader's older state of the log keeps its end from being copied until the
+// reader lets go. Both are closed when the test ends.
+func openWithAReaderBehindALongChange(t *testing.T) (*DB, *sql.Tx) {
+	t.Helper()
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "r.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	db.ckpt.restartAt = 50
 	db.ckpt.every = time.Hour // only a retry brings the checkpointer back within the test
 
@@ -356,7 +348,7 @@ func TestAReaderHoldingTheLogDoesNotHoldUpTheWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer reader.Rollback()
+	t.Cleanup(func() { reader.Rollback() })
 	var n int
 	if err := reader.QueryRow(`SELECT count(*) FROM settings`).Scan(&n); err != nil { // its state of the log begins here
 		t.Fatal(err)
@@ -374,17 +366,5 @@ func TestAReaderHoldingTheLogDoesNotHoldUpTheWriter(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	// Let the checkpointer look a good many times.
-	runs := db.ckpt.checkpoints()
-	for deadline := time.Now().Add(10 * time.Second); db.ckpt.checkpoints() < runs+20; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the checkpointer looked %d times in 10 s while a reader held the log", db.ckpt.checkpoints()-runs)
-		}
-	}
-	db.ckpt.mu.Lock()
-	holds := db.ckpt.holds
-	db.ckpt.mu.Unlock()
-	if holds != 0 {
-		t.Errorf("the writer was held %d times while a reader kept the log's end from being copied", holds)
-	}
+	return db, reader
 }
