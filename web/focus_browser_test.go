@@ -90,11 +90,7 @@ func TestBrowserSourceMoveKeepsFocus(t *testing.T) {
 	env.createUser("rita@newsroom.example", domain.RoleReviewer)
 	b := &browser{t: t, ctx: browsertest.New(t), env: env}
 	b.signIn("rita@newsroom.example")
-	b.do("take the claim",
-		chromedp.Navigate(env.srv.URL+"/queue"),
-		chromedp.Click(chromedp.CSS(`[data-testid="take-next"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-form"]`)),
-	)
+	b.takeNext()
 	b.waitFor("htmx to load", `typeof htmx === "object"`)
 	b.addSource("Labour market overview", "https://www.ons.gov.uk/a", "ONS", "official_statistics", "", 1)
 	b.addSource("Jobs statistics", "https://www.ons.gov.uk/b", "ONS", "official_statistics", "", 2)

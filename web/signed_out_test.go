@@ -27,11 +27,7 @@ func TestBrowserSignedOutSaveKeepsTheVerdict(t *testing.T) {
 	b := &browser{t: t, ctx: browsertest.New(t), env: env}
 	browsertest.NoScript(t, b.ctx)
 	b.signIn("rita@newsroom.example")
-	b.do("take the claim",
-		chromedp.Navigate(env.srv.URL+"/queue"),
-		chromedp.Click(chromedp.CSS(`[data-testid="take-next"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-form"]`)),
-	)
+	b.takeNext()
 	claimPage := b.eval(`Promise.resolve(location.pathname)`)
 	conclusion := "It fell by 0.3 points, not 3%."
 	explanation := "The ONS series shows a fall of 0.3 points.\n\nQuarter to June: 3.9%"

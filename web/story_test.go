@@ -35,6 +35,17 @@ func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// takeNext presses Take next on the queue and waits for the claim page's
+// verdict form.
+func (b *browser) takeNext() {
+	b.t.Helper()
+	b.do("take the claim",
+		chromedp.Navigate(b.env.srv.URL+"/queue"),
+		chromedp.Click(chromedp.CSS(`[data-testid="take-next"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-form"]`)),
+	)
+}
+
 func (b *browser) text(sel string) string {
 	b.t.Helper()
 	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))

@@ -21,11 +21,7 @@ func TestBrowserNoScriptClaimPageKeepsTypedWork(t *testing.T) {
 	b := &browser{t: t, ctx: browsertest.New(t), env: env}
 	browsertest.NoScript(t, b.ctx)
 	b.signIn("rita@newsroom.example")
-	b.do("take the claim",
-		chromedp.Navigate(env.srv.URL+"/queue"),
-		chromedp.Click(chromedp.CSS(`[data-testid="take-next"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-form"]`)),
-	)
+	b.takeNext()
 	if js := b.eval(`Promise.resolve(String(document.querySelectorAll("script").length > 0 && typeof htmx))`); js == "object" {
 		t.Fatal("htmx ran although JavaScript is off")
 	}
