@@ -140,10 +140,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if o.CacheMB > 0 {
 		cacheKB = o.CacheMB * 1000
 	}
-	pragmas := url.Values{}
-	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(" + durability.synchronous() + ")", "busy_timeout(10000)", "cache_size(-" + strconv.Itoa(cacheKB) + ")", "temp_store(MEMORY)"} {
-		pragmas.Add("_pragma", p)
-	}
+	pragmas := connPragmas(durability, cacheKB)
 	// The writer leaves checkpoints to the background (checkpoint.go), and
 	// keeps more pages than a reader: every change reads the queue's and the
 	// audit log's pages, the search index's, and the claim's own, all inside
@@ -177,7 +174,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	db.read.SetMaxOpenConns(n)
 	db.read.SetMaxIdleConns(n)
 	db.readTurns = make(chan struct{}, n)
-	streamDSN := "file:" + path + "?" + streamPragmas(durability).Encode()
+	streamDSN := "file:" + path + "?" + connPragmas(durability, streamCacheKB).Encode()
 	if db.stream, err = sql.Open("sqlite", streamDSN); err != nil {
 		db.write.Close()
 		db.read.Close()
@@ -449,11 +446,15 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 // stall, the pages' read turns (beginRead) stay free.
 const streamConns = 2
 
-// streamPragmas are a stream connection's settings: as a reader's, with a
-// small page cache, since a stream reads each page once.
-func streamPragmas(d Durability) url.Values {
+// streamCacheKB is a stream connection's page cache: small, since a stream
+// reads each page once.
+const streamCacheKB = 2000
+
+// connPragmas are every connection's settings, with a page cache of
+// cacheKB.
+func connPragmas(d Durability, cacheKB int) url.Values {
 	pragmas := url.Values{}
-	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(" + d.synchronous() + ")", "busy_timeout(10000)", "cache_size(-2000)", "temp_store(MEMORY)"} {
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(" + d.synchronous() + ")", "busy_timeout(10000)", "cache_size(-" + strconv.Itoa(cacheKB) + ")", "temp_store(MEMORY)"} {
 		pragmas.Add("_pragma", p)
 	}
 	return pragmas
