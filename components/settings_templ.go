@@ -199,7 +199,7 @@ func SettingsPage(meta PageMeta, v SettingsView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = NotificationPrefsForm(v.Notify).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = NotificationPrefsForm(v.Notify, meta.User.Role).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

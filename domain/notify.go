@@ -14,10 +14,32 @@ const (
 	NotifyWaiting  NotificationEvent = "waiting"  // a verdict waits for my approval
 	NotifyAssigned NotificationEvent = "assigned" // a claim was assigned to me
 	NotifyOverdue  NotificationEvent = "overdue"  // a claim of mine is past its due date
+	NotifyByline   NotificationEvent = "byline"   // an editor approved or refused the byline I asked for
 )
 
 // NotificationEvents lists the events in the order the settings show them.
-var NotificationEvents = []NotificationEvent{NotifyReturned, NotifyWaiting, NotifyAssigned, NotifyOverdue}
+var NotificationEvents = []NotificationEvent{NotifyReturned, NotifyWaiting, NotifyAssigned, NotifyOverdue, NotifyByline}
+
+// Reaches reports whether a person of role can ever receive e: only an
+// editor approves verdicts, so only editors hear that one waits.
+func (e NotificationEvent) Reaches(role Role) bool {
+	if e == NotifyWaiting {
+		return role == RoleEditor || role == RoleAdmin
+	}
+	return true
+}
+
+// NotificationEventsFor lists the events a person of role can receive, the
+// only ones their settings offer.
+func NotificationEventsFor(role Role) []NotificationEvent {
+	var out []NotificationEvent
+	for _, e := range NotificationEvents {
+		if e.Reaches(role) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
 
 // Label is how the settings page names the event.
 func (e NotificationEvent) Label() string {
@@ -30,6 +52,8 @@ func (e NotificationEvent) Label() string {
 		return "A claim is assigned to me"
 	case NotifyOverdue:
 		return "A claim of mine is overdue"
+	case NotifyByline:
+		return "An editor approves or refuses the byline I asked for"
 	}
 	return string(e)
 }
@@ -49,7 +73,7 @@ type Notification struct {
 	ID        int64
 	UserID    int64
 	Event     NotificationEvent
-	ClaimID   int64
+	ClaimID   int64 // 0 for a notification about no claim (a byline)
 	Body      string
 	CreatedAt time.Time
 	ReadAt    time.Time
@@ -65,8 +89,19 @@ func NotificationEventOf(action string) (NotificationEvent, bool) {
 		return NotifyWaiting, true
 	case "claim.assigned", "claim.reassigned":
 		return NotifyAssigned, true
+	case "user.public_name_approved", "user.public_name_refused":
+		return NotifyByline, true
 	}
 	return "", false
+}
+
+// BylineNotificationBody tells the owner of a byline request what editor
+// did with it: approved, published checks carry byline now.
+func BylineNotificationBody(approved bool, byline, editor string) string {
+	if approved {
+		return editor + " approved your byline “" + shorten(byline, 120) + "”: your published checks carry it now."
+	}
+	return editor + " refused your byline “" + shorten(byline, 120) + "”: your published checks keep the one they had. You can ask for another under Your account."
 }
 
 // NotificationBody is the message for an event about a claim.
@@ -134,13 +169,18 @@ type NotificationPrefsChange struct {
 }
 
 // ChangeNotificationPrefs decides a person's new choice of events from the
-// ones they ticked (on): events not named are turned off. before is the
-// stored choice, every event on unless turned off.
-func ChangeNotificationPrefs(userID int64, before, on map[NotificationEvent]bool) NotificationPrefsChange {
+// ones they ticked (on): events their role can receive but not named are
+// turned off; the others keep their stored choice (a reviewer's page never
+// offered them). before is the stored choice, every event on unless turned
+// off.
+func ChangeNotificationPrefs(userID int64, role Role, before, on map[NotificationEvent]bool) NotificationPrefsChange {
 	after := map[NotificationEvent]bool{}
 	changed := false
 	for _, e := range NotificationEvents {
 		after[e] = on[e]
+		if !e.Reaches(role) {
+			after[e] = before[e]
+		}
 		if after[e] != before[e] {
 			changed = true
 		}

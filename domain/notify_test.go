@@ -8,9 +8,9 @@ import (
 )
 
 func TestChangeNotificationPrefs(t *testing.T) {
-	allOn := map[NotificationEvent]bool{NotifyReturned: true, NotifyWaiting: true, NotifyAssigned: true, NotifyOverdue: true}
+	allOn := map[NotificationEvent]bool{NotifyReturned: true, NotifyWaiting: true, NotifyAssigned: true, NotifyOverdue: true, NotifyByline: true}
 	t.Run("unticked events are turned off, with one event", func(t *testing.T) {
-		ch := ChangeNotificationPrefs(7, allOn, map[NotificationEvent]bool{NotifyReturned: true})
+		ch := ChangeNotificationPrefs(7, RoleEditor, allOn, map[NotificationEvent]bool{NotifyReturned: true})
 		if ch.Set[NotifyWaiting] || ch.Set[NotifyAssigned] || ch.Set[NotifyOverdue] || !ch.Set[NotifyReturned] {
 			t.Errorf("set %v", ch.Set)
 		}
@@ -19,16 +19,40 @@ func TestChangeNotificationPrefs(t *testing.T) {
 		}
 	})
 	t.Run("the same choice records nothing", func(t *testing.T) {
-		if ch := ChangeNotificationPrefs(7, allOn, allOn); ch.Event.Action != "" {
+		if ch := ChangeNotificationPrefs(7, RoleEditor, allOn, allOn); ch.Event.Action != "" {
 			t.Errorf("event %+v for no change", ch.Event)
 		}
 	})
+	t.Run("a reviewer's choice leaves the editors' event as it was", func(t *testing.T) {
+		ch := ChangeNotificationPrefs(7, RoleReviewer, allOn, map[NotificationEvent]bool{NotifyReturned: true})
+		if !ch.Set[NotifyWaiting] || ch.Set[NotifyAssigned] || ch.Set[NotifyByline] {
+			t.Errorf("set %v", ch.Set)
+		}
+	})
 	t.Run("an unknown event is not stored", func(t *testing.T) {
-		ch := ChangeNotificationPrefs(7, allOn, map[NotificationEvent]bool{"everything": true, NotifyReturned: true, NotifyWaiting: true, NotifyAssigned: true, NotifyOverdue: true})
+		ch := ChangeNotificationPrefs(7, RoleEditor, allOn, map[NotificationEvent]bool{"everything": true, NotifyReturned: true, NotifyWaiting: true, NotifyAssigned: true, NotifyOverdue: true, NotifyByline: true})
 		if _, ok := ch.Set["everything"]; ok || ch.Event.Action != "" {
 			t.Errorf("set %v, event %+v", ch.Set, ch.Event)
 		}
 	})
+}
+
+// A reviewer's settings offer only what a reviewer can receive: verdicts
+// wait for editors, never for them.
+func TestNotificationEventsFor(t *testing.T) {
+	for _, role := range Roles {
+		got := NotificationEventsFor(role)
+		offersWaiting := false
+		for _, e := range got {
+			offersWaiting = offersWaiting || e == NotifyWaiting
+		}
+		if offersWaiting != (role != RoleReviewer) {
+			t.Errorf("%s: offered %v", role, got)
+		}
+		if len(got) < 4 {
+			t.Errorf("%s: only %v offered", role, got)
+		}
+	}
 }
 
 // The chat webhook's address is a secret (whoever has it may post to the

@@ -65,7 +65,11 @@ func (db *DB) SetNotificationPrefs(ctx context.Context, userID int64, on map[dom
 	if err != nil {
 		return err
 	}
-	ch := domain.ChangeNotificationPrefs(userID, before, on)
+	var role domain.Role
+	if err := tx.QueryRowContext(ctx, `SELECT role FROM users WHERE id = ?`, userID).Scan(&role); err != nil {
+		return err
+	}
+	ch := domain.ChangeNotificationPrefs(userID, role, before, on)
 	if ch.Event.Action == "" {
 		return nil // nothing changed, so nothing is written or recorded
 	}
@@ -92,9 +96,11 @@ func (db *DB) Notifications(ctx context.Context, userID int64, limit int) ([]*do
 		var n domain.Notification
 		var created string
 		var read sql.NullString
-		if err := row.Scan(&n.ID, &n.UserID, &n.Event, &n.ClaimID, &n.Body, &created, &read); err != nil {
+		var claimID sql.NullInt64
+		if err := row.Scan(&n.ID, &n.UserID, &n.Event, &claimID, &n.Body, &created, &read); err != nil {
 			return nil, err
 		}
+		n.ClaimID = claimID.Int64
 		n.CreatedAt, n.ReadAt = parseTime(created), parseNullTime(read)
 		return &n, nil
 	}, `SELECT id, user_id, event, claim_id, body, created_at, read_at FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?`, userID, limit)
@@ -184,14 +190,15 @@ func notificationsFromAudit(ctx context.Context, rtx *Tx, limit int) (n *notifie
 		return nil, 0, 0, 0, err
 	}
 	type event struct {
-		id, actorID, claimID int64
-		action               string
+		id, actorID, claimID, userID int64
+		action                       string
 	}
 	events, err := queryAll(ctx, rtx, func(row scanner) (event, error) {
 		var e event
-		err := row.Scan(&e.id, &e.actorID, &e.action, &e.claimID)
+		err := row.Scan(&e.id, &e.actorID, &e.action, &e.claimID, &e.userID)
 		return e, err
-	}, `SELECT id, coalesce(actor_id, 0), action, CASE WHEN entity = 'claim' THEN entity_id ELSE 0 END
+	}, `SELECT id, coalesce(actor_id, 0), action, CASE WHEN entity = 'claim' THEN entity_id ELSE 0 END,
+		CASE WHEN entity = 'user' THEN entity_id ELSE 0 END
 		FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`, from, limit)
 	if err != nil {
 		return nil, 0, 0, 0, err
@@ -201,6 +208,20 @@ func notificationsFromAudit(ctx context.Context, rtx *Tx, limit int) (n *notifie
 	for _, e := range events {
 		last = e.id
 		kind, ok := domain.NotificationEventOf(e.action)
+		if ok && kind == domain.NotifyByline && e.userID != 0 && e.userID != e.actorID {
+			// The byline asked for is in the event itself: the owner may
+			// have asked for another since.
+			var byline, editor string
+			if err := rtx.QueryRowContext(ctx, `SELECT coalesce(json_extract(a.after_json, '$.public_name'), json_extract(a.before_json, '$.public_name_requested'), ''),
+				coalesce((SELECT name FROM users WHERE id = ?), 'An editor') FROM audit_events a WHERE a.id = ?`, e.actorID, e.id).Scan(&byline, &editor); err != nil {
+				return nil, 0, 0, 0, err
+			}
+			body := domain.BylineNotificationBody(e.action == "user.public_name_approved", byline, editor)
+			if err := n.notify(ctx, e.userID, kind, 0, body); err != nil {
+				return nil, 0, 0, 0, err
+			}
+			continue
+		}
 		if !ok || e.claimID == 0 {
 			continue
 		}
@@ -359,7 +380,7 @@ func (n *notifier) notify(ctx context.Context, userID int64, kind domain.Notific
 func (n *notifier) write(ctx context.Context, tx *Tx) error {
 	for _, nt := range n.notes {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, event, claim_id, body, created_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`, nt.userID, nt.kind, nt.claimID, nt.body, formatTime(tx.now)); err != nil {
+			ON CONFLICT DO NOTHING`, nt.userID, nt.kind, sql.NullInt64{Int64: nt.claimID, Valid: nt.claimID != 0}, nt.body, formatTime(tx.now)); err != nil {
 			return err
 		}
 		if nt.chat == "" {

@@ -62,7 +62,7 @@ func (app *App) renderSettingsTyped(w http.ResponseWriter, r *http.Request, stat
 		}
 		v.PublicName = stored
 	}
-	v.Carried = applySettingsTyped(&v, typed, stored)
+	v.Carried = applySettingsTyped(&v, typed, stored, currentUser(r).Role)
 	app.render(w, r, status, components.SettingsPage(app.meta(w, r, "Your account"), v))
 }
 

@@ -381,3 +381,62 @@ func TestWebhookSealedWithAnotherKeyFileCanBeReplaced(t *testing.T) {
 		t.Errorf("still a message beside the webhook: %q", got)
 	}
 }
+
+// TestBylineDecisionReachesItsOwner: whoever asked for a byline hears when
+// another editor approves or refuses it, in their list (with a link to
+// where they can ask again) as any other notification, unless they turned
+// that off.
+func TestBylineDecisionReachesItsOwner(t *testing.T) {
+	env := newTestEnv(t)
+	rita, ritaUser := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	remy, remyUser := env.signedIn("remy@newsroom.example", domain.RoleReviewer)
+	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	// Remy does not want to hear about his byline.
+	wantStatus(t, remy.postForm("/settings/notifications", url.Values{"event": {"returned", "assigned", "overdue"}}), http.StatusSeeOther)
+	wantStatus(t, rita.postForm("/settings/public-name", url.Values{"public_name": {"Rita Reviewer"}}), http.StatusSeeOther)
+	wantStatus(t, remy.postForm("/settings/public-name", url.Values{"public_name": {"Remy R."}}), http.StatusSeeOther)
+	approveByline(t, eddie, ritaUser, "Rita Reviewer")
+	wantStatus(t, eddie.postForm("/bylines/"+itoa(remyUser.ID)+"/refuse", url.Values{"seen": {"Remy R."}}), http.StatusSeeOther)
+	wantStatus(t, rita.postForm("/settings/public-name", url.Values{"public_name": {"R. Reviewer"}}), http.StatusSeeOther)
+	wantStatus(t, eddie.postForm("/bylines/"+itoa(ritaUser.ID)+"/refuse", url.Values{"seen": {"R. Reviewer"}}), http.StatusSeeOther)
+	var last time.Time
+	env.app.notifyOnce(context.Background(), &last)
+
+	page := rita.get("/notifications")
+	wantStatus(t, page, http.StatusOK)
+	var bodies []string
+	page.Doc(t).Find(`[data-testid="notification-body"]`).Each(func(_ int, s *goquery.Selection) {
+		bodies = append(bodies, s.Text())
+		if href := s.AttrOr("href", ""); !strings.HasPrefix(href, "/settings") {
+			t.Errorf("%q links to %q, want Your account", s.Text(), href)
+		}
+	})
+	if len(bodies) != 2 || !strings.Contains(bodies[0], "refused") || !strings.Contains(bodies[0], "R. Reviewer") ||
+		!strings.Contains(bodies[1], "approved") || !strings.Contains(bodies[1], "Rita Reviewer") {
+		t.Errorf("Rita's notifications: %q", bodies)
+	}
+	if got := remy.get("/notifications").Doc(t).Find(`[data-testid="notification"]`).Length(); got != 0 {
+		t.Errorf("Remy turned byline news off, yet has %d notifications", got)
+	}
+}
+
+// TestReviewerIsOfferedOnlyWhatReachesThem: verdicts wait for editors, so
+// a reviewer's settings do not offer "a verdict is waiting for my
+// approval"; an editor's do.
+func TestReviewerIsOfferedOnlyWhatReachesThem(t *testing.T) {
+	env := newTestEnv(t)
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	for _, c := range []struct {
+		who  *client
+		want bool
+	}{{rita, false}, {eddie, true}} {
+		doc := c.who.get("/settings").Doc(t)
+		if got := doc.Find(`[data-testid="notify-waiting"]`).Length() == 1; got != c.want {
+			t.Errorf("offered the approval choice: %v, want %v", got, c.want)
+		}
+		if doc.Find(`[data-testid="notify-byline"]`).Length() != 1 {
+			t.Error("byline news is not offered")
+		}
+	}
+}

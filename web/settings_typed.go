@@ -49,7 +49,7 @@ func (app *App) keepSettingsTyped(w http.ResponseWriter, r *http.Request) {
 // public name and token name unless the failed form set its own, and the
 // notification choices when they were posted. It reports whether anything
 // differs from what the page shows by itself.
-func applySettingsTyped(v *components.SettingsView, typed url.Values, storedName string) bool {
+func applySettingsTyped(v *components.SettingsView, typed url.Values, storedName string, role domain.Role) bool {
 	if len(typed) == 0 {
 		return false
 	}
@@ -65,7 +65,7 @@ func applySettingsTyped(v *components.SettingsView, typed url.Values, storedName
 		for _, e := range typed["event"] {
 			on[domain.NotificationEvent(e)] = true
 		}
-		for _, e := range domain.NotificationEvents {
+		for _, e := range domain.NotificationEventsFor(role) {
 			if on[e] != v.Notify[e] {
 				changed = true
 			}
