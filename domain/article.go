@@ -114,7 +114,7 @@ func (a *Article) Check() error {
 	if a.Title == "" && !noBody {
 		// With no text there is nothing to take a headline from either; the
 		// message beside the text is the one that helps.
-		e.Fields["title"] = "Enter the article's headline."
+		e.Fields["title"] = headlineNeeded
 	}
 	if noBody {
 		e.Fields["body"] = "The article has no text."
@@ -124,6 +124,18 @@ func (a *Article) Check() error {
 	}
 	if len(e.Fields) > 0 {
 		return e
+	}
+	return nil
+}
+
+const headlineNeeded = "Enter the article's headline."
+
+// CheckStoredHeadline refuses an empty headline for an article already
+// stored: its text is there, so Check would refuse it too; the edit form
+// says so beside the other details' problems, all at once.
+func CheckStoredHeadline(title string) error {
+	if strings.TrimSpace(title) == "" {
+		return FieldError("title", headlineNeeded)
 	}
 	return nil
 }

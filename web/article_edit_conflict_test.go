@@ -81,3 +81,32 @@ func TestPublishedArticleDetailsAreEditorsToChange(t *testing.T) {
 		t.Error("an editor could not change a published article's address")
 	}
 }
+
+// TestArticleEditNamesEveryProblemAtOnce: the "Edit details" form says what
+// is wrong with every field in one answer (an emptied headline, a date out
+// of range, an author too long, an address that is not one), each beside
+// its field, with everything typed still there, rather than one problem per
+// try; the stored details are unchanged.
+func TestArticleEditNamesEveryProblemAtOnce(t *testing.T) {
+	env := articleEnv(t)
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	id := articleIDFrom(t, rita.postForm("/articles", url.Values{"body": {testReport}, "title": {"Budget speech"}}))
+	typed := url.Values{"title": {"  "}, "outlet": {"The Ledger"}, "author": {strings.Repeat("a", domain.MaxAuthorLength+1)},
+		"url": {"ledger.example/budget"}, "published": {"1850-03-01"}}
+	res := rita.postForm("/articles/"+id+"/edit", typed)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	form := res.Doc(t).Find(`[data-testid="edit-article-form"]`)
+	for _, field := range []string{"title", "author", "url", "published"} {
+		if msg := strings.TrimSpace(form.Find(`[data-testid="error-` + field + `"]`).Text()); msg == "" {
+			t.Errorf("no message beside %s", field)
+		}
+	}
+	for _, field := range []string{"outlet", "author", "url", "published"} {
+		if got, _ := form.Find(`[name="` + field + `"]`).Attr("value"); got != typed.Get(field) {
+			t.Errorf("%s came back as %q, want %q", field, got, typed.Get(field))
+		}
+	}
+	if n := env.count(`SELECT count(*) FROM articles WHERE title = 'Budget speech'`); n != 1 {
+		t.Error("the stored headline changed")
+	}
+}

@@ -87,15 +87,25 @@ type articleMeta struct {
 	Title, Outlet, Author, URL, Published string
 }
 
-// readMeta reads the metadata fields, named with prefix, from values.
+// readMeta reads the metadata fields, named with prefix, from values. A
+// field that cannot be read is named in the error, every such one, and the
+// others are still read, so the form shows them back.
 func readMeta(values url.Values, prefix string) (articleMeta, error) {
 	m := articleMeta{}
+	var unread *domain.Error
 	for name, dst := range map[string]*string{"title": &m.Title, "outlet": &m.Outlet, "author": &m.Author, "url": &m.URL, "published": &m.Published} {
 		v := values.Get(prefix + name)
 		if !utf8.ValidString(v) {
-			return m, domain.FieldError(name, "This contains characters we could not read. Type it again.")
+			if unread == nil {
+				unread = domain.FieldError(name, "This contains characters we could not read. Type it again.")
+			}
+			unread.Fields[name] = "This contains characters we could not read. Type it again."
+			continue
 		}
 		*dst = strings.TrimSpace(v)
+	}
+	if unread != nil {
+		return m, unread
 	}
 	return m, nil
 }
@@ -112,6 +122,11 @@ func (app *App) checkMeta(m articleMeta) components.FieldErrors {
 	}
 	tagged.Published = m.Published
 	errs := app.validate.Check(&tagged)
+	if _, bad := errs["published"]; !bad {
+		if _, err := parseDate("published", m.Published); err != nil {
+			errs = withDomainErrors(errs, err)
+		}
+	}
 	if fe := fieldErrors(domain.CheckArticleDetails(m.Title, m.Outlet, m.Author, m.URL)); fe != nil {
 		if errs == nil {
 			errs = components.FieldErrors{}
@@ -492,34 +507,34 @@ func (app *App) editArticle(w http.ResponseWriter, r *http.Request) {
 	}
 	m, err := readMeta(r.PostForm, "")
 	view := m.form("edit")
+	// Every field that needs fixing is named at once, beside what was
+	// typed in each, unreadable text excepted.
 	fail := func(errs components.FieldErrors) {
 		view.Errors = errs
 		app.renderArticle(w, r, http.StatusUnprocessableEntity, id, func(v *components.ArticleView) { v.Edit = view })
 	}
-	if err != nil {
-		fail(fieldErrors(err))
-		return
+	errs := withDomainErrors(fieldErrors(err), domain.CheckStoredHeadline(m.Title))
+	for field, msg := range app.checkMeta(m) {
+		if _, named := errs[field]; !named {
+			errs = withDomainErrors(errs, domain.FieldError(field, msg))
+		}
 	}
-	if errs := app.checkMeta(m); errs != nil {
+	a := &domain.Article{ID: id, Title: m.Title, Outlet: m.Outlet, Author: m.Author, URL: m.URL}
+	if _, bad := errs["url"]; !bad && a.URL != "" {
+		var err error
+		if a.URLKey, err = ingest.NormalizeURL(a.URL); err != nil {
+			errs = withDomainErrors(errs, err)
+		}
+	}
+	if errs != nil {
 		fail(errs)
 		return
 	}
-	published, err := parseDate("published", m.Published)
-	if err != nil {
-		fail(fieldErrors(err))
-		return
-	}
-	a := &domain.Article{ID: id, Title: m.Title, Outlet: m.Outlet, Author: m.Author, URL: m.URL, PublishedAt: published}
+	a.PublishedAt, _ = parseDate("published", m.Published) // checked by checkMeta
 	// When the details were last changed, as this page showed them; a page
 	// from before the field was sent checks nothing.
 	if seen, err := strconv.ParseInt(r.PostForm.Get("article_seen"), 10, 64); err == nil && seen > 0 {
 		a.UpdatedAt = time.UnixMicro(seen).UTC()
-	}
-	if a.URL != "" {
-		if a.URLKey, err = ingest.NormalizeURL(a.URL); err != nil {
-			fail(fieldErrors(err))
-			return
-		}
 	}
 	_, err = app.db.UpdateArticle(r.Context(), a)
 	var dup *storage.DuplicateArticleError
