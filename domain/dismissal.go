@@ -58,6 +58,9 @@ func NewDismissal(reason, note string) (Dismissal, error) {
 	if utf8.RuneCountInString(d.Note) > MaxDismissalNote {
 		return d, FieldError("reason", "Keep the note to 500 characters or fewer.")
 	}
+	if err := CheckPlainText("reason", "note", d.Note); err != nil {
+		return d, err
+	}
 	if d.Reason == "" {
 		if d.Note == "" {
 			return d, FieldError("reason_code", "Choose why this claim is being dismissed.")

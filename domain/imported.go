@@ -2,7 +2,6 @@ package domain
 
 import (
 	"net/url"
-	"strings"
 	"time"
 )
 
@@ -35,7 +34,7 @@ const (
 // limits. It returns the check tidied (spaces trimmed) or why it is skipped.
 func CheckImportedCheck(c ImportedCheck) (ImportedCheck, error) {
 	for _, f := range []*string{&c.URL, &c.Claim, &c.Headline, &c.Publisher, &c.Rating, &c.Claimant, &c.AppearanceURL} {
-		*f = strings.Join(strings.Fields(*f), " ")
+		*f = CleanName(*f) // another publisher's text: one line, nothing hidden
 	}
 	u, err := url.Parse(c.URL)
 	switch {

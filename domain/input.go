@@ -31,10 +31,14 @@ func CheckDate(field string, t time.Time) error {
 var ErrUnreadableRequest = &Error{Code: EBADREQUEST, Message: "We could not read what was sent with this request, and this action needs nothing from it. Reload the page and try again, or send it with an empty body."}
 
 // CheckClaimWording refuses a claim's wording that holds a NUL or another
-// control character: wording is one line of text shown and exported as is.
+// control character, or a character that hides or reorders text: wording is
+// one line of text shown, exported and published as is.
 func CheckClaimWording(field, s string) error {
 	if strings.ContainsFunc(s, isControlChar) {
 		return FieldError(field, "The claim's wording contains a control character (such as NUL or a line break); write it as one line of plain text.")
+	}
+	if HidesOrReorders(s) {
+		return FieldError(field, "The claim's wording contains "+hiddenCharacters+"; write it as plain text.")
 	}
 	return nil
 }
@@ -43,21 +47,110 @@ func CheckClaimWording(field, s string) error {
 func isControlChar(r rune) bool { return r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) }
 
 // CheckPlainLine refuses a one-line field (a conclusion, a title, a name)
-// that holds a NUL or another control character, naming it as what: such
-// text is published, exported and sent on as typed, and a NUL or an escape
-// in it is never meant.
+// that holds a NUL or another control character, or a character that hides
+// or reorders text, naming it as what: such text is published, exported and
+// sent on as typed, and none of these is ever meant.
 func CheckPlainLine(field, what, s string) error {
 	if strings.ContainsFunc(s, isControlChar) {
 		return FieldError(field, "The "+what+" contains a control character (such as NUL or a tab); write it as plain text.")
+	}
+	if HidesOrReorders(s) {
+		return FieldError(field, "The "+what+" contains "+hiddenCharacters+"; write it as plain text.")
 	}
 	return nil
 }
 
 // CheckPlainText is CheckPlainLine for text of several lines (an
-// explanation, a quote, a comment): line breaks and tabs are fine.
+// explanation, a quote, a comment): line breaks and tabs are fine, and so
+// are the invisible marks right-to-left writing uses; overrides are not.
 func CheckPlainText(field, what, s string) error {
 	if strings.ContainsFunc(s, func(r rune) bool { return isControlChar(r) && r != '\n' && r != '\r' && r != '\t' }) {
 		return FieldError(field, "The "+what+" contains a control character (such as NUL); line breaks are fine, other control characters are not.")
 	}
+	if strings.ContainsFunc(s, isBidiControl) {
+		return FieldError(field, "The "+what+" contains "+hiddenCharacters+"; write it as plain text.")
+	}
 	return nil
+}
+
+// hiddenCharacters names, in the messages, what HidesOrReorders finds.
+const hiddenCharacters = "an invisible character that hides or reorders text (such as a right-to-left override or a zero-width space)"
+
+// isBidiControl reports the embeddings, overrides (U+202A–202E) and
+// isolates (U+2066–2069): they make published words display in another
+// order than they were written ("invoice‮fdp.exe"), even past their field.
+func isBidiControl(r rune) bool { return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) }
+
+// isBidiMark reports the left-to-right, right-to-left and Arabic letter
+// marks: right-to-left writing needs them, and elsewhere they only reorder
+// figures ("100–200" shown as "200–100").
+func isBidiMark(r rune) bool { return r == 0x200E || r == 0x200F || r == 0x061C }
+
+// isInvisible reports characters that show nothing, so two names that look
+// alike differ (a claimant's page, a byline): the soft hyphen, zero-width
+// space, word joiner and invisible operators, the byte-order mark, line
+// and paragraph separators, the deprecated format controls, interlinear
+// annotations, tags and the blank fillers. Zero-width joiners (U+200C,
+// U+200D) stay: Persian, Indic scripts and emoji need them.
+func isInvisible(r rune) bool {
+	switch {
+	case r == 0x00AD, r == 0x034F, r == 0x180E, r == 0x200B, r == 0x2028, r == 0x2029,
+		r == 0xFEFF, r == 0x115F, r == 0x1160, r == 0x3164, r == 0xFFA0:
+		return true
+	case r >= 0x2060 && r <= 0x2064, r >= 0x206A && r <= 0x206F, r >= 0xFFF9 && r <= 0xFFFB, r >= 0xE0000 && r <= 0xE007F:
+		return true
+	}
+	return false
+}
+
+// isRightToLeft reports letters of the right-to-left scripts (Hebrew,
+// Arabic, Syriac, Thaana, N'Ko and their presentation forms).
+func isRightToLeft(r rune) bool {
+	return (r >= 0x0590 && r <= 0x08FF) || (r >= 0xFB1D && r <= 0xFDFF) || (r >= 0xFE70 && r <= 0xFEFC) || (r >= 0x10800 && r <= 0x10FFF) || (r >= 0x1E800 && r <= 0x1EFFF)
+}
+
+// HidesOrReorders reports whether one line of text holds a character that
+// hides or reorders what a reader sees: a bidi override, embedding or
+// isolate, an invisible character, or a direction mark in text with no
+// right-to-left letters to need it. It is the rule for every one-line field
+// that is shown or published; StripHiddenFormatting is the same rule for
+// text that comes from outside (an article, an imported check).
+func HidesOrReorders(s string) bool {
+	if strings.ContainsFunc(s, func(r rune) bool { return isBidiControl(r) || isInvisible(r) }) {
+		return true
+	}
+	return strings.ContainsFunc(s, isBidiMark) && !strings.ContainsFunc(s, isRightToLeft)
+}
+
+// StripHiddenFormatting removes from one line of text what HidesOrReorders
+// finds, so text taken from articles and other publishers reads as it is
+// stored; a line separator becomes a space.
+func StripHiddenFormatting(s string) string {
+	if !HidesOrReorders(s) {
+		return s
+	}
+	keepMarks := strings.ContainsFunc(s, isRightToLeft)
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == 0x2028 || r == 0x2029:
+			return ' '
+		case isBidiControl(r), isInvisible(r), isBidiMark(r) && !keepMarks:
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// StripHiddenFormattingLines is StripHiddenFormatting for text of several
+// lines, one line at a time, so right-to-left words on one line keep the
+// marks they need while a line without any loses them.
+func StripHiddenFormattingLines(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return isBidiControl(r) || isInvisible(r) || isBidiMark(r) }) {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, line := range lines {
+		lines[i] = StripHiddenFormatting(line)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -77,3 +77,22 @@ func CheckPublicName(name string) (string, error) {
 	}
 	return name, nil
 }
+
+// Plain removes from everything the check shows what HidesOrReorders finds,
+// so a public page, its ClaimReview and the feed read as the words were
+// checked, even for text stored before the rule or taken from an article.
+func (p *PublishedCheck) Plain() {
+	for _, s := range []*string{&p.Claim, &p.Claimant, &p.ArticleTitle, &p.Outlet, &p.ArticleAuthor, &p.Rating.Name,
+		&p.Conclusion, &p.FirstRating, &p.CheckedBy, &p.ApprovedBy} {
+		*s = StripHiddenFormatting(*s)
+	}
+	p.Explanation = StripHiddenFormattingLines(p.Explanation)
+	for i := range p.Sources {
+		s := &p.Sources[i]
+		s.Title, s.Publisher, s.Quote = StripHiddenFormatting(s.Title), StripHiddenFormatting(s.Publisher), StripHiddenFormattingLines(s.Quote)
+	}
+	for i := range p.Appearances {
+		a := &p.Appearances[i]
+		a.ArticleTitle, a.Outlet = StripHiddenFormatting(a.ArticleTitle), StripHiddenFormatting(a.Outlet)
+	}
+}

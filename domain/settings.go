@@ -109,6 +109,8 @@ func (in PublishingInput) Check() error {
 	fields := map[string]string{}
 	if utf8.RuneCountInString(strings.TrimSpace(in.PublisherName)) > MaxPublisherNameLength {
 		fields["publisher_name"] = "Keep the publishing organisation to 200 characters or fewer."
+	} else if err := CheckPlainLine("publisher_name", "publishing organisation", strings.TrimSpace(in.PublisherName)); err != nil {
+		fields["publisher_name"] = ErrorMessage(err)
 	}
 	for _, f := range []struct{ field, label, value string }{
 		{"publisher_url", "organisation's web address", in.PublisherURL},

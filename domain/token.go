@@ -31,7 +31,7 @@ func NormalizeTokenName(s string) (string, error) {
 		return "", FieldError("name", "Enter a name for the token, such as the script that will use it.")
 	case utf8.RuneCountInString(s) > MaxTokenNameLength:
 		return "", FieldError("name", "Keep the name to 80 characters or fewer.")
-	case strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }):
+	case strings.ContainsFunc(s, isControlChar) || HidesOrReorders(s):
 		return "", FieldError("name", "Use letters, numbers and spaces in the name.")
 	}
 	return s, nil

@@ -164,12 +164,13 @@ func ActorFrom(ctx context.Context) Actor {
 }
 
 // CleanName tidies a person's name as typed: control characters (a stray
-// tab or escape pasted with it) become spaces and runs of spaces one.
+// tab or escape pasted with it) become spaces and runs of spaces one, and
+// characters that hide or reorder text go, so no name can pass for another.
 func CleanName(name string) string {
 	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '
 		}
 		return r
-	}, name)), " ")
+	}, StripHiddenFormatting(name))), " ")
 }

@@ -67,6 +67,7 @@ func scanPublishedCheck(row scanner) (*domain.PublishedCheck, error) {
 	}
 	p.ArticlePublishedAt = parseOptionalTime(published)
 	p.ApprovedAt, p.UpdatedAt, p.FirstPublishedAt = parseTime(approved), parseTime(updated), parseTime(first)
+	p.Plain()
 	return &p, nil
 }
 

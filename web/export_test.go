@@ -453,3 +453,31 @@ func onlyClaimReview(t *testing.T, res *response) claimreview.ClaimReview {
 	}
 	return cr
 }
+
+// TestPublishedCheckCannotBeReorderedByHiddenCharacters: text stored with a
+// bidi override or an invisible character (before the rule, or from an
+// article) reaches neither the public page nor its ClaimReview nor the feed.
+func TestPublishedCheckCannotBeReorderedByHiddenCharacters(t *testing.T) {
+	env := newTestEnv(t)
+	setPublisher(t, env.db)
+	s := storagetest.New(t, env.db.Path)
+	a := s.Article(storagetest.Article{Title: "Harbour \u202espending", Outlet: "The\u2060Gazette", URL: "https://gazette.example/h"})
+	id := s.Claim(storagetest.Claim{ArticleID: a, Text: "Spending rose by \u202e%04", Claimant: "Min\u200bister", RatingID: s.Rating("False", 1, 1),
+		Conclusion: "It rose from 100\u200f-\u200f200.", Explanation: "See\u2067 table", ApprovedAt: time.Now(),
+		Sources: []storagetest.Source{{Title: "Annual\u202d table", URL: "https://stats.example/t"}}})
+
+	res := env.newClient().get("/checks/" + itoa(id))
+	wantStatus(t, res, http.StatusOK)
+	if domain.HidesOrReorders(string(res.Body)) {
+		t.Errorf("the public page holds characters that hide or reorder text")
+	}
+	cr := onlyClaimReview(t, res)
+	if cr.ClaimReviewed != "Spending rose by %04" || cr.ItemReviewed.Author.Name != "Minister" || cr.ReviewBody != "It rose from 100-200." {
+		t.Errorf("JSON-LD: %q / %q / %q", cr.ClaimReviewed, cr.ItemReviewed.Author.Name, cr.ReviewBody)
+	}
+	feed := env.newClient().get("/checks/feed.jsonld")
+	wantStatus(t, feed, http.StatusOK)
+	if domain.HidesOrReorders(string(feed.Body)) {
+		t.Errorf("the feed holds characters that hide or reorder text")
+	}
+}

@@ -158,6 +158,21 @@ func TestSameBadInputSameMessageInBrowserAndAPI(t *testing.T) {
 		{"article address too long", "url", "url", func() surface {
 			return article(map[string]string{"url": "https://gazette.example/" + long(2000)})
 		}},
+		{"conclusion with a right-to-left override", "conclusion", "conclusion", func() surface {
+			f, b := verdict("conclusion", "It fell \u202e%04 yb.")
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"source title with a zero-width space", "title", "sources[0].title", func() surface {
+			f, b := source(map[string]string{"title": "Annual\u200b table"})
+			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+		}},
+		{"headline with an isolate", "title", "title", func() surface {
+			return article(map[string]string{"title": "Harbour \u2067spending\u2069"})
+		}},
+		{"rewording with a right-to-left override", "text", "text", func() surface {
+			return surface{browser, "/claims/" + itoa(candidate) + "/accept", url.Values{"text": {"Spending rose by \u202e%04"}},
+				api, http.MethodPost, "/api/v1/claims/" + itoa(candidate) + "/accept", map[string]any{"text": "Spending rose by \u202e%04"}}
+		}},
 		{"headline too long when editing", "title", "title", func() surface {
 			s := article(map[string]string{"title": long(301)})
 			s.path = "/articles/" + itoa(articleID) + "/edit"

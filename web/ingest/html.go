@@ -335,7 +335,7 @@ func firstNonEmpty(ss ...string) string {
 
 // oneLine collapses runs of white space, as titles and names should have none.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return domain.CleanName(s)
 }
 
 // cleanByline turns "By Jane Doe" into "Jane Doe".

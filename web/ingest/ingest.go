@@ -177,6 +177,7 @@ func cleanText(s string) string {
 		}
 		return r
 	}, s)
+	s = domain.StripHiddenFormattingLines(s) // claims and claimants are cut from it
 
 	lines := strings.Split(s, "\n")
 	var b strings.Builder

@@ -243,3 +243,27 @@ func utf16be(s string) []byte {
 	}
 	return b
 }
+
+// TestArticleTextLosesHiddenOrReorderingCharacters: claims and claimants are
+// cut from an article's text and a page's headline and outlet are shown as
+// found, so what hides or reorders words goes at the door; right-to-left
+// lines keep the marks they need.
+func TestArticleTextLosesHiddenOrReorderingCharacters(t *testing.T) {
+	a, err := FromText("The minister said spending rose by \u202e%04 last year.\nIt went from 100\u200f-\u200f200.\n\u05e9\u05dc\u05d5\u05dd 100\u200f-200\nTax\u2066 fell\u2069 by 3\u200b%.", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "The minister said spending rose by %04 last year.\nIt went from 100-200.\n\u05e9\u05dc\u05d5\u05dd 100\u200f-200\nTax fell by 3%."
+	if a.Text != want {
+		t.Errorf("text %q, want %q", a.Text, want)
+	}
+	page := []byte(`<html><head><title>Harbour &#x202E;spending</title><meta property="og:site_name" content="The&#x2060;Gazette"></head><body><article><h1>Harbour spending</h1>` +
+		strings.Repeat("<p>The council said harbour spending rose by 40 percent last year, according to its own accounts.</p>", 5) + `</article></body></html>`)
+	h, err := HTML(page, "https://gazette.example/a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if domain.HidesOrReorders(h.Title) || domain.HidesOrReorders(h.Outlet) {
+		t.Errorf("headline %q, outlet %q keep hidden characters", h.Title, h.Outlet)
+	}
+}
