@@ -111,6 +111,9 @@ type App struct {
 	// checksFeedWait is how long one waits (checksFeedPatience).
 	checksFeedWaiting atomic.Int32
 	checksFeedWait    time.Duration
+	// streamIdle is how long a stream's chunk waits for its client
+	// (streamIdle; tests shorten it).
+	streamIdle time.Duration
 	// deskCharts keeps the dashboard's charts drawn.
 	deskCharts deskChartCache
 	// keptPages keeps the queue and review lists drawn.
@@ -177,6 +180,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		feedPoke:       make(chan struct{}, 1),
 		checksFeeds:    make(chan struct{}, maxChecksFeeds),
 		checksFeedWait: checksFeedPatience,
+		streamIdle:     streamIdle,
 		keptPages:      newKeptPages(),
 		deskCharts:     newDeskChartCache(),
 		keptTimelines:  newKeptTimelines(),

@@ -181,9 +181,8 @@ func (app *App) checksFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	scale := claimreview.ScaleOf(values)
 	w.Header().Set("Content-Type", "application/ld+json; charset=utf-8")
-	rc := http.NewResponseController(w)
-	rc.SetWriteDeadline(time.Now().Add(time.Minute))
-	out := &sentWriter{w: w}
+	paced := newPacedWriter(w, app.streamIdle)
+	out := &sentWriter{w: paced}
 	buf := bufio.NewWriterSize(out, 64<<10)
 	fw := claimreview.NewFeedWriter(buf)
 	n := 0
@@ -192,8 +191,9 @@ func (app *App) checksFeed(w http.ResponseWriter, r *http.Request) {
 			if err := buf.Flush(); err != nil {
 				return err
 			}
-			rc.Flush()
-			rc.SetWriteDeadline(time.Now().Add(time.Minute))
+			if err := paced.Flush(); err != nil {
+				return err
+			}
 		}
 		return fw.Write(claimreview.Build(claimreview.CheckOf(c, app.checkURL(pub, c.ClaimID)), pub.Publisher, scale))
 	})

@@ -40,12 +40,12 @@ func (app *App) renderExportPage(w http.ResponseWriter, r *http.Request, status 
 }
 
 // exportFlushRows is how often a streaming export pushes its rows to the
-// client and extends its write deadline.
+// client.
 const exportFlushRows = 2000
 
 // exportCSV streams the claims matching the query's filters as CSV: rows go
 // from SQLite through one buffer to the client, flushed every few thousand
-// rows, with the write deadline pushed on so long exports are not cut off.
+// rows; a client that stops reading is dropped (pacedWriter).
 func (app *App) exportCSV(w http.ResponseWriter, r *http.Request) {
 	filter, err := csvexport.ParseFilter(r.URL.Query())
 	if err != nil {
@@ -62,14 +62,13 @@ func (app *App) streamCSV(w http.ResponseWriter, r *http.Request, filter storage
 		app.serverError(w, r, err)
 		return
 	}
-	rc := http.NewResponseController(w)
-	out := &sentWriter{w: w}
+	paced := newPacedWriter(w, app.streamIdle)
+	out := &sentWriter{w: paced}
 	cw := csvexport.NewWriter(out, csvexport.Options{BOM: bom, BaseURL: base})
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="claimtrail-export-%s.csv"`, time.Now().UTC().Format("2006-01-02")))
 	h.Set("Cache-Control", "no-store")
-	rc.SetWriteDeadline(time.Now().Add(time.Minute))
 	err = cw.WriteHeader()
 	rows := 0
 	if err == nil {
@@ -81,8 +80,9 @@ func (app *App) streamCSV(w http.ResponseWriter, r *http.Request, filter storage
 				if err := cw.Flush(); err != nil {
 					return err
 				}
-				rc.Flush()
-				rc.SetWriteDeadline(time.Now().Add(time.Minute))
+				if err := paced.Flush(); err != nil {
+					return err
+				}
 			}
 			return nil
 		})
