@@ -229,6 +229,10 @@ func (c *Claim) OverdueFrom() (time.Time, bool) {
 	return c.DueAt.AddDate(0, 0, 1), true
 }
 
+// OverdueDueBy is the latest due date an open claim can have and be overdue
+// at now (OverdueFrom): the notifier looks for due dates up to it.
+func OverdueDueBy(now time.Time) time.Time { return now.AddDate(0, 0, -1) }
+
 // Rating is one step of the newsroom's verdict scale.
 type Rating struct {
 	ID       int64

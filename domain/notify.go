@@ -79,6 +79,19 @@ type Notification struct {
 	ReadAt    time.Time
 }
 
+// HandsClaimOver reports whether an audited action gives a claim to
+// someone or opens it again, so that a claim already past its due date may
+// now be overdue in the hands of someone not yet told. Claims that come due
+// in someone's hands are found by their due date instead; a due date set
+// can be today at the earliest, which is not yet overdue.
+func HandsClaimOver(action string) bool {
+	switch action {
+	case "claim.taken", "claim.assigned", "claim.reassigned", "claim.reopened":
+		return true
+	}
+	return false
+}
+
 // NotificationEventOf says which event, if any, an audited action is; the
 // recipients follow from the event (see NotificationRecipients).
 func NotificationEventOf(action string) (NotificationEvent, bool) {

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestChangeNotificationPrefs(t *testing.T) {
@@ -193,6 +194,25 @@ func TestChatTextEscapesChatMarkup(t *testing.T) {
 	} {
 		if got := ChatText(in); got != want {
 			t.Errorf("ChatText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The notifier's look by due date (OverdueDueBy) and the pages' overdue mark
+// (Claim.Overdue) are the same rule: a claim is told overdue exactly when
+// its page shows it so.
+func TestOverdueDueByIsTheClaimsOverdueRule(t *testing.T) {
+	now := time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC)
+	for _, due := range []time.Time{
+		time.Date(2026, 3, 27, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 3, 28, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 3, 28, 1, 30, 0, 0, time.UTC),
+		time.Date(2026, 3, 28, 1, 30, 0, 1, time.UTC),
+		time.Date(2026, 3, 29, 0, 0, 0, 0, time.UTC),
+	} {
+		c := Claim{State: StateInReview, DueAt: due}
+		if told, shown := !due.After(OverdueDueBy(now)), c.Overdue(now); told != shown {
+			t.Errorf("due %s at %s: told overdue %v, shown overdue %v", due, now, told, shown)
 		}
 	}
 }

@@ -93,6 +93,7 @@ type DB struct {
 	ckpt        *checkpointer // copies the log into the database file in the background
 	desks       deskCache     // dashboards read lately
 	deskParts   deskParts     // the days and months they were summed from
+	overdue     overduePlace  // how far NotifyOverdue has looked (notify.go)
 	// notifyRead, when set (tests), is called once NotifyFromAudit has read
 	// what to tell, before it waits for the writer.
 	notifyRead func()

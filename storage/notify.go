@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"claimtrail/domain"
@@ -222,17 +224,33 @@ func notificationsFromAudit(ctx context.Context, rtx *Tx, limit int) (n *notifie
 			}
 			continue
 		}
-		if !ok || e.claimID == 0 {
+		handed := domain.HandsClaimOver(e.action)
+		if !ok && !handed || e.claimID == 0 {
 			continue
 		}
 		var text, actor string
+		var c domain.Claim
 		var assignee sql.NullInt64
-		err := rtx.QueryRowContext(ctx, `SELECT c.text, c.assignee_id, coalesce((SELECT name FROM users WHERE id = ?), 'Someone')
-			FROM claims c WHERE c.id = ?`, e.actorID, e.claimID).Scan(&text, &assignee, &actor)
+		var due sql.NullString
+		var told bool
+		err := rtx.QueryRowContext(ctx, `SELECT c.text, c.assignee_id, c.state, c.due_at, coalesce((SELECT name FROM users WHERE id = ?), 'Someone'),
+			EXISTS (SELECT 1 FROM notifications n WHERE n.event = 'overdue' AND n.user_id = c.assignee_id AND n.claim_id = c.id)
+			FROM claims c WHERE c.id = ?`, e.actorID, e.claimID).Scan(&text, &assignee, &c.State, &due, &actor, &told)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		} else if err != nil {
 			return nil, 0, 0, 0, err
+		}
+		c.DueAt = parseNullTime(due)
+		// A claim handed to someone when already past its due date is told
+		// about here: the look by due date (NotifyOverdue) passed it by.
+		if handed && assignee.Valid && !told && c.Overdue(rtx.now) {
+			if err := n.notify(ctx, assignee.Int64, domain.NotifyOverdue, e.claimID, domain.NotificationBody(domain.NotifyOverdue, e.claimID, text, "")); err != nil {
+				return nil, 0, 0, 0, err
+			}
+		}
+		if !ok {
+			continue
 		}
 		var to []int64
 		switch kind {
@@ -258,58 +276,148 @@ func notificationsFromAudit(ctx context.Context, rtx *Tx, limit int) (n *notifie
 	return n, from, last, len(events), nil
 }
 
-// NotifyOverdue tells each assignee, once, about their claims past their
-// due date at now. The claims are looked for on a snapshot first, so the
-// writer is not held while they are scanned, nor taken at all in a minute
-// with nothing to tell; each is checked again inside the write.
+// overdueBatch is how many claims one look at due dates reads at a time.
+const overdueBatch = 500
+
+// overduePlace is how far the notifier has looked through the claims' due
+// dates: every open claim due up to (due, id), in that order, was looked at.
+type overduePlace struct {
+	mu      sync.Mutex
+	known   bool   // read from notifier_state (or moved on since)
+	due     string // "": never looked
+	id      int64
+	unsaved int // claims looked at since the place was last written
+	looked  int // claims looked at in all (tests)
+}
+
+// NotifyOverdue tells each assignee, once, about their claims that are
+// overdue at now (domain.Claim.OverdueFrom). It reads only the claims that
+// came due since its last look, from its place in the due dates (kept in
+// notifier_state, so a restart goes on from there): the claims already
+// overdue and told (tens of thousands in a large newsroom) are not read
+// again every minute. A claim handed to someone when already overdue has
+// its notice from the notifier's pass over the audit log
+// (notificationsFromAudit), which sees every such change. The claims are
+// read on a snapshot, so the writer is not held while they are, nor taken
+// in a minute with nothing to tell; each is checked again inside the write.
 func (db *DB) NotifyOverdue(ctx context.Context, now time.Time) (int, error) {
+	p := &db.overdue
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	told := 0
+	for {
+		n, more, err := db.notifyOverdueBatch(ctx, now, p)
+		told += n
+		if err != nil || !more {
+			return told, err
+		}
+	}
+}
+
+// notifyOverdueBatch looks at up to overdueBatch claims past the place p
+// and tells those overdue; more: there may be others. p.mu is held.
+func (db *DB) notifyOverdueBatch(ctx context.Context, now time.Time, p *overduePlace) (told int, more bool, err error) {
 	rtx, err := db.beginRead(ctx)
 	if err != nil {
-		return 0, err
+		return 0, false, err
+	}
+	if !p.known {
+		var due sql.NullString
+		if err := rtx.QueryRowContext(ctx, `SELECT overdue_due, overdue_id FROM notifier_state WHERE id = 1`).Scan(&due, &p.id); err != nil {
+			rtx.Rollback()
+			return 0, false, err
+		}
+		p.due, p.known = due.String, true
 	}
 	type due struct {
 		claimID, assignee int64
 		text              string
 	}
-	claims, err := queryAll(ctx, rtx, func(row scanner) (due, error) {
+	var claims []due
+	by := formatTime(domain.OverdueDueBy(now))
+	rows, err := rtx.QueryContext(ctx, `SELECT c.id, c.due_at, coalesce(c.assignee_id, 0),
+		CASE WHEN c.assignee_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event = 'overdue' AND n.user_id = c.assignee_id AND n.claim_id = c.id) THEN c.text END
+		FROM claims c INDEXED BY claims_open_due -- in due order from the place, whatever the statistics say
+		WHERE c.state IN ('queued', 'in_review', 'submitted') AND c.due_at IS NOT NULL AND c.due_at <= ?
+		AND c.due_at >= ? AND (c.due_at > ? OR c.id > ?)
+		ORDER BY c.due_at, c.id LIMIT ?`, by, p.due, p.due, p.id, overdueBatch)
+	if err != nil {
+		rtx.Rollback()
+		return 0, false, err
+	}
+	placeDue, placeID, read := p.due, p.id, 0
+	for rows.Next() {
 		var d due
-		err := row.Scan(&d.claimID, &d.assignee, &d.text)
-		return d, err
-	}, `SELECT c.id, c.assignee_id, c.text FROM claims c
-		WHERE c.due_at IS NOT NULL AND c.due_at < ? AND c.assignee_id IS NOT NULL AND c.state IN ('queued', 'in_review', 'submitted')
-		AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event = 'overdue' AND n.user_id = c.assignee_id AND n.claim_id = c.id)
-		ORDER BY c.id LIMIT 500`, formatTime(now))
+		var text sql.NullString
+		if err := rows.Scan(&d.claimID, &placeDue, &d.assignee, &text); err != nil {
+			rows.Close()
+			rtx.Rollback()
+			return 0, false, err
+		}
+		placeID = d.claimID
+		read++
+		if text.Valid {
+			d.text = text.String
+			claims = append(claims, d)
+		}
+	}
+	rows.Close()
+	err = rows.Err()
 	rtx.Rollback()
-	if err != nil || len(claims) == 0 {
-		return 0, err
+	if err != nil {
+		return 0, false, err
+	}
+	more = read == overdueBatch
+	if !more {
+		// Every claim due by now was looked at; one coming due later is
+		// after by.
+		placeDue, placeID = max(placeDue, by), math.MaxInt64
+	}
+	p.unsaved += read
+	p.looked += read
+	if len(claims) == 0 && p.unsaved < overdueBatch {
+		// Nothing to tell: the place moves on in memory only, so a quiet
+		// minute writes nothing (a write starts every kept read afresh); a
+		// restart looks again at the few claims since the place written.
+		p.due, p.id = placeDue, placeID
+		return 0, more, nil
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	defer tx.Rollback()
-	told := 0
 	n := newNotifier(tx)
 	for _, d := range claims {
 		var still bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM claims c
-			WHERE c.id = ? AND c.assignee_id = ? AND c.due_at IS NOT NULL AND c.due_at < ? AND c.state IN ('queued', 'in_review', 'submitted')
+			WHERE c.id = ? AND c.assignee_id = ? AND c.due_at IS NOT NULL AND c.due_at <= ? AND c.state IN ('queued', 'in_review', 'submitted')
 			AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event = 'overdue' AND n.user_id = c.assignee_id AND n.claim_id = c.id))`,
-			d.claimID, d.assignee, formatTime(now)).Scan(&still); err != nil {
-			return 0, err
+			d.claimID, d.assignee, by).Scan(&still); err != nil {
+			return 0, false, err
 		}
 		if !still {
 			continue // taken back, done or told since the snapshot
 		}
 		if err := n.notify(ctx, d.assignee, domain.NotifyOverdue, d.claimID, domain.NotificationBody(domain.NotifyOverdue, d.claimID, d.text, "")); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		told++
 	}
 	if err := n.write(ctx, tx); err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	return told, tx.Commit()
+	// The place only moves forward, whoever wrote it last.
+	if _, err := tx.ExecContext(ctx, `UPDATE notifier_state SET overdue_due = ?, overdue_id = ?
+		WHERE id = 1 AND (overdue_due IS NULL OR overdue_due < ? OR overdue_due = ? AND overdue_id < ?)`,
+		placeDue, placeID, placeDue, placeDue, placeID); err != nil {
+		return 0, false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, false, err
+	}
+	p.due, p.id, p.unsaved = placeDue, placeID, 0
+	return told, more, nil
 }
 
 // notifier makes notifications, reading each person's choices and the
@@ -379,11 +487,17 @@ func (n *notifier) notify(ctx context.Context, userID int64, kind domain.Notific
 // the write transaction tx.
 func (n *notifier) write(ctx context.Context, tx *Tx) error {
 	for _, nt := range n.notes {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, event, claim_id, body, created_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`, nt.userID, nt.kind, sql.NullInt64{Int64: nt.claimID, Valid: nt.claimID != 0}, nt.body, formatTime(tx.now)); err != nil {
+		res, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, event, claim_id, body, created_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`, nt.userID, nt.kind, sql.NullInt64{Int64: nt.claimID, Valid: nt.claimID != 0}, nt.body, formatTime(tx.now))
+		if err != nil {
 			return err
 		}
-		if nt.chat == "" {
+		// An overdue notice is written once: one already there (told by
+		// the look by due date and the audit log's pass alike) sends no
+		// second chat message.
+		if added, err := res.RowsAffected(); err != nil {
+			return err
+		} else if nt.chat == "" || added == 0 {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_outbox (text, next_at) VALUES (?, ?)`, nt.chat, formatTime(tx.now)); err != nil {

@@ -189,6 +189,13 @@ func QueuedForIndexingForTest(t testing.TB, db *DB, id int64, state domain.Claim
 // to tell, before it waits for the writer.
 func (db *DB) SetNotifyReadHookForTest(f func()) { db.notifyRead = f }
 
+// OverdueLookedAtForTest is how many claims NotifyOverdue has read in all.
+func (db *DB) OverdueLookedAtForTest() int {
+	db.overdue.mu.Lock()
+	defer db.overdue.mu.Unlock()
+	return db.overdue.looked
+}
+
 // HoldWriterForTest takes the writer's turn (the shared transaction
 // committed first) and keeps it until release is closed; held is closed
 // once the turn is taken.
