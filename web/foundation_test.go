@@ -165,6 +165,13 @@ func TestAdminCreatesUserAndResetsPassword(t *testing.T) {
 	if v, _ := bad.Doc(t).Find(`input[name="email"]`).Attr("value"); v != "not-an-email" {
 		t.Errorf("form lost what was typed: %q", v)
 	}
+	// The role is a dropdown: with none chosen, the message asks for a
+	// choice, not for something to be typed.
+	noRole := admin.postForm("/admin/users", url.Values{"name": {"Nia"}, "email": {"nia@newsroom.example"}, "role": {""}})
+	wantStatus(t, noRole, http.StatusUnprocessableEntity)
+	if msg := noRole.TestID(t, "error-role"); !strings.HasPrefix(msg, "Choose a role") {
+		t.Errorf("with no role chosen the form says %q", msg)
+	}
 
 	res := admin.postForm("/admin/users", url.Values{"name": {"Nia Reviewer"}, "email": {"nia@newsroom.example"}, "role": {"reviewer"}})
 	// A redirect, so that reloading the page cannot create the user twice;

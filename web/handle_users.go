@@ -27,7 +27,7 @@ func (app *App) newUserPage(w http.ResponseWriter, r *http.Request) {
 type newUserForm struct {
 	Name  string `form:"name" label:"name" validate:"required"`
 	Email string `form:"email" label:"email address" validate:"required,email"`
-	Role  string `form:"role" label:"role" validate:"required,oneof=reviewer editor admin"`
+	Role  string `form:"role" label:"role"` // checked by domain.ParseRole: a choice, not typed
 }
 
 func (app *App) createUser(w http.ResponseWriter, r *http.Request) {
@@ -36,8 +36,9 @@ func (app *App) createUser(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
+	role, roleErr := domain.ParseRole(form.Role)
 	view := components.UserForm{Name: form.Name, Email: form.Email, Role: form.Role,
-		Errors: withDomainErrors(app.validate.Check(&form), domain.CheckNewUser(form.Name, form.Email))}
+		Errors: withDomainErrors(withDomainErrors(app.validate.Check(&form), domain.CheckNewUser(form.Name, form.Email)), roleErr)}
 	if view.Errors != nil {
 		app.render(w, r, http.StatusUnprocessableEntity, components.NewUserPage(app.meta(w, r, "Add a user"), view))
 		return
@@ -46,7 +47,7 @@ func (app *App) createUser(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u := &domain.User{Name: form.Name, Email: form.Email, Role: domain.Role(form.Role), MustChangePassword: domain.IssuedPasswordMustChange(false)}
+	u := &domain.User{Name: form.Name, Email: form.Email, Role: role, MustChangePassword: domain.IssuedPasswordMustChange(false)}
 	if err := app.db.CreateUser(r.Context(), u, hash); err != nil {
 		if fe := fieldErrors(err); fe != nil {
 			view.Errors = fe
