@@ -77,6 +77,16 @@ func FormatDate(t time.Time) string {
 	return t.UTC().Format("2 Jan 2006")
 }
 
+// FormatDay shows a day kept as yyyy-mm-dd (a search hit's) as FormatDate
+// does, so every page writes dates alike; anything else is shown as is.
+func FormatDay(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return FormatDate(t)
+}
+
 // ISOTime is the machine-readable form for <time datetime>.
 func ISOTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
