@@ -1472,7 +1472,7 @@ func claimsByScore(v ArticleView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 122, "</div><p class=\"hint js-only\" data-testid=\"keys-hint\">Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> accept, <kbd>d</kbd> dismiss, <kbd>?</kbd> all shortcuts.</p><table class=\"table table-compact claims-table\" data-testid=\"claims-by-score\"><caption class=\"visually-hidden\">Candidate claims, highest score first</caption> <thead class=\"visually-hidden\"><tr><th scope=\"col\">Select</th><th scope=\"col\">Score and claim</th><th scope=\"col\">Actions</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 122, "</div><p class=\"hint js-only keys-only\" data-testid=\"keys-hint\">Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> accept, <kbd>d</kbd> dismiss, <kbd>?</kbd> all shortcuts.</p><table class=\"table table-compact claims-table\" data-testid=\"claims-by-score\"><caption class=\"visually-hidden\">Candidate claims, highest score first</caption> <thead class=\"visually-hidden\"><tr><th scope=\"col\">Select</th><th scope=\"col\">Score and claim</th><th scope=\"col\">Actions</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -304,7 +304,7 @@ func TakeNextForm() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<form method=\"post\" action=\"/queue/next\" hx-post=\"/queue/next\"><button type=\"submit\" class=\"btn btn-primary\" data-shortcut=\"take-next\" data-testid=\"take-next\">Take next <kbd>n</kbd></button></form>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<form method=\"post\" action=\"/queue/next\" hx-post=\"/queue/next\"><button type=\"submit\" class=\"btn btn-primary\" data-shortcut=\"take-next\" data-testid=\"take-next\">Take next <kbd class=\"keys-only\">n</kbd></button></form>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -53,6 +53,10 @@ func TestBrowserPhoneListsFitTheScreen(t *testing.T) {
 	}
 	// Each cell still says which column it is.
 	b.do("open the queue", chromedp.Navigate(env.srv.URL+"/queue"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="queue"]`)))
+	// A phone has no keyboard: Take next offers no shortcut key.
+	if got := b.eval(`Promise.resolve(getComputedStyle(document.querySelector('[data-testid="take-next"] kbd')).display)`); got != "none" {
+		t.Errorf("Take next shows its keyboard shortcut on a phone (display %s)", got)
+	}
 	if got := b.eval(`Promise.resolve(getComputedStyle(document.querySelector('[data-testid="queue-row"] td[data-label="Assignee"]'), "::before").content)`); got != `"Assignee: "` {
 		t.Errorf("the queue's assignee cell is labelled %s on a phone", got)
 	}

@@ -117,11 +117,17 @@ func NoScript(t testing.TB, ctx context.Context) {
 	}
 }
 
-// Phone sizes the tab like a phone held upright (390 CSS pixels wide).
+// Phone sizes the tab like a phone held upright (390 CSS pixels wide),
+// with a touch screen and no mouse or keyboard, as CSS media queries
+// (hover: none) and (pointer: coarse) see one.
 func Phone(t testing.TB, ctx context.Context) {
 	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)); err != nil {
 		t.Fatalf("phone viewport: %v", err)
+	}
+	touch := []*emulation.MediaFeature{{Name: "hover", Value: "none"}, {Name: "pointer", Value: "coarse"}, {Name: "any-hover", Value: "none"}, {Name: "any-pointer", Value: "coarse"}}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: touch}); err != nil {
+		t.Fatalf("phone's touch screen: %v", err)
 	}
 }
 
