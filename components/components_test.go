@@ -55,6 +55,19 @@ func TestNavigationFollowsRole(t *testing.T) {
 			}
 		})
 	}
+	// The admin's own pages are a named group of their own, not four more
+	// links run on after the desk's.
+	admin := render(t, HomePage(PageMeta{User: &domain.User{ID: 1, Name: "A", Role: domain.RoleAdmin, Active: true}, Path: "/"}, HomeView{Home: &domain.Home{}}))
+	if n := admin.Find(`nav[aria-label="Main"] a[href^="/admin/"]`).Length(); n != 0 {
+		t.Errorf("%d admin links among the desk's", n)
+	}
+	group := admin.Find(`[data-testid="admin-nav"]`)
+	if n := group.Find(`a[href^="/admin/"]`).Length(); n != 4 {
+		t.Errorf("the admin group holds %d links, want 4", n)
+	}
+	if id := group.AttrOr("aria-labelledby", ""); id == "" || strings.TrimSpace(admin.Find("#"+id).Text()) != "Admin" {
+		t.Errorf("the admin group is not named Admin (aria-labelledby %q)", id)
+	}
 	if render(t, LoginPage(PageMeta{}, LoginForm{})).Find(`[data-testid="nav"]`).Length() != 0 {
 		t.Error("signed-out page shows navigation")
 	}

@@ -53,6 +53,16 @@ func TestBrowserPhoneListsFitTheScreen(t *testing.T) {
 	}
 	// Each cell still says which column it is.
 	b.do("open the queue", chromedp.Navigate(env.srv.URL+"/queue"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="queue"]`)))
+	// The menu wraps into even columns, every link on one line, rather than
+	// ragged rows.
+	if got := b.eval(`Promise.resolve((() => {
+		const links = [...document.querySelectorAll('[data-testid="nav"] .nav-link')];
+		const lefts = new Set(links.map(a => Math.round(a.getBoundingClientRect().left)));
+		const split = links.filter(a => a.getClientRects().length > 1 || a.getBoundingClientRect().height > 48).length;
+		return lefts.size + " columns, " + split + " links split";
+	})())`); got != "3 columns, 0 links split" {
+		t.Errorf("the menu on a phone: %s, want 3 columns, 0 links split", got)
+	}
 	// A phone has no keyboard: Take next offers no shortcut key.
 	if got := b.eval(`Promise.resolve(getComputedStyle(document.querySelector('[data-testid="take-next"] kbd')).display)`); got != "none" {
 		t.Errorf("Take next shows its keyboard shortcut on a phone (display %s)", got)
