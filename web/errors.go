@@ -103,6 +103,10 @@ func (app *App) errorStatus(w http.ResponseWriter, r *http.Request, status int, 
 	if isHTMX(r) {
 		w.Header().Set("HX-Retarget", "#flash")
 		w.Header().Set("HX-Reswap", "innerHTML")
+		if status == http.StatusUnauthorized {
+			app.render(w, r, status, components.SignInFragment(message, signInURL(r)))
+			return
+		}
 		app.render(w, r, status, components.ErrorFragment(message))
 		return
 	}
@@ -111,6 +115,19 @@ func (app *App) errorStatus(w http.ResponseWriter, r *http.Request, status int, 
 		heading = http.StatusText(status)
 	}
 	app.render(w, r, status, components.ErrorPage(app.meta(w, r, heading), status, heading, message))
+}
+
+// signInURL is the sign-in page, leading back to the page an htmx request
+// came from (HX-Current-URL, its path only).
+func signInURL(r *http.Request) string {
+	next := "/"
+	if u, err := url.Parse(r.Header.Get("HX-Current-URL")); err == nil && u.Path != "" {
+		next = u.Path
+		if u.RawQuery != "" {
+			next += "?" + u.RawQuery
+		}
+	}
+	return "/login?next=" + url.QueryEscape(safeNext(next))
 }
 
 func (app *App) serverError(w http.ResponseWriter, r *http.Request, err error) {

@@ -153,3 +153,33 @@ func TestSignedOutTypedTextWaitsForTheSecondStep(t *testing.T) {
 		t.Error("a password typed before signing in again was written into the page")
 	}
 }
+
+// TestSignedOutHTMXAnswerLinksToSignIn: with script on, an action whose
+// sign-in has ended answers in the page's message area; the message links
+// to the sign-in page (leading back to the page the person is on) in a new
+// tab, so nothing typed on the page is lost by following it.
+func TestSignedOutHTMXAnswerLinksToSignIn(t *testing.T) {
+	env := newTestEnv(t)
+	ids := env.queuedClaims(1, "unemployment fell by 3%")
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	wantStatus(t, rita.postForm("/logout", nil), http.StatusSeeOther)
+	page := "/claims/" + itoa(ids[0]) + "?tab=sources"
+	req, _ := http.NewRequest(http.MethodPost, env.srv.URL+"/claims/"+itoa(ids[0])+"/verdict", strings.NewReader(url.Values{"conclusion": {"It fell by 0.3 points."}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", env.srv.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Current-URL", env.srv.URL+page)
+	res := rita.do(req)
+	wantStatus(t, res, http.StatusUnauthorized)
+	link := res.Doc(t).Find(`[data-testid="error-message"] [data-testid="sign-in-link"]`)
+	if link.Length() != 1 {
+		t.Fatalf("the message has no link to sign in:\n%s", res.Body)
+	}
+	if href := link.AttrOr("href", ""); href != "/login?next="+url.QueryEscape(page) {
+		t.Errorf("the link leads to %q, want back to %s", href, page)
+	}
+	if link.AttrOr("target", "") != "_blank" {
+		t.Error("following the link would leave the page and what was typed on it")
+	}
+}
