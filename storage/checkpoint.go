@@ -61,6 +61,9 @@ type checkpointer struct {
 	stop chan struct{}
 	done chan struct{}
 
+	// syncer, when the log is synced for durability, hears which commits
+	// each checkpoint copied whole (logSyncer.copiedThrough).
+	syncer *logSyncer
 	// holdWriter runs f holding the writer's turn, the shared transaction
 	// committed; it returns false, without running f, once stop is closed.
 	holdWriter func(stop <-chan struct{}, f func()) bool
@@ -78,14 +81,14 @@ type checkpointer struct {
 	restarts int         // checkpoints finished with the writer held, for tests
 }
 
-func newCheckpointer(dsn string, holdWriter func(stop <-chan struct{}, f func()) bool) (*checkpointer, error) {
+func newCheckpointer(dsn string, holdWriter func(stop <-chan struct{}, f func()) bool, syncer *logSyncer) (*checkpointer, error) {
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
 	c := &checkpointer{db: db, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
-		holdWriter: holdWriter, restartAt: restartFrames, every: checkpointEvery}
+		holdWriter: holdWriter, syncer: syncer, restartAt: restartFrames, every: checkpointEvery}
 	go c.run()
 	return c, nil
 }
@@ -151,6 +154,12 @@ func (c *checkpointer) run() {
 				})
 			}
 		}
+		if c.syncer != nil && c.syncer.awaitsCopy() {
+			// Changes after a failed sync wait for a whole copy of the log
+			// (logSyncer.copied): look again soon until one is made.
+			next = min(next, restartRetry)
+			c.committed()
+		}
 		select {
 		case <-c.stop:
 			return
@@ -165,9 +174,16 @@ func (c *checkpointer) passive() (logFrames, copied int, err error) {
 	// A passive checkpoint never waits for the writer or the readers: it
 	// copies what no reader still needs, and the next one the rest.
 	var busy int
+	var counted uint64
+	if c.syncer != nil {
+		counted = c.syncer.counted() // every commit counted is in the log now
+	}
 	if err := c.db.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logFrames, &copied); err != nil {
 		c.failed(err)
 		return 0, 0, err
+	}
+	if c.syncer != nil && busy == 0 && copied == logFrames {
+		c.syncer.copiedThrough(counted)
 	}
 	c.mu.Lock()
 	c.runs++

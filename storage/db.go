@@ -198,9 +198,14 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	if db.ckpt, err = newCheckpointer(readDSN, db.holdWriter); err != nil {
+	if db.ckpt, err = newCheckpointer(readDSN, db.holdWriter, db.syncer); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if db.syncer != nil {
+		db.syncer.mu.Lock()
+		db.syncer.kickCheckpoint = db.ckpt.committed
+		db.syncer.mu.Unlock()
 	}
 	db.claimPages = newReadCache[matchKey, claimPage](1024)
 	db.articleMatches = newReadCache[int64, map[int64]match.Found](1024)

@@ -80,6 +80,14 @@ type logSyncer struct {
 	// (failure the last one's error): those are never acknowledged (wait).
 	failedAfter, failedTo uint64
 	failure               error
+	// copied is how many commits a checkpoint has copied into the database
+	// file (and synced it) with the whole log: after a failed sync, a later
+	// commit's frames follow frames that may be lost, and recovery after a
+	// power cut stops at the first lost frame, so a later commit is
+	// acknowledged only once it is in the database file (copiedThrough).
+	// kickCheckpoint asks the checkpointer for that copy.
+	copied         uint64
+	kickCheckpoint func()
 	running               bool
 	syncs                 uint64 // syncs done, for tests
 
@@ -108,7 +116,14 @@ func (s *logSyncer) wait() error {
 			return s.failure
 		}
 		if s.synced >= mine {
-			return nil
+			if s.failedTo == 0 || mine <= s.failedAfter || s.copied >= mine || s.kickCheckpoint == nil {
+				return nil
+			}
+			// Synced after a failed sync: wait for the checkpointer to
+			// copy it past the frames that may be lost.
+			s.kickCheckpoint()
+			s.cond.Wait()
+			continue
 		}
 		if s.running {
 			s.cond.Wait()
@@ -131,6 +146,33 @@ func (s *logSyncer) wait() error {
 		}
 		s.synced = max(s.synced, target)
 		s.syncs++
+		s.cond.Broadcast()
+	}
+}
+
+// counted is how many commits have been counted so far: a checkpoint that
+// starts after reading it copies every one of them.
+func (s *logSyncer) counted() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.started
+}
+
+// awaitsCopy reports whether changes after a failed sync wait for a
+// checkpoint to copy them.
+func (s *logSyncer) awaitsCopy() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.failedTo > 0 && s.copied < s.started
+}
+
+// copiedThrough says a checkpoint copied the whole log, and so the first n
+// commits, into the database file and synced it.
+func (s *logSyncer) copiedThrough(n uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n > s.copied {
+		s.copied = n
 		s.cond.Broadcast()
 	}
 }

@@ -259,8 +259,9 @@ func TestAChangeAFailedSyncCoveredIsNeverAcknowledged(t *testing.T) {
 	}
 	answers := map[string]chan error{}
 	change := func(name string) {
-		answers[name] = make(chan error, 1)
-		go func() { answers[name] <- s.wait() }()
+		answer := make(chan error, 1)
+		answers[name] = answer
+		go func() { answer <- s.wait() }()
 	}
 	answer := func(name string) error {
 		t.Helper()
@@ -297,12 +298,84 @@ func TestAChangeAFailedSyncCoveredIsNeverAcknowledged(t *testing.T) {
 		}
 	}
 
-	// A change committed after the failure is synced afresh.
+	// A change committed after the failure is synced afresh, but its frames
+	// follow frames that may be lost, where recovery after a power cut would
+	// stop: it is acknowledged only once a checkpoint has copied it into the
+	// database file.
+	kicked := make(chan struct{}, 10)
+	s.mu.Lock()
+	s.kickCheckpoint = func() { kicked <- struct{}{} }
+	s.mu.Unlock()
 	change("d")
+	select {
+	case <-kicked:
+	case err := <-answers["d"]:
+		t.Fatalf("d was answered (%v) before any checkpoint copied it", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("d never asked for a checkpoint")
+	}
+	select {
+	case err := <-answers["d"]:
+		t.Fatalf("d was answered (%v) before any checkpoint copied it", err)
+	default:
+	}
+	s.copiedThrough(s.counted())
 	if err := answer("d"); err != nil {
 		t.Errorf("d: %v", err)
 	}
 	close(syncs)
+}
+
+// TestAChangeAfterAFailedSyncWaitsForTheCheckpoint: on a real database, a
+// change committed after a failed sync of the log is acknowledged once the
+// checkpointer has copied the whole log into the database file, and not
+// while a reader keeps it from doing so.
+func TestAChangeAfterAFailedSyncWaitsForTheCheckpoint(t *testing.T) {
+	db, reader := openWithAReaderBehindALongChange(t)
+	db.ckpt.every = 5 * time.Millisecond
+	failNext := make(chan bool, 1)
+	failNext <- true
+	db.syncer.mu.Lock()
+	db.syncer.syncFile = func(f *os.File, fresh bool) error {
+		select {
+		case <-failNext:
+			return errors.New("input/output error")
+		default:
+			return syncLogFile(f, fresh)
+		}
+	}
+	db.syncer.mu.Unlock()
+	ctx := context.Background()
+	set := func(key string) error {
+		return db.SetSettings(ctx, map[string]string{key: "x"})
+	}
+	if err := set("failed"); !errors.Is(err, errSyncFailed) {
+		t.Fatalf("the change whose sync failed: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- set("after") }()
+	// The reader keeps the log's end from being copied: while it lasts the
+	// change stays unacknowledged, however often the checkpointer looks.
+	runs := db.ckpt.checkpoints()
+	for deadline := time.Now().Add(10 * time.Second); db.ckpt.checkpoints() < runs+5; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the checkpointer did not look again")
+		}
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("acknowledged (%v) while the log holding it could not be copied", err)
+	default:
+	}
+	reader.Rollback()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("after the checkpoint: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("never acknowledged after the reader left")
+	}
 }
 
 // TestAReaderHoldingTheLogDoesNotHoldUpTheWriter: while a reader (a long
