@@ -88,8 +88,8 @@ type logSyncer struct {
 	// kickCheckpoint asks the checkpointer for that copy.
 	copied         uint64
 	kickCheckpoint func()
-	running               bool
-	syncs                 uint64 // syncs done, for tests
+	running        bool
+	syncs          uint64 // syncs done, for tests
 
 	// syncFile is syncLogFile; tests stand in for it.
 	syncFile func(f *os.File, fresh bool) error
