@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"claimtrail/domain"
@@ -88,13 +89,42 @@ func staleVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) error {
 }
 
 // bumpVerdict writes v's text and the next version, refusing if the stored
-// version moved meanwhile.
+// version moved meanwhile. Only the columns that differ from the stored row
+// are named: SQLite rewrites every index of a column named, changed or not,
+// so a submit naming the rating and the approval rewrote both their indexes'
+// entries (a page each in the log) for nothing.
 func bumpVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) error {
-	res, err := tx.ExecContext(ctx, `UPDATE verdicts SET rating_id = ?, conclusion = ?, explanation = ?, author_id = ?,
-		submitted_at = ?, submitted_by = ?, approved_at = ?, approved_by = ?, version = version + 1, updated_at = ?
-		WHERE claim_id = ? AND version = ?`,
-		nullInt(v.RatingID), v.Conclusion, v.Explanation, nullInt(v.AuthorID), nullTime(v.SubmittedAt), nullInt(v.SubmittedBy),
-		nullTime(v.ApprovedAt), nullInt(v.ApprovedBy), formatTime(tx.now), v.ClaimID, v.Version)
+	cols := [...]struct {
+		name string
+		val  any
+	}{
+		{"rating_id", nullInt(v.RatingID)}, {"conclusion", v.Conclusion}, {"explanation", v.Explanation},
+		{"author_id", nullInt(v.AuthorID)}, {"submitted_at", nullTime(v.SubmittedAt)}, {"submitted_by", nullInt(v.SubmittedBy)},
+		{"approved_at", nullTime(v.ApprovedAt)}, {"approved_by", nullInt(v.ApprovedBy)},
+	}
+	var stored [len(cols)]any
+	var into [len(cols)]any
+	for i := range stored {
+		into[i] = &stored[i]
+	}
+	err := tx.QueryRowContext(ctx, `SELECT rating_id, conclusion, explanation, author_id, submitted_at, submitted_by, approved_at, approved_by
+		FROM verdicts WHERE claim_id = ? AND version = ?`, v.ClaimID, v.Version).Scan(into[:]...)
+	if err == sql.ErrNoRows {
+		return domain.Errorf(domain.ECONFLICT, "Someone else changed this verdict a moment ago. Reload to see their change.")
+	}
+	if err != nil {
+		return err
+	}
+	var set strings.Builder
+	var args []any
+	for i, c := range cols {
+		if !sameStoredValue(stored[i], c.val) {
+			set.WriteString(c.name + " = ?, ")
+			args = append(args, c.val)
+		}
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE verdicts SET `+set.String()+`version = version + 1, updated_at = ?
+		WHERE claim_id = ? AND version = ?`, append(args, formatTime(tx.now), v.ClaimID, v.Version)...)
 	if err != nil {
 		return mapError(err, "")
 	}
@@ -104,6 +134,16 @@ func bumpVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) error {
 	v.Version++
 	v.UpdatedAt = tx.now
 	return nil
+}
+
+// sameStoredValue says whether a column read back as stored holds what
+// would be written: NULL, an integer or a text, as nullInt, nullTime and
+// the strings give them.
+func sameStoredValue(stored, v any) bool {
+	if b, ok := stored.([]byte); ok {
+		stored = string(b)
+	}
+	return stored == v
 }
 
 // AnyVersion, given as the version a change expects, takes the verdict as it
