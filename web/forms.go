@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -148,6 +149,20 @@ func parseForm(r *http.Request) error {
 		return errFormUnreadable
 	}
 	return nil
+}
+
+// parseMultipartForm is r.ParseMultipartForm for every handler: a body
+// cut short, without its boundary or with a broken part is the sender's
+// mistake, a 422 with errFormUnreadable; one too large, or of too many
+// parts, stays an error the caller answers as too large. Files beyond 1 MB
+// spill to a temporary file rather than memory.
+func parseMultipartForm(r *http.Request) error {
+	err := r.ParseMultipartForm(1 << 20)
+	var tooBig *http.MaxBytesError
+	if err == nil || errors.As(err, &tooBig) || errors.Is(err, multipart.ErrMessageTooLarge) {
+		return err
+	}
+	return errFormUnreadable
 }
 
 // noInput reads the body of a request whose action takes nothing from it:

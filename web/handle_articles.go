@@ -296,9 +296,8 @@ func (app *App) renderArticleForm(w http.ResponseWriter, r *http.Request, status
 func (app *App) addArticle(w http.ResponseWriter, r *http.Request) {
 	view := components.ArticleForm{Mode: "paste"}
 	if isMultipart(r) {
-		// The whole body is already capped at MaxUploadBytes+1 MB; files
-		// beyond 1 MB spill to a temporary file rather than memory.
-		if err := r.ParseMultipartForm(1 << 20); err != nil {
+		// The whole body is already capped at MaxUploadBytes+1 MB.
+		if err := parseMultipartForm(r); err != nil {
 			view.Mode = "upload" // what is unreadable or too large is most likely the file
 			if errors.Is(err, multipart.ErrMessageTooLarge) {
 				err = &http.MaxBytesError{Limit: app.cfg.MaxUploadBytes}
