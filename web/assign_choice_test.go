@@ -33,3 +33,17 @@ func TestAssignStartsWithNobodyChosen(t *testing.T) {
 		t.Error("the claim was assigned with nobody chosen")
 	}
 }
+
+// TestHistoryWritesDatesAsThePageDoes: a due date set shows in the claim's
+// history as the page's own dates read ("7 Dec 2026"), not as 2026-12-07.
+func TestHistoryWritesDatesAsThePageDoes(t *testing.T) {
+	env := newTestEnv(t)
+	ids := env.queuedClaims(1, "unemployment fell by 3%")
+	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	path := "/claims/" + itoa(ids[0])
+	wantStatus(t, eddie.postForm(path+"/due", url.Values{"due": {"2030-12-07"}, "claim_version": {env.claimVersion(ids[0])}}), http.StatusSeeOther)
+	changes := eddie.get(path).Doc(t).Find(`[data-testid="timeline-changes"]`).Text()
+	if !strings.Contains(changes, "7 Dec 2030") || strings.Contains(changes, "2030-12-07") {
+		t.Errorf("the history shows the due date as %q", strings.Join(strings.Fields(changes), " "))
+	}
+}

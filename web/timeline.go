@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"claimtrail/components"
 	"claimtrail/domain"
@@ -209,6 +210,13 @@ func showValue(k string, v any, present bool, person func(any) string) string {
 	case "priority":
 		if p, err := domain.ParsePriority(fmt.Sprint(v)); err == nil {
 			return p.Label()
+		}
+	case "due_at", "published_at", "accessed_at":
+		// Dates read as the rest of the page writes them.
+		for _, layout := range []string{time.DateOnly, time.RFC3339Nano} {
+			if t, err := time.Parse(layout, fmt.Sprint(v)); err == nil {
+				return components.FormatDate(t)
+			}
 		}
 	}
 	return fmt.Sprint(v)
