@@ -230,10 +230,65 @@ func (app *App) decodeJSONBody(body []byte, dst any) error {
 		}
 		return badRequest("Send exactly one JSON object in the request body.", nil)
 	}
+	// encoding/json keeps the last of a field given twice, and matches names
+	// without regard to case, so {"version": 1, "Version": 5} would be
+	// read as one thing here and as another by a proxy or a log reader.
+	if name := repeatedField(body); name != "" {
+		return badRequest(fmt.Sprintf("The field %q is given more than once; send each field once.", name), map[string]string{name: "Give this field once."})
+	}
 	if errs := app.jsonValidate.Check(dst); errs != nil {
 		return &domain.Error{Code: domain.EINVALID, Message: "Some fields need fixing; see fields.", Fields: errs}
 	}
 	return nil
+}
+
+// repeatedField returns the first name given twice in one JSON object of
+// body (names compared regardless of case, as encoding/json reads them),
+// or "". body has already been decoded, so it is valid and not too deep.
+func repeatedField(body []byte) string {
+	type object struct {
+		names   map[string]bool
+		wantKey bool
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var open []*object // nil for an array
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		var top *object
+		if len(open) > 0 {
+			top = open[len(open)-1]
+		}
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{', '[':
+				if top != nil {
+					top.wantKey = true // this value ends its pair
+				}
+				if d == '{' {
+					open = append(open, &object{names: map[string]bool{}, wantKey: true})
+				} else {
+					open = append(open, nil)
+				}
+			default:
+				open = open[:len(open)-1]
+			}
+			continue
+		}
+		if top == nil {
+			continue
+		}
+		if top.wantKey {
+			name := tok.(string)
+			if top.names[strings.ToLower(name)] {
+				return name
+			}
+			top.names[strings.ToLower(name)] = true
+		}
+		top.wantKey = !top.wantKey
+	}
 }
 
 // loneSurrogate returns the offset of the first \uD800–\uDFFF escape in a

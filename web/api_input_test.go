@@ -98,3 +98,36 @@ func TestAPIReturnWithoutVerdictIsConflict(t *testing.T) {
 	}
 	wantAPIError(t, ed.post("/api/v1/claims/99999/return", map[string]string{"comment": "x"}), http.StatusNotFound, domain.ENOTFOUND)
 }
+
+// TestAPIRefusesAFieldGivenTwice: encoding/json would keep the last of a
+// field given twice (or spelt in another case), so what the API stores
+// could differ from what a proxy or a log shows of the request: refused,
+// nothing done. The same names in different objects are fine.
+func TestAPIRefusesAFieldGivenTwice(t *testing.T) {
+	env := newTestEnv(t)
+	api, _ := env.apiUser("rita@newsroom.example", domain.RoleReviewer)
+	body := `"The council said spending rose by 40 percent last year, according to its own accounts."`
+	for _, js := range []string{
+		`{"body": ` + body + `, "title": "Harbour", "title": "Harbour spending"}`,
+		`{"body": ` + body + `, "Body": "x"}`,
+	} {
+		fields := wantAPIError(t, api.post("/api/v1/articles", js), http.StatusBadRequest, codeBadRequest)
+		if fields["title"] == "" && fields["Body"] == "" {
+			t.Errorf("%s: fields %v", js, fields)
+		}
+	}
+	a := postArticle(t, api, "")
+	claim := "/api/v1/claims/" + itoa(a.Claims[0].ID)
+	wantAPIError(t, api.post(claim+"/accept", `{"text": "Jobs rose", "text": "Jobs fell"}`), http.StatusBadRequest, codeBadRequest)
+	if c := decode[apiClaimDetailResponse](t, api.get(claim)); c.State != "candidate" {
+		t.Errorf("claim is %s after a refused accept", c.State)
+	}
+	// Each source names its own url and title.
+	wantStatus(t, api.post(claim+"/accept", `{"text": "Jobs rose"}`), http.StatusOK)
+	if got := repeatedField([]byte(`{"sources": [{"url": "a", "title": "b"}, {"url": "c", "title": "d"}], "version": 1}`)); got != "" {
+		t.Errorf("%q counted as given twice", got)
+	}
+	if got := repeatedField([]byte(`{"sources": [{"url": "a", "URL": "c"}]}`)); got != "URL" {
+		t.Errorf("a source's url given twice: %q", got)
+	}
+}
