@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"claimtrail/domain"
 	"claimtrail/domain/match"
 )
@@ -22,5 +24,27 @@ func TestSearchResultDatesReadLikeTheRestOfTheApp(t *testing.T) {
 	}
 	if got := day.AttrOr("datetime", ""); got != "2026-03-03" {
 		t.Errorf("datetime %q", got)
+	}
+}
+
+// TestAuditLogReadsOnAPhone: on a phone the audit log, like the desk's
+// lists, reads as one block per event with each cell named by its column,
+// instead of a table seven columns wide scrolled sideways; the request's id
+// and address are on lines of their own.
+func TestAuditLogReadsOnAPhone(t *testing.T) {
+	u := &domain.User{ID: 1, Name: "Ada", Role: domain.RoleAdmin, Active: true}
+	ev := &domain.AuditEvent{ID: 9, ActorLabel: "ada@newsroom.example", Action: "user.signed_in", Entity: "user", EntityID: 1,
+		RequestID: "736572bd6f2a23dd", ClientAddr: "192.0.2.7"}
+	doc := render(t, AuditPage(PageMeta{User: u, Path: "/admin/audit"}, AuditFilterForm{}, []AuditRow{{Event: ev}}, ""))
+	if !doc.Find(`[data-testid="audit-events"]`).HasClass("table-stack") {
+		t.Error("the audit log does not stack on a phone")
+	}
+	doc.Find(`[data-testid="audit-row"] td`).Each(func(i int, td *goquery.Selection) {
+		if td.AttrOr("data-label", "") == "" {
+			t.Errorf("cell %d is not named by its column", i)
+		}
+	})
+	if n := doc.Find(`[data-testid="audit-request"] span`).Length(); n != 2 {
+		t.Errorf("the request's id and address are in %d parts, want 2", n)
 	}
 }
