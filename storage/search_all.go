@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -101,7 +102,7 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 	if f.From.IsZero() && f.To.IsZero() {
 		enough = searchAllRerank
 	}
-	blocks := &searchBlockReads{tx: tx, kept: tx.keptBlocksFor(), versions: versions}
+	blocks := &searchBlockReads{tx: tx, kept: tx.keptBlocksFor(), versions: versions, counts: df}
 	docs, err := searchCandidates(ctx, tx, blocks, terms, enough)
 	if err != nil {
 		return nil, err
@@ -333,8 +334,6 @@ func snippetOf(text string, q match.Query) []match.Segment {
 	if len(text) <= before+after {
 		return match.Highlight(text, q, searchSnippet)
 	}
-	lower := strings.ToLower(text)
-	at := -1
 	var needles []string
 	for _, t := range q.Terms {
 		if !strings.HasPrefix(t, "#") && len(t) >= 2 {
@@ -342,11 +341,7 @@ func snippetOf(text string, q match.Query) []match.Segment {
 		}
 	}
 	needles = append(append(needles, q.Prefixes...), q.Phrases...)
-	for _, n := range needles {
-		if i := strings.Index(lower, n); i >= 0 && (at < 0 || i < at) {
-			at = i
-		}
-	}
+	at := firstInLowered(text, needles)
 	from, to := 0, after
 	if at > before {
 		from, to = at-before, at+after
@@ -366,6 +361,40 @@ func snippetOf(text string, q match.Query) []match.Segment {
 		out = append(out, match.Segment{Text: "…"})
 	}
 	return out
+}
+
+// firstInLowered is where the first of needles is in strings.ToLower(text),
+// -1 when none is. The text is lowered a piece at a time, only as far as
+// the first needle found (and the longest after it): an article's first
+// hit is mostly near its start, and lowering all of it was a twentieth of a
+// search. Lowering goes rune by rune, so the pieces, cut where a rune
+// starts, lower to the same bytes as the whole.
+func firstInLowered(text string, needles []string) int {
+	const piece = 1024
+	longest := 0
+	for _, n := range needles {
+		longest = max(longest, len(n))
+	}
+	at := -1
+	var lower []byte
+	// (An empty text is looked in once, as strings.Index would.)
+	for done, once := 0, true; (once || done < len(text)) && (at < 0 || len(lower) < at+longest); once = false {
+		end := min(len(text), done+piece)
+		for end < len(text) && !utf8.RuneStart(text[end]) {
+			end++
+		}
+		was := len(lower)
+		lower = append(lower, strings.ToLower(text[done:end])...)
+		done = end
+		for _, n := range needles {
+			// A needle first seen now ends in the new piece.
+			from := max(0, was-max(len(n), 1)+1)
+			if i := bytes.Index(lower[from:], []byte(n)); i >= 0 && (at < 0 || from+i < at) {
+				at = from + i
+			}
+		}
+	}
+	return at
 }
 
 // searchCandidates finds a search's candidates, newest first: the newest
@@ -430,7 +459,14 @@ func searchCandidates(ctx context.Context, tx *Tx, words *searchBlockReads, term
 	// and a quarter more.
 	var out []int64
 	checked := 0
-	for span := 1; len(out) < enough; span *= 2 {
+	first := 1
+	if words.fewExpected(terms[0], others, len(docs), enough) {
+		// The words' counts say fewer than enough will be found: every
+		// candidate will be checked, so all at once, each other word's
+		// blocks read in one statement instead of one a batch.
+		first = math.MaxInt32
+	}
+	for span := first; len(out) < enough; span = min(span*2, math.MaxInt32) {
 		size := 256 * span
 		if len(out) > 0 {
 			size = min(size, max(64, (enough-len(out))*checked/len(out)*5/4))

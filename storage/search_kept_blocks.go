@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"sync"
+
+	"claimtrail/domain/match"
 )
 
 // A search never asked before still asks for words asked before: the words
@@ -62,7 +64,8 @@ func (w *keptWordBlocks) known(b int64) ([]byte, bool) {
 }
 
 // with is w with more blocks known (lists, nil for absent), and from
-// lowered to from when it is lower: a new value, w unchanged.
+// lowered to from when it is lower: a new value, w unchanged; lists may
+// become part of it, so its caller no longer changes it.
 func (w *keptWordBlocks) with(version int64, lists map[int64][]byte, from int64) *keptWordBlocks {
 	out := &keptWordBlocks{version: version, from: math.MaxInt64}
 	if w != nil && w.version == version {
@@ -71,11 +74,11 @@ func (w *keptWordBlocks) with(version int64, lists map[int64][]byte, from int64)
 			out.lists[b] = l
 		}
 		out.from = w.from
+		for b, l := range lists {
+			out.lists[b] = l
+		}
 	} else {
-		out.lists = make(map[int64][]byte, len(lists))
-	}
-	for b, l := range lists {
-		out.lists[b] = l
+		out.lists = lists // a word read for the first time: its map as read
 	}
 	out.from = min(out.from, from)
 	for b, l := range out.lists {
@@ -132,7 +135,8 @@ func (k *keptBlocks) get(term string, version int64) *keptWordBlocks {
 // put keeps blocks of term read at version (lists by number, nil for a
 // block known absent; from: every block from it on is among them or
 // absent), with what is kept of it at the same version; a newer version
-// replaces what is kept, an older one is not kept.
+// replaces what is kept, an older one is not kept. lists may be kept as it
+// is: its caller no longer changes it.
 func (k *keptBlocks) put(term string, version int64, lists map[int64][]byte, from int64) {
 	if k == nil || len(lists) == 0 && from == math.MaxInt64 {
 		return
@@ -207,6 +211,24 @@ type searchBlockReads struct {
 	tx       *Tx
 	kept     *keptBlocks // nil: nothing kept is used
 	versions map[string]int64
+	// counts are the terms' numbers of documents, searchAllTerm's the
+	// archive's (nil: unknown), read with the versions.
+	counts map[string]int
+}
+
+// fewExpected reports whether fewer than enough of lead's candidates are
+// expected to have every other term, were the terms independent: then
+// every candidate is checked in the end, and may as well be at once.
+func (r *searchBlockReads) fewExpected(lead string, others []string, candidates, enough int) bool {
+	all := r.counts[searchAllTerm]
+	if all <= 0 || candidates == 0 || match.IsFilterTerm(lead) {
+		return false
+	}
+	expect := float64(candidates)
+	for _, t := range others {
+		expect *= float64(r.counts[t]) / float64(all)
+	}
+	return expect < float64(enough)
 }
 
 // newest is word's documents newest first, at most n: the candidates of a
@@ -214,7 +236,7 @@ type searchBlockReads struct {
 func (r *searchBlockReads) newest(ctx context.Context, word string, n int) ([]int64, error) {
 	version := r.versions[word]
 	w := r.kept.get(word, version)
-	var docs []int64
+	docs := make([]int64, 0, min(n, max(r.counts[word], 16)))
 	take := func(block int64, list []byte) {
 		for i := len(list) - 2; i >= 0 && len(docs) < n; i -= 2 {
 			docs = append(docs, block<<searchBlockShift|int64(list[i])<<8|int64(list[i+1]))
@@ -280,7 +302,7 @@ func (r *searchBlockReads) have(ctx context.Context, word string, docs []int64) 
 		list := lists[block]
 		hi := len(list) / 2
 		for ; i < len(docs) && docs[i]>>searchBlockShift == block; i++ {
-			at, ok := searchBlockFind(list[:2*hi], uint16(docs[i]&searchBlockMask))
+			at, ok := searchBlockFindBelow(list, hi, uint16(docs[i]&searchBlockMask))
 			if ok {
 				kept = append(kept, docs[i])
 			}
@@ -288,6 +310,25 @@ func (r *searchBlockReads) have(ctx context.Context, word string, docs []int64) 
 		}
 	}
 	return kept, nil
+}
+
+// searchBlockFindBelow is searchBlockFind within the list's first hi
+// numbers, looked for from hi down in growing steps: candidates come
+// newest first, each mostly a few numbers below the one before it.
+func searchBlockFindBelow(list []byte, hi int, low uint16) (int, bool) {
+	at := func(i int) uint16 { return uint16(list[2*i])<<8 | uint16(list[2*i+1]) }
+	end := hi
+	lo, step := hi, 1
+	for lo > 0 && at(lo-1) >= low {
+		hi = lo - 1 // every number from hi on is at least low
+		lo = max(0, lo-step)
+		step *= 2
+	}
+	// Below lo every number is less than low: where low is, or would be,
+	// is from lo to hi.
+	i, _ := searchBlockFind(list[2*lo:2*hi], low)
+	i += lo
+	return i, i < end && at(i) == low
 }
 
 // blocksOf is word's lists of the blocks docs (newest first) are in, by

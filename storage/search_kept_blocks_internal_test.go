@@ -251,3 +251,29 @@ func firstDifference(a, b []int64) [3]int64 {
 	}
 	return [3]int64{-1, -1, -1}
 }
+
+// Looking a number up from below the one before it, in growing steps, finds
+// what a binary search over the list's first numbers finds, for lists dense
+// and sparse and every starting point.
+func TestSearchBlockFindBelowIsABinarySearch(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 2, 3, 7, 64, 1000, 30000} {
+		var list []byte
+		for low := 0; low < 1<<16 && len(list)/2 < n; low += 1 + r.IntN(max(1, 2*(1<<16)/max(1, n)-1)) {
+			list = append(list, byte(low>>8), byte(low))
+		}
+		for range 2000 {
+			hi := r.IntN(len(list)/2 + 1)
+			low := uint16(r.IntN(1 << 16))
+			if r.IntN(2) == 0 && hi > 0 {
+				i := r.IntN(hi)
+				low = uint16(list[2*i])<<8 | uint16(list[2*i+1])
+			}
+			wantAt, wantOK := searchBlockFind(list[:2*hi], low)
+			at, ok := searchBlockFindBelow(list, hi, low)
+			if at != wantAt || ok != wantOK {
+				t.Fatalf("%d numbers, below %d, %d: at %d %v, want %d %v", len(list)/2, hi, low, at, ok, wantAt, wantOK)
+			}
+		}
+	}
+}
