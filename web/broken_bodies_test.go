@@ -70,3 +70,55 @@ func TestNoRouteAnswersABrokenBodyWithAServerError(t *testing.T) {
 		t.Fatalf("read only %d routes that take a body from routes.go", seen)
 	}
 }
+
+// TestNoPageAnswersOddAddressesWithAServerError asks every GET route, as an
+// admin or with an admin's token, for ids that do not exist or are not
+// numbers and with query values a hand-edited address carries: each is a
+// 4xx or a page, never a 500.
+func TestNoPageAnswersOddAddressesWithAServerError(t *testing.T) {
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := newTestEnv(t)
+	setPublisher(t, env.db) // or the feed is, rightly, 503
+	admin, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	script, _ := env.apiUser("ada.script@newsroom.example", domain.RoleAdmin)
+	env.queuedClaims(1, "unemployment fell by 3% last year")
+
+	route := regexp.MustCompile(`mux\.HandleFunc?\("GET ([^"]+)"`)
+	queries := []string{"", "?page=-1&before=%FF%FE&after=zz&limit=99999999999999999999&since=0000-00-00&until=9999-99-99&from=x&to=y",
+		"?q=%00%E2%80%AE&name=%FF&outlet=%00&rating=%27&state=nonsense&cursor=%27%3B--"}
+	seen := 0
+	for _, m := range route.FindAllStringSubmatch(string(src), -1) {
+		path := strings.TrimSuffix(m[1], "{$}")
+		if strings.HasPrefix(path, "/static/") {
+			continue
+		}
+		seen++
+		for _, id := range []string{"99999999", "abc", "-1", "99999999999999999999999"} {
+			p := strings.NewReplacer("{id}", id, "{tid}", id, "{sid}", id, "{aid}", id, "{file}", "x.csv").Replace(path)
+			for _, q := range queries {
+				t.Run(p+q, func(t *testing.T) {
+					req, _ := http.NewRequest(http.MethodGet, env.srv.URL+p+q, nil)
+					var res *response
+					if strings.HasPrefix(p, "/api/") {
+						req.Header.Set("Authorization", "Bearer "+script.token)
+						res = send(t, http.DefaultClient, req)
+					} else {
+						res = admin.do(req)
+					}
+					if res.StatusCode >= 500 {
+						t.Errorf("status %d:\n%s", res.StatusCode, snippet(res.Body))
+					}
+				})
+			}
+			if !strings.Contains(path, "{") {
+				break
+			}
+		}
+	}
+	if seen < 40 {
+		t.Fatalf("read only %d GET routes from routes.go", seen)
+	}
+}

@@ -88,3 +88,37 @@ func TestStalledStreamClientsAreDropped(t *testing.T) {
 		}
 	}
 }
+
+// deadlineRecorder is a ResponseWriter whose connection deadline is noted.
+type deadlineRecorder struct {
+	*httptest.ResponseRecorder
+	deadline time.Time
+}
+
+func (d *deadlineRecorder) SetWriteDeadline(t time.Time) error { d.deadline = t; return nil }
+
+// TestTricklingStreamClientRunsOutOfTime: a client that takes each chunk
+// but reads slower than streamMinRate, on the time spent waiting on it, is
+// given less and less time, and none once it is behind.
+func TestTricklingStreamClientRunsOutOfTime(t *testing.T) {
+	rec := &deadlineRecorder{ResponseRecorder: httptest.NewRecorder()}
+	p := newPacedWriter(rec, 30*time.Second)
+	within := func(want time.Duration) {
+		t.Helper()
+		if got := time.Until(rec.deadline); got > want || got < want-5*time.Second {
+			t.Errorf("deadline in %v, want about %v", got.Round(time.Second), want)
+		}
+	}
+	p.Write([]byte("first chunk"))
+	within(30 * time.Second)
+	// 160 KB taken in 20 s of waiting: 10 s of pace earned, 20 s spent.
+	p.sent, p.waiting = 10*streamMinRate, 20*time.Second
+	p.Write([]byte("next chunk"))
+	within(20 * time.Second)
+	// Behind by more than the idle time: the next write fails at once.
+	p.sent, p.waiting = streamMinRate, 40*time.Second
+	p.Write([]byte("late chunk"))
+	if !rec.deadline.Before(time.Now()) {
+		t.Errorf("a client behind its pace got until %v", rec.deadline)
+	}
+}
