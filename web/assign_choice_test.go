@@ -47,3 +47,26 @@ func TestHistoryWritesDatesAsThePageDoes(t *testing.T) {
 		t.Errorf("the history shows the due date as %q", strings.Join(strings.Fields(changes), " "))
 	}
 }
+
+// TestQueuedClaimSaysHowWorkStarts: a queued claim's page does not leave a
+// reviewer at "Nobody has started on this claim yet": it says claims are
+// taken in order of priority and leads to the Queue's Take next; an editor
+// is also told they can assign it.
+func TestQueuedClaimSaysHowWorkStarts(t *testing.T) {
+	env := newTestEnv(t)
+	ids := env.queuedClaims(1, "unemployment fell by 3%")
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	for _, c := range []struct {
+		who    *client
+		assign bool
+	}{{rita, false}, {eddie, true}} {
+		note := c.who.get("/claims/" + itoa(ids[0])).Doc(t).Find(`[data-testid="verdict-not-started"]`)
+		if note.Find(`a[href="/queue"]`).Length() != 1 {
+			t.Errorf("the note %q does not lead to the Queue", strings.Join(strings.Fields(note.Text()), " "))
+		}
+		if got := strings.Contains(note.Text(), "assign"); got != c.assign {
+			t.Errorf("the note mentions assigning: %v, want %v", got, c.assign)
+		}
+	}
+}
