@@ -217,6 +217,7 @@ awk '{ s[++k] = $4 } END { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
 
 echo
 if [ "$WRITE_SECONDS" = 0 ]; then
+	echo "==> server memory: peak RSS $(( $(awk '/VmHWM/ {print $2}' "/proc/$PID/status") / 1024 )) MB over the page rounds"
 	echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"
 	exit 0
 fi

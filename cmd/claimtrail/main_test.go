@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -311,5 +312,34 @@ func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 	}
 	if _, err := http.Get(s.URL + "/healthz"); err == nil {
 		t.Error("server still accepting connections after shutdown")
+	}
+}
+
+// The server bounds the Go heap softly while it runs (-memory-limit, 768 MB
+// unless chosen), so the collector's headroom shrinks only once memory is
+// high; GOMEMLIMIT, when set, wins; and the limit is given back at the end.
+func TestServeSetsASoftMemoryLimit(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	for _, c := range []struct {
+		name string
+		args []string
+		want int64
+	}{
+		{"default", nil, defaultMemoryLimitMB << 20},
+		{"chosen", []string{"-memory-limit", "300"}, 300 << 20},
+		{"none", []string{"-memory-limit", "0"}, before},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := startServer(t, c.args...)
+			if got := debug.SetMemoryLimit(-1); got != c.want {
+				t.Errorf("memory limit while serving = %d, want %d", got, c.want)
+			}
+			s.stop()
+			<-s.done
+			s.done <- nil // for the cleanup
+			if got := debug.SetMemoryLimit(-1); got != before {
+				t.Errorf("memory limit after serving = %d, want %d as before", got, before)
+			}
+		})
 	}
 }
