@@ -34,7 +34,9 @@ type keptPage struct {
 const keptPagesBytes = 16 << 20
 
 func newKeptPages() keptPages {
-	return keptPages{kept.NewWeighed(keptPagesBytes, func(key string, p keptPage) int { return len(key) + len(p.html) })}
+	// A body is weighed by the memory it holds, its capacity, not only the
+	// bytes it shows.
+	return keptPages{kept.NewWeighed(keptPagesBytes, func(key string, p keptPage) int { return len(key) + cap(p.html) })}
 }
 
 // get returns the body kept for key at generation gen, if it is still right at now.
@@ -71,7 +73,9 @@ func keptBody(ctx context.Context, body templ.Component) []byte {
 	if err := body.Render(ctx, &buf); err != nil {
 		return nil
 	}
-	return buf.Bytes()
+	// The buffer grew by doubling, up to twice what it holds: what is kept
+	// is a copy of just the page.
+	return bytes.Clone(buf.Bytes())
 }
 
 // keptTimelines keeps each claim's timeline (its audit events put into

@@ -2,11 +2,15 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"claimtrail/domain"
 	"claimtrail/storage"
@@ -143,5 +147,31 @@ func TestKeptPagesEndWhenAClaimTurnsOverdue(t *testing.T) {
 	}
 	if !turnsOverdue([]*domain.Claim{due(8, domain.StateQueued)}, now).IsZero() {
 		t.Error("a list whose claims are all overdue already has an end")
+	}
+}
+
+// Kept bodies are bounded by the memory they hold: a body's capacity counts,
+// so bodies kept with room to spare cannot hold twice the bound; and a body
+// rendered for keeping holds no more than the page.
+func TestKeptPagesCountTheMemoryTheyHold(t *testing.T) {
+	k := newKeptPages()
+	for i := range 64 {
+		html := make([]byte, 1<<10, 1<<20) // a kilobyte shown in a megabyte held
+		k.put(1, fmt.Sprint("/queue?page=", i), html, time.Time{})
+	}
+	if held := k.c.Len() << 20; held > keptPagesBytes {
+		t.Errorf("%d bodies kept hold %d MB, over the bound of %d MB", k.c.Len(), held>>20, keptPagesBytes>>20)
+	}
+	page := templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		for range 81 { // written a piece at a time, as templ writes
+			if _, err := io.WriteString(w, strings.Repeat("x", 512)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	// (at most a page of 8 kB more, as Go rounds a large allocation)
+	if html := keptBody(context.Background(), page); len(html) != 81*512 || cap(html) > len(html)+8<<10 {
+		t.Errorf("a body of %d bytes is kept in %d", len(html), cap(html))
 	}
 }
