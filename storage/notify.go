@@ -259,9 +259,12 @@ func notificationsFromAudit(ctx context.Context, rtx *Tx, limit int) (n *notifie
 				to = []int64{assignee.Int64}
 			}
 		case domain.NotifyWaiting:
-			// Editors who may approve it: not its workers (four eyes).
-			to, err = queryAll(ctx, rtx, scanValue[int64], `SELECT id FROM users WHERE active = 1 AND role IN ('editor', 'admin') AND id != ?
-				AND id NOT IN (SELECT user_id FROM claim_workers WHERE claim_id = ?) ORDER BY id`, e.actorID, e.claimID)
+			// Whoever the event reaches (domain.NotificationEvent.Reaches),
+			// but not its workers (four eyes).
+			roles := rolesReached(domain.NotifyWaiting)
+			args := append(roles, e.actorID, e.claimID)
+			to, err = queryAll(ctx, rtx, scanValue[int64], `SELECT id FROM users WHERE active = 1 AND role IN (`+placeholders(len(roles))+`) AND id != ?
+				AND id NOT IN (SELECT user_id FROM claim_workers WHERE claim_id = ?) ORDER BY id`, args...)
 			if err != nil {
 				return nil, 0, 0, 0, err
 			}
@@ -274,6 +277,18 @@ func notificationsFromAudit(ctx context.Context, rtx *Tx, limit int) (n *notifie
 		}
 	}
 	return n, from, last, len(events), nil
+}
+
+// rolesReached lists, as query arguments, the roles whose people can
+// receive e: the domain's rule, not a copy of it in SQL.
+func rolesReached(e domain.NotificationEvent) []any {
+	var out []any
+	for _, r := range domain.Roles {
+		if e.Reaches(r) {
+			out = append(out, string(r))
+		}
+	}
+	return out
 }
 
 // overdueBatch is how many claims one look at due dates reads at a time.
