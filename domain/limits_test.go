@@ -79,18 +79,23 @@ func TestPublishedTextRefusesControlCharacters(t *testing.T) {
 		{"headline with a NUL", CheckArticleDetails("Harbour\x00 spending", "", "", ""), "title"},
 		{"outlet with a tab", CheckArticleDetails("", "The\tGazette", "", ""), "outlet"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.field == "" {
-				if tc.err != nil {
-					t.Fatalf("refused: %v", tc.err)
-				}
-				return
-			}
-			var e *Error
-			if !errors.As(tc.err, &e) || e.Code != EINVALID || !strings.Contains(e.Fields[tc.field], "control character") {
-				t.Fatalf("got %#v, want a control-character message on %q", tc.err, tc.field)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { wantFieldMessage(t, tc.err, tc.field, "control character") })
+	}
+}
+
+// wantFieldMessage checks that err refuses field with a message holding
+// words, or, with no field, that nothing was refused.
+func wantFieldMessage(t *testing.T, err error, field, words string) {
+	t.Helper()
+	if field == "" {
+		if err != nil {
+			t.Fatalf("refused: %v", err)
+		}
+		return
+	}
+	var e *Error
+	if !errors.As(err, &e) || e.Code != EINVALID || !strings.Contains(e.Fields[field], words) {
+		t.Fatalf("got %#v, want a message with %q on %q", err, words, field)
 	}
 }
 

@@ -11,6 +11,28 @@ import (
 	"claimtrail/storage"
 )
 
+// queryStrings is the one text column of every row q selects.
+func queryStrings(t *testing.T, raw *sql.DB, q string) []string {
+	t.Helper()
+	rows, err := raw.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // searchIndexDump is the whole search index as text, one line a row: terms
 // with their counts (those still in use), postings, words' blocks, and each
 // document's row.
@@ -25,18 +47,7 @@ func searchIndexDump(t *testing.T, raw *sql.DB) []string {
 			words || ' ' || analysed || ' ' || text || ' ' || context || ' ' || url || ' [' || replace(terms, char(10), ' ') || ']' FROM search_docs`,
 		`SELECT 'pending ' || doc FROM search_pending`,
 	} {
-		rows, err := raw.Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, s)
-		}
-		rows.Close()
+		out = append(out, queryStrings(t, raw, q)...)
 	}
 	slices.Sort(out)
 	return out

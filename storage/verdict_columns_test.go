@@ -28,19 +28,7 @@ func TestVerdictChangesNameOnlyTheColumnsTheyChange(t *testing.T) {
 	}
 	named := func(step string, want ...string) {
 		t.Helper()
-		var got []string
-		rows, err := raw.Query(`SELECT name FROM verdict_columns_named ORDER BY name`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, s)
-		}
-		rows.Close()
+		got := queryStrings(t, raw, `SELECT name FROM verdict_columns_named ORDER BY name`)
 		if !slices.Equal(got, want) {
 			t.Errorf("%s named %v, want %v", step, got, want)
 		}
