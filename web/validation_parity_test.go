@@ -26,18 +26,6 @@ func TestSameBadInputSameMessageInBrowserAndAPI(t *testing.T) {
 	v := itoa(version)
 
 	long := func(n int) string { return strings.Repeat("a", n) }
-	source := func(change map[string]string) (url.Values, map[string]any) {
-		form := url.Values{"version": {v}, "url": {"https://stats.example/t"}, "title": {"Annual table"}, "type": {"official_statistics"}}
-		js := map[string]any{"url": "https://stats.example/t", "title": "Annual table", "type": "official_statistics"}
-		for k, val := range change {
-			form.Set(k, val)
-			js[k] = val
-		}
-		return form, map[string]any{"version": version, "conclusion": "", "sources": []map[string]any{js}}
-	}
-	verdict := func(field, val string) (url.Values, map[string]any) {
-		return url.Values{"version": {v}, field: {val}}, map[string]any{"version": version, field: val}
-	}
 	type surface struct {
 		browser *client
 		path    string
@@ -46,6 +34,23 @@ func TestSameBadInputSameMessageInBrowserAndAPI(t *testing.T) {
 		method  string
 		apiPath string
 		body    map[string]any
+	}
+	// A source on the claim in review: the browser's add-a-source form and
+	// the API's whole verdict, each with one detail changed.
+	source := func(change map[string]string) surface {
+		form := url.Values{"version": {v}, "url": {"https://stats.example/t"}, "title": {"Annual table"}, "type": {"official_statistics"}}
+		js := map[string]any{"url": "https://stats.example/t", "title": "Annual table", "type": "official_statistics"}
+		for k, val := range change {
+			form.Set(k, val)
+			js[k] = val
+		}
+		return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", form, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict",
+			map[string]any{"version": version, "conclusion": "", "sources": []map[string]any{js}}}
+	}
+	// One field of the verdict in review, in the browser's form and the API.
+	verdict := func(field, val string) surface {
+		return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", url.Values{"version": {v}, field: {val}},
+			api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", map[string]any{"version": version, field: val}}
 	}
 	// An article's details: the paste form beside the text, and the API's
 	// article, each with one detail changed.
@@ -66,59 +71,46 @@ func TestSameBadInputSameMessageInBrowserAndAPI(t *testing.T) {
 		build    func() surface
 	}{
 		{"conclusion too long", "conclusion", "conclusion", func() surface {
-			f, b := verdict("conclusion", long(301))
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return verdict("conclusion", long(301))
 		}},
 		{"conclusion on two lines", "conclusion", "conclusion", func() surface {
-			f, b := verdict("conclusion", "It fell.\nBy a lot.")
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return verdict("conclusion", "It fell.\nBy a lot.")
 		}},
 		{"conclusion with a NUL", "conclusion", "conclusion", func() surface {
-			f, b := verdict("conclusion", "It fell\x00 by a lot.")
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return verdict("conclusion", "It fell\x00 by a lot.")
 		}},
 		{"explanation with an escape", "explanation", "explanation", func() surface {
-			f, b := verdict("explanation", "The ONS says so.\x1b[2J")
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return verdict("explanation", "The ONS says so.\x1b[2J")
 		}},
 		{"source title with a control character", "title", "sources[0].title", func() surface {
-			f, b := source(map[string]string{"title": "Annual\x07 table"})
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return source(map[string]string{"title": "Annual\x07 table"})
 		}},
 		{"headline with a NUL", "title", "title", func() surface {
 			return article(map[string]string{"title": "Harbour\x00 spending"})
 		}},
 		{"explanation too long", "explanation", "explanation", func() surface {
-			f, b := verdict("explanation", long(20001))
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return verdict("explanation", long(20001))
 		}},
 		{"source address that runs script", "url", "sources[0].url", func() surface {
-			f, b := source(map[string]string{"url": "javascript:alert(1)"})
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return source(map[string]string{"url": "javascript:alert(1)"})
 		}},
 		{"source without a title", "title", "sources[0].title", func() surface {
-			f, b := source(map[string]string{"title": "   "})
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return source(map[string]string{"title": "   "})
 		}},
 		{"source title too long", "title", "sources[0].title", func() surface {
-			f, b := source(map[string]string{"title": long(301)})
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return source(map[string]string{"title": long(301)})
 		}},
 		{"publisher too long", "publisher", "sources[0].publisher", func() surface {
-			f, b := source(map[string]string{"publisher": long(201)})
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return source(map[string]string{"publisher": long(201)})
 		}},
 		{"unknown source type", "type", "sources[0].type", func() surface {
-			f, b := source(map[string]string{"type": "rumour"})
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return source(map[string]string{"type": "rumour"})
 		}},
 		{"quote too long", "quote", "sources[0].quote", func() surface {
-			f, b := source(map[string]string{"quote": long(5001)})
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return source(map[string]string{"quote": long(5001)})
 		}},
 		{"accessed before published", "accessed_at", "sources[0].accessed_at", func() surface {
-			f, b := source(map[string]string{"published_at": "2026-02-10", "accessed_at": "2026-02-01"})
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return source(map[string]string{"published_at": "2026-02-10", "accessed_at": "2026-02-01"})
 		}},
 		{"a 51st source", "sources", "sources", func() surface {
 			full, fv := inReview(t, api, api, "https://gazette.example/parity-full")
@@ -159,12 +151,10 @@ func TestSameBadInputSameMessageInBrowserAndAPI(t *testing.T) {
 			return article(map[string]string{"url": "https://gazette.example/" + long(2000)})
 		}},
 		{"conclusion with a right-to-left override", "conclusion", "conclusion", func() surface {
-			f, b := verdict("conclusion", "It fell \u202e%04 yb.")
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/verdict", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return verdict("conclusion", "It fell \u202e%04 yb.")
 		}},
 		{"source title with a zero-width space", "title", "sources[0].title", func() surface {
-			f, b := source(map[string]string{"title": "Annual\u200b table"})
-			return surface{browser, "/claims/" + itoa(inReviewID) + "/sources", f, api, http.MethodPut, "/api/v1/claims/" + itoa(inReviewID) + "/verdict", b}
+			return source(map[string]string{"title": "Annual\u200b table"})
 		}},
 		{"headline with an isolate", "title", "title", func() surface {
 			return article(map[string]string{"title": "Harbour \u2067spending\u2069"})
