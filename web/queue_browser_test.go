@@ -32,6 +32,10 @@ func TestBrowserBulkAssignFromTheQueue(t *testing.T) {
 		chromedp.Click(chromedp.CSS(row(ids[1]))),
 		chromedp.SetValue(chromedp.ID("bulk-assignee"), itoa(rita.ID)),
 	)
+	// On a desk's screen the filters are open: no button to fold them.
+	if b.eval(`Promise.resolve(getComputedStyle(document.querySelector('[data-testid="filters-button"]')).display)`) != "none" {
+		t.Error("the phone's Filters button shows on a desktop screen, where the filters are already open")
+	}
 	b.clearFlash()
 	b.do("assign", chromedp.Click(chromedp.CSS(`[data-testid="bulk-assign"]`)))
 	b.waitFor("the success message", `document.querySelector(".flash") && document.querySelector(".flash").innerText.includes("Updated 2 claims")`)
