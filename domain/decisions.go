@@ -110,9 +110,11 @@ func SourceRecordOf(s *Source) SourceRecord {
 type ClaimChange struct {
 	Claim   *Claim   // the claim as it is to be saved, version bumped
 	Verdict *Verdict // the verdict as it is to be saved (its loaded version), when it changes too
-	Comment *Comment // a comment for the claim's thread, written with the change
-	Worker  int64    // someone who from now on counts as having worked on the claim
-	Event   Event
+	// VerdictWas is the verdict as loaded, beside Verdict: what it changes.
+	VerdictWas *Verdict
+	Comment    *Comment // a comment for the claim's thread, written with the change
+	Worker     int64    // someone who from now on counts as having worked on the claim
+	Event      Event
 }
 
 // Unchanged reports a decision that changes nothing, so nothing is saved or recorded.
@@ -319,7 +321,7 @@ func Submit(by *User, c *Claim, v *Verdict, text *VerdictInput, now time.Time) (
 		after.Version++
 		ch.Event.After.(*ClaimRecord).Verdict = after
 	}
-	ch.Verdict, ch.Worker = &next, by.ID
+	ch.Verdict, ch.VerdictWas, ch.Worker = &next, v, by.ID
 	return ch, nil
 }
 
@@ -334,7 +336,7 @@ func Approve(by *User, c *Claim, v *Verdict, workers []int64, now time.Time) (Cl
 	}
 	next := *v
 	next.ApprovedAt, next.ApprovedBy = now, by.ID
-	ch.Verdict = &next
+	ch.Verdict, ch.VerdictWas = &next, v
 	return ch, nil
 }
 
@@ -352,7 +354,7 @@ func Return(by *User, c *Claim, v *Verdict, workers []int64, comment string, now
 		return ch, err
 	}
 	next := *v
-	ch.Verdict = &next
+	ch.Verdict, ch.VerdictWas = &next, v
 	ch.Event.After.(*ClaimRecord).Comment = comment
 	ch.Comment = &Comment{ClaimID: c.ID, AuthorID: by.ID, Kind: CommentReturned, Body: comment, CreatedAt: now}
 	return ch, nil
@@ -374,7 +376,7 @@ func Reopen(by *User, c *Claim, v *Verdict, reason string, now time.Time) (Claim
 	}
 	next := *v
 	next.ApprovedAt, next.ApprovedBy = time.Time{}, 0
-	ch.Verdict = &next
+	ch.Verdict, ch.VerdictWas = &next, v
 	ch.Event.Before.(*ClaimRecord).Verdict = VerdictRecordOf(v, true)
 	ch.Event.After.(*ClaimRecord).Reason = reason
 	ch.Comment = &Comment{ClaimID: c.ID, AuthorID: by.ID, Kind: CommentReopened, Body: reason, CreatedAt: now}

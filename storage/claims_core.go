@@ -157,7 +157,7 @@ func applyChange(ctx context.Context, tx *Tx, c *domain.Claim, ch domain.ClaimCh
 		}
 	}
 	if ch.Verdict != nil {
-		if err := bumpVerdict(ctx, tx, ch.Verdict); err != nil {
+		if err := bumpVerdict(ctx, tx, ch.VerdictWas, ch.Verdict); err != nil {
 			return err
 		}
 	}

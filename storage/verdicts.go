@@ -89,36 +89,17 @@ func staleVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) error {
 }
 
 // bumpVerdict writes v's text and the next version, refusing if the stored
-// version moved meanwhile. Only the columns that differ from the stored row
-// are named: SQLite rewrites every index of a column named, changed or not,
-// so a submit naming the rating and the approval rewrote both their indexes'
-// entries (a page each in the log) for nothing.
-func bumpVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) error {
-	cols := [...]struct {
-		name string
-		val  any
-	}{
-		{"rating_id", nullInt(v.RatingID)}, {"conclusion", v.Conclusion}, {"explanation", v.Explanation},
-		{"author_id", nullInt(v.AuthorID)}, {"submitted_at", nullTime(v.SubmittedAt)}, {"submitted_by", nullInt(v.SubmittedBy)},
-		{"approved_at", nullTime(v.ApprovedAt)}, {"approved_by", nullInt(v.ApprovedBy)},
-	}
-	var stored [len(cols)]any
-	var into [len(cols)]any
-	for i := range stored {
-		into[i] = &stored[i]
-	}
-	err := tx.QueryRowContext(ctx, `SELECT rating_id, conclusion, explanation, author_id, submitted_at, submitted_by, approved_at, approved_by
-		FROM verdicts WHERE claim_id = ? AND version = ?`, v.ClaimID, v.Version).Scan(into[:]...)
-	if err == sql.ErrNoRows {
-		return domain.Errorf(domain.ECONFLICT, "Someone else changed this verdict a moment ago. Reload to see their change.")
-	}
-	if err != nil {
-		return err
-	}
+// version moved meanwhile. Only the columns in which v differs from was, the
+// verdict as loaded in tx, are named: SQLite rewrites every index of a
+// column named, changed or not, so a submit naming the rating and the
+// approval rewrote both their indexes' entries (a page each in the log) for
+// nothing.
+func bumpVerdict(ctx context.Context, tx *Tx, was, v *domain.Verdict) error {
+	before, after := verdictColumns(was), verdictColumns(v)
 	var set strings.Builder
 	var args []any
-	for i, c := range cols {
-		if !sameStoredValue(stored[i], c.val) {
+	for i, c := range after {
+		if c.val != before[i].val {
 			set.WriteString(c.name + " = ?, ")
 			args = append(args, c.val)
 		}
@@ -136,14 +117,19 @@ func bumpVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) error {
 	return nil
 }
 
-// sameStoredValue says whether a column read back as stored holds what
-// would be written: NULL, an integer or a text, as nullInt, nullTime and
-// the strings give them.
-func sameStoredValue(stored, v any) bool {
-	if b, ok := stored.([]byte); ok {
-		stored = string(b)
+// verdictColumn is one of a verdict's columns that a change may name, its
+// value as stored: NULL, an integer or a text.
+type verdictColumn struct {
+	name string
+	val  any
+}
+
+func verdictColumns(v *domain.Verdict) [8]verdictColumn {
+	return [8]verdictColumn{
+		{"rating_id", nullInt(v.RatingID)}, {"conclusion", v.Conclusion}, {"explanation", v.Explanation},
+		{"author_id", nullInt(v.AuthorID)}, {"submitted_at", nullTime(v.SubmittedAt)}, {"submitted_by", nullInt(v.SubmittedBy)},
+		{"approved_at", nullTime(v.ApprovedAt)}, {"approved_by", nullInt(v.ApprovedBy)},
 	}
-	return stored == v
 }
 
 // AnyVersion, given as the version a change expects, takes the verdict as it
@@ -236,7 +222,7 @@ func (db *DB) changeDraft(ctx context.Context, claimID, expectVersion, ratingID 
 	if err := addClaimWorker(ctx, tx, claimID, ch.Worker); err != nil {
 		return nil, err
 	}
-	if err := bumpVerdict(ctx, tx, ch.Verdict); err != nil {
+	if err := bumpVerdict(ctx, tx, v, ch.Verdict); err != nil {
 		return nil, err
 	}
 	if err := tx.record(ctx, ch.Event); err != nil {
@@ -296,7 +282,7 @@ func (db *DB) changeSources(ctx context.Context, claimID, expectVersion int64,
 	if err := addClaimWorker(ctx, tx, claimID, u.ID); err != nil {
 		return nil, err
 	}
-	if err := bumpVerdict(ctx, tx, v); err != nil {
+	if err := bumpVerdict(ctx, tx, v, v); err != nil {
 		return nil, err
 	}
 	if err := tx.record(ctx, ch.Event); err != nil {
