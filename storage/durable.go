@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -88,18 +89,31 @@ type logSyncer struct {
 	// kickCheckpoint asks the checkpointer for that copy.
 	copied         uint64
 	kickCheckpoint func()
-	running        bool
-	syncs          uint64 // syncs done, for tests
+	// copyPatience bounds that wait: a long export or a string of readers
+	// can keep the log's end from being copied for as long as they last,
+	// and a change that cannot be vouched for is answered "may not have
+	// been saved" rather than left hanging (copyPatience; tests set less).
+	copyPatience time.Duration
+	running      bool
+	syncs        uint64 // syncs done, for tests
 
 	// syncFile is syncLogFile; tests stand in for it.
 	syncFile func(f *os.File, fresh bool) error
 }
 
 func newLogSyncer(dbPath string) *logSyncer {
-	s := &logSyncer{path: dbPath + "-wal", syncFile: syncLogFile}
+	s := &logSyncer{path: dbPath + "-wal", syncFile: syncLogFile, copyPatience: copyPatience}
 	s.cond = sync.NewCond(&s.mu)
 	return s
 }
+
+// copyPatience is how long a change committed after a failed sync waits
+// for a checkpoint to copy it into the database file before it is answered
+// "may not have been saved".
+const copyPatience = 10 * time.Second
+
+// errNotCopied says why such a change was not acknowledged.
+var errNotCopied = errors.New("no checkpoint could copy the log since a failed sync (a long read holds it)")
 
 // wait returns once every change committed before the call is on disk.
 func (s *logSyncer) wait() error {
@@ -107,6 +121,13 @@ func (s *logSyncer) wait() error {
 	defer s.mu.Unlock()
 	s.started++
 	mine := s.started
+	var gaveUp *time.Timer
+	giveUp := false
+	defer func() {
+		if gaveUp != nil {
+			gaveUp.Stop()
+		}
+	}()
 	for {
 		if mine > s.failedAfter && mine <= s.failedTo {
 			// A sync that started after this commit failed: after a failed
@@ -120,7 +141,18 @@ func (s *logSyncer) wait() error {
 				return nil
 			}
 			// Synced after a failed sync: wait for the checkpointer to
-			// copy it past the frames that may be lost.
+			// copy it past the frames that may be lost, for a while.
+			if giveUp {
+				return fmt.Errorf("%w: %w after %v: %w", errSyncFailed, errNotCopied, s.copyPatience, s.failure)
+			}
+			if gaveUp == nil {
+				gaveUp = time.AfterFunc(s.copyPatience, func() {
+					s.mu.Lock()
+					giveUp = true
+					s.cond.Broadcast()
+					s.mu.Unlock()
+				})
+			}
 			s.kickCheckpoint()
 			s.cond.Wait()
 			continue

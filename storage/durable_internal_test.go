@@ -441,3 +441,51 @@ func openWithAReaderBehindALongChange(t *testing.T) (*DB, *sql.Tx) {
 	}
 	return db, reader
 }
+
+// TestAChangeAfterAFailedSyncIsNotLeftWaitingForever: while a reader (a
+// long export, readers one after another) keeps the log's end from being
+// copied, a change committed after a failed sync is answered "may not have
+// been saved" once its patience runs out, instead of holding its request
+// for as long as the reader lasts; once the reader lets go, changes are
+// acknowledged again.
+func TestAChangeAfterAFailedSyncIsNotLeftWaitingForever(t *testing.T) {
+	db, reader := openWithAReaderBehindALongChange(t)
+	db.ckpt.every = 5 * time.Millisecond
+	failNext := make(chan bool, 1)
+	failNext <- true
+	db.syncer.mu.Lock()
+	db.syncer.copyPatience = 50 * time.Millisecond
+	db.syncer.syncFile = func(f *os.File, fresh bool) error {
+		select {
+		case <-failNext:
+			return errors.New("input/output error")
+		default:
+			return syncLogFile(f, fresh)
+		}
+	}
+	db.syncer.mu.Unlock()
+	ctx := context.Background()
+	set := func(key string) error {
+		return db.SetSettings(ctx, map[string]string{key: "x"})
+	}
+	if err := set("failed"); !errors.Is(err, errSyncFailed) {
+		t.Fatalf("the change whose sync failed: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- set("after") }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, errSyncFailed) {
+			t.Fatalf("a change that could not be copied: %v, want errSyncFailed", err)
+		}
+		if e, ok := Unavailable(err); !ok || !strings.Contains(e.Message, "may not have been saved") {
+			t.Fatalf("answered %v, want \"may not have been saved\"", e)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still waiting for a checkpoint the reader keeps from copying the log")
+	}
+	reader.Rollback()
+	if err := set("later"); err != nil {
+		t.Fatalf("a change once the reader let go: %v", err)
+	}
+}
