@@ -25,7 +25,22 @@ const (
 	AddressMaxDelay = 15 * time.Minute
 	// SignInMemory is how long failures are remembered after the last one.
 	SignInMemory = 15 * time.Minute
+	// KnownBrowserMemory is how long a browser that signed in to an account
+	// is recognised for that account. A newsroom often signs in from one
+	// shared address, where colleagues' typos add up: a recognised browser
+	// is slowed only by its account's failures, never by its address's.
+	KnownBrowserMemory = 90 * 24 * time.Hour
 )
+
+// SignInWaitMessage is what a sign-in refused for coming too soon after
+// failures says: the address's failures are often other people's (a
+// shared newsroom network), so it says whose they are and what helps.
+func SignInWaitMessage(byAddress bool, wait string) string {
+	if byAddress {
+		return "Too many failed sign-ins from this network. Wait " + wait + " and try again; a browser you have signed in with before is not held up."
+	}
+	return "Too many failed sign-in attempts. Wait " + wait + " and try again, or ask an admin to reset your password."
+}
 
 // SignInDelay is how long after its last failed attempt a key (an account or
 // a client address) that has failed failures times must wait before it may

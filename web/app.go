@@ -88,6 +88,7 @@ type App struct {
 
 	loginByIP      *auth.Throttle
 	loginByAccount *auth.Throttle
+	knownBrowsers  knownBrowsers
 	// hashes bounds how many argon2id computations run at once.
 	hashes *auth.Gate
 
@@ -173,6 +174,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		apiLimiter:     newRateLimiter(cfg.APIRequestsPerMinute),
 		loginByIP:      auth.NewThrottle(domain.AddressSignInDelay, domain.SignInMemory),
 		loginByAccount: auth.NewThrottle(domain.AccountSignInDelay, domain.SignInMemory),
+		knownBrowsers:  newKnownBrowsers(cfg.SessionKeys),
 		hashes:         auth.NewGate(cfg.MaxConcurrentHashes, 3*time.Second),
 		carry:          newCarryStore(),
 		bg:             ctx,

@@ -42,14 +42,23 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	ip := domain.SignInAddressKey(clientAddr(r))
 
 	// Each attempt is counted before the password is hashed, so that parallel
-	// guesses cannot all get past the count.
-	if ok, wait := app.loginByIP.Attempt(ip); !ok {
-		app.loginThrottled(w, r, view, wait)
-		return
+	// guesses cannot all get past the count. A browser that has signed in to
+	// this account before answers only for the account's failures.
+	known := app.knownBrowsers.knows(r, email)
+	if !known {
+		if ok, wait := app.loginByIP.Attempt(ip); !ok {
+			app.loginThrottled(w, r, view, true, wait)
+			return
+		}
 	}
 	if ok, wait := app.loginByAccount.Attempt(email); !ok {
-		app.loginThrottled(w, r, view, wait)
+		app.loginThrottled(w, r, view, false, wait)
 		return
+	}
+	refundAddress := func() {
+		if !known {
+			app.loginByIP.Refund(ip)
+		}
 	}
 
 	u, hash, err := app.db.UserCredentials(r.Context(), email)
@@ -61,7 +70,7 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	match, err := app.hashes.CheckPassword(r.Context(), hash, form.Password)
 	if err != nil {
 		// Nobody's password was checked: the attempt does not count.
-		app.loginByIP.Refund(ip)
+		refundAddress()
 		app.loginByAccount.Refund(email)
 		view.Error = domain.ErrorMessage(busyError())
 		w.Header().Set("Retry-After", "5")
@@ -73,7 +82,7 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		app.render(w, r, http.StatusUnauthorized, components.LoginPage(app.meta(w, r, "Sign in"), view))
 		return
 	}
-	app.loginByIP.Refund(ip)
+	refundAddress()
 	if u.TwoFactor {
 		// The password was right, so it does not count; the account's
 		// failures are not forgotten either until the second step passes,
@@ -88,6 +97,7 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app.loginByAccount.Succeeded(email)
+	app.knownBrowsers.remember(w, r, email, app.cfg.SecureCookies || r.TLS != nil)
 	sid, err := app.startSession(w, r, u)
 	if err != nil {
 		app.serverError(w, r, err)
@@ -134,8 +144,8 @@ func safeNext(next string) string {
 }
 
 // loginThrottled answers a sign-in attempt that came too soon after failures.
-func (app *App) loginThrottled(w http.ResponseWriter, r *http.Request, view components.LoginForm, wait time.Duration) {
-	view.Error = fmt.Sprintf("Too many failed sign-in attempts. Wait %s and try again, or ask an admin to reset your password.", roundWait(wait))
+func (app *App) loginThrottled(w http.ResponseWriter, r *http.Request, view components.LoginForm, byAddress bool, wait time.Duration) {
+	view.Error = domain.SignInWaitMessage(byAddress, roundWait(wait))
 	w.Header().Set("Retry-After", strconv.Itoa(max(int(math.Ceil(wait.Seconds())), 1)))
 	app.render(w, r, http.StatusTooManyRequests, components.LoginPage(app.meta(w, r, "Sign in"), view))
 }

@@ -311,6 +311,7 @@ func (app *App) secondStep(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	app.loginByAccount.Succeeded(u.Email)
+	app.knownBrowsers.remember(w, r, domain.SignInAccountKey(u.Email), app.cfg.SecureCookies || r.TLS != nil)
 	pending, _ := app.sessions.Get(r, sessionName)
 	keptKey, _ := pending.Values["mfa_kept"].(string)
 	sid, err := app.startSession(w, r, u)

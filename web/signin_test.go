@@ -173,3 +173,31 @@ func TestSignInThrottleCountsAnIPv6BlockAsOneAddress(t *testing.T) {
 	wantStatus(t, c.loginFrom("2001:db8:5:7:ffff:1:2:3", "another@newsroom.example", "guess"), http.StatusTooManyRequests)
 	wantStatus(t, env.newClient().loginFrom("2001:db8:5:8::1", "rita@newsroom.example", testPassword), http.StatusSeeOther)
 }
+
+// TestSignInFromASharedNewsroomNetwork: a newsroom signs in from one
+// address, where everyone's typos add up. Once they pass the address's
+// free failures, a browser new to an account waits, told that the
+// failures are the network's; a browser that has signed in to that
+// account before still gets in, and its mark proves nothing for another
+// account.
+func TestSignInFromASharedNewsroomNetwork(t *testing.T) {
+	env := newTestEnv(t)
+	env.createUser("rita@newsroom.example", domain.RoleReviewer)
+	env.createUser("ed@newsroom.example", domain.RoleEditor)
+	ritas := env.newClient()
+	wantStatus(t, ritas.loginFrom("", "rita@newsroom.example", testPassword), http.StatusSeeOther)
+	wantStatus(t, ritas.postForm("/logout", nil), http.StatusSeeOther)
+
+	for i := 0; i < domain.AddressFreeFailures; i++ {
+		wantStatus(t, env.newClient().loginFrom("", "colleague"+itoa(int64(i))+"@newsroom.example", "typo"), http.StatusUnauthorized)
+	}
+
+	res := env.newClient().loginFrom("", "rita@newsroom.example", testPassword)
+	wantStatus(t, res, http.StatusTooManyRequests)
+	if msg := res.TestID(t, "login-error"); !strings.Contains(msg, "from this network") {
+		t.Errorf("a new browser is told %q, want it to say the failures are the network's", msg)
+	}
+	wantStatus(t, ritas.loginFrom("", "rita@newsroom.example", testPassword), http.StatusSeeOther)
+	wantStatus(t, ritas.postForm("/logout", nil), http.StatusSeeOther)
+	wantStatus(t, ritas.loginFrom("", "ed@newsroom.example", testPassword), http.StatusTooManyRequests)
+}
