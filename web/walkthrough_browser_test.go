@@ -1,6 +1,8 @@
 package web
 
 import (
+	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -39,4 +41,48 @@ func TestBrowserAuditLogFitsADesktop(t *testing.T) {
 	}).length))`); got != "0" {
 		t.Errorf("%s request ids are broken across lines", got)
 	}
+}
+
+// TestBrowserAppearancesReadOnAPhone opens a claim on a phone: each of its
+// appearances reads as one block, every cell named by its column, so the
+// sentence wraps on screen instead of running a line thousands of pixels
+// wide that the reviewer must scroll sideways to read.
+func TestBrowserAppearancesReadOnAPhone(t *testing.T) {
+	env := newTestEnv(t)
+	ids := env.queuedClaims(1, "unemployment fell by 3% in the year to March, the fastest fall in the number of people out of work since records began in 1971")
+	env.createUser("rita@newsroom.example", domain.RoleReviewer)
+	b := &browser{t: t, ctx: browsertest.New(t), env: env}
+	browsertest.Phone(t, b.ctx)
+	b.signIn("rita@newsroom.example")
+	b.do("open the claim", chromedp.Navigate(env.srv.URL+"/claims/"+itoa(ids[0])), chromedp.WaitVisible(chromedp.CSS(`[data-testid="appearances"]`)))
+	browsertest.Screenshot(t, b.ctx, "appearances")
+	if got := b.eval(`Promise.resolve((() => {
+		const table = document.querySelector('[data-testid="appearances"] table');
+		return table.scrollWidth + " " + table.clientWidth + " " + document.documentElement.clientWidth;
+	})())`); !fitsPhone(got) {
+		t.Errorf("appearances table scroll width, its width, the page's: %s; want it no wider than it shows", got)
+	}
+	// The sections are cards of their own, with room between them.
+	if got := b.eval(`Promise.resolve(String(Math.round(document.querySelector('[data-testid="appearances"]').getBoundingClientRect().top -
+		document.querySelector('[data-testid="appearances"]').previousElementSibling.getBoundingClientRect().bottom)))`); atoi(got) < 12 {
+		t.Errorf("%s px between the appearances and the card above, want a gap like the grid's", got)
+	}
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// fitsPhone reads "scrollWidth clientWidth pageWidth" and reports whether
+// the box shows all it holds and fits the page.
+func fitsPhone(s string) bool {
+	var scroll, client, page int
+	if _, err := fmt.Sscan(s, &scroll, &client, &page); err != nil {
+		return false
+	}
+	return scroll <= client+1 && client <= page
 }
