@@ -332,6 +332,11 @@ var internalPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("64:ff9b:1::/48"), // local-use NAT64
 	netip.MustParsePrefix("100::/64"),       // discard-only
 	netip.MustParsePrefix("2001::/32"),      // Teredo tunnels wrap other addresses
+	// IPv4-compatible (::a.b.c.d, deprecated) and IPv4-translated
+	// (::ffff:0:a.b.c.d) addresses wrap an IPv4 address too; a tunnel or
+	// translator on the way can deliver them to it.
+	netip.MustParsePrefix("::/96"),
+	netip.MustParsePrefix("::ffff:0:0:0/96"),
 }
 
 // IPv6 ranges that carry an IPv4 address inside; they are judged by it.

@@ -213,6 +213,8 @@ func TestFetchRefusesInternalAddresses(t *testing.T) {
 		"http://[::1]/",
 		"http://[::ffff:10.0.0.1]/",
 		"http://[::ffff:127.0.0.1]/",
+		"http://[::127.0.0.1]/",              // IPv4-compatible
+		"http://[::ffff:0:169.254.169.254]/", // IPv4-translated
 		"http://[fe80::1]/",
 		"http://[fd00::1]/",
 		"https://224.0.0.1/",
