@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -74,5 +75,24 @@ func TestNamesAndOutsideTextLoseHiddenCharacters(t *testing.T) {
 	if p.Claim != want.Claim || p.Claimant != want.Claimant || p.Conclusion != want.Conclusion || p.Explanation != want.Explanation ||
 		p.Sources[0] != want.Sources[0] || p.Appearances[0] != want.Appearances[0] {
 		t.Errorf("Plain left %+v", p)
+	}
+}
+
+// TestShowHiddenFormatting: the audit log's view writes out exactly what
+// StripHiddenFormatting would remove, line by line.
+func TestShowHiddenFormatting(t *testing.T) {
+	for in, want := range map[string]string{
+		"Tax \u202efell":           "Tax ⟨U+202E⟩fell",
+		"1\u200f-2\n\u05e9\u200f1": "1⟨U+200F⟩-2\n\u05e9\u200f1",
+		"Min\u200bister":           "Min⟨U+200B⟩ister",
+		"plain \u2013 text":        "plain \u2013 text",
+		"tag\U000E0041":            "tag⟨U+E0041⟩",
+	} {
+		if got := ShowHiddenFormatting(in); got != want {
+			t.Errorf("ShowHiddenFormatting(%q) = %q, want %q", in, got, want)
+		}
+		if HidesOrReorders(ShowHiddenFormatting(in)) && !strings.ContainsFunc(in, isRightToLeft) {
+			t.Errorf("ShowHiddenFormatting(%q) still hides something", in)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -122,35 +123,64 @@ func HidesOrReorders(s string) bool {
 	return strings.ContainsFunc(s, isBidiMark) && !strings.ContainsFunc(s, isRightToLeft)
 }
 
+// MayHideOrReorder reports whether r is one of the characters
+// HidesOrReorders looks for (a direction mark among them, which right-to-left
+// text may need): text without any is left as it is by StripHiddenFormatting.
+func MayHideOrReorder(r rune) bool { return isBidiControl(r) || isInvisible(r) || isBidiMark(r) }
+
 // StripHiddenFormatting removes from one line of text what HidesOrReorders
 // finds, so text taken from articles and other publishers reads as it is
 // stored; a line separator becomes a space.
 func StripHiddenFormatting(s string) string {
-	if !HidesOrReorders(s) {
-		return s
-	}
-	keepMarks := strings.ContainsFunc(s, isRightToLeft)
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == 0x2028 || r == 0x2029:
-			return ' '
-		case isBidiControl(r), isInvisible(r), isBidiMark(r) && !keepMarks:
-			return -1
+	return replaceHidden(s, func(r rune) string {
+		if r == 0x2028 || r == 0x2029 {
+			return " "
 		}
-		return r
-	}, s)
+		return ""
+	})
 }
 
 // StripHiddenFormattingLines is StripHiddenFormatting for text of several
 // lines, one line at a time, so right-to-left words on one line keep the
 // marks they need while a line without any loses them.
 func StripHiddenFormattingLines(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return isBidiControl(r) || isInvisible(r) || isBidiMark(r) }) {
+	return replaceHiddenLines(s, StripHiddenFormatting)
+}
+
+// ShowHiddenFormatting writes out, as its code point ("⟨U+202E⟩"), each
+// character StripHiddenFormatting would remove, for the one page that must
+// show what was stored as it was stored: the audit log.
+func ShowHiddenFormatting(s string) string {
+	return replaceHiddenLines(s, func(line string) string {
+		return replaceHidden(line, func(r rune) string { return fmt.Sprintf("⟨U+%04X⟩", r) })
+	})
+}
+
+// replaceHidden replaces in one line of text each character
+// HidesOrReorders finds with what with says.
+func replaceHidden(s string, with func(rune) string) string {
+	if !HidesOrReorders(s) {
+		return s
+	}
+	keepMarks := strings.ContainsFunc(s, isRightToLeft)
+	var b strings.Builder
+	for _, r := range s {
+		if isBidiControl(r) || isInvisible(r) || isBidiMark(r) && !keepMarks {
+			b.WriteString(with(r))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func replaceHiddenLines(s string, line func(string) string) string {
+	if !strings.ContainsFunc(s, MayHideOrReorder) {
 		return s
 	}
 	lines := strings.Split(s, "\n")
-	for i, line := range lines {
-		lines[i] = StripHiddenFormatting(line)
+	for i, l := range lines {
+		lines[i] = line(l)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -206,6 +206,7 @@ func (app *App) meta(w http.ResponseWriter, r *http.Request, title string) compo
 // The page goes out in one write with its length, from a buffer used again
 // by later pages: a page is tens of kilobytes, and growing a fresh buffer to
 // that size for every request was most of the memory the pages allocated.
+// Characters that hide or reorder text are taken out of it first (plainPage).
 func (app *App) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	defer putPageBuffer(buf)
@@ -213,11 +214,12 @@ func (app *App) render(w http.ResponseWriter, r *http.Request, status int, c tem
 		app.renderFailed(w, r, err)
 		return
 	}
+	page := plainPage(buf.Bytes())
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Length", strconv.Itoa(len(page)))
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(page)
 }
 
 // pageBuffers holds the buffers pages are rendered into.

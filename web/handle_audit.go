@@ -75,14 +75,14 @@ func auditChanges(before, after json.RawMessage) []components.Change {
 	okA := len(after) == 0 || json.Unmarshal(after, &a) == nil
 	if !okB || !okA {
 		// Not an object: show the values as they are.
-		return []components.Change{{Field: "value", Before: shortValue(string(before)), After: shortValue(string(after))}}
+		return []components.Change{{Field: "value", Before: shownValue(string(before)), After: shownValue(string(after))}}
 	}
 	fields := maps.Clone(a)
 	maps.Copy(fields, b) // every field either side has
 	// Compare whole values; shorten only what is shown.
 	out := diffStates(b, a, slices.Sorted(maps.Keys(fields)), func(_ string, v any, _ bool) string { return auditValue(v) })
 	for i := range out {
-		out[i].Before, out[i].After = shortValue(out[i].Before), shortValue(out[i].After)
+		out[i].Before, out[i].After = shownValue(out[i].Before), shownValue(out[i].After)
 	}
 	return out
 }
@@ -98,8 +98,11 @@ func auditValue(v any) string {
 	return string(j)
 }
 
-// shortValue cuts a value to 300 characters for the audit page.
-func shortValue(s string) string {
+// shownValue is a value as the audit page shows it: characters that hide
+// or reorder text written out (every other page leaves them out, and this
+// one shows what was stored), and cut to 300 characters.
+func shownValue(s string) string {
+	s = domain.ShowHiddenFormatting(s)
 	if utf8.RuneCountInString(s) <= 300 {
 		return s
 	}
