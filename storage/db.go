@@ -348,6 +348,10 @@ func (tx *Tx) Commit() error {
 		}
 		return nil
 	}
+	if tx.holdsTurn && tx.ctx != nil {
+		// As in the shared transaction's commit (commitBatch).
+		_ = tx.db.foldDesk(context.WithoutCancel(tx.ctx), tx)
+	}
 	err := tx.Tx.Commit()
 	if tx.holdsTurn {
 		tx.holdsTurn = false

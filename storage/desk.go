@@ -77,13 +77,18 @@ func (db *DB) RebuildDesk(ctx context.Context) error {
 	}
 	// A new epoch of desk_changes (migration 215) ends every day and month
 	// kept in memory: the counters are written here around desk_event.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM desk_counts; DELETE FROM desk_states; DELETE FROM desk_due;
+	if _, err := tx.ExecContext(ctx, `DELETE FROM desk_counts; DELETE FROM desk_pending; DELETE FROM desk_states; DELETE FROM desk_due;
 		UPDATE desk_generation SET n = n + 1;
 		INSERT INTO desk_changes (period, n) VALUES ('', 1) ON CONFLICT (period) DO UPDATE SET n = n + 1;`); err != nil {
 		return err
 	}
 	for _, b := range backfills {
 		if _, err := tx.ExecContext(ctx, b); err != nil {
+			return err
+		}
+		// The events counted go to desk_pending (migration 500); a later
+		// backfill reads desk_counts.
+		if err := foldAllDesk(ctx, tx); err != nil {
 			return err
 		}
 	}

@@ -213,6 +213,10 @@ func TestDeskMatchesACountOfTheClaims(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rnd := rand.New(rand.NewPCG(seed, 7))
+	// The counters folded from desk_pending a few rows a commit: the
+	// dashboard reads both tables at every step, most counters in one or
+	// the other, some in both.
+	storage.FoldDeskAtEveryCommitForTest(n.db, 1+rnd.IntN(4))
 
 	start := time.Date(2025, 12, 6, 9, 0, 0, 0, time.UTC)
 	clock := start
@@ -367,7 +371,18 @@ func TestDeskMatchesACountOfTheClaims(t *testing.T) {
 				f.From.Format(time.DateOnly), f.To.Format(time.DateOnly), f.Outlet, got, want)
 		}
 	}
+	whole := func(step string) {
+		t.Helper()
+		problems, err := n.db.CheckDeskCounters(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(problems) > 0 {
+			t.Fatalf("after %s: %q", step, problems)
+		}
+	}
 	done := map[string]int{}
+	pendingAndFolded := 0 // steps read with counters in both tables
 	for i := 0; i < 400; i++ {
 		// Time moves on by up to a day now and then, so periods cut across
 		// months; most changes come seconds apart, as on a busy desk, so
@@ -397,6 +412,20 @@ func TestDeskMatchesACountOfTheClaims(t *testing.T) {
 		f := domain.DeskFilter{From: from, To: from.AddDate(0, 0, rnd.IntN([]int{3, 40, 120, 420}[rnd.IntN(4)])),
 			Outlet: []string{"", "The Daily Ledger", "Morning Post"}[rnd.IntN(3)]}
 		compare(step, f)
+		if i%1 == 0 {
+			whole(step)
+		}
+		var both bool
+		if err := raw.QueryRow(`SELECT EXISTS (SELECT 1 FROM desk_pending p JOIN desk_counts c USING (outlet, metric, period, key))`).Scan(&both); err != nil {
+			t.Fatal(err)
+		}
+		if both {
+			pendingAndFolded++
+		}
+	}
+	whole("the last change")
+	if pendingAndFolded == 0 {
+		t.Errorf("no step read a counter both folded and pending")
 	}
 	// The clock alone moves the overdue count.
 	clock = clock.Add(72 * time.Hour)

@@ -293,7 +293,8 @@ func (c *deskParts) readDeskPart(ctx context.Context, tx *Tx, outlet, period str
 			rows = append(rows, row{i, key, n})
 		}
 		return nil
-	}, `SELECT metric, key, n FROM desk_counts WHERE outlet = ? AND metric IN (`+deskPartMetrics+`) AND period = ?`, outlet, period)
+	}, `SELECT metric, key, sum(n) FROM desk_counted WHERE outlet = ? AND metric IN (`+deskPartMetrics+`) AND period = ?
+		GROUP BY metric, key`, outlet, period)
 	if err != nil {
 		return nil, err
 	}
@@ -309,8 +310,8 @@ func (c *deskParts) readDeskPart(ctx context.Context, tx *Tx, outlet, period str
 				rows = append(rows, row{outletRating, outlet + "\x1f" + rating, n})
 			}
 			return nil
-		}, `SELECT outlet, key, n FROM desk_counts WHERE outlet IN (SELECT DISTINCT outlet FROM desk_states WHERE outlet <> ' ')
-			AND metric = 'rating' AND period = ?`, period)
+		}, `SELECT outlet, key, sum(n) FROM desk_counted WHERE outlet IN (SELECT DISTINCT outlet FROM desk_states WHERE outlet <> ' ')
+			AND metric = 'rating' AND period = ? GROUP BY outlet, key`, period)
 		if err != nil {
 			return nil, err
 		}
@@ -481,7 +482,7 @@ func readDeskSeries(ctx context.Context, tx *Tx, outlet string, month time.Time,
 			p.series[t.Day()-1][i] += n
 		}
 		return nil
-	}, `SELECT metric, period, n FROM desk_counts WHERE outlet = ? AND metric IN ('added', 'accepted', 'approved', 'dismissed')
+	}, `SELECT metric, period, n FROM desk_counted WHERE outlet = ? AND metric IN ('added', 'accepted', 'approved', 'dismissed')
 		AND period BETWEEN ? AND ?`, outlet, month.Format(time.DateOnly), month.AddDate(0, 1, -1).Format(time.DateOnly))
 	if err != nil {
 		return nil, err

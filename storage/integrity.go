@@ -22,6 +22,25 @@ var integrityChecks = []struct{ what, query string }{
 		WHERE json_extract(e.after_json, '$.state') <> c.state LIMIT 10`},
 }
 
+// deskChecks are invariants of the dashboard's counters (migrations 140 and
+// 500) that no finished change can break, each query naming up to ten
+// counters that break it: a count lost or counted twice, by a change or by
+// a fold of desk_pending into desk_counts, shows.
+var deskChecks = []struct{ what, query string }{
+	{"claims in a state not as counted (outlet/state)", `SELECT outlet || '/' || state FROM (
+		SELECT outlet, state, n FROM desk_states
+		UNION ALL SELECT a.outlet, c.state, -count(*) FROM claims c JOIN articles a ON a.id = c.article_id GROUP BY a.outlet, c.state
+		UNION ALL SELECT ' ', state, -count(*) FROM claims GROUP BY state
+	) GROUP BY outlet, state HAVING sum(n) <> 0 LIMIT 10`},
+	{"a month's count not the sum of its days' (outlet/metric/month/key)", `SELECT outlet || '/' || metric || '/' || month || '/' || key FROM (
+		SELECT outlet, metric, 'M' || substr(period, 1, 7) AS month, key, n FROM desk_counted WHERE period < 'M'
+		UNION ALL SELECT outlet, metric, period, key, -n FROM desk_counted WHERE period >= 'M'
+	) GROUP BY outlet, metric, month, key HAVING sum(n) <> 0 LIMIT 10`},
+	{"all outlets' count not the sum of each outlet's (metric/period/key)", `SELECT metric || '/' || period || '/' || key FROM (
+		SELECT metric, period, key, CASE outlet WHEN ' ' THEN -n ELSE n END AS n FROM desk_counted
+	) GROUP BY metric, period, key HAVING sum(n) <> 0 LIMIT 10`},
+}
+
 // CheckIntegrity runs SQLite's quick check and the invariants above and
 // returns every problem found, in words; none means the database is whole.
 // It reads every claim: minutes at a million, for after a crash or a restore.
@@ -46,6 +65,33 @@ func (db *DB) CheckIntegrity(ctx context.Context) ([]string, error) {
 		}
 		if len(ids) > 0 {
 			problems = append(problems, fmt.Sprintf("claims %v: %s", ids, c.what))
+		}
+	}
+	desk, err := checkDeskCounters(ctx, tx)
+	return append(problems, desk...), err
+}
+
+// CheckDeskCounters returns, in words, every invariant of the dashboard's
+// counters found broken (deskChecks); none means they agree with the claims
+// and with each other. It reads every claim and counter.
+func (db *DB) CheckDeskCounters(ctx context.Context) ([]string, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return checkDeskCounters(ctx, tx)
+}
+
+func checkDeskCounters(ctx context.Context, tx *Tx) ([]string, error) {
+	var problems []string
+	for _, c := range deskChecks {
+		counters, err := queryAll(ctx, tx, scanValue[string], c.query)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.what, err)
+		}
+		if len(counters) > 0 {
+			problems = append(problems, fmt.Sprintf("dashboard counters %q: %s", counters, c.what))
 		}
 	}
 	return problems, nil

@@ -126,7 +126,7 @@ func (db *DB) OutletProfile(ctx context.Context, name, before string) (*domain.P
 		}
 		byRating[id] = n
 		return nil
-	}, `SELECT key, sum(n) FROM desk_counts WHERE outlet = ? AND metric = 'rating' AND period >= 'M' GROUP BY key`, name)
+	}, `SELECT key, sum(n) FROM desk_counted WHERE outlet = ? AND metric = 'rating' AND period >= 'M' GROUP BY key`, name)
 	if err != nil {
 		return nil, err
 	}

@@ -38,6 +38,14 @@ func seeder(t testing.TB, db *DB) *storagetest.Seeder {
 	return s
 }
 
+// FoldDeskAtEveryCommitForTest makes every commit fold the next rows of the
+// dashboard's pending counters into desk_counts (rows at a time), instead
+// of a slice a commit in a round a second, so a test's few commits cross
+// many slices' edges.
+func FoldDeskAtEveryCommitForTest(db *DB, rows int) {
+	db.writer.fold.rows, db.writer.fold.every = rows, 0
+}
+
 // AcceptClaimForTest moves a candidate into the queue, as triage will.
 func AcceptClaimForTest(t testing.TB, db *DB, ctx context.Context, id int64, p domain.Priority) {
 	t.Helper()

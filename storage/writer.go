@@ -57,6 +57,7 @@ type writer struct {
 	// Guarded by holding the turn.
 	batch      *batch    // the shared transaction, open between turns, or nil
 	lastCommit time.Time // when the last shared transaction committed
+	fold       deskFold  // where the dashboard's pending counters are folded up to
 }
 
 // batch is a transaction shared by several changes, each in a savepoint.
@@ -71,7 +72,8 @@ type batch struct {
 }
 
 func newWriter() *writer {
-	return &writer{turn: make(chan struct{}, 1), maxAge: maxBatchAge, linger: batchLinger}
+	return &writer{turn: make(chan struct{}, 1), maxAge: maxBatchAge, linger: batchLinger,
+		fold: deskFold{rows: deskFoldRows, every: deskFoldEvery}}
 }
 
 // errBatchLost answers the changes of a shared transaction that SQLite
@@ -174,6 +176,10 @@ func (db *DB) commitBatch() {
 	w := db.writer
 	b := w.batch
 	w.batch = nil
+	// A fold that fails is undone alone (its savepoint) and leaves the
+	// counters where they were, exact; a transaction SQLite rolled back
+	// as a whole fails its commit below.
+	_ = db.foldDesk(context.Background(), &Tx{Tx: b.tx, db: db, stmts: db.writeStmts, batch: b})
 	err := b.tx.Commit()
 	w.lastCommit = time.Now()
 	w.commits++
