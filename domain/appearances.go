@@ -266,11 +266,8 @@ func ParseSince(s string, now time.Time) (time.Time, error) {
 	if s == "" {
 		return today.AddDate(0, 0, -ReturningSinceDays), nil
 	}
-	t, err := time.Parse("2006-01-02", s)
+	t, err := ParseDay("since", s)
 	if err != nil {
-		return time.Time{}, FieldError("since", "Enter the date as year-month-day, like 2026-12-01.")
-	}
-	if err := CheckDate("since", t); err != nil {
 		return time.Time{}, err
 	}
 	if t.After(today) {

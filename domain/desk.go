@@ -41,16 +41,14 @@ func ParseDeskFilter(from, to, outlet string, now time.Time) (DeskFilter, error)
 	f := DefaultDeskFilter(now)
 	e := &Error{Code: EINVALID, Message: "The dashboard's filters need fixing.", Fields: map[string]string{}}
 	parse := func(field, s string, into *time.Time) {
-		s = strings.TrimSpace(s)
-		if s == "" {
+		t, err := ParseDay(field, s)
+		if err != nil {
+			e.Fields[field] = err.(*Error).Fields[field]
 			return
 		}
-		t, err := time.Parse("2006-01-02", s)
-		if err != nil || t.Year() < 1900 {
-			e.Fields[field] = "Enter a date like 2025-02-23."
-			return
+		if !t.IsZero() {
+			*into = t
 		}
-		*into = t
 	}
 	got := f
 	parse("from", from, &got.From)

@@ -13,6 +13,29 @@ const (
 	LatestYear   = 2100
 )
 
+// DateMessage is what every date field says when it cannot be read: the
+// browser's date picker sends this form whatever order it shows the day,
+// month and year in, and the API takes the same.
+const DateMessage = "Enter a date like 2025-02-23."
+
+// ParseDay reads a date field written year-month-day, as midnight UTC;
+// empty (spaces around it ignored) is the zero time. Every date field of
+// the browser and the API reads here, so a bad one gets the same message.
+func ParseDay(field, s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, FieldError(field, DateMessage)
+	}
+	if err := CheckDate(field, t); err != nil {
+		return time.Time{}, err
+	}
+	return t, nil
+}
+
 // CheckDate refuses a date that was written down outside
 // EarliestYear–LatestYear, naming field. The browser and the API both check
 // every date they read with it, so 0000-01-01, 0001-01-01 (which would read

@@ -106,16 +106,16 @@ func ParseSearchFilter(get func(string) string) (SearchFilter, int, error) {
 			*field.into = v
 		}
 	}
-	var err1, err2 bool
-	f.From, err1 = searchDate(get("from"))
-	f.To, err2 = searchDate(get("to"))
-	if err1 {
-		bad["from"] = "Enter a date as YYYY-MM-DD, between 1900 and 2100."
+	var err1, err2 error
+	f.From, err1 = ParseDay("from", get("from"))
+	f.To, err2 = ParseDay("to", get("to"))
+	if err1 != nil {
+		bad["from"] = err1.(*Error).Fields["from"]
 	}
-	if err2 {
-		bad["to"] = "Enter a date as YYYY-MM-DD, between 1900 and 2100."
+	if err2 != nil {
+		bad["to"] = err2.(*Error).Fields["to"]
 	}
-	if !err1 && !err2 && !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
+	if err1 == nil && err2 == nil && !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
 		bad["to"] = "The end date is before the start date."
 	}
 	limit := DefaultSearchLimit
@@ -137,19 +137,6 @@ func ParseSearchFilter(get func(string) string) (SearchFilter, int, error) {
 		return SearchFilter{}, 0, &Error{Code: EINVALID, Message: msg, Fields: bad}
 	}
 	return f, limit, nil
-}
-
-// searchDate reads YYYY-MM-DD; empty is no date.
-func searchDate(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, false
-	}
-	t, err := time.Parse(searchDateLayout, s)
-	if err != nil || t.Year() < 1900 || t.Year() > 2100 {
-		return time.Time{}, true
-	}
-	return t, false
 }
 
 // SearchDay is a date as searches compare it: YYYY-MM-DD, empty for none.

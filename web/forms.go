@@ -118,7 +118,7 @@ func fieldMessage(label string, fe validator.FieldError) string {
 	case "url", "http_url":
 		return fmt.Sprintf("Enter the %s as a full web address starting with https://.", label)
 	case "datetime":
-		return fmt.Sprintf("Enter the %s as a date like 2025-02-23.", label)
+		return domain.DateMessage
 	case "gte", "lte", "gt", "lt":
 		return fmt.Sprintf("The %s is out of range.", label)
 	}
@@ -266,17 +266,7 @@ func fillForm(values map[string][]string, dst any) error {
 
 // parseDate reads a YYYY-MM-DD form date as midnight UTC; "" is the zero time.
 func parseDate(field, s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		return time.Time{}, domain.FieldError(field, "Enter a date like 2025-02-23.")
-	}
-	if err := domain.CheckDate(field, t); err != nil {
-		return time.Time{}, err
-	}
-	return t, nil
+	return domain.ParseDay(field, s)
 }
 
 // pathID reads a numeric path parameter; anything else is "not found".
