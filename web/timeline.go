@@ -54,6 +54,10 @@ func timeline(events []*domain.AuditEvent, names map[int64]string) []components.
 		switch ev.Action {
 		case "claim.created":
 			e.Text, showChanges = "The extractor found this claim when "+actor+" added the article", false
+			if ev.ActorID == 0 {
+				// Added by no person (an import, a feed, the demo): "system" is no one to name.
+				e.Text = "The extractor found this claim when the article was added"
+			}
 			if manual, _ := after["manual"].(bool); manual {
 				e.Text = actor + " added this claim by hand"
 			}
