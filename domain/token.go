@@ -20,6 +20,11 @@ type APIToken struct {
 // Revoked reports whether the token has been revoked.
 func (t *APIToken) Revoked() bool { return !t.RevokedAt.IsZero() }
 
+// ErrAuthorizationGivenTwice refuses an API request with more than one
+// Authorization header, as a JSON field given twice is refused: a proxy or
+// a log could read another credential than the one claimtrail acts on.
+var ErrAuthorizationGivenTwice = &Error{Code: EBADREQUEST, Message: "Send one Authorization header: this request has more than one, and claimtrail does not guess which is meant."}
+
 // MaxTokenNameLength is the longest token name accepted.
 const MaxTokenNameLength = 80
 

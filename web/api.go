@@ -403,12 +403,18 @@ func bearerToken(r *http.Request) string {
 	return strings.TrimSpace(token)
 }
 
-// apiAuth wraps an API handler: it finds the token's user (refusing missing,
-// unknown and revoked tokens, and tokens of deactivated accounts, with 401),
+// apiAuth wraps an API handler: it finds the token's user (refusing two
+// Authorization headers with 400, and missing, unknown and revoked tokens, and tokens of deactivated accounts, with 401),
 // applies the per-token rate limit (429), records the token name as part of
 // the audit actor, and checks the role (403) exactly as the browser does.
 func (app *App) apiAuth(allowed func(*domain.User) bool, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if len(r.Header.Values("Authorization")) > 1 {
+			// Which one a proxy or a log reads is anyone's guess; the
+			// request is refused rather than read by one of them.
+			app.apiError(w, r, domain.ErrAuthorizationGivenTwice)
+			return
+		}
 		token := bearerToken(r)
 		if token == "" {
 			app.apiError(w, r, domain.Errorf(domain.EUNAUTHORIZED,

@@ -276,3 +276,27 @@ func TestChangeOwnPassword(t *testing.T) {
 		t.Error("password change not audited")
 	}
 }
+
+// TestAPIRefusesTwoAuthorizationHeaders: a request with two Authorization
+// headers is refused with 400, whichever of them is the working token, as
+// a JSON field given twice is: a proxy or a log could read the other one.
+func TestAPIRefusesTwoAuthorizationHeaders(t *testing.T) {
+	env := newTestEnv(t)
+	api, _ := env.apiUser("rita@newsroom.example", domain.RoleReviewer)
+	const path = "/api/v1/claims/999/history"
+	for _, pair := range [][2]string{
+		{"Bearer " + api.token, "Bearer ct_someone-elses"},
+		{"Bearer ct_someone-elses", "Bearer " + api.token},
+		{"Bearer " + api.token, "Bearer " + api.token},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, env.srv.URL+path, nil)
+		req.Header.Add("Authorization", pair[0])
+		req.Header.Add("Authorization", pair[1])
+		res := api.do(req)
+		wantAPIError(t, res, http.StatusBadRequest, domain.EBADREQUEST)
+		if !strings.Contains(res.Body, "one Authorization header") {
+			t.Errorf("answered %s", res.Body)
+		}
+	}
+	wantStatus(t, api.get(path), http.StatusNotFound) // one header still works
+}
