@@ -86,3 +86,23 @@ func fitsPhone(s string) bool {
 	}
 	return scroll <= client+1 && client <= page
 }
+
+// TestBrowserUsersListReadsOnAPhone opens the admin's list of people on a
+// phone: each person is a block naming their email, role and status on
+// screen, instead of a table whose role and status sat off to the right.
+func TestBrowserUsersListReadsOnAPhone(t *testing.T) {
+	env := newTestEnv(t)
+	env.createUser("ada@newsroom.example", domain.RoleAdmin)
+	env.createUser("a.reviewer.with.a.long.address@newsroom.example", domain.RoleReviewer)
+	b := &browser{t: t, ctx: browsertest.New(t), env: env}
+	browsertest.Phone(t, b.ctx)
+	b.signIn("ada@newsroom.example")
+	b.do("open the users", chromedp.Navigate(env.srv.URL+"/admin/users"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="users"]`)))
+	browsertest.Screenshot(t, b.ctx, "users")
+	if got := b.eval(`Promise.resolve((() => {
+		const table = document.querySelector('[data-testid="users"]');
+		return table.scrollWidth + " " + table.clientWidth + " " + document.documentElement.clientWidth;
+	})())`); !fitsPhone(got) {
+		t.Errorf("users table scroll width, its width, the page's: %s; want it no wider than it shows", got)
+	}
+}
