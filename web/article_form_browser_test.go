@@ -87,6 +87,10 @@ func TestBrowserAddArticleTabs(t *testing.T) {
 	if got := b.eval(`Promise.resolve(document.getElementById("panel-paste").getAttribute("role") + " " + document.getElementById("panel-paste").getAttribute("aria-labelledby"))`); got != "tabpanel tab-paste" {
 		t.Errorf("paste panel: %s", got)
 	}
+	// The post says it came from tabs, where the chosen source is a choice (sourceMeant).
+	if got := b.eval(`Promise.resolve(document.querySelector('input[name="source_shown"]').value)`); got != "tabs" {
+		t.Errorf("the form says its sources showed as %q, want tabs", got)
+	}
 	b.do("arrow right to upload", chromedp.Focus(chromedp.CSS(`[data-testid="tab-paste"]`)), chromedp.KeyEvent(kb.ArrowRight))
 	if got, want := state(), "tab-paste=false/hidden tab-upload=true/shown tab-fetch=false/hidden radio=upload radios hidden focus=tab-upload"; got != want {
 		t.Errorf("after →: %s, want %s", got, want)

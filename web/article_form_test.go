@@ -122,7 +122,8 @@ func TestAddArticleOneFormRefusalKeepsTyping(t *testing.T) {
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			fields := url.Values{"source": {tt.source}, "body": {"Text typed in the paste tab."}, "address": {"https://typed.example/page"}}
+			// Posted from the tabs, where the chosen source is the one meant.
+			fields := url.Values{"source": {tt.source}, "source_shown": {"tabs"}, "body": {"Text typed in the paste tab."}, "address": {"https://typed.example/page"}}
 			for k, v := range details {
 				fields[k] = v
 			}
@@ -161,4 +162,47 @@ func TestAddArticleOneFormRefusalKeepsTyping(t *testing.T) {
 		})
 	}
 	wantNothingStored(t, env.db)
+}
+
+// TestAddArticleTakesTheOnlySourceGiven: without JavaScript the three
+// sources show one under another with "Paste text" chosen; someone who
+// only gives a web address, or only a file, and presses Add gets that
+// article, not "paste the article's text". With text in two places the
+// chosen source still decides.
+func TestAddArticleTakesTheOnlySourceGiven(t *testing.T) {
+	env := articleEnv(t)
+	c, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	srv, _ := pageServer(t)
+
+	fetched := articleIDFrom(t, c.addArticleForm(url.Values{"source": {"paste"}, "body": {""}, "address": {srv.URL + "/report"}}, "", nil))
+	uploaded := articleIDFrom(t, c.addArticleForm(url.Values{"source": {"paste"}, "address": {"  "}}, "budget.md",
+		[]byte("# Budget row\n\nThe Treasury said borrowing reached £120 billion last year, the highest since 2020.\n")))
+	for id, want := range map[string]string{fetched: domain.OriginURL, uploaded: domain.OriginUpload} {
+		a, err := env.db.ArticleByID(context.Background(), mustID(t, id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Origin != want {
+			t.Errorf("article %s came from %q, want %q", id, a.Origin, want)
+		}
+	}
+	res := c.addArticleForm(url.Values{"source": {"paste"}, "title": {"Kept headline"}}, "", nil)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if res.TestID(t, "error-body") == "" {
+		t.Error("nothing given anywhere: no message beside the chosen source")
+	}
+}
+
+// TestAddArticleFromTabsKeepsTheChosenSource: with the script on, the
+// sources are tabs and only the chosen one shows, so an empty paste tab
+// chosen over an address typed in another is asked for its text.
+func TestAddArticleFromTabsKeepsTheChosenSource(t *testing.T) {
+	env := articleEnv(t)
+	c, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	srv, _ := pageServer(t)
+	res := c.addArticleForm(url.Values{"source": {"paste"}, "source_shown": {"tabs"}, "address": {srv.URL + "/report"}}, "", nil)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if res.TestID(t, "error-body") == "" {
+		t.Error("an empty paste tab was not asked for its text")
+	}
 }

@@ -314,7 +314,7 @@ func (app *App) addArticle(w http.ResponseWriter, r *http.Request) {
 		Body string `form:"body,raw"`
 	}
 	m, err := readMeta(r.PostForm, "")
-	view = m.form(cmp.Or(r.PostForm.Get("source"), "paste"))
+	view = m.form(sourceMeant(r, cmp.Or(r.PostForm.Get("source"), "paste")))
 	if err == nil && view.Mode == "paste" {
 		err = fillForm(r.PostForm, &form)
 	}
@@ -333,6 +333,35 @@ func (app *App) addArticle(w http.ResponseWriter, r *http.Request) {
 		view.Mode = "paste"
 		app.articleFormError(w, r, view, domain.FieldError("source", "Choose how to add the article: paste its text, upload a file or give its web address."))
 	}
+}
+
+// sourceMeant is the source an add-article post means: the chosen one,
+// unless the sources showed one under another (no JavaScript: no tabs),
+// nothing was given under the chosen one and something was under exactly
+// one other. Someone who gives a web address below the untouched "Paste
+// text" choice means that address, not an empty paste.
+func sourceMeant(r *http.Request, chosen string) string {
+	if r.PostForm.Get("source_shown") == "tabs" {
+		return chosen
+	}
+	given := map[string]bool{
+		"paste":  strings.TrimSpace(r.PostForm.Get("body")) != "",
+		"upload": r.MultipartForm != nil && len(r.MultipartForm.File["file"]) > 0 && r.MultipartForm.File["file"][0].Filename != "",
+		"fetch":  strings.TrimSpace(r.PostForm.Get("address")) != "",
+	}
+	if given[chosen] {
+		return chosen
+	}
+	meant, n := chosen, 0
+	for _, s := range []string{"paste", "upload", "fetch"} {
+		if given[s] {
+			meant, n = s, n+1
+		}
+	}
+	if n == 1 {
+		return meant
+	}
+	return chosen
 }
 
 func isMultipart(r *http.Request) bool {

@@ -321,6 +321,8 @@
     var radios = Array.prototype.slice.call(radioBox.querySelectorAll("input[type=radio]"));
     if (radios.length === 0) return;
     box.setAttribute("data-tabs-ready", "");
+    var shown = box.querySelector("input[data-tabs-shown]");
+    if (shown) shown.value = "tabs";
     var legend = box.querySelector("legend");
     var list = document.createElement("div");
     list.setAttribute("role", "tablist");
