@@ -266,7 +266,9 @@ var deskTotalsIndex = func() map[string]int {
 }()
 
 // readDeskPart reads one day's or month's counters for outlet, its keys
-// numbered in c.
+// numbered in c. A counter may come in two rows, folded and pending
+// (desk_counted): every use of a part adds its counts up, so both are kept
+// as read rather than summed in SQL, which would sort every part.
 func (c *deskParts) readDeskPart(ctx context.Context, tx *Tx, outlet, period string, s deskStamp) (*deskCounted, error) {
 	type row struct {
 		metric int
@@ -293,8 +295,7 @@ func (c *deskParts) readDeskPart(ctx context.Context, tx *Tx, outlet, period str
 			rows = append(rows, row{i, key, n})
 		}
 		return nil
-	}, `SELECT metric, key, sum(n) FROM desk_counted WHERE outlet = ? AND metric IN (`+deskPartMetrics+`) AND period = ?
-		GROUP BY metric, key`, outlet, period)
+	}, `SELECT metric, key, n FROM desk_counted WHERE outlet = ? AND metric IN (`+deskPartMetrics+`) AND period = ?`, outlet, period)
 	if err != nil {
 		return nil, err
 	}
@@ -310,8 +311,8 @@ func (c *deskParts) readDeskPart(ctx context.Context, tx *Tx, outlet, period str
 				rows = append(rows, row{outletRating, outlet + "\x1f" + rating, n})
 			}
 			return nil
-		}, `SELECT outlet, key, sum(n) FROM desk_counted WHERE outlet IN (SELECT DISTINCT outlet FROM desk_states WHERE outlet <> ' ')
-			AND metric = 'rating' AND period = ? GROUP BY outlet, key`, period)
+		}, `SELECT outlet, key, n FROM desk_counted WHERE outlet IN (SELECT DISTINCT outlet FROM desk_states WHERE outlet <> ' ')
+			AND metric = 'rating' AND period = ?`, period)
 		if err != nil {
 			return nil, err
 		}
