@@ -359,13 +359,6 @@ func (s *benchSeeder) run(ctx context.Context, conn *sql.Conn) error {
 	s.match = nil
 
 	t1 = time.Now()
-	// The search index over accepted claims, as migration 007 fills it.
-	if _, err := conn.ExecContext(ctx, `INSERT INTO claim_search (rowid, text)
-		SELECT id, text FROM claims WHERE state IN ('queued', 'in_review', 'submitted', 'approved')`); err != nil {
-		return fmt.Errorf("fill claim search: %w", err)
-	}
-	s.phase("claim search index", t1)
-	t1 = time.Now()
 	for _, o := range objects {
 		if _, err := conn.ExecContext(ctx, o.sql); err != nil {
 			return fmt.Errorf("remake %s: %w", o.name, err)
