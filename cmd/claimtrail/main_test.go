@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -222,7 +223,9 @@ func startServer(t *testing.T, args ...string) *server {
 		s.done <- run(ctx, args, strings.NewReader(""), &out, io.Discard, func(string) string { return "" })
 	}()
 	addr := regexp.MustCompile(`running at (http://\S+)`)
-	deadline := time.Now().Add(20 * time.Second)
+	// Generous: a bound on a start that hangs, not on how fast it is (the
+	// race detector and a busy machine make the demo's seeding slow).
+	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		if m := addr.FindStringSubmatch(out.String()); m != nil {
 			s.URL = m[1]
@@ -342,4 +345,62 @@ func TestServeSetsASoftMemoryLimit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A server that has stopped leaves none of its own goroutines running: the
+// notifier, the feeds, the audit checkpoints, the writer's and the
+// checkpointer's background work all end before serve returns, since
+// whatever outlived it would go on using a closed database.
+func TestServeLeavesNoGoroutinesBehind(t *testing.T) {
+	checkpoints := filepath.Join(t.TempDir(), "checkpoints")
+	s := startServer(t, "-demo", "-audit-checkpoints", checkpoints, "-checkpoint-every", "1s")
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	var email, pw string
+	for email, pw = range s.Passwords {
+		break
+	}
+	// A sign-in writes (a session, an audit event) and the pages read: the
+	// writer, the checkpointer and the readers have all been at work.
+	res, err := c.PostForm(s.URL+"/login", url.Values{"email": {email}, "password": {pw}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	for _, path := range []string{"/", "/queue", "/search?q=vaccine"} {
+		res, err := c.Get(s.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+	c.CloseIdleConnections()
+	s.stop()
+	if err := <-s.done; err != nil {
+		t.Fatalf("serve returned %v", err)
+	}
+	s.done <- nil // for the cleanup
+	if left := ownGoroutines(); len(left) > 0 {
+		t.Fatalf("%d goroutines of the server still running after serve returned:\n\n%s", len(left), strings.Join(left, "\n\n"))
+	}
+}
+
+// ownGoroutines lists the stacks of running goroutines that are in
+// claimtrail's own code (not its tests, nor only the standard library's).
+func ownGoroutines() []string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	var own []string
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		lines := strings.Split(g, "\n")
+		for i := 1; i+1 < len(lines); i += 2 {
+			fn, file := lines[i], strings.TrimSpace(lines[i+1])
+			if strings.HasPrefix(fn, "claimtrail/") && !strings.Contains(file, "_test.go:") {
+				own = append(own, g)
+				break
+			}
+		}
+	}
+	return own
 }

@@ -112,8 +112,15 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Notifications are made and delivered in the background.
-	go app.RunNotifier(ctx, 5*time.Second)
+	// Notifications are made and delivered in the background, and the
+	// notifier has stopped before the database closes.
+	notifyCtx, stopNotifier := context.WithCancel(ctx)
+	notifierDone := make(chan struct{})
+	go func() {
+		defer close(notifierDone)
+		app.RunNotifier(notifyCtx, 5*time.Second)
+	}()
+	defer func() { stopNotifier(); <-notifierDone }()
 	// Subscribed ClaimReview feeds are fetched in the background too; the
 	// worker stops with the server, before the database closes.
 	feedsCtx, stopFeeds := context.WithCancel(ctx)
@@ -151,7 +158,13 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if *checkpoints != "" {
-		go writeCheckpoints(ctx, dbCtx, db, *checkpoints, *checkpointEvery, logger)
+		checkpointsCtx, stopCheckpoints := context.WithCancel(ctx)
+		checkpointsDone := make(chan struct{})
+		go func() {
+			defer close(checkpointsDone)
+			writeCheckpoints(checkpointsCtx, dbCtx, db, *checkpoints, *checkpointEvery, logger)
+		}()
+		defer func() { stopCheckpoints(); <-checkpointsDone }()
 	}
 	select {
 	case err := <-errc:
