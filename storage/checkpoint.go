@@ -67,12 +67,13 @@ type checkpointer struct {
 	// holdWriter runs f holding the writer's turn, the shared transaction
 	// committed; it returns false, without running f, once stop is closed.
 	holdWriter func(stop <-chan struct{}, f func()) bool
+
+	mu sync.Mutex
 	// restartAt and every are restartFrames and checkpointEvery; tests set
-	// them lower before their first change.
+	// them lower (holding mu: the checkpointer may already be running).
 	restartAt int
 	every     time.Duration
 
-	mu       sync.Mutex
 	onError  func(error) // told when checkpoints start failing (OnCheckpointError)
 	failing  bool        // the last checkpoint failed
 	failures int         // checkpoints failed, for tests
@@ -112,9 +113,11 @@ func (c *checkpointer) run() {
 			return
 		case <-c.kick:
 		}
-		next := c.every
+		c.mu.Lock() // tests change them while the checkpointer runs
+		next, restartAt := c.every, c.restartAt
+		c.mu.Unlock()
 		logFrames, copied, err := c.passive()
-		if err == nil && logFrames >= c.restartAt && c.holdWriter != nil {
+		if err == nil && logFrames >= restartAt && c.holdWriter != nil {
 			for range catchUpRuns {
 				before := logFrames
 				if logFrames, copied, err = c.passive(); err != nil || logFrames-before <= catchUpFrames {

@@ -118,9 +118,11 @@ func TestLogStartsAgainWhileChangesKeepComing(t *testing.T) {
 	}
 	defer db.Close()
 	const restartAt = 200
+	db.ckpt.mu.Lock()
 	db.ckpt.restartAt = restartAt
 	db.ckpt.every = 5 * time.Millisecond // many checkpoints in a short test
-	value := strings.Repeat("x", 3000)   // a page of the log or more each
+	db.ckpt.mu.Unlock()
+	value := strings.Repeat("x", 3000) // a page of the log or more each
 	const writers, each = 8, 500
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)
@@ -332,7 +334,9 @@ func TestAChangeAFailedSyncCoveredIsNeverAcknowledged(t *testing.T) {
 // while a reader keeps it from doing so.
 func TestAChangeAfterAFailedSyncWaitsForTheCheckpoint(t *testing.T) {
 	db, reader := openWithAReaderBehindALongChange(t)
+	db.ckpt.mu.Lock()
 	db.ckpt.every = 5 * time.Millisecond
+	db.ckpt.mu.Unlock()
 	failNext := make(chan bool, 1)
 	failNext <- true
 	db.syncer.mu.Lock()
@@ -414,8 +418,10 @@ func openWithAReaderBehindALongChange(t *testing.T) (*DB, *sql.Tx) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	db.ckpt.mu.Lock()
 	db.ckpt.restartAt = 50
 	db.ckpt.every = time.Hour // only a retry brings the checkpointer back within the test
+	db.ckpt.mu.Unlock()
 
 	reader, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -450,7 +456,9 @@ func openWithAReaderBehindALongChange(t *testing.T) (*DB, *sql.Tx) {
 // acknowledged again.
 func TestAChangeAfterAFailedSyncIsNotLeftWaitingForever(t *testing.T) {
 	db, reader := openWithAReaderBehindALongChange(t)
+	db.ckpt.mu.Lock()
 	db.ckpt.every = 5 * time.Millisecond
+	db.ckpt.mu.Unlock()
 	failNext := make(chan bool, 1)
 	failNext <- true
 	db.syncer.mu.Lock()
