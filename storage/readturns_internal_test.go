@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -26,8 +27,13 @@ func TestReadersTakeTurnsInTheOrderTheyCame(t *testing.T) {
 
 	const waiters = 12
 	got := make(chan int, waiters)
+	// Each reader says it read while it holds its turn (so the order is
+	// the order of the turns) and is counted out once it has given it back.
+	var ended sync.WaitGroup
 	for i := range waiters {
+		ended.Add(1)
 		go func() {
+			defer ended.Done()
 			tx, err := db.beginRead(ctx)
 			if err != nil {
 				t.Error(err)
@@ -50,6 +56,7 @@ func TestReadersTakeTurnsInTheOrderTheyCame(t *testing.T) {
 	for _, tx := range held[1:] {
 		tx.Rollback()
 	}
+	ended.Wait()
 	if n := len(db.readTurns); n != 0 {
 		t.Errorf("%d read turns still taken after every reader ended", n)
 	}
