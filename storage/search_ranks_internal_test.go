@@ -277,3 +277,72 @@ func TestSearchBestIsTheSortedCut(t *testing.T) {
 		}
 	}
 }
+
+// The ranks are read a chunk of document numbers at a time, as text: the
+// table built holds every document of the index, in order, with its words
+// and day (empty ones too), across the chunks' edges; and a day the text
+// could not carry fails the build instead of shifting the ranks after it.
+func TestSearchRanksBuiltInChunksHoldEveryDocument(t *testing.T) {
+	db, raw := searchTestDocs(t, 6000)
+	ctx := context.Background()
+	if _, err := db.ReindexSearch(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	var top int64
+	if err := raw.QueryRow(`SELECT max(doc) FROM search_docs`).Scan(&top); err != nil {
+		t.Fatal(err)
+	}
+	if top < 4*searchRankChunk {
+		t.Fatalf("documents to %d: fewer than four chunks, the test would not tell", top)
+	}
+	// A document on each side of a chunk's edge.
+	if _, err := raw.Exec(`UPDATE search_docs SET doc = ? WHERE doc = (SELECT min(doc) FROM search_docs WHERE doc > ?)`, 2*searchRankChunk-1, 2*searchRankChunk); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE search_docs SET doc = ? WHERE doc = (SELECT min(doc) FROM search_docs WHERE doc > ?)`, 2*searchRankChunk, 2*searchRankChunk); err != nil {
+		t.Fatal(err)
+	}
+	// Days left empty, first, last and within a chunk.
+	if _, err := raw.Exec(`UPDATE search_docs SET day = '' WHERE doc IN (?, ?, (SELECT min(doc) FROM search_docs), (SELECT max(doc) FROM search_docs))
+		OR doc % 97 = 0`, 2*searchRankChunk-1, 2*searchRankChunk); err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := buildSearchRanks(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := raw.Query(`SELECT doc, words, day FROM search_docs ORDER BY doc`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	for ; rows.Next(); i++ {
+		var doc int64
+		var words uint32
+		var day string
+		if err := rows.Scan(&doc, &words, &day); err != nil {
+			t.Fatal(err)
+		}
+		if i >= len(tbl.entries) {
+			t.Fatalf("the table ends at %d documents; the index has more", i)
+		}
+		e := tbl.entries[i]
+		if e.doc != doc || e.words != words || tbl.days[e.day] != day {
+			t.Fatalf("document %d: the table holds %d, %d words, %q; the index %d, %d words, %q", i, e.doc, e.words, tbl.days[e.day], doc, words, day)
+		}
+		if found, ok := tbl.find(doc); !ok || found != e {
+			t.Fatalf("document %d is not found in the table", doc)
+		}
+	}
+	rows.Close()
+	if i != len(tbl.entries) {
+		t.Fatalf("the table holds %d documents, the index %d", len(tbl.entries), i)
+	}
+
+	if _, err := raw.Exec(`UPDATE search_docs SET day = '2025-01-01' || char(10) || '5 5 2025-01-02' WHERE doc = (SELECT min(doc) FROM search_docs)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := buildSearchRanks(ctx, db); err == nil {
+		t.Fatal("a day with a line break in it was read as two documents")
+	}
+}
