@@ -42,3 +42,9 @@ func KeptBlockCountsForTest(db *DB) (hits, misses int64) {
 func SetKeptBlockBoundForTest(db *DB, maxBytes int) {
 	db.keptBlocks = newKeptBlocks(maxBytes)
 }
+
+// WarmKeptBlocksForTest keeps the most common words' blocks as a server's
+// start does (PrepareSearch), and waits for it.
+func WarmKeptBlocksForTest(db *DB) error {
+	return db.warmKeptBlocks(context.Background(), searchWarmBlockBytes)
+}

@@ -396,3 +396,82 @@ func (r *searchBlockReads) blocksOf(ctx context.Context, word string, docs []int
 	r.kept.put(word, version, read, math.MaxInt64)
 	return lists, nil
 }
+
+// searchWarmBlockBytes is how much of what is kept a start fills with the
+// words in the most documents: the words a newsroom's searches ask most,
+// whose blocks are the largest. Searches never asked before read them whole
+// (every block where a rarer word's candidates are), so without them the
+// first minutes after a start cost a fifth more a search than later.
+const searchWarmBlockBytes = searchKeepBlockBytes / 2
+
+// warmKeptBlocks keeps the blocks of the words in the most documents, whole,
+// within budget bytes: each word read in a read transaction of its own, under
+// the version that snapshot shows, as a search would keep it. Words kept
+// already (a search was faster) are left as they are.
+func (db *DB) warmKeptBlocks(ctx context.Context, budget int) error {
+	if db.keptBlocks == nil {
+		return nil
+	}
+	type word struct {
+		term string
+		df   int
+	}
+	words, err := func() ([]word, error) {
+		tx, err := db.beginRead(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback()
+		// Filters are postings, not blocks; a word's blocks take about two
+		// bytes a document, and a few dozen a block besides.
+		return queryAll(ctx, tx, func(r scanner) (word, error) {
+			var w word
+			return w, r.Scan(&w.term, &w.df)
+		}, `SELECT term, df FROM search_terms WHERE df > 0 AND term NOT LIKE '~%' ORDER BY df DESC LIMIT 2000`)
+	}()
+	if err != nil {
+		return err
+	}
+	n := 0
+	for n < len(words) {
+		if budget -= 2*words[n].df + 64*searchWarmBlocksGuess; budget < 0 {
+			break
+		}
+		n++
+	}
+	// The least common first, so that the most common are the last the
+	// bound would let go.
+	for i := n - 1; i >= 0; i-- {
+		if err := db.warmKeptWord(ctx, words[i].term); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// searchWarmBlocksGuess is the blocks a common word has, for the budget:
+// one a range of document numbers, about 123 at a million claims.
+const searchWarmBlocksGuess = 128
+
+// warmKeptWord keeps all of term's blocks, read in one snapshot under the
+// version it shows, unless they are kept already.
+func (db *DB) warmKeptWord(ctx context.Context, term string) error {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	df, versions := map[string]int{}, map[string]int64{}
+	if err := searchWeights(ctx, tx, []string{term}, df, versions); err != nil {
+		return err
+	}
+	if df[term] == 0 {
+		return nil
+	}
+	if w := db.keptBlocks.get(term, versions[term]); w != nil && w.from == math.MinInt64 {
+		return nil
+	}
+	r := &searchBlockReads{tx: tx, kept: db.keptBlocks, versions: versions, counts: df}
+	_, err = r.newest(ctx, term, math.MaxInt)
+	return err
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -276,4 +277,122 @@ func TestSearchBlockFindBelowIsABinarySearch(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A start keeps the blocks of the words in the most documents, whole, within
+// its budget, the most common first; every search's candidates read through
+// them equal the same search's from SQLite alone, before and after
+// documents change (the warmed words then read again under their new
+// version).
+func TestKeptSearchBlocksWarmedAtStartAreWholeAndFollowChanges(t *testing.T) {
+	db, raw := searchTestDocs(t, 3000)
+	ctx := context.Background()
+	if _, err := db.ReindexSearch(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	var common, next string
+	var commonDF, nextDF int
+	if err := raw.QueryRow(`SELECT term, df FROM search_terms WHERE term NOT LIKE '~%' ORDER BY df DESC LIMIT 1`).Scan(&common, &commonDF); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRow(`SELECT term, df FROM search_terms WHERE term NOT LIKE '~%' ORDER BY df DESC LIMIT 1 OFFSET 1`).Scan(&next, &nextDF); err != nil {
+		t.Fatal(err)
+	}
+	// Room for the most common word only.
+	budget := 2*commonDF + 64*searchWarmBlocksGuess + 1
+	if 2*nextDF+64*searchWarmBlocksGuess < budget-2*commonDF-64*searchWarmBlocksGuess {
+		t.Fatal("the second word would fit too: the test would not tell the budget")
+	}
+	if err := db.warmKeptBlocks(ctx, budget); err != nil {
+		t.Fatal(err)
+	}
+	kept := func(term string) *keptWordBlocks {
+		db.keptBlocks.mu.Lock()
+		defer db.keptBlocks.mu.Unlock()
+		if e, ok := db.keptBlocks.words[term]; ok {
+			return e.Value.(*keptWord).blocks
+		}
+		return nil
+	}
+	w := kept(common)
+	if w == nil || w.from != math.MinInt64 {
+		t.Fatalf("the most common word %s is not kept whole (kept: %v)", common, w != nil)
+	}
+	docs := 0
+	for _, l := range w.lists {
+		docs += len(l) / 2
+	}
+	if docs != commonDF {
+		t.Fatalf("%s kept with %d documents, %d in the index", common, docs, commonDF)
+	}
+	if kept(next) != nil {
+		t.Fatalf("%s kept beyond the budget", next)
+	}
+
+	queries := [][]string{{common}, {common, next}, {"w030zq", common}, {"w250zq", common}, {common, "w001zq", "w020zq"},
+		{"w000zq", common}, {"w002zq", common}, {"w040zq", common}}
+	candidates := func(tx *Tx, kept *keptBlocks, query []string) []int64 {
+		t.Helper()
+		terms := slices.Clone(query)
+		df, versions := map[string]int{}, map[string]int64{}
+		if err := searchWeights(ctx, tx, append(slices.Clip(terms), searchAllTerm), df, versions); err != nil {
+			t.Fatal(err)
+		}
+		for _, term := range terms {
+			if df[term] == 0 {
+				return nil
+			}
+		}
+		slices.SortFunc(terms, func(a, b string) int { return cmp.Or(cmp.Compare(df[a], df[b]), strings.Compare(a, b)) })
+		got, err := searchCandidates(ctx, tx, &searchBlockReads{tx: tx, kept: kept, versions: versions, counts: df}, terms, searchAllScan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	check := func(step string) {
+		t.Helper()
+		tx, err := db.beginRead(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		found := 0
+		for _, q := range queries {
+			want := candidates(tx, nil, q)
+			if len(want) > 0 {
+				found++
+			}
+			if got := candidates(tx, db.keptBlocks, q); !slices.Equal(got, want) {
+				t.Fatalf("%s: %v through the warmed blocks: %d candidates, from SQLite %d, the first differing %v", step, q, len(got), len(want), firstDifference(got, want))
+			}
+		}
+		if found < 4 {
+			t.Fatalf("%s: %d queries of %d have candidates: the test would not tell", step, found, len(queries))
+		}
+	}
+	hits := func() int64 {
+		db.keptBlocks.mu.Lock()
+		defer db.keptBlocks.mu.Unlock()
+		return db.keptBlocks.hits
+	}
+	before := hits()
+	check("warmed")
+	if hits() == before {
+		t.Fatal("no search found the warmed blocks: the test would not tell")
+	}
+	// The common word gains and loses documents in several ranges.
+	if _, err := raw.Exec(`UPDATE imported_checks SET claim = claim || ' ' || ? WHERE id % 7 = 3`, common); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE imported_checks SET claim = 'w250zq w030zq' WHERE id % 11 = 4`); err != nil {
+		t.Fatal(err)
+	}
+	indexPendingThroughBacklog(t, db, raw)
+	check("changed")
+	// Warmed again after the change: kept under the new version.
+	if err := db.warmKeptBlocks(ctx, budget); err != nil {
+		t.Fatal(err)
+	}
+	check("warmed again")
 }

@@ -74,6 +74,7 @@ type searchRanks struct {
 	mu       sync.Mutex
 	table    *searchRankTable
 	building bool
+	warming  bool // the common words' blocks are being, or have been, kept
 	failedAt time.Time
 	ctx      context.Context
 	stop     context.CancelFunc
@@ -88,11 +89,27 @@ func newSearchRanks() *searchRanks {
 // PrepareSearch starts reading every search document's rank into memory in
 // the background; until it is done, searches read ranks from the index.
 // The first search starts it too: a server calls it at start so the first
-// searches find it ready.
+// searches find it ready. It also keeps the most common words' blocks
+// (search_kept_blocks.go), which searches would otherwise read one by one
+// in their first minutes.
 func (db *DB) PrepareSearch() {
-	if db.ranks != nil {
-		db.ranks.current(db)
+	if db.ranks == nil {
+		return
 	}
+	db.ranks.current(db)
+	r := db.ranks
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.warming || r.ctx.Err() != nil {
+		return
+	}
+	r.warming = true
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		// Only what is kept is at stake: a search reads what is missing.
+		_ = db.warmKeptBlocks(r.ctx, searchWarmBlockBytes)
+	}()
 }
 
 // close stops a build under way and waits for it.
