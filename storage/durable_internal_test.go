@@ -328,18 +328,21 @@ func TestAChangeAFailedSyncCoveredIsNeverAcknowledged(t *testing.T) {
 	close(syncs)
 }
 
-// TestAChangeAfterAFailedSyncWaitsForTheCheckpoint: on a real database, a
-// change committed after a failed sync of the log is acknowledged once the
-// checkpointer has copied the whole log into the database file, and not
-// while a reader keeps it from doing so.
-func TestAChangeAfterAFailedSyncWaitsForTheCheckpoint(t *testing.T) {
-	db, reader := openWithAReaderBehindALongChange(t)
+// afterAFailedSync makes the checkpointer look every 5 ms and the next sync
+// of the log fail (patience, unless 0, bounds how long a later change waits
+// for its copy), makes one change that meets that failure, and returns a
+// way to make more changes.
+func afterAFailedSync(t *testing.T, db *DB, patience time.Duration) (set func(key string) error) {
+	t.Helper()
 	db.ckpt.mu.Lock()
 	db.ckpt.every = 5 * time.Millisecond
 	db.ckpt.mu.Unlock()
 	failNext := make(chan bool, 1)
 	failNext <- true
 	db.syncer.mu.Lock()
+	if patience > 0 {
+		db.syncer.copyPatience = patience
+	}
 	db.syncer.syncFile = func(f *os.File, fresh bool) error {
 		select {
 		case <-failNext:
@@ -350,12 +353,22 @@ func TestAChangeAfterAFailedSyncWaitsForTheCheckpoint(t *testing.T) {
 	}
 	db.syncer.mu.Unlock()
 	ctx := context.Background()
-	set := func(key string) error {
+	set = func(key string) error {
 		return db.SetSettings(ctx, map[string]string{key: "x"})
 	}
 	if err := set("failed"); !errors.Is(err, errSyncFailed) {
 		t.Fatalf("the change whose sync failed: %v", err)
 	}
+	return set
+}
+
+// TestAChangeAfterAFailedSyncWaitsForTheCheckpoint: on a real database, a
+// change committed after a failed sync of the log is acknowledged once the
+// checkpointer has copied the whole log into the database file, and not
+// while a reader keeps it from doing so.
+func TestAChangeAfterAFailedSyncWaitsForTheCheckpoint(t *testing.T) {
+	db, reader := openWithAReaderBehindALongChange(t)
+	set := afterAFailedSync(t, db, 0)
 	done := make(chan error, 1)
 	go func() { done <- set("after") }()
 	// The reader keeps the log's end from being copied: while it lasts the
@@ -456,29 +469,7 @@ func openWithAReaderBehindALongChange(t *testing.T) (*DB, *sql.Tx) {
 // acknowledged again.
 func TestAChangeAfterAFailedSyncIsNotLeftWaitingForever(t *testing.T) {
 	db, reader := openWithAReaderBehindALongChange(t)
-	db.ckpt.mu.Lock()
-	db.ckpt.every = 5 * time.Millisecond
-	db.ckpt.mu.Unlock()
-	failNext := make(chan bool, 1)
-	failNext <- true
-	db.syncer.mu.Lock()
-	db.syncer.copyPatience = 50 * time.Millisecond
-	db.syncer.syncFile = func(f *os.File, fresh bool) error {
-		select {
-		case <-failNext:
-			return errors.New("input/output error")
-		default:
-			return syncLogFile(f, fresh)
-		}
-	}
-	db.syncer.mu.Unlock()
-	ctx := context.Background()
-	set := func(key string) error {
-		return db.SetSettings(ctx, map[string]string{key: "x"})
-	}
-	if err := set("failed"); !errors.Is(err, errSyncFailed) {
-		t.Fatalf("the change whose sync failed: %v", err)
-	}
+	set := afterAFailedSync(t, db, 50*time.Millisecond)
 	done := make(chan error, 1)
 	go func() { done <- set("after") }()
 	select {
