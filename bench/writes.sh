@@ -17,6 +17,7 @@
 # commit to compare). PROFILE_DIR: each run also writes the server's CPU
 # profile there (serve -cpuprofile; builds without that flag fail to start).
 # SERVE_ARGS adds flags to serve (for example -durability normal).
+# SETTLE=SECONDS: each build rests that long after it answers, before its phases.
 # PREPARE=script is run as "script NAME DB" before each build starts, for
 # builds that expect a different schema (a trigger a later migration
 # replaced). The database is changed by the run: use a copy.
@@ -57,6 +58,9 @@ start_server() { # start_server BINARY PROFILE
 		kill -0 "$PID" 2>/dev/null || { echo "writes.sh: $1 did not start:" >&2; tail "$WORK/server.log" >&2; exit 1; }
 		sleep 0.01
 	done
+	# SETTLE=SECONDS waits out a build's start-up work (the search ranks
+	# and kept blocks built in the background) before its phases.
+	sleep "${SETTLE:-0}"
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 max_audit() { sqlite3 "$DB" "SELECT coalesce(max(id), 0) FROM audit_events"; }
