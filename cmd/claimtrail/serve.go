@@ -114,30 +114,13 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	}
 	// Notifications are made and delivered in the background, and the
 	// notifier has stopped before the database closes.
-	notifyCtx, stopNotifier := context.WithCancel(ctx)
-	notifierDone := make(chan struct{})
-	go func() {
-		defer close(notifierDone)
-		app.RunNotifier(notifyCtx, 5*time.Second)
-	}()
-	defer func() { stopNotifier(); <-notifierDone }()
+	defer background(ctx, func(ctx context.Context) { app.RunNotifier(ctx, 5*time.Second) })()
 	// Subscribed ClaimReview feeds are fetched in the background too; the
 	// worker stops with the server, before the database closes.
-	feedsCtx, stopFeeds := context.WithCancel(ctx)
-	feedsDone := make(chan struct{})
-	go func() {
-		defer close(feedsDone)
-		app.RunFeeds(feedsCtx, 30*time.Second)
-	}()
-	defer func() { stopFeeds(); <-feedsDone }()
+	defer background(ctx, func(ctx context.Context) { app.RunFeeds(ctx, 30*time.Second) })()
 	// Documents that were there before the search index are indexed a slice
 	// at a time in the background (or all at once by claimtrail reindex).
-	backlogDone := make(chan struct{})
-	go func() {
-		defer close(backlogDone)
-		indexSearchBacklog(feedsCtx, db, logger)
-	}()
-	defer func() { stopFeeds(); <-backlogDone }()
+	defer background(ctx, func(ctx context.Context) { indexSearchBacklog(ctx, db, logger) })()
 	// Every search document's rank is read into memory in the background,
 	// so the first searches need not wait for it (storage/search_ranks.go).
 	db.PrepareSearch()
@@ -158,13 +141,9 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if *checkpoints != "" {
-		checkpointsCtx, stopCheckpoints := context.WithCancel(ctx)
-		checkpointsDone := make(chan struct{})
-		go func() {
-			defer close(checkpointsDone)
-			writeCheckpoints(checkpointsCtx, dbCtx, db, *checkpoints, *checkpointEvery, logger)
-		}()
-		defer func() { stopCheckpoints(); <-checkpointsDone }()
+		defer background(ctx, func(ctx context.Context) {
+			writeCheckpoints(ctx, dbCtx, db, *checkpoints, *checkpointEvery, logger)
+		})()
 	}
 	select {
 	case err := <-errc:
@@ -282,4 +261,17 @@ func indexSearchBacklog(ctx context.Context, db *storage.DB, logger *slog.Logger
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// background runs work in a goroutine of its own, under a context of its
+// own, and returns stop, which cancels that context and waits for work to
+// return: serve's workers have stopped before the database closes.
+func background(ctx context.Context, work func(context.Context)) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		work(ctx)
+	}()
+	return func() { cancel(); <-done }
 }
