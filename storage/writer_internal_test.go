@@ -109,12 +109,14 @@ func TestGivingUpOnTheWriterCommitsWhatWaits(t *testing.T) {
 	}()
 	waitForWaiters(t, db, 1)
 	putSetting(t, first, "waits")
-	firstDone := make(chan error)
-	go func() { firstDone <- first.Commit() }()
+	// The waiter gives up while the first still holds the turn: a commit
+	// begun before that could hand the turn over first.
 	cancel()
 	if err := <-gaveUp; !errors.Is(err, context.Canceled) {
 		t.Fatalf("giving up: %v", err)
 	}
+	firstDone := make(chan error)
+	go func() { firstDone <- first.Commit() }()
 	select {
 	case err := <-firstDone:
 		if err != nil {
