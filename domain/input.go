@@ -18,6 +18,12 @@ const (
 // month and year in, and the API takes the same.
 const DateMessage = "Enter a date like 2025-02-23."
 
+// IncompleteDateMessage is what a date field says when its picker holds a
+// date not finished (a day and month without a year, say): the browser
+// sends such a field as empty, so it is caught on the page before it is
+// sent, where scripts run.
+const IncompleteDateMessage = "This date is not complete: enter the day, month and year, or clear the field."
+
 // ParseDay reads a date field written year-month-day, as midnight UTC;
 // empty (spaces around it ignored) is the zero time. Every date field of
 // the browser and the API reads here, so a bad one gets the same message.

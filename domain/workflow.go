@@ -37,6 +37,20 @@ func CanRelease(u *User, c *Claim) error {
 	return nil
 }
 
+// ReadDue reads the due date an editor sets: "Set due date" needs a date,
+// and taking the date off is its own action (clear). A browser sends a date
+// typed only in part as empty, so an empty "Set due date" is refused rather
+// than read as "no due date", which would drop it without a word.
+func ReadDue(s string, clear bool) (time.Time, error) {
+	if clear {
+		return time.Time{}, nil
+	}
+	if strings.TrimSpace(s) == "" {
+		return time.Time{}, FieldError("due", "Enter the whole due date: day, month and year. To take the due date off, press Clear due date.")
+	}
+	return ParseDay("due", s)
+}
+
 // CheckDue refuses due dates before today (in UTC, as due dates are
 // stored); the zero time clears the date.
 func CheckDue(due, now time.Time) error {

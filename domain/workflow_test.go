@@ -103,3 +103,35 @@ func TestVerdictCheckText(t *testing.T) {
 		t.Errorf("good conclusion: %v", err)
 	}
 }
+
+// TestReadDueNeedsADateUnlessCleared: an empty "Set due date" is what a
+// browser sends for a date typed only in part, so it is refused; taking
+// the date off is the clear action.
+func TestReadDueNeedsADateUnlessCleared(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		clear bool
+		want  string // the date read, or "" for none
+		code  string
+	}{
+		{"2030-05-01", false, "2030-05-01", ""},
+		{"", false, "", EINVALID},
+		{"  ", false, "", EINVALID},
+		{"01/05/2030", false, "", EINVALID},
+		{"", true, "", ""},
+		{"2030-05-01", true, "", ""},
+	} {
+		got, err := ReadDue(tc.in, tc.clear)
+		if ErrorCode(err) != tc.code {
+			t.Errorf("ReadDue(%q, %v): error %v, want code %q", tc.in, tc.clear, err, tc.code)
+		}
+		if s := ""; !got.IsZero() {
+			s = got.Format("2006-01-02")
+			if s != tc.want {
+				t.Errorf("ReadDue(%q, %v) = %s, want %s", tc.in, tc.clear, s, tc.want)
+			}
+		} else if tc.want != "" {
+			t.Errorf("ReadDue(%q, %v) read no date, want %s", tc.in, tc.clear, tc.want)
+		}
+	}
+}

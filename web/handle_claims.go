@@ -244,15 +244,16 @@ func (app *App) setClaimPriority(w http.ResponseWriter, r *http.Request) {
 
 func (app *App) setClaimDue(w http.ResponseWriter, r *http.Request) {
 	var form struct {
-		Due  string `form:"due"`
-		Seen int64  `form:"claim_version"`
+		Due   string `form:"due"`
+		Clear string `form:"clear_due"`
+		Seen  int64  `form:"claim_version"`
 	}
 	id, err := claimForm(r, &form)
 	if err != nil {
 		app.error(w, r, err)
 		return
 	}
-	due, err := parseDate("due", form.Due)
+	due, err := domain.ReadDue(form.Due, form.Clear != "")
 	if err == nil {
 		_, err = app.db.SetClaimDue(r.Context(), id, due, form.Seen)
 	}

@@ -619,11 +619,27 @@ func TestBulkAndSingleEditorActions(t *testing.T) {
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	// Clearing a due date the claim does not have changes and records nothing.
 	before, _ := env.db.ClaimByID(t.Context(), ids[0])
-	wantStatus(t, eddie.postForm(path+"/due", url.Values{"due": {""}}), http.StatusSeeOther)
+	wantStatus(t, eddie.postForm(path+"/due", url.Values{"due": {""}, "clear_due": {"1"}}), http.StatusSeeOther)
 	if after, _ := env.db.ClaimByID(t.Context(), ids[0]); after.Version != before.Version {
 		t.Errorf("clearing an empty due date moved the claim from version %d to %d", before.Version, after.Version)
 	}
 	due := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
+	wantStatus(t, eddie.postForm(path+"/due", url.Values{"due": {due}}), http.StatusSeeOther)
+	// "Set due date" with nothing in the field (a browser sends a date typed
+	// in part as empty) is refused and keeps the date; Clear due date takes
+	// it off.
+	res = eddie.postForm(path+"/due", url.Values{"due": {""}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if !strings.Contains(res.TestID(t, "error-due"), "Enter the whole due date") {
+		t.Errorf("an empty Set due date says %q", res.TestID(t, "error-due"))
+	}
+	if c, _ := env.db.ClaimByID(t.Context(), ids[0]); c.DueAt.Format("2006-01-02") != due {
+		t.Errorf("an empty Set due date left the due date at %v, want %s", c.DueAt, due)
+	}
+	wantStatus(t, eddie.postForm(path+"/due", url.Values{"due": {""}, "clear_due": {"1"}}), http.StatusSeeOther)
+	if c, _ := env.db.ClaimByID(t.Context(), ids[0]); !c.DueAt.IsZero() {
+		t.Errorf("Clear due date left %v", c.DueAt)
+	}
 	wantStatus(t, eddie.postForm(path+"/due", url.Values{"due": {due}}), http.StatusSeeOther)
 	wantStatus(t, eddie.postForm(path+"/priority", url.Values{"priority": {"high"}}), http.StatusSeeOther)
 	wantStatus(t, eddie.postForm(path+"/assign", url.Values{"assignee": {itoa(rita.ID)}}), http.StatusSeeOther)

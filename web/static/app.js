@@ -2,6 +2,8 @@
 // file; it is loaded with `defer` and attaches no inline handlers. Listeners
 // are delegated from document so content swapped in by htmx keeps working.
 //
+//   input[type=date]             a date typed only in part stops the submit
+//                                and says so beside the field
 //   data-confirm="text"          ask before submitting a form or following a button/link
 //   [data-article-text]          selecting text in it fills #add-claim-form [name=quote]
 //   #add-claim-form[data-reveal-on-select]
@@ -24,6 +26,67 @@
 
   // Hints about keys and other scripted help show only when this runs.
   document.documentElement.classList.add("js");
+
+  // ---- (0) dates typed only in part ----------------------------------------
+
+  // A date picker holding a date typed only in part (no year, say) sends it
+  // as empty, so the date would be dropped without a word: stop the submit
+  // and say so beside the field. Registered first, so nothing is asked or
+  // sent before. A button with formnovalidate (Clear due date) goes through.
+  function incompleteDates(form) {
+    var bad = [];
+    if (!form || !form.elements) return bad;
+    for (var i = 0; i < form.elements.length; i++) {
+      var el = form.elements[i];
+      if (el.type === "date" && el.validity && el.validity.badInput) bad.push(el);
+    }
+    return bad;
+  }
+
+  function refuseIncompleteDates(ev, form) {
+    var bad = incompleteDates(form);
+    if (!bad.length) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    var msg = document.body.getAttribute("data-incomplete-date") || "This date is not complete.";
+    bad.forEach(function (el) {
+      var id = (el.id || el.name) + "-incomplete";
+      var p = document.getElementById(id);
+      if (!p) {
+        p = document.createElement("p");
+        p.id = id;
+        p.className = "field-error";
+        p.setAttribute("data-testid", "incomplete-date");
+        el.insertAdjacentElement("afterend", p);
+      }
+      p.textContent = msg;
+      el.setAttribute("aria-invalid", "true");
+      el.setAttribute("aria-describedby", id);
+    });
+    bad[0].focus();
+  }
+
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest && ev.target.closest("button, input[type=submit]");
+    if (!b || b.type !== "submit" || b.hasAttribute("formnovalidate")) return;
+    refuseIncompleteDates(ev, b.form);
+  }, true);
+
+  document.addEventListener("submit", function (ev) {
+    if (ev.submitter && ev.submitter.hasAttribute("formnovalidate")) return;
+    refuseIncompleteDates(ev, ev.target);
+  }, true);
+
+  // A date finished or cleared loses the message.
+  document.addEventListener("input", function (ev) {
+    var el = ev.target;
+    if (el.type !== "date" || (el.validity && el.validity.badInput)) return;
+    var p = document.getElementById((el.id || el.name) + "-incomplete");
+    if (!p) return;
+    p.remove();
+    el.removeAttribute("aria-invalid");
+    el.removeAttribute("aria-describedby");
+  }, true);
 
   // ---- (a) confirmations --------------------------------------------------
 
