@@ -47,6 +47,9 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /articles", app.reviewer(app.addArticle))
 	mux.HandleFunc("POST /articles/upload", app.reviewer(app.uploadArticle))
 	mux.HandleFunc("POST /articles/fetch", app.reviewer(app.fetchArticle))
+	// Not articles: the addresses of the older forms, asked for as pages.
+	mux.HandleFunc("GET /articles/upload", app.reviewer(app.formAddress(mux)))
+	mux.HandleFunc("GET /articles/fetch", app.reviewer(app.formAddress(mux)))
 	mux.HandleFunc("GET /articles/{id}", app.reviewer(app.articlePage))
 	mux.HandleFunc("POST /articles/{id}/edit", app.reviewer(app.editArticle))
 	mux.HandleFunc("POST /articles/{id}/claims", app.reviewer(app.addManualClaim))
@@ -157,8 +160,9 @@ func (app *App) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/claims/{id}/appearances/{aid}/undo", app.apiReviewer(app.apiUndoAppearance))
 	mux.HandleFunc("/api/", app.apiNoRoute(mux))
 
-	// Everything else is a friendly 404.
-	mux.HandleFunc("/", app.notFound)
+	// Everything else is a friendly 404, but for the address of a form's
+	// POST asked for as a page, which leads to the page the form is on.
+	mux.HandleFunc("/", app.formAddress(mux))
 
 	var h http.Handler = mux
 	h = app.loadSession(h)
