@@ -10,7 +10,7 @@ import (
 // action's address is not it: the byline decisions are made on Review, and
 // the older upload and fetch forms sit on Add an article.
 var formPages = map[string]string{
-	"/bylines/":         "/review",
+	"/bylines/":        "/review",
 	"/articles/upload": "/articles/new",
 	"/articles/fetch":  "/articles/new",
 }
