@@ -81,7 +81,7 @@ func AppendChart(b []byte, c ChartView) []byte {
 		}
 		b = append(b, `</svg>`...)
 	}
-	b = append(b, `<details class="chart-data" data-testid="chart-data"><summary>The numbers behind this chart</summary><div class="table-scroll"><table class="table"><caption class="visually-hidden">`...)
+	b = append(b, `<details class="chart-data" data-testid="chart-data"><summary>The numbers behind this chart</summary><div class="table-scroll"><table class="table table-stack"><caption class="visually-hidden">`...)
 	b = escapeHTML(b, c.Title)
 	b = append(b, `</caption><thead><tr>`...)
 	for i, col := range c.Table.Columns {
@@ -98,8 +98,13 @@ func AppendChart(b []byte, c ChartView) []byte {
 		b = append(b, `<tr>`...)
 		for i, cell := range row {
 			if i > 0 {
-				// Numbers: right-aligned by the table's CSS (.chart-data td).
-				b = append(b, `<td>`...)
+				// Numbers: right-aligned by the table's CSS (.chart-data td);
+				// on a phone each sits on its own line, named by its column.
+				b = append(b, `<td data-label="`...)
+				if i < len(c.Table.Columns) {
+					b = escapeHTML(b, c.Table.Columns[i])
+				}
+				b = append(b, `">`...)
 				b = escapeHTML(b, cell)
 				b = append(b, `</td>`...)
 				continue
