@@ -9,6 +9,7 @@
 #   ONLY=search,search-new WRITE_SECONDS=0 bash bench/load.sh   # search: 300 words asked again and again, and pairs never asked before
 #   ONLY=claim-new,article-new WRITE_SECONDS=0 bash bench/load.sh   # claim and article pages, each visited once
 #   BIN=/tmp/claimtrail-before ONLY=claim-new WRITE_SECONDS=0 bash bench/load.sh   # another build of the server
+#   PROFILE=/tmp/api.prof ONLY=api-list WRITE_SECONDS=0 bash bench/load.sh   # the server's CPU profile of the whole run (go tool pprof)
 #
 # Pages: wrk at CONNS connections, DURATION seconds each, the static file
 # measured just before each page, ROUNDS rounds; prints requests/s (median),
@@ -89,7 +90,9 @@ trap 'stop_server; rm -rf "$WORK"' EXIT
 start_server() {
 	local t0 t1
 	t0=$(date +%s%N)
-	"$WORK/claimtrail" serve -db "$DB" -addr "127.0.0.1:$PORT" -api-rate 0 >>"$WORK/server.log" 2>&1 &
+	local prof=()
+	[ -n "${PROFILE:-}" ] && prof=(-cpuprofile "$PROFILE")
+	"$WORK/claimtrail" serve -db "$DB" -addr "127.0.0.1:$PORT" -api-rate 0 "${prof[@]}" >>"$WORK/server.log" 2>&1 &
 	PID=$!
 	until curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null; do
 		kill -0 "$PID" 2>/dev/null || { echo "load.sh: the server did not start:" >&2; tail "$WORK/server.log" >&2; exit 1; }
