@@ -146,10 +146,24 @@ func isRightToLeft(r rune) bool {
 // that is shown or published; StripHiddenFormatting is the same rule for
 // text that comes from outside (an article, an imported check).
 func HidesOrReorders(s string) bool {
+	if isASCII(s) {
+		return false // every character it looks for lies beyond ASCII
+	}
 	if strings.ContainsFunc(s, func(r rune) bool { return isBidiControl(r) || isInvisible(r) }) {
 		return true
 	}
 	return strings.ContainsFunc(s, isBidiMark) && !strings.ContainsFunc(s, isRightToLeft)
+}
+
+// isASCII reports whether s is plain ASCII, which holds none of the
+// characters above: a byte at a time, much cheaper than decoding runes.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // MayHideOrReorder reports whether r is one of the characters
@@ -204,7 +218,7 @@ func replaceHidden(s string, with func(rune) string) string {
 }
 
 func replaceHiddenLines(s string, line func(string) string) string {
-	if !strings.ContainsFunc(s, MayHideOrReorder) {
+	if isASCII(s) || !strings.ContainsFunc(s, MayHideOrReorder) {
 		return s
 	}
 	lines := strings.Split(s, "\n")

@@ -85,12 +85,16 @@ func (db *DB) PublishedCheck(ctx context.Context, claimID int64) (*domain.Publis
 
 // PublishedChecks returns up to limit approved claims, most recently
 // approved first, after the cursor before (the zero cursor: from the start;
-// keyset pagination on approval time, then id).
+// keyset pagination on approval time, then id). Each holds what the list of
+// checks shows, and no more: the claim's id and words, the rating, the first
+// and the latest approval and the first rating. The verdict's text, sources,
+// article, bylines and appearances are on the check's own page
+// (PublishedCheck); reading them here was most of a list's cost.
 func (db *DB) PublishedChecks(ctx context.Context, before CheckCursor, limit int) ([]*domain.PublishedCheck, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	q, args := publishedQuery, []any{}
+	q, args := publishedListQuery, []any{}
 	if before.ClaimID > 0 {
 		// The cursor carries the last check's own approval time, so a page
 		// link still works after that check is reopened or withdrawn.
@@ -99,13 +103,39 @@ func (db *DB) PublishedChecks(ctx context.Context, before CheckCursor, limit int
 	}
 	q += ` ORDER BY v.approved_at DESC, v.claim_id DESC LIMIT ?`
 	args = append(args, limit)
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	var out []*domain.PublishedCheck
-	_, err := db.eachPublishedCheck(ctx, db.beginRead, q, args, func(p *domain.PublishedCheck) error {
-		out = append(out, p)
-		return nil
-	})
-	return out, err
+	for rows.Next() {
+		var p domain.PublishedCheck
+		var approved, first string
+		if err := rows.Scan(&p.ClaimID, &p.Claim, &p.Rating.Name, &approved, &first, &p.FirstRating); err != nil {
+			return nil, err
+		}
+		p.ApprovedAt, p.FirstPublishedAt = parseTime(approved), parseTime(first)
+		p.Plain()
+		out = append(out, &p)
+	}
+	return out, rows.Err()
 }
+
+// publishedListQuery is publishedQuery with only the columns the list of
+// checks shows: the same rows, in the same walk of the approval index.
+const publishedListQuery = `SELECT c.id, c.text, coalesce(v.approved_rating_name, r.name, ''),
+	v.approved_at, coalesce(v.first_approved_at, v.approved_at), v.first_rating
+FROM verdicts v
+CROSS JOIN claims c ON c.id = v.claim_id
+CROSS JOIN articles a ON a.id = c.article_id
+LEFT JOIN ratings r ON r.id = v.rating_id
+WHERE c.state = 'approved' AND v.approved_at IS NOT NULL`
 
 // CheckCursor marks a place in the list of published checks, newest first:
 // the checks after it are those approved before ApprovedAt, or at the same

@@ -7,10 +7,14 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
+	"claimtrail/components"
 	"claimtrail/domain"
 	"claimtrail/domain/claimreview"
 	"claimtrail/storage"
@@ -479,5 +483,72 @@ func TestPublishedCheckCannotBeReorderedByHiddenCharacters(t *testing.T) {
 	wantStatus(t, feed, http.StatusOK)
 	if domain.HidesOrReorders(string(feed.Body)) {
 		t.Errorf("the feed holds characters that hide or reorder text")
+	}
+}
+
+// TestChecksListShowsWhatEachCheckSays draws the list of checks from each
+// check's full read (the one its own page shows) and compares it with the
+// list served, which reads only what the list shows: every row's words,
+// rating, dates and "Updated" or "Corrected" must be the same. Among the
+// checks: one corrected (approved again with another rating), one updated
+// (the same rating), one whose rating was renamed after approval (the list
+// shows the name at approval), one without a rating, and one whose words
+// hold a right-to-left override (shown without it).
+func TestChecksListShowsWhatEachCheckSays(t *testing.T) {
+	env := newTestEnv(t)
+	s := storagetest.New(t, env.db.Path)
+	a := s.Article(storagetest.Article{})
+	falseID, _ := strconv.ParseInt(env.ratingID("False"), 10, 64)
+	trueID, _ := strconv.ParseInt(env.ratingID("True"), 10, 64)
+	day := func(d int) time.Time { return time.Date(2025, 3, d, 9, 0, 0, 0, time.UTC) }
+	plain := s.Claim(storagetest.Claim{ArticleID: a, Text: "Plain check", RatingID: falseID, ApprovedAt: day(1)})
+	corrected := s.Claim(storagetest.Claim{ArticleID: a, Text: "Corrected check", RatingID: falseID, ApprovedAt: day(5)})
+	updated := s.Claim(storagetest.Claim{ArticleID: a, Text: "Updated check", RatingID: trueID, ApprovedAt: day(6)})
+	renamed := s.Claim(storagetest.Claim{ArticleID: a, Text: "Renamed rating", RatingID: trueID, ApprovedAt: day(3)})
+	unrated := s.Claim(storagetest.Claim{ArticleID: a, Text: "No rating", ApprovedAt: day(2)})
+	hidden := s.Claim(storagetest.Claim{ArticleID: a, Text: "Hidden override", RatingID: falseID, ApprovedAt: day(4)})
+	raw := env.raw()
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`UPDATE verdicts SET first_approved_at = ?, first_rating = 'True' WHERE claim_id = ?`, []any{"2025-02-01T09:00:00Z", corrected}},
+		{`UPDATE verdicts SET first_approved_at = ?, first_rating = 'True' WHERE claim_id = ?`, []any{"2025-02-02T09:00:00Z", updated}},
+		{`UPDATE verdicts SET approved_rating_name = 'Correct' WHERE claim_id = ?`, []any{renamed}},
+		{`UPDATE claims SET text = 'Hidden ` + "\u202e" + `override' WHERE id = ?`, []any{hidden}},
+	} {
+		if _, err := raw.Exec(q.sql, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	served := env.newClient().get("/checks")
+	wantStatus(t, served, http.StatusOK)
+	rows := served.Doc(t).Find(`[data-testid="check-row"]`)
+	if rows.Length() != 6 {
+		t.Fatalf("the list shows %d checks, want 6", rows.Length())
+	}
+	var full []*domain.PublishedCheck
+	for _, id := range []int64{updated, corrected, hidden, renamed, unrated, plain} {
+		p, err := env.db.PublishedCheck(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full = append(full, p)
+	}
+	var drawn strings.Builder
+	if err := components.ChecksPage(components.PublicMeta{}, full, "", false).Render(context.Background(), &drawn); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := goquery.NewDocumentFromReader(strings.NewReader(drawn.String()))
+	wantHTML, _ := want.Find(`[data-testid="checks"]`).Html()
+	gotHTML, _ := served.Doc(t).Find(`[data-testid="checks"]`).Html()
+	if gotHTML != wantHTML {
+		t.Errorf("the list differs from the checks' own reads:\nserved: %s\nwant:   %s", gotHTML, wantHTML)
+	}
+	for _, must := range []string{"Corrected", "Updated", "Correct<", "Hidden override"} {
+		if !strings.Contains(gotHTML, must) {
+			t.Errorf("the list does not show %q", must)
+		}
 	}
 }
