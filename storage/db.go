@@ -64,6 +64,7 @@ type DB struct {
 	matchKept      *matchKept // the matcher's index entries read, while the index stands (match_kept.go)
 	articleMatches *readCache[int64, map[int64]match.Found]
 	sessions       *readCache[sessionKey, sessionRead]
+	tokenOwners    *readCache[string, tokenOwner] // API tokens that work, by hash, with their owners
 	unread         *readCache[int64, int]
 	outletNames    *readCache[struct{}, []string]
 	userNames      *readCache[struct{}, map[int64]string]
@@ -210,6 +211,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	db.claimPages = newReadCache[matchKey, claimPage](1024)
 	db.articleMatches = newReadCache[int64, map[int64]match.Found](1024)
 	db.sessions = newReadCache[sessionKey, sessionRead](4096)
+	db.tokenOwners = newReadCache[string, tokenOwner](4096)
 	db.unread = newReadCache[int64, int](4096)
 	db.outletNames = newReadCache[struct{}, []string](1)
 	db.userNames = newReadCache[struct{}, map[int64]string](1)

@@ -128,10 +128,31 @@ var errBadToken = domain.Errorf(domain.EUNAUTHORIZED, "That API token is not val
 // AuthenticateAPIToken finds the working token with the given hash and its
 // owner. Revoked tokens and tokens of deactivated accounts are refused with
 // EUNAUTHORIZED; both are read on every request, so either takes effect at once.
+// A working token's read is kept while nothing in the database changes (as a
+// signed-in page's session is): a revocation or deactivation is a change, so
+// the next request reads it afresh.
 func (db *DB) AuthenticateAPIToken(ctx context.Context, tokenHash string) (*domain.User, *domain.APIToken, error) {
-	tx, err := db.beginRead(ctx)
+	o, err := cached(ctx, db, db.tokenOwners, tokenHash, func() (tokenOwner, error) {
+		return db.readTokenOwner(ctx, tokenHash)
+	}, func(o tokenOwner) tokenOwner { return o })
 	if err != nil {
 		return nil, nil, err
+	}
+	// Each caller gets its own copies.
+	u, t := o.user, o.token
+	return &u, &t, nil
+}
+
+// tokenOwner is a working token and its owner, as AuthenticateAPIToken keeps them.
+type tokenOwner struct {
+	user  domain.User
+	token domain.APIToken
+}
+
+func (db *DB) readTokenOwner(ctx context.Context, tokenHash string) (tokenOwner, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return tokenOwner{}, err
 	}
 	defer tx.Rollback()
 	// The token and its owner in one statement: every API request asks.
@@ -142,18 +163,18 @@ func (db *DB) AuthenticateAPIToken(ctx context.Context, tokenHash string) (*doma
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, tokenHash),
 		&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.SessionVersion, &created, &updated, &u.MustChangePassword, &u.TwoFactor)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return nil, nil, errBadToken
+		return tokenOwner{}, errBadToken
 	} else if err != nil {
-		return nil, nil, err
+		return tokenOwner{}, err
 	}
 	if t.Revoked() {
-		return nil, nil, errBadToken
+		return tokenOwner{}, errBadToken
 	}
 	u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
 	if !u.Active {
-		return nil, nil, errBadToken
+		return tokenOwner{}, errBadToken
 	}
-	return &u, t, nil
+	return tokenOwner{u, *t}, nil
 }
 
 // MarkAPITokenUsed records when a token was last used. It is bookkeeping,

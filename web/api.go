@@ -175,6 +175,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		// Only our own response types reach here; they always marshal.
 		status, b = http.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"Something went wrong on our side.","fields":{}}}`)
 	}
+	writeJSONBytes(w, status, b)
+}
+
+// writeJSONBytes writes b, JSON already encoded, as writeJSON does.
+func writeJSONBytes(w http.ResponseWriter, status int, b []byte) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -420,6 +425,11 @@ func (app *App) apiAuth(allowed func(*domain.User) bool, next http.HandlerFunc) 
 			app.apiError(w, r, domain.Errorf(domain.EUNAUTHORIZED,
 				"Send your API token in an \"Authorization: Bearer TOKEN\" header. Make a token on your settings page."))
 			return
+		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// The token's read and the answer's ask once whether anything
+			// changed, as a signed-in page's reads do (loadSession).
+			r = r.WithContext(app.db.PinGeneration(r.Context()))
 		}
 		u, t, err := app.db.AuthenticateAPIToken(r.Context(), auth.HashToken(token))
 		if err != nil {

@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"claimtrail/domain"
 	"claimtrail/domain/match"
@@ -229,6 +231,17 @@ func (app *App) apiListClaims(w http.ResponseWriter, r *http.Request) {
 	if s := q.Get("type"); s != "" {
 		f.Type = domain.ClaimType(s)
 	}
+	// The list as written is kept while nothing in the database changes,
+	// as the queue page's is (keptPages): every client polling the same
+	// page gets the same bytes without their being encoded again.
+	gen, keep := app.db.Generation(r.Context())
+	key := apiListKey(f)
+	if keep {
+		if b, ok := app.keptPages.get(gen, key, time.Time{}); ok {
+			writeJSONBytes(w, http.StatusOK, b)
+			return
+		}
+	}
 	items, next, err := app.db.ListQueue(r.Context(), f)
 	if err != nil {
 		app.apiError(w, r, err)
@@ -252,7 +265,25 @@ func (app *App) apiListClaims(w http.ResponseWriter, r *http.Request) {
 	if next != "" {
 		out.NextCursor = &next
 	}
-	writeJSON(w, http.StatusOK, out)
+	b, err := json.Marshal(out)
+	if err != nil {
+		app.apiError(w, r, err)
+		return
+	}
+	if keep {
+		app.keptPages.put(gen, key, b, time.Time{})
+	}
+	writeJSONBytes(w, http.StatusOK, b)
+}
+
+// apiListKey names a checked list filter among the kept pages: every field
+// the list depends on, the ones a client writes quoted.
+func apiListKey(f domain.QueueFilter) string {
+	states := make([]string, len(f.States))
+	for i, s := range f.States {
+		states[i] = string(s)
+	}
+	return "api-claims|" + strings.Join(states, ",") + "|" + strconv.Quote(string(f.Type)) + "|" + strconv.Quote(f.Cursor) + "|" + strconv.Itoa(f.Limit)
 }
 
 // apiTakeNext assigns the top of the queue to the caller: 200 with the
