@@ -10,8 +10,22 @@ const (
 	cueRule
 	cuePersonal
 	cueSaid
-	cueBoiler // scraped site furniture: donation appeals, share prompts
+	cueBoiler    // scraped site furniture whatever the context: "your support", "sign up to", "share this"
+	cueFurniture // words of furniture that news also uses ("donation", "subscribers"): furniture only when the page tells its reader something
+	cueSocial    // places furniture sends the reader ("WhatsApp", "app"): furniture only in a sentence telling the reader to go there
+	cueReader    // the reader addressed: "you", "your"
+	cueCondition // "if", "unless": a rule put to the reader ("if you earn…") is news, not a prompt
 )
+
+// readerVerbs are the imperatives a page's furniture opens with ("Donate
+// now", "Join our WhatsApp channel"); news copy outside quotations does not
+// tell its reader what to do.
+var readerVerbs = map[string]bool{
+	"sign": true, "subscribe": true, "join": true, "share": true, "follow": true, "download": true,
+	"get": true, "become": true, "give": true, "donate": true, "support": true, "click": true, "tap": true,
+	"tell": true, "enter": true, "register": true, "listen": true, "watch": true, "try": true,
+	"discover": true, "explore": true, "help": true, "like": true, "don't": true, "never": true, "want": true,
+}
 
 var cuePhrases = map[uint16][]string{
 	cueFuture: {"will", "won't", "going to", "expected to", "set to", "plans to", "plan to", "forecast",
@@ -25,11 +39,21 @@ var cuePhrases = map[uint16][]string{
 	cuePersonal: {"i've seen", "i have seen", "i saw", "when i was", "i grew up", "my family", "my father",
 		"my mother", "i met", "i visited", "i was", "i've been", "i have been", "my own", "i remember"},
 	cueSaid: {"said", "says", "claimed", "suggested", "accused", "called", "told", "according to"},
-	cueBoiler: {"your support", "support now", "read more", "your donation", "donate", "donation",
-		"subscribe", "sign up", "newsletter", "share this", "share on", "click here", "follow us",
-		"advertisement", "cookies", "rights reserved", "paywall", "paywalls", "support us", "log in",
-		"sign in", "most read", "related articles", "independent journalism", "quality journalism",
-		"help us", "contribute"},
+	cueBoiler: {"your support", "support now", "read more", "your donation", "support us", "subscribe to", "subscribe now", "subscribe today", "our newsletter", "our newsletters",
+		"share this", "share on", "click here", "follow us", "rights reserved", "most read", "related articles",
+		"independent journalism", "quality journalism", "our journalism", "our reporting", "our journalists",
+		"readers like you", "become a member", "unlimited access", "already a subscriber", "your inbox",
+		"email address", "our app", "our free app", "comments below", "article was amended", "article was updated",
+		"article was corrected", "story was amended", "story was updated", "chip in", "donate now",
+		"donate today", "give now", "sign in to", "log in to"},
+	cueFurniture: {"donate", "donation", "donations", "subscribe", "subscription", "subscriptions",
+		"subscriber", "subscribers", "newsletter", "newsletters", "briefing", "inbox", "cookies", "paywall",
+		"paywalls", "contribute", "contribution", "membership", "sign up", "log in", "sign in", "journalism",
+		"help us", "podcast", "advertisement", "gift"},
+	cueSocial: {"whatsapp", "facebook", "instagram", "tiktok", "twitter", "youtube", "app", "comments",
+		"telegram", "bluesky", "threads"},
+	cueReader:    {"you", "your", "you're", "you'll", "you've", "yours"},
+	cueCondition: {"if", "unless"},
 }
 
 var (
@@ -67,14 +91,18 @@ func hashWord(h uint32, w string) uint32 {
 	return h
 }
 
-// scanCues returns the cue classes present in a sentence and how many
-// boilerplate phrases it holds.
-func scanCues(lower string, toks []token) (mask uint16, boiler, words int) {
+// scanCues returns the cue classes present in a sentence, how many
+// boilerplate phrases it holds and whether it opens with one of
+// readerVerbs.
+func scanCues(lower string, toks []token) (mask uint16, boiler, words int, tellsReader bool) {
 	for k, t := range toks {
 		if t.kind == 's' {
 			continue
 		}
 		if t.kind == 'w' {
+			if words == 0 {
+				tellsReader = readerVerbs[lower[t.start:t.end]]
+			}
 			words++
 		}
 		h := uint32(fnvOffset)
@@ -94,5 +122,5 @@ func scanCues(lower string, toks []token) (mask uint16, boiler, words int) {
 			}
 		}
 	}
-	return mask, boiler, words
+	return mask, boiler, words, tellsReader
 }

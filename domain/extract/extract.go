@@ -27,7 +27,7 @@ func ExtractWith(m *Model, text string) []Sentence {
 		quoteOpen   bool   // a quotation is still open at the end of the last sentence
 		paraSpeaker string // a speaker named in the previous paragraph
 		paraStart   int    // index of the first sentence of the current paragraph
-		paraHits    int    // boilerplate phrases in the current paragraph
+		paraHits    int    // sentences of site furniture in the current paragraph
 	)
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
@@ -44,7 +44,9 @@ func ExtractWith(m *Model, text string) []Sentence {
 		}
 		s, c := analyse(m, raw, sc)
 		s.Start, s.End = sp.Start, sp.End
-		paraHits += c.boiler
+		if c.furniture {
+			paraHits++
+		}
 
 		name, pron := findClaimant(s.Text, c.lower, sc.figToks)
 		ms = mentions(ms[:0], s.Text, c.lower, sc.figToks, quoteOpen)
@@ -150,8 +152,11 @@ type cueInfo struct {
 	lower  string // ASCII-lowered text, same offsets
 	mask   uint16 // cue classes present
 	boiler int    // boilerplate phrases
-	words  int
-	logit  float64
+	// furniture: the sentence is site furniture, by a boilerplate phrase or
+	// by a furniture word in a sentence addressed to the reader.
+	furniture bool
+	words     int
+	logit     float64
 }
 
 // analyse scores one sentence and finds its figures and cues; claimant,
@@ -170,14 +175,41 @@ func analyse(m *Model, raw string, sc *scratch) (Sentence, cueInfo) {
 	c.lower = lowerASCII(text)
 	sc.figToks = tokenize(text, sc.figToks[:0])
 	s.Figures = figures(text, c.lower, sc.figToks)
-	c.mask, c.boiler, c.words = scanCues(c.lower, sc.figToks)
+	var tellsReader bool
+	c.mask, c.boiler, c.words, tellsReader = scanCues(c.lower, sc.figToks)
+	c.furniture = isFurniture(text, c.mask, c.boiler, c.words, tellsReader)
 	return s, c
 }
 
+// isFurniture reads a sentence's cues as site furniture: a boilerplate
+// phrase; a furniture word where the page tells its reader what to do or
+// speaks to them, not where news reports on donations or subscribers or
+// puts a rule to the reader ("if you give…"); a social network or app in a
+// sentence telling the reader to go there, not in one quoting a post; or a
+// line of a word or two ("Advertisement", "Newsletter"). Said-cues and
+// quotation marks mark a sentence as reported speech, which is news.
+func isFurniture(text string, mask uint16, boiler, words int, tellsReader bool) bool {
+	reported := mask&cueSaid != 0 || strings.ContainsAny(text, "“\"")
+	toReader := mask&cueReader != 0 && !reported
+	switch {
+	case boiler > 0:
+		return true
+	case mask&(cueFurniture|cueSocial) == 0:
+		return false
+	case words <= 2:
+		return true
+	case tellsReader && !reported:
+		return true
+	}
+	return mask&cueFurniture != 0 && toReader && mask&cueCondition == 0
+}
+
 // markBoilerplateParagraph drops the score of every sentence of a paragraph
-// that reads like site furniture (two or more boilerplate phrases).
+// that reads like site furniture: two or more of its sentences, and at
+// least a third, are furniture (an appeal's "we need reporters on the
+// ground" goes with it; a news paragraph quoting one appeal does not).
 func markBoilerplateParagraph(para []Sentence, hits int) {
-	if hits < 2 {
+	if hits < 2 || 3*hits < len(para) {
 		return
 	}
 	for i := range para {
@@ -207,7 +239,7 @@ func setBoilerplate(s *Sentence) {
 
 // finish decides type, check-worthiness and reasons once the claimant is known.
 func finish(m *Model, s *Sentence, fs []Feature, c cueInfo) {
-	if c.boiler > 0 && len(s.Text) < 400 {
+	if c.furniture && len(s.Text) < 400 {
 		setBoilerplate(s)
 		return
 	}
