@@ -1,0 +1,56 @@
+package storage_test
+
+import (
+	"context"
+	"testing"
+
+	"claimtrail/domain"
+	"claimtrail/storage"
+)
+
+// indexEntries counts the entries an index holds, read off its pages.
+func indexEntries(t *testing.T, n *newsroom, index string) int {
+	t.Helper()
+	var entries int
+	if err := rawDB(t, n.db).QueryRow(`SELECT coalesce(sum(ncell), 0) FROM dbstat WHERE name = ? AND pagetype = 'leaf'`, index).Scan(&entries); err != nil {
+		t.Fatal(err)
+	}
+	return entries
+}
+
+// A claim taken for review has an empty draft: no rating, no approval. The
+// rating and approval indexes hold rated and approved verdicts only, so a
+// take writes no entry (and no page) of either; the verdicts that are rated
+// and approved are still found through them.
+func TestTakeWritesNoEntryOfTheVerdictIndexes(t *testing.T) {
+	n := newNewsroom(t)
+	for range 4 {
+		n.queued(t, 0.5, domain.PriorityNormal)
+	}
+	for range 4 {
+		if _, err := n.db.TakeNext(as(n.rita)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, index := range []string{"verdicts_rating", "verdicts_approved"} {
+		if got := indexEntries(t, n, index); got != 0 {
+			t.Errorf("%s holds %d entries after four takes, want none", index, got)
+		}
+	}
+
+	id := n.approvedCheck(t)
+	if got := indexEntries(t, n, "verdicts_rating"); got != 1 {
+		t.Errorf("verdicts_rating holds %d entries with one rated verdict, want 1", got)
+	}
+	if got := indexEntries(t, n, "verdicts_approved"); got != 1 {
+		t.Errorf("verdicts_approved holds %d entries with one approved verdict, want 1", got)
+	}
+	checks, err := n.db.PublishedChecks(context.Background(), storage.CheckCursor{}, 10)
+	if err != nil || len(checks) != 1 || checks[0].ClaimID != id {
+		t.Fatalf("published checks %v, %v; want claim %d", checks, err, id)
+	}
+	use, err := n.db.RatingUse(context.Background())
+	if err != nil || use[n.ratingID(t, "Mostly false")] != 1 || len(use) != 1 {
+		t.Fatalf("ratings in use %v, %v; want Mostly false once", use, err)
+	}
+}
