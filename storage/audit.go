@@ -48,16 +48,12 @@ func (tx *Tx) audit(ctx context.Context, action, entity string, entityID int64, 
 	if ev.After, err = marshalState(after); err != nil {
 		return err
 	}
-	err = tx.QueryRowContext(ctx, `SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1`).Scan(&ev.PrevHash)
-	if err == sql.ErrNoRows {
-		ev.PrevHash = genesisHash
-	} else if err != nil {
-		return fmt.Errorf("read audit chain head: %w", err)
-	}
+	// The chain's head and the next id in one statement: every change asks.
 	// The id is part of the hashed content so that moving an event breaks the
 	// chain; AUTOINCREMENT never reuses an id, so the next one is known.
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'), 0) + 1`).Scan(&ev.ID); err != nil {
-		return fmt.Errorf("next audit id: %w", err)
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1), ?),
+		coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'), 0) + 1`, genesisHash).Scan(&ev.PrevHash, &ev.ID); err != nil {
+		return fmt.Errorf("read audit chain head: %w", err)
 	}
 	ev.Hash = tx.db.eventHash(&ev)
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit_events (id, at, actor_id, actor_label, token_name, action, entity, entity_id,

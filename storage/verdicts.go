@@ -43,32 +43,49 @@ func stateOfVerdict(ctx context.Context, tx *Tx, v *domain.Verdict) (*verdictSta
 }
 
 // findVerdict reads a claim's verdict and its sources in order; ENOTFOUND
-// when the claim never went into review.
+// when the claim never went into review. One statement, a row per source
+// (one without a source when there is none): every change to a draft and
+// every claim page reads it.
 func findVerdict(ctx context.Context, tx *Tx, claimID int64) (*domain.Verdict, error) {
-	var v domain.Verdict
-	var submitted, approved sql.NullString
-	var updated string
-	err := tx.QueryRowContext(ctx, `SELECT claim_id, coalesce(rating_id, 0), conclusion, explanation, coalesce(author_id, 0), version,
-		submitted_at, coalesce(submitted_by, 0), approved_at, coalesce(approved_by, 0), updated_at FROM verdicts WHERE claim_id = ?`, claimID).
-		Scan(&v.ClaimID, &v.RatingID, &v.Conclusion, &v.Explanation, &v.AuthorID, &v.Version,
-			&submitted, &v.SubmittedBy, &approved, &v.ApprovedBy, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, domain.Errorf(domain.ENOTFOUND, "This claim has no verdict yet; it has not been taken for review.")
-	} else if err != nil {
+	rows, err := tx.queryCached(ctx, `SELECT v.claim_id, coalesce(v.rating_id, 0), v.conclusion, v.explanation, coalesce(v.author_id, 0), v.version,
+		v.submitted_at, coalesce(v.submitted_by, 0), v.approved_at, coalesce(v.approved_by, 0), v.updated_at,
+		s.id, s.claim_id, s.position, s.url, s.title, s.publisher, s.published_at, s.accessed_at, s.type, s.quote
+		FROM verdicts v LEFT JOIN sources s ON s.claim_id = v.claim_id WHERE v.claim_id = ? ORDER BY s.position, s.id`, claimID)
+	if err != nil {
 		return nil, err
 	}
-	v.SubmittedAt, v.ApprovedAt, v.UpdatedAt = parseNullTime(submitted), parseNullTime(approved), parseTime(updated)
-	if v.Sources, err = queryAll(ctx, tx, func(row scanner) (domain.Source, error) {
+	defer rows.Close()
+	var v *domain.Verdict
+	for rows.Next() {
+		var r domain.Verdict
+		var submitted, approved sql.NullString
+		var updated string
 		var s domain.Source
-		var pub, acc sql.NullString
-		err := row.Scan(&s.ID, &s.ClaimID, &s.Position, &s.URL, &s.Title, &s.Publisher, &pub, &acc, &s.Type, &s.Quote)
-		s.PublishedAt, s.AccessedAt = parseNullTime(pub), parseNullTime(acc)
-		return s, err
-	}, `SELECT id, claim_id, position, url, title, publisher, published_at, accessed_at, type, quote
-		FROM sources WHERE claim_id = ? ORDER BY position, id`, claimID); err != nil {
+		var sid, sclaim, spos sql.NullInt64
+		var surl, stitle, spublisher, spub, sacc, stype, squote sql.NullString
+		if err := rows.Scan(&r.ClaimID, &r.RatingID, &r.Conclusion, &r.Explanation, &r.AuthorID, &r.Version,
+			&submitted, &r.SubmittedBy, &approved, &r.ApprovedBy, &updated,
+			&sid, &sclaim, &spos, &surl, &stitle, &spublisher, &spub, &sacc, &stype, &squote); err != nil {
+			return nil, err
+		}
+		if v == nil {
+			r.SubmittedAt, r.ApprovedAt, r.UpdatedAt = parseNullTime(submitted), parseNullTime(approved), parseTime(updated)
+			v = &r
+		}
+		if sid.Valid {
+			s.ID, s.ClaimID, s.Position = sid.Int64, sclaim.Int64, int(spos.Int64)
+			s.URL, s.Title, s.Publisher, s.Type, s.Quote = surl.String, stitle.String, spublisher.String, domain.SourceType(stype.String), squote.String
+			s.PublishedAt, s.AccessedAt = parseNullTime(spub), parseNullTime(sacc)
+			v.Sources = append(v.Sources, s)
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return &v, nil
+	if v == nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "This claim has no verdict yet; it has not been taken for review.")
+	}
+	return v, nil
 }
 
 // staleVerdict builds the error for a save against an old version, naming
