@@ -102,11 +102,19 @@ func stateOfClaim(c *domain.Claim) *domain.ClaimRecord { return domain.RecordOf(
 // comment that go with it, the new worker, and the change's one audit event.
 // c then holds the claim as saved.
 func applyChange(ctx context.Context, tx *Tx, c *domain.Claim, ch domain.ClaimChange) error {
+	_, err := saveChange(ctx, tx, c, ch)
+	return err
+}
+
+// saveChange is applyChange, also reporting whether it made the claim's
+// draft verdict (a claim's first time in review): that draft is then known
+// without reading it.
+func saveChange(ctx context.Context, tx *Tx, c *domain.Claim, ch domain.ClaimChange) (draftMade bool, err error) {
 	if ch.Unchanged() {
-		return nil
+		return false, nil
 	}
 	if err := nameRatings(ctx, tx, &ch.Event); err != nil {
-		return err
+		return false, err
 	}
 	next := ch.Claim
 	// Only the columns that change are named: SQLite rewrites every index
@@ -146,35 +154,35 @@ func applyChange(ctx context.Context, tx *Tx, c *domain.Claim, ch domain.ClaimCh
 	res, err := tx.ExecContext(ctx, `UPDATE claims SET `+set.String()+`version = ?, updated_at = ? WHERE id = ? AND version = ?`,
 		append(args, next.Version, formatTime(next.UpdatedAt), c.ID, c.Version)...)
 	if err != nil {
-		return mapError(err, "")
+		return false, mapError(err, "")
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return domain.Errorf(domain.ECONFLICT, "Someone else changed this claim a moment ago. Reload to see their change.")
+		return false, domain.Errorf(domain.ECONFLICT, "Someone else changed this claim a moment ago. Reload to see their change.")
 	}
 	if next.State == domain.StateInReview {
-		if err := ensureVerdict(ctx, tx, c.ID); err != nil {
-			return err
+		if draftMade, err = ensureVerdict(ctx, tx, c.ID); err != nil {
+			return false, err
 		}
 	}
 	if ch.Verdict != nil {
 		if err := bumpVerdict(ctx, tx, ch.VerdictWas, ch.Verdict); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if err := addClaimWorker(ctx, tx, c.ID, ch.Worker); err != nil {
-		return err
+		return false, err
 	}
 	if m := ch.Comment; m != nil {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO comments (claim_id, author_id, kind, body, created_at) VALUES (?, ?, ?, ?, ?)`,
 			m.ClaimID, m.AuthorID, m.Kind, m.Body, formatTime(tx.now)); err != nil {
-			return mapError(err, "")
+			return false, mapError(err, "")
 		}
 	}
 	if err := tx.record(ctx, ch.Event); err != nil {
-		return err
+		return false, err
 	}
 	*c = *next
-	return nil
+	return draftMade, nil
 }
 
 // nameRatings fills in the rating names of the verdicts an event records,

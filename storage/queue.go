@@ -197,11 +197,21 @@ func beginAs(ctx context.Context, begin func(context.Context) (*Tx, error)) (*Tx
 	return tx, u, nil
 }
 
-// ensureVerdict makes the claim's draft verdict if it has none yet.
-func ensureVerdict(ctx context.Context, tx *Tx, claimID int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO verdicts (claim_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+// ensureVerdict makes the claim's draft verdict if it has none yet, and
+// reports whether it did.
+func ensureVerdict(ctx context.Context, tx *Tx, claimID int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO verdicts (claim_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 		claimID, formatTime(tx.now), formatTime(tx.now))
-	return err
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// newDraft is the verdict ensureVerdict makes, as findVerdict would read it.
+func newDraft(tx *Tx, claimID int64) *domain.Verdict {
+	return &domain.Verdict{ClaimID: claimID, Version: 1, UpdatedAt: parseTime(formatTime(tx.now))}
 }
 
 // TakeNext gives the caller the top unassigned queued claim. Write
@@ -228,13 +238,17 @@ func (db *DB) TakeNext(ctx context.Context) (*domain.Claim, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := applyChange(ctx, tx, c, ch); err != nil {
+	draftMade, err := saveChange(ctx, tx, c, ch)
+	if err != nil {
 		return nil, err
 	}
 	if wantsChanged(ctx) {
-		v, err := findVerdict(ctx, tx, c.ID)
-		if err != nil {
-			return nil, err
+		// A claim's first take made its draft: nothing to read back.
+		v := newDraft(tx, c.ID)
+		if !draftMade {
+			if v, err = findVerdict(ctx, tx, c.ID); err != nil {
+				return nil, err
+			}
 		}
 		if err := noteChanged(ctx, tx, c, v, nil); err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"claimtrail/domain"
@@ -52,5 +53,36 @@ func TestTakeWritesNoEntryOfTheVerdictIndexes(t *testing.T) {
 	use, err := n.db.RatingUse(context.Background())
 	if err != nil || use[n.ratingID(t, "Mostly false")] != 1 || len(use) != 1 {
 		t.Fatalf("ratings in use %v, %v; want Mostly false once", use, err)
+	}
+}
+
+// A take through the API answers with the claim and its verdict as the take
+// left them without reading the verdict back when the take made it: the
+// answer must be what a read right afterwards gives, on a claim's first
+// take and on a take of a claim released with a draft and a source.
+func TestTakeNotesTheVerdictAsARead(t *testing.T) {
+	n := newNewsroom(t)
+	id := n.queued(t, 0.5, domain.PriorityNormal)
+	for round, want := range []int{0, 1} {
+		ctx, changed := storage.WithChanged(as(n.rita))
+		c, err := n.db.TakeNext(ctx)
+		if err != nil || c.ID != id {
+			t.Fatalf("round %d: took %v, %v; want claim %d", round, c, err, id)
+		}
+		read, err := n.db.VerdictByClaim(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !changed.Known() || !reflect.DeepEqual(changed.Verdict, read) || len(read.Sources) != want {
+			t.Fatalf("round %d: the take noted %+v, a read gives %+v (%d sources, want %d)", round, changed.Verdict, read, len(read.Sources), want)
+		}
+		if round == 0 {
+			if _, err := n.db.AddSource(as(n.rita), id, onsSource, read.Version); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := n.db.ReleaseClaim(as(n.rita), id, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }
