@@ -100,6 +100,9 @@ type App struct {
 	bg          context.Context
 	scorer      scorerJob
 	scorerCheck sync.Mutex // held while checking whether the scorer is due to adapt
+	// adapting counts the scorer's runs and checks under way, so that
+	// RunScorer, and with it the server's shutdown, waits for them.
+	adapting sync.WaitGroup
 	// overdueEvery is how often the notifier looks for overdue claims.
 	overdueEvery time.Duration
 	// feedPoke wakes the feed worker when an editor asks for a fetch now.

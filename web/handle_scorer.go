@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -57,11 +58,16 @@ func (j *scorerJob) snapshot() components.ScorerJob {
 var adaptStarted func()
 
 // runAdapt adapts the scorer in the background as actor, never holding up
-// the request that asked for it. The job must already be started.
+// the request that asked for it. The job must already be started. A run
+// under way when the server stops is let finish, and saved: it is short
+// (about a second for 5,000 labels), and RunScorer makes the shutdown wait
+// for it before the database closes.
 func (app *App) runAdapt(actor domain.Actor) {
-	ctx := domain.WithActor(app.bg, actor)
+	ctx := domain.WithActor(context.WithoutCancel(app.bg), actor)
 	hook := adaptStarted
+	app.adapting.Add(1)
 	go func() {
+		defer app.adapting.Done()
 		if hook != nil {
 			hook()
 		}
@@ -78,6 +84,15 @@ func (app *App) runAdapt(actor domain.Actor) {
 	}()
 }
 
+// RunScorer is the claim scorer's background worker, for the server to run
+// beside its others: it returns once ctx is done and every adaptation and
+// check under way has finished, so none is cut off by the database
+// closing beneath it.
+func (app *App) RunScorer(ctx context.Context) {
+	<-ctx.Done()
+	app.adapting.Wait()
+}
+
 // autoActor is who an automatic adaptation is recorded as.
 var autoActor = domain.Actor{Label: "system (adapts after every N labels)"}
 
@@ -85,10 +100,12 @@ var autoActor = domain.Actor{Label: "system (adapts after every N labels)"}
 // adaptation is on and enough new labels have come in, it starts one in the
 // background. The check itself runs off the request too.
 func (app *App) noteTriage() {
-	if !app.scorerCheck.TryLock() {
-		return // a check is already on its way; it will see this label
+	if app.bg.Err() != nil || !app.scorerCheck.TryLock() {
+		return // stopping, or a check is already on its way; it will see this label
 	}
+	app.adapting.Add(1)
 	go func() {
+		defer app.adapting.Done()
 		defer app.scorerCheck.Unlock()
 		s, err := app.db.ScorerStatus(app.bg)
 		if err != nil {

@@ -118,6 +118,10 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	// Subscribed ClaimReview feeds are fetched in the background too; the
 	// worker stops with the server, before the database closes.
 	defer background(ctx, func(ctx context.Context) { app.RunFeeds(ctx, 30*time.Second) })()
+	// Adapting the claim scorer runs in the background (Adapt now, or after
+	// every N labels); a run under way is finished and saved before the
+	// database closes.
+	defer background(ctx, app.RunScorer)()
 	// Documents that were there before the search index are indexed a slice
 	// at a time in the background (or all at once by claimtrail reindex).
 	defer background(ctx, func(ctx context.Context) { indexSearchBacklog(ctx, db, logger) })()
