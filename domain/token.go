@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,6 +25,23 @@ func (t *APIToken) Revoked() bool { return !t.RevokedAt.IsZero() }
 // Authorization header, as a JSON field given twice is refused: a proxy or
 // a log could read another credential than the one claimtrail acts on.
 var ErrAuthorizationGivenTwice = &Error{Code: EBADREQUEST, Message: "Send one Authorization header: this request has more than one, and claimtrail does not guess which is meant."}
+
+// APIAllowanceOf is whose allowance of API requests a request made with t
+// draws on: its owner's. A person may make as many tokens as their scripts
+// need, so a limit per token would multiply with them; every token of one
+// person shares one limit.
+func APIAllowanceOf(t *APIToken) int64 { return t.UserID }
+
+// ErrTooManyAPIRequests refuses an API request over its person's limit,
+// perMinute requests a minute across all their tokens, saying how many
+// whole seconds to wait.
+func ErrTooManyAPIRequests(perMinute, waitSeconds int) *Error {
+	wait := "1 second"
+	if waitSeconds > 1 {
+		wait = fmt.Sprintf("%d seconds", waitSeconds)
+	}
+	return Errorf(ERATELIMIT, "Too many requests: your API tokens together may make %d requests a minute. Wait %s and try again.", perMinute, wait)
+}
 
 // MaxTokenNameLength is the longest token name accepted.
 const MaxTokenNameLength = 80

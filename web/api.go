@@ -103,12 +103,8 @@ func (app *App) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &limited):
 		secs := max(int(math.Ceil(limited.wait.Seconds())), 1)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		wait := "1 second"
-		if secs > 1 {
-			wait = strconv.Itoa(secs) + " seconds"
-		}
 		app.apiErrorStatus(w, r, http.StatusTooManyRequests, domain.ERATELIMIT,
-			"Too many requests with this token. Wait "+wait+" and try again.", nil)
+			domain.ErrTooManyAPIRequests(app.apiLimiter.perMinute, secs).Message, nil)
 		return
 	}
 	code := domain.ErrorCode(err)
@@ -436,7 +432,7 @@ func (app *App) apiAuth(allowed func(*domain.User) bool, next http.HandlerFunc) 
 			app.apiError(w, r, err)
 			return
 		}
-		if ok, wait := app.apiLimiter.allow(t.ID); !ok {
+		if ok, wait := app.apiLimiter.allow(domain.APIAllowanceOf(t)); !ok {
 			app.apiError(w, r, &rateLimitError{wait: wait})
 			return
 		}
@@ -491,24 +487,25 @@ func (app *App) apiNoRoute(mux *http.ServeMux) http.HandlerFunc {
 	}
 }
 
-// rateLimiter is a token bucket per API token: a burst of perMinute
-// requests, refilled at perMinute a minute.
+// rateLimiter is a token bucket per person (domain.APIAllowanceOf): a
+// burst of perMinute requests, refilled at perMinute a minute. It also notes
+// when each API token's last use was written down.
 type rateLimiter struct {
 	perMinute int
 	now       func() time.Time
 
 	mu      sync.Mutex
 	buckets map[int64]*bucket
+	marked  map[int64]time.Time // by token: when last_used_at was last written
 }
 
 type bucket struct {
 	tokens float64
 	at     time.Time
-	marked time.Time // when last_used_at was last written for this token
 }
 
 func newRateLimiter(perMinute int) *rateLimiter {
-	return &rateLimiter{perMinute: perMinute, now: time.Now, buckets: map[int64]*bucket{}}
+	return &rateLimiter{perMinute: perMinute, now: time.Now, buckets: map[int64]*bucket{}, marked: map[int64]time.Time{}}
 }
 
 // allow takes one request from key's bucket, or says how long until one is free.
@@ -530,16 +527,23 @@ func (l *rateLimiter) allow(key int64) (bool, time.Duration) {
 	return false, time.Duration((1 - b.tokens) / rate * float64(time.Second))
 }
 
-// shouldMark reports whether key's last use is worth writing down now, and
-// if so notes that it is being written.
-func (l *rateLimiter) shouldMark(key int64, now time.Time) bool {
+// shouldMark reports whether token's last use is worth writing down now,
+// and if so notes that it is being written.
+func (l *rateLimiter) shouldMark(token int64, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.bucket(key, l.now())
-	if now.Sub(b.marked) < time.Minute {
+	if now.Sub(l.marked[token]) < time.Minute {
 		return false
 	}
-	b.marked = now
+	if len(l.marked) > 10_000 {
+		// Bound memory: a mark older than a minute is the same as none.
+		for k, at := range l.marked {
+			if now.Sub(at) >= time.Minute {
+				delete(l.marked, k)
+			}
+		}
+	}
+	l.marked[token] = now
 	return true
 }
 

@@ -143,11 +143,15 @@ func (c *apiClient) do(req *http.Request) *response {
 	return cl.do(req)
 }
 
-func TestAPIRateLimitPerToken(t *testing.T) {
+// TestAPIRateLimitPerPerson: the limit is a person's, shared by all their
+// tokens, so making more tokens does not multiply it; another person's
+// scripts are not held up by it.
+func TestAPIRateLimitPerPerson(t *testing.T) {
 	env := newTestEnv(t)
 	env.app.apiLimiter = newRateLimiter(3)
 	api, u := env.apiUser("rita@newsroom.example", domain.RoleReviewer)
 	second := env.apiClientFor(u, "second script")
+	other, _ := env.apiUser("sam@newsroom.example", domain.RoleReviewer)
 	for i := range 3 {
 		if res := api.get("/api/v1/claims/999/history"); res.StatusCode != http.StatusNotFound {
 			t.Fatalf("request %d: %d", i, res.StatusCode)
@@ -158,8 +162,13 @@ func TestAPIRateLimitPerToken(t *testing.T) {
 	if wait, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || wait < 1 || wait > 60 {
 		t.Errorf("Retry-After %q", res.Header.Get("Retry-After"))
 	}
-	// The limit is per token.
-	wantStatus(t, second.get("/api/v1/claims/999/history"), http.StatusNotFound)
+	if want := domain.ErrTooManyAPIRequests(3, 1).Message[:60]; !strings.Contains(res.Body, want) {
+		t.Errorf("429 says %s, want %q…", res.Body, want)
+	}
+	// A second token of the same person draws on the same allowance.
+	wantAPIError(t, second.get("/api/v1/claims/999/history"), http.StatusTooManyRequests, domain.ERATELIMIT)
+	// Someone else's script is not held up.
+	wantStatus(t, other.get("/api/v1/claims/999/history"), http.StatusNotFound)
 }
 
 func TestRateLimiterRefills(t *testing.T) {

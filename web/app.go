@@ -61,8 +61,9 @@ type Config struct {
 	// number of CPUs, at least 2.
 	MaxConcurrentHashes int
 
-	// APIRequestsPerMinute is each API token's rate limit (default 600);
-	// negative means no limit, for load tests on a trusted network.
+	// APIRequestsPerMinute is each person's API rate limit, shared by all
+	// their tokens (default 600); negative means no limit, for load tests on
+	// a trusted network.
 	APIRequestsPerMinute int
 
 	// Fetcher fetches articles from the web (default: 15 s timeout, bodies up

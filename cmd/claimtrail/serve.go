@@ -30,7 +30,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	checkpoints := fs.String("audit-checkpoints", env.getenv("CLAIMTRAIL_AUDIT_CHECKPOINTS"), "append a signed checkpoint of the audit log to `file` at start and every -checkpoint-every")
 	checkpointEvery := fs.Duration("checkpoint-every", time.Hour, "how often to write an audit checkpoint")
 	maxUpload := fs.Int64("max-upload-mb", envInt(env, "CLAIMTRAIL_MAX_UPLOAD_MB", 5), "largest article accepted, in `MB`")
-	apiRate := fs.Int64("api-rate", envInt(env, "CLAIMTRAIL_API_RATE", 600), "API requests a `minute` per token; 0 for no limit (load tests)")
+	apiRate := fs.Int64("api-rate", envInt(env, "CLAIMTRAIL_API_RATE", 600), "API requests a `minute` per person, shared by their tokens; 0 for no limit (load tests)")
 	durability := fs.String("durability", env.getenv("CLAIMTRAIL_DURABILITY"), "when a change is acknowledged: `full` (on disk; the default), sqlite-full or normal (see README)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `file` when the server stops (for bench/)")
 	gcPercent := fs.Int64("gc-percent", envInt(env, "CLAIMTRAIL_GC_PERCENT", defaultGCPercent), "heap growth, in `percent` of the live heap, before the garbage collector runs (GOGC, when set, wins)")
