@@ -76,6 +76,22 @@ func CheckClaimWording(field, s string) error {
 // isControlChar reports whether r is a control character: C0, DEL or C1.
 func isControlChar(r rune) bool { return r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) }
 
+// UploadNameMessage refuses an uploaded file whose name holds a control
+// character (a tab, a line break, an escape): a browser sends such a name
+// as is, a name is shown as the source of what it brought, and some are
+// lost on the way, so the file would seem never chosen.
+const UploadNameMessage = "The file's name contains a control character (such as a tab or an escape), which claimtrail cannot read. Rename the file, then upload it again."
+
+// CheckUploadName refuses, on field, an uploaded file's name that holds a
+// control character. unreadable says a file came whose name was lost on
+// the way for that reason.
+func CheckUploadName(field, name string, unreadable bool) error {
+	if unreadable || strings.ContainsFunc(name, isControlChar) {
+		return FieldError(field, UploadNameMessage)
+	}
+	return nil
+}
+
 // CheckPlainLine refuses a one-line field (a conclusion, a title, a name)
 // that holds a NUL or another control character, or a character that hides
 // or reorders text, naming it as what: such text is published, exported and

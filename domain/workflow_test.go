@@ -135,3 +135,28 @@ func TestReadDueNeedsADateUnlessCleared(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckUploadName: a file's name with a control character is refused
+// on the upload's field, with one message however it came.
+func TestCheckUploadName(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		unreadable bool
+		refused    bool
+	}{
+		{"notes.txt", false, false},
+		{"Budget 2025 – final (v2).md", false, false},
+		{"notes\t.txt", false, true},
+		{"notes\x1b.txt", false, true},
+		{"notes\x7f.txt", false, true},
+		{"", true, true},
+	} {
+		err := CheckUploadName("file", tc.name, tc.unreadable)
+		if (err != nil) != tc.refused {
+			t.Errorf("CheckUploadName(%q, %v) = %v, want refused %v", tc.name, tc.unreadable, err, tc.refused)
+		}
+		if err != nil && (ErrorCode(err) != EINVALID || err.(*Error).Fields["file"] != UploadNameMessage) {
+			t.Errorf("CheckUploadName(%q): %#v", tc.name, err)
+		}
+	}
+}

@@ -297,10 +297,13 @@ func (app *App) addArticle(w http.ResponseWriter, r *http.Request) {
 	view := components.ArticleForm{Mode: "paste"}
 	if isMultipart(r) {
 		// The whole body is already capped at MaxUploadBytes+1 MB.
+		watchUploadNames(r)
 		if err := parseMultipartForm(r); err != nil {
 			view.Mode = "upload" // what is unreadable or too large is most likely the file
 			if errors.Is(err, multipart.ErrMessageTooLarge) {
 				err = &http.MaxBytesError{Limit: app.cfg.MaxUploadBytes}
+			} else if nameErr := unreadableUpload(r, "file"); nameErr != nil {
+				err = nameErr
 			}
 			app.articleFormError(w, r, view, err)
 			return
@@ -346,7 +349,7 @@ func sourceMeant(r *http.Request, chosen string) string {
 	}
 	given := map[string]bool{
 		"paste":  strings.TrimSpace(r.PostForm.Get("body")) != "",
-		"upload": r.MultipartForm != nil && len(r.MultipartForm.File["file"]) > 0 && r.MultipartForm.File["file"][0].Filename != "",
+		"upload": r.MultipartForm != nil && len(r.MultipartForm.File["file"]) > 0 && r.MultipartForm.File["file"][0].Filename != "" || nameUnreadable(r, "file"),
 		"fetch":  strings.TrimSpace(r.PostForm.Get("address")) != "",
 	}
 	if given[chosen] {
@@ -384,9 +387,12 @@ func (app *App) addPasted(w http.ResponseWriter, r *http.Request, m articleMeta,
 // the prefix "upload-"; it now shows the one add-article form on refusal.
 func (app *App) uploadArticle(w http.ResponseWriter, r *http.Request) {
 	view := components.ArticleForm{Mode: "upload"}
+	watchUploadNames(r)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooBig *http.MaxBytesError
-		if !errors.As(err, &tooBig) {
+		if nameErr := unreadableUpload(r, "file"); nameErr != nil {
+			err = nameErr
+		} else if !errors.As(err, &tooBig) {
 			err = domain.FieldError("file", "Choose a file to upload: a .txt, .md or .html file.")
 		}
 		app.articleFormError(w, r, view, err)
@@ -407,8 +413,11 @@ func (app *App) addUploaded(w http.ResponseWriter, r *http.Request, m articleMet
 	if app.metaRefused(w, r, m, view) {
 		return
 	}
-	file, header, err := r.FormFile("file")
-	if err != nil {
+	file, header, err := uploadedFile(r, "file")
+	if domain.ErrorCode(err) == domain.EINVALID {
+		app.articleFormError(w, r, view, err)
+		return
+	} else if err != nil {
 		app.articleFormError(w, r, view, domain.FieldError("file", "Choose a file to upload: a .txt, .md or .html file."))
 		return
 	}

@@ -32,18 +32,26 @@ func (app *App) importChecks(w http.ResponseWriter, r *http.Request) {
 	refuse := func(msg string) {
 		app.renderImportChecks(w, r, http.StatusUnprocessableEntity, components.FieldErrors{"file": msg})
 	}
+	watchUploadNames(r)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			refuse("That file is too large to upload here; import it on the server with claimtrail import -format claimreview.")
 			return
 		}
+		if nameErr := unreadableUpload(r, "file"); nameErr != nil {
+			refuse(domain.ErrorMessage(nameErr))
+			return
+		}
 		refuse("Choose a ClaimReview file to upload.")
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
-	file, header, err := r.FormFile("file")
-	if err != nil {
+	file, header, err := uploadedFile(r, "file")
+	if domain.ErrorCode(err) == domain.EINVALID {
+		refuse(domain.ErrorMessage(err))
+		return
+	} else if err != nil {
 		refuse("Choose a ClaimReview file to upload.")
 		return
 	}
