@@ -60,3 +60,33 @@ func TestBrowserIncompleteDueDateIsNotDropped(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserIncompleteSourceDateStopsAddSource: Add source posts through
+// htmx on a click; a publication date typed without its year stops it too,
+// with the message beside the date, and no source is saved without it.
+func TestBrowserIncompleteSourceDateStopsAddSource(t *testing.T) {
+	env := newTestEnv(t)
+	env.queuedClaims(1, "Council tax rose by 9% this year, the largest rise in a decade")
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	res := rita.postForm("/queue/next", nil)
+	path := res.Header.Get("Location")
+	b := &browser{t: t, ctx: browsertest.New(t), env: env}
+	b.signIn("rita@newsroom.example")
+	form := `[data-testid="add-source-form"] `
+	b.do("fill a source with half a date",
+		chromedp.Navigate(env.srv.URL+path),
+		chromedp.WaitVisible(chromedp.CSS(form+`[name="url"]`)),
+		chromedp.SendKeys(chromedp.CSS(form+`[name="url"]`), "https://www.ons.gov.uk/tax"),
+		chromedp.SendKeys(chromedp.CSS(form+`[name="title"]`), "Council tax levels"),
+		chromedp.Click(chromedp.CSS(form+`input[type="date"]`)),
+		chromedp.SendKeys(chromedp.CSS(form+`input[type="date"]`), "0403"),
+		chromedp.Click(chromedp.CSS(`[data-testid="add-source"]`)),
+	)
+	b.waitFor("the message beside the date", `document.querySelector('[data-testid="add-source-form"] [data-testid="incomplete-date"]')`)
+	if n := env.count(`SELECT count(*) FROM sources`); n != 0 {
+		t.Errorf("%d sources saved without the date typed for them", n)
+	}
+	if got := b.value(form + `[name="title"]`); got != "Council tax levels" {
+		t.Errorf("the title typed is now %q", got)
+	}
+}
