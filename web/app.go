@@ -123,6 +123,8 @@ type App struct {
 	deskCharts deskChartCache
 	// keptPages keeps the queue and review lists drawn.
 	keptPages keptPages
+	// keptItemPages keeps claim and article pages drawn.
+	keptItemPages keptPages
 	// keptTimelines keeps claim pages' timelines put into words.
 	keptTimelines keptTimelines
 }
@@ -188,6 +190,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		checksFeedWait: checksFeedPatience,
 		streamIdle:     streamIdle,
 		keptPages:      newKeptPages(),
+		keptItemPages:  newKeptPagesOf(keptItemPagesBytes),
 		deskCharts:     newDeskChartCache(),
 		keptTimelines:  newKeptTimelines(),
 	}, nil

@@ -510,15 +510,43 @@ func (app *App) articleView(r *http.Request, id int64) (components.ArticleView, 
 
 func (app *App) articlePage(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
-	var v components.ArticleView
-	if err == nil {
-		v, err = app.articleView(r, id)
-	}
 	if err != nil {
 		app.error(w, r, err)
 		return
 	}
-	v.Carried = applyArticleTyped(&v, app.takeCarried(r, articlePath(id)))
+	typed := app.takeCarried(r, articlePath(id))
+	// The page as plainly asked for is kept as drawn while nothing changes
+	// (keptPages): it is the same for everyone who may open it. Text carried
+	// over from a post is drawn afresh.
+	gen, keep := app.db.Generation(r.Context())
+	keep = keep && len(typed) == 0
+	key := "article|" + itoa(id)
+	if keep {
+		if html, ok := app.keptItemPages.get(gen, key, time.Time{}); ok {
+			// The title (the layout's) comes from the kept read of the
+			// article, which also answers a page for an unknown id.
+			a, err := app.db.ArticleByID(r.Context(), id)
+			if err != nil {
+				app.error(w, r, err)
+				return
+			}
+			app.render(w, r, http.StatusOK, components.PageWith(app.meta(w, r, a.Title), components.KeptHTML(html)))
+			return
+		}
+	}
+	v, err := app.articleView(r, id)
+	if err != nil {
+		app.error(w, r, err)
+		return
+	}
+	v.Carried = applyArticleTyped(&v, typed)
+	if keep {
+		if html := keptBody(r.Context(), components.ArticleBody(v)); html != nil {
+			app.keptItemPages.put(gen, key, html, time.Time{})
+			app.render(w, r, http.StatusOK, components.PageWith(app.meta(w, r, v.Article.Title), components.KeptHTML(html)))
+			return
+		}
+	}
 	app.render(w, r, http.StatusOK, components.ArticlePage(app.meta(w, r, v.Article.Title), v))
 }
 

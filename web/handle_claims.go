@@ -57,13 +57,35 @@ func (app *App) claimPage(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
+	typed := app.takeCarried(r, r.URL.Path)
+	// The page as plainly asked for is kept as drawn while nothing changes
+	// (keptPages), for each person apart: what they may do with the claim
+	// shows on it. Text carried over from a post is drawn afresh, and a
+	// kept page is not served once its claim would show as overdue.
+	gen, keep := app.db.Generation(r.Context())
+	keep = keep && typed == nil
+	key := "claim|" + itoa(id) + "|" + itoa(currentUser(r).ID)
+	now := time.Now()
+	if keep {
+		if html, ok := app.keptItemPages.get(gen, key, now); ok {
+			app.render(w, r, http.StatusOK, components.PageWith(app.meta(w, r, "Claim "+itoa(id)), components.KeptHTML(html)))
+			return
+		}
+	}
 	v, err := app.claimView(r, id)
 	if err != nil {
 		app.error(w, r, err)
 		return
 	}
-	if typed := app.takeCarried(r, r.URL.Path); typed != nil {
+	if typed != nil {
 		v.Carried = applyTyped(&v, typed)
+	}
+	if keep {
+		if html := keptBody(r.Context(), components.ClaimBody(v)); html != nil {
+			app.keptItemPages.put(gen, key, html, turnsOverdue([]*domain.Claim{v.D.Claim}, v.Now))
+			app.render(w, r, http.StatusOK, components.PageWith(app.meta(w, r, "Claim "+itoa(id)), components.KeptHTML(html)))
+			return
+		}
 	}
 	app.renderClaim(w, r, http.StatusOK, v)
 }

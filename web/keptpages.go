@@ -33,10 +33,17 @@ type keptPage struct {
 // about 60 kB).
 const keptPagesBytes = 16 << 20
 
-func newKeptPages() keptPages {
+// keptItemPagesBytes bounds the claim and article pages kept, in a cache of
+// their own (15–20 kB each), so that first visits of many pages do not push
+// the lists out.
+const keptItemPagesBytes = 24 << 20
+
+func newKeptPages() keptPages { return newKeptPagesOf(keptPagesBytes) }
+
+func newKeptPagesOf(maxBytes int) keptPages {
 	// A body is weighed by the memory it holds, its capacity, not only the
 	// bytes it shows.
-	return keptPages{kept.NewWeighed(keptPagesBytes, func(key string, p keptPage) int { return len(key) + cap(p.html) })}
+	return keptPages{kept.NewWeighed(maxBytes, func(key string, p keptPage) int { return len(key) + cap(p.html) })}
 }
 
 // get returns the body kept for key at generation gen, if it is still right at now.

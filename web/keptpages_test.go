@@ -175,3 +175,83 @@ func TestKeptPagesCountTheMemoryTheyHold(t *testing.T) {
 		t.Errorf("a body of %d bytes is kept in %d", len(html), cap(html))
 	}
 }
+
+// TestClaimAndArticlePagesKeptFollowPeopleTypedTextAndChanges opens a claim
+// page and its article's page again and again while they are kept as drawn:
+// the same page again is the same bytes; each person gets their own claim
+// page (what they may do shows on it); text carried over from a post that
+// saved nothing shows on the next page, and only there; a change made by
+// another process shows at once.
+func TestClaimAndArticlePagesKeptFollowPeopleTypedTextAndChanges(t *testing.T) {
+	env := newTestEnv(t)
+	env.queuedClaims(1, "exports rose by 4%")
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	wantStatus(t, rita.postForm("/queue/next", nil), http.StatusSeeOther)
+	raw := env.raw()
+	var id, article int64
+	if err := raw.QueryRow(`SELECT id, article_id FROM claims WHERE state = 'in_review'`).Scan(&id, &article); err != nil {
+		t.Fatal(err)
+	}
+	claimPath, articlePath := "/claims/"+itoa(id), "/articles/"+itoa(article)
+	has := func(res *response, testid string) bool {
+		return res.Doc(t).Find(`[data-testid="`+testid+`"]`).Length() > 0
+	}
+
+	wantStatus(t, rita.get(claimPath), http.StatusOK) // shows the take's flash
+	first := rita.get(claimPath)
+	if again := rita.get(claimPath); again.Body != first.Body {
+		t.Error("the claim page asked again differs")
+	}
+	if !has(first, "save-verdict") || has(first, "due-form") {
+		t.Error("the reviewer working the claim gets an editor's claim page, or no verdict form")
+	}
+	for range 2 {
+		editor := eddie.get(claimPath)
+		if !has(editor, "due-form") {
+			t.Error("the editor gets the reviewer's claim page, not their own")
+		}
+	}
+
+	// "Keep what I typed" saves nothing: the page after it is drawn with the
+	// typed text, the one after that from what is stored.
+	wantStatus(t, rita.postForm(claimPath+"/keep", url.Values{"conclusion": {"Half a conclusion"}}), http.StatusSeeOther)
+	if typed := rita.get(claimPath); !has(typed, "typed-kept") || !strings.Contains(typed.Body, "Half a conclusion") {
+		t.Error("the claim page after keeping typed text does not show it")
+	}
+	if after := rita.get(claimPath); has(after, "typed-kept") || strings.Contains(after.Body, "Half a conclusion") {
+		t.Error("typed text shows on the claim page after it was shown once")
+	}
+
+	firstArticle := rita.get(articlePath)
+	wantStatus(t, firstArticle, http.StatusOK)
+	if again := rita.get(articlePath); again.Body != firstArticle.Body {
+		t.Error("the article page asked again differs")
+	}
+	mine, _ := firstArticle.Doc(t).Find(`[data-testid="article"]`).Html()
+	if theirs, _ := eddie.get(articlePath).Doc(t).Find(`[data-testid="article"]`).Html(); theirs != mine {
+		t.Error("the article page differs from one person to another")
+	}
+	wantStatus(t, rita.postForm(articlePath+"/keep", url.Values{"quote": {"A sentence to add by hand"}}), http.StatusSeeOther)
+	if typed := rita.get(articlePath); !has(typed, "typed-kept") || !strings.Contains(typed.Body, "A sentence to add by hand") {
+		t.Error("the article page after keeping typed text does not show it")
+	}
+	if after := rita.get(articlePath); has(after, "typed-kept") || strings.Contains(after.Body, "A sentence to add by hand") {
+		t.Error("typed text shows on the article page after it was shown once")
+	}
+
+	// Changes made around the server show at the next request.
+	if _, err := raw.Exec(`UPDATE claims SET text = 'exports fell by 2%' WHERE id = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	if got := rita.get(claimPath).TestID(t, "claim-text"); !strings.Contains(got, "exports fell by 2%") {
+		t.Errorf("the claim page shows %q after the claim changed", got)
+	}
+	if _, err := raw.Exec(`UPDATE articles SET title = 'Jobs figures, revised' WHERE id = ?`, article); err != nil {
+		t.Fatal(err)
+	}
+	page := rita.get(articlePath)
+	if got := page.TestID(t, "article-title"); got != "Jobs figures, revised" || !strings.Contains(page.Doc(t).Find("title").Text(), "Jobs figures, revised") {
+		t.Errorf("the article page shows %q after the article changed", got)
+	}
+}
