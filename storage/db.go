@@ -326,16 +326,14 @@ type Tx struct {
 	readTurn, streamTurn bool
 }
 
-// Commit brings the matcher's and the search's indexes in step with what
-// this transaction changed, then commits, so neither lags. A change in the
-// shared transaction returns once that transaction commits.
+// Commit brings the matcher's index in step with what this transaction
+// changed, then commits, so it never lags. The search's index follows in
+// the writer's own transactions (search_indexer.go). A change in the shared
+// transaction returns once that transaction commits.
 func (tx *Tx) Commit() error {
 	if tx.ctx != nil {
 		if err := indexPending(tx.ctx, tx); err != nil {
 			return fmt.Errorf("index claims: %w", err)
-		}
-		if err := indexSearchPending(tx.ctx, tx); err != nil {
-			return fmt.Errorf("search index: %w", err)
 		}
 	}
 	if tx.batch != nil {

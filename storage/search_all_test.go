@@ -13,8 +13,13 @@ import (
 )
 
 // searchKinds runs a search and lists what it found as kind:id.
+// searchKinds searches after the writer's next indexing pass (the server
+// runs one every half second; search_indexer.go).
 func searchKinds(t *testing.T, db *storage.DB, q string, f domain.SearchFilter) []string {
 	t.Helper()
+	if err := db.IndexSearchPending(context.Background()); err != nil {
+		t.Fatalf("index: %v", err)
+	}
 	hits, err := db.SearchEverything(context.Background(), match.ParseQuery(q), f, 50)
 	if err != nil {
 		t.Fatalf("search %q: %v", q, err)

@@ -1,12 +1,9 @@
 package storage
 
 import (
-	"context"
 	"encoding/hex"
-	"encoding/json"
 	"slices"
 	"strconv"
-	"strings"
 
 	"claimtrail/domain/match"
 )
@@ -65,79 +62,6 @@ func searchBlockWith(list []byte, low uint16, present bool) ([]byte, bool) {
 // appendSearchBlock appends a document's low bits to a block's list.
 func appendSearchBlock(list []byte, doc int64) []byte {
 	return append(list, byte(doc>>8), byte(doc))
-}
-
-// editSearchBlocks adds doc to the blocks of the words added and takes it
-// out of those of the words gone, in three statements whatever their number:
-// a document's words share its block.
-func editSearchBlocks(ctx context.Context, tx *Tx, doc int64, gone, added []string) error {
-	if len(gone) == 0 && len(added) == 0 {
-		return nil
-	}
-	block, low := searchBlockOf(doc)
-	want := make(map[string]bool, len(gone)+len(added))
-	for _, t := range gone {
-		want[t] = false
-	}
-	for _, t := range added {
-		want[t] = true
-	}
-	names := make([]string, 0, len(want))
-	for t := range want {
-		names = append(names, t)
-	}
-	list, _ := json.Marshal(names)
-	lists := make(map[string][]byte, len(want))
-	rows, err := tx.queryCached(ctx, `SELECT term, docs FROM search_blocks WHERE block = ? AND term IN (SELECT value FROM json_each(?))`,
-		block, string(list))
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var t string
-		var b []byte
-		if err := rows.Scan(&t, &b); err != nil {
-			rows.Close()
-			return err
-		}
-		lists[t] = b
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	var put strings.Builder
-	var emptied []string
-	put.WriteByte('[')
-	for _, t := range names {
-		b, changed := searchBlockWith(lists[t], low, want[t])
-		if !changed {
-			continue
-		}
-		if len(b) == 0 {
-			emptied = append(emptied, t)
-			continue
-		}
-		if put.Len() > 1 {
-			put.WriteByte(',')
-		}
-		name, _ := json.Marshal(t)
-		put.WriteString(`[` + string(name) + `,"` + hex.EncodeToString(b) + `"]`)
-	}
-	put.WriteByte(']')
-	if put.Len() > 2 {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO search_blocks (term, block, docs) SELECT value ->> 0, ?, unhex(value ->> 1) FROM json_each(?) WHERE true
-			ON CONFLICT (term, block) DO UPDATE SET docs = excluded.docs`, block, put.String()); err != nil {
-			return err
-		}
-	}
-	if len(emptied) > 0 {
-		list, _ := json.Marshal(emptied)
-		if _, err := tx.ExecContext(ctx, `DELETE FROM search_blocks WHERE block = ? AND term IN (SELECT value FROM json_each(?))`, block, string(list)); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // splitFilterTerms parts sorted terms into words (kept in blocks) and

@@ -3,10 +3,7 @@ package storage
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -55,7 +52,7 @@ type searchEntry struct {
 
 // searchSource is how one kind of document is read: a statement that
 // reads its rows (completed by a WHERE on idColumn), and how a row becomes
-// its document. One document is read by its id (loadSearchEntry), a whole
+// its document. Documents are read by their ids (loadSearchEntries), a whole
 // kind in pages of ids (ReindexSearch), through the same statement.
 type searchSource struct {
 	code     int64
@@ -136,18 +133,6 @@ var searchSources = []searchSource{
 		}},
 }
 
-// one reads the document of row id, nil when it is not searchable.
-func (k searchSource) one(ctx context.Context, tx *Tx, id int64) (*searchEntry, error) {
-	_, e, err := k.scan(tx.QueryRowContext(ctx, k.sel+` WHERE `+k.idColumn+` = ?`, id))
-	if err == sql.ErrNoRows {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return e, nil
-}
-
 // page reads the documents of the rows after id after, up to n rows, and
 // says the last row's id (0 when there are none).
 func (k searchSource) page(ctx context.Context, tx *Tx, after int64, n int) (docs []*searchEntry, last int64, err error) {
@@ -173,17 +158,6 @@ func (k searchSource) page(ctx context.Context, tx *Tx, after int64, n int) (doc
 	return docs, last, rows.Err()
 }
 
-// loadSearchEntry reads what the index keeps of a document, or nil when it
-// is not searchable (a candidate claim, a deleted row, an empty verdict).
-func loadSearchEntry(ctx context.Context, tx *Tx, doc int64) (*searchEntry, error) {
-	for _, k := range searchSources {
-		if doc%8 == k.code {
-			return k.one(ctx, tx, doc/8)
-		}
-	}
-	return nil, nil
-}
-
 // searchClaimRow is what a claim's documents (the claim, its verdict, its
 // sources) carry of the claim: its filters and where it was found.
 type searchClaimRow struct {
@@ -197,7 +171,7 @@ func searchable(state string) bool { return slices.Contains(searchedStates, doma
 
 // claimSearchEntry is an accepted claim's document, nil for any other
 // claim. The seed builds documents with these constructors from the rows it
-// writes, and loadSearchEntry from the rows it reads, so both index the same.
+// writes, and loadSearchEntries from the rows it reads, so both index the same.
 func claimSearchEntry(id int64, text, articleTitle string, c searchClaimRow) *searchEntry {
 	if !searchable(c.state) {
 		return nil
@@ -281,163 +255,6 @@ func (e *searchEntry) wordTerms() []string {
 	return match.Analyse(e.analyse, e.claimant).Terms
 }
 
-// indexSearchPending indexes the documents the triggers of migration 165
-// listed as changed in this transaction, a bounded slice per commit.
-func indexSearchPending(ctx context.Context, tx *Tx) error {
-	docs, err := queryAll(ctx, tx, scanInt64, `SELECT doc FROM search_pending ORDER BY doc LIMIT ?`, maxSearchPendingPerCommit)
-	if err != nil || len(docs) == 0 {
-		return err
-	}
-	for _, doc := range docs {
-		if err := indexSearchDoc(ctx, tx, doc); err != nil {
-			return fmt.Errorf("document %d: %w", doc, err)
-		}
-	}
-	if _, err = tx.ExecContext(ctx, `DELETE FROM search_pending WHERE doc <= ?`, docs[len(docs)-1]); err != nil {
-		return err
-	}
-	return trimSearchRankLog(ctx, tx)
-}
-
-// trimSearchRankLog leaves the newest rows of the log of changed ranks
-// (migration 300, search_ranks.go), after an indexing.
-// Its numbers follow each other without gaps, so what is over the bound
-// is counted from the first and the last, and cut a row at a time from the
-// first (searchRankLogDeleteSQL says why).
-func trimSearchRankLog(ctx context.Context, tx *Tx) error {
-	var first, last int64
-	if err := tx.QueryRowContext(ctx, searchRankLogFirstSQL).Scan(&first); err != nil {
-		return err
-	}
-	if err := tx.QueryRowContext(ctx, searchRankLogLastSQL).Scan(&last); err != nil {
-		return err
-	}
-	for seq := first; seq <= last-searchRankLogKeep; seq++ {
-		if _, err := tx.ExecContext(ctx, searchRankLogDeleteSQL, seq); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// maxSearchPendingPerCommit bounds the indexing one commit does; the desk's
-// own changes touch a few documents at a time.
-const maxSearchPendingPerCommit = 500
-
-// indexSearchDoc brings one document's entry in step: only the postings that
-// differ are written, and text that has not changed is not analysed again.
-func indexSearchDoc(ctx context.Context, tx *Tx, doc int64) error {
-	e, err := loadSearchEntry(ctx, tx, doc)
-	if err != nil {
-		return err
-	}
-	var oldTerms, oldDigest string
-	var words int
-	var was searchRow
-	err = tx.QueryRowContext(ctx, `SELECT terms, analysed, words, claim_id, article_id, text, context, state, rating, url, day
-		FROM search_docs WHERE doc = ?`, doc).Scan(&oldTerms, &oldDigest, &words,
-		&was.claimID, &was.articleID, &was.text, &was.context, &was.state, &was.rating, &was.url, &was.day)
-	if err != nil && err != sql.ErrNoRows {
-		return err
-	}
-	had := err == nil
-	var old []string
-	if had && oldTerms != "" {
-		old = strings.Split(oldTerms, "\n")
-	}
-	var now []string
-	var digest string
-	if e != nil {
-		digest = e.digest()
-		var wordTerms []string
-		if had && digest == oldDigest {
-			for _, t := range old {
-				if !match.IsFilterTerm(t) {
-					wordTerms = append(wordTerms, t)
-				}
-			}
-		} else {
-			wordTerms = e.wordTerms()
-		}
-		words = len(wordTerms)
-		now = append(wordTerms, e.filterTerms()...)
-		slices.Sort(now)
-		now = slices.Compact(now)
-	}
-	if had && e != nil && digest == oldDigest && strings.Join(now, "\n") == oldTerms && was == e.row() {
-		return nil // as indexed: nothing to write
-	}
-	// What changed goes in a few statements whatever its size, each term
-	// list as one JSON array: a new verdict or source has dozens of terms.
-	var gone, added []string
-	for _, t := range old {
-		if _, ok := slices.BinarySearch(now, t); !ok {
-			gone = append(gone, t)
-		}
-	}
-	for _, t := range now {
-		if _, ok := slices.BinarySearch(old, t); !ok {
-			added = append(added, t)
-		}
-	}
-	// Words are kept in blocks, filters as postings (search_blocks.go).
-	goneWords, gone := splitFilterTerms(gone)
-	addedWords, added := splitFilterTerms(added)
-	if err := editSearchBlocks(ctx, tx, doc, goneWords, addedWords); err != nil {
-		return err
-	}
-	// Every word whose blocks changed gets a version never given before,
-	// with its count (migration 350): what a server keeps of the word's
-	// blocks (search_kept_blocks.go) is then no longer used. A change of
-	// filters alone leaves the versions as they are (max with 0).
-	var version int64
-	if len(goneWords)+len(addedWords) > 0 {
-		if version, err = nextSearchBlockVersion(ctx, tx); err != nil {
-			return err
-		}
-	}
-	if len(gone)+len(goneWords) > 0 {
-		list, _ := json.Marshal(append(goneWords, gone...))
-		if _, err := tx.ExecContext(ctx, `UPDATE search_terms SET df = df - 1, version = max(version, ?) WHERE term IN (SELECT value FROM json_each(?))`,
-			version, string(list)); err != nil {
-			return err
-		}
-	}
-	if len(added)+len(addedWords) > 0 {
-		list, _ := json.Marshal(append(addedWords, added...))
-		if _, err := tx.ExecContext(ctx, `INSERT INTO search_terms (term, df, version) SELECT value, 1, ? FROM json_each(?) WHERE true
-			ON CONFLICT (term) DO UPDATE SET df = df + 1, version = max(version, excluded.version)`, version, string(list)); err != nil {
-			return err
-		}
-	}
-	if len(gone) > 0 {
-		list, _ := json.Marshal(gone)
-		if _, err := tx.ExecContext(ctx, `DELETE FROM search_postings WHERE term IN (SELECT value FROM json_each(?)) AND doc = ?`, string(list), doc); err != nil {
-			return err
-		}
-	}
-	if len(added) > 0 {
-		list, _ := json.Marshal(added)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO search_postings (term, doc) SELECT value, ? FROM json_each(?)`, doc, string(list)); err != nil {
-			return err
-		}
-	}
-	if e == nil {
-		if had {
-			_, err = tx.ExecContext(ctx, `DELETE FROM search_docs WHERE doc = ?`, doc)
-			return err
-		}
-		return nil
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO search_docs (doc, claim_id, article_id, text, context, state, rating, url, day, words, analysed, terms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (doc) DO UPDATE SET claim_id = excluded.claim_id, article_id = excluded.article_id, text = excluded.text,
-		context = excluded.context, state = excluded.state, rating = excluded.rating, url = excluded.url, day = excluded.day,
-		words = excluded.words, analysed = excluded.analysed, terms = excluded.terms`,
-		doc, e.claimID, e.articleID, storedText(e), e.context, e.state, e.rating, e.url, e.day, words, digest, strings.Join(now, "\n"))
-	return err
-}
-
 // searchRow is what search_docs keeps of a document besides its terms.
 type searchRow struct {
 	claimID, articleID                     int64
@@ -468,10 +285,8 @@ func (db *DB) IndexSearchBacklog(ctx context.Context, n int) (left int, err erro
 	if err != nil || len(docs) == 0 {
 		return 0, err
 	}
-	for _, doc := range docs {
-		if err := indexSearchDoc(ctx, tx, doc); err != nil {
-			return 0, fmt.Errorf("document %d: %w", doc, err)
-		}
+	if err := indexSearchDocs(ctx, tx, docs); err != nil {
+		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search_backlog WHERE doc >= ?`, docs[len(docs)-1]); err != nil {
 		return 0, err

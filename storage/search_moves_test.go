@@ -76,7 +76,7 @@ func searchStates(t *testing.T, db *storage.DB, word string) []string {
 // from the tables makes it, and a search by state finds the claim, its
 // verdict and its sources in the state they are in now, never the last one.
 // Moves between searched states rename the state filter in place (migration
-// 210); everything else is indexed at commit.
+// 210); everything else by the writer's next indexing pass.
 func TestSearchIndexFollowsEveryChangeOfState(t *testing.T) {
 	n := newNewsroom(t)
 	db := n.db
@@ -88,6 +88,9 @@ func TestSearchIndexFollowsEveryChangeOfState(t *testing.T) {
 	// check compares the index with a rebuild of it, and the states found.
 	check := func(step string, want ...string) {
 		t.Helper()
+		if err := db.IndexSearchPending(ctx); err != nil {
+			t.Fatal(err)
+		}
 		kept := searchIndexDump(t, raw)
 		if _, err := db.ReindexSearch(ctx, nil); err != nil {
 			t.Fatal(err)
@@ -208,13 +211,16 @@ func TestSearchIndexFollowsEveryChangeOfState(t *testing.T) {
 	check("released", "source:queued", "verdict:queued")
 }
 
-// A move between searched states queues nothing for the commit to index:
+// A move between searched states queues nothing for the indexer:
 // the state filter is renamed where it is.
 func TestSearchStateMoveQueuesNothing(t *testing.T) {
 	n := newNewsroom(t)
 	id := n.queued(t, 0.9, domain.PriorityNormal)
 	n.inReviewWithVerdict(t, id)
 	raw := rawDB(t, n.db)
+	if err := n.db.IndexSearchPending(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	var pending int
 	if err := raw.QueryRow(`SELECT count(*) FROM search_pending`).Scan(&pending); err != nil || pending != 0 {
 		t.Fatalf("pending after commit: %d, %v", pending, err)

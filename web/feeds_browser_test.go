@@ -43,6 +43,7 @@ func TestBrowserFeedSubscriptionAndFilteredSearch(t *testing.T) {
 		t.Errorf("result %q", got)
 	}
 	browsertest.Screenshot(t, b.ctx, "feeds")
+	env.searchIndexed() // the server's pass, every half second
 
 	b.do("search the imported checks only",
 		chromedp.Navigate(env.srv.URL+"/search"),

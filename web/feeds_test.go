@@ -132,6 +132,7 @@ func TestFeedSubscriptionsFetchImportAndShowTheirResult(t *testing.T) {
 		t.Errorf("fetched again: %q", result)
 	}
 	// The checks it brought are searchable.
+	env.searchIndexed()
 	doc := eddie.get("/search?q=" + url.QueryEscape("knife crime") + "&kind=imported").Doc(t)
 	if n := doc.Find(`[data-testid="search-result"]`).Length(); n != 1 {
 		t.Errorf("%d imported results for the feed's check", n)

@@ -52,6 +52,15 @@ func newTestEnv(t *testing.T, opts ...func(*Config)) *testEnv {
 	return &testEnv{t: t, db: db, app: app, srv: srv}
 }
 
+// searchIndexed runs the indexing pass the server runs every half second
+// (storage/search_indexer.go), so what was just changed is searchable.
+func (e *testEnv) searchIndexed() {
+	e.t.Helper()
+	if err := e.db.IndexSearchPending(context.Background()); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 // testPassword is every test account's password.
 const testPassword = "a long test password"
 

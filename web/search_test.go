@@ -23,6 +23,7 @@ func searchEnv(t *testing.T) (*testEnv, int64) {
 		URL: "https://checks.example/hole", Claim: "Labour says there is a £22bn black hole in the finances.", Publisher: "Example Checks", Rating: "Misleading"}}); err != nil {
 		t.Fatal(err)
 	}
+	env.searchIndexed()
 	return env, id
 }
 

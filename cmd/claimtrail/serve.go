@@ -122,6 +122,9 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	// every N labels); a run under way is finished and saved before the
 	// database closes.
 	defer background(ctx, app.RunScorer)()
+	// What changes listed for the search index is indexed by the writer in
+	// transactions of its own, every searchIndexEvery (storage/search_indexer.go).
+	defer background(ctx, func(ctx context.Context) { indexSearchPending(ctx, db, logger, searchIndexEvery) })()
 	// Documents that were there before the search index are indexed a slice
 	// at a time in the background (or all at once by claimtrail reindex).
 	defer background(ctx, func(ctx context.Context) { indexSearchBacklog(ctx, db, logger) })()
@@ -263,6 +266,44 @@ func indexSearchBacklog(ctx context.Context, db *storage.DB, logger *slog.Logger
 		select {
 		case <-ctx.Done():
 		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// searchIndexEvery is how often the search index catches up with the
+// changes: a verdict saved is found by its words within about this long
+// (and the time the pass takes), a document changed several times meanwhile
+// is indexed once.
+const searchIndexEvery = 500 * time.Millisecond
+
+// indexSearchPending indexes what changes listed for the search index, at
+// once (what a previous run left, even after a crash), then every `every`,
+// and a last time as the server stops (for at most a few seconds; what is
+// left waits in the database for the next start).
+func indexSearchPending(ctx context.Context, db *storage.DB, logger *slog.Logger, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	failing := false
+	for {
+		stopping := ctx.Err() != nil
+		pass := ctx
+		if stopping {
+			var cancel context.CancelFunc
+			pass, cancel = context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+		}
+		err := db.IndexSearchPending(pass)
+		// Told once until a pass works again: the next pass retries.
+		if err != nil && !failing && pass.Err() == nil {
+			logger.Error("search index: indexing the changed documents failed; searches show them as they were until it works", slog.Any("error", err))
+		}
+		failing = err != nil
+		if stopping {
+			return
+		}
+		select {
+		case <-ctx.Done():
+		case <-tick.C:
 		}
 	}
 }

@@ -1,0 +1,440 @@
+package storage
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"claimtrail/domain/match"
+)
+
+// A change does not index the documents it changed: its triggers list them
+// in search_pending (migration 165) and the change commits without them.
+// The writer indexes what is listed in transactions of its own
+// (IndexSearchPending, which the server runs every searchIndexEvery), many
+// documents at a time: a document changed several times meanwhile is
+// indexed once, and a word's block that many of them share (the newest
+// documents' block of a common word, up to 16 KB) is read and written once
+// per transaction instead of once per change, with its count and version.
+// What was listed survives a crash (it is in the database) and is indexed
+// by the next pass. Moves between states rename the state filter inside the
+// change itself (migration 210), so a search by state stays exact; words,
+// ratings and the rest follow within the pass's delay.
+
+// searchIndexBatch is how many documents one of the writer's indexing
+// transactions takes: enough for a word's newest block to be rewritten once
+// for many documents, few enough that the changes waiting behind it wait
+// about ten milliseconds (a document takes about 0.35 ms on a loaded 2-core
+// machine at a million claims).
+const searchIndexBatch = 32
+
+// IndexSearchPending indexes every document changes have listed in
+// search_pending, searchIndexBatch a transaction, the writer given back
+// between them; it stops once a transaction finds fewer than a batch.
+// Indexing changes no newsroom data, so it writes no audit event.
+func (db *DB) IndexSearchPending(ctx context.Context) error {
+	for {
+		n, err := db.indexSearchBatch(ctx, searchIndexBatch)
+		if err != nil || n < searchIndexBatch {
+			return err
+		}
+	}
+}
+
+// indexSearchBatch indexes up to n listed documents, lowest first, in one
+// transaction, and says how many it took.
+func (db *DB) indexSearchBatch(ctx context.Context, n int) (int, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	docs, err := queryAll(ctx, tx, scanInt64, `SELECT doc FROM search_pending ORDER BY doc LIMIT ?`, n)
+	if err != nil || len(docs) == 0 {
+		return 0, err
+	}
+	if err := indexSearchDocs(ctx, tx, docs); err != nil {
+		return 0, fmt.Errorf("search index: %w", err)
+	}
+	if _, err = tx.ExecContext(ctx, `DELETE FROM search_pending WHERE doc <= ?`, docs[len(docs)-1]); err != nil {
+		return 0, err
+	}
+	if err := trimSearchRankLog(ctx, tx); err != nil {
+		return 0, err
+	}
+	return len(docs), tx.Commit()
+}
+
+// trimSearchRankLog leaves the newest rows of the log of changed ranks
+// (migration 300, search_ranks.go), after an indexing.
+// Its numbers follow each other without gaps, so what is over the bound
+// is counted from the first and the last, and cut a row at a time from the
+// first (searchRankLogDeleteSQL says why).
+func trimSearchRankLog(ctx context.Context, tx *Tx) error {
+	var first, last int64
+	if err := tx.QueryRowContext(ctx, searchRankLogFirstSQL).Scan(&first); err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, searchRankLogLastSQL).Scan(&last); err != nil {
+		return err
+	}
+	for seq := first; seq <= last-searchRankLogKeep; seq++ {
+		if _, err := tx.ExecContext(ctx, searchRankLogDeleteSQL, seq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// searchBlockKey is one word's block.
+type searchBlockKey struct {
+	term  string
+	block int64
+}
+
+// searchEdits gathers what indexing several documents changes, so that
+// what they share (a word's block, a term's count) is written once.
+type searchEdits struct {
+	blocks map[searchBlockKey]map[uint16]bool // a word's block: each document's low bits, in (true) or out
+	counts map[string]int                     // a term's change of its number of documents
+	words  map[string]bool                    // words whose blocks changed: they get a new version
+	// postings of filters taken out, by document, and put in ([term, doc]
+	// each).
+	gone    map[int64][]string
+	added   []any
+	rows    [][]any // search_docs rows written, in searchDocColumns' order
+	dropped []int64 // documents no longer searchable
+}
+
+func newSearchEdits() *searchEdits {
+	return &searchEdits{blocks: map[searchBlockKey]map[uint16]bool{}, counts: map[string]int{}, words: map[string]bool{},
+		gone: map[int64][]string{}}
+}
+
+// indexSearchDocs brings the documents' entries in step in tx: only the
+// postings that differ are written, text that has not changed is not
+// analysed again, and what the documents share is written once.
+func indexSearchDocs(ctx context.Context, tx *Tx, docs []int64) error {
+	entries, err := loadSearchEntries(ctx, tx, docs)
+	if err != nil {
+		return err
+	}
+	indexed, err := loadSearchRows(ctx, tx, docs)
+	if err != nil {
+		return err
+	}
+	ed := newSearchEdits()
+	for _, doc := range docs {
+		ed.add(doc, entries[doc], indexed[doc])
+	}
+	return ed.write(ctx, tx)
+}
+
+// loadSearchEntries reads the documents as they are now, a statement per
+// kind: a document missing from the answer is not searchable.
+func loadSearchEntries(ctx context.Context, tx *Tx, docs []int64) (map[int64]*searchEntry, error) {
+	out := make(map[int64]*searchEntry, len(docs))
+	for _, k := range searchSources {
+		var ids []int64
+		for _, doc := range docs {
+			if doc%8 == k.code {
+				ids = append(ids, doc/8)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		list, _ := json.Marshal(ids)
+		rows, err := tx.queryCached(ctx, k.sel+` WHERE `+k.idColumn+` IN (SELECT value FROM json_each(?))`, string(list))
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			id, e, err := k.scan(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if e != nil {
+				out[id*8+k.code] = e
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// searchIndexed is a document's row of search_docs as indexed.
+type searchIndexed struct {
+	terms, digest string
+	words         int
+	row           searchRow
+}
+
+// loadSearchRows reads the documents' rows of search_docs in one statement.
+func loadSearchRows(ctx context.Context, tx *Tx, docs []int64) (map[int64]*searchIndexed, error) {
+	list, _ := json.Marshal(docs)
+	rows, err := tx.queryCached(ctx, `SELECT doc, terms, analysed, words, claim_id, article_id, text, context, state, rating, url, day
+		FROM search_docs WHERE doc IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]*searchIndexed, len(docs))
+	for rows.Next() {
+		var doc int64
+		var x searchIndexed
+		w := &x.row
+		if err := rows.Scan(&doc, &x.terms, &x.digest, &x.words, &w.claimID, &w.articleID, &w.text, &w.context, &w.state, &w.rating,
+			&w.url, &w.day); err != nil {
+			return nil, err
+		}
+		out[doc] = &x
+	}
+	return out, rows.Err()
+}
+
+// add works out what indexing doc changes: e is the document now (nil:
+// not searchable), indexed its row in search_docs (nil: none).
+func (ed *searchEdits) add(doc int64, e *searchEntry, indexed *searchIndexed) {
+	had := indexed != nil
+	var oldTerms, oldDigest string
+	var words int
+	var was searchRow
+	if had {
+		oldTerms, oldDigest, words, was = indexed.terms, indexed.digest, indexed.words, indexed.row
+	}
+	var old []string
+	if had && oldTerms != "" {
+		old = strings.Split(oldTerms, "\n")
+	}
+	var now []string
+	var digest string
+	if e != nil {
+		digest = e.digest()
+		var wordTerms []string
+		if had && digest == oldDigest {
+			for _, t := range old {
+				if !match.IsFilterTerm(t) {
+					wordTerms = append(wordTerms, t)
+				}
+			}
+		} else {
+			wordTerms = e.wordTerms()
+		}
+		words = len(wordTerms)
+		now = append(wordTerms, e.filterTerms()...)
+		slices.Sort(now)
+		now = slices.Compact(now)
+	}
+	joined := strings.Join(now, "\n")
+	if had && e != nil && digest == oldDigest && joined == oldTerms && was == e.row() {
+		return // as indexed: nothing to write
+	}
+	block, low := searchBlockOf(doc)
+	for _, t := range old {
+		if _, ok := slices.BinarySearch(now, t); !ok {
+			ed.term(doc, block, low, t, false)
+		}
+	}
+	for _, t := range now {
+		if _, ok := slices.BinarySearch(old, t); !ok {
+			ed.term(doc, block, low, t, true)
+		}
+	}
+	switch {
+	case e != nil:
+		ed.rows = append(ed.rows, []any{doc, e.claimID, e.articleID, storedText(e), e.context, e.state, e.rating, e.url, e.day,
+			words, digest, joined})
+	case had:
+		ed.dropped = append(ed.dropped, doc)
+	}
+}
+
+// term notes that doc gained (in) or lost a term: a word in its block, a
+// filter as a posting (search_blocks.go).
+func (ed *searchEdits) term(doc, block int64, low uint16, t string, in bool) {
+	if in {
+		ed.counts[t]++
+	} else {
+		ed.counts[t]--
+	}
+	if match.IsFilterTerm(t) {
+		if in {
+			ed.added = append(ed.added, []any{t, doc})
+		} else {
+			ed.gone[doc] = append(ed.gone[doc], t)
+		}
+		return
+	}
+	k := searchBlockKey{t, block}
+	if ed.blocks[k] == nil {
+		ed.blocks[k] = map[uint16]bool{}
+	}
+	ed.blocks[k][low] = in
+	ed.words[t] = true
+}
+
+// write writes what add gathered, in a fixed number of statements
+// whatever the number of documents, but one for each document's row.
+func (ed *searchEdits) write(ctx context.Context, tx *Tx) error {
+	if err := ed.writeBlocks(ctx, tx); err != nil {
+		return err
+	}
+	// Every word whose blocks changed gets a version never given before
+	// (migration 350): what a server keeps of its blocks
+	// (search_kept_blocks.go) is then no longer used. Filters keep theirs.
+	var version int64
+	if len(ed.words) > 0 {
+		var err error
+		if version, err = nextSearchBlockVersion(ctx, tx); err != nil {
+			return err
+		}
+	}
+	if len(ed.counts) > 0 {
+		list := make([]any, 0, len(ed.counts))
+		for t, n := range ed.counts {
+			if n != 0 || ed.words[t] {
+				list = append(list, []any{t, n, ed.words[t]})
+			}
+		}
+		if len(list) > 0 {
+			js, _ := json.Marshal(list)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO search_terms (term, df, version)
+				SELECT value ->> 0, value ->> 1, CASE WHEN value ->> 2 THEN ? ELSE 0 END FROM json_each(?) WHERE true
+				ON CONFLICT (term) DO UPDATE SET df = df + excluded.df, version = max(version, excluded.version)`, version, string(js)); err != nil {
+				return err
+			}
+		}
+	}
+	// A document at a time: with (term, doc) pairs in one list, SQLite
+	// looks up the term alone and reads all of its postings (~all's are
+	// every document).
+	for doc, terms := range ed.gone {
+		js, _ := json.Marshal(terms)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_postings WHERE term IN (SELECT value FROM json_each(?)) AND doc = ?`,
+			string(js), doc); err != nil {
+			return err
+		}
+	}
+	if len(ed.added) > 0 {
+		js, _ := json.Marshal(ed.added)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_postings (term, doc) SELECT value ->> 0, value ->> 1 FROM json_each(?)`,
+			string(js)); err != nil {
+			return err
+		}
+	}
+	for _, doc := range ed.dropped {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_docs WHERE doc = ?`, doc); err != nil {
+			return err
+		}
+	}
+	for _, row := range ed.rows {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_docs (`+searchDocColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (doc) DO UPDATE SET claim_id = excluded.claim_id, article_id = excluded.article_id, text = excluded.text,
+			context = excluded.context, state = excluded.state, rating = excluded.rating, url = excluded.url, day = excluded.day,
+			words = excluded.words, analysed = excluded.analysed, terms = excluded.terms`, row...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeBlocks reads every word's block the documents touch in one
+// statement, changes them in Go, and writes them back in two: each block
+// once, however many of the documents are in it.
+func (ed *searchEdits) writeBlocks(ctx context.Context, tx *Tx) error {
+	if len(ed.blocks) == 0 {
+		return nil
+	}
+	keys := make([]searchBlockKey, 0, len(ed.blocks))
+	for k := range ed.blocks {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b searchBlockKey) int {
+		if c := strings.Compare(a.term, b.term); c != 0 {
+			return c
+		}
+		return int(a.block - b.block)
+	})
+	ask := make([]any, len(keys))
+	for i, k := range keys {
+		ask[i] = []any{k.term, k.block}
+	}
+	js, _ := json.Marshal(ask)
+	lists := make(map[searchBlockKey][]byte, len(keys))
+	// The asked keys lead (CROSS JOIN), each found by the primary key.
+	rows, err := tx.queryCached(ctx, `SELECT b.term, b.block, b.docs FROM json_each(?) j CROSS JOIN search_blocks b
+		ON b.term = j.value ->> 0 AND b.block = j.value ->> 1`, string(js))
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k searchBlockKey
+		var b []byte
+		if err := rows.Scan(&k.term, &k.block, &b); err != nil {
+			rows.Close()
+			return err
+		}
+		lists[k] = b
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	put := []byte{'['}
+	emptied := map[int64][]string{} // by block, as gone postings are by document
+	for _, k := range keys {
+		list, changed := lists[k], false
+		lows := make([]uint16, 0, len(ed.blocks[k]))
+		for low := range ed.blocks[k] {
+			lows = append(lows, low)
+		}
+		slices.Sort(lows)
+		for _, low := range lows {
+			var c bool
+			if list, c = searchBlockWith(list, low, ed.blocks[k][low]); c {
+				changed = true
+			}
+		}
+		if !changed {
+			continue
+		}
+		if len(list) == 0 {
+			emptied[k.block] = append(emptied[k.block], k.term)
+			continue
+		}
+		if len(put) > 1 {
+			put = append(put, ',')
+		}
+		name, _ := json.Marshal(k.term)
+		put = append(append(append(put, '['), name...), ',')
+		put = strconv.AppendInt(put, k.block, 10)
+		put = append(put, ',', '"')
+		put = hex.AppendEncode(put, list)
+		put = append(put, '"', ']')
+	}
+	put = append(put, ']')
+	if len(put) > 2 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_blocks (term, block, docs)
+			SELECT value ->> 0, value ->> 1, unhex(value ->> 2) FROM json_each(?) WHERE true
+			ON CONFLICT (term, block) DO UPDATE SET docs = excluded.docs`, string(put)); err != nil {
+			return err
+		}
+	}
+	for block, terms := range emptied {
+		js, _ := json.Marshal(terms)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_blocks WHERE block = ? AND term IN (SELECT value FROM json_each(?))`,
+			block, string(js)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

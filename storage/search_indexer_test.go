@@ -1,0 +1,284 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"claimtrail/domain"
+	"claimtrail/domain/match"
+	"claimtrail/storage"
+)
+
+// indexMatchesRebuild fails the test unless the search index as kept is
+// the one a rebuild from the tables makes (terms and counts, postings,
+// blocks, documents' rows, nothing pending).
+func indexMatchesRebuild(t *testing.T, db *storage.DB) {
+	t.Helper()
+	raw := rawDB(t, db)
+	kept := searchIndexDump(t, raw)
+	if _, err := db.ReindexSearch(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt := searchIndexDump(t, raw)
+	for _, l := range kept {
+		if !slices.Contains(rebuilt, l) {
+			t.Errorf("kept but not rebuilt: %s", l)
+		}
+	}
+	for _, l := range rebuilt {
+		if !slices.Contains(kept, l) {
+			t.Errorf("rebuilt but not kept: %s", l)
+		}
+	}
+}
+
+// searchNow searches without waiting for the indexer, as a reader does.
+func searchNow(t *testing.T, db *storage.DB, q string) []string {
+	t.Helper()
+	hits, err := db.SearchEverything(context.Background(), match.ParseQuery(q), domain.SearchFilter{}, 50)
+	if err != nil {
+		t.Fatalf("search %q: %v", q, err)
+	}
+	var out []string
+	for _, h := range hits {
+		out = append(out, fmt.Sprintf("%s:%d", h.Kind, h.ID))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func pendingDocs(t *testing.T, db *storage.DB) []string {
+	t.Helper()
+	return queryStrings(t, rawDB(t, db), `SELECT doc FROM search_pending ORDER BY doc`)
+}
+
+// A verdict saved commits without indexing its words: they wait in
+// search_pending, and the writer's next pass makes them searchable, its
+// old words no longer matching; searches asked before (kept results, kept
+// blocks of the words) see the pass at once.
+func TestSavedVerdictIsFoundByItsWordsAfterTheIndexersPass(t *testing.T) {
+	n := newNewsroom(t)
+	db := n.db
+	ctx := context.Background()
+	id := n.queued(t, 0.9, domain.PriorityNormal)
+	version := n.inReviewWithVerdict(t, id)
+	if err := db.IndexSearchPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	verdict := fmt.Sprintf("verdict:%d", id)
+	// Asked before the save: the result and the word's blocks are kept.
+	if got := searchNow(t, db, "unemployment"); slices.Contains(got, verdict) {
+		t.Fatalf("the verdict has no such word yet: %v", got)
+	}
+
+	v, err := db.SaveVerdict(as(n.rita), id, domain.VerdictInput{RatingID: n.ratingID(t, "Mostly false"),
+		Conclusion: "The zeppelin count of unemployment fell by 0.3 points."}, version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pendingDocs(t, db); !slices.Contains(got, fmt.Sprint(id*8+3)) {
+		t.Fatalf("the saved verdict is not waiting for the indexer: pending %v", got)
+	}
+	if got := searchNow(t, db, "zeppelin"); len(got) != 0 {
+		t.Errorf("the save indexed its words in its own commit: %v", got)
+	}
+
+	if err := db.IndexSearchPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := pendingDocs(t, db); len(got) != 0 {
+		t.Errorf("left pending after the pass: %v", got)
+	}
+	if got := searchNow(t, db, "zeppelin"); !slices.Equal(got, []string{verdict}) {
+		t.Errorf("after the pass, zeppelin finds %v, want the verdict", got)
+	}
+	if got := searchNow(t, db, "unemployment"); !slices.Contains(got, verdict) {
+		t.Errorf("the search asked before the save, asked again after the pass, misses the verdict: %v", got)
+	}
+
+	if _, err := db.SaveVerdict(as(n.rita), id, domain.VerdictInput{RatingID: n.ratingID(t, "Mostly false"),
+		Conclusion: "The airship count fell by 0.3 points."}, v.Version); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.IndexSearchPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchNow(t, db, "zeppelin"); len(got) != 0 {
+		t.Errorf("the verdict's old word still finds %v", got)
+	}
+	if got := searchNow(t, db, "airship"); !slices.Equal(got, []string{verdict}) {
+		t.Errorf("the verdict's new word finds %v", got)
+	}
+	if got := searchNow(t, db, "unemployment"); slices.Contains(got, verdict) {
+		t.Errorf("a word the verdict lost still finds it: %v", got)
+	}
+	indexMatchesRebuild(t, db)
+}
+
+// What changes listed for the index is in the database: a server that
+// stops (or is killed) before its pass leaves it there, and the next one
+// indexes it.
+func TestPendingSearchIndexingSurvivesARestart(t *testing.T) {
+	n := newNewsroom(t)
+	ctx := context.Background()
+	id := n.queued(t, 0.9, domain.PriorityNormal)
+	version := n.inReviewWithVerdict(t, id)
+	if _, err := n.db.SaveVerdict(as(n.rita), id, domain.VerdictInput{RatingID: n.ratingID(t, "Mostly false"),
+		Conclusion: "The zeppelin count fell by 0.3 points."}, version); err != nil {
+		t.Fatal(err)
+	}
+	// The next server: the first one never indexes again, as if killed.
+	db, err := storage.Open(ctx, n.db.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if got := pendingDocs(t, db); !slices.Contains(got, fmt.Sprint(id*8+3)) {
+		t.Fatalf("the saved verdict's indexing did not survive the restart: pending %v", got)
+	}
+	if err := db.IndexSearchPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchNow(t, db, "zeppelin"); !slices.Equal(got, []string{fmt.Sprintf("verdict:%d", id)}) {
+		t.Errorf("after the restart's pass, zeppelin finds %v", got)
+	}
+	indexMatchesRebuild(t, db)
+}
+
+// One pass writes a word's block, and a document, once however many
+// changes touched them: five verdicts sharing a word in one block, one of
+// them saved three times.
+func TestOnePassWritesASharedBlockAndADocumentOnce(t *testing.T) {
+	n := newNewsroom(t)
+	db := n.db
+	ctx := context.Background()
+	var ids []int64
+	versions := map[int64]int64{}
+	for range 5 {
+		id := n.queued(t, 0.9, domain.PriorityNormal)
+		ids = append(ids, id)
+		versions[id] = n.inReviewWithVerdict(t, id)
+	}
+	if err := db.IndexSearchPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	raw := rawDB(t, db)
+	if _, err := raw.Exec(`CREATE TABLE index_writes (what TEXT NOT NULL);
+		CREATE TRIGGER count_block_writes AFTER UPDATE ON search_blocks WHEN NEW.term = 'unemploy'
+		BEGIN INSERT INTO index_writes VALUES ('block'); END;
+		CREATE TRIGGER count_term_writes AFTER UPDATE ON search_terms WHEN NEW.term = 'unemploy'
+		BEGIN INSERT INTO index_writes VALUES ('term'); END;
+		CREATE TRIGGER count_doc_writes AFTER UPDATE ON search_docs WHEN NEW.doc = ` + fmt.Sprint(ids[0]*8+3) + `
+		BEGIN INSERT INTO index_writes VALUES ('doc'); END;`); err != nil {
+		t.Fatal(err)
+	}
+	save := func(id int64, text string) {
+		t.Helper()
+		v, err := db.SaveVerdict(as(n.rita), id, domain.VerdictInput{RatingID: n.ratingID(t, "Mostly false"), Conclusion: text}, versions[id])
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions[id] = v.Version
+	}
+	for i, id := range ids {
+		save(id, fmt.Sprintf("Unemployment fell by 0.%d points.", i+1))
+	}
+	save(ids[0], "Unemployment fell by 0.7 points.")
+	save(ids[0], "Unemployment fell by 0.8 points.")
+	if err := db.IndexSearchPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := queryStrings(t, raw, `SELECT what || ' ' || count(*) FROM index_writes GROUP BY what ORDER BY what`)
+	if want := []string{"block 1", "doc 1", "term 1"}; !slices.Equal(got, want) {
+		t.Errorf("writes of the shared word's block and count, and of the verdict saved three times: %v, want %v", got, want)
+	}
+	for _, id := range ids {
+		if got := searchNow(t, db, "unemployment"); !slices.Contains(got, fmt.Sprintf("verdict:%d", id)) {
+			t.Errorf("verdict %d not found: %v", id, got)
+		}
+	}
+	if got := searchNow(t, db, `"0.8 points"`); !slices.Equal(got, []string{fmt.Sprintf("verdict:%d", ids[0])}) {
+		t.Errorf("the last wording of the verdict saved three times finds %v", got)
+	}
+	if _, err := raw.Exec(`DROP TRIGGER count_block_writes; DROP TRIGGER count_term_writes; DROP TRIGGER count_doc_writes`); err != nil {
+		t.Fatal(err)
+	}
+	indexMatchesRebuild(t, db)
+}
+
+// Reviewers saving at once while the indexer passes again and again: once
+// all is indexed, every verdict is found by its last words only, and the
+// index is exactly what a rebuild makes (no document counted twice or
+// left out).
+func TestIndexingBesideConcurrentChangesLosesNothing(t *testing.T) {
+	n := newNewsroom(t)
+	db := n.db
+	ctx := context.Background()
+	const claims, saves = 6, 8
+	var ids []int64
+	versions := map[int64]int64{}
+	for range claims {
+		id := n.queued(t, 0.9, domain.PriorityNormal)
+		ids = append(ids, id)
+		versions[id] = n.inReviewWithVerdict(t, id)
+	}
+	words := []string{"zeppelin", "airship", "dirigible", "balloon"}
+	done := make(chan struct{})
+	indexed := make(chan error, 1)
+	go func() {
+		for {
+			if err := db.IndexSearchPending(ctx); err != nil {
+				indexed <- err
+				return
+			}
+			select {
+			case <-done:
+				indexed <- nil
+				return
+			default:
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	errs := make(chan error, claims)
+	for c, id := range ids {
+		wg.Add(1)
+		go func(c int, id, version int64) {
+			defer wg.Done()
+			for s := range saves {
+				text := fmt.Sprintf("The %s count fell by %d.%d points.", words[(c+s)%len(words)], c, s)
+				v, err := db.SaveVerdict(as(n.rita), id, domain.VerdictInput{RatingID: n.ratingID(t, "Mostly false"), Conclusion: text}, version)
+				if err != nil {
+					errs <- err
+					return
+				}
+				version = v.Version
+			}
+		}(c, id, versions[id])
+	}
+	wg.Wait()
+	close(done)
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if err := <-indexed; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.IndexSearchPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for c, id := range ids {
+		last := words[(c+saves-1)%len(words)]
+		for _, w := range words {
+			found := slices.Contains(searchNow(t, db, w), fmt.Sprintf("verdict:%d", id))
+			if found != (w == last) {
+				t.Errorf("verdict %d, last saved with %q: found by %q: %v", id, last, w, found)
+			}
+		}
+	}
+	indexMatchesRebuild(t, db)
+}
