@@ -350,7 +350,7 @@ func (tx *Tx) Commit() error {
 	}
 	if tx.holdsTurn && tx.ctx != nil {
 		// As in the shared transaction's commit (commitBatch).
-		_ = tx.db.foldDesk(context.WithoutCancel(tx.ctx), tx)
+		tx.db.foldDeskAtCommit(context.WithoutCancel(tx.ctx), tx)
 	}
 	err := tx.Tx.Commit()
 	if tx.holdsTurn {

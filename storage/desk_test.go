@@ -3,6 +3,8 @@ package storage_test
 import (
 	"context"
 	"reflect"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -247,5 +249,53 @@ func TestDeskCounterCheckFindsDrift(t *testing.T) {
 		if problems := check(); len(problems) > 0 {
 			t.Fatalf("%s, undone: %q", c.name, problems)
 		}
+	}
+}
+
+// A fold of the dashboard's counters that fails at commit is told once,
+// not at every commit, and again only after one has worked; the counters
+// stay exact meanwhile.
+func TestAFailingDeskFoldIsToldOnce(t *testing.T) {
+	n := newNewsroom(t)
+	db := n.db
+	ctx := context.Background()
+	storage.FoldDeskAtEveryCommitForTest(db, 2)
+	var told []string
+	var mu sync.Mutex
+	db.OnDeskFoldError(func(err error) {
+		mu.Lock()
+		told = append(told, err.Error())
+		mu.Unlock()
+	})
+	raw := rawDB(t, db)
+	if _, err := raw.Exec(`CREATE TRIGGER no_fold BEFORE DELETE ON desk_pending BEGIN SELECT RAISE(ABORT, 'fold refused'); END`); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		n.queued(t, 0.5, domain.PriorityNormal)
+	}
+	mu.Lock()
+	if len(told) != 1 || !strings.Contains(told[0], "fold refused") {
+		t.Errorf("after three failed folds, told %q, want the failure once", told)
+	}
+	mu.Unlock()
+	if problems, err := db.CheckDeskCounters(ctx); err != nil || len(problems) > 0 {
+		t.Errorf("counters after failed folds: %v, %v", problems, err)
+	}
+	if _, err := raw.Exec(`DROP TRIGGER no_fold`); err != nil {
+		t.Fatal(err)
+	}
+	n.queued(t, 0.5, domain.PriorityNormal)
+	if _, err := raw.Exec(`CREATE TRIGGER no_fold BEFORE DELETE ON desk_pending BEGIN SELECT RAISE(ABORT, 'fold refused'); END`); err != nil {
+		t.Fatal(err)
+	}
+	n.queued(t, 0.5, domain.PriorityNormal)
+	mu.Lock()
+	if len(told) != 2 {
+		t.Errorf("a fold failing again after one worked: told %d times, want 2", len(told))
+	}
+	mu.Unlock()
+	if problems, err := db.CheckDeskCounters(ctx); err != nil || len(problems) > 0 {
+		t.Errorf("counters: %v, %v", problems, err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync/atomic"
 	"time"
 )
 
@@ -37,6 +38,31 @@ type deskFold struct {
 	// smaller slices at every commit.
 	rows  int
 	every time.Duration
+
+	failing bool                        // the last fold failed
+	onError atomic.Pointer[func(error)] // told when folds start failing (OnDeskFoldError)
+}
+
+// OnDeskFoldError has f told when folding the dashboard's pending counters
+// starts failing (once, until a fold works again); the server logs it.
+// The counters stay exact meanwhile (a failed fold is undone), but
+// desk_pending grows and every dashboard read adds up more of it.
+func (db *DB) OnDeskFoldError(f func(error)) { db.writer.fold.onError.Store(&f) }
+
+// foldDeskAtCommit folds a slice as the writer commits, and tells of the
+// first failure after a fold that worked. A failed fold is undone alone (its
+// savepoint) and leaves the counters where they were, exact; a transaction
+// SQLite rolled back as a whole fails its commit after this.
+func (db *DB) foldDeskAtCommit(ctx context.Context, tx *Tx) {
+	f := &db.writer.fold
+	err := db.foldDesk(ctx, tx)
+	first := err != nil && !f.failing
+	f.failing = err != nil
+	if first {
+		if tell := f.onError.Load(); tell != nil {
+			(*tell)(err)
+		}
+	}
 }
 
 // foldFirstKey sorts before every counter's key: metric is never empty.

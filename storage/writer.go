@@ -176,10 +176,7 @@ func (db *DB) commitBatch() {
 	w := db.writer
 	b := w.batch
 	w.batch = nil
-	// A fold that fails is undone alone (its savepoint) and leaves the
-	// counters where they were, exact; a transaction SQLite rolled back
-	// as a whole fails its commit below.
-	_ = db.foldDesk(context.Background(), &Tx{Tx: b.tx, db: db, stmts: db.writeStmts, batch: b})
+	db.foldDeskAtCommit(context.Background(), &Tx{Tx: b.tx, db: db, stmts: db.writeStmts, batch: b})
 	err := b.tx.Commit()
 	w.lastCommit = time.Now()
 	w.commits++

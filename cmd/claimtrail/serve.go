@@ -80,6 +80,9 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	db.OnCheckpointError(func(err error) {
 		logger.Error("copying the write-ahead log into the database failed; the log grows until it works again", slog.Any("error", err))
 	})
+	db.OnDeskFoldError(func(err error) {
+		logger.Error("folding the dashboard's pending counters failed; they stay exact, and pending, until it works again", slog.Any("error", err))
+	})
 	if *demo {
 		if err := seedDemo(dbCtx, db, env.stdout); err != nil {
 			return fmt.Errorf("demo data: %w", err)
