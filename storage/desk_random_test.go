@@ -440,8 +440,8 @@ func TestDeskMatchesACountOfTheClaims(t *testing.T) {
 
 // TestDeskKeptOnlyWhileNothingChanged shows that the dashboard is kept and
 // handed out again, and that the desk generation is what stops a kept one
-// from showing after a change: with its triggers gone, the dashboard read
-// after a change is the stale one.
+// from showing after a change: with the generation held still, the
+// dashboard read after a change is the stale one.
 func TestDeskKeptOnlyWhileNothingChanged(t *testing.T) {
 	n, start, _ := deskNewsroom(t)
 	ctx := context.Background()
@@ -460,7 +460,8 @@ func TestDeskKeptOnlyWhileNothingChanged(t *testing.T) {
 		t.Fatalf("added %d after a new claim, %d before", after.Added, before.Added)
 	}
 
-	if _, err := raw.Exec(`DROP TRIGGER desk_generation_event; DROP TRIGGER desk_generation_states_added; DROP TRIGGER desk_generation_states_changed`); err != nil {
+	// The generation held still, whatever moves it.
+	if _, err := raw.Exec(`CREATE TRIGGER hold_desk_generation BEFORE UPDATE ON desk_generation BEGIN SELECT RAISE(IGNORE); END`); err != nil {
 		t.Fatal(err)
 	}
 	storage.InsertCandidateForTest(t, n.db, n.article, "Stations got busier", 0, 0.7, domain.TypeOther)
@@ -472,7 +473,7 @@ func TestDeskKeptOnlyWhileNothingChanged(t *testing.T) {
 		t.Fatalf("without the generation's triggers the kept dashboard (added %d) should still show; got %d", after.Added, stale.Added)
 	}
 	// A new snapshot of the generation makes it read afresh.
-	if _, err := raw.Exec(`UPDATE desk_generation SET n = n + 1`); err != nil {
+	if _, err := raw.Exec(`DROP TRIGGER hold_desk_generation; UPDATE desk_generation SET n = n + 1`); err != nil {
 		t.Fatal(err)
 	}
 	fresh, err := n.db.Desk(ctx, f)

@@ -86,3 +86,56 @@ func TestTakeNotesTheVerdictAsARead(t *testing.T) {
 		}
 	}
 }
+
+// Every change to the dashboard's counts of claims by state moves the desk
+// generation (so no kept dashboard outlives it), and a claim's move between
+// states moves it once, however many of the four counts it changes; the
+// counts stay those of the claims.
+func TestEveryCountOfStatesMovesTheDeskGeneration(t *testing.T) {
+	n := newNewsroom(t)
+	ctx := context.Background()
+	raw := rawDB(t, n.db)
+	generation := func() int64 {
+		t.Helper()
+		var g int64
+		if err := raw.QueryRow(`SELECT n FROM desk_generation`).Scan(&g); err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	moved := func(what string, change func(), exactly int64) {
+		t.Helper()
+		before := generation()
+		change()
+		after := generation()
+		if after <= before || exactly > 0 && after-before != exactly {
+			t.Errorf("%s moved the desk generation from %d to %d (want it moved, by %d if not 0)", what, before, after, exactly)
+		}
+		problems, err := n.db.CheckIntegrity(ctx)
+		if err != nil || len(problems) > 0 {
+			t.Fatalf("after %s: %v %v", what, problems, err)
+		}
+	}
+	var id int64
+	moved("a new candidate", func() {
+		id = storage.InsertCandidateForTest(t, n.db, n.article, "Trains ran late", 0, 0.7, domain.TypeOther)
+	}, 0)
+	moved("accepting it", func() {
+		storage.AcceptClaimForTest(t, n.db, actorCtx("triage@newsroom.example"), id, domain.PriorityNormal)
+	}, 0)
+	moved("taking it", func() {
+		if _, err := n.db.TakeNext(as(n.rita)); err != nil {
+			t.Fatal(err)
+		}
+	}, 1)
+	moved("its article's new outlet", func() {
+		a, err := n.db.ArticleByID(ctx, n.article)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Outlet = "The Morning Post"
+		if _, err := n.db.UpdateArticle(as(n.eddie), a); err != nil {
+			t.Fatal(err)
+		}
+	}, 0)
+}
