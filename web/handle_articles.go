@@ -515,14 +515,16 @@ func (app *App) articlePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	typed := app.takeCarried(r, articlePath(id))
-	// The page as plainly asked for is kept as drawn while nothing changes
-	// (keptPages): it is the same for everyone who may open it. Text carried
-	// over from a post is drawn afresh.
+	// The page as plainly asked for again is kept as drawn while nothing
+	// changes (keptPages): it is the same for everyone who may open it. Text
+	// carried over from a post is drawn afresh.
 	gen, keep := app.db.Generation(r.Context())
 	keep = keep && len(typed) == 0
 	key := "article|" + itoa(id)
+	seen := false
 	if keep {
-		if html, ok := app.keptItemPages.get(gen, key, time.Time{}); ok {
+		var html []byte
+		if html, seen = app.keptItemPages.get(gen, key, time.Time{}); html != nil {
 			// The title (the layout's) comes from the kept read of the
 			// article, which also answers a page for an unknown id.
 			a, err := app.db.ArticleByID(r.Context(), id)
@@ -540,7 +542,9 @@ func (app *App) articlePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Carried = applyArticleTyped(&v, typed)
-	if keep {
+	if keep && !seen {
+		app.keptItemPages.mark(gen, key)
+	} else if keep {
 		if html := keptBody(r.Context(), components.ArticleBody(v)); html != nil {
 			app.keptItemPages.put(gen, key, html, time.Time{})
 			app.render(w, r, http.StatusOK, components.PageWith(app.meta(w, r, v.Article.Title), components.KeptHTML(html)))

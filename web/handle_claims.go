@@ -58,16 +58,18 @@ func (app *App) claimPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	typed := app.takeCarried(r, r.URL.Path)
-	// The page as plainly asked for is kept as drawn while nothing changes
-	// (keptPages), for each person apart: what they may do with the claim
+	// The page as plainly asked for again is kept as drawn while nothing
+	// changes (keptPages), for each person apart: what they may do with the claim
 	// shows on it. Text carried over from a post is drawn afresh, and a
 	// kept page is not served once its claim would show as overdue.
 	gen, keep := app.db.Generation(r.Context())
 	keep = keep && typed == nil
 	key := "claim|" + itoa(id) + "|" + itoa(currentUser(r).ID)
 	now := time.Now()
+	seen := false
 	if keep {
-		if html, ok := app.keptItemPages.get(gen, key, now); ok {
+		var html []byte
+		if html, seen = app.keptItemPages.get(gen, key, now); html != nil {
 			app.render(w, r, http.StatusOK, components.PageWith(app.meta(w, r, "Claim "+itoa(id)), components.KeptHTML(html)))
 			return
 		}
@@ -80,7 +82,9 @@ func (app *App) claimPage(w http.ResponseWriter, r *http.Request) {
 	if typed != nil {
 		v.Carried = applyTyped(&v, typed)
 	}
-	if keep {
+	if keep && !seen {
+		app.keptItemPages.mark(gen, key)
+	} else if keep {
 		if html := keptBody(r.Context(), components.ClaimBody(v)); html != nil {
 			app.keptItemPages.put(gen, key, html, turnsOverdue([]*domain.Claim{v.D.Claim}, v.Now))
 			app.render(w, r, http.StatusOK, components.PageWith(app.meta(w, r, "Claim "+itoa(id)), components.KeptHTML(html)))

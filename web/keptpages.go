@@ -46,13 +46,22 @@ func newKeptPagesOf(maxBytes int) keptPages {
 	return keptPages{kept.NewWeighed(maxBytes, func(key string, p keptPage) int { return len(key) + cap(p.html) })}
 }
 
-// get returns the body kept for key at generation gen, if it is still right at now.
+// get returns the body kept for key at generation gen, if it is still right
+// at now; a key only marked (mark) gives a nil body and true.
 func (k keptPages) get(gen int64, key string, now time.Time) ([]byte, bool) {
 	p, ok := k.c.Get(gen, key)
 	if !ok || (!p.until.IsZero() && !now.Before(p.until)) {
 		return nil, false
 	}
 	return p.html, true
+}
+
+// mark notes that key was asked for at generation gen without keeping a
+// body: get then answers (nil, true). A page opened once (a first visit)
+// is drawn as usual, and kept only when asked for again, so pages opened
+// once neither fill the bound nor cost the drawing twice.
+func (k keptPages) mark(gen int64, key string) {
+	k.c.Put(gen, key, keptPage{})
 }
 
 // put keeps html for key, drawn from reads made at generation gen (taken
