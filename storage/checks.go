@@ -228,14 +228,27 @@ type Publishing struct {
 	BaseURL   string // public address of the site, without a trailing slash; "" when not set
 }
 
-// PublishingSettings reads the publishing settings.
+// PublishingSettings reads the publishing settings. Every public page asks,
+// so they are read in one snapshot and kept while nothing in the database
+// changes (generation.go), instead of four reads a page.
 func (db *DB) PublishingSettings(ctx context.Context) (Publishing, error) {
+	return cached(ctx, db, db.publishing, struct{}{}, func() (Publishing, error) {
+		return db.readPublishing(ctx)
+	}, func(p Publishing) Publishing { return p })
+}
+
+func (db *DB) readPublishing(ctx context.Context) (Publishing, error) {
 	var p Publishing
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return p, err
+	}
+	defer tx.Rollback()
 	for key, dst := range map[string]*string{
 		SettingPublisherName: &p.Publisher.Name, SettingPublisherURL: &p.Publisher.URL,
 		SettingPublisherLogoURL: &p.Publisher.LogoURL, SettingSiteBaseURL: &p.BaseURL,
 	} {
-		v, err := db.Setting(ctx, key, "")
+		v, _, err := db.readSetting(ctx, tx, key)
 		if err != nil {
 			return p, err
 		}

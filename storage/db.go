@@ -69,6 +69,7 @@ type DB struct {
 	outletNames    *readCache[struct{}, []string]
 	userNames      *readCache[struct{}, map[int64]string]
 	ratings        *readCache[struct{}, []*domain.Rating]
+	publishing     *readCache[struct{}, Publishing] // the publishing settings every public page reads
 	queuePages     *readCache[string, queuePage]
 	reviewPages    *readCache[reviewKey, reviewPage]
 	waiting        *readCache[waitingKey, []*domain.QueueItem]
@@ -216,6 +217,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	db.outletNames = newReadCache[struct{}, []string](1)
 	db.userNames = newReadCache[struct{}, map[int64]string](1)
 	db.ratings = newReadCache[struct{}, []*domain.Rating](1)
+	db.publishing = newReadCache[struct{}, Publishing](1)
 	db.queuePages = newReadCache[string, queuePage](1024)
 	db.reviewPages = newReadCache[reviewKey, reviewPage](1024)
 	db.waiting = newReadCache[waitingKey, []*domain.QueueItem](1024)

@@ -552,3 +552,31 @@ func TestChecksListShowsWhatEachCheckSays(t *testing.T) {
 		}
 	}
 }
+
+// TestPublicPagesFollowPublishingSettings reads the list of checks while its
+// publishing settings are kept, then changes them here and from another
+// process: each change shows at the next request.
+func TestPublicPagesFollowPublishingSettings(t *testing.T) {
+	env := newTestEnv(t)
+	reader := env.newClient()
+	brand := func() string {
+		t.Helper()
+		res := reader.get("/checks")
+		wantStatus(t, res, http.StatusOK)
+		return strings.TrimSpace(res.Doc(t).Find(`[data-testid="public-brand"]`).Text())
+	}
+	before := brand()
+	setPublisher(t, env.db)
+	if got := brand(); got != "Herald Checks" || got == before {
+		t.Errorf("brand %q after the publisher was set (before: %q)", got, before)
+	}
+	if got := brand(); got != "Herald Checks" {
+		t.Errorf("brand %q asked again", got)
+	}
+	if _, err := env.raw().Exec(`UPDATE settings SET value = 'Gazette Checks' WHERE key = ?`, storage.SettingPublisherName); err != nil {
+		t.Fatal(err)
+	}
+	if got := brand(); got != "Gazette Checks" {
+		t.Errorf("brand %q after another process renamed the publisher", got)
+	}
+}
