@@ -32,14 +32,22 @@ import (
 // machine at a million claims).
 const searchIndexBatch = 32
 
+// searchIndexBatchMost bounds a transaction's documents when a pass is
+// behind: each of its turns at the writer comes after the changes waiting
+// then, so on a saturated writer a pass of small transactions fell seconds
+// behind (a saved verdict searchable after 4.7 and 7.1 s at 110 changes/s).
+const searchIndexBatchMost = 256
+
 // IndexSearchPending indexes every document changes have listed in
 // search_pending, searchIndexBatch a transaction, the writer given back
-// between them; it stops once a transaction finds fewer than a batch.
-// Indexing changes no newsroom data, so it writes no audit event.
+// between them, each transaction taking twice the last while more are
+// left (up to searchIndexBatchMost); it stops once a transaction finds
+// fewer than it asked for. Indexing changes no newsroom data, so it writes
+// no audit event.
 func (db *DB) IndexSearchPending(ctx context.Context) error {
-	for {
-		n, err := db.indexSearchBatch(ctx, searchIndexBatch)
-		if err != nil || n < searchIndexBatch {
+	for batch := searchIndexBatch; ; batch = min(2*batch, searchIndexBatchMost) {
+		n, err := db.indexSearchBatch(ctx, batch)
+		if err != nil || n < batch {
 			return err
 		}
 	}
