@@ -579,7 +579,8 @@ func VerdictProblems(in VerdictInput, sources []Source) map[string]string {
 }
 
 // ReplaceVerdict saves a draft verdict sent whole (the API's way): its text
-// and its sources, which replace the old ones in the order given. The same
+// and its sources, which replace the old ones in the order given; a source
+// sent again unchanged keeps its id. The same
 // rules as SaveDraft and the source changes apply, and the one
 // "verdict.saved" event carries the lists of sources before and after when
 // they changed.
@@ -597,10 +598,22 @@ func ReplaceVerdict(by *User, c *Claim, v *Verdict, in VerdictInput, sources []S
 		oldRecords = append(oldRecords, SourceRecordOf(&v.Sources[i]))
 	}
 	newRecords := make([]SourceRecord, 0, len(sources))
+	used := make([]bool, len(v.Sources))
 	for i := range sources {
 		s := &sources[i]
 		s.ID, s.ClaimID, s.Position = 0, c.ID, i+1
-		newRecords = append(newRecords, SourceRecordOf(s))
+		r := SourceRecordOf(s)
+		// A source sent again as it is stays the same source, wherever it
+		// now stands: it keeps its id, and nothing of it is written again.
+		for j := range oldRecords {
+			o := oldRecords[j]
+			o.Position = r.Position
+			if !used[j] && o == r {
+				used[j], s.ID = true, v.Sources[j].ID
+				break
+			}
+		}
+		newRecords = append(newRecords, r)
 	}
 	ch.ReplacesSources, ch.Sources = true, sources
 	ch.Verdict.Sources = sources

@@ -122,7 +122,7 @@ func TestDraftDecisions(t *testing.T) {
 
 	same := []Source{{Title: "ONS", URL: "https://ons.example", Type: SourceType("official_statistics")}}
 	kept, err := ReplaceVerdict(rita, c, v, VerdictInput{Conclusion: "Wrong."}, same, nil)
-	if err != nil || !kept.ReplacesSources || len(kept.Sources) != 1 || kept.Sources[0].ID != 0 || kept.Sources[0].Position != 1 ||
+	if err != nil || !kept.ReplacesSources || len(kept.Sources) != 1 || kept.Sources[0].ID != v.Sources[0].ID || kept.Sources[0].Position != 1 ||
 		kept.Event.After.(*VerdictRecord).Sources != nil {
 		t.Fatalf("the same sources sent again: %+v %v", kept, err)
 	}
@@ -131,6 +131,13 @@ func TestDraftDecisions(t *testing.T) {
 	if err != nil || len(changed.Event.Before.(*VerdictRecord).Sources) != 1 || len(changed.Event.After.(*VerdictRecord).Sources) != 2 ||
 		changed.Sources[1].Title != "Budget" || changed.Sources[1].Position != 2 {
 		t.Fatalf("a source added: %+v %v", changed, err)
+	}
+	if changed.Sources[0].ID != ons.ID || changed.Sources[1].ID != 0 {
+		t.Errorf("the source kept should keep its id, the new one have none: %+v", changed.Sources)
+	}
+	swapped, err := ReplaceVerdict(rita, c, v, VerdictInput{}, []Source{two[1], same[0], same[0]}, nil)
+	if err != nil || swapped.Sources[0].ID != 0 || swapped.Sources[1].ID != ons.ID || swapped.Sources[1].Position != 2 || swapped.Sources[2].ID != 0 {
+		t.Fatalf("a source moved down keeps its id once, a copy of it is new: %+v %v", swapped.Sources, err)
 	}
 	if two[1].Title != " Budget " || len(v.Sources) != 1 {
 		t.Error("replacing changed what it was given")

@@ -89,3 +89,41 @@ func TestReplaceVerdictIsAtomicAndVersioned(t *testing.T) {
 		t.Errorf("%d verdict.saved events with sources, want 2", replaced)
 	}
 }
+
+// A verdict sent whole again keeps the sources it sends unchanged: the same
+// rows, moved where they now stand, so a save through the API does not
+// delete and insert every source (and their search documents) each time.
+func TestReplaceVerdictKeepsTheSourcesSentAgain(t *testing.T) {
+	db := openTestDB(t)
+	rita := mustCreateUser(t, db, "rita@example.org", domain.RoleReviewer)
+	id, version := claimInReview(t, db, rita)
+	src := func(title string) domain.Source {
+		return domain.Source{URL: "https://stats.example/" + title, Title: title, Type: domain.SourceOfficialStatistics}
+	}
+	in := domain.VerdictInput{Conclusion: "Fares rose 8%."}
+	v, err := db.ReplaceVerdict(as(rita), id, in, []domain.Source{src("one"), src("two")}, version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, two := v.Sources[0].ID, v.Sources[1].ID
+
+	in.Conclusion = "Fares rose by 8%."
+	v, err = db.ReplaceVerdict(as(rita), id, in, []domain.Source{src("two"), src("one"), src("three")}, v.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Sources) != 3 || v.Sources[0].ID != two || v.Sources[0].Position != 1 || v.Sources[1].ID != one || v.Sources[1].Position != 2 ||
+		v.Sources[2].ID == one || v.Sources[2].ID == two || v.Sources[2].Title != "three" {
+		t.Fatalf("sources sent again should keep their ids (one %d, two %d) where they now stand: %+v", one, two, v.Sources)
+	}
+	changed := src("two")
+	changed.Quote = "Table 4"
+	v, err = db.ReplaceVerdict(as(rita), id, in, []domain.Source{changed, src("one")}, v.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.VerdictByClaim(as(rita), id)
+	if len(got.Sources) != 2 || got.Sources[0].ID == two || got.Sources[0].Quote != "Table 4" || got.Sources[1].ID != one {
+		t.Fatalf("a changed source is a new one, the unchanged one stays: %+v", got.Sources)
+	}
+}
