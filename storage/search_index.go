@@ -276,26 +276,6 @@ func storedText(e *searchEntry) string { return e.text }
 // an upgraded archive becomes searchable without slowing anyone's changes.
 // It changes no newsroom data, so it writes no audit event.
 func (db *DB) IndexSearchBacklog(ctx context.Context, n int) (left int, err error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	docs, err := queryAll(ctx, tx, scanInt64, `SELECT doc FROM search_backlog ORDER BY doc DESC LIMIT ?`, n)
-	if err != nil || len(docs) == 0 {
-		return 0, err
-	}
-	if err := indexSearchDocs(ctx, tx, docs); err != nil {
-		return 0, err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM search_backlog WHERE doc >= ?`, docs[len(docs)-1]); err != nil {
-		return 0, err
-	}
-	if err := trimSearchRankLog(ctx, tx); err != nil {
-		return 0, err
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search_backlog LIMIT 1)`).Scan(&left); err != nil {
-		return 0, err
-	}
-	return left, tx.Commit()
+	_, left, err = db.indexSearchList(ctx, searchBacklogList, n)
+	return left, err
 }

@@ -56,25 +56,52 @@ func (db *DB) IndexSearchPending(ctx context.Context) error {
 // indexSearchBatch indexes up to n listed documents, lowest first, in one
 // transaction, and says how many it took.
 func (db *DB) indexSearchBatch(ctx context.Context, n int) (int, error) {
+	taken, _, err := db.indexSearchList(ctx, searchPendingList, n)
+	return taken, err
+}
+
+// searchList is a list of documents waiting to be indexed: the statement
+// giving its next n, the one taking them off given the last of them, and,
+// when the caller wants it, the one saying whether any are left.
+type searchList struct{ next, taken, left string }
+
+var (
+	searchPendingList = searchList{next: `SELECT doc FROM search_pending ORDER BY doc LIMIT ?`,
+		taken: `DELETE FROM search_pending WHERE doc <= ?`}
+	// The backlog is indexed newest first: recent documents are searched most.
+	searchBacklogList = searchList{next: `SELECT doc FROM search_backlog ORDER BY doc DESC LIMIT ?`,
+		taken: `DELETE FROM search_backlog WHERE doc >= ?`,
+		left:  `SELECT count(*) FROM (SELECT 1 FROM search_backlog LIMIT 1)`}
+)
+
+// indexSearchList indexes up to n documents of list l in one transaction
+// and takes them off it; it says how many it took and, when l asks, whether
+// any are left.
+func (db *DB) indexSearchList(ctx context.Context, l searchList, n int) (taken, left int, err error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer tx.Rollback()
-	docs, err := queryAll(ctx, tx, scanInt64, `SELECT doc FROM search_pending ORDER BY doc LIMIT ?`, n)
+	docs, err := queryAll(ctx, tx, scanInt64, l.next, n)
 	if err != nil || len(docs) == 0 {
-		return 0, err
+		return 0, 0, err
 	}
 	if err := indexSearchDocs(ctx, tx, docs); err != nil {
-		return 0, fmt.Errorf("search index: %w", err)
+		return 0, 0, fmt.Errorf("search index: %w", err)
 	}
-	if _, err = tx.ExecContext(ctx, `DELETE FROM search_pending WHERE doc <= ?`, docs[len(docs)-1]); err != nil {
-		return 0, err
+	if _, err = tx.ExecContext(ctx, l.taken, docs[len(docs)-1]); err != nil {
+		return 0, 0, err
 	}
 	if err := trimSearchRankLog(ctx, tx); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return len(docs), tx.Commit()
+	if l.left != "" {
+		if err := tx.QueryRowContext(ctx, l.left).Scan(&left); err != nil {
+			return 0, 0, err
+		}
+	}
+	return len(docs), left, tx.Commit()
 }
 
 // trimSearchRankLog leaves the newest rows of the log of changed ranks
