@@ -85,8 +85,10 @@ type DB struct {
 	ranks                *searchRanks // every search document's rank, in memory (search_ranks.go)
 	keptBlocks           *keptBlocks  // words' blocks read by searches (search_kept_blocks.go)
 
-	writer    *writer       // turns on the single writer, and the shared transaction
-	readTurns chan struct{} // one per read connection; see beginRead
+	writer *writer // turns on the single writer, and the shared transaction
+	// searchPace sizes the search indexer's transactions (search_indexer.go).
+	searchPace *searchPace
+	readTurns  chan struct{} // one per read connection; see beginRead
 	// stream is a pool of its own for reads whose rows go straight to a
 	// client as they are read (exports, the public feed), with one turn per
 	// connection (streamTurns); see beginStream.
@@ -160,7 +162,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, fmt.Errorf("create database: %w", err)
 	}
-	db := &DB{Path: path, Now: time.Now, Durability: durability, writer: newWriter()}
+	db := &DB{Path: path, Now: time.Now, Durability: durability, writer: newWriter(), searchPace: newSearchPace()}
 	if durability == DurableFull {
 		db.syncer = newLogSyncer(path)
 	}
@@ -323,6 +325,9 @@ type Tx struct {
 	// transaction's.
 	batch     *batch
 	holdsTurn bool
+	// turnEnded is when a transaction of its own gave the writer back at
+	// its commit (before waiting for the log's sync).
+	turnEnded time.Time
 	// readTurn: this read transaction holds one of the read turns;
 	// streamTurn: one of the stream turns.
 	readTurn, streamTurn bool
@@ -357,6 +362,7 @@ func (tx *Tx) Commit() error {
 	err := tx.Tx.Commit()
 	if tx.holdsTurn {
 		tx.holdsTurn = false
+		tx.turnEnded = time.Now()
 		<-tx.db.writer.turn
 	}
 	tx.endReadTurn()

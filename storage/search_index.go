@@ -276,6 +276,6 @@ func storedText(e *searchEntry) string { return e.text }
 // an upgraded archive becomes searchable without slowing anyone's changes.
 // It changes no newsroom data, so it writes no audit event.
 func (db *DB) IndexSearchBacklog(ctx context.Context, n int) (left int, err error) {
-	_, left, err = db.indexSearchList(ctx, searchBacklogList, n)
+	_, left, _, err = db.indexSearchList(ctx, searchBacklogList, n)
 	return left, err
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"claimtrail/domain/match"
 )
@@ -16,7 +18,8 @@ import (
 // in search_pending (migration 165) and the change commits without them.
 // The writer indexes what is listed in transactions of its own
 // (IndexSearchPending, which the server runs every searchIndexEvery), many
-// documents at a time: a document changed several times meanwhile is
+// documents at a time, each transaction as many as fit in a short hold of
+// the writer (searchPace): a document changed several times meanwhile is
 // indexed once, and a word's block that many of them share (the newest
 // documents' block of a common word, up to 16 KB) is read and written once
 // per transaction instead of once per change, with its count and version.
@@ -25,39 +28,111 @@ import (
 // change itself (migration 210), so a search by state stays exact; words,
 // ratings and the rest follow within the pass's delay.
 
-// searchIndexBatch is how many documents one of the writer's indexing
-// transactions takes: enough for a word's newest block to be rewritten once
-// for many documents, few enough that the changes waiting behind it wait
-// about ten milliseconds (a document takes about 0.35 ms on a loaded 2-core
-// machine at a million claims).
-const searchIndexBatch = 32
+// The indexer's transactions are sized by the time they hold the writer,
+// not by a count of documents: every change arriving meanwhile waits for
+// it, so a transaction of 32 documents, doubled at each turn while more were
+// left (64, then 128: the pass after half a second of the desk at 500
+// changes a second), held it for 15-45 ms every half second, and the
+// changes queued behind those made the desk's slowest hundredth (paced at
+// 500 changes/s at a million claims: p99 58 ms where the median was
+// 3.5 ms). A transaction now takes as many
+// documents as fit in searchIndexHold at the time the last ones took, the
+// writer given back between transactions, so a pass is several short turns
+// with changes in between.
+const (
+	// searchIndexHold is how long a transaction aims to hold the writer:
+	// about a change's own time at the desk's median, enough for a word's
+	// newest block to be rewritten once for a dozen documents or more.
+	searchIndexHold = 5 * time.Millisecond
+	// searchIndexBatchLeast and searchIndexBatchMost bound a transaction's
+	// documents whatever the time they take.
+	searchIndexBatchLeast = 8
+	searchIndexBatchMost  = 256
+	// searchIndexBehind: a pass still finding full transactions after this
+	// long is behind (a saturated writer gives it a turn only after every
+	// change waiting then): each of its turns then takes twice the last, up
+	// to searchIndexBatchMost, so a saved verdict stays searchable within
+	// about a second or two (4.7 and 7.1 s at 110 changes/s, with 32 a
+	// transaction and no growing).
+	searchIndexBehind = time.Second
+	// searchIndexFirstDoc is the time a document is taken to cost before
+	// any has been measured (0.35 ms on a loaded 2-core machine at a
+	// million claims).
+	searchIndexFirstDoc = 350 * time.Microsecond
+)
 
-// searchIndexBatchMost bounds a transaction's documents when a pass is
-// behind: each of its turns at the writer comes after the changes waiting
-// then, so on a saturated writer a pass of small transactions fell seconds
-// behind (a saved verdict searchable after 4.7 and 7.1 s at 110 changes/s).
-const searchIndexBatchMost = 256
+// searchPace keeps how long the indexer's transactions held the writer per
+// document, smoothed over the last few, and sizes the next from it.
+type searchPace struct {
+	mu     sync.Mutex
+	perDoc time.Duration // the writer's hold per document, smoothed
+
+	// hold, least, most and behind are searchIndexHold,
+	// searchIndexBatchLeast, searchIndexBatchMost and searchIndexBehind;
+	// tests set them (SetSearchIndexPaceForTest).
+	hold        time.Duration
+	least, most int
+	behind      time.Duration
+	turn        func(asked, taken int) // tests: told after each transaction
+}
+
+func newSearchPace() *searchPace {
+	return &searchPace{perDoc: searchIndexFirstDoc, hold: searchIndexHold, least: searchIndexBatchLeast,
+		most: searchIndexBatchMost, behind: searchIndexBehind}
+}
+
+// batch is how many documents the next transaction takes: as many as fit
+// in the aimed hold (grow times that for a pass that is behind), within the
+// bounds.
+func (p *searchPace) batch(grow int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := p.least
+	if p.perDoc > 0 {
+		n = max(n, int(p.hold/p.perDoc))
+	}
+	return min(n*grow, p.most)
+}
+
+// held records that a transaction of docs documents held the writer for d.
+// The last transactions count most: the machine's load moves the time a
+// document takes within seconds.
+func (p *searchPace) held(d time.Duration, docs int) {
+	if docs <= 0 {
+		return
+	}
+	p.mu.Lock()
+	p.perDoc = (3*p.perDoc + d/time.Duration(docs)) / 4
+	p.mu.Unlock()
+}
 
 // IndexSearchPending indexes every document changes have listed in
-// search_pending, searchIndexBatch a transaction, the writer given back
-// between them, each transaction taking twice the last while more are
-// left (up to searchIndexBatchMost); it stops once a transaction finds
+// search_pending, in transactions that each hold the writer about
+// searchIndexHold, the writer given back between them; once the pass has
+// run for searchIndexBehind, each transaction takes twice the last's share
+// (up to searchIndexBatchMost documents). It stops once a transaction finds
 // fewer than it asked for. Indexing changes no newsroom data, so it writes
 // no audit event.
 func (db *DB) IndexSearchPending(ctx context.Context) error {
-	for batch := searchIndexBatch; ; batch = min(2*batch, searchIndexBatchMost) {
-		n, err := db.indexSearchBatch(ctx, batch)
-		if err != nil || n < batch {
+	p := db.searchPace
+	p.mu.Lock()
+	behind, turn := p.behind, p.turn
+	p.mu.Unlock()
+	began, grow := time.Now(), 1
+	for {
+		if time.Since(began) >= behind {
+			grow = min(2*grow, searchIndexBatchMost)
+		}
+		n := p.batch(grow)
+		taken, _, held, err := db.indexSearchList(ctx, searchPendingList, n)
+		p.held(held, taken)
+		if turn != nil {
+			turn(n, taken)
+		}
+		if err != nil || taken < n {
 			return err
 		}
 	}
-}
-
-// indexSearchBatch indexes up to n listed documents, lowest first, in one
-// transaction, and says how many it took.
-func (db *DB) indexSearchBatch(ctx context.Context, n int) (int, error) {
-	taken, _, err := db.indexSearchList(ctx, searchPendingList, n)
-	return taken, err
 }
 
 // searchList is a list of documents waiting to be indexed: the statement
@@ -75,33 +150,39 @@ var (
 )
 
 // indexSearchList indexes up to n documents of list l in one transaction
-// and takes them off it; it says how many it took and, when l asks, whether
-// any are left.
-func (db *DB) indexSearchList(ctx context.Context, l searchList, n int) (taken, left int, err error) {
+// and takes them off it; it says how many it took, when l asks whether any
+// are left, and how long it held the writer (its wait for the log's sync
+// after the commit left out).
+func (db *DB) indexSearchList(ctx context.Context, l searchList, n int) (taken, left int, held time.Duration, err error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer tx.Rollback()
+	start := time.Now()
 	docs, err := queryAll(ctx, tx, scanInt64, l.next, n)
 	if err != nil || len(docs) == 0 {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	if err := indexSearchDocs(ctx, tx, docs); err != nil {
-		return 0, 0, fmt.Errorf("search index: %w", err)
+		return 0, 0, 0, fmt.Errorf("search index: %w", err)
 	}
 	if _, err = tx.ExecContext(ctx, l.taken, docs[len(docs)-1]); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	if err := trimSearchRankLog(ctx, tx); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	if l.left != "" {
 		if err := tx.QueryRowContext(ctx, l.left).Scan(&left); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 	}
-	return len(docs), left, tx.Commit()
+	err = tx.Commit()
+	if !tx.turnEnded.IsZero() {
+		held = tx.turnEnded.Sub(start)
+	}
+	return len(docs), left, held, err
 }
 
 // trimSearchRankLog leaves the newest rows of the log of changed ranks

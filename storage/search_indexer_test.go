@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"claimtrail/domain"
 	"claimtrail/domain/match"
@@ -155,6 +156,9 @@ func TestOnePassWritesASharedBlockAndADocumentOnce(t *testing.T) {
 	n := newNewsroom(t)
 	db := n.db
 	ctx := context.Background()
+	// One transaction for all, however slow the machine: what is shared is
+	// written once a transaction.
+	storage.SetSearchIndexPaceForTest(db, time.Hour, 256, 256, time.Hour, nil)
 	var ids []int64
 	versions := map[int64]int64{}
 	for range 5 {
@@ -278,6 +282,89 @@ func TestIndexingBesideConcurrentChangesLosesNothing(t *testing.T) {
 			if found != (w == last) {
 				t.Errorf("verdict %d, last saved with %q: found by %q: %v", id, last, w, found)
 			}
+		}
+	}
+	indexMatchesRebuild(t, db)
+}
+
+// savedVerdicts makes claims in review, each with a verdict saved with its
+// own nonsense word, all left for the indexer.
+func savedVerdicts(t *testing.T, n *newsroom, count int) map[int64]string {
+	t.Helper()
+	words := map[int64]string{}
+	for i := range count {
+		id := n.queued(t, 0.9, domain.PriorityNormal)
+		version := n.inReviewWithVerdict(t, id)
+		words[id] = "quib" + string(rune('a'+i)) + "lexor"
+		if _, err := n.db.SaveVerdict(as(n.rita), id, domain.VerdictInput{RatingID: n.ratingID(t, "Mostly false"),
+			Conclusion: "The " + words[id] + " count of unemployment fell by 0.3 points."}, version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return words
+}
+
+// A pass whose transactions are held to a short time (here: the fewest
+// documents allowed, two) still indexes everything listed, in one call,
+// the writer given back between many small transactions; and the index is
+// the same as one made in a single transaction, or by a rebuild.
+func TestAPassCappedByTimeIndexesEverythingInShortTransactions(t *testing.T) {
+	n := newNewsroom(t)
+	db := n.db
+	words := savedVerdicts(t, n, 10)
+	listed := len(pendingDocs(t, db))
+	var asked, taken []int
+	storage.SetSearchIndexPaceForTest(db, time.Nanosecond, 2, 256, time.Hour, func(a, k int) {
+		asked, taken = append(asked, a), append(taken, k)
+	})
+	if err := db.IndexSearchPending(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := pendingDocs(t, db); len(got) != 0 {
+		t.Errorf("left pending after the pass: %v", got)
+	}
+	if len(taken) < listed/2 {
+		t.Errorf("%d documents listed were indexed in %d transactions (%v): not two at a time", listed, len(taken), taken)
+	}
+	for i, a := range asked {
+		if a != 2 || taken[i] > 2 {
+			t.Fatalf("transaction %d asked for %d documents and took %d, want at most 2 (%v)", i, a, taken[i], taken)
+		}
+	}
+	for id, w := range words {
+		if got := searchNow(t, db, w); !slices.Equal(got, []string{fmt.Sprintf("verdict:%d", id)}) {
+			t.Errorf("%s finds %v, want verdict %d", w, got, id)
+		}
+	}
+	indexMatchesRebuild(t, db)
+}
+
+// A pass still finding full transactions after searchIndexBehind is behind
+// (a saturated writer gives it few turns): each turn then takes twice the
+// last, so it catches up instead of trailing the changes further.
+func TestAPassThatIsBehindTakesTwiceAsManyAtEachTurn(t *testing.T) {
+	n := newNewsroom(t)
+	db := n.db
+	words := savedVerdicts(t, n, 12)
+	var asked []int
+	storage.SetSearchIndexPaceForTest(db, time.Nanosecond, 2, 256, 0, func(a, _ int) { asked = append(asked, a) })
+	if err := db.IndexSearchPending(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(asked) < 3 {
+		t.Fatalf("transactions asked for %v: want at least three to see them grow", asked)
+	}
+	for i, a := range asked {
+		if want := 2 << (i + 1); a != want {
+			t.Errorf("transaction %d of a pass behind asked for %d documents, want %d (%v)", i, a, want, asked)
+		}
+	}
+	if got := pendingDocs(t, db); len(got) != 0 {
+		t.Errorf("left pending after the pass: %v", got)
+	}
+	for id, w := range words {
+		if got := searchNow(t, db, w); !slices.Equal(got, []string{fmt.Sprintf("verdict:%d", id)}) {
+			t.Errorf("%s finds %v, want verdict %d", w, got, id)
 		}
 	}
 	indexMatchesRebuild(t, db)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"claimtrail/domain"
 	"claimtrail/storage/storagetest"
@@ -44,6 +45,17 @@ func seeder(t testing.TB, db *DB) *storagetest.Seeder {
 // many slices' edges.
 func FoldDeskAtEveryCommitForTest(db *DB, rows int) {
 	db.writer.fold.rows, db.writer.fold.every = rows, 0
+}
+
+// SetSearchIndexPaceForTest sets how the search indexer sizes its
+// transactions (searchPace): the hold it aims at, the bounds on a
+// transaction's documents, when a pass counts as behind, and a func told
+// after each transaction how many documents it asked for and took.
+func SetSearchIndexPaceForTest(db *DB, hold time.Duration, least, most int, behind time.Duration, turn func(asked, taken int)) {
+	p := db.searchPace
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.hold, p.least, p.most, p.behind, p.turn = hold, least, most, behind, turn
 }
 
 // AcceptClaimForTest moves a candidate into the queue, as triage will.
