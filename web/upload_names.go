@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -16,10 +15,13 @@ import (
 // Go's multipart parser refuses a whole form whose part headers hold a
 // control character, and skips a part whose Content-Disposition it cannot
 // read, as when a file's name holds one that a browser sent as is: the file
-// would seem never chosen, and the person be told to choose one. nameWatch
-// reads an upload's body on to the parser and notes the form fields whose
-// part came with such a header, so that the person is told what is wrong
-// with the name instead.
+// would seem never chosen, and the person be told to choose one, or every
+// other field of the form (a title, an outlet) would be lost with it.
+// nameWatch reads an upload's body on to the parser, notes the form fields
+// whose part came with such a header, so that the person is told what is
+// wrong with the name instead, and hands the parser that header with each
+// control character made a "_", so the rest of the form is read and shown
+// back. The file itself is refused by its noted name (uploadedFile).
 type nameWatch struct {
 	io.ReadCloser
 	line       []byte
@@ -55,6 +57,17 @@ func (w *nameWatch) scan(b []byte) {
 			w.line = append(w.line, chunk...)
 			if n := min(len(w.line), len(dispositionHeader)); !bytes.EqualFold(w.line[:n], []byte(dispositionHeader[:n])) || len(w.line) > 8<<10 {
 				w.skipLine, w.line = true, w.line[:0]
+			}
+		}
+		if !w.skipLine {
+			// The header's raw bytes are kept in w.line for header(); the
+			// parser gets them readable. The prefix holds no control
+			// character, so only the value's are replaced; a carriage
+			// return stays, for it may end the line.
+			for j, c := range chunk {
+				if c != '\r' && isHeaderControl(rune(c)) {
+					chunk[j] = '_'
+				}
 			}
 		}
 		if i < 0 {
@@ -108,10 +121,10 @@ func unreadableUpload(r *http.Request, field string) error {
 // a file whose name holds a control character is refused with that rule's
 // message, whether its part reached the form or was skipped for its name.
 func uploadedFile(r *http.Request, field string) (multipart.File, *multipart.FileHeader, error) {
-	file, header, err := r.FormFile(field)
-	if errors.Is(err, http.ErrMissingFile) && nameUnreadable(r, field) {
+	if nameUnreadable(r, field) {
 		return nil, nil, domain.CheckUploadName(field, "", true)
 	}
+	file, header, err := r.FormFile(field)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"claimtrail/domain"
 )
 
@@ -14,7 +16,8 @@ import (
 // them, files whose names hold a control character, to every form that
 // takes a file. Go's form parser drops such a file, or the whole form, so
 // the person was told to choose a file they had chosen; they are now told
-// what is wrong with its name, and nothing is stored.
+// what is wrong with its name, with everything else they typed shown back,
+// and nothing is stored.
 func TestUploadNameWithAControlCharacterIsNamed(t *testing.T) {
 	env := newTestEnv(t)
 	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
@@ -39,10 +42,13 @@ func TestUploadNameWithAControlCharacterIsNamed(t *testing.T) {
 		path    string
 		content []byte
 		fields  url.Values
+		kept    map[string]string // input id → what was typed, shown back
 	}{
-		{"/articles", article, url.Values{"source": {"upload"}, "source_shown": {"tabs"}}},
-		{"/articles/upload", article, nil},
-		{"/import/checks", feed, nil},
+		{"/articles", article, url.Values{"source": {"upload"}, "source_shown": {"tabs"}, "title": {"Jobs figures"}, "outlet": {"Daily Bugle"}, "author": {"Ann Lee"}, "url": {"https://bugle.example/jobs"}, "published": {"2025-02-23"}, "body": {"Text typed in the paste tab."}, "address": {"https://typed.example/page"}},
+			map[string]string{"title": "Jobs figures", "outlet": "Daily Bugle", "author": "Ann Lee", "url": "https://bugle.example/jobs", "published": "2025-02-23", "address": "https://typed.example/page", "body": "Text typed in the paste tab."}},
+		{"/articles/upload", article, url.Values{"upload-title": {"Jobs figures"}, "upload-outlet": {"Daily Bugle"}},
+			map[string]string{"title": "Jobs figures", "outlet": "Daily Bugle"}},
+		{"/import/checks", feed, nil, nil},
 	}
 	for _, f := range forms {
 		for _, name := range []string{"notes\a.txt", "notes.tx\x01t", "jobs\x1b[1m.md", "no\ttes.txt", "rates\x7f.html"} {
@@ -54,6 +60,19 @@ func TestUploadNameWithAControlCharacterIsNamed(t *testing.T) {
 				wantStatus(t, res, http.StatusUnprocessableEntity)
 				if got := res.TestID(t, "error-file"); got != domain.UploadNameMessage {
 					t.Errorf("the form says %q, want %q", got, domain.UploadNameMessage)
+				}
+				// The parser refused the whole form for the file's name
+				// once: everything else typed is shown back.
+				doc := res.Doc(t)
+				for id, want := range f.kept {
+					sel := doc.Find("#" + id)
+					got := sel.AttrOr("value", "")
+					if goquery.NodeName(sel) == "textarea" {
+						got = sel.Text()
+					}
+					if got != want {
+						t.Errorf("%s shows %q, want %q as typed", id, got, want)
+					}
 				}
 			})
 		}
