@@ -185,3 +185,20 @@ func (app *App) unavailable(r *http.Request, err error) error {
 	}
 	return err
 }
+
+// refusedOnPage reports whether a refusal is shown at the top of the page
+// its form is on, with everything typed there kept, rather than on the
+// error page, which would lose it: a colleague's change in between, a
+// thing removed meanwhile, a state or role that no longer allows it, too
+// many attempts, a database that cannot take changes now. err comes back
+// as the person is to read it (a database that cannot be written, named
+// so and logged once). Internal errors, a sign-in that has ended and a
+// body too large still go to app.error.
+func (app *App) refusedOnPage(r *http.Request, err error) (error, bool) {
+	err = app.unavailable(r, err)
+	switch domain.ErrorCode(err) {
+	case domain.EINVALID, domain.ECONFLICT, domain.EFORBIDDEN, domain.ENOTFOUND, domain.ERATELIMIT, domain.EUNAVAILABLE:
+		return err, true
+	}
+	return err, false
+}

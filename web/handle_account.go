@@ -66,6 +66,20 @@ func (app *App) renderSettingsTyped(w http.ResponseWriter, r *http.Request, stat
 	app.render(w, r, status, components.SettingsPage(app.meta(w, r, "Your account"), v))
 }
 
+// settingsFailed answers a refused post on Your account that names no
+// field (a token revoked meanwhile, too many attempts, a database that
+// cannot take changes now: refusedOnPage): the page again with the reason
+// at the top and everything typed in place, passwords and codes excepted.
+// Anything else goes to the error page.
+func (app *App) settingsFailed(w http.ResponseWriter, r *http.Request, err error) {
+	err, onPage := app.refusedOnPage(r, err)
+	if !onPage {
+		app.error(w, r, err)
+		return
+	}
+	app.renderSettings(w, r, statusOf(domain.ErrorCode(err)), components.SettingsView{Problem: domain.ErrorMessage(err)})
+}
+
 type tokenForm struct {
 	Name string `form:"name" label:"token name" validate:"required"`
 }
@@ -87,7 +101,7 @@ func (app *App) createToken(w http.ResponseWriter, r *http.Request) {
 			app.renderSettings(w, r, http.StatusUnprocessableEntity, components.SettingsView{TokenName: form.Name, TokenErrors: fe})
 			return
 		}
-		app.error(w, r, err)
+		app.settingsFailed(w, r, err)
 		return
 	}
 	// Like a one-time password, the token is shown once, on the page the
@@ -102,13 +116,14 @@ func (app *App) revokeToken(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
+	typed := parseForm(r) == nil
 	// Storage only revokes the caller's own tokens; anyone else's is "not found".
 	t, err := app.db.RevokeAPIToken(r.Context(), currentUser(r).ID, id)
 	if err != nil {
-		app.error(w, r, err)
+		app.settingsFailed(w, r, err)
 		return
 	}
-	if err := parseForm(r); err == nil {
+	if typed {
 		app.carrySettings(r, nil)
 	}
 	app.flash(w, r, "success", "The token \""+t.Name+"\" is revoked; scripts using it no longer work.")
@@ -138,18 +153,21 @@ func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ok, wait := app.loginByAccount.Attempt(u.Email); !ok {
-		app.error(w, r, domain.Errorf(domain.ERATELIMIT, "Too many wrong passwords. Wait %s and try again.", roundWait(wait)))
+		// Beside the field, with the rest of the page as typed.
+		w.Header().Set("Retry-After", "60")
+		app.renderSettings(w, r, http.StatusTooManyRequests, components.SettingsView{PasswordErrors: components.FieldErrors{
+			"current_password": domain.ErrorMessage(domain.Errorf(domain.ERATELIMIT, "Too many wrong passwords. Wait %s and try again.", roundWait(wait)))}})
 		return
 	}
 	_, hash, err := app.db.UserCredentials(r.Context(), u.Email)
 	if err != nil {
-		app.error(w, r, err)
+		app.settingsFailed(w, r, err)
 		return
 	}
 	match, err := app.hashes.CheckPassword(r.Context(), hash, form.Current)
 	if err != nil {
 		app.loginByAccount.Refund(u.Email)
-		app.error(w, r, busyError())
+		app.settingsFailed(w, r, busyError())
 		return
 	}
 	if !match {
@@ -171,12 +189,12 @@ func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	newHash, err := app.hashes.HashPassword(r.Context(), form.New)
 	if err != nil {
-		app.error(w, r, hashError(err))
+		app.settingsFailed(w, r, hashError(err))
 		return
 	}
 	u, err = app.db.ChangeOwnPassword(r.Context(), u.ID, newHash)
 	if err != nil {
-		app.error(w, r, err)
+		app.settingsFailed(w, r, err)
 		return
 	}
 	// Keep this browser's session by moving it to the new session version;
@@ -206,7 +224,7 @@ func (app *App) setPublicName(w http.ResponseWriter, r *http.Request) {
 			app.renderSettings(w, r, http.StatusUnprocessableEntity, components.SettingsView{PublicName: form.Name, PublicNameErrors: fe})
 			return
 		}
-		app.error(w, r, err)
+		app.settingsFailed(w, r, err)
 		return
 	}
 	msg := "Your published checks carry no byline."

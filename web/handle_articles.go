@@ -614,11 +614,12 @@ func (app *App) editArticle(w http.ResponseWriter, r *http.Request) {
 	case fieldErrors(err) != nil:
 		fail(fieldErrors(err))
 		return
-	case domain.ErrorCode(err) == domain.ECONFLICT || domain.ErrorCode(err) == domain.EFORBIDDEN:
-		// What was typed stays in the form, beside why it was not saved.
-		app.renderArticle(w, r, statusOf(domain.ErrorCode(err)), id, func(v *components.ArticleView) { v.Edit, v.Problem = view, domain.ErrorMessage(err) })
-		return
 	case err != nil:
+		// What was typed stays in the form, beside why it was not saved.
+		if err, onPage := app.refusedOnPage(r, err); onPage {
+			app.renderArticle(w, r, statusOf(domain.ErrorCode(err)), id, func(v *components.ArticleView) { v.Edit, v.Problem = view, domain.ErrorMessage(err) })
+			return
+		}
 		app.error(w, r, err)
 		return
 	}

@@ -176,15 +176,17 @@ func (app *App) renderClaim(w http.ResponseWriter, r *http.Request, status int, 
 // with 422 and what was typed (set puts it back); anything else goes to the
 // error page.
 //
-// A refusal without fields (a colleague's change in between, a state that
-// no longer allows it) also shows the claim page, with the reason at the
-// top, so that nothing typed anywhere on the page is lost.
+// A refusal without fields (a colleague's change in between, a source
+// they removed, a state that no longer allows it: refusedOnPage) also
+// shows the claim page, with the reason at the top, so that nothing typed
+// anywhere on the page is lost.
 func (app *App) claimFailed(w http.ResponseWriter, r *http.Request, id int64, err error, set func(v *components.ClaimView, fe components.FieldErrors)) {
 	fe := fieldErrors(err)
 	var stale *domain.StaleVerdictError
 	errors.As(err, &stale)
+	err, onPage := app.refusedOnPage(r, err)
 	code := domain.ErrorCode(err)
-	if fe == nil && stale == nil && code != domain.EINVALID && code != domain.ECONFLICT && code != domain.EFORBIDDEN {
+	if fe == nil && stale == nil && !onPage {
 		app.error(w, r, err)
 		return
 	}

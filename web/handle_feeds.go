@@ -38,6 +38,23 @@ func (app *App) carryFeedTyped(r *http.Request) {
 	app.carryTyped(r, feedsPath)
 }
 
+// feedsFailed answers a refused post on the feeds page that names no field
+// (a feed a colleague removed meanwhile: refusedOnPage): the page again
+// with the reason at the top and the address being typed in its box.
+// Anything else goes to the error page.
+func (app *App) feedsFailed(w http.ResponseWriter, r *http.Request, err error) {
+	err, onPage := app.refusedOnPage(r, err)
+	if !onPage {
+		app.error(w, r, err)
+		return
+	}
+	v := components.FeedsView{Problem: domain.ErrorMessage(err)}
+	if r.ParseForm() == nil {
+		v.URL, v.Every = echoText(r.PostForm.Get("url")), r.PostForm.Get("every")
+	}
+	app.renderFeeds(w, r, statusOf(domain.ErrorCode(err)), v)
+}
+
 func (app *App) renderFeeds(w http.ResponseWriter, r *http.Request, status int, v components.FeedsView) {
 	var err error
 	if v.Feeds, err = app.db.Feeds(r.Context()); err != nil {
@@ -64,7 +81,7 @@ func (app *App) subscribeFeed(w http.ResponseWriter, r *http.Request) {
 			app.renderFeeds(w, r, http.StatusUnprocessableEntity, components.FeedsView{URL: form.URL, Every: form.Every, Errors: de.Fields})
 			return
 		}
-		app.error(w, r, err)
+		app.feedsFailed(w, r, err)
 		return
 	}
 	app.pokeFeeds()
@@ -79,7 +96,7 @@ func (app *App) unsubscribeFeed(w http.ResponseWriter, r *http.Request) {
 		err = app.db.UnsubscribeFeed(r.Context(), id)
 	}
 	if err != nil {
-		app.error(w, r, err)
+		app.feedsFailed(w, r, err)
 		return
 	}
 	app.carryFeedTyped(r)
@@ -95,7 +112,7 @@ func (app *App) fetchFeedNow(w http.ResponseWriter, r *http.Request) {
 		err = app.db.FetchFeedNow(r.Context(), id)
 	}
 	if err != nil {
-		app.error(w, r, err)
+		app.feedsFailed(w, r, err)
 		return
 	}
 	app.pokeFeeds()

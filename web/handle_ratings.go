@@ -141,7 +141,7 @@ func (app *App) createRating(w http.ResponseWriter, r *http.Request) {
 	if errs == nil {
 		if err := app.db.CreateRating(r.Context(), rt); err != nil {
 			if errs = fieldErrors(err); errs == nil {
-				app.error(w, r, err)
+				app.ratingsFailed(w, r, err, components.RatingForm{})
 				return
 			}
 		}
@@ -171,14 +171,10 @@ func (app *App) updateRating(w http.ResponseWriter, r *http.Request) {
 			rt.UpdatedAt = time.UnixMicro(seen).UTC()
 		}
 		if err := app.db.UpdateRating(r.Context(), rt); err != nil {
-			if domain.ErrorCode(err) == domain.ECONFLICT {
-				// What was typed stays in its row, beside the rating as saved meanwhile.
-				app.renderRatingsTyped(w, r, http.StatusConflict, components.RatingsView{New: components.RatingForm{OnScale: true},
-					Edit: form.view(id, nil), Problem: domain.ErrorMessage(err)}, r.PostForm)
-				return
-			}
 			if errs = fieldErrors(err); errs == nil {
-				app.error(w, r, err)
+				// What was typed stays in its row, beside the rating as
+				// saved meanwhile, or the reason it is gone.
+				app.ratingsFailed(w, r, err, form.view(id, nil))
 				return
 			}
 		}
@@ -202,7 +198,7 @@ func (app *App) moveRating(w http.ResponseWriter, r *http.Request) {
 		err = app.db.MoveRating(r.Context(), id, form.Direction == "up")
 	}
 	if err != nil {
-		app.ratingsFailed(w, r, err)
+		app.ratingsFailed(w, r, err, components.RatingForm{})
 		return
 	}
 	app.ratingsDone(w, r, "")
@@ -214,20 +210,21 @@ func (app *App) deleteRating(w http.ResponseWriter, r *http.Request) {
 		err = app.db.DeleteRating(r.Context(), id)
 	}
 	if err != nil {
-		app.ratingsFailed(w, r, err)
+		app.ratingsFailed(w, r, err, components.RatingForm{})
 		return
 	}
 	app.ratingsDone(w, r, "Rating deleted.", ratingRowFields(id)...)
 }
 
-// ratingsFailed answers a refused move or delete (a rating now in use, one
-// a colleague removed): the page again, the reason at the top and
-// everything typed in place. Other errors go to the error page.
-func (app *App) ratingsFailed(w http.ResponseWriter, r *http.Request, err error) {
-	code := domain.ErrorCode(err)
-	if code != domain.ECONFLICT && code != domain.EINVALID && code != domain.ENOTFOUND {
+// ratingsFailed answers a refused change without fields (a rating now in
+// use, one a colleague changed or removed: refusedOnPage): the page again,
+// the reason at the top and everything typed in place, edit's row as
+// posted when it is set. Other errors go to the error page.
+func (app *App) ratingsFailed(w http.ResponseWriter, r *http.Request, err error, edit components.RatingForm) {
+	err, onPage := app.refusedOnPage(r, err)
+	if !onPage {
 		app.error(w, r, err)
 		return
 	}
-	app.renderRatingsTyped(w, r, statusOf(code), components.RatingsView{New: components.RatingForm{OnScale: true}, Problem: domain.ErrorMessage(err)}, r.PostForm)
+	app.renderRatingsTyped(w, r, statusOf(domain.ErrorCode(err)), components.RatingsView{New: components.RatingForm{OnScale: true}, Edit: edit, Problem: domain.ErrorMessage(err)}, r.PostForm)
 }

@@ -67,7 +67,21 @@ func (app *App) renderPublishing(w http.ResponseWriter, r *http.Request, status 
 	if status != http.StatusOK {
 		form.Carried = false // the refusal's messages say what happened
 	}
+	form.Problem = failed.Problem
 	app.render(w, r, status, components.PublishingSettingsPage(app.meta(w, r, "Publishing settings"), form))
+}
+
+// publishingFailed answers a refused save that names no field (a database
+// that cannot take changes now: refusedOnPage): the page again with the
+// reason at the top and everything typed in place. Anything else goes to
+// the error page.
+func (app *App) publishingFailed(w http.ResponseWriter, r *http.Request, err error) {
+	err, onPage := app.refusedOnPage(r, err)
+	if !onPage {
+		app.error(w, r, err)
+		return
+	}
+	app.renderPublishing(w, r, statusOf(domain.ErrorCode(err)), components.PublishingForm{Problem: domain.ErrorMessage(err)}, r.PostForm)
 }
 
 // keepPublishingTyped answers the page's default button (Enter in a field
@@ -103,7 +117,7 @@ func (app *App) savePublishingSettings(w http.ResponseWriter, r *http.Request) {
 		storage.SettingSiteBaseURL:      strings.TrimRight(form.BaseURL, "/"),
 	})
 	if err != nil {
-		app.error(w, r, err)
+		app.publishingFailed(w, r, err)
 		return
 	}
 	app.carryTyped(r, "/admin/settings", publishingFields...)
@@ -126,7 +140,7 @@ func (app *App) saveWebhookSetting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := app.db.SetSettings(r.Context(), map[string]string{storage.SettingNotifyWebhookURL: form.URL}); err != nil {
-		app.error(w, r, err)
+		app.publishingFailed(w, r, err)
 		return
 	}
 	msg := "Notifications stay in claimtrail."

@@ -32,8 +32,9 @@ func (app *App) triageDone(w http.ResponseWriter, r *http.Request, c *domain.Cla
 // to the error page (404, 409, ...).
 func (app *App) triageFailed(w http.ResponseWriter, r *http.Request, claimID int64, input components.ClaimInput, err error) {
 	fe := fieldErrors(err)
+	err, onPage := app.refusedOnPage(r, err)
 	code := domain.ErrorCode(err)
-	if fe == nil && (isHTMX(r) || code != domain.ECONFLICT && code != domain.EINVALID && code != domain.EFORBIDDEN) {
+	if fe == nil && (isHTMX(r) || !onPage) {
 		app.error(w, r, err)
 		return
 	}

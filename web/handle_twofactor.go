@@ -54,7 +54,8 @@ func (app *App) startTwoFactor(w http.ResponseWriter, r *http.Request) {
 	}
 	u := currentUser(r)
 	if u.TwoFactor {
-		app.error(w, r, domain.Errorf(domain.ECONFLICT, "Two-factor sign-in is already on."))
+		parseForm(r)
+		app.settingsFailed(w, r, domain.Errorf(domain.ECONFLICT, "Two-factor sign-in is already on."))
 		return
 	}
 	secret, _, err := auth.NewTOTPKey(totpIssuer, u.Email)
@@ -107,7 +108,7 @@ func (app *App) enableTwoFactor(w http.ResponseWriter, r *http.Request) {
 	}
 	codes := auth.NewRecoveryCodes()
 	if err := app.db.EnableTwoFactor(r.Context(), u.ID, secret, step, codes); err != nil {
-		app.error(w, r, err)
+		app.settingsFailed(w, r, err)
 		return
 	}
 	delete(sess.Values, "totp_pending")
@@ -161,7 +162,7 @@ func (app *App) disableTwoFactor(w http.ResponseWriter, r *http.Request) {
 		}
 		if proved, err = app.hashes.CheckPassword(r.Context(), hash, form.Password); err != nil {
 			app.loginByAccount.Refund(u.Email)
-			app.error(w, r, busyError())
+			app.settingsFailed(w, r, busyError())
 			return
 		}
 	}
@@ -171,7 +172,7 @@ func (app *App) disableTwoFactor(w http.ResponseWriter, r *http.Request) {
 	}
 	app.loginByAccount.Succeeded(u.Email)
 	if err := app.db.DisableTwoFactor(r.Context(), u.ID); err != nil {
-		app.error(w, r, err)
+		app.settingsFailed(w, r, err)
 		return
 	}
 	app.carrySettings(r, nil)
@@ -180,11 +181,11 @@ func (app *App) disableTwoFactor(w http.ResponseWriter, r *http.Request) {
 }
 
 // renderTwoFactorRefused shows the settings page again with err beside the
-// two-factor form (422), or err's own status.
+// two-factor form (422), or at the top with err's own status.
 func (app *App) renderTwoFactorRefused(w http.ResponseWriter, r *http.Request, err error) {
 	fe := fieldErrors(err)
 	if fe == nil {
-		app.error(w, r, err)
+		app.settingsFailed(w, r, err)
 		return
 	}
 	v, verr := app.twoFactorView(w, r, currentUser(r))

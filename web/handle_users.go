@@ -124,8 +124,9 @@ func (app *App) carryUser(r *http.Request, id int64, secret string, saved ...str
 // the reason at the top and the choices made in place. Anything else,
 // including an account that does not exist, goes to the error page.
 func (app *App) userFailed(w http.ResponseWriter, r *http.Request, id int64, err error) {
+	err, onPage := app.refusedOnPage(r, err)
 	code := domain.ErrorCode(err)
-	if code != domain.ECONFLICT && code != domain.EINVALID && code != domain.ENOTFOUND && code != domain.EFORBIDDEN {
+	if !onPage {
 		app.error(w, r, err)
 		return
 	}

@@ -134,12 +134,12 @@ func (app *App) setNotificationPrefs(w http.ResponseWriter, r *http.Request) {
 		if ev := domain.NotificationEvent(e); ev.Valid() {
 			on[ev] = true
 		} else {
-			app.error(w, r, domain.Errorf(domain.EINVALID, "Choose events from the list."))
+			app.settingsFailed(w, r, domain.Errorf(domain.EINVALID, "Choose events from the list."))
 			return
 		}
 	}
 	if err := app.db.SetNotificationPrefs(r.Context(), currentUser(r).ID, on); err != nil {
-		app.error(w, r, err)
+		app.settingsFailed(w, r, err)
 		return
 	}
 	app.carrySettings(r, nil, "event", "events_shown")
