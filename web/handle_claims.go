@@ -100,14 +100,14 @@ func (app *App) claimPage(w http.ResponseWriter, r *http.Request) {
 // person's own change since has moved them on.
 func applyTyped(v *components.ClaimView, typed url.Values) bool {
 	changed := false
-	put := func(dst *string, name string) {
+	// put reports whether it changed dst.
+	put := func(dst *string, name string) bool {
 		vals, ok := typed[name]
-		if !ok || len(vals) == 0 {
-			return
+		if !ok || len(vals) == 0 || vals[0] == *dst {
+			return false
 		}
-		if vals[0] != *dst {
-			*dst, changed = vals[0], true
-		}
+		*dst, changed = vals[0], true
+		return true
 	}
 	c := v.D.Claim
 	if v.May.Work {
@@ -123,14 +123,15 @@ func applyTyped(v *components.ClaimView, typed url.Values) bool {
 			if v.EditSource.ID != 0 {
 				break // one edit open at a time: the one that failed, if any
 			}
-			before := changed
+			// Whether this source's fields differ, whatever else did.
+			edited := false
 			ef := components.SourceFormFrom(s)
 			prefix := components.EditSourcePrefix(s.ID)
 			for name, dst := range map[string]*string{"url": &ef.URL, "title": &ef.Title, "publisher": &ef.Publisher, "type": &ef.Type,
 				"published_at": &ef.PublishedAt, "accessed_at": &ef.AccessedAt, "quote": &ef.Quote} {
-				put(dst, prefix+name)
+				edited = put(dst, prefix+name) || edited
 			}
-			if changed != before {
+			if edited {
 				v.EditSource = ef
 			}
 		}
@@ -467,6 +468,16 @@ func (app *App) sourceChange(w http.ResponseWriter, r *http.Request, editing boo
 		return
 	}
 	_, err = change(id, sid, form)
+	// What this change saved, when it did: the new source's fields, or
+	// those of the source changed. Everything else typed stays.
+	var saved []string
+	if !editing {
+		saved = sourceFields
+	} else if prefix != "" {
+		for _, f := range sourceFields {
+			saved = append(saved, prefix+f)
+		}
+	}
 	if !isHTMX(r) {
 		if err != nil {
 			app.claimFailed(w, r, id, err, func(v *components.ClaimView, fe components.FieldErrors) {
@@ -477,14 +488,6 @@ func (app *App) sourceChange(w http.ResponseWriter, r *http.Request, editing boo
 				}
 			})
 			return
-		}
-		var saved []string
-		if !editing {
-			saved = sourceFields
-		} else if prefix != "" {
-			for _, f := range sourceFields {
-				saved = append(saved, prefix+f)
-			}
 		}
 		app.carryTyped(r, "/claims/"+itoa(id), saved...)
 		redirect(w, r, "/claims/"+itoa(id)+"#sources")
@@ -500,6 +503,14 @@ func (app *App) sourceChange(w http.ResponseWriter, r *http.Request, editing boo
 		app.error(w, r, verr)
 		return
 	}
+	// The panel replaces the page's sources: a new source or another
+	// source's edit typed but not saved by this change is drawn again as
+	// typed, as the page without JavaScript does.
+	typed := r.PostForm
+	if err == nil {
+		typed = without(r.PostForm, saved)
+	}
+	applyTyped(&v, typed)
 	status := http.StatusOK
 	if err != nil {
 		status = http.StatusUnprocessableEntity
@@ -510,6 +521,18 @@ func (app *App) sourceChange(w http.ResponseWriter, r *http.Request, editing boo
 		}
 	}
 	app.render(w, r, status, components.SourcesPanel(v, true))
+}
+
+// without is values less the fields named.
+func without(values url.Values, names []string) url.Values {
+	out := make(url.Values, len(values))
+	for k, v := range values {
+		out[k] = v
+	}
+	for _, k := range names {
+		delete(out, k)
+	}
+	return out
 }
 
 // sourceFields are a source's inputs, as named in the add-source form.

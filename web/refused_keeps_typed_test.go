@@ -131,3 +131,73 @@ func typedValue(s *goquery.Selection) string {
 	}
 	return s.AttrOr("value", "")
 }
+
+// TestSourceChangesThroughHTMXKeepOtherTypedSources: with JavaScript, a
+// source's Save, Remove or Add source swaps the claim page's whole sources
+// panel. A new source half typed, or another source's edit not yet saved,
+// comes back in the panel as typed; only what the change saved is drawn
+// from storage.
+func TestSourceChangesThroughHTMXKeepOtherTypedSources(t *testing.T) {
+	env := newTestEnv(t)
+	env.queuedClaims(1, "unemployment fell by 3%")
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	claim := itoa(env.takeAndComplete(rita))
+	var sid int64
+	if err := env.raw().QueryRow(`SELECT id FROM sources`).Scan(&sid); err != nil {
+		t.Fatal(err)
+	}
+	p := "src-" + itoa(sid) + "-"
+	stored := url.Values{p + "url": {"https://www.ons.gov.uk/employment"}, p + "title": {"Labour market overview"}, p + "type": {"official_statistics"}}
+	edited := url.Values{p + "url": {"https://www.ons.gov.uk/employment"}, p + "title": {"Title edited, not saved"}, p + "type": {"official_statistics"}}
+	newTyped := url.Values{"url": {"https://typed.example/new"}, "title": {"New source typed"}, "type": {"official_statistics"}}
+	join := func(vs ...url.Values) url.Values {
+		out := url.Values{"version": {env.verdictVersion(mustID(t, claim))}}
+		for _, v := range vs {
+			for k, x := range v {
+				out[k] = x
+			}
+		}
+		return out
+	}
+	cases := []struct {
+		name, path string
+		form       url.Values
+		status     int
+		kept       map[string]string
+	}{
+		{"save a source, a new one half typed", "/sources/" + itoa(sid), join(stored, newTyped), http.StatusOK,
+			map[string]string{"#new-source-url": "https://typed.example/new", "#new-source-title": "New source typed"}},
+		{"save a source badly, a new one half typed", "/sources/" + itoa(sid), join(stored, url.Values{p + "url": {"not an address"}}, newTyped), http.StatusUnprocessableEntity,
+			map[string]string{"#new-source-title": "New source typed", "#" + p + "url": "not an address"}},
+		{"add a source refused, another's edit typed", "/sources", join(edited, url.Values{"url": {"ftp://x"}, "title": {"New source typed"}, "type": {"official_statistics"}}), http.StatusUnprocessableEntity,
+			map[string]string{"#new-source-title": "New source typed", "#" + p + "title": "Title edited, not saved"}},
+		{"add a source, another's edit typed", "/sources", join(edited, newTyped), http.StatusOK,
+			map[string]string{"#new-source-title": "", "#" + p + "title": "Title edited, not saved"}},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.form.Set("version", env.verdictVersion(mustID(t, claim)))
+			res := rita.htmx(http.MethodPost, "/claims/"+claim+tt.path, tt.form)
+			wantStatus(t, res, tt.status)
+			doc := res.Doc(t)
+			for sel, want := range tt.kept {
+				if got := typedValue(doc.Find(sel).First()); got != want {
+					t.Errorf("%s = %q, want %q", sel, got, want)
+				}
+			}
+		})
+	}
+
+	// Without JavaScript, Save draft carries a source's edit typed beside
+	// a new source and a conclusion (each changed before it was looked at).
+	t.Run("save the draft without scripts", func(t *testing.T) {
+		form := join(edited, newTyped, url.Values{"rating": {env.ratingID("Mostly false")}, "conclusion": {"A conclusion saved."}, "explanation": {"Saved."}})
+		wantStatus(t, rita.postForm("/claims/"+claim+"/verdict", form), http.StatusSeeOther)
+		doc := rita.get("/claims/" + claim).Doc(t)
+		for sel, want := range map[string]string{"#" + p + "title": "Title edited, not saved", "#new-source-title": "New source typed"} {
+			if got := typedValue(doc.Find(sel).First()); got != want {
+				t.Errorf("%s = %q, want %q", sel, got, want)
+			}
+		}
+	})
+}
