@@ -1,6 +1,7 @@
 package components
 
 import (
+	"html"
 	"strings"
 	"testing"
 	"time"
@@ -106,6 +107,19 @@ func TestChartsCarryPatternsAndMarkers(t *testing.T) {
 		reviewers := doc.Find(`#chart-reviewers .chart-bars path`)
 		if d := reviewers.Text() + reviewers.Eq(0).AttrOr("d", "") + reviewers.Eq(1).AttrOr("d", ""); reviewers.Length() != 2 || strings.Count(d, "z") != 2 {
 			t.Errorf("%d days: the reviewers' bars: %d paths, %q", tc.days, reviewers.Length(), d)
+		}
+	}
+}
+
+// escapeHTML writes what html.EscapeString (templ's escaping) writes, for
+// every character that needs escaping, anywhere in a string, and for text
+// in other scripts.
+func TestEscapeHTMLAsTemplEscapes(t *testing.T) {
+	for _, s := range []string{"", "plain", "12.5", `<`, `>`, `&`, `'`, `"`, `a<b>c&d'e"f`, `<<>>&&''""`,
+		"Zoë & “quotes” — ünïcode", "\u202egnirts", "tail<", ">head", "ا & ب", strings.Repeat("x&", 100)} {
+		got := string(escapeHTML([]byte("pre:"), s))
+		if want := "pre:" + html.EscapeString(s); got != want {
+			t.Errorf("escapeHTML(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

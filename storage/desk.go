@@ -359,15 +359,15 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 		}
 		return -1
 	}
-	pos := func(key string) int {
-		id, err := strconv.ParseInt(key, 10, 64)
-		if err != nil {
+	// pos finds a counter's rating by its key, read as the rating's id.
+	pos := func(c keyCount) int {
+		if !c.isNum {
 			return -1
 		}
-		return posOf(id)
+		return posOf(c.num)
 	}
 	for _, c := range metric("rating") {
-		if i := pos(c.key); i >= 0 {
+		if i := pos(c); i >= 0 {
 			d.Ratings[i].N += c.n
 		}
 	}
@@ -388,26 +388,30 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 			}
 		}
 	}
-	mixes := map[string]*domain.RatingMix{}
-	mix := func(name, rating string, n int) {
-		m := mixes[name]
+	// Each outlet's mix, by the outlet's number (deskParts.outlets).
+	var mixes []*domain.RatingMix
+	mix := func(o int32, name string, c keyCount) {
+		if int(o) >= len(mixes) {
+			mixes = append(mixes, make([]*domain.RatingMix, int(o)+1-len(mixes))...)
+		}
+		m := mixes[o]
 		if m == nil {
 			m = &domain.RatingMix{Name: name, ByRating: make([]int, len(d.Ratings))}
-			mixes[name] = m
+			mixes[o] = m
 		}
-		m.Total += n
-		if i := pos(rating); i >= 0 {
-			m.ByRating[i] += n
+		m.Total += c.n
+		if i := pos(c); i >= 0 {
+			m.ByRating[i] += c.n
 		}
 	}
 	if outlet == allOutlets {
 		for _, c := range sums[outletRating] {
-			name, rating, _ := cutUnit(c.key)
-			mix(name, rating, c.n)
+			name, _, _ := cutUnit(c.key)
+			mix(c.outlet, name, c)
 		}
 	} else {
 		for _, c := range metric("rating") {
-			mix(outlet, c.key, c.n)
+			mix(0, outlet, c)
 		}
 	}
 	d.TopOutlets = topMixes(mixes)
@@ -454,8 +458,8 @@ func readDeskPeople(ctx context.Context, tx *Tx, d *domain.Desk, sums [deskPartM
 	reviewers, editors := map[int64]*domain.PersonWork{}, map[int64]*domain.PersonWork{}
 	add := func(people map[int64]*domain.PersonWork, metric string, field func(*domain.PersonWork) *int) {
 		for _, c := range sums[deskTotalsIndex[metric]] {
-			id, err := strconv.ParseInt(c.key, 10, 64)
-			if err != nil || id == 0 {
+			id := c.num
+			if !c.isNum || id == 0 {
 				continue
 			}
 			p := people[id]
@@ -513,10 +517,12 @@ func busiest(people map[int64]*domain.PersonWork) []domain.PersonWork {
 // deskTop is how many outlets and claimants the dashboard ranks.
 const deskTop = 10
 
-func topMixes(m map[string]*domain.RatingMix) []domain.RatingMix {
+// topMixes ranks the mixes (nil where an outlet has none) by their total,
+// ties by name.
+func topMixes(m []*domain.RatingMix) []domain.RatingMix {
 	out := make([]domain.RatingMix, 0, len(m))
 	for _, x := range m {
-		if x.Total > 0 {
+		if x != nil && x.Total > 0 {
 			out = append(out, *x)
 		}
 	}
@@ -591,11 +597,13 @@ func readDeskQueue(ctx context.Context, tx *Tx, outlet string) (*deskQueue, erro
 	return q, nil
 }
 
+// buckets are the counts by bucket, each counter's key read as a number
+// (strconv.Atoi's reading on a 64-bit machine).
 func buckets(counts []keyCount) map[int]int {
 	out := make(map[int]int, len(counts))
 	for _, c := range counts {
-		if b, err := strconv.Atoi(c.key); err == nil {
-			out[b] += c.n
+		if c.isNum {
+			out[int(c.num)] += c.n
 		}
 	}
 	return out

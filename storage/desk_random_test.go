@@ -27,8 +27,9 @@ type deskFigures struct {
 	Submitted, ApprovedFor, ApprovedBy, ReturnedBy           map[int64]int
 	Ratings, Outlets                                         map[string]int
 	QueuedToApproved, SubmittedToApproved                    int
-	// Claimants: the ten most checked, each by rating name.
-	Claimants map[string]map[string]int
+	// Claimants: the ten most checked, each by rating name; OutletMixes:
+	// each outlet's verdicts by rating name.
+	Claimants, OutletMixes map[string]map[string]int
 }
 
 func figuresOf(d *domain.Desk) deskFigures {
@@ -37,7 +38,7 @@ func figuresOf(d *domain.Desk) deskFigures {
 		OldestWaiting: d.OldestWaiting, Submitted: map[int64]int{}, ApprovedFor: map[int64]int{}, ApprovedBy: map[int64]int{},
 		ReturnedBy: map[int64]int{}, Ratings: map[string]int{}, Outlets: map[string]int{},
 		QueuedToApproved: d.QueuedToApproved.Count, SubmittedToApproved: d.SubmittedToApproved.Count,
-		Claimants: map[string]map[string]int{}}
+		Claimants: map[string]map[string]int{}, OutletMixes: map[string]map[string]int{}}
 	for _, m := range d.TopClaimants {
 		byRating := map[string]int{}
 		for i, n := range m.ByRating {
@@ -78,6 +79,13 @@ func figuresOf(d *domain.Desk) deskFigures {
 	}
 	for _, m := range d.TopOutlets {
 		f.Outlets[m.Name] = m.Total
+		byRating := map[string]int{}
+		for i, n := range m.ByRating {
+			if n != 0 {
+				byRating[d.Ratings[i].Rating] = n
+			}
+		}
+		f.OutletMixes[m.Name] = byRating
 	}
 	return f
 }
@@ -89,7 +97,7 @@ func countDesk(t *testing.T, raw *sql.DB, f domain.DeskFilter, now time.Time) de
 	from, to := f.From.Format(time.DateOnly), f.To.Format(time.DateOnly)
 	want := deskFigures{DayAdded: map[string]int{}, DayApproved: map[string]int{}, States: map[domain.ClaimState]int{},
 		Submitted: map[int64]int{}, ApprovedFor: map[int64]int{}, ApprovedBy: map[int64]int{}, ReturnedBy: map[int64]int{},
-		Ratings: map[string]int{}, Outlets: map[string]int{}, Claimants: map[string]map[string]int{}}
+		Ratings: map[string]int{}, Outlets: map[string]int{}, Claimants: map[string]map[string]int{}, OutletMixes: map[string]map[string]int{}}
 	claimants := map[string]map[string]int{}
 	each := func(q string, scan func(*sql.Rows) error, args ...any) {
 		t.Helper()
@@ -146,6 +154,10 @@ func countDesk(t *testing.T, raw *sql.DB, f domain.DeskFilter, now time.Time) de
 			want.ApprovedFor[author]++
 			want.Ratings[rating]++ // a claim keeps its rating in this test
 			want.Outlets[outlet]++
+			if want.OutletMixes[outlet] == nil {
+				want.OutletMixes[outlet] = map[string]int{}
+			}
+			want.OutletMixes[outlet][rating]++
 			want.QueuedToApproved++
 			want.SubmittedToApproved++
 			if claimant != "" {

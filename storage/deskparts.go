@@ -31,6 +31,8 @@ type deskParts struct {
 	// is summed in arrays rather than maps of strings. Numbers are only
 	// ever added.
 	keys [deskPartMetricCount]deskKeys
+	// outlets numbers the outlets outletRating's keys name.
+	outlets deskKeys
 	// names of people by id, read at desk generation namesGen (a renamed
 	// person moves the generation).
 	names    map[int64]string
@@ -54,10 +56,19 @@ type deskStamped struct {
 // for one generation.
 const deskStampedKept = 256
 
-// deskKeys numbers one metric's keys.
+// deskKeys numbers one metric's keys, each read once as what it stands
+// for: a number (a person's, a rating's or a bucket's id), and for
+// outletRating an outlet (numbered among outlets) and a rating id.
 type deskKeys struct {
 	ids   map[string]int32
 	names []string
+	// nums holds each key as a number (for outletRating: its rating id),
+	// isNum whether it is one.
+	nums  []int64
+	isNum []bool
+	// outlets: for outletRating, each key's outlet by its number among
+	// deskParts.outlets.
+	outlets []int32
 }
 
 // outletRating is the index, among a part's totals, of each outlet's
@@ -73,11 +84,16 @@ type deskCount struct {
 	n  int32
 }
 
-// keyCount is a key's count summed over a period, with the key's number.
+// keyCount is a key's count summed over a period, with the key's number
+// and what it stands for (deskKeys).
 type keyCount struct {
-	id  int32
-	key string
-	n   int
+	id    int32
+	key   string
+	n     int
+	num   int64
+	isNum bool
+	// outlet: for outletRating, the outlet's number (deskParts.outlets).
+	outlet int32
 }
 
 // ratingCount is a count by rating id.
@@ -323,12 +339,18 @@ func (c *deskParts) readDeskPart(ctx context.Context, tx *Tx, outlet, period str
 		k := &c.keys[metric]
 		id, ok := k.ids[key]
 		if !ok {
-			if k.ids == nil {
-				k.ids = map[string]int32{}
+			id = k.add(key)
+			if metric == outletRating {
+				outlet, rating, _ := cutUnit(key)
+				k.setNum(rating)
+				o, ok := c.outlets.ids[outlet]
+				if !ok {
+					o = c.outlets.add(outlet)
+				}
+				k.outlets = append(k.outlets, o)
+			} else {
+				k.setNum(key)
 			}
-			id = int32(len(k.names))
-			k.ids[key] = id
-			k.names = append(k.names, key)
 		}
 		return id
 	}
@@ -345,6 +367,25 @@ func (c *deskParts) readDeskPart(ctx context.Context, tx *Tx, outlet, period str
 		p.claimantRatings[id] = append(p.claimantRatings[id], ratingCount{rid, r.n})
 	}
 	return p, nil
+}
+
+// add numbers key, new to k.
+func (k *deskKeys) add(key string) int32 {
+	if k.ids == nil {
+		k.ids = map[string]int32{}
+	}
+	id := int32(len(k.names))
+	k.ids[key] = id
+	k.names = append(k.names, key)
+	return id
+}
+
+// setNum reads the number of the key just added from s, as
+// strconv.ParseInt does.
+func (k *deskKeys) setNum(s string) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	k.nums = append(k.nums, n)
+	k.isNum = append(k.isNum, err == nil)
 }
 
 // claimantMetric is the index of "claimant" in deskTotals.
@@ -368,12 +409,15 @@ var deskScratchPool = sync.Pool{New: func() any { return new(deskScratch) }}
 // sum adds up the parts' totals, metric by metric, each key with a count
 // other than zero once.
 func (c *deskParts) sum(parts []signedPart) [deskPartMetricCount][]keyCount {
-	var names [deskPartMetricCount][]string
+	// The keys numbered so far: numbers are only ever added, so these
+	// slices' first elements stand while others are appended.
+	var keys [deskPartMetricCount]deskKeys
 	c.mu.Lock()
 	most := 0
 	for i := range c.keys {
-		names[i] = c.keys[i].names
-		most = max(most, len(names[i]))
+		k := &c.keys[i]
+		keys[i] = deskKeys{names: k.names, nums: k.nums, isNum: k.isNum, outlets: k.outlets}
+		most = max(most, len(k.names))
 	}
 	c.mu.Unlock()
 	s := deskScratchPool.Get().(*deskScratch)
@@ -394,9 +438,14 @@ func (c *deskParts) sum(parts []signedPart) [deskPartMetricCount][]keyCount {
 			}
 		}
 		sums := make([]keyCount, 0, len(touched))
+		k := &keys[m]
 		for _, id := range touched {
 			if n := s.acc[id]; n != 0 {
-				sums = append(sums, keyCount{id, names[m][id], n})
+				c := keyCount{id: id, key: k.names[id], n: n, num: k.nums[id], isNum: k.isNum[id]}
+				if m == outletRating {
+					c.outlet = k.outlets[id]
+				}
+				sums = append(sums, c)
 			}
 			s.acc[id], s.seen[id] = 0, false
 		}
