@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"time"
 
 	"claimtrail/domain/match"
 )
@@ -442,8 +443,12 @@ func (db *DB) warmKeptBlocks(ctx context.Context, budget int) error {
 	// The least common first, so that the most common are the last the
 	// bound would let go.
 	for i := n - 1; i >= 0; i-- {
+		start := time.Now()
 		if err := db.warmKeptWord(ctx, words[i].term); err != nil {
 			return err
+		}
+		if paceBackground(ctx, start) {
+			return ctx.Err()
 		}
 	}
 	return nil

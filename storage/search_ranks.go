@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -92,11 +93,15 @@ func newSearchRanks() *searchRanks {
 // searches find it ready. It also keeps the most common words' blocks
 // (search_kept_blocks.go), which searches would otherwise read one by one
 // in their first minutes.
+//
+// Both run in one goroutine, the ranks first, each a slice at a time with a
+// pause as long as the slice after it (paceBackground): the first requests
+// after a start then find a core free at least half of the time instead of
+// both taken by the two.
 func (db *DB) PrepareSearch() {
 	if db.ranks == nil {
 		return
 	}
-	db.ranks.current(db)
 	r := db.ranks
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -104,13 +109,40 @@ func (db *DB) PrepareSearch() {
 		return
 	}
 	r.warming = true
+	// Only what is kept is at stake: a search reads what is missing.
+	warm := func() { _ = db.warmKeptBlocks(r.ctx, searchWarmBlockBytes) }
+	if r.table == nil && !r.building && r.startBuildLocked(db, warm) {
+		return
+	}
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		// Only what is kept is at stake: a search reads what is missing.
-		_ = db.warmKeptBlocks(r.ctx, searchWarmBlockBytes)
+		warm()
 	}()
 }
+
+// paceBackground follows each slice of background work that began at
+// start: it yields to whatever waits for a core, then pauses as long as the
+// slice took (at most backgroundPauseMax), so that such work takes at most
+// about half a core while requests come in. It reports whether ctx is done.
+func paceBackground(ctx context.Context, start time.Time) bool {
+	runtime.Gosched()
+	pause := min(time.Since(start), backgroundPauseMax)
+	if pause <= 0 {
+		return ctx.Err() != nil
+	}
+	t := time.NewTimer(pause)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return true
+	}
+}
+
+// backgroundPauseMax bounds one pause of paced background work.
+const backgroundPauseMax = 20 * time.Millisecond
 
 // close stops a build under way and waits for it.
 func (r *searchRanks) close() {
@@ -124,7 +156,7 @@ func (r *searchRanks) current(db *DB) *searchRankTable {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.table == nil {
-		r.startBuildLocked(db)
+		r.startBuildLocked(db, nil)
 	}
 	return r.table
 }
@@ -133,12 +165,15 @@ func (r *searchRanks) current(db *DB) *searchRankTable {
 func (r *searchRanks) rebuild(db *DB) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.startBuildLocked(db)
+	r.startBuildLocked(db, nil)
 }
 
-func (r *searchRanks) startBuildLocked(db *DB) {
+// startBuildLocked starts a build in the background unless one is under
+// way, and reports whether it did; then, when set, runs in the same
+// goroutine after the build.
+func (r *searchRanks) startBuildLocked(db *DB, then func()) bool {
 	if r.building || time.Since(r.failedAt) < searchRankRebuildGap || r.ctx.Err() != nil {
-		return
+		return false
 	}
 	r.building = true
 	r.wg.Add(1)
@@ -146,14 +181,18 @@ func (r *searchRanks) startBuildLocked(db *DB) {
 		defer r.wg.Done()
 		t, err := buildSearchRanks(r.ctx, db)
 		r.mu.Lock()
-		defer r.mu.Unlock()
 		r.building = false
 		if err != nil {
 			r.failedAt = time.Now()
-			return
+		} else {
+			r.table = t
 		}
-		r.table = t
+		r.mu.Unlock()
+		if then != nil {
+			then()
+		}
 	}()
+	return true
 }
 
 // buildSearchRanks reads every document's rank, and the log's last row, in
@@ -183,6 +222,7 @@ func buildSearchRanks(ctx context.Context, db *DB) (*searchRankTable, error) {
 	// Thousands of ranks a row, as text: one row crossing from SQLite
 	// cost more than reading it there, two thirds of the build.
 	for from := int64(math.MinInt64); from <= last; {
+		start := time.Now()
 		to := max(from, -1) + searchRankChunk
 		var count int
 		var docs, words, days []byte
@@ -194,6 +234,9 @@ func buildSearchRanks(ctx context.Context, db *DB) (*searchRankTable, error) {
 			return nil, err
 		}
 		from = to
+		if paceBackground(ctx, start) {
+			return nil, ctx.Err()
+		}
 	}
 	if len(t.entries) >= 1<<31 || len(t.entries) > 0 && t.entries[len(t.entries)-1].doc>>searchRankSpan >= 1<<27 {
 		return nil, errors.New("search ranks: too many documents to keep")
@@ -214,8 +257,9 @@ func buildSearchRanks(ctx context.Context, db *DB) (*searchRankTable, error) {
 }
 
 // searchRankChunk is how many document numbers' ranks the build reads in
-// one row: about 4,000 documents at a million claims.
-const searchRankChunk = 1 << 15
+// one row: about 1,000 documents at a million claims, a few milliseconds'
+// work between two pauses (paceBackground).
+const searchRankChunk = 1 << 13
 
 // addRanks adds the ranks of one chunk, in the order of doc, count of
 // them, after those already added: their numbers and words each apart by a
