@@ -374,19 +374,8 @@ func appendStacks(b []byte, c *chart.Stacks) []byte {
 func escapeHTML(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '&':
-			esc = "&amp;"
-		case '\'':
-			esc = "&#39;"
-		case '"':
-			esc = "&#34;"
-		default:
+		esc := htmlEscapes[s[i]]
+		if esc == "" {
 			continue
 		}
 		b = append(append(b, s[start:i]...), esc...)
@@ -394,3 +383,6 @@ func escapeHTML(b []byte, s string) []byte {
 	}
 	return append(b, s[start:]...)
 }
+
+// htmlEscapes is what html.EscapeString writes for each byte it escapes.
+var htmlEscapes = [256]string{'<': "&lt;", '>': "&gt;", '&': "&amp;", '\'': "&#39;", '"': "&#34;"}
