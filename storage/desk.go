@@ -105,123 +105,40 @@ func (db *DB) RebuildDesk(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// deskPart is a range of desk_counts.period whose counts are added to
-// (sign 1) or taken from (sign -1) a period's totals.
-type deskPart struct {
-	from, to string
-	sign     int
+// deskSpan is one term of a period's cover (coverOf): a month's counter
+// row (through 0) or the month's days 1 to through, summed in memory from
+// the day rows (deskParts.prefix), counted in (sign 1) or taken away (-1).
+type deskSpan struct {
+	month   time.Time // the month's first day
+	through int
+	sign    int
 }
 
-// monthAsDays is how many days' counter rows a month's are worth.
-const monthAsDays = 10
-
-// partsOf covers a period with as few counter rows as it can: whole
-// months from the month rows, and a month the period only partly covers
-// either from its days or, when that reads fewer rows, as the month less
-// the days outside the period. Days after today hold no counts yet, so
-// taking them away costs nothing.
-func partsOf(from, to, today time.Time) []deskPart {
-	day := func(t time.Time) string { return t.Format(time.DateOnly) }
-	month := func(t time.Time) string { return "M" + t.Format("2006-01") }
-	// past counts the days of [a, b] up to today: the rows reading them may find.
-	past := func(a, b time.Time) int {
-		if b.After(today) {
-			b = today
-		}
-		if b.Before(a) {
-			return 0
-		}
-		return int(b.Sub(a)/(24*time.Hour)) + 1
-	}
-	var parts []deskPart
-	addMonth := func(m time.Time) {
-		if n := len(parts); n > 0 && parts[n-1].sign == 1 && strings.HasPrefix(parts[n-1].to, "M") &&
-			parts[n-1].to == month(m.AddDate(0, -1, 0)) {
-			parts[n-1].to = month(m)
-			return
-		}
-		parts = append(parts, deskPart{month(m), month(m), 1})
-	}
-	var less []deskPart
+// coverOf covers a period with month rows and months' first days: a month
+// the period covers whole from its row, but the month of today from its
+// days (every change moves today's counters and the month's row, and only
+// today's then need reading again); a month it covers in part as its
+// first days up to the period's last day in it (or its row, when the
+// period runs to the month's end) less its days before the period's first.
+// So a 28-day period is two or three terms, however many days it has.
+func coverOf(from, to, today time.Time) []deskSpan {
+	var out []deskSpan
 	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(to); m = m.AddDate(0, 1, 0) {
 		last := m.AddDate(0, 1, -1)
-		lo, hi := m, last
-		if from.After(lo) {
-			lo = from
-		}
+		hi := last
 		if to.Before(hi) {
 			hi = to
 		}
-		if lo.Equal(m) && hi.Equal(last) {
-			addMonth(m)
-			continue
-		}
-		// A month row holds about as many keys as ten days' rows at a
-		// million claims. The month of today is read by its days: every
-		// change moves today's counters, and only today's then need
-		// reading again (deskParts).
-		inside := past(lo, hi)
-		outside := past(m, lo.AddDate(0, 0, -1)) + past(hi.AddDate(0, 0, 1), last)
-		if monthAsDays+outside >= inside || !today.Before(m) && !today.After(last) {
-			parts = append(parts, deskPart{day(lo), day(hi), 1})
-			continue
-		}
-		addMonth(m)
-		if lo.After(m) {
-			less = append(less, deskPart{day(m), day(lo.AddDate(0, 0, -1)), -1})
-		}
-		if hi.Before(last) {
-			less = append(less, deskPart{day(hi.AddDate(0, 0, 1)), day(last), -1})
-		}
-	}
-	return append(parts, less...)
-}
-
-// periodsOf lists every day and month of the parts, as desk_counts.period:
-// those counted in, and those taken away.
-func periodsOf(parts []deskPart) (plus, minus []any) {
-	for _, p := range parts {
-		var out []any
-		if strings.HasPrefix(p.from, "M") {
-			from, _ := time.Parse("2006-01", p.from[1:])
-			to, _ := time.Parse("2006-01", p.to[1:])
-			for t := from; !t.After(to); t = t.AddDate(0, 1, 0) {
-				out = append(out, "M"+t.Format("2006-01"))
-			}
+		if hi.Equal(last) && (today.Before(m) || today.After(last)) {
+			out = append(out, deskSpan{m, 0, 1})
 		} else {
-			from, _ := time.Parse(time.DateOnly, p.from)
-			to, _ := time.Parse(time.DateOnly, p.to)
-			for t := from; !t.After(to); t = t.AddDate(0, 0, 1) {
-				out = append(out, t.Format(time.DateOnly))
-			}
+			out = append(out, deskSpan{m, hi.Day(), 1})
 		}
-		if p.sign > 0 {
-			plus = append(plus, out...)
-		} else {
-			minus = append(minus, out...)
+		if from.After(m) {
+			out = append(out, deskSpan{m, from.Day() - 1, -1})
 		}
 	}
-	return plus, minus
-}
-
-// signedUnion repeats branch for each part, joined by UNION ALL. In branch,
-// SIGN stands for the part's sign (1 or -1) and RANGE for "period BETWEEN
-// ? AND ?", whose two arguments follow args in each repetition.
-func signedUnion(branch string, parts []deskPart, args ...any) (string, []any) {
-	var q strings.Builder
-	var all []any
-	for i, p := range parts {
-		if i > 0 {
-			q.WriteString("\n\t\tUNION ALL ")
-		}
-		sign := "1"
-		if p.sign < 0 {
-			sign = "-1"
-		}
-		q.WriteString(strings.NewReplacer("SIGN", sign, "RANGE", "period BETWEEN ? AND ?").Replace(branch))
-		all = append(append(all, args...), p.from, p.to)
-	}
-	return q.String(), all
+	return out
 }
 
 // deskSeries are the metrics drawn day by day.
@@ -275,9 +192,9 @@ func (db *DB) Desk(ctx context.Context, f domain.DeskFilter) (*domain.Desk, erro
 // readDesk reads the dashboard at desk generation gen, and when the
 // overdue count will next change by the clock alone: the next open claim's
 // due date (zero when there is none). The period's figures are summed from
-// the days and months it covers (partsOf), each kept in memory (deskParts)
-// while its counters stand; the queue as it stands is kept for the
-// generation.
+// the month rows and months' first days that cover it (coverOf), each kept
+// in memory (deskParts) while its counters stand; the queue as it stands is
+// kept for the generation.
 func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts, gen int64) (*domain.Desk, time.Time, error) {
 	outlet := allOutlets
 	if f.Outlet != "" {
@@ -317,23 +234,24 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 		}
 	}
 
-	// Totals by key over the period: its days and months, some perhaps
-	// taken away (partsOf).
+	// Totals by key over the period: month rows and months' first days,
+	// some taken away (coverOf).
 	var parts []signedPart
-	plus, minus := periodsOf(partsOf(f.From, f.To, domain.Day(tx.now)))
-	for sign, periods := range map[int][]any{1: plus, -1: minus} {
-		for _, period := range periods {
-			k := deskPartKey{outlet, period.(string)}
+	for _, sp := range coverOf(f.From, f.To, domain.Day(tx.now)) {
+		var p *deskCounted
+		if sp.through == 0 {
+			k := deskPartKey{outlet, "M" + sp.month.Format("2006-01")}
 			s := stamp(k.period)
-			p := kept.get(k, s)
-			if p == nil {
+			if p = kept.get(k, s); p == nil {
 				if p, err = kept.readDeskPart(ctx, tx, outlet, k.period, s); err != nil {
 					return nil, time.Time{}, err
 				}
 				kept.put(k, p)
 			}
-			parts = append(parts, signedPart{p, sign})
+		} else if p, err = kept.prefix(ctx, tx, outlet, sp.month, sp.through, epoch, changes); err != nil {
+			return nil, time.Time{}, err
 		}
+		parts = append(parts, signedPart{p, sp.sign})
 	}
 	sums := kept.sum(parts)
 	metric := func(name string) []keyCount { return sums[deskTotalsIndex[name]] }

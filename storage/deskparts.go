@@ -388,6 +388,80 @@ func (k *deskKeys) setNum(s string) {
 	k.isNum = append(k.isNum, err == nil)
 }
 
+// prefix returns the counters of days 1 to through of month (its first
+// day) for outlet, summed from the day parts and kept under "P" and the
+// last day. A prefix stands while all of its days do: its stamp is the sum
+// of their change counts in this snapshot (each only ever grows, so the sum
+// moves whenever one of them does) with the epoch. It is built on the
+// longest shorter prefix still kept, when there is one.
+func (c *deskParts) prefix(ctx context.Context, tx *Tx, outlet string, month time.Time, through int, epoch int64, changes map[string]int64) (*deskCounted, error) {
+	days := make([]string, through+1)
+	upTo := make([]int64, through+1) // change counts of days 1..d
+	for d := 1; d <= through; d++ {
+		days[d] = month.AddDate(0, 0, d-1).Format(time.DateOnly)
+		upTo[d] = upTo[d-1] + changes[days[d]]
+	}
+	key := func(d int) deskPartKey { return deskPartKey{outlet, "P" + days[d]} }
+	if p := c.get(key(through), deskStamp{epoch, upTo[through]}); p != nil {
+		return p, nil
+	}
+	var parts []signedPart
+	from := 1
+	for d := through - 1; d >= 1; d-- {
+		if p := c.get(key(d), deskStamp{epoch, upTo[d]}); p != nil {
+			parts, from = append(parts, signedPart{p, 1}), d+1
+			break
+		}
+	}
+	for d := from; d <= through; d++ {
+		k, s := deskPartKey{outlet, days[d]}, deskStamp{epoch, changes[days[d]]}
+		p := c.get(k, s)
+		if p == nil {
+			var err error
+			if p, err = c.readDeskPart(ctx, tx, outlet, k.period, s); err != nil {
+				return nil, err
+			}
+			c.put(k, p)
+		}
+		parts = append(parts, signedPart{p, 1})
+	}
+	p := c.combine(parts, deskStamp{epoch, upTo[through]})
+	c.put(key(through), p)
+	return p, nil
+}
+
+// combine sums parts into one, stamped s.
+func (c *deskParts) combine(parts []signedPart, s deskStamp) *deskCounted {
+	p := &deskCounted{epoch: s.epoch, changes: s.changes, claimantRatings: map[int32][]ratingCount{}}
+	sums := c.sum(parts)
+	for m := range sums {
+		p.totals[m] = make([]deskCount, len(sums[m]))
+		for i, kc := range sums[m] {
+			p.totals[m][i] = deskCount{kc.id, int32(kc.n)}
+		}
+		p.size += len(sums[m])
+	}
+	type claimantRating struct {
+		claimant int32
+		rating   int64
+	}
+	ratings := map[claimantRating]int{}
+	for _, x := range parts {
+		for id, rs := range x.p.claimantRatings {
+			for _, r := range rs {
+				ratings[claimantRating{id, r.rating}] += x.sign * r.n
+			}
+		}
+	}
+	for k, n := range ratings {
+		if n != 0 {
+			p.claimantRatings[k.claimant] = append(p.claimantRatings[k.claimant], ratingCount{k.rating, n})
+			p.size++
+		}
+	}
+	return p
+}
+
 // claimantMetric is the index of "claimant" in deskTotals.
 var claimantMetric = deskTotalsIndex["claimant"]
 
