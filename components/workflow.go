@@ -59,6 +59,15 @@ type QueueView struct {
 	// Seen says, for the claims listed that appeared again, how often and
 	// when last, by claim id.
 	Seen map[int64]domain.AppearanceSummary
+	// Bulk is a refused bulk change's ticks and choices, shown again.
+	Bulk QueueBulk
+}
+
+// QueueBulk is what an editor chose in the queue's bulk form: the claims
+// ticked, and who to assign them to or which priority, as posted.
+type QueueBulk struct {
+	Ticked             map[int64]bool
+	Assignee, Priority string
 }
 
 // bulkAction is the queue's bulk form address, carrying the filter shown.

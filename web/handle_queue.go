@@ -51,7 +51,7 @@ func queueFilter(form components.QueueFilterForm) (domain.QueueFilter, error) {
 
 func (app *App) queuePage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	app.renderQueue(w, r, http.StatusOK, queueFilterForm(q), q.Get("after"), nil)
+	app.renderQueue(w, r, http.StatusOK, queueFilterForm(q), q.Get("after"), nil, components.QueueBulk{})
 }
 
 // queueFilterForm reads the queue's filter from a query string.
@@ -72,7 +72,7 @@ func queueQuery(form components.QueueFilterForm, cursor string) string {
 	return q.Encode()
 }
 
-func (app *App) renderQueue(w http.ResponseWriter, r *http.Request, status int, form components.QueueFilterForm, cursor string, errs components.FieldErrors) {
+func (app *App) renderQueue(w http.ResponseWriter, r *http.Request, status int, form components.QueueFilterForm, cursor string, errs components.FieldErrors, bulk components.QueueBulk) {
 	now := time.Now()
 	canEdit := domain.CanAssign(currentUser(r))
 	// The list as plainly asked for is kept as rendered while nothing changes
@@ -121,7 +121,7 @@ func (app *App) renderQueue(w http.ResponseWriter, r *http.Request, status int, 
 		status = http.StatusUnprocessableEntity
 	}
 	view := components.QueueView{Filter: typed, Items: items, CanEdit: canEdit, Now: now, Errors: errs,
-		FilterErrors: filterErrs, FilterQuery: queueQuery(form, cursor)}
+		FilterErrors: filterErrs, FilterQuery: queueQuery(form, cursor), Bulk: bulk}
 	var err error
 	if view.Assignees, err = app.db.Assignees(r.Context()); err != nil {
 		app.serverError(w, r, err)
@@ -252,13 +252,18 @@ func (app *App) bulkQueue(w http.ResponseWriter, r *http.Request) {
 	default:
 		err = domain.FieldError("ids", "Choose Assign or Set priority.")
 	}
+	// A refusal shows the list again with the ticks and choices as posted.
+	bulk := components.QueueBulk{Ticked: map[int64]bool{}, Assignee: r.PostForm.Get("assignee"), Priority: r.PostForm.Get("priority")}
+	for _, id := range form.IDs {
+		bulk.Ticked[id] = true
+	}
 	if fe := fieldErrors(err); fe != nil {
-		app.renderQueue(w, r, http.StatusUnprocessableEntity, shown, cursor, fe)
+		app.renderQueue(w, r, http.StatusUnprocessableEntity, shown, cursor, fe, bulk)
 		return
 	} else if code := domain.ErrorCode(err); code == domain.ECONFLICT || code == domain.ENOTFOUND {
 		// A ticked claim changed, cannot take this change or is gone: show
 		// the current list with the reason beside the selection.
-		app.renderQueue(w, r, statusOf(code), shown, cursor, components.FieldErrors{"ids": domain.ErrorMessage(err)})
+		app.renderQueue(w, r, statusOf(code), shown, cursor, components.FieldErrors{"ids": domain.ErrorMessage(err)}, bulk)
 		return
 	} else if err != nil {
 		app.error(w, r, err)

@@ -201,3 +201,48 @@ func TestSourceChangesThroughHTMXKeepOtherTypedSources(t *testing.T) {
 		}
 	})
 }
+
+// TestQueueBulkRefusalKeepsTicksAndChoices: an editor ticks claims on the
+// queue and presses Assign without choosing whom, or with a claim that a
+// colleague changed since the page was drawn. The queue comes back with
+// the reason, the same claims ticked and the choices made.
+func TestQueueBulkRefusalKeepsTicksAndChoices(t *testing.T) {
+	env := newTestEnv(t)
+	ids := env.queuedClaims(3, "unemployment fell by 3%")
+	eddie, _ := env.signedIn("eddie@newsroom.example", domain.RoleEditor)
+	priority := domain.Priorities[len(domain.Priorities)-1].String()
+	var seen []string // as the page drawn before a colleague's change saw them
+	for _, id := range ids {
+		seen = append(seen, itoa(id)+":"+itoa(mustVersion(t, env, id)))
+	}
+	other := domain.Priorities[0].String()
+	wantStatus(t, eddie.postForm("/queue/bulk", url.Values{"ids": {itoa(ids[2])}, "seen": seen, "action": {"priority"}, "priority": {other}}), http.StatusSeeOther)
+	cases := []struct {
+		name   string
+		form   url.Values
+		status int
+		field  string
+	}{
+		{"assign to nobody", url.Values{"ids": {itoa(ids[0]), itoa(ids[2])}, "seen": seen, "action": {"assign"}, "assignee": {""}, "priority": {priority}}, http.StatusUnprocessableEntity, "assignee"},
+		{"a ticked claim changed meanwhile", url.Values{"ids": {itoa(ids[0]), itoa(ids[2])}, "seen": seen, "action": {"priority"}, "priority": {priority}}, http.StatusConflict, "ids"},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			res := eddie.postForm("/queue/bulk", tt.form)
+			wantStatus(t, res, tt.status)
+			if res.TestID(t, "error-"+tt.field) == "" {
+				t.Errorf("no message beside %s", tt.field)
+			}
+			doc := res.Doc(t)
+			for _, id := range ids {
+				_, ticked := doc.Find(`input[name="ids"][value="` + itoa(id) + `"]`).Attr("checked")
+				if want := id != ids[1]; ticked != want {
+					t.Errorf("claim %d ticked %v, want %v", id, ticked, want)
+				}
+			}
+			if got := doc.Find(`#bulk-priority option[selected]`).AttrOr("value", ""); got != priority {
+				t.Errorf("priority chosen %q, want %q", got, priority)
+			}
+		})
+	}
+}
