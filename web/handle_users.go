@@ -43,8 +43,21 @@ func (app *App) createUser(w http.ResponseWriter, r *http.Request) {
 		app.render(w, r, http.StatusUnprocessableEntity, components.NewUserPage(app.meta(w, r, "Add a user"), view))
 		return
 	}
-	password, hash, ok := app.newPassword(w, r)
-	if !ok {
+	// A refusal no field holds (hashing too busy, a database that cannot
+	// take changes) is said at the top of the form, which keeps what was typed.
+	refused := func(err error) {
+		err, onPage := app.refusedOnPage(r, err)
+		if !onPage {
+			app.error(w, r, err)
+			return
+		}
+		meta := app.meta(w, r, "Add a user")
+		meta.Flash = append(meta.Flash, components.Flash{Kind: "error", Message: domain.ErrorMessage(err)})
+		app.render(w, r, statusOf(domain.ErrorCode(err)), components.NewUserPage(meta, view))
+	}
+	password, hash, err := app.newPassword(r)
+	if err != nil {
+		refused(err)
 		return
 	}
 	u := &domain.User{Name: form.Name, Email: form.Email, Role: role, MustChangePassword: domain.IssuedPasswordMustChange(false)}
@@ -54,7 +67,7 @@ func (app *App) createUser(w http.ResponseWriter, r *http.Request) {
 			app.render(w, r, http.StatusUnprocessableEntity, components.NewUserPage(app.meta(w, r, "Add a user"), view))
 			return
 		}
-		app.error(w, r, err)
+		refused(err)
 		return
 	}
 	app.flash(w, r, "success", u.Name+"'s account is ready.")
@@ -252,13 +265,13 @@ func (app *App) resetUserPassword(w http.ResponseWriter, r *http.Request) {
 		app.error(w, r, err)
 		return
 	}
-	password, hash, ok := app.newPassword(w, r)
-	if !ok {
-		return
+	password, hash, err := app.newPassword(r)
+	var u *domain.User
+	if err == nil {
+		u, err = app.db.SetUserPassword(r.Context(), id, hash, domain.IssuedPasswordMustChange(false))
 	}
-	u, err := app.db.SetUserPassword(r.Context(), id, hash, domain.IssuedPasswordMustChange(false))
 	if err != nil {
-		app.error(w, r, err)
+		app.userFailed(w, r, id, err)
 		return
 	}
 	// The new password works at once, whatever failures came before it.
@@ -309,13 +322,12 @@ func withDomainErrors(errs components.FieldErrors, err error) components.FieldEr
 }
 
 // newPassword makes a one-time password for an admin to hand over, with its
-// hash to store; ok is false when hashing failed and the error is answered.
-func (app *App) newPassword(w http.ResponseWriter, r *http.Request) (password, hash string, ok bool) {
+// hash to store; a hashing failure comes back as hashError says.
+func (app *App) newPassword(r *http.Request) (password, hash string, err error) {
 	password = auth.GeneratePassword()
-	hash, err := app.hashes.HashPassword(r.Context(), password)
+	hash, err = app.hashes.HashPassword(r.Context(), password)
 	if err != nil {
-		app.error(w, r, hashError(err))
-		return "", "", false
+		return "", "", hashError(err)
 	}
-	return password, hash, true
+	return password, hash, nil
 }
