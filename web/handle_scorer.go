@@ -182,16 +182,16 @@ func (app *App) scorerProgress(w http.ResponseWriter, r *http.Request) {
 	app.render(w, r, http.StatusOK, components.ScorerLive(v))
 }
 
-// scorerFailed answers a refused post on the Claim scorer page: the page
-// again with the reason and everything typed in place. Other errors go to
-// the error page.
+// scorerFailed answers a refused post on the Claim scorer page
+// (refusedOnPage): the page again with the reason and everything typed in
+// place. Other errors go to the error page.
 func (app *App) scorerFailed(w http.ResponseWriter, r *http.Request, err error) {
-	code := domain.ErrorCode(err)
-	if code != domain.ECONFLICT && code != domain.EINVALID && code != domain.ENOTFOUND {
+	err, onPage := app.refusedOnPage(r, err)
+	if !onPage {
 		app.error(w, r, err)
 		return
 	}
-	app.renderScorer(w, r, statusOf(code), r.PostForm, func(v *components.ScorerView) {
+	app.renderScorer(w, r, statusOf(domain.ErrorCode(err)), r.PostForm, func(v *components.ScorerView) {
 		v.Problem = domain.ErrorMessage(err)
 	})
 }
@@ -203,7 +203,7 @@ func (app *App) adaptScorer(w http.ResponseWriter, r *http.Request) {
 	}
 	s, err := app.db.ScorerStatus(r.Context())
 	if err != nil {
-		app.error(w, r, err)
+		app.scorerFailed(w, r, err)
 		return
 	}
 	if err := extract.CheckAdaptLabels(s.Labels, s.Positive); err != nil {
@@ -278,7 +278,7 @@ func (app *App) saveScorerAuto(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	} else if err != nil {
-		app.error(w, r, err)
+		app.scorerFailed(w, r, err)
 		return
 	}
 	if n == 0 {

@@ -246,3 +246,29 @@ func TestQueueBulkRefusalKeepsTicksAndChoices(t *testing.T) {
 		})
 	}
 }
+
+// TestRefusedOnPageCodes: which refusals stay on the form's page (with what
+// was typed) and which go to the error page.
+func TestRefusedOnPageCodes(t *testing.T) {
+	env := newTestEnv(t)
+	r, _ := http.NewRequest(http.MethodPost, "/settings", nil)
+	for _, tt := range []struct {
+		err    error
+		onPage bool
+	}{
+		{domain.Errorf(domain.EINVALID, "x"), true},
+		{domain.Errorf(domain.ECONFLICT, "x"), true},
+		{domain.Errorf(domain.EFORBIDDEN, "x"), true},
+		{domain.Errorf(domain.ENOTFOUND, "x"), true},
+		{domain.Errorf(domain.ERATELIMIT, "x"), true},
+		{domain.Errorf(domain.EUNAVAILABLE, "x"), true},
+		{domain.Errorf(domain.EUNAUTHORIZED, "x"), false}, // the sign-in ended: signedOutPost keeps the text
+		{domain.Errorf(domain.ETOOLARGE, "x"), false},
+		{domain.Errorf(domain.EBADREQUEST, "x"), false},
+		{http.ErrNotMultipart, false}, // internal: logged, never shown
+	} {
+		if _, got := env.app.refusedOnPage(r, tt.err); got != tt.onPage {
+			t.Errorf("%v (%s): on the page %v, want %v", tt.err, domain.ErrorCode(tt.err), got, tt.onPage)
+		}
+	}
+}
