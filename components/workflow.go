@@ -146,12 +146,15 @@ type ClaimView struct {
 	Stale      *domain.StaleVerdictError // someone else's newer verdict, after a refused save
 	NewSource  SourceForm
 	EditSource SourceForm // a source edit that failed validation
-	Comment    TextForm
-	Return     TextForm
-	Reopen     TextForm
-	Due        TextForm
-	Assign     TextForm
-	Release    TextForm
+	// EditedSources are other sources' edits typed but not saved, by
+	// source id: each is drawn open, as typed.
+	EditedSources map[int64]SourceForm
+	Comment       TextForm
+	Return        TextForm
+	Reopen        TextForm
+	Due           TextForm
+	Assign        TextForm
+	Release       TextForm
 
 	// Problem is why the last change was refused, shown at the top while
 	// everything typed stays in the forms.

@@ -120,9 +120,6 @@ func applyTyped(v *components.ClaimView, typed url.Values) bool {
 			put(dst, name)
 		}
 		for _, s := range v.D.Verdict.Sources {
-			if v.EditSource.ID != 0 {
-				break // one edit open at a time: the one that failed, if any
-			}
 			// Whether this source's fields differ, whatever else did.
 			edited := false
 			ef := components.SourceFormFrom(s)
@@ -132,7 +129,10 @@ func applyTyped(v *components.ClaimView, typed url.Values) bool {
 				edited = put(dst, prefix+name) || edited
 			}
 			if edited {
-				v.EditSource = ef
+				if v.EditedSources == nil {
+					v.EditedSources = map[int64]components.SourceForm{}
+				}
+				v.EditedSources[s.ID] = ef
 			}
 		}
 	}

@@ -272,3 +272,61 @@ func TestRefusedOnPageCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryTypedSourceEditIsKept: without JavaScript a reviewer may open
+// and edit several sources before pressing one button; each edit not saved
+// comes back open and as typed, not only the first or the one that failed.
+func TestEveryTypedSourceEditIsKept(t *testing.T) {
+	env := newTestEnv(t)
+	env.queuedClaims(1, "unemployment fell by 3%")
+	rita, _ := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	claim := itoa(env.takeAndComplete(rita))
+	second := url.Values{"url": {"https://www.ons.gov.uk/lfs"}, "title": {"Labour force survey"}, "type": {"official_statistics"}}
+	wantStatus(t, rita.postForm("/claims/"+claim+"/sources", withVersion(second, env.verdictVersion(mustID(t, claim)))), http.StatusSeeOther)
+	rows, err := env.raw().Query(`SELECT id FROM sources ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sids []string
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		sids = append(sids, itoa(id))
+	}
+	rows.Close()
+	a, b := "src-"+sids[0]+"-", "src-"+sids[1]+"-"
+	edits := url.Values{
+		a + "url": {"https://www.ons.gov.uk/employment"}, a + "title": {"First, edited"}, a + "type": {"official_statistics"},
+		b + "url": {"https://www.ons.gov.uk/lfs"}, b + "title": {"Second, edited"}, b + "type": {"official_statistics"},
+	}
+	with := func(extra url.Values) url.Values {
+		out := withVersion(edits, env.verdictVersion(mustID(t, claim)))
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+	t.Run("save one badly", func(t *testing.T) {
+		res := rita.postForm("/claims/"+claim+"/sources/"+sids[1], with(url.Values{b + "url": {"not an address"}}))
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		doc := res.Doc(t)
+		if got := typedValue(doc.Find("#" + a + "title")); got != "First, edited" {
+			t.Errorf("the other source's edit shows %q", got)
+		}
+		if got := typedValue(doc.Find("#" + b + "url")); got != "not an address" {
+			t.Errorf("the refused edit shows %q", got)
+		}
+	})
+	t.Run("save the draft", func(t *testing.T) {
+		wantStatus(t, rita.postForm("/claims/"+claim+"/verdict", with(url.Values{"rating": {env.ratingID("Mostly false")}, "conclusion": {"Saved."}, "explanation": {"Saved."}})), http.StatusSeeOther)
+		doc := rita.get("/claims/" + claim).Doc(t)
+		for id, want := range map[string]string{a + "title": "First, edited", b + "title": "Second, edited"} {
+			if got := typedValue(doc.Find("#" + id)); got != want {
+				t.Errorf("%s shows %q, want %q", id, got, want)
+			}
+			if _, open := doc.Find("#" + id).Closest("details").Attr("open"); !open {
+				t.Errorf("the edit holding %s is closed", id)
+			}
+		}
+	})
+}
