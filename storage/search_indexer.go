@@ -35,18 +35,22 @@ import (
 // changes a second), held it for 15-45 ms every half second, and the
 // changes queued behind those made the desk's slowest hundredth (paced at
 // 500 changes/s at a million claims: p99 58 ms where the median was
-// 3.5 ms). A transaction now takes as many
-// documents as fit in searchIndexHold at the time the last ones took, the
-// writer given back between transactions, so a pass is several short turns
-// with changes in between.
+// 3.5 ms). A transaction now takes as many documents as fit in
+// searchIndexHold at the time the last ones took, the writer given back
+// between transactions, so a pass is several short turns with changes in
+// between.
 const (
-	// searchIndexHold is how long a transaction aims to hold the writer:
-	// about a change's own time at the desk's median, enough for a word's
-	// newest block to be rewritten once for a dozen documents or more.
-	searchIndexHold = 5 * time.Millisecond
+	// searchIndexHold is how long a transaction aims to hold the writer.
+	// A transaction costs about 3 ms whatever its size (the shared words'
+	// blocks, counts and versions, the commit) and 0.2 ms a document
+	// (measured at the desk's 500 changes/s at a million claims): aiming
+	// at 5 ms gave transactions of 8-10 documents, mostly that fixed
+	// cost, the indexer fell behind and grew its turns to 256 documents
+	// (30-80 ms) after all. At 10 ms about 35 documents share it.
+	searchIndexHold = 10 * time.Millisecond
 	// searchIndexBatchLeast and searchIndexBatchMost bound a transaction's
 	// documents whatever the time they take.
-	searchIndexBatchLeast = 8
+	searchIndexBatchLeast = 16
 	searchIndexBatchMost  = 256
 	// searchIndexBehind: a pass still finding full transactions after this
 	// long is behind (a saturated writer gives it a turn only after every
