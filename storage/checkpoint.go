@@ -3,7 +3,10 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"os"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -31,6 +34,18 @@ import (
 // those last frames holding the writer's turn (the shared transaction
 // committed first): the next transaction writes the log from its start, in
 // place, and the log's file stops growing.
+//
+// What that hold costs is mostly a sync of the database file, and SQLite
+// syncs it only in a checkpoint that copies the log to its very end: under
+// a steady stream of changes frames arrive during nearly every copy, so the
+// database file's writes of a second or more of copies wait, unsynced, for
+// the first copy that reaches the end, and that was often the one made
+// holding the writer (a sync of 60-90 ms, everyone waiting). So before
+// holding the writer the checkpointer syncs the database file itself
+// (syncDB) after each catch-up copy: the copy made holding the writer then
+// syncs only the pages of its own last few hundred frames. A sync outside
+// SQLite changes nothing it relies on: SQLite's own sync in the held copy
+// still comes before the log may start again.
 const (
 	// checkpointEvery is how soon after a commit the log is copied back.
 	checkpointEvery = 250 * time.Millisecond
@@ -67,8 +82,15 @@ type checkpointer struct {
 	// holdWriter runs f holding the writer's turn, the shared transaction
 	// committed; it returns false, without running f, once stop is closed.
 	holdWriter func(stop <-chan struct{}, f func()) bool
+	// dbPath is the database file's, synced by syncDB before the writer is
+	// held; dbFile is open on it once synced.
+	dbPath string
+	dbFile *os.File
 
 	mu sync.Mutex
+	// syncDB is syncDatabaseFile; tests stand in for it and for holdWriter
+	// (holding mu: the checkpointer may already be running).
+	syncDB func() error
 	// restartAt and every are restartFrames and checkpointEvery; tests set
 	// them lower (holding mu: the checkpointer may already be running).
 	restartAt int
@@ -82,14 +104,15 @@ type checkpointer struct {
 	restarts int         // checkpoints finished with the writer held, for tests
 }
 
-func newCheckpointer(dsn string, holdWriter func(stop <-chan struct{}, f func()) bool, syncer *logSyncer) (*checkpointer, error) {
+func newCheckpointer(dbPath, dsn string, holdWriter func(stop <-chan struct{}, f func()) bool, syncer *logSyncer) (*checkpointer, error) {
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
 	c := &checkpointer{db: db, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
-		holdWriter: holdWriter, syncer: syncer, restartAt: restartFrames, every: checkpointEvery}
+		holdWriter: holdWriter, syncer: syncer, dbPath: dbPath, restartAt: restartFrames, every: checkpointEvery}
+	c.syncDB = c.syncDatabaseFile
 	go c.run()
 	return c, nil
 }
@@ -114,15 +137,23 @@ func (c *checkpointer) run() {
 		case <-c.kick:
 		}
 		c.mu.Lock() // tests change them while the checkpointer runs
-		next, restartAt := c.every, c.restartAt
+		next, restartAt, syncDB, holdWriter := c.every, c.restartAt, c.syncDB, c.holdWriter
 		c.mu.Unlock()
 		logFrames, copied, err := c.passive()
-		if err == nil && logFrames >= restartAt && c.holdWriter != nil {
+		if err == nil && logFrames >= restartAt && holdWriter != nil {
 			for range catchUpRuns {
 				before := logFrames
+				if err = syncDB(); err != nil {
+					break
+				}
 				if logFrames, copied, err = c.passive(); err != nil || logFrames-before <= catchUpFrames {
 					break
 				}
+			}
+			if err == nil {
+				// The last copy's writes too, so that the held copy's sync
+				// has only its own to write.
+				err = syncDB()
 			}
 			if err == nil && copied < logFrames {
 				// A reader (a long export, the feed, a backup) still reads
@@ -135,7 +166,7 @@ func (c *checkpointer) run() {
 				next = restartRetry
 				c.committed()
 			} else if err == nil {
-				c.holdWriter(c.stop, func() {
+				holdWriter(c.stop, func() {
 					c.mu.Lock()
 					c.holds++
 					c.mu.Unlock()
@@ -168,6 +199,34 @@ func (c *checkpointer) run() {
 			return
 		case <-time.After(next):
 		}
+	}
+}
+
+// syncDatabaseFile syncs the database file with what checkpoints have
+// copied into it so far (fdatasync, as SQLite's own syncs here). A failure
+// is a failed checkpoint: the writer is not held, and SQLite's own sync of
+// the file, made before the log may start again, fails as well (the
+// kernel reports a failed write-back to every file open on it).
+func (c *checkpointer) syncDatabaseFile() error {
+	if c.dbFile == nil {
+		f, err := os.Open(c.dbPath)
+		if err != nil {
+			c.failed(err)
+			return err
+		}
+		c.dbFile = f
+	}
+	for {
+		err := syscall.Fdatasync(int(c.dbFile.Fd()))
+		if errors.Is(err, syscall.EINTR) {
+			continue
+		}
+		if err != nil {
+			c.dbFile.Close() // opened afresh next time
+			c.dbFile = nil
+			c.failed(err)
+		}
+		return err
 	}
 }
 
@@ -233,5 +292,8 @@ func (c *checkpointer) close() error {
 	}
 	close(c.stop)
 	<-c.done
+	if c.dbFile != nil {
+		c.dbFile.Close()
+	}
 	return c.db.Close()
 }

@@ -2,8 +2,11 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -101,5 +104,154 @@ func TestFailingCheckpointsAreReported(t *testing.T) {
 	}
 	if n := len(told); n != 0 {
 		t.Errorf("the same run of failures reported %d more times", n)
+	}
+}
+
+// writeLogPages commits n changes of a page or more each, one at a time.
+func writeLogPages(t *testing.T, db *DB, prefix string, n int) {
+	t.Helper()
+	value := fmt.Sprintf("%03000d", 0)
+	for i := range n {
+		tx, err := db.beginShared(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(tx.ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, 'now')`,
+			fmt.Sprintf("%s%d", prefix, i), value); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Before the checkpointer holds the writer to copy the log's last frames,
+// it syncs the database file with every copy made so far, the last one
+// included: the sync SQLite makes holding the writer then writes only the
+// pages copied in the hold, instead of a second or more of copies that
+// SQLite left unsynced while frames kept coming.
+func TestTheDatabaseFileIsSyncedBeforeTheWriterIsHeld(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c := db.ckpt
+	var mu sync.Mutex
+	var syncs, holds, unsynced int
+	lastSync := -1 // the checkpoints done at the last sync
+	c.mu.Lock()
+	c.restartAt = 100
+	c.every = 5 * time.Millisecond
+	realSync, realHold := c.syncDB, c.holdWriter
+	c.syncDB = func() error {
+		err := realSync()
+		mu.Lock()
+		syncs++
+		lastSync = c.checkpoints()
+		mu.Unlock()
+		return err
+	}
+	c.holdWriter = func(stop <-chan struct{}, f func()) bool {
+		mu.Lock()
+		holds++
+		if lastSync != c.checkpoints() {
+			unsynced++ // a copy was made since the last sync
+		}
+		mu.Unlock()
+		return realHold(stop, f)
+	}
+	c.mu.Unlock()
+
+	writeLogPages(t, db, "s", 1500)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		c.mu.Lock()
+		restarts := c.restarts
+		c.mu.Unlock()
+		if restarts > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("1,500 changes of a page and the log never started again")
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if holds == 0 || unsynced > 0 {
+		t.Fatalf("the writer was held %d times, %d of them with copies made since the database file's last sync", holds, unsynced)
+	}
+	if syncs < holds {
+		t.Fatalf("%d syncs of the database file for %d holds of the writer", syncs, holds)
+	}
+}
+
+// A failed sync of the database file is a failed checkpoint: it is
+// reported, the writer is not held on it (SQLite's own sync would fail as
+// well), every change stays readable, and once syncs work again the log
+// starts again.
+func TestAFailedSyncOfTheDatabaseFileHoldsNobody(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c := db.ckpt
+	reported := make(chan error, 1)
+	db.OnCheckpointError(func(err error) {
+		select {
+		case reported <- err:
+		default:
+		}
+	})
+	var failing atomic.Bool
+	failing.Store(true)
+	broken := errors.New("input/output error")
+	c.mu.Lock()
+	c.restartAt = 100
+	c.every = 5 * time.Millisecond
+	realSync := c.syncDB
+	c.syncDB = func() error {
+		if failing.Load() {
+			c.failed(broken)
+			return broken
+		}
+		return realSync()
+	}
+	c.mu.Unlock()
+
+	writeLogPages(t, db, "f", 600)
+	select {
+	case err := <-reported:
+		if !errors.Is(err, broken) {
+			t.Fatalf("reported %v, want the failed sync", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the database file's sync failed and nobody was told")
+	}
+	c.mu.Lock()
+	holds, restarts := c.holds, c.restarts
+	c.mu.Unlock()
+	if holds != 0 || restarts != 0 {
+		t.Fatalf("with the database file's sync failing the writer was held %d times and the log started again %d times", holds, restarts)
+	}
+	var n int
+	if err := db.read.QueryRow(`SELECT count(*) FROM settings WHERE key LIKE 'f%'`).Scan(&n); err != nil || n != 600 {
+		t.Fatalf("%d of 600 changes read back (%v)", n, err)
+	}
+
+	failing.Store(false)
+	writeLogPages(t, db, "g", 200)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		c.mu.Lock()
+		restarts = c.restarts
+		c.mu.Unlock()
+		if restarts > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("syncs work again and the log never started again")
+		}
 	}
 }

@@ -202,7 +202,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	if db.ckpt, err = newCheckpointer(readDSN, db.holdWriter, db.syncer); err != nil {
+	if db.ckpt, err = newCheckpointer(path, readDSN, db.holdWriter, db.syncer); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
