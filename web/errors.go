@@ -202,3 +202,24 @@ func (app *App) refusedOnPage(r *http.Request, err error) (error, bool) {
 	}
 	return err, false
 }
+
+// refuseOnPage answers a refused post by the one rule of refusedOnPage: a
+// refusal kept on the form's page is drawn by show, with the refusal's
+// status and the reason as the person is to read it; anything else goes
+// to the error page.
+func (app *App) refuseOnPage(w http.ResponseWriter, r *http.Request, err error, show func(status int, problem string)) {
+	err, onPage := app.refusedOnPage(r, err)
+	if !onPage {
+		app.error(w, r, err)
+		return
+	}
+	show(statusOf(domain.ErrorCode(err)), domain.ErrorMessage(err))
+}
+
+// metaRefusing is a page's meta with problem said at the top, for pages
+// whose view has no place of its own for a refusal.
+func (app *App) metaRefusing(w http.ResponseWriter, r *http.Request, title, problem string) components.PageMeta {
+	meta := app.meta(w, r, title)
+	meta.Flash = append(meta.Flash, components.Flash{Kind: "error", Message: problem})
+	return meta
+}

@@ -72,12 +72,9 @@ func (app *App) renderSettingsTyped(w http.ResponseWriter, r *http.Request, stat
 // at the top and everything typed in place, passwords and codes excepted.
 // Anything else goes to the error page.
 func (app *App) settingsFailed(w http.ResponseWriter, r *http.Request, err error) {
-	err, onPage := app.refusedOnPage(r, err)
-	if !onPage {
-		app.error(w, r, err)
-		return
-	}
-	app.renderSettings(w, r, statusOf(domain.ErrorCode(err)), components.SettingsView{Problem: domain.ErrorMessage(err)})
+	app.refuseOnPage(w, r, err, func(status int, problem string) {
+		app.renderSettings(w, r, status, components.SettingsView{Problem: problem})
+	})
 }
 
 type tokenForm struct {

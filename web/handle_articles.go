@@ -616,11 +616,9 @@ func (app *App) editArticle(w http.ResponseWriter, r *http.Request) {
 		return
 	case err != nil:
 		// What was typed stays in the form, beside why it was not saved.
-		if err, onPage := app.refusedOnPage(r, err); onPage {
-			app.renderArticle(w, r, statusOf(domain.ErrorCode(err)), id, func(v *components.ArticleView) { v.Edit, v.Problem = view, domain.ErrorMessage(err) })
-			return
-		}
-		app.error(w, r, err)
+		app.refuseOnPage(w, r, err, func(status int, problem string) {
+			app.renderArticle(w, r, status, id, func(v *components.ArticleView) { v.Edit, v.Problem = view, problem })
+		})
 		return
 	}
 	app.carryArticle(r, id, articleDetailFields...)

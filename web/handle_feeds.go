@@ -43,16 +43,13 @@ func (app *App) carryFeedTyped(r *http.Request) {
 // with the reason at the top and the address being typed in its box.
 // Anything else goes to the error page.
 func (app *App) feedsFailed(w http.ResponseWriter, r *http.Request, err error) {
-	err, onPage := app.refusedOnPage(r, err)
-	if !onPage {
-		app.error(w, r, err)
-		return
-	}
-	v := components.FeedsView{Problem: domain.ErrorMessage(err)}
-	if r.ParseForm() == nil {
-		v.URL, v.Every = echoText(r.PostForm.Get("url")), r.PostForm.Get("every")
-	}
-	app.renderFeeds(w, r, statusOf(domain.ErrorCode(err)), v)
+	app.refuseOnPage(w, r, err, func(status int, problem string) {
+		v := components.FeedsView{Problem: problem}
+		if r.ParseForm() == nil {
+			v.URL, v.Every = echoText(r.PostForm.Get("url")), r.PostForm.Get("every")
+		}
+		app.renderFeeds(w, r, status, v)
+	})
 }
 
 func (app *App) renderFeeds(w http.ResponseWriter, r *http.Request, status int, v components.FeedsView) {

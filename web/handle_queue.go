@@ -260,13 +260,13 @@ func (app *App) bulkQueue(w http.ResponseWriter, r *http.Request) {
 	if fe := fieldErrors(err); fe != nil {
 		app.renderQueue(w, r, http.StatusUnprocessableEntity, shown, cursor, fe, bulk)
 		return
-	} else if code := domain.ErrorCode(err); code == domain.ECONFLICT || code == domain.ENOTFOUND {
-		// A ticked claim changed, cannot take this change or is gone: show
-		// the current list with the reason beside the selection.
-		app.renderQueue(w, r, statusOf(code), shown, cursor, components.FieldErrors{"ids": domain.ErrorMessage(err)}, bulk)
-		return
 	} else if err != nil {
-		app.error(w, r, err)
+		// A ticked claim changed, cannot take this change or is gone, a
+		// database that cannot take changes now (refusedOnPage): the
+		// current list with the reason beside the selection.
+		app.refuseOnPage(w, r, err, func(status int, problem string) {
+			app.renderQueue(w, r, status, shown, cursor, components.FieldErrors{"ids": problem}, bulk)
+		})
 		return
 	}
 	switch changed {

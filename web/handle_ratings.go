@@ -221,10 +221,7 @@ func (app *App) deleteRating(w http.ResponseWriter, r *http.Request) {
 // the reason at the top and everything typed in place, edit's row as
 // posted when it is set. Other errors go to the error page.
 func (app *App) ratingsFailed(w http.ResponseWriter, r *http.Request, err error, edit components.RatingForm) {
-	err, onPage := app.refusedOnPage(r, err)
-	if !onPage {
-		app.error(w, r, err)
-		return
-	}
-	app.renderRatingsTyped(w, r, statusOf(domain.ErrorCode(err)), components.RatingsView{New: components.RatingForm{OnScale: true}, Edit: edit, Problem: domain.ErrorMessage(err)}, r.PostForm)
+	app.refuseOnPage(w, r, err, func(status int, problem string) {
+		app.renderRatingsTyped(w, r, status, components.RatingsView{New: components.RatingForm{OnScale: true}, Edit: edit, Problem: problem}, r.PostForm)
+	})
 }

@@ -186,13 +186,8 @@ func (app *App) scorerProgress(w http.ResponseWriter, r *http.Request) {
 // (refusedOnPage): the page again with the reason and everything typed in
 // place. Other errors go to the error page.
 func (app *App) scorerFailed(w http.ResponseWriter, r *http.Request, err error) {
-	err, onPage := app.refusedOnPage(r, err)
-	if !onPage {
-		app.error(w, r, err)
-		return
-	}
-	app.renderScorer(w, r, statusOf(domain.ErrorCode(err)), r.PostForm, func(v *components.ScorerView) {
-		v.Problem = domain.ErrorMessage(err)
+	app.refuseOnPage(w, r, err, func(status int, problem string) {
+		app.renderScorer(w, r, status, r.PostForm, func(v *components.ScorerView) { v.Problem = problem })
 	})
 }
 

@@ -76,12 +76,9 @@ func (app *App) renderPublishing(w http.ResponseWriter, r *http.Request, status 
 // reason at the top and everything typed in place. Anything else goes to
 // the error page.
 func (app *App) publishingFailed(w http.ResponseWriter, r *http.Request, err error) {
-	err, onPage := app.refusedOnPage(r, err)
-	if !onPage {
-		app.error(w, r, err)
-		return
-	}
-	app.renderPublishing(w, r, statusOf(domain.ErrorCode(err)), components.PublishingForm{Problem: domain.ErrorMessage(err)}, r.PostForm)
+	app.refuseOnPage(w, r, err, func(status int, problem string) {
+		app.renderPublishing(w, r, status, components.PublishingForm{Problem: problem}, r.PostForm)
+	})
 }
 
 // keepPublishingTyped answers the page's default button (Enter in a field

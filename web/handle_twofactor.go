@@ -350,14 +350,9 @@ func (app *App) saveSecuritySettings(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := app.db.SetSettings(r.Context(), map[string]string{domain.SettingTwoFactorForAdmins: value}); err != nil {
 		// The choice made stays made, beside why it was not saved.
-		err, onPage := app.refusedOnPage(r, err)
-		if !onPage {
-			app.error(w, r, err)
-			return
-		}
-		meta := app.meta(w, r, "Sign-in security")
-		meta.Flash = append(meta.Flash, components.Flash{Kind: "error", Message: domain.ErrorMessage(err)})
-		app.render(w, r, statusOf(domain.ErrorCode(err)), components.AdminSecurityPage(meta, value == "1"))
+		app.refuseOnPage(w, r, err, func(status int, problem string) {
+			app.render(w, r, status, components.AdminSecurityPage(app.metaRefusing(w, r, "Sign-in security", problem), value == "1"))
+		})
 		return
 	}
 	app.flash(w, r, "success", "Sign-in security saved.")

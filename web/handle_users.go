@@ -46,14 +46,9 @@ func (app *App) createUser(w http.ResponseWriter, r *http.Request) {
 	// A refusal no field holds (hashing too busy, a database that cannot
 	// take changes) is said at the top of the form, which keeps what was typed.
 	refused := func(err error) {
-		err, onPage := app.refusedOnPage(r, err)
-		if !onPage {
-			app.error(w, r, err)
-			return
-		}
-		meta := app.meta(w, r, "Add a user")
-		meta.Flash = append(meta.Flash, components.Flash{Kind: "error", Message: domain.ErrorMessage(err)})
-		app.render(w, r, statusOf(domain.ErrorCode(err)), components.NewUserPage(meta, view))
+		app.refuseOnPage(w, r, err, func(status int, problem string) {
+			app.render(w, r, status, components.NewUserPage(app.metaRefusing(w, r, "Add a user", problem), view))
+		})
 	}
 	password, hash, err := app.newPassword(r)
 	if err != nil {
@@ -137,19 +132,14 @@ func (app *App) carryUser(r *http.Request, id int64, secret string, saved ...str
 // the reason at the top and the choices made in place. Anything else,
 // including an account that does not exist, goes to the error page.
 func (app *App) userFailed(w http.ResponseWriter, r *http.Request, id int64, err error) {
-	err, onPage := app.refusedOnPage(r, err)
-	code := domain.ErrorCode(err)
-	if !onPage {
-		app.error(w, r, err)
-		return
-	}
-	u, uerr := app.db.UserByID(r.Context(), id)
-	if uerr != nil {
-		app.error(w, r, err)
-		return
-	}
-	v := components.UserView{Problem: domain.ErrorMessage(err), Errors: fieldErrors(err)}
-	app.renderUser(w, r, statusOf(code), u, "", v, r.PostForm)
+	app.refuseOnPage(w, r, err, func(status int, problem string) {
+		u, uerr := app.db.UserByID(r.Context(), id)
+		if uerr != nil {
+			app.error(w, r, uerr)
+			return
+		}
+		app.renderUser(w, r, status, u, "", components.UserView{Problem: problem, Errors: fieldErrors(err)}, r.PostForm)
+	})
 }
 
 // keepUserTyped answers the page's default button (Enter without

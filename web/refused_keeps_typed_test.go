@@ -1,14 +1,17 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"claimtrail/domain"
+	"claimtrail/web/auth"
 )
 
 // TestRefusalsWithoutAFieldKeepWhatWasTyped posts, as a browser without
@@ -329,4 +332,69 @@ func TestEveryTypedSourceEditIsKept(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRefusalsWhileHashingIsBusyKeepWhatWasTyped: with every password
+// hashing slot taken (many people signing in at once), a new account, a
+// password reset and a change of one's own password are refused with 429
+// and "wait a few seconds", on the form's own page with what was typed or
+// chosen there still in place, not on the error page.
+func TestRefusalsWhileHashingIsBusyKeepWhatWasTyped(t *testing.T) {
+	env := newTestEnv(t)
+	ada, _ := env.signedIn("ada@newsroom.example", domain.RoleAdmin)
+	rita, u := env.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	env.app.hashes = auth.NewGate(1, 20*time.Millisecond)
+	release, err := env.app.hashes.Enter(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+
+	cases := []struct {
+		name string
+		who  *client
+		path string
+		form url.Values
+		kept map[string]string // selector → value (or a selected option's value)
+	}{
+		{"add a user", ada, "/admin/users",
+			url.Values{"name": {"Nell Newcomer"}, "email": {"nell@newsroom.example"}, "role": {"editor"}},
+			map[string]string{"#name": "Nell Newcomer", "#email": "nell@newsroom.example", "#role option[selected]": "editor"}},
+		{"reset a password", ada, "/admin/users/" + itoa(u.ID) + "/password",
+			url.Values{"role": {"editor"}},
+			map[string]string{"#role option[selected]": "editor"}},
+		{"change one's own password", rita, "/settings/password",
+			url.Values{"current_password": {testPassword}, "new_password": {"a long new passphrase"}, "confirm_password": {"a long new passphrase"},
+				"public_name": {"Rita Typed"}, "name": {"nightly import"}},
+			map[string]string{"#public_name": "Rita Typed", "#name": "nightly import"}},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			res := tt.who.postForm(tt.path, tt.form)
+			wantStatus(t, res, http.StatusTooManyRequests)
+			doc := res.Doc(t)
+			if doc.Find(`[data-testid="error-page"]`).Length() != 0 {
+				t.Fatal("the error page, which holds nothing typed")
+			}
+			said := doc.Find(`[data-testid="error-message"], [data-testid="flash-error"]`).Text()
+			if !strings.Contains(said, "Wait a few seconds") {
+				t.Errorf("the page says %q at the top, want the reason", said)
+			}
+			for sel, want := range tt.kept {
+				if got := typedValue(doc.Find(sel).First()); got != want {
+					t.Errorf("%s = %q, want %q as typed", sel, got, want)
+				}
+			}
+			if sel := doc.Find(`input[type="password"]`); sel.Length() > 0 {
+				sel.Each(func(_ int, s *goquery.Selection) {
+					if v := s.AttrOr("value", ""); v != "" {
+						t.Errorf("a password came back: %q", v)
+					}
+				})
+			}
+		})
+	}
+	if n := env.count(`SELECT count(*) FROM users WHERE email = 'nell@newsroom.example'`); n != 0 {
+		t.Error("the account was added while hashing was busy")
+	}
 }
