@@ -296,8 +296,11 @@ func (app *App) renderArticleForm(w http.ResponseWriter, r *http.Request, status
 func (app *App) addArticle(w http.ResponseWriter, r *http.Request) {
 	view := components.ArticleForm{Mode: "paste"}
 	if isMultipart(r) {
-		// The whole body is already capped at MaxUploadBytes+1 MB.
+		// The whole body is capped (limitBody), the file at MaxUploadBytes+1
+		// as it is read (trimUploads).
 		watchUploadNames(r)
+		trimUploads(r, app.cfg.MaxUploadBytes)
+		defer r.Body.Close() // ends the trimming if the parser stopped early
 		if err := parseMultipartForm(r); err != nil {
 			view.Mode = "upload" // what is unreadable or too large is most likely the file
 			if errors.Is(err, multipart.ErrMessageTooLarge) {
@@ -318,6 +321,13 @@ func (app *App) addArticle(w http.ResponseWriter, r *http.Request) {
 	}
 	m, err := readMeta(r.PostForm, "")
 	view = m.form(sourceMeant(r, cmp.Or(r.PostForm.Get("source"), "paste")))
+	if uploadEnded(r) {
+		// More than we read: the fields before the cap are shown back.
+		view.Body, view.Address = echoText(r.PostForm.Get("body")), echoText(r.PostForm.Get("address"))
+		view.Mode = "upload"
+		app.articleFormError(w, r, view, &http.MaxBytesError{Limit: app.cfg.MaxUploadBytes})
+		return
+	}
 	if err == nil && view.Mode == "paste" {
 		err = fillForm(r.PostForm, &form)
 	}
@@ -388,6 +398,8 @@ func (app *App) addPasted(w http.ResponseWriter, r *http.Request, m articleMeta,
 func (app *App) uploadArticle(w http.ResponseWriter, r *http.Request) {
 	view := components.ArticleForm{Mode: "upload"}
 	watchUploadNames(r)
+	trimUploads(r, app.cfg.MaxUploadBytes)
+	defer r.Body.Close()
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if nameErr := unreadableUpload(r, "file"); nameErr != nil {
@@ -401,6 +413,9 @@ func (app *App) uploadArticle(w http.ResponseWriter, r *http.Request) {
 	defer r.MultipartForm.RemoveAll()
 	m, err := readMeta(r.PostForm, "upload-")
 	view = m.form("upload")
+	if err == nil && uploadEnded(r) {
+		err = &http.MaxBytesError{Limit: app.cfg.MaxUploadBytes}
+	}
 	if err != nil {
 		app.articleFormError(w, r, view, err)
 		return

@@ -140,14 +140,20 @@ func securityHeaders(next http.Handler) http.Handler {
 // limitBody caps request bodies: the routes that take a whole article (pasted,
 // uploaded or sent to the API) get the article limit plus room for the form
 // around it; every other form gets formLimit. API handlers set tighter caps of
-// their own inside these.
-func limitBody(formLimit, articleLimit int64, next http.Handler) http.Handler {
+// their own inside these. The add-article form's file upload (multipart) may
+// run to uploadLimit: its file is cut at the article limit as it is read
+// (trimUploads), so the rest of a file too large is read and dropped, and
+// the fields after it still reach the form.
+func limitBody(formLimit, articleLimit, uploadLimit int64, next http.Handler) http.Handler {
 	articleRoutes := map[string]bool{"/articles": true, "/articles/upload": true, "/api/v1/articles": true}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
 			limit := formLimit
 			if articleRoutes[r.URL.Path] {
 				limit = articleLimit
+				if r.URL.Path != "/api/v1/articles" && isMultipart(r) {
+					limit = uploadLimit
+				}
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}

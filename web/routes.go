@@ -167,7 +167,7 @@ func (app *App) Handler() http.Handler {
 	var h http.Handler = mux
 	h = app.loadSession(h)
 	h = app.crossOrigin(h)
-	h = limitBody(1<<20, app.cfg.MaxUploadBytes+(1<<20), h)
+	h = limitBody(1<<20, app.cfg.MaxUploadBytes+(1<<20), uploadReadLimit(app.cfg.MaxUploadBytes), h)
 	h = securityHeaders(h)
 	h = app.recoverPanic(h)
 	h = app.logRequests(h)

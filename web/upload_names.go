@@ -104,8 +104,8 @@ func isHeaderControl(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7F }
 // nameUnreadable reports whether r's multipart form had a part named field
 // that was skipped for the header naming it.
 func nameUnreadable(r *http.Request, field string) bool {
-	w, ok := r.Body.(*nameWatch)
-	return ok && w.unreadable[field]
+	w := uploadWatch(r)
+	return w != nil && w.unreadable[field]
 }
 
 // unreadableUpload is the refusal of a multipart form that could not be
