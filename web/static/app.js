@@ -29,6 +29,19 @@
 
   // ---- (0) dates typed only in part ----------------------------------------
 
+  // Without this script the browser checks a form marked data-js-novalidate
+  // before sending it, which stops a date typed only in part; with it, the
+  // browser's checks are off and the listeners below say so in the page's
+  // words, the server's messages doing the rest.
+  function skipBrowserChecks(root) {
+    if (!root || !root.querySelectorAll) return;
+    var forms = root.querySelectorAll("form[data-js-novalidate]");
+    for (var i = 0; i < forms.length; i++) forms[i].noValidate = true;
+    if (root.matches && root.matches("form[data-js-novalidate]")) root.noValidate = true;
+  }
+  skipBrowserChecks(document);
+  document.addEventListener("htmx:load", function (ev) { skipBrowserChecks(ev.target); });
+
   // A date picker holding a date typed only in part (no year, say) sends it
   // as empty, so the date would be dropped without a word: stop the submit
   // and say so beside the field. Registered first, so nothing is asked or
