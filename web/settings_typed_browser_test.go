@@ -32,9 +32,7 @@ func TestBrowserAccountPageKeepsTypedWork(t *testing.T) {
 				chromedp.SendKeys(chromedp.ID("name"), "weekly spreadsheet"),
 				chromedp.SendKeys(chromedp.ID("current_password"), "not kept anywhere"),
 			)
-			b.clearFlash()
-			b.do("create the token", chromedp.Click(chromedp.CSS(`[data-testid="create-token"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="new-token"]`)))
+			b.submit("create the token", `[data-testid="create-token"]`, `[data-testid="new-token"]`)
 			if got := b.value(`#public_name`); got != "Rita Reporter" {
 				t.Errorf("public name after creating a token: %q", got)
 			}
@@ -52,9 +50,7 @@ func TestBrowserAccountPageKeepsTypedWork(t *testing.T) {
 			}
 			browsertest.Screenshot(t, b.ctx, "after-token")
 
-			b.clearFlash()
-			b.do("save the choices", chromedp.Click(chromedp.CSS(`[data-testid="save-notifications"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			b.submit("save the choices", `[data-testid="save-notifications"]`, `[data-testid="flash-success"]`)
 			if n := env.count(`SELECT count(*) FROM notification_prefs WHERE user_id = ? AND event = 'overdue' AND enabled = 0`, u.ID); n != 1 {
 				t.Error("the notification choice was not saved")
 			}
@@ -62,9 +58,7 @@ func TestBrowserAccountPageKeepsTypedWork(t *testing.T) {
 				t.Errorf("public name after saving choices: %q", got)
 			}
 
-			b.clearFlash()
-			b.do("save the public name", chromedp.Click(chromedp.CSS(`[data-testid="save-public-name"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			b.submit("save the public name", `[data-testid="save-public-name"]`, `[data-testid="flash-success"]`)
 			if n := env.count(`SELECT count(*) FROM users WHERE id = ? AND public_name_requested = 'Rita Reporter'`, u.ID); n != 1 {
 				t.Error("the public name was not saved")
 			}

@@ -86,6 +86,19 @@ func (b *browser) clearFlash() {
 	b.eval(`Promise.resolve(document.querySelectorAll(".flash").forEach(e => e.remove()) || "")`)
 }
 
+// submit clicks sel, a button that sends a form, and waits until the page
+// the post leads to has loaded whole, with want on it. Waiting only for
+// want to show lets the next step find its node in a page still loading:
+// the browser numbers a page's nodes afresh once it has loaded, and a click
+// or keys sent to a node found before then fail with "Could not find node
+// with given id" (seen under load, when the page's scripts come late).
+func (b *browser) submit(what, sel, want string) {
+	b.t.Helper()
+	b.eval(`Promise.resolve(document.documentElement.setAttribute("data-before-submit", "") || "")`)
+	b.do(what, chromedp.Click(chromedp.CSS(sel)))
+	b.waitFor(what+": the next page, loaded", `!document.documentElement.hasAttribute("data-before-submit") && document.readyState === "complete" && document.querySelector(`+jsString(want)+`)`)
+}
+
 func (b *browser) signIn(email string) {
 	b.t.Helper()
 	b.do("sign in as "+email,
