@@ -284,7 +284,9 @@ func TwoFactorLoginPage(meta PageMeta, form TwoFactorLoginForm) templ.Component 
 	})
 }
 
-func AdminSecurityPage(meta PageMeta, requireForAdmins bool) templ.Component {
+// AdminSecurityPage is the admin's page for sign-in rules; problem is a
+// refused save's reason, shown at the top.
+func AdminSecurityPage(meta PageMeta, requireForAdmins bool, problem string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -313,17 +315,27 @@ func AdminSecurityPage(meta PageMeta, requireForAdmins bool) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<h1 class=\"page-title\">Sign-in security</h1><form method=\"post\" action=\"/admin/security\" class=\"card stack\" data-testid=\"admin-security-form\"><div class=\"field\"><label><input type=\"checkbox\" name=\"two_factor_admins\" value=\"1\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<h1 class=\"page-title\">Sign-in security</h1>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if requireForAdmins {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, " checked")
+			if problem != "" {
+				templ_7745c5c3_Err = ErrorFragment(problem).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "> Require two-factor sign-in for admins</label></div><p class=\"hint\">An admin without it is sent to set it up before anything else. Turn it on for yourself first, on your own settings page.</p><button type=\"submit\" class=\"btn btn-primary\" data-testid=\"save-security\">Save</button></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, " <form method=\"post\" action=\"/admin/security\" class=\"card stack\" data-testid=\"admin-security-form\"><div class=\"field\"><label><input type=\"checkbox\" name=\"two_factor_admins\" value=\"1\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			if requireForAdmins {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, " checked")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "> Require two-factor sign-in for admins</label></div><p class=\"hint\">An admin without it is sent to set it up before anything else. Turn it on for yourself first, on your own settings page.</p><button type=\"submit\" class=\"btn btn-primary\" data-testid=\"save-security\">Save</button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -215,11 +215,3 @@ func (app *App) refuseOnPage(w http.ResponseWriter, r *http.Request, err error, 
 	}
 	show(statusOf(domain.ErrorCode(err)), domain.ErrorMessage(err))
 }
-
-// metaRefusing is a page's meta with problem said at the top, for pages
-// whose view has no place of its own for a refusal.
-func (app *App) metaRefusing(w http.ResponseWriter, r *http.Request, title, problem string) components.PageMeta {
-	meta := app.meta(w, r, title)
-	meta.Flash = append(meta.Flash, components.Flash{Kind: "error", Message: problem})
-	return meta
-}

@@ -333,7 +333,7 @@ func (app *App) securitySettingsPage(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
-	app.render(w, r, http.StatusOK, components.AdminSecurityPage(app.meta(w, r, "Sign-in security"), required))
+	app.render(w, r, http.StatusOK, components.AdminSecurityPage(app.meta(w, r, "Sign-in security"), required, ""))
 }
 
 func (app *App) saveSecuritySettings(w http.ResponseWriter, r *http.Request) {
@@ -351,7 +351,7 @@ func (app *App) saveSecuritySettings(w http.ResponseWriter, r *http.Request) {
 	if err := app.db.SetSettings(r.Context(), map[string]string{domain.SettingTwoFactorForAdmins: value}); err != nil {
 		// The choice made stays made, beside why it was not saved.
 		app.refuseOnPage(w, r, err, func(status int, problem string) {
-			app.render(w, r, status, components.AdminSecurityPage(app.metaRefusing(w, r, "Sign-in security", problem), value == "1"))
+			app.render(w, r, status, components.AdminSecurityPage(app.meta(w, r, "Sign-in security"), value == "1", problem))
 		})
 		return
 	}

@@ -47,7 +47,8 @@ func (app *App) createUser(w http.ResponseWriter, r *http.Request) {
 	// take changes) is said at the top of the form, which keeps what was typed.
 	refused := func(err error) {
 		app.refuseOnPage(w, r, err, func(status int, problem string) {
-			app.render(w, r, status, components.NewUserPage(app.metaRefusing(w, r, "Add a user", problem), view))
+			view.Problem = problem
+			app.render(w, r, status, components.NewUserPage(app.meta(w, r, "Add a user"), view))
 		})
 	}
 	password, hash, err := app.newPassword(r)

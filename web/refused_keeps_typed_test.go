@@ -376,7 +376,7 @@ func TestRefusalsWhileHashingIsBusyKeepWhatWasTyped(t *testing.T) {
 			if doc.Find(`[data-testid="error-page"]`).Length() != 0 {
 				t.Fatal("the error page, which holds nothing typed")
 			}
-			said := doc.Find(`[data-testid="error-message"], [data-testid="flash-error"]`).Text()
+			said := res.TestID(t, "error-message")
 			if !strings.Contains(said, "Wait a few seconds") {
 				t.Errorf("the page says %q at the top, want the reason", said)
 			}
