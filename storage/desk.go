@@ -150,8 +150,11 @@ var deskTotals = [...]string{"returned", "reopened", "submitted", "returned_to",
 
 // Desk reads the dashboard for a period and, optionally, one outlet. A
 // dashboard read lately for the same filter is handed out again while
-// nothing it counts has changed (deskCache).
+// nothing it counts has changed (deskCache). The period is whole UTC days:
+// its ends are read as the UTC days they fall on, whatever their time of
+// day or zone (the sums by month and day, coverOf, take them as midnights).
 func (db *DB) Desk(ctx context.Context, f domain.DeskFilter) (*domain.Desk, error) {
+	f.From, f.To = domain.Day(f.From), domain.Day(f.To)
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err

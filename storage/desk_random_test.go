@@ -634,3 +634,45 @@ func TestDeskReadAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestDeskPeriodIsWholeUTCDays: a period is whole UTC days (DeskFilter),
+// whatever time of day or zone its ends are given in: a start at ten in
+// the morning of the first of a month still counts that day, and the month
+// is not taken away whole for a start "after" its first midnight.
+func TestDeskPeriodIsWholeUTCDays(t *testing.T) {
+	n, start, _ := deskNewsroom(t)
+	ctx := context.Background()
+	raw := rawDB(t, n.db)
+	clock := start.Add(48 * time.Hour)
+	n.db.Now = func() time.Time { return clock }
+	month := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, time.UTC)
+	whole := domain.DeskFilter{From: month, To: month.AddDate(0, 1, -1)}
+	want := countDesk(t, raw, whole, clock)
+	if want.Approved == 0 || want.Added == 0 {
+		t.Fatalf("nothing counted in %s: %+v", month.Format("2006-01"), want)
+	}
+	west := time.FixedZone("UTC-1", -3600)
+	for _, f := range []domain.DeskFilter{
+		whole,
+		{From: month.Add(10 * time.Hour), To: whole.To.Add(18 * time.Hour)},
+		{From: time.Date(month.Year(), month.Month(), 1, 2, 0, 0, 0, west), To: whole.To.Add(23*time.Hour + 59*time.Minute)},
+	} {
+		// Each read by a server of its own: nothing kept from another.
+		other, err := storage.Open(ctx, n.db.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other.Now = n.db.Now
+		d, err := other.Desk(ctx, f)
+		other.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := figuresOf(d); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s to %s:\ndashboard %+v\ncounted   %+v", f.From, f.To, got, want)
+		}
+		if !d.Filter.From.Equal(whole.From) || !d.Filter.To.Equal(whole.To) {
+			t.Errorf("%s to %s read as %s to %s, want %s to %s", f.From, f.To, d.Filter.From, d.Filter.To, whole.From, whole.To)
+		}
+	}
+}
