@@ -4,6 +4,8 @@
 //
 //   input[type=date]             a date typed only in part stops the submit
 //                                and says so beside the field
+//   form[data-js-novalidate]     the browser's own checks off (without this
+//                                script they stop such a date being sent)
 //   data-confirm="text"          ask before submitting a form or following a button/link
 //   [data-article-text]          selecting text in it fills #add-claim-form [name=quote]
 //   #add-claim-form[data-reveal-on-select]
