@@ -90,9 +90,7 @@ func TestBrowserPublishingPageKeepsTypedWork(t *testing.T) {
 				chromedp.SendKeys(chromedp.ID("webhook_url"), hook),
 				chromedp.SendKeys(chromedp.ID("publisher_name"), "Ledger Checks"),
 			)
-			b.clearFlash()
-			b.do("save the publisher", chromedp.Click(chromedp.CSS(`[data-testid="save-publishing"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			b.submit("save the publisher", `[data-testid="save-publishing"]`, `[data-testid="flash-success"]`)
 			if got := b.value(`#webhook_url`); got != hook {
 				t.Errorf("webhook after saving the publisher: %q", got)
 			}
@@ -104,17 +102,14 @@ func TestBrowserPublishingPageKeepsTypedWork(t *testing.T) {
 			b.do("type another name and a webhook that is not a web address",
 				chromedp.SendKeys(chromedp.ID("publisher_name"), "Ledger Fact Checks"),
 				chromedp.SendKeys(chromedp.ID("webhook_url"), "the chat's hook"),
-				chromedp.Click(chromedp.CSS(`[data-testid="save-webhook"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-webhook_url"]`)),
 			)
+			b.submit("save the webhook", `[data-testid="save-webhook"]`, `[data-testid="error-webhook_url"]`)
 			if got := b.value(`#publisher_name`); got != "Ledger Fact Checks" {
 				t.Errorf("publisher's name after a refused webhook: %q", got)
 			}
 			b.clear(`#webhook_url`)
-			b.clearFlash()
-			b.do("save a good webhook", chromedp.SendKeys(chromedp.ID("webhook_url"), hook),
-				chromedp.Click(chromedp.CSS(`[data-testid="save-webhook"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			b.do("type a good webhook", chromedp.SendKeys(chromedp.ID("webhook_url"), hook))
+			b.submit("save a good webhook", `[data-testid="save-webhook"]`, `[data-testid="flash-success"]`)
 			if got := b.value(`#publisher_name`); got != "Ledger Fact Checks" {
 				t.Errorf("publisher's name after saving the webhook: %q", got)
 			}
