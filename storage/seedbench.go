@@ -142,7 +142,7 @@ func SeedBench(ctx context.Context, path string, o BenchSeed) (counts *BenchSeed
 	}
 	defer conn.Close()
 
-	s := &benchSeeder{o: o, r: rand.New(rand.NewPCG(1000003, uint64(o.Claims))), vocab: newVocabulary(24000),
+	s := &benchSeeder{o: o, r: rand.New(rand.NewPCG(1000003, uint64(o.Claims))), vocab: newVocabulary(benchVocabularySize),
 		counts: &BenchSeedCounts{Users: len(users), States: map[domain.ClaimState]int{}}}
 	for _, u := range users {
 		switch u.Role {

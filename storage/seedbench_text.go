@@ -36,6 +36,10 @@ var (
 	codas  = []string{"", "", "n", "r", "s", "t", "l", "m", "nd", "st", "rk"}
 )
 
+// benchVocabularySize is how many words the benchmark database's text
+// draws on.
+const benchVocabularySize = 24000
+
 // vocabulary is a deterministic word list and the cumulative weights of a
 // Zipf-like draw over it.
 type vocabulary struct {
@@ -188,3 +192,23 @@ func (v *vocabulary) title(r *rand.Rand) string {
 	v.writeWords(&b, r, 5+r.IntN(8))
 	return capitalise(strings.ReplaceAll(b.String(), ",", ""))
 }
+
+// BenchText writes text in the benchmark database's vocabulary. The load
+// generator's verdicts use it, so that the desk's runs add to the search
+// index what a newsroom's verdicts would (words drawn from a broad
+// vocabulary), not the same few words every time, whose postings would
+// grow with every verdict as no newsroom's do. Safe for concurrent use:
+// each caller brings its own random source.
+type BenchText struct{ v *vocabulary }
+
+// NewBenchText is the vocabulary seed-bench writes its database in.
+func NewBenchText() BenchText { return BenchText{v: newVocabulary(benchVocabularySize)} }
+
+// Sentence is a sentence of newspaper length.
+func (t BenchText) Sentence(r *rand.Rand) string { return t.v.sentence(r) }
+
+// Paragraph is n sentences.
+func (t BenchText) Paragraph(r *rand.Rand, n int) string { return t.v.paragraph(r, n) }
+
+// Title is a headline's worth of words.
+func (t BenchText) Title(r *rand.Rand) string { return t.v.title(r) }

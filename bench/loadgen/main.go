@@ -24,6 +24,7 @@ import (
 
 	"bytes"
 	"claimtrail/bench/crashtest"
+	"claimtrail/storage"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -31,6 +32,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -229,15 +231,32 @@ type apiClaim struct {
 	} `json:"verdict"`
 }
 
-// deskVerdict is the verdict reviewer email saves in its round n (i numbers
-// the reviewer), on a verdict at version; conclusion is what the saved
-// change is known by.
-func deskVerdict(email string, n, i int, version int64) (conclusion string, verdict map[string]any) {
-	conclusion = fmt.Sprintf("Checked by %s, round %d.", email, n)
+// verdictText writes one reviewer's verdicts in the benchmark database's
+// vocabulary (storage.BenchText), much as seed-bench writes its verdicts: a
+// line for the conclusion (within the verdict's 300 characters), two
+// paragraphs of explanation, a source with a title and a quote. Verdicts that all said the same few words would
+// grow those words' postings in the search index with every one, as no
+// newsroom's verdicts do, and age the database unlike a newsroom's.
+type verdictText struct {
+	text storage.BenchText
+	r    *rand.Rand
+	i    int // the reviewer's number
+}
+
+func newVerdictText(text storage.BenchText, i int) *verdictText {
+	return &verdictText{text: text, r: rand.New(rand.NewPCG(uint64(i)+1, uint64(time.Now().UnixNano()))), i: i}
+}
+
+// verdict is the verdict saved in the reviewer's round n, on a verdict at
+// version; conclusion is what the saved change is known by (its mark, the
+// reviewer's number and the round, makes it one of a kind).
+func (vt *verdictText) verdict(n int, version int64) (conclusion string, verdict map[string]any) {
+	r, t := vt.r, vt.text
+	conclusion = fmt.Sprintf("%s (%d.%d)", t.Title(r), vt.i, n)
 	return conclusion, map[string]any{"rating": "Mostly true", "conclusion": conclusion,
-		"explanation": "The figure matches the latest official release, give or take rounding.",
-		"sources": []map[string]any{{"url": "https://stats.bench.example/table/" + strconv.Itoa(i), "title": "Official table",
-			"type": "official_statistics", "quote": "The rate was 4.4%."}},
+		"explanation": t.Paragraph(r, 3+r.IntN(4)) + "\n\n" + t.Paragraph(r, 2+r.IntN(4)),
+		"sources": []map[string]any{{"url": "https://stats.bench.example/table/" + strconv.Itoa(vt.i) + "/" + strconv.Itoa(n),
+			"title": t.Title(r), "type": "official_statistics", "quote": t.Sentence(r)}},
 		"version": version}
 }
 
@@ -448,7 +467,9 @@ func cmdDesk(ctx context.Context, args []string) error {
 		}
 		return false
 	}
+	text := storage.NewBenchText()
 	for i, a := range revs[:*nRev] {
+		vt := newVerdictText(text, i)
 		var browser *http.Client
 		if *comments {
 			if browser, err = signIn(*base, a.email, *password); err != nil {
@@ -468,7 +489,7 @@ func cmdDesk(ctx context.Context, args []string) error {
 				}
 				acks.log("taken", cl.ID, a.email)
 				n++
-				conclusion, verdict := deskVerdict(a.email, n, i, cl.Verdict.Version)
+				conclusion, verdict := vt.verdict(n, cl.Verdict.Version)
 				if !timed("save", func() (int, error) {
 					return call(ctx, c, "PUT", *base+"/api/v1/claims/"+strconv.FormatInt(cl.ID, 10)+"/verdict", a.token, verdict, nil)
 				}, 200) {

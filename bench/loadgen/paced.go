@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"claimtrail/storage"
 )
 
 // The desk paced (loadgen desk -rate N): the same reviewers and editors as
@@ -115,8 +117,10 @@ func deskPaced(ctx context.Context, base string, revs, eds []account, rate float
 		}
 	}
 
+	text := storage.NewBenchText()
 	for i, a := range revs {
 		s := &schedule{next: start.Add(revEvery * time.Duration(i) / time.Duration(len(revs))), every: revEvery, end: end}
+		vt := newVerdictText(text, i)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -136,7 +140,7 @@ func deskPaced(ctx context.Context, base string, revs, eds []account, rate float
 				acks.log("taken", cl.ID, a.email)
 				n++
 				id := strconv.FormatInt(cl.ID, 10)
-				conclusion, verdict := deskVerdict(a.email, n, i, cl.Verdict.Version)
+				conclusion, verdict := vt.verdict(n, cl.Verdict.Version)
 				if sched, ok = s.wait(hardCtx); !ok {
 					return
 				}
