@@ -243,15 +243,12 @@ func readDesk(ctx context.Context, tx *Tx, f domain.DeskFilter, kept *deskParts,
 	for _, sp := range coverOf(f.From, f.To, domain.Day(tx.now)) {
 		var p *deskCounted
 		if sp.through == 0 {
-			k := deskPartKey{outlet, "M" + sp.month.Format("2006-01")}
-			s := stamp(k.period)
-			if p = kept.get(k, s); p == nil {
-				if p, err = kept.readDeskPart(ctx, tx, outlet, k.period, s); err != nil {
-					return nil, time.Time{}, err
-				}
-				kept.put(k, p)
-			}
-		} else if p, err = kept.prefix(ctx, tx, outlet, sp.month, sp.through, epoch, changes); err != nil {
+			period := "M" + sp.month.Format("2006-01")
+			p, err = kept.part(ctx, tx, outlet, period, stamp(period))
+		} else {
+			p, err = kept.prefix(ctx, tx, outlet, sp.month, sp.through, epoch, changes)
+		}
+		if err != nil {
 			return nil, time.Time{}, err
 		}
 		parts = append(parts, signedPart{p, sp.sign})

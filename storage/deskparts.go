@@ -281,6 +281,21 @@ var deskTotalsIndex = func() map[string]int {
 	return m
 }()
 
+// part is one day's or month's counters for outlet as kept under stamp s,
+// or read and kept when they are not.
+func (c *deskParts) part(ctx context.Context, tx *Tx, outlet, period string, s deskStamp) (*deskCounted, error) {
+	k := deskPartKey{outlet, period}
+	if p := c.get(k, s); p != nil {
+		return p, nil
+	}
+	p, err := c.readDeskPart(ctx, tx, outlet, period, s)
+	if err != nil {
+		return nil, err
+	}
+	c.put(k, p)
+	return p, nil
+}
+
 // readDeskPart reads one day's or month's counters for outlet, its keys
 // numbered in c. A counter may come in two rows, folded and pending
 // (desk_counted): every use of a part adds its counts up, so both are kept
@@ -414,14 +429,9 @@ func (c *deskParts) prefix(ctx context.Context, tx *Tx, outlet string, month tim
 		}
 	}
 	for d := from; d <= through; d++ {
-		k, s := deskPartKey{outlet, days[d]}, deskStamp{epoch, changes[days[d]]}
-		p := c.get(k, s)
-		if p == nil {
-			var err error
-			if p, err = c.readDeskPart(ctx, tx, outlet, k.period, s); err != nil {
-				return nil, err
-			}
-			c.put(k, p)
+		p, err := c.part(ctx, tx, outlet, days[d], deskStamp{epoch, changes[days[d]]})
+		if err != nil {
+			return nil, err
 		}
 		parts = append(parts, signedPart{p, 1})
 	}
