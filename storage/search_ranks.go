@@ -111,7 +111,7 @@ func (db *DB) PrepareSearch() {
 	r.warming = true
 	// Only what is kept is at stake: a search reads what is missing.
 	warm := func() { _ = db.warmKeptBlocks(r.ctx, searchWarmBlockBytes) }
-	if r.table == nil && !r.building && r.startBuildLocked(db, warm) {
+	if r.table == nil && r.startBuildLocked(db, warm) {
 		return
 	}
 	r.wg.Add(1)
