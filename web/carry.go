@@ -150,14 +150,19 @@ func (s *carryStore) evict(now time.Time, session string, over func() bool) {
 // carryTyped keeps the posted form, less the fields the handler saved and
 // the version stamps, for the page the redirect will show.
 func (app *App) carryTyped(r *http.Request, page string, saved ...string) {
-	rest := url.Values{}
-	for k, v := range r.PostForm {
-		rest[k] = v
+	app.carry.put(app.sessionID(r), page, without(r.PostForm, append(saved, "version", "claim_version", "direction", "from")))
+}
+
+// without is values less the fields named.
+func without(values url.Values, names []string) url.Values {
+	out := make(url.Values, len(values))
+	for k, v := range values {
+		out[k] = v
 	}
-	for _, k := range append(saved, "version", "claim_version", "direction", "from") {
-		delete(rest, k)
+	for _, k := range names {
+		delete(out, k)
 	}
-	app.carry.put(app.sessionID(r), page, rest)
+	return out
 }
 
 // takeCarried returns what a post kept for this page, if anything.

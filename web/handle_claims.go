@@ -523,18 +523,6 @@ func (app *App) sourceChange(w http.ResponseWriter, r *http.Request, editing boo
 	app.render(w, r, status, components.SourcesPanel(v, true))
 }
 
-// without is values less the fields named.
-func without(values url.Values, names []string) url.Values {
-	out := make(url.Values, len(values))
-	for k, v := range values {
-		out[k] = v
-	}
-	for _, k := range names {
-		delete(out, k)
-	}
-	return out
-}
-
 // sourceFields are a source's inputs, as named in the add-source form.
 var sourceFields = []string{"url", "title", "publisher", "type", "published_at", "accessed_at", "quote"}
 

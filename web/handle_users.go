@@ -115,13 +115,7 @@ func (app *App) renderUser(w http.ResponseWriter, r *http.Request, status int, u
 // did not save (a role chosen but not applied), with a one-time password
 // to show under its own name, which nothing posted may take.
 func (app *App) carryUser(r *http.Request, id int64, secret string, saved ...string) {
-	rest := url.Values{}
-	for k, v := range r.PostForm {
-		rest[k] = v
-	}
-	for _, k := range append(saved, "secret", "active") {
-		delete(rest, k)
-	}
+	rest := without(r.PostForm, append(saved, "secret", "active"))
 	if secret != "" {
 		rest.Set("secret", secret)
 	}

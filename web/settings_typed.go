@@ -20,13 +20,7 @@ var settingsSecretFields = []string{"current_password", "new_password", "confirm
 // carrySettings keeps what the post did not save, with shown (a secret to
 // show once) added under its own names.
 func (app *App) carrySettings(r *http.Request, shown url.Values, saved ...string) {
-	rest := url.Values{}
-	for k, v := range r.PostForm {
-		rest[k] = v
-	}
-	for _, k := range append(saved, settingsSecretFields...) {
-		delete(rest, k)
-	}
+	rest := without(r.PostForm, append(saved, settingsSecretFields...))
 	for k, v := range shown {
 		rest[k] = v
 	}
