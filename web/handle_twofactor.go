@@ -54,7 +54,7 @@ func (app *App) startTwoFactor(w http.ResponseWriter, r *http.Request) {
 	}
 	u := currentUser(r)
 	if u.TwoFactor {
-		parseForm(r)
+		// noInput has read the form: what was typed comes back with the reason.
 		app.settingsFailed(w, r, domain.Errorf(domain.ECONFLICT, "Two-factor sign-in is already on."))
 		return
 	}
