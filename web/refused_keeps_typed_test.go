@@ -117,12 +117,19 @@ func TestRefusalsWithoutAFieldKeepWhatWasTyped(t *testing.T) {
 			if res.TestID(t, "error-message") == "" {
 				t.Error("no reason at the top of the page")
 			}
-			for sel, want := range tt.kept {
-				if got := typedValue(doc.Find(sel).First()); got != want {
-					t.Errorf("%s = %q, want %q as typed", sel, got, want)
-				}
-			}
+			wantKept(t, doc, tt.kept)
 		})
+	}
+}
+
+// wantKept fails t for each form control of doc (selector → what was
+// typed, or a selected option's value) that does not show what was typed.
+func wantKept(t *testing.T, doc *goquery.Document, kept map[string]string) {
+	t.Helper()
+	for sel, want := range kept {
+		if got := typedValue(doc.Find(sel).First()); got != want {
+			t.Errorf("%s shows %q, want %q as typed", sel, got, want)
+		}
 	}
 }
 
@@ -182,12 +189,7 @@ func TestSourceChangesThroughHTMXKeepOtherTypedSources(t *testing.T) {
 			tt.form.Set("version", env.verdictVersion(mustID(t, claim)))
 			res := rita.htmx(http.MethodPost, "/claims/"+claim+tt.path, tt.form)
 			wantStatus(t, res, tt.status)
-			doc := res.Doc(t)
-			for sel, want := range tt.kept {
-				if got := typedValue(doc.Find(sel).First()); got != want {
-					t.Errorf("%s = %q, want %q", sel, got, want)
-				}
-			}
+			wantKept(t, res.Doc(t), tt.kept)
 		})
 	}
 
@@ -196,12 +198,7 @@ func TestSourceChangesThroughHTMXKeepOtherTypedSources(t *testing.T) {
 	t.Run("save the draft without scripts", func(t *testing.T) {
 		form := join(edited, newTyped, url.Values{"rating": {env.ratingID("Mostly false")}, "conclusion": {"A conclusion saved."}, "explanation": {"Saved."}})
 		wantStatus(t, rita.postForm("/claims/"+claim+"/verdict", form), http.StatusSeeOther)
-		doc := rita.get("/claims/" + claim).Doc(t)
-		for sel, want := range map[string]string{"#" + p + "title": "Title edited, not saved", "#new-source-title": "New source typed"} {
-			if got := typedValue(doc.Find(sel).First()); got != want {
-				t.Errorf("%s = %q, want %q", sel, got, want)
-			}
-		}
+		wantKept(t, rita.get("/claims/"+claim).Doc(t), map[string]string{"#" + p + "title": "Title edited, not saved", "#new-source-title": "New source typed"})
 	})
 }
 
@@ -312,13 +309,8 @@ func TestEveryTypedSourceEditIsKept(t *testing.T) {
 	t.Run("save one badly", func(t *testing.T) {
 		res := rita.postForm("/claims/"+claim+"/sources/"+sids[1], with(url.Values{b + "url": {"not an address"}}))
 		wantStatus(t, res, http.StatusUnprocessableEntity)
-		doc := res.Doc(t)
-		if got := typedValue(doc.Find("#" + a + "title")); got != "First, edited" {
-			t.Errorf("the other source's edit shows %q", got)
-		}
-		if got := typedValue(doc.Find("#" + b + "url")); got != "not an address" {
-			t.Errorf("the refused edit shows %q", got)
-		}
+		// The other source's edit, and the refused one.
+		wantKept(t, res.Doc(t), map[string]string{"#" + a + "title": "First, edited", "#" + b + "url": "not an address"})
 	})
 	t.Run("save the draft", func(t *testing.T) {
 		wantStatus(t, rita.postForm("/claims/"+claim+"/verdict", with(url.Values{"rating": {env.ratingID("Mostly false")}, "conclusion": {"Saved."}, "explanation": {"Saved."}})), http.StatusSeeOther)
@@ -380,11 +372,7 @@ func TestRefusalsWhileHashingIsBusyKeepWhatWasTyped(t *testing.T) {
 			if !strings.Contains(said, "Wait a few seconds") {
 				t.Errorf("the page says %q at the top, want the reason", said)
 			}
-			for sel, want := range tt.kept {
-				if got := typedValue(doc.Find(sel).First()); got != want {
-					t.Errorf("%s = %q, want %q as typed", sel, got, want)
-				}
-			}
+			wantKept(t, doc, tt.kept)
 			if sel := doc.Find(`input[type="password"]`); sel.Length() > 0 {
 				sel.Each(func(_ int, s *goquery.Selection) {
 					if v := s.AttrOr("value", ""); v != "" {

@@ -52,15 +52,10 @@ func TestOversizedUploadKeepsTheFieldsAfterTheFile(t *testing.T) {
 		if msg := res.TestID(t, "error-file"); msg == "" {
 			t.Error("no message beside the file")
 		}
-		doc := res.Doc(t)
-		for id, v := range want {
-			if got := typedValue(doc.Find("#" + id)); got != v {
-				t.Errorf("%s shows %q, want %q as typed", id, got, v)
-			}
-		}
+		wantKept(t, res.Doc(t), want)
 	}
-	all := map[string]string{"title": "Kept headline", "outlet": "Kept outlet", "author": "Kept author", "url": "https://kept.example/a",
-		"published": "2025-02-23", "body": "Text typed in the paste tab."}
+	all := map[string]string{"#title": "Kept headline", "#outlet": "Kept outlet", "#author": "Kept author", "#url": "https://kept.example/a",
+		"#published": "2025-02-23", "#body": "Text typed in the paste tab."}
 
 	t.Run("a file over the body's room", func(t *testing.T) {
 		kept(t, post("/articles", before, text(limit+1<<20+200<<10), details), all)
@@ -70,11 +65,11 @@ func TestOversizedUploadKeepsTheFieldsAfterTheFile(t *testing.T) {
 		for _, p := range details {
 			prefixed = append(prefixed, part{"upload-" + p.name, p.value})
 		}
-		kept(t, post("/articles/upload", nil, text(limit+1<<20+200<<10), prefixed), map[string]string{"title": "Kept headline", "outlet": "Kept outlet"})
+		kept(t, post("/articles/upload", nil, text(limit+1<<20+200<<10), prefixed), map[string]string{"#title": "Kept headline", "#outlet": "Kept outlet"})
 	})
 	t.Run("a file past what is read at all", func(t *testing.T) {
 		res := post("/articles", before, text(uploadReadLimit(limit)+1<<20), details)
-		kept(t, res, map[string]string{"body": "Text typed in the paste tab."})
+		kept(t, res, map[string]string{"#body": "Text typed in the paste tab."})
 		if !strings.Contains(res.Body, "more than we accept") && !strings.Contains(res.TestID(t, "error-file"), "larger than") {
 			t.Errorf("the refusal does not say the file is too large: %q", res.TestID(t, "error-file"))
 		}
