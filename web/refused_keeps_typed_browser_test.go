@@ -47,8 +47,9 @@ func TestBrowserNoScriptFeedRemovedMeanwhileKeepsTheAddress(t *testing.T) {
 
 // TestBrowserNoScriptIncompleteDateIsSaidBeforeSending: without JavaScript
 // a picker holding a date typed only in part would send it as empty, and
-// nothing can stop that submit; the page says so beside the picker as soon
-// as it holds such a date, and not before, nor once it is whole.
+// the browser says so only when the form is sent; the page says so beside
+// the picker as soon as it holds such a date, and not before, nor once it
+// is whole.
 func TestBrowserNoScriptIncompleteDateIsSaidBeforeSending(t *testing.T) {
 	env := newTestEnv(t)
 	env.createUser("rita@newsroom.example", domain.RoleReviewer)
