@@ -321,9 +321,10 @@ func (app *App) addArticle(w http.ResponseWriter, r *http.Request) {
 	}
 	m, err := readMeta(r.PostForm, "")
 	view = m.form(sourceMeant(r, cmp.Or(r.PostForm.Get("source"), "paste")))
+	address := r.PostForm.Get("address")
+	view.Body, view.Address = echoText(r.PostForm.Get("body")), echoText(address)
 	if uploadEnded(r) {
 		// More than we read: the fields before the cap are shown back.
-		view.Body, view.Address = echoText(r.PostForm.Get("body")), echoText(r.PostForm.Get("address"))
 		view.Mode = "upload"
 		app.articleFormError(w, r, view, &http.MaxBytesError{Limit: app.cfg.MaxUploadBytes})
 		return
@@ -331,8 +332,6 @@ func (app *App) addArticle(w http.ResponseWriter, r *http.Request) {
 	if err == nil && view.Mode == "paste" {
 		err = fillForm(r.PostForm, &form)
 	}
-	address := r.PostForm.Get("address")
-	view.Body, view.Address = echoText(r.PostForm.Get("body")), echoText(address)
 	switch {
 	case err != nil:
 		app.articleFormError(w, r, view, err)
