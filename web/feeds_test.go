@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"claimtrail/components"
 	"claimtrail/domain"
 	"claimtrail/web/ingest"
 )
@@ -207,5 +208,46 @@ func TestFeedWorkerRunsInTheBackgroundAndStops(t *testing.T) {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the worker did not stop")
+	}
+}
+
+// TestFeedSubscribeRefusalSaysWhy: a subscription refused by the
+// newsroom's rules is answered on the feeds page with what was typed in
+// place: messages that name a field beside it, and a refusal that names
+// none with its reason at the top of the page, never a 422 that says
+// nothing.
+func TestFeedSubscribeRefusalSaysWhy(t *testing.T) {
+	env := feedEnv(t, false)
+	eddie := env.createUser("eddie@newsroom.example", domain.RoleEditor)
+	_, _, fieldErr := domain.Subscribe(eddie, domain.FeedInput{URL: "not a web address", EveryMinutes: "60"}, nil, time.Now())
+	const reason = "Feeds cannot be subscribed to just now."
+	for _, tt := range []struct {
+		name      string
+		err       error
+		testID    string // where the reason is shown
+		wantWhy   string
+		typedURL  string
+		typedEach string
+	}{
+		{"a field named", fieldErr, "error-url", domain.ErrorMessage(fieldErr), "not a web address", "60"},
+		{"no field named", domain.Errorf(domain.EINVALID, reason), "error-message", reason, "https://checks.example/feed.json", "1440"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			form := url.Values{"url": {tt.typedURL}, "every": {tt.typedEach}}
+			r := httptest.NewRequest(http.MethodPost, feedsPath, strings.NewReader(form.Encode()))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if err := r.ParseForm(); err != nil {
+				t.Fatal(err)
+			}
+			r = withActor(r, eddie, "")
+			rec := httptest.NewRecorder()
+			env.app.subscribeRefused(rec, r, components.FeedsView{URL: tt.typedURL, Every: tt.typedEach}, tt.err)
+			res := &response{Response: rec.Result(), Body: rec.Body.String()}
+			wantStatus(t, res, http.StatusUnprocessableEntity)
+			if got := res.TestID(t, tt.testID); got != tt.wantWhy {
+				t.Errorf("%s says %q, want %q", tt.testID, got, tt.wantWhy)
+			}
+			wantKept(t, res.Doc(t), map[string]string{"#url": tt.typedURL, "#every option[selected]": tt.typedEach})
+		})
 	}
 }

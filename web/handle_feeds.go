@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -73,17 +72,25 @@ func (app *App) subscribeFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := app.db.SubscribeFeed(r.Context(), domain.FeedInput{URL: form.URL, EveryMinutes: form.Every, Allow: app.cfg.Fetcher.AllowAddr})
 	if err != nil {
-		var de *domain.Error
-		if errors.As(err, &de) && de.Code == domain.EINVALID {
-			app.renderFeeds(w, r, http.StatusUnprocessableEntity, components.FeedsView{URL: form.URL, Every: form.Every, Errors: de.Fields})
-			return
-		}
-		app.feedsFailed(w, r, err)
+		app.subscribeRefused(w, r, components.FeedsView{URL: form.URL, Every: form.Every}, err)
 		return
 	}
 	app.pokeFeeds()
 	app.flash(w, r, "success", "Subscribed to "+domain.ShortenMiddle(f.URL, domain.MaxNameShown)+"; it is being fetched now.")
 	redirect(w, r, "/import/feeds")
+}
+
+// subscribeRefused answers a subscription the newsroom's rules refused,
+// with typed (the address and schedule as typed) in the form: the messages
+// beside the fields they name, or, for a refusal that names no field, its
+// reason at the top of the page (feedsFailed).
+func (app *App) subscribeRefused(w http.ResponseWriter, r *http.Request, typed components.FeedsView, err error) {
+	if fe := fieldErrors(err); fe != nil {
+		typed.Errors = fe
+		app.renderFeeds(w, r, http.StatusUnprocessableEntity, typed)
+		return
+	}
+	app.feedsFailed(w, r, err)
 }
 
 // unsubscribeFeed removes a feed; the checks it brought stay.
