@@ -1,7 +1,9 @@
 package domain
 
 import (
+	"math"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -35,11 +37,58 @@ const (
 // SignInWaitMessage is what a sign-in refused for coming too soon after
 // failures says: the address's failures are often other people's (a
 // shared newsroom network), so it says whose they are and what helps.
-func SignInWaitMessage(byAddress bool, wait string) string {
+func SignInWaitMessage(byAddress bool, wait time.Duration) string {
 	if byAddress {
-		return "Too many failed sign-ins from this network. Wait " + wait + " and try again; a browser you have signed in with before is not held up."
+		return "Too many failed sign-ins from this network. Wait " + WaitWords(wait) + " and try again; a browser you have signed in with before is not held up."
 	}
-	return "Too many failed sign-in attempts. Wait " + wait + " and try again, or ask an admin to reset your password."
+	return "Too many failed sign-in attempts. Wait " + WaitWords(wait) + " and try again, or ask an admin to reset your password."
+}
+
+// ErrTooManyWrongPasswords refuses checking a signed-in person's password
+// (to change it, or to turn two-factor sign-in off with it) before the wait
+// their account's failures earned is over.
+func ErrTooManyWrongPasswords(wait time.Duration) *Error {
+	return Errorf(ERATELIMIT, "Too many wrong passwords. Wait %s and try again.", WaitWords(wait))
+}
+
+// ErrTooManyWrongCodes refuses checking a two-factor code before the wait
+// the account's failures earned is over: codes and passwords are counted
+// together, as guesses at the same account.
+func ErrTooManyWrongCodes(wait time.Duration) *Error {
+	return Errorf(ERATELIMIT, "Too many wrong codes. Wait %s and try again.", WaitWords(wait))
+}
+
+// SignInWaitLeft is how much longer a key (an account or a client address)
+// that has failed failures times, the last at last, must wait at now before
+// its next attempt, by the rule delay (AccountSignInDelay,
+// AddressSignInDelay); zero when it may try now.
+func SignInWaitLeft(delay func(failures int) time.Duration, failures int, last, now time.Time) time.Duration {
+	if failures <= 0 {
+		return 0
+	}
+	return max(last.Add(delay(failures)).Sub(now), 0)
+}
+
+// WaitSeconds is a wait in whole seconds, rounded up and at least 1: what
+// a refusal's Retry-After says, so that a client that waits that long is
+// not refused again.
+func WaitSeconds(wait time.Duration) int {
+	return max(int(math.Ceil(wait.Seconds())), 1)
+}
+
+// WaitWords is a wait as a refusal's message says it: "a second",
+// "12 seconds", "a minute", "3 minutes", rounded up.
+func WaitWords(wait time.Duration) string {
+	switch s := WaitSeconds(wait); {
+	case s == 1:
+		return "a second"
+	case s < 60:
+		return strconv.Itoa(s) + " seconds"
+	case s == 60:
+		return "a minute"
+	default:
+		return strconv.Itoa((s+59)/60) + " minutes"
+	}
 }
 
 // SignInDelay is how long after its last failed attempt a key (an account or

@@ -151,9 +151,9 @@ func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	if ok, wait := app.loginByAccount.Attempt(u.Email); !ok {
 		// Beside the field, with the rest of the page as typed.
-		w.Header().Set("Retry-After", "60")
+		setRetryAfter(w, wait)
 		app.renderSettings(w, r, http.StatusTooManyRequests, components.SettingsView{PasswordErrors: components.FieldErrors{
-			"current_password": domain.ErrorMessage(domain.Errorf(domain.ERATELIMIT, "Too many wrong passwords. Wait %s and try again.", roundWait(wait)))}})
+			"current_password": domain.ErrTooManyWrongPasswords(wait).Message}})
 		return
 	}
 	_, hash, err := app.db.UserCredentials(r.Context(), u.Email)

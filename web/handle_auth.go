@@ -1,8 +1,6 @@
 package web
 
 import (
-	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -145,20 +143,13 @@ func safeNext(next string) string {
 
 // loginThrottled answers a sign-in attempt that came too soon after failures.
 func (app *App) loginThrottled(w http.ResponseWriter, r *http.Request, view components.LoginForm, byAddress bool, wait time.Duration) {
-	view.Error = domain.SignInWaitMessage(byAddress, roundWait(wait))
-	w.Header().Set("Retry-After", strconv.Itoa(max(int(math.Ceil(wait.Seconds())), 1)))
+	view.Error = domain.SignInWaitMessage(byAddress, wait)
+	setRetryAfter(w, wait)
 	app.render(w, r, http.StatusTooManyRequests, components.LoginPage(app.meta(w, r, "Sign in"), view))
 }
 
-func roundWait(d time.Duration) string {
-	switch s := int(math.Ceil(d.Seconds())); {
-	case s <= 1:
-		return "a second"
-	case s < 60:
-		return fmt.Sprintf("%d seconds", s)
-	case s <= 60:
-		return "a minute"
-	default:
-		return fmt.Sprintf("%d minutes", (s+59)/60)
-	}
+// setRetryAfter tells a refused client, in the Retry-After header, the
+// whole seconds (at least 1) of the wait the refusal's message names.
+func setRetryAfter(w http.ResponseWriter, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(domain.WaitSeconds(wait)))
 }

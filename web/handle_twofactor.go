@@ -139,8 +139,8 @@ func (app *App) disableTwoFactor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ok, wait := app.loginByAccount.Attempt(u.Email); !ok {
-		w.Header().Set("Retry-After", "60")
-		app.renderTwoFactorRefused(w, r, domain.Errorf(domain.ERATELIMIT, "Too many wrong codes. Wait %s and try again.", roundWait(wait)))
+		setRetryAfter(w, wait)
+		app.renderTwoFactorRefused(w, r, domain.ErrTooManyWrongCodes(wait))
 		return
 	}
 	proved := false
@@ -267,8 +267,8 @@ func (app *App) secondStep(w http.ResponseWriter, r *http.Request) {
 		app.render(w, r, status, components.TwoFactorLoginPage(app.meta(w, r, "Sign in"), components.TwoFactorLoginForm{Error: msg}))
 	}
 	if ok, wait := app.loginByAccount.Attempt(u.Email); !ok {
-		w.Header().Set("Retry-After", "60")
-		refuse(http.StatusTooManyRequests, "Too many wrong codes. Wait "+roundWait(wait)+" and try again.")
+		setRetryAfter(w, wait)
+		refuse(http.StatusTooManyRequests, domain.ErrTooManyWrongCodes(wait).Message)
 		return
 	}
 	code, kind, err := domain.ParseSecondFactor(form.Code)

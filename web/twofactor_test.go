@@ -258,3 +258,67 @@ func TestTwoFactorUnderAnotherKeyFileSaysWhy(t *testing.T) {
 		t.Errorf("no word of the key file:\n%s", snippet(res.Body))
 	}
 }
+
+// TestWrongPasswordsAndCodesSayTheRealWait: changing one's password,
+// turning two-factor sign-in off and its second sign-in step are refused
+// while the account's failures make it wait; each refusal's Retry-After
+// is what is left of that wait in whole seconds, rounded up, and its
+// message says the same wait, as the domain words it.
+func TestWrongPasswordsAndCodesSayTheRealWait(t *testing.T) {
+	e := newTwoFactorEnv(t)
+	rita, _ := e.signedIn("rita@newsroom.example", domain.RoleReviewer)
+	tess, _ := e.signedIn("tess@newsroom.example", domain.RoleReviewer)
+	turnOnTwoFactor(t, tess)
+	secondStep := signInPassword(t, e, "tess@newsroom.example") // before the failures: the password step is throttled too
+
+	now := time.Now()
+	e.app.loginByAccount.Now = func() time.Time { return now }
+	// failed gives email's account failures failures, the last one now.
+	failed := func(email string, failures int) {
+		t.Helper()
+		e.app.loginByAccount.Succeeded(email)
+		for range failures {
+			now = now.Add(domain.AccountMaxDelay)
+			if ok, _ := e.app.loginByAccount.Attempt(email); !ok {
+				t.Fatalf("attempt for %s refused while setting up", email)
+			}
+		}
+	}
+	const failures = domain.AccountFreeFailures + 3 // an 8-second wait
+	elapsed := 2500 * time.Millisecond
+	left := domain.AccountSignInDelay(failures) - elapsed // 5.5 s: Retry-After 6
+	cases := []struct {
+		name  string
+		email string
+		post  func() *response
+		where string // data-testid of the message
+		want  *domain.Error
+	}{
+		{"change one's password", "rita@newsroom.example", func() *response {
+			return rita.postForm("/settings/password", url.Values{"current_password": {testPassword}, "new_password": {"a long new passphrase"}, "confirm_password": {"a long new passphrase"}})
+		}, "error-current_password", domain.ErrTooManyWrongPasswords(left)},
+		{"turn two-factor sign-in off", "tess@newsroom.example", func() *response {
+			return tess.postForm("/settings/two-factor/disable", url.Values{"code": {"123456"}})
+		}, "error-message", domain.ErrTooManyWrongCodes(left)},
+		{"second sign-in step", "tess@newsroom.example", func() *response {
+			return secondStep.postForm("/login/two-factor", url.Values{"code": {"123456"}})
+		}, "login-error", domain.ErrTooManyWrongCodes(left)},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			failed(tt.email, failures)
+			now = now.Add(elapsed)
+			res := tt.post()
+			wantStatus(t, res, http.StatusTooManyRequests)
+			if got := res.Header.Get("Retry-After"); got != "6" {
+				t.Errorf("Retry-After %q with %v left, want 6", got, left)
+			}
+			if got := res.TestID(t, tt.where); got != tt.want.Message {
+				t.Errorf("%s says %q, want %q", tt.where, got, tt.want.Message)
+			}
+			if !strings.Contains(tt.want.Message, "Wait 6 seconds") {
+				t.Errorf("the message %q does not say the wait", tt.want.Message)
+			}
+		})
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"claimtrail/domain"
 )
 
 // Throttle counts sign-in attempts per key (a client address or an account)
@@ -49,7 +51,7 @@ func (t *Throttle) Attempt(key string) (ok bool, wait time.Duration) {
 		a = &attempts{}
 		t.keys[key] = a
 	}
-	if wait := a.last.Add(t.Delay(a.failures)).Sub(now); a.failures > 0 && wait > 0 {
+	if wait := domain.SignInWaitLeft(t.Delay, a.failures, a.last, now); wait > 0 {
 		return false, wait
 	}
 	a.failures++
