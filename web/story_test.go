@@ -39,11 +39,8 @@ func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 // verdict form.
 func (b *browser) takeNext() {
 	b.t.Helper()
-	b.do("take the claim",
-		chromedp.Navigate(b.env.srv.URL+"/queue"),
-		chromedp.Click(chromedp.CSS(`[data-testid="take-next"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-form"]`)),
-	)
+	b.do("open the queue", chromedp.Navigate(b.env.srv.URL+"/queue"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="take-next"]`)))
+	b.submit("take the claim", `[data-testid="take-next"]`, `[data-testid="verdict-form"]`)
 }
 
 func (b *browser) text(sel string) string {
@@ -94,29 +91,32 @@ func (b *browser) clearFlash() {
 // with given id" (seen under load, when the page's scripts come late).
 func (b *browser) submit(what, sel, want string) {
 	b.t.Helper()
+	b.submitBy(what, want, chromedp.Click(chromedp.CSS(sel)))
+}
+
+// submitBy is submit for a form that send sends some other way than a
+// click (Enter in a field, say).
+func (b *browser) submitBy(what, want string, send ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
 	b.eval(`Promise.resolve(document.documentElement.setAttribute("data-before-submit", "") || "")`)
-	b.do(what, chromedp.Click(chromedp.CSS(sel)))
+	b.do(what, send...)
 	b.waitFor(what+": the next page, loaded", `!document.documentElement.hasAttribute("data-before-submit") && document.readyState === "complete" && document.querySelector(`+jsString(want)+`)`)
 }
 
 func (b *browser) signIn(email string) {
 	b.t.Helper()
-	b.do("sign in as "+email,
+	b.do("open the sign-in page as "+email,
 		chromedp.Navigate(b.env.srv.URL+"/login"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="login"]`)),
 		chromedp.SendKeys(chromedp.ID("email"), email),
 		chromedp.SendKeys(chromedp.ID("password"), testPassword),
-		chromedp.Click(chromedp.CSS(`[data-testid="login-submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="nav"]`)),
 	)
+	b.submit("sign in as "+email, `[data-testid="login-submit"]`, `[data-testid="nav"]`)
 }
 
 func (b *browser) signOut() {
 	b.t.Helper()
-	b.do("sign out",
-		chromedp.Click(chromedp.CSS(`[data-testid="logout"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="login"]`)),
-	)
+	b.submit("sign out", `[data-testid="logout"]`, `[data-testid="login"]`)
 }
 
 // addSource fills the add-source form on the claim page and waits for the
@@ -161,9 +161,8 @@ func TestBrowserWholeStory(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid="tab-upload"]`)),
 		chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{sample}),
 		chromedp.SendKeys(chromedp.CSS(`#title`), "Starmer and Macron agree united front on Ukraine"),
-		chromedp.Click(chromedp.CSS(`[data-testid="add-article-submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="claims-by-score"]`)),
 	)
+	b.submit("add the sample article", `[data-testid="add-article-submit"]`, `[data-testid="claims-by-score"]`)
 	// Accept the £22 billion claim from the list sorted by score.
 	claimID := b.eval(`Promise.resolve([...document.querySelectorAll('[data-testid="claim-row"]')]
 		.find(r => r.textContent.includes("£22 billion")).dataset.claimId)`)
@@ -176,30 +175,21 @@ func TestBrowserWholeStory(t *testing.T) {
 	browsertest.Screenshot(t, b.ctx, "article-page")
 
 	// Take it from the queue and write the verdict.
-	b.do("take next",
-		chromedp.Navigate(env.srv.URL+"/queue"),
-		chromedp.Click(chromedp.CSS(`[data-testid="take-next"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-form"]`)),
-	)
+	b.takeNext()
 	if got := b.eval(`Promise.resolve(location.pathname)`); got != "/claims/"+claimID {
 		t.Fatalf("take next opened %s, want /claims/%s", got, claimID)
 	}
-	b.clearFlash()
 	b.do("draft the verdict",
 		chromedp.SetValue(chromedp.CSS(`#rating`), env.ratingID("Misleading")),
 		chromedp.SendKeys(chromedp.CSS(`#conclusion`), "The £22 billion figure is the Treasury's own in-year estimate, not an audited deficit."),
 		chromedp.SendKeys(chromedp.CSS(`#explanation`), "The Treasury audit of July 2024 described spending pressures of about £22 billion."),
-		chromedp.Click(chromedp.CSS(`[data-testid="save-verdict"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)),
 	)
+	b.submit("save the verdict draft", `[data-testid="save-verdict"]`, `[data-testid="flash-success"]`)
 	b.addSource("Fixing the foundations: public spending audit", "https://www.gov.uk/government/publications/fixing-the-foundations-public-spending-audit-2024-25",
 		"HM Treasury", "primary_document", "spending pressures of £21.9 billion", 1)
 	b.addSource("Public finances: the in-year pressures", "https://ifs.org.uk/articles/public-finances-pressures", "Institute for Fiscal Studies",
 		"expert", "most of the pressure was foreseeable", 2)
-	b.do("submit for approval",
-		chromedp.Click(chromedp.CSS(`[data-testid="submit-verdict"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-view"]`)),
-	)
+	b.submit("submit for approval", `[data-testid="submit-verdict"]`, `[data-testid="verdict-view"]`)
 
 	// The reviewer cannot approve: no button, and a forged request is refused.
 	if n := b.eval(`Promise.resolve(String(document.querySelectorAll('[data-testid="approve"]').length))`); n != "0" {
@@ -223,12 +213,10 @@ func TestBrowserWholeStory(t *testing.T) {
 		chromedp.Navigate(env.srv.URL+"/claims/"+claimID),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="return-form"]`)),
 	)
-	b.clearFlash()
-	b.do("return with a comment",
+	b.do("write the return's comment",
 		chromedp.SendKeys(chromedp.CSS(`#return-comment`), "Say which Treasury document the figure comes from in the conclusion."),
-		chromedp.Click(chromedp.CSS(`[data-testid="return"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)),
 	)
+	b.submit("return with a comment", `[data-testid="return"]`, `[data-testid="flash-success"]`)
 	b.signOut()
 
 	// The reviewer sees it returned, fixes the conclusion and resubmits.
@@ -248,11 +236,10 @@ func TestBrowserWholeStory(t *testing.T) {
 	if got := b.text(`[data-testid="returned-reason"]`); got != reason {
 		t.Errorf("claim page shows the return's reason as %q", got)
 	}
-	b.do("fix and resubmit",
+	b.do("fix the conclusion",
 		chromedp.SetValue(chromedp.CSS(`#conclusion`), "Misleading: the £22 billion comes from the Treasury's July 2024 spending audit, an in-year estimate rather than an audited deficit."),
-		chromedp.Click(chromedp.CSS(`[data-testid="submit-verdict"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="verdict-view"]`)),
 	)
+	b.submit("resubmit", `[data-testid="submit-verdict"]`, `[data-testid="verdict-view"]`)
 	b.signOut()
 
 	// The editor approves from the review page.
