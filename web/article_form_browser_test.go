@@ -40,9 +40,8 @@ func TestBrowserAddArticleSourcesNoScript(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#address`), srv.URL+"/missing"),
 		chromedp.SendKeys(chromedp.CSS(`#title`), "Typed headline"),
 		chromedp.SendKeys(chromedp.CSS(`#body`), "Typed in the paste panel."),
-		chromedp.Click(chromedp.CSS(`[data-testid="add-article-submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-url"]`)),
 	)
+	b.submit("add the article", `[data-testid="add-article-submit"]`, `[data-testid="error-url"]`)
 	browsertest.Screenshot(t, b.ctx, "refused")
 	if got := b.eval(`Promise.resolve(document.querySelector('input[name="source"]:checked').value)`); got != "fetch" {
 		t.Errorf("chosen source after the refusal: %q", got)
@@ -50,11 +49,8 @@ func TestBrowserAddArticleSourcesNoScript(t *testing.T) {
 	if got := b.eval(`Promise.resolve(document.querySelector("#title").value + "|" + document.querySelector("#body").value)`); got != "Typed headline|Typed in the paste panel." {
 		t.Errorf("typed fields after the refusal: %q", got)
 	}
-	b.do("fix the address",
-		chromedp.SetValue(chromedp.CSS(`#address`), srv.URL+"/report"),
-		chromedp.Click(chromedp.CSS(`[data-testid="add-article-submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="article-title"]`)),
-	)
+	b.do("fix the address", chromedp.SetValue(chromedp.CSS(`#address`), srv.URL+"/report"))
+	b.submit("add the article again", `[data-testid="add-article-submit"]`, `[data-testid="article-title"]`)
 	if got := b.eval(`Promise.resolve(document.querySelector('[data-testid="article-title"]').textContent.trim())`); got != "Typed headline" {
 		t.Errorf("article title %q", got)
 	}
@@ -102,9 +98,8 @@ func TestBrowserAddArticleTabs(t *testing.T) {
 	b.do("give an unreachable address",
 		chromedp.SendKeys(chromedp.CSS(`#address`), srv.URL+"/missing"),
 		chromedp.SendKeys(chromedp.CSS(`#title`), "Typed headline"),
-		chromedp.Click(chromedp.CSS(`[data-testid="add-article-submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-url"]`)),
 	)
+	b.submit("add the article", `[data-testid="add-article-submit"]`, `[data-testid="error-url"]`)
 	browsertest.Screenshot(t, b.ctx, "refused")
 	if got, want := state(), "tab-paste=false/hidden tab-upload=false/hidden tab-fetch=true/shown radio=fetch radios hidden focus="; got != want {
 		t.Errorf("after the refusal: %s, want %s", got, want)
@@ -116,9 +111,8 @@ func TestBrowserAddArticleTabs(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid="tab-paste"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#body`)),
 		chromedp.SendKeys(chromedp.CSS(`#body`), "The Treasury said borrowing reached £120 billion last year."),
-		chromedp.Click(chromedp.CSS(`[data-testid="add-article-submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="article-title"]`)),
 	)
+	b.submit("add the article again", `[data-testid="add-article-submit"]`, `[data-testid="article-title"]`)
 	a, err := env.db.ListArticles(context.Background(), storage.ArticleFilter{})
 	if err != nil || len(a) != 1 || a[0].Article.Origin != domain.OriginPaste || a[0].Article.Title != "Typed headline" {
 		t.Errorf("stored: %+v %v", a, err)

@@ -33,9 +33,8 @@ func TestBrowserFeedSubscriptionAndFilteredSearch(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="feed-form"]`)),
 		chromedp.SendKeys(chromedp.ID("url"), feeds.URL+"/good.json"),
 		chromedp.SetValue(chromedp.ID("every"), "60"),
-		chromedp.Click(chromedp.CSS(`[data-testid="feed-subscribe"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="feeds"]`)),
 	)
+	b.submit("subscribe", `[data-testid="feed-subscribe"]`, `[data-testid="feeds"]`)
 	// The worker fetches it in the background; the page shows the result
 	// once it is in (reloaded, as a person would).
 	b.waitFor("the feed's first fetch", `document.querySelector('[data-testid="feed-fetched"] time') || (location.reload(), false)`)
@@ -45,26 +44,24 @@ func TestBrowserFeedSubscriptionAndFilteredSearch(t *testing.T) {
 	browsertest.Screenshot(t, b.ctx, "feeds")
 	env.searchIndexed() // the server's pass, every half second
 
-	b.do("search the imported checks only",
+	b.do("ask for the imported checks only",
 		chromedp.Navigate(env.srv.URL+"/search"),
 		chromedp.SendKeys(chromedp.CSS(`[data-testid="search-q"]`), "rose"),
 		chromedp.Click(chromedp.CSS(`.search-filters summary`)),
 		chromedp.SetValue(chromedp.CSS(`[data-testid="search-kind"]`), "imported"),
-		chromedp.Click(chromedp.CSS(`[data-testid="search-submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="search-results"]`)),
 	)
+	b.submit("search the imported checks only", `[data-testid="search-submit"]`, `[data-testid="search-results"]`)
 	if got := b.eval(`[...document.querySelectorAll('[data-testid="search-result"]')].map(e => e.dataset.kind).join(",")`); got != "imported" {
 		t.Errorf("kinds %q, want the feed's one check", got)
 	}
 	if got := b.eval(`document.querySelector('[data-testid="search-kind"]').value`); got != "imported" {
 		t.Errorf("the filter was not kept: %q", got)
 	}
-	b.do("search our queued claims",
+	b.do("ask for our queued claims",
 		chromedp.SetValue(chromedp.CSS(`[data-testid="search-kind"]`), "claim"),
 		chromedp.SetValue(chromedp.CSS(`[data-testid="search-state"]`), "queued"),
-		chromedp.Click(chromedp.CSS(`[data-testid="search-submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="search-result"][data-kind="claim"]`)),
 	)
+	b.submit("search our queued claims", `[data-testid="search-submit"]`, `[data-testid="search-result"][data-kind="claim"]`)
 	if m := b.eval(`document.querySelector('[data-testid="search-result"] mark').innerText`); m != "rose" {
 		t.Errorf("highlighted %q", m)
 	}
@@ -102,11 +99,7 @@ func TestBrowserNoScriptFeedsPageKeepsTypedAddress(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("url"), typed),
 		chromedp.SetValue(chromedp.ID("every"), "1440"),
 	)
-	b.clearFlash()
-	b.do("fetch the first feed now",
-		chromedp.Click(chromedp.CSS(`[data-testid="feed"][data-feed-url="`+feeds.URL+`/good.json"] [data-testid="feed-fetch"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)),
-	)
+	b.submit("fetch the first feed now", `[data-testid="feed"][data-feed-url="`+feeds.URL+`/good.json"] [data-testid="feed-fetch"]`, `[data-testid="flash-success"]`)
 	if got := b.value(`#url`); got != typed {
 		t.Errorf("address after Fetch now: %q, want %q", got, typed)
 	}
@@ -118,11 +111,7 @@ func TestBrowserNoScriptFeedsPageKeepsTypedAddress(t *testing.T) {
 		t.Errorf("Fetch now did not make the feed due (%q, %v)", fetchAt, err)
 	}
 
-	b.clearFlash()
-	b.do("remove the second feed",
-		chromedp.Click(chromedp.CSS(`[data-testid="feed"][data-feed-url="`+feeds.URL+`/garbage.json"] [data-testid="feed-remove"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)),
-	)
+	b.submit("remove the second feed", `[data-testid="feed"][data-feed-url="`+feeds.URL+`/garbage.json"] [data-testid="feed-remove"]`, `[data-testid="flash-success"]`)
 	if got := b.value(`#url`); got != typed {
 		t.Errorf("address after Remove: %q, want %q", got, typed)
 	}
@@ -130,11 +119,7 @@ func TestBrowserNoScriptFeedsPageKeepsTypedAddress(t *testing.T) {
 		t.Error("Remove did not remove the feed")
 	}
 
-	b.clearFlash()
-	b.do("subscribe with Enter in the address",
-		chromedp.SendKeys(chromedp.ID("url"), "\r"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)),
-	)
+	b.submitBy("subscribe with Enter in the address", `[data-testid="flash-success"]`, chromedp.SendKeys(chromedp.ID("url"), "\r"))
 	if n := env.count(`SELECT count(*) FROM feed_subscriptions WHERE url = ? AND every_minutes = 1440`, typed); n != 1 {
 		t.Errorf("Enter in the address subscribed %d feeds at %s daily, want 1", n, typed)
 	}

@@ -36,8 +36,7 @@ func TestBrowserBulkAssignFromTheQueue(t *testing.T) {
 	if b.eval(`Promise.resolve(getComputedStyle(document.querySelector('[data-testid="filters-button"]')).display)`) != "none" {
 		t.Error("the phone's Filters button shows on a desktop screen, where the filters are already open")
 	}
-	b.clearFlash()
-	b.do("assign", chromedp.Click(chromedp.CSS(`[data-testid="bulk-assign"]`)))
+	b.submit("assign", `[data-testid="bulk-assign"]`, `.flash`)
 	b.waitFor("the success message", `document.querySelector(".flash") && document.querySelector(".flash").innerText.includes("Updated 2 claims")`)
 	for _, id := range ids[:2] {
 		if c, _ := env.db.ClaimByID(t.Context(), id); c.AssigneeID != rita.ID {
@@ -53,7 +52,7 @@ func TestBrowserBulkAssignFromTheQueue(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("bulk-priority"), "low"),
 	)
 	wantStatus(t, emma.postForm("/claims/"+itoa(ids[2])+"/priority", map[string][]string{"priority": {"urgent"}}), 303)
-	b.do("set priority", chromedp.Click(chromedp.CSS(`[data-testid="bulk-priority"]`)))
+	b.submit("set priority", `[data-testid="bulk-priority"]`, `[data-testid="error-ids"]`)
 	b.waitFor("the refusal naming the claim", `document.querySelector('[data-testid="error-ids"]') && document.querySelector('[data-testid="error-ids"]').innerText.includes("Claim `+itoa(ids[2])+` changed")`)
 	if c, _ := env.db.ClaimByID(t.Context(), ids[2]); c.Priority != domain.PriorityUrgent {
 		t.Errorf("Emma's urgent priority was overwritten: %s", c.Priority)
@@ -85,9 +84,7 @@ func TestBrowserBulkChangeKeepsTheQueueFilter(t *testing.T) {
 				chromedp.Click(chromedp.CSS(row(ids[1]))),
 				chromedp.SetValue(chromedp.ID("bulk-priority"), "high"),
 			)
-			b.clearFlash()
-			b.do("set their priority", chromedp.Click(chromedp.CSS(`[data-testid="bulk-priority"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			b.submit("set their priority", `[data-testid="bulk-priority"]`, `[data-testid="flash-success"]`)
 			for _, id := range ids {
 				if c, _ := env.db.ClaimByID(t.Context(), id); c.Priority != domain.PriorityHigh {
 					t.Errorf("claim %d has priority %s", id, c.Priority)

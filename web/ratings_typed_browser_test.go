@@ -57,9 +57,7 @@ func TestBrowserRatingsPageKeepsTypedWork(t *testing.T) {
 					t.Errorf("after %s, False's On the scale box is ticked again", after)
 				}
 			}
-			b.clearFlash()
-			b.do("save the first row", chromedp.Click(chromedp.CSS(`[data-rating-id="`+trueID+`"] [data-testid="rating-save"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			b.submit("save the first row", `[data-rating-id="`+trueID+`"] [data-testid="rating-save"]`, `[data-testid="flash-success"]`)
 			var stored string
 			if err := env.raw().QueryRow(`SELECT name FROM ratings WHERE id = ?`, trueID).Scan(&stored); err != nil || stored != "Accurate" {
 				t.Fatalf("saved name %q (%v)", stored, err)
@@ -77,17 +75,13 @@ func TestBrowserRatingsPageKeepsTypedWork(t *testing.T) {
 			}
 			browsertest.Screenshot(t, b.ctx, "after-save")
 
-			b.clearFlash()
-			b.do("move a row down", chromedp.Click(chromedp.CSS(`[data-rating-id="`+trueID+`"] [data-testid="rating-down"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="typed-kept"]`)))
+			b.submit("move a row down", `[data-rating-id="`+trueID+`"] [data-testid="rating-down"]`, `[data-testid="typed-kept"]`)
 			if first := b.eval(`Promise.resolve(document.querySelector('[data-testid="rating-row"]').dataset.ratingId)`); first == trueID {
 				t.Error("the row did not move")
 			}
 			wantKept("moving a row")
 
-			b.clearFlash()
-			b.do("add the new rating", chromedp.Click(chromedp.CSS(`[data-testid="create-rating"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			b.submit("add the new rating", `[data-testid="create-rating"]`, `[data-testid="flash-success"]`)
 			if n := env.count(`SELECT count(*) FROM ratings WHERE name = 'Needs context' AND value = 3.5`); n != 1 {
 				t.Errorf("%d new ratings", n)
 			}
@@ -98,9 +92,7 @@ func TestBrowserRatingsPageKeepsTypedWork(t *testing.T) {
 
 			// A refused save (no name) keeps the other rows as typed.
 			b.clear(`#name-` + trueID)
-			b.do("save a row without a name",
-				chromedp.Click(chromedp.CSS(`[data-rating-id="`+trueID+`"] [data-testid="rating-save"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-rating-id="`+trueID+`"] [data-testid="error-name"]`)))
+			b.submit("save a row without a name", `[data-rating-id="`+trueID+`"] [data-testid="rating-save"]`, `[data-rating-id="`+trueID+`"] [data-testid="error-name"]`)
 			wantKept("a refused save")
 			browsertest.Screenshot(t, b.ctx, "refused")
 		})

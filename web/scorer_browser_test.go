@@ -29,22 +29,22 @@ func TestBrowserClaimScorerPage(t *testing.T) {
 	if got := b.text(`[data-testid="scorer-labels"]`); got[:40] != "22 labels: 12 check-worthy, 10 not check" {
 		t.Errorf("labels: %q", got)
 	}
-	b.do("adapt now", chromedp.Click(chromedp.CSS(`[data-testid="adapt-now"]`)))
+	b.submit("adapt now", `[data-testid="adapt-now"]`, `[data-testid="scorer-progress"]`)
 	b.waitFor("the progress while it runs", `document.querySelector('[data-testid="scorer-progress"]') && document.querySelector('[data-testid="scorer-progress"]').innerText.includes("Adapting: step 0 of")`)
 	release <- struct{}{}
 	b.waitFor("the page to show the new version", `document.querySelector('[data-testid="scorer-done"]') && document.querySelector('[data-version="1"] [data-testid="in-use"]')`)
 
-	b.do("roll back", chromedp.Click(chromedp.CSS(`[data-testid="use-base"]`)))
+	b.submit("roll back", `[data-testid="use-base"]`, `[data-version="base"] [data-testid="in-use"]`)
 	b.waitFor("the base model in use", `document.querySelector('[data-version="base"] [data-testid="in-use"]') && document.querySelector('[data-testid="use-1"]')`)
 
 	// Without JavaScript a frame follows the run; the page itself is never
 	// reloaded, so a number typed while it runs stays where it was typed.
 	browsertest.NoScript(t, b.ctx)
-	b.do("reload without JavaScript and adapt again",
+	b.do("reload without JavaScript",
 		chromedp.Navigate(env.srv.URL+"/admin/scorer"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="adapt-now"]`)),
-		chromedp.Click(chromedp.CSS(`[data-testid="adapt-now"]`)),
 	)
+	b.submit("adapt again", `[data-testid="adapt-now"]`, `[data-testid="scorer-progress"]`)
 	b.waitFor("the progress frame without JavaScript", `(() => { const f = document.querySelector('[data-testid="scorer-progress"] iframe');
 		return f && f.contentDocument && f.contentDocument.querySelector('progress') })()`)
 	b.clear(`#auto_every`)
@@ -56,6 +56,6 @@ func TestBrowserClaimScorerPage(t *testing.T) {
 	release <- struct{}{}
 	b.waitFor("the frame to say the run is over", `(() => { const f = document.querySelector('[data-testid="scorer-progress"] iframe');
 		return f && f.contentDocument && f.contentDocument.querySelector('[data-testid="frame-done"]') })()`)
-	b.do("show the result", chromedp.Click(chromedp.CSS(`[data-testid="show-progress"]`)))
+	b.submit("show the result", `[data-testid="show-progress"]`, `[data-version="2"] [data-testid="in-use"]`)
 	b.waitFor("version 2 in use, the typed number kept", `document.querySelector('[data-version="2"] [data-testid="in-use"]') && document.querySelector('#auto_every').value === "240"`)
 }

@@ -32,8 +32,8 @@ func TestBrowserScorerPageKeepsTypedWork(t *testing.T) {
 			b.signIn("ada@newsroom.example")
 			b.do("open the Claim scorer page", chromedp.Navigate(env.srv.URL+"/admin/scorer"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="adapt-now"]`)))
 			b.clear(`#auto_every`)
-			b.do("type a number and adapt now", chromedp.SendKeys(chromedp.ID("auto_every"), "150"),
-				chromedp.Click(chromedp.CSS(`[data-testid="adapt-now"]`)))
+			b.do("type a number", chromedp.SendKeys(chromedp.ID("auto_every"), "150"))
+			b.submit("adapt now", `[data-testid="adapt-now"]`, `[data-testid="scorer-progress"]`)
 			b.waitFor("the progress while it runs", `document.querySelector('[data-testid="scorer-progress"]')`)
 			if got := b.value(`#auto_every`); got != "150" {
 				t.Errorf("number after Adapt now: %q, want 150 as typed", got)
@@ -56,25 +56,21 @@ func TestBrowserScorerPageKeepsTypedWork(t *testing.T) {
 				// run is over; then Show progress, once. (Pressing it on every
 				// look could start each new page before the last had loaded.)
 				b.waitFor("the frame to say the run is over", `document.querySelector('[data-testid="progress-frame"]').contentDocument.querySelector('[data-testid="frame-done"]')`)
-				b.do("show the progress", chromedp.Click(chromedp.CSS(`[data-testid="show-progress"]`)))
+				b.submit("show the progress", `[data-testid="show-progress"]`, `[data-testid="scorer-done"]`)
 			}
 			b.waitFor("the new version in use", `document.querySelector('[data-testid="scorer-done"]') && document.querySelector('[data-version="1"] [data-testid="in-use"]')`)
 			if got := b.value(`#auto_every`); got != "1500" {
 				t.Errorf("number after the run: %q, want 1500 as typed", got)
 			}
 
-			b.clearFlash()
-			b.do("roll back", chromedp.Click(chromedp.CSS(`[data-testid="use-base"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			b.submit("roll back", `[data-testid="use-base"]`, `[data-testid="flash-success"]`)
 			if got := b.value(`#auto_every`); got != "1500" {
 				t.Errorf("number after rolling back: %q, want 1500 as typed", got)
 			}
 			if n := env.count(`SELECT count(*) FROM scorer_state WHERE auto_every = 0`); n != 1 {
 				t.Error("the number was saved without Save")
 			}
-			b.clearFlash()
-			b.do("save the number", chromedp.Click(chromedp.CSS(`[data-testid="save-auto"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			b.submit("save the number", `[data-testid="save-auto"]`, `[data-testid="flash-success"]`)
 			if n := env.count(`SELECT count(*) FROM scorer_state WHERE auto_every = 1500`); n != 1 {
 				t.Error("Save did not save the number")
 			}

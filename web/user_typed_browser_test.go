@@ -31,9 +31,7 @@ func TestBrowserUserPageKeepsTypedWork(t *testing.T) {
 				b.eval(`Promise.resolve((window.confirm = () => true, ""))`)
 			}
 			b.do("choose editor", chromedp.SetValue(chromedp.ID("role"), string(domain.RoleEditor)))
-			b.clearFlash()
-			b.do("reset the password", chromedp.Click(chromedp.CSS(`[data-testid="reset-password"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="one-time-password"]`)))
+			b.submit("reset the password", `[data-testid="reset-password"]`, `[data-testid="one-time-password"]`)
 			if got := b.value(`#role`); got != string(domain.RoleEditor) {
 				t.Errorf("role after resetting the password: %q, want the editor chosen", got)
 			}
@@ -44,9 +42,7 @@ func TestBrowserUserPageKeepsTypedWork(t *testing.T) {
 			if script {
 				b.eval(`Promise.resolve((window.confirm = () => true, ""))`)
 			}
-			b.clearFlash()
-			b.do("deactivate", chromedp.Click(chromedp.CSS(`[data-testid="deactivate"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			b.submit("deactivate", `[data-testid="deactivate"]`, `[data-testid="flash-success"]`)
 			if got := b.value(`#role`); got != string(domain.RoleEditor) {
 				t.Errorf("role after deactivating: %q, want the editor chosen", got)
 			}
@@ -57,9 +53,7 @@ func TestBrowserUserPageKeepsTypedWork(t *testing.T) {
 				t.Error("the one-time password is shown a second time")
 			}
 
-			b.clearFlash()
-			b.do("change the role", chromedp.Click(chromedp.CSS(`[data-testid="change-role"]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash-success"]`)))
+			b.submit("change the role", `[data-testid="change-role"]`, `[data-testid="flash-success"]`)
 			if n := env.count(`SELECT count(*) FROM users WHERE id = ? AND role = 'editor' AND active = 0`, rita.ID); n != 1 {
 				t.Error("Change role did not save the chosen role")
 			}
