@@ -84,11 +84,14 @@ type DB struct {
 	searches             *readCache[string, []match.Hit]
 	ranks                *searchRanks // every search document's rank, in memory (search_ranks.go)
 	keptBlocks           *keptBlocks  // words' blocks read by searches (search_kept_blocks.go)
+	freshLog             *freshLog    // the search log's rows read (search_fresh.go)
 
 	writer *writer // turns on the single writer, and the shared transaction
 	// searchPace sizes the search indexer's transactions (search_indexer.go).
 	searchPace *searchPace
-	readTurns  chan struct{} // one per read connection; see beginRead
+	// foldPace sizes the search log's folds (search_fresh.go).
+	foldPace  *searchPace
+	readTurns chan struct{} // one per read connection; see beginRead
 	// stream is a pool of its own for reads whose rows go straight to a
 	// client as they are read (exports, the public feed), with one turn per
 	// connection (streamTurns); see beginStream.
@@ -162,7 +165,8 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, fmt.Errorf("create database: %w", err)
 	}
-	db := &DB{Path: path, Now: time.Now, Durability: durability, writer: newWriter(), searchPace: newSearchPace()}
+	db := &DB{Path: path, Now: time.Now, Durability: durability, writer: newWriter(), searchPace: newSearchPace(),
+		foldPace: newFoldPace(), freshLog: newFreshLog()}
 	if durability == DurableFull {
 		db.syncer = newLogSyncer(path)
 	}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -69,25 +71,31 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 	if err := searchWeights(ctx, tx, append(slices.Clip(terms), searchAllTerm), df, versions); err != nil {
 		return nil, err
 	}
+	// The words' counts with what the search log changed since the blocks.
+	fresh, err := db.freshView(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if err := fresh.adjust(df, terms); err != nil {
+		return nil, err
+	}
 	for _, t := range terms {
-		if df[t] == 0 {
+		if df[t] <= 0 {
 			return nil, nil // nothing has it
 		}
 	}
 	// A prefix is found through its most used completion when nothing else
 	// leads; every completion is accepted when the results are checked.
 	for _, p := range q.Prefixes {
-		var best string
-		err := tx.QueryRowContext(ctx, `SELECT term FROM (SELECT term, df FROM search_terms WHERE term >= ? AND term < ? AND df > 0 LIMIT ?)
-			ORDER BY df DESC LIMIT 1`, p, p+"\U0010FFFF", searchPrefixMax).Scan(&best)
+		best, err := searchPrefixBest(ctx, tx, fresh, p, df, versions)
 		if err != nil {
+			return nil, err
+		}
+		if best == "" {
 			return nil, nil // no word starts so
 		}
 		if len(q.Terms) == 0 && !slices.ContainsFunc(terms, func(t string) bool { return !match.IsFilterTerm(t) }) {
 			terms = append(terms, best)
-			if err := searchWeights(ctx, tx, []string{best}, df, versions); err != nil {
-				return nil, err
-			}
 		}
 	}
 	if len(terms) == 0 {
@@ -102,7 +110,7 @@ func (db *DB) searchEverything(ctx context.Context, q match.Query, f domain.Sear
 	if f.From.IsZero() && f.To.IsZero() {
 		enough = searchAllRerank
 	}
-	blocks := &searchBlockReads{tx: tx, kept: tx.keptBlocksFor(), versions: versions, counts: df}
+	blocks := &searchBlockReads{tx: tx, kept: tx.keptBlocksFor(), versions: versions, counts: df, fresh: fresh}
 	docs, err := searchCandidates(ctx, tx, blocks, terms, enough)
 	if err != nil {
 		return nil, err
@@ -281,6 +289,50 @@ func articleSearchText(ctx context.Context, tx *Tx, id int64) string {
 	var title, body string
 	tx.QueryRowContext(ctx, `SELECT title, substr(body, 1, ?) FROM articles WHERE id = ?`, maxSearchBodyBytes, id).Scan(&title, &body)
 	return title + "\n" + body
+}
+
+// searchPrefixBest is the word starting with p in the most documents ("":
+// none), its count and version put in df and versions: the most used of
+// the index's completions, or a completion the search log brought, when
+// the log's events give it more.
+func searchPrefixBest(ctx context.Context, tx *Tx, fresh *freshView, p string, df map[string]int, versions map[string]int64) (string, error) {
+	var words []string
+	var best string
+	err := tx.QueryRowContext(ctx, `SELECT term FROM (SELECT term, df FROM search_terms WHERE term >= ? AND term < ? AND df > 0 LIMIT ?)
+		ORDER BY df DESC LIMIT 1`, p, p+"\U0010FFFF", searchPrefixMax).Scan(&best)
+	switch {
+	case err == nil:
+		words = append(words, best)
+	case !errors.Is(err, sql.ErrNoRows):
+		return "", err
+	}
+	more, err := fresh.withPrefix(p)
+	if err != nil {
+		return "", err
+	}
+	words = append(words, more...)
+	if len(words) == 0 {
+		return "", nil
+	}
+	var todo []string
+	for _, w := range words {
+		if _, ok := df[w]; !ok {
+			todo = append(todo, w)
+		}
+	}
+	if err := searchWeights(ctx, tx, todo, df, versions); err != nil {
+		return "", err
+	}
+	if err := fresh.adjust(df, todo); err != nil {
+		return "", err
+	}
+	best = ""
+	for _, w := range words {
+		if df[w] > 0 && (best == "" || df[w] > df[best]) {
+			best = w
+		}
+	}
+	return best, nil
 }
 
 // searchWeights looks up how many documents have each term, and the

@@ -16,7 +16,8 @@ import (
 // hundred rows at most whatever the archive's size, instead of one look-up
 // in the postings per candidate. Filter terms ("~s:approved") stay one row
 // a posting in search_postings: a claim's move between states renames its
-// state posting there in SQL (migration 210).
+// state posting there in SQL (migration 210). What was indexed since the
+// last fold of the search log is read over the blocks (search_fresh.go).
 const (
 	searchBlockShift = 16
 	searchBlockMask  = 1<<searchBlockShift - 1

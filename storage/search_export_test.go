@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"testing"
+	"time"
 
 	"claimtrail/domain"
 	"claimtrail/domain/match"
@@ -47,4 +49,23 @@ func SetKeptBlockBoundForTest(db *DB, maxBytes int) {
 // start does (PrepareSearch), and waits for it.
 func WarmKeptBlocksForTest(db *DB) error {
 	return db.warmKeptBlocks(context.Background(), searchWarmBlockBytes)
+}
+
+// SetSearchFoldForTest sets how many events the search log holds when the
+// indexer begins a fold, and how long without a new row makes it begin one
+// whatever its size.
+func SetSearchFoldForTest(db *DB, at int, idle time.Duration) {
+	db.freshLog.mu.Lock()
+	db.freshLog.foldAt, db.freshLog.foldIdle = at, idle
+	db.freshLog.mu.Unlock()
+}
+
+// SearchLogForTest is how many rows the search log holds, and how far it
+// is folded.
+func SearchLogForTest(t *testing.T, db *DB) (rows int, folded int64) {
+	t.Helper()
+	if err := db.read.QueryRow(`SELECT (SELECT count(*) FROM search_fresh), folded FROM search_fresh_state`).Scan(&rows, &folded); err != nil {
+		t.Fatal(err)
+	}
+	return rows, folded
 }

@@ -20,10 +20,9 @@ import (
 // (IndexSearchPending, which the server runs every searchIndexEvery), many
 // documents at a time, each transaction as many as fit in a short hold of
 // the writer (searchPace): a document changed several times meanwhile is
-// indexed once, and a word's block that many of them share (the newest
-// documents' block of a common word, up to 16 KB) is read and written once
-// per transaction instead of once per change, with its count and version.
-// What was listed survives a crash (it is in the database) and is indexed
+// indexed once. Its words go to the search log, one row a document, and
+// reach their blocks when the log is folded (search_fresh.go); its filters
+// are written at once. What was listed survives a crash (it is in the database) and is indexed
 // by the next pass. Moves between states rename the state filter inside the
 // change itself (migration 210), so a search by state stays exact; words,
 // ratings and the rest follow within the pass's delay.
@@ -133,8 +132,13 @@ func (db *DB) IndexSearchPending(ctx context.Context) error {
 		if turn != nil {
 			turn(n, taken)
 		}
-		if err != nil || taken < n {
+		if err != nil {
 			return err
+		}
+		if taken < n {
+			// What the log holds goes on into the blocks, a little each
+			// pass (search_fresh.go).
+			return db.foldSearch(ctx)
 		}
 	}
 }
@@ -222,6 +226,9 @@ type searchEdits struct {
 	blocks map[searchBlockKey]map[uint16]bool // a word's block: each document's low bits, in (true) or out
 	counts map[string]int                     // a term's change of its number of documents
 	words  map[string]bool                    // words whose blocks changed: they get a new version
+	// fresh are the words each document gained and lost, for the search
+	// log (search_fresh.go).
+	fresh map[int64]*freshRow
 	// postings of filters taken out, by document, and put in ([term, doc]
 	// each).
 	gone    map[int64][]string
@@ -232,8 +239,12 @@ type searchEdits struct {
 
 func newSearchEdits() *searchEdits {
 	return &searchEdits{blocks: map[searchBlockKey]map[uint16]bool{}, counts: map[string]int{}, words: map[string]bool{},
-		gone: map[int64][]string{}}
+		gone: map[int64][]string{}, fresh: map[int64]*freshRow{}}
 }
+
+// freshRow is a document's row of the search log: the words it gained and
+// lost.
+type freshRow struct{ gained, lost []string }
 
 // indexSearchDocs brings the documents' entries in step in tx: only the
 // postings that differ are written, text that has not changed is not
@@ -358,15 +369,14 @@ func (ed *searchEdits) add(doc int64, e *searchEntry, indexed *searchIndexed) {
 	if had && e != nil && digest == oldDigest && joined == oldTerms && was == e.row() {
 		return // as indexed: nothing to write
 	}
-	block, low := searchBlockOf(doc)
 	for _, t := range old {
 		if _, ok := slices.BinarySearch(now, t); !ok {
-			ed.term(doc, block, low, t, false)
+			ed.term(doc, t, false)
 		}
 	}
 	for _, t := range now {
 		if _, ok := slices.BinarySearch(old, t); !ok {
-			ed.term(doc, block, low, t, true)
+			ed.term(doc, t, true)
 		}
 	}
 	switch {
@@ -378,28 +388,29 @@ func (ed *searchEdits) add(doc int64, e *searchEntry, indexed *searchIndexed) {
 	}
 }
 
-// term notes that doc gained (in) or lost a term: a word in its block, a
-// filter as a posting (search_blocks.go).
-func (ed *searchEdits) term(doc, block int64, low uint16, t string, in bool) {
-	if in {
-		ed.counts[t]++
-	} else {
-		ed.counts[t]--
-	}
-	if match.IsFilterTerm(t) {
+// term notes that doc gained (in) or lost a term: a word in the search
+// log (search_fresh.go), a filter as a posting, its count with it.
+func (ed *searchEdits) term(doc int64, t string, in bool) {
+	if !match.IsFilterTerm(t) {
+		r := ed.fresh[doc]
+		if r == nil {
+			r = &freshRow{}
+			ed.fresh[doc] = r
+		}
 		if in {
-			ed.added = append(ed.added, []any{t, doc})
+			r.gained = append(r.gained, t)
 		} else {
-			ed.gone[doc] = append(ed.gone[doc], t)
+			r.lost = append(r.lost, t)
 		}
 		return
 	}
-	k := searchBlockKey{t, block}
-	if ed.blocks[k] == nil {
-		ed.blocks[k] = map[uint16]bool{}
+	if in {
+		ed.counts[t]++
+		ed.added = append(ed.added, []any{t, doc})
+	} else {
+		ed.counts[t]--
+		ed.gone[doc] = append(ed.gone[doc], t)
 	}
-	ed.blocks[k][low] = in
-	ed.words[t] = true
 }
 
 // write writes what add gathered, in a fixed number of statements
@@ -453,6 +464,23 @@ func (ed *searchEdits) write(ctx context.Context, tx *Tx) error {
 	}
 	for _, doc := range ed.dropped {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM search_docs WHERE doc = ?`, doc); err != nil {
+			return err
+		}
+	}
+	if len(ed.fresh) > 0 {
+		// In the order of the documents: the log's numbers follow it.
+		docs := make([]int64, 0, len(ed.fresh))
+		for doc := range ed.fresh {
+			docs = append(docs, doc)
+		}
+		slices.Sort(docs)
+		list := make([]any, len(docs))
+		for i, doc := range docs {
+			list[i] = []any{doc, strings.Join(ed.fresh[doc].gained, "\n"), strings.Join(ed.fresh[doc].lost, "\n")}
+		}
+		js, _ := json.Marshal(list)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_fresh (doc, gained, lost)
+			SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) ORDER BY key`, string(js)); err != nil {
 			return err
 		}
 	}

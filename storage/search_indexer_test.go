@@ -19,6 +19,7 @@ import (
 func indexMatchesRebuild(t *testing.T, db *storage.DB) {
 	t.Helper()
 	raw := rawDB(t, db)
+	foldAll(t, db)
 	kept := searchIndexDump(t, raw)
 	if _, err := db.ReindexSearch(context.Background(), nil); err != nil {
 		t.Fatal(err)
@@ -33,6 +34,16 @@ func indexMatchesRebuild(t *testing.T, db *storage.DB) {
 		if !slices.Contains(kept, l) {
 			t.Errorf("rebuilt but not kept: %s", l)
 		}
+	}
+}
+
+// foldAll folds the search log into the words' blocks, a few events a
+// transaction, so that every test that compares the index with a rebuild
+// passes through folds stopped half way.
+func foldAll(t *testing.T, db *storage.DB) {
+	t.Helper()
+	if err := db.FoldSearch(context.Background(), 7); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -149,10 +160,12 @@ func TestPendingSearchIndexingSurvivesARestart(t *testing.T) {
 	indexMatchesRebuild(t, db)
 }
 
-// One pass writes a word's block, and a document, once however many
-// changes touched them: five verdicts sharing a word in one block, one of
-// them saved three times.
-func TestOnePassWritesASharedBlockAndADocumentOnce(t *testing.T) {
+// One pass writes a document once however many changes touched it, and
+// its words as one row of the search log, no word's block or count; the
+// fold then writes a word's block and count once for every document that
+// brought the word: five verdicts gaining a word in one block, one of them
+// saved three times.
+func TestOnePassWritesADocumentOnceAndAFoldASharedBlockOnce(t *testing.T) {
 	n := newNewsroom(t)
 	db := n.db
 	ctx := context.Background()
@@ -169,14 +182,22 @@ func TestOnePassWritesASharedBlockAndADocumentOnce(t *testing.T) {
 	if err := db.IndexSearchPending(ctx); err != nil {
 		t.Fatal(err)
 	}
+	foldAll(t, db)
 	raw := rawDB(t, db)
-	if _, err := raw.Exec(`CREATE TABLE index_writes (what TEXT NOT NULL);
-		CREATE TRIGGER count_block_writes AFTER UPDATE ON search_blocks WHEN NEW.term = 'unemploy'
-		BEGIN INSERT INTO index_writes VALUES ('block'); END;
-		CREATE TRIGGER count_term_writes AFTER UPDATE ON search_terms WHEN NEW.term = 'unemploy'
-		BEGIN INSERT INTO index_writes VALUES ('term'); END;
-		CREATE TRIGGER count_doc_writes AFTER UPDATE ON search_docs WHEN NEW.doc = ` + fmt.Sprint(ids[0]*8+3) + `
-		BEGIN INSERT INTO index_writes VALUES ('doc'); END;`); err != nil {
+	word := match.Stem("payrolls")
+	triggers := ``
+	for _, w := range []struct{ name, table, when string }{
+		{"block", "search_blocks", "NEW.term = '" + word + "'"},
+		{"term", "search_terms", "NEW.term = '" + word + "'"},
+		{"doc", "search_docs", "NEW.doc = " + fmt.Sprint(ids[0]*8+3)},
+		{"log", "search_fresh", "NEW.doc = " + fmt.Sprint(ids[0]*8+3)},
+	} {
+		for _, op := range []string{"INSERT", "UPDATE"} {
+			triggers += `CREATE TRIGGER count_` + w.name + `_` + op + ` AFTER ` + op + ` ON ` + w.table + ` WHEN ` + w.when + `
+				BEGIN INSERT INTO index_writes VALUES ('` + w.name + `'); END;`
+		}
+	}
+	if _, err := raw.Exec(`CREATE TABLE index_writes (what TEXT NOT NULL);` + triggers); err != nil {
 		t.Fatal(err)
 	}
 	save := func(id int64, text string) {
@@ -188,27 +209,45 @@ func TestOnePassWritesASharedBlockAndADocumentOnce(t *testing.T) {
 		versions[id] = v.Version
 	}
 	for i, id := range ids {
-		save(id, fmt.Sprintf("Unemployment fell by 0.%d points.", i+1))
+		save(id, fmt.Sprintf("Payrolls fell by 0.%d points.", i+1))
 	}
-	save(ids[0], "Unemployment fell by 0.7 points.")
-	save(ids[0], "Unemployment fell by 0.8 points.")
+	save(ids[0], "Payrolls fell by 0.7 points.")
+	save(ids[0], "Payrolls fell by 0.8 points.")
+	writes := func() []string {
+		return queryStrings(t, raw, `SELECT what || ' ' || count(*) FROM index_writes GROUP BY what ORDER BY what`)
+	}
 	if err := db.IndexSearchPending(ctx); err != nil {
 		t.Fatal(err)
 	}
-	got := queryStrings(t, raw, `SELECT what || ' ' || count(*) FROM index_writes GROUP BY what ORDER BY what`)
-	if want := []string{"block 1", "doc 1", "term 1"}; !slices.Equal(got, want) {
-		t.Errorf("writes of the shared word's block and count, and of the verdict saved three times: %v, want %v", got, want)
+	if got, want := writes(), []string{"doc 1", "log 1"}; !slices.Equal(got, want) {
+		t.Errorf("a pass's writes of the verdict saved three times, and of the shared word's block and count: %v, want %v", got, want)
 	}
+	// Found before any fold, through the log.
 	for _, id := range ids {
-		if got := searchNow(t, db, "unemployment"); !slices.Contains(got, fmt.Sprintf("verdict:%d", id)) {
+		if got := searchNow(t, db, "payrolls"); !slices.Contains(got, fmt.Sprintf("verdict:%d", id)) {
 			t.Errorf("verdict %d not found: %v", id, got)
 		}
 	}
 	if got := searchNow(t, db, `"0.8 points"`); !slices.Equal(got, []string{fmt.Sprintf("verdict:%d", ids[0])}) {
 		t.Errorf("the last wording of the verdict saved three times finds %v", got)
 	}
-	if _, err := raw.Exec(`DROP TRIGGER count_block_writes; DROP TRIGGER count_term_writes; DROP TRIGGER count_doc_writes`); err != nil {
+	// A word no folded document has is found by its start, too.
+	if got := searchNow(t, db, "payro*"); len(got) != 5 {
+		t.Errorf("payro* finds %v before the fold", got)
+	}
+	if err := db.FoldSearch(ctx, 1<<20); err != nil {
 		t.Fatal(err)
+	}
+	if got, want := writes(), []string{"block 1", "doc 1", "log 1", "term 1"}; !slices.Equal(got, want) {
+		t.Errorf("after a fold in one transaction: %v, want %v", got, want)
+	}
+	if got := searchNow(t, db, "payrolls"); len(got) != 5 {
+		t.Errorf("after the fold, the word finds %v", got)
+	}
+	for _, name := range queryStrings(t, raw, `SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'count\_%' ESCAPE '\'`) {
+		if _, err := raw.Exec(`DROP TRIGGER ` + name); err != nil {
+			t.Fatal(err)
+		}
 	}
 	indexMatchesRebuild(t, db)
 }
@@ -365,6 +404,51 @@ func TestAPassThatIsBehindTakesTwiceAsManyAtEachTurn(t *testing.T) {
 	for id, w := range words {
 		if got := searchNow(t, db, w); !slices.Equal(got, []string{fmt.Sprintf("verdict:%d", id)}) {
 			t.Errorf("%s finds %v, want verdict %d", w, got, id)
+		}
+	}
+	indexMatchesRebuild(t, db)
+}
+
+// The server's passes fold the search log by themselves once it holds
+// enough events, or once no row has come for a while, and not before.
+func TestThePassFoldsTheLogWhenLargeOrIdle(t *testing.T) {
+	n := newNewsroom(t)
+	db := n.db
+	ctx := context.Background()
+	pass := func(at int, idle time.Duration) (rows int, folded int64) {
+		t.Helper()
+		storage.SetSearchFoldForTest(db, at, idle)
+		if err := db.IndexSearchPending(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return storage.SearchLogForTest(t, db)
+	}
+	verdicts := func() {
+		t.Helper()
+		for range 3 {
+			n.inReviewWithVerdict(t, n.queued(t, 0.9, domain.PriorityNormal))
+		}
+	}
+	verdicts()
+	if rows, folded := pass(1<<30, time.Hour); rows == 0 || folded != 0 {
+		t.Fatalf("small and busy: %d rows in the log, folded to %d; want the rows kept", rows, folded)
+	}
+	if rows, folded := pass(1<<30, time.Hour); rows == 0 || folded != 0 {
+		t.Fatalf("a pass with nothing new: %d rows in the log, folded to %d; want the rows kept", rows, folded)
+	}
+	if rows, folded := pass(20, time.Hour); rows != 0 || folded == 0 {
+		t.Fatalf("past the bound: %d rows in the log, folded to %d; want all folded", rows, folded)
+	}
+	verdicts()
+	if rows, _ := pass(1<<30, time.Hour); rows == 0 {
+		t.Fatal("new rows were folded at once")
+	}
+	if rows, _ := pass(1<<30, 0); rows != 0 {
+		t.Fatalf("idle: %d rows left in the log", rows)
+	}
+	for _, q := range []string{"unemployment", "fell"} {
+		if got := searchNow(t, db, q); len(got) < 6 {
+			t.Errorf("%s finds %v after the folds", q, got)
 		}
 	}
 	indexMatchesRebuild(t, db)

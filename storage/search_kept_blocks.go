@@ -213,8 +213,12 @@ type searchBlockReads struct {
 	kept     *keptBlocks // nil: nothing kept is used
 	versions map[string]int64
 	// counts are the terms' numbers of documents, searchAllTerm's the
-	// archive's (nil: unknown), read with the versions.
+	// archive's (nil: unknown), read with the versions, and what the log
+	// changed added (freshView.adjust).
 	counts map[string]int
+	// fresh is the search log in the same snapshot (nil: none read): the
+	// documents its events name are as it says, whatever the blocks say.
+	fresh *freshView
 }
 
 // fewExpected reports whether fewer than enough of lead's candidates are
@@ -235,12 +239,41 @@ func (r *searchBlockReads) fewExpected(lead string, others []string, candidates,
 // newest is word's documents newest first, at most n: the candidates of a
 // search that word leads.
 func (r *searchBlockReads) newest(ctx context.Context, word string, n int) ([]int64, error) {
+	f, err := r.fresh.word(word)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := r.newestInBlocks(ctx, word, n, f)
+	if err != nil || len(f.newest()) == 0 {
+		return docs, err
+	}
+	// With the log's, newest first.
+	out := make([]int64, 0, min(n, len(docs)+len(f.in)))
+	i, j := 0, 0
+	for len(out) < n && (i < len(docs) || j < len(f.in)) {
+		if j == len(f.in) || i < len(docs) && docs[i] > f.in[j] {
+			out = append(out, docs[i])
+			i++
+		} else {
+			out = append(out, f.in[j])
+			j++
+		}
+	}
+	return out, nil
+}
+
+// newestInBlocks is newest as the blocks say it, less the documents the
+// log decides for.
+func (r *searchBlockReads) newestInBlocks(ctx context.Context, word string, n int, f *freshWord) ([]int64, error) {
 	version := r.versions[word]
 	w := r.kept.get(word, version)
 	docs := make([]int64, 0, min(n, max(r.counts[word], 16)))
 	take := func(block int64, list []byte) {
 		for i := len(list) - 2; i >= 0 && len(docs) < n; i -= 2 {
-			docs = append(docs, block<<searchBlockShift|int64(list[i])<<8|int64(list[i+1]))
+			doc := block<<searchBlockShift | int64(list[i])<<8 | int64(list[i+1])
+			if _, decided := f.decides(doc); !decided {
+				docs = append(docs, doc)
+			}
 		}
 	}
 	below := int64(math.MaxInt64) // where the walk goes on in SQLite
@@ -291,6 +324,10 @@ func (r *searchBlockReads) newest(ctx context.Context, word string, n int) ([]in
 
 // have keeps the documents (newest first) that word has.
 func (r *searchBlockReads) have(ctx context.Context, word string, docs []int64) ([]int64, error) {
+	f, err := r.fresh.word(word)
+	if err != nil {
+		return nil, err
+	}
 	lists, err := r.blocksOf(ctx, word, docs)
 	if err != nil {
 		return nil, err
@@ -303,6 +340,12 @@ func (r *searchBlockReads) have(ctx context.Context, word string, docs []int64) 
 		list := lists[block]
 		hi := len(list) / 2
 		for ; i < len(docs) && docs[i]>>searchBlockShift == block; i++ {
+			if in, decided := f.decides(docs[i]); decided {
+				if in {
+					kept = append(kept, docs[i])
+				}
+				continue
+			}
 			at, ok := searchBlockFindBelow(list, hi, uint16(docs[i]&searchBlockMask))
 			if ok {
 				kept = append(kept, docs[i])

@@ -238,6 +238,9 @@ func TestSearchBlocksFollowEveryDocument(t *testing.T) {
 	backlog := func(step string) {
 		t.Helper()
 		indexPendingThroughBacklog(t, db, raw)
+		if err := db.FoldSearch(ctx, 50); err != nil {
+			t.Fatal(err)
+		}
 		kept := dump()
 		if _, err := db.ReindexSearch(ctx, nil); err != nil {
 			t.Fatal(err)

@@ -72,8 +72,12 @@ func (db *DB) ReindexSearch(ctx context.Context, progress func(done int)) (docs 
 		return 0, err
 	}
 	defer tx.Rollback()
+	// The search log's rows are in what is rebuilt: they are gone as a
+	// fold's are (search_fresh.go).
 	for _, q := range []string{`DELETE FROM search_postings`, `DELETE FROM search_blocks`, `DELETE FROM search_terms`, `DELETE FROM search_docs`,
-		`DELETE FROM search_pending`, `DELETE FROM search_backlog`} {
+		`DELETE FROM search_pending`, `DELETE FROM search_backlog`,
+		`UPDATE search_fresh_state SET folded = max(folded, coalesce((SELECT max(seq) FROM search_fresh), 0)), upto = ''`,
+		`UPDATE search_fresh_state SET folding = folded`, `DELETE FROM search_fresh`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return 0, err
 		}
