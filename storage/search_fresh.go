@@ -40,17 +40,24 @@ import (
 
 const (
 	// searchFoldAt is how many events the log holds when a fold begins:
-	// about 2,000 verdicts in a newsroom's words. A fold rewrites most of
-	// the blocks' pages whatever its size, so the more it folds the less
-	// each document costs; the bound is what the log costs to keep (about
-	// 30 bytes an event in each process) and to read over the blocks.
-	searchFoldAt = 400_000
+	// about 40 s of the desk at 500 changes a second in a newsroom's words
+	// (a save of a verdict written afresh loses about 60 words and gains as
+	// many). A fold rewrites most of the blocks' pages whatever its size,
+	// and a common word's block once for all its events, so the more it
+	// folds the less each event costs (at a million claims: 20 µs an event
+	// folding 194,000, 5 µs folding 2.3 million); the bound is what the log
+	// costs to keep (16 bytes an event, and the slices' slack, in each
+	// process) and to read over the blocks.
+	searchFoldAt = 1_000_000
 	// searchFoldIdle: a log that has had no new row for this long is folded
 	// whatever its size, so a quiet newsroom's log stays short.
 	searchFoldIdle = 10 * time.Second
-	// searchFoldPass bounds the time one pass of the indexer spends folding:
-	// the documents changed meanwhile wait for the next pass.
-	searchFoldPass = 300 * time.Millisecond
+	// searchFoldPass bounds the time one pass of the indexer spends folding
+	// (a pass every half second): the desk's changes wait for each of the
+	// fold's transactions, and more of them in a row made its slowest
+	// hundredth; at 5 µs an event a fifth of the time keeps up with the
+	// desk at 500 changes a second (19,000 events a second).
+	searchFoldPass = 150 * time.Millisecond
 )
 
 // newFoldPace sizes a fold's transactions by events, as searchPace sizes
@@ -60,11 +67,13 @@ func newFoldPace() *searchPace {
 	return &searchPace{perDoc: 5 * time.Microsecond, hold: searchIndexHold, least: 500, most: 1 << 20, behind: time.Hour}
 }
 
-// freshEvent is one word's change in one document: gained (in) or lost.
-type freshEvent struct {
-	seq, doc int64
-	in       bool
-}
+// freshEvent is one word's change in one document: the log's row, and
+// the document's number times two, plus one when it gained the word (16
+// bytes an event: the log is kept in every process).
+type freshEvent struct{ seq, ref int64 }
+
+func (e freshEvent) doc() int64 { return e.ref >> 1 }
+func (e freshEvent) in() bool   { return e.ref&1 == 1 }
 
 // freshLog is what a process has read of search_fresh: each word's events
 // in the order the rows were written, every row from from (not included) to
@@ -75,7 +84,7 @@ type freshLog struct {
 	loaded   int64
 	words    map[string][]freshEvent
 	events   int
-	lastSeen time.Time // when loaded last grew (for the idle fold)
+	lastSeen time.Time // when loaded last grew, or was made (for the idle fold)
 	// foldAt and foldIdle are searchFoldAt and searchFoldIdle; tests set
 	// them (SetSearchFoldForTest).
 	foldAt   int
@@ -89,7 +98,9 @@ type freshLog struct {
 }
 
 func newFreshLog() *freshLog {
-	return &freshLog{words: map[string][]freshEvent{}, foldAt: searchFoldAt, foldIdle: searchFoldIdle}
+	// A start is not an idle moment: a server restarted under load folds
+	// what it finds in the log once the log is past the bound, or quiet.
+	return &freshLog{words: map[string][]freshEvent{}, foldAt: searchFoldAt, foldIdle: searchFoldIdle, lastSeen: time.Now()}
 }
 
 // cover makes l hold every row from folded (not included) to hi, reading
@@ -140,7 +151,11 @@ func (l *freshLog) read(ctx context.Context, tx *Tx, from, to int64) error {
 				continue
 			}
 			for _, w := range strings.Split(part.words, "\n") {
-				l.words[w] = append(l.words[w], freshEvent{seq: seq, doc: doc, in: part.in})
+				ref := doc << 1
+				if part.in {
+					ref |= 1
+				}
+				l.words[w] = append(l.words[w], freshEvent{seq: seq, ref: ref})
 				l.events++
 			}
 		}
@@ -176,8 +191,8 @@ func (l *freshLog) word(w string, base, hi int64) *freshWord {
 		if e.seq > hi {
 			break
 		}
-		out.decided[e.doc] = e.in
-		if e.in {
+		out.decided[e.doc()] = e.in()
+		if e.in() {
 			out.delta++
 		} else {
 			out.delta--
