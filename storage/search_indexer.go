@@ -229,6 +229,11 @@ type searchEdits struct {
 	// fresh are the words each document gained and lost, for the search
 	// log (search_fresh.go).
 	fresh map[int64]*freshRow
+	// written are the blocks' lists written (nil: the block emptied), and
+	// version the words' new version: a fold brings what the process
+	// keeps of the words up to them.
+	written map[searchBlockKey][]byte
+	version int64
 	// postings of filters taken out, by document, and put in ([term, doc]
 	// each).
 	gone    map[int64][]string
@@ -428,6 +433,7 @@ func (ed *searchEdits) write(ctx context.Context, tx *Tx) error {
 		if version, err = nextSearchBlockVersion(ctx, tx); err != nil {
 			return err
 		}
+		ed.version = version
 	}
 	if len(ed.counts) > 0 {
 		list := make([]any, 0, len(ed.counts))
@@ -554,6 +560,9 @@ func (ed *searchEdits) writeBlocks(ctx context.Context, tx *Tx) error {
 		}
 		if !changed {
 			continue
+		}
+		if ed.written != nil {
+			ed.written[k] = list
 		}
 		if len(list) == 0 {
 			emptied[k.block] = append(emptied[k.block], k.term)

@@ -176,6 +176,55 @@ func (k *keptBlocks) put(term string, version int64, lists map[int64][]byte, fro
 	}
 }
 
+// advance brings what is kept of term at version was to version now, the
+// blocks changed in between (by a fold, in one transaction) being lists
+// (an empty list: the word has none there any more): what was kept, with
+// those blocks as they are now, is the word at now. Kept at another
+// version, older than now, the word is let go.
+func (k *keptBlocks) advance(term string, was, now int64, lists map[int64][]byte) {
+	if k == nil {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	e, ok := k.words[term]
+	if !ok {
+		return
+	}
+	old := e.Value.(*keptWord).blocks
+	if old.version >= now {
+		return
+	}
+	k.bytes -= old.bytes + len(term) + 64
+	if old.version != was {
+		k.order.Remove(e)
+		delete(k.words, term)
+		return
+	}
+	next := make(map[int64][]byte, len(old.lists)+len(lists))
+	for b, l := range old.lists {
+		next[b] = l
+	}
+	for b, l := range lists {
+		if _, known := old.known(b); known {
+			if len(l) == 0 {
+				l = nil
+			}
+			next[b] = l
+		}
+	}
+	w := (*keptWordBlocks)(nil).with(now, next, old.from)
+	e.Value.(*keptWord).blocks = w
+	k.bytes += w.bytes + len(term) + 64
+	for k.bytes > k.max && k.order.Len() > 0 {
+		last := k.order.Back()
+		gone := last.Value.(*keptWord)
+		k.order.Remove(last)
+		delete(k.words, gone.term)
+		k.bytes -= gone.blocks.bytes + len(gone.term) + 64
+	}
+}
+
 // count adds to the tallies of blocks found kept and read.
 func (k *keptBlocks) count(hits, misses int) {
 	if k == nil || hits == 0 && misses == 0 {

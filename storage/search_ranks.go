@@ -110,7 +110,10 @@ func (db *DB) PrepareSearch() {
 	}
 	r.warming = true
 	// Only what is kept is at stake: a search reads what is missing.
-	warm := func() { _ = db.warmKeptBlocks(r.ctx, searchWarmBlockBytes) }
+	warm := func() {
+		_ = db.warmFreshLog(r.ctx)
+		_ = db.warmKeptBlocks(r.ctx, searchWarmBlockBytes)
+	}
 	if r.table == nil && r.startBuildLocked(db, warm) {
 		return
 	}
