@@ -61,19 +61,21 @@ const (
 	// searchFoldPass bounds the time one pass of the indexer spends folding
 	// (a pass every half second): the desk's changes wait for each of the
 	// fold's transactions, and more of them in a row made its slowest
-	// hundredth; at 5 µs an event a fifth of the time keeps up with the
-	// desk at 500 changes a second (19,000 events a second).
-	searchFoldPass = 150 * time.Millisecond
+	// hundredth (paced at 500 changes/s for 120 s with a fold in it: p99
+	// 49.0 and 55.4 ms at 150 ms a pass and 10 ms a transaction, 43.0 ms at
+	// 100 ms and 5 ms). A fold slower than the log grows folds more at a
+	// time, each event for less.
+	searchFoldPass = 100 * time.Millisecond
 	// searchFoldQuiet is searchFoldPass for a fold of a log under the
 	// bound (begun because no row came for a while).
 	searchFoldQuiet = 50 * time.Millisecond
 )
 
 // newFoldPace sizes a fold's transactions by events, as searchPace sizes
-// the indexer's by documents: as many as fit in the same short hold of the
-// writer.
+// the indexer's by documents: as many as fit in half the indexer's hold of
+// the writer.
 func newFoldPace() *searchPace {
-	return &searchPace{perDoc: 5 * time.Microsecond, hold: searchIndexHold, least: 500, most: 1 << 20, behind: time.Hour}
+	return &searchPace{perDoc: 5 * time.Microsecond, hold: searchIndexHold / 2, least: 250, most: 1 << 20, behind: time.Hour}
 }
 
 // freshEvent is one word's change in one document: the log's row, and
