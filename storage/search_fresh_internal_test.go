@@ -244,23 +244,7 @@ func TestSearchesReadTheLogOverTheBlocksAtEveryStepOfAFold(t *testing.T) {
 		}
 	}
 	// Folded, the index is what a rebuild writes.
-	dump := func() []string {
-		var out []string
-		for _, q := range []string{`SELECT 'block ' || term || ' ' || block || ' ' || hex(docs) FROM search_blocks ORDER BY term, block`,
-			`SELECT 'term ' || term || ' ' || df FROM search_terms WHERE df > 0 ORDER BY term`} {
-			rows, err := raw.Query(q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var line string
-				rows.Scan(&line)
-				out = append(out, line)
-			}
-			rows.Close()
-		}
-		return out
-	}
+	dump := func() []string { return indexLines(t, raw, searchBlockLines, searchTermLines) }
 	kept := dump()
 	if _, err := db.ReindexSearch(ctx, nil); err != nil {
 		t.Fatal(err)

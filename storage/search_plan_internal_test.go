@@ -89,49 +89,12 @@ func TestSearchCandidatesStartFromTheRarestTerm(t *testing.T) {
 			t.Fatalf("%s: %v", stmt, err)
 		}
 	}
-	// Every document's sorted terms, newest first.
-	type doc struct {
-		doc   int64
-		terms []string
+	// Every document's sorted terms, newest first (search_fresh_internal_test.go).
+	o := readSearchOracle(t, raw)
+	if len(o.docs) < 10000 || o.docs[0].doc>>searchBlockShift < 4 {
+		t.Fatalf("%d documents, the newest %d: not enough to span blocks", len(o.docs), o.docs[0].doc)
 	}
-	var all []doc
-	rows, err := raw.Query(`SELECT doc, terms FROM search_docs ORDER BY doc DESC`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var d doc
-		var terms string
-		rows.Scan(&d.doc, &terms)
-		d.terms = strings.Split(terms, "\n")
-		all = append(all, d)
-	}
-	rows.Close()
-	if len(all) < 10000 || all[0].doc>>searchBlockShift < 4 {
-		t.Fatalf("%d documents, the newest %d: not enough to span blocks", len(all), all[0].doc)
-	}
-	df := map[string]int{}
-	for _, d := range all {
-		for _, term := range d.terms {
-			df[term]++
-		}
-	}
-	want := func(terms []string) []int64 {
-		var out []int64
-		seen := 0
-		for _, d := range all {
-			if !slices.Contains(d.terms, terms[0]) {
-				continue
-			}
-			if seen++; seen > searchAllScan {
-				break
-			}
-			if searchSatisfies(d.terms, terms[1:min(len(terms), searchJoinTerms)]) {
-				out = append(out, d.doc)
-			}
-		}
-		return out
-	}
+	df := o.df
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -172,8 +135,7 @@ func TestSearchCandidatesStartFromTheRarestTerm(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					w := want(terms)
-					if w = w[:min(len(w), enough)]; !slices.Equal(got, w) {
+					if w := o.candidates(terms, enough); !slices.Equal(got, w) {
 						t.Errorf("%v (documents %v), the first %d, kept %v, counts %v: %d candidates, want %d\n got %v\nwant %v", terms, df, enough, k != nil, c, len(got), len(w), got, w)
 					}
 					found += len(got)
@@ -218,22 +180,7 @@ func TestSearchBlocksFollowEveryDocument(t *testing.T) {
 	db, raw := searchTestDocs(t, 3000)
 	ctx := context.Background()
 	dump := func() string {
-		var b strings.Builder
-		for _, q := range []string{`SELECT 'block ' || term || ' ' || block || ' ' || hex(docs) FROM search_blocks ORDER BY term, block`,
-			`SELECT 'posting ' || term || ' ' || doc FROM search_postings ORDER BY term, doc`,
-			`SELECT 'term ' || term || ' ' || df FROM search_terms WHERE df > 0 ORDER BY term`} {
-			rows, err := raw.Query(q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var line string
-				rows.Scan(&line)
-				b.WriteString(line + "\n")
-			}
-			rows.Close()
-		}
-		return b.String()
+		return strings.Join(indexLines(t, raw, searchBlockLines, searchPostingLines, searchTermLines), "\n") + "\n"
 	}
 	backlog := func(step string) {
 		t.Helper()
@@ -287,23 +234,7 @@ func TestSearchWordBlocksMigrationKeepsEveryPosting(t *testing.T) {
 	if _, err := db.ReindexSearch(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	dump := func() []string {
-		var out []string
-		for _, q := range []string{`SELECT 'block ' || term || ' ' || block || ' ' || hex(docs) FROM search_blocks ORDER BY term, block`,
-			`SELECT 'posting ' || term || ' ' || doc FROM search_postings ORDER BY term, doc`} {
-			rows, err := raw.Query(q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var line string
-				rows.Scan(&line)
-				out = append(out, line)
-			}
-			rows.Close()
-		}
-		return out
-	}
+	dump := func() []string { return indexLines(t, raw, searchBlockLines, searchPostingLines) }
 	want := dump()
 	// The index as it was: every term a posting, no blocks.
 	for _, stmt := range []string{
@@ -357,4 +288,32 @@ func indexPendingThroughBacklog(t *testing.T, db *DB, raw *sql.DB) {
 			break
 		}
 	}
+}
+
+// The search index's tables as lines, in key order, for comparisons.
+const (
+	searchBlockLines   = `SELECT 'block ' || term || ' ' || block || ' ' || hex(docs) FROM search_blocks ORDER BY term, block`
+	searchPostingLines = `SELECT 'posting ' || term || ' ' || doc FROM search_postings ORDER BY term, doc`
+	searchTermLines    = `SELECT 'term ' || term || ' ' || df FROM search_terms WHERE df > 0 ORDER BY term`
+)
+
+// indexLines is the lines the statements give, one after the other.
+func indexLines(t *testing.T, raw *sql.DB, queries ...string) []string {
+	t.Helper()
+	var out []string
+	for _, q := range queries {
+		rows, err := raw.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, line)
+		}
+		rows.Close()
+	}
+	return out
 }
