@@ -167,7 +167,13 @@ func (k *keptBlocks) put(term string, version int64, lists map[int64][]byte, fro
 		k.words[term] = k.order.PushFront(&keptWord{term: term, blocks: w})
 	}
 	k.bytes += w.bytes + len(term) + 64
-	for k.bytes > k.max {
+	k.trimLocked()
+}
+
+// trimLocked lets go of the words used longest ago until what is kept is
+// within the bound (k's lock held).
+func (k *keptBlocks) trimLocked() {
+	for k.bytes > k.max && k.order.Len() > 0 {
 		last := k.order.Back()
 		old := last.Value.(*keptWord)
 		k.order.Remove(last)
@@ -216,13 +222,7 @@ func (k *keptBlocks) advance(term string, was, now int64, lists map[int64][]byte
 	w := (*keptWordBlocks)(nil).with(now, next, old.from)
 	e.Value.(*keptWord).blocks = w
 	k.bytes += w.bytes + len(term) + 64
-	for k.bytes > k.max && k.order.Len() > 0 {
-		last := k.order.Back()
-		gone := last.Value.(*keptWord)
-		k.order.Remove(last)
-		delete(k.words, gone.term)
-		k.bytes -= gone.blocks.bytes + len(gone.term) + 64
-	}
+	k.trimLocked()
 }
 
 // count adds to the tallies of blocks found kept and read.
