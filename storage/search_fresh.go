@@ -107,8 +107,11 @@ type freshLog struct {
 	worked      map[freshWorkedKey]*freshWord
 	workedHi    int64
 	workedCount int
-	// plan is the sorted words of the fold under way (rows from to upto),
-	// worked out once.
+	// sorted is the words held, in order (nil: not worked out since they
+	// last changed), for prefixes and folds.
+	sorted []string
+	// plan is the sorted words of the fold under way (the rows after from,
+	// up to to), worked out once.
 	plan struct {
 		from, to int64
 		words    []string
@@ -133,7 +136,7 @@ func (l *freshLog) cover(ctx context.Context, tx *Tx, folded, hi int64) (bool, e
 	}
 	if l.loaded < folded {
 		// Behind the last fold: what is held is all folded.
-		l.words, l.events, l.from, l.loaded, l.worked = map[string][]freshEvent{}, 0, folded, folded, nil
+		l.words, l.events, l.from, l.loaded, l.worked, l.sorted = map[string][]freshEvent{}, 0, folded, folded, nil, nil
 	} else if folded > l.from {
 		l.letGo(folded)
 	}
@@ -144,8 +147,32 @@ func (l *freshLog) cover(ctx context.Context, tx *Tx, folded, hi int64) (bool, e
 		return false, err
 	}
 	l.loaded = hi
+	l.sorted = nil
 	l.lastSeen = time.Now()
 	return true, nil
+}
+
+// coverOrOwn is l holding every row from folded (not included) to hi, as
+// tx shows them, or, when l has let go of some of them (a fold ended after
+// tx's snapshot began, or another process folded), a log of tx's own that
+// holds them.
+func (l *freshLog) coverOrOwn(ctx context.Context, tx *Tx, folded, hi int64) (*freshLog, error) {
+	ok, err := l.cover(ctx, tx, folded, hi)
+	if err == nil && !ok {
+		l = newFreshLog()
+		_, err = l.cover(ctx, tx, folded, hi)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search log: %w", err)
+	}
+	return l, nil
+}
+
+// count is how many events l holds.
+func (l *freshLog) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.events
 }
 
 // read adds the log's rows after from, up to to, as tx shows them.
@@ -193,7 +220,7 @@ func (l *freshLog) letGo(folded int64) {
 		l.events -= i
 	}
 	l.from = folded
-	l.worked = nil
+	l.worked, l.sorted = nil, nil
 }
 
 // searchFreshWorked bounds the documents of the words kept worked out.
@@ -344,17 +371,11 @@ func (v *freshView) base(word string) int64 {
 
 // load makes the view's log hold every row of the snapshot.
 func (v *freshView) load() error {
-	ok, err := v.log.cover(v.ctx, v.tx, v.folded, v.hi)
-	if err == nil && !ok {
-		// A fold ended since this snapshot began: the process no longer
-		// holds its rows. Read them for this search alone.
-		v.log = newFreshLog()
-		_, err = v.log.cover(v.ctx, v.tx, v.folded, v.hi)
+	l, err := v.log.coverOrOwn(v.ctx, v.tx, v.folded, v.hi)
+	if err == nil {
+		v.log = l
 	}
-	if err != nil {
-		return fmt.Errorf("search log: %w", err)
-	}
-	return nil
+	return err
 }
 
 // word is what the log says of word in this snapshot (nil: nothing).
@@ -398,29 +419,55 @@ func (v *freshView) withPrefix(p string) ([]string, error) {
 	}
 	v.log.mu.Lock()
 	defer v.log.mu.Unlock()
-	var out []string
-	for w := range v.log.words {
-		if strings.HasPrefix(w, p) {
-			out = append(out, w)
-		}
+	words := v.log.sortedLocked()
+	i, _ := slices.BinarySearch(words, p)
+	j := i
+	for j < len(words) && strings.HasPrefix(words[j], p) {
+		j++
 	}
-	slices.Sort(out)
-	return out, nil
+	return slices.Clone(words[i:j]), nil
+}
+
+// sortedLocked is the words l holds, in order (l's lock held); its caller
+// does not change it.
+func (l *freshLog) sortedLocked() []string {
+	if l.sorted == nil {
+		l.sorted = make([]string, 0, len(l.words))
+		for w := range l.words {
+			l.sorted = append(l.sorted, w)
+		}
+		slices.Sort(l.sorted)
+	}
+	return l.sorted
 }
 
 // warmFreshLog reads the search log into the process, so that the first
 // search after a start does not (a log near its bound is 17,000 rows).
 func (db *DB) warmFreshLog(ctx context.Context) error {
+	_, _, err := db.readFreshLog(ctx)
+	return err
+}
+
+// readFreshLog reads what the process lacks of the search log, as a read
+// transaction shows it, and says whether a fold is under way and how many
+// events the log holds.
+func (db *DB) readFreshLog(ctx context.Context) (folding bool, events int, err error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
-		return err
+		return false, 0, err
 	}
 	defer tx.Rollback()
 	v, err := db.freshView(ctx, tx)
-	if err != nil || v.hi <= v.folded {
-		return err
+	if err != nil {
+		return false, 0, err
 	}
-	return v.load()
+	if v.hi > v.folded {
+		if err := v.load(); err != nil {
+			return false, 0, err
+		}
+		events = v.log.count()
+	}
+	return v.folding > v.folded, events, nil
 }
 
 // FoldSearch folds the whole search log into the words' blocks, in
@@ -483,27 +530,11 @@ func (db *DB) foldSearch(ctx context.Context) error {
 // begin given the events the log holds, as a read transaction shows it,
 // and the events the log holds.
 func (db *DB) foldDue(ctx context.Context, start func(events int) bool) (due bool, events int, err error) {
-	tx, err := db.beginRead(ctx)
+	folding, events, err := db.readFreshLog(ctx)
 	if err != nil {
 		return false, 0, err
 	}
-	defer tx.Rollback()
-	v, err := db.freshView(ctx, tx)
-	if err != nil {
-		return false, 0, err
-	}
-	if v.hi > v.folded {
-		if err := v.load(); err != nil {
-			return false, 0, err
-		}
-		v.log.mu.Lock()
-		events = v.log.events
-		v.log.mu.Unlock()
-	}
-	if v.folding > v.folded {
-		return true, events, nil
-	}
-	return events > 0 && start(events), events, nil
+	return folding || events > 0 && start(events), events, nil
 }
 
 // foldSearchTurn folds the next range of words, about n events, in one
@@ -529,20 +560,11 @@ func (db *DB) foldSearchTurn(ctx context.Context, start func(events int) bool, n
 	}
 	// The writer's snapshot: every row in it is committed (db.begin's
 	// transaction is its own), so what is read may be kept for searches.
-	ok, err := l.cover(ctx, tx, folded, hi)
-	if err == nil && !ok {
-		// Another process folded meanwhile: this one's log is behind.
-		l = newFreshLog()
-		_, err = l.cover(ctx, tx, folded, hi)
-	}
-	if err != nil {
-		return false, 0, 0, fmt.Errorf("search log: %w", err)
+	if l, err = l.coverOrOwn(ctx, tx, folded, hi); err != nil {
+		return false, 0, 0, err
 	}
 	if folding == folded {
-		l.mu.Lock()
-		events := l.events
-		l.mu.Unlock()
-		if hi <= folded || !start(events) {
+		if hi <= folded || !start(l.count()) {
 			return false, 0, 0, nil
 		}
 		folding, upto = hi, ""
@@ -624,12 +646,11 @@ func (l *freshLog) foldPlan(from, to int64) []string {
 		return l.plan.words
 	}
 	words := []string{}
-	for w, evs := range l.words {
-		if len(evs) > 0 && evs[0].seq <= to && evs[len(evs)-1].seq > from {
+	for _, w := range l.sortedLocked() {
+		if evs := l.words[w]; len(evs) > 0 && evs[0].seq <= to && evs[len(evs)-1].seq > from {
 			words = append(words, w)
 		}
 	}
-	slices.Sort(words)
 	l.plan.from, l.plan.to, l.plan.words = from, to, words
 	return words
 }
